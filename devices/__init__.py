@@ -1,0 +1,1 @@
+"""Devices: scanners and printers, each behind a small interface with a simulated twin."""

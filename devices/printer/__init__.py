@@ -1,0 +1,1 @@
+"""Receipt printing: a device-independent document, rendered to ESC/POS or to text."""

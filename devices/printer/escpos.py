@@ -1,0 +1,33 @@
+"""Rendering a receipt document to ESC/POS bytes with python-escpos and a capability profile."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+from devices.printer.receipt import Barcode, ReceiptDocument, Rule
+
+
+def render_escpos(document: ReceiptDocument, profile: str, *, kick_drawer: bool = False) -> bytes:
+    """The bytes a printer with ``profile`` needs for ``document``, ending with a cut."""
+    from escpos.printer import Dummy  # imported here: python-escpos takes half a second to load
+
+    printer = Dummy(profile=profile)
+    printer.hw("INIT")
+    for block in document.blocks:
+        if isinstance(block, Rule):
+            printer.set_with_default()
+            printer.text("-" * document.width + "\n")
+        elif isinstance(block, Barcode):
+            printer.set_with_default(align="center")
+            with contextlib.redirect_stdout(io.StringIO()):  # python-escpos prints a notice
+                printer.barcode("{B" + block.data, "CODE128", function_type="B", pos="BELOW")
+            printer.text("\n")
+        else:
+            printer.set_with_default(align=block.align, bold=block.bold, double_height=block.large)
+            printer.text(block.text + "\n")
+    printer.set_with_default()
+    printer.cut()
+    if kick_drawer:
+        printer.cashdraw(2)
+    return printer.output

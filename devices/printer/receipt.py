@@ -1,0 +1,122 @@
+"""The receipt as a device-independent document: what the printer, the screen and tests read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from till.core.money import MoneyFormat, format_rate
+from till.core.sale import PAYMENT_LABELS, RecordedSale
+
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A line of text; ``large`` is double height (width stays, so columns still fit)."""
+
+    text: str
+    align: Align = "left"
+    bold: bool = False
+    large: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A separator across the paper."""
+
+
+@dataclass(frozen=True)
+class Barcode:
+    """A CODE128 barcode with its text printed below."""
+
+    data: str
+
+
+Block = Text | Rule | Barcode
+
+
+@dataclass(frozen=True)
+class ReceiptDocument:
+    width: int
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ReceiptLayout:
+    """What a receipt takes from the configuration."""
+
+    store_name: str
+    address: tuple[str, ...]
+    vat_number: str
+    footer: tuple[str, ...]
+    width: int
+    money: MoneyFormat
+
+
+def build_receipt(sale: RecordedSale, layout: ReceiptLayout) -> ReceiptDocument:
+    width, money = layout.width, layout.money.for_print
+    blocks: list[Block] = [Text(layout.store_name, "center", bold=True, large=True)]
+    blocks += [Text(line, "center") for line in layout.address]
+    if layout.vat_number:
+        blocks.append(Text(f"VAT {layout.vat_number}", "center"))
+    when = datetime.fromisoformat(sale.created_at).astimezone().strftime("%d/%m/%Y %H:%M")
+    blocks += [
+        Rule(),
+        Text(_columns(f"Receipt {sale.receipt_code}", when, width)),
+        Text(f"Till {sale.till_no}  Seller {sale.seller}"[:width]),
+        Rule(),
+    ]
+    for line in sale.lines:
+        blocks.append(Text(_columns(line.name, money(line.total), width)))
+        if line.quantity != 1:
+            blocks.append(Text(f"  {line.quantity} x {money(line.unit_price)}"))
+    blocks += [
+        Rule(),
+        Text(_columns("TOTAL", money(sale.total), width), bold=True, large=True),
+    ]
+    for payment in sale.payments:
+        blocks.append(
+            Text(_columns(PAYMENT_LABELS[payment.method], money(payment.tendered), width))
+        )
+    if sale.change_given:
+        blocks.append(Text(_columns("Change", money(sale.change_given), width)))
+    blocks += [Rule(), Text(_vat_row(("VAT", "Net", "Tax", "Gross"), width))]
+    for vat in sale.vat:
+        cells = (format_rate(vat.rate_bp), money(vat.net), money(vat.vat), money(vat.gross))
+        blocks.append(Text(_vat_row(cells, width)))
+    items = "1 item" if sale.item_count == 1 else f"{sale.item_count} items"
+    blocks += [Rule(), Text(items), Barcode(sale.receipt_code)]
+    blocks += [Text(line, "center") for line in layout.footer]
+    return ReceiptDocument(width, tuple(blocks))
+
+
+def _columns(left: str, right: str, width: int) -> str:
+    room = width - len(right) - 1
+    if len(left) > room:
+        left = left[: max(room - 1, 0)] + "…"
+    return f"{left:<{room}} {right}"
+
+
+def _vat_row(cells: tuple[str, str, str, str], width: int) -> str:
+    first = max(width - 3 * (width // 4), 6)
+    rest = (width - first) // 3
+    return f"{cells[0]:<{first}}" + "".join(f"{cell:>{rest}}" for cell in cells[1:])
+
+
+def render_text(document: ReceiptDocument) -> str:
+    """The receipt as plain text, for the screen preview and ``till receipt show``."""
+    out = []
+    for block in document.blocks:
+        if isinstance(block, Rule):
+            out.append("-" * document.width)
+        elif isinstance(block, Barcode):
+            out.append(f"||| {block.data} |||".center(document.width).rstrip())
+        elif block.align == "center":
+            out.append(block.text.center(document.width).rstrip())
+        elif block.align == "right":
+            out.append(block.text.rjust(document.width))
+        else:
+            out.append(block.text)
+    return "\n".join(out) + "\n"

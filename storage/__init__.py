@@ -1,0 +1,1 @@
+"""Storage: Peewee models on SQLite and the operations the register calls, one transaction each."""

@@ -1,0 +1,74 @@
+"""Opening the database: pragmas for durability, the schema version, forward migrations."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from peewee import OperationalError
+
+from storage import migrations
+from storage.models import SchemaVersion, database
+from till.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+PRAGMAS = {
+    "journal_mode": "wal",
+    # FULL: a sale whose receipt has printed survives a power cut (NORMAL may roll it back).
+    "synchronous": 2,
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "cache_size": -16_000,
+}
+
+
+def open_database(path: str | os.PathLike[str], *, create: bool = True) -> None:
+    """Bind the models to the SQLite file at ``path`` and bring its schema up to date."""
+    db_path = Path(path)
+    if not create and not db_path.exists():
+        raise StorageError(f"{db_path}: no database here. Create one with 'till init'.")
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        if not database.is_closed():
+            database.close()
+        database.init(str(db_path), pragmas=PRAGMAS, timeout=5)
+        database.connect(reuse_if_open=True)
+        migrate()
+    except (OperationalError, OSError) as error:
+        raise StorageError(f"{db_path}: cannot open the database ({error}).") from None
+
+
+def close_database() -> None:
+    if not database.is_closed():
+        database.close()
+
+
+def schema_version() -> int:
+    if not database.table_exists("schema_version"):
+        return 0
+    return (
+        SchemaVersion.select(SchemaVersion.version).order_by(-SchemaVersion.version).scalar() or 0
+    )
+
+
+def migrate() -> int:
+    """Apply every migration newer than the database, each in its own transaction."""
+    with database.atomic():
+        database.create_tables([SchemaVersion], safe=True)
+    current = schema_version()
+    for number, module in migrations.available():
+        if number <= current:
+            continue
+        with database.atomic():
+            module.up(database)
+            SchemaVersion.create(version=number, applied_at=datetime.now(UTC).isoformat())
+        log.info("database migrated to version %d", number)
+        current = number
+    return current
+
+
+def integrity_ok() -> bool:
+    return database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"

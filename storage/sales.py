@@ -1,0 +1,221 @@
+"""The sales journal: recording a paid sale durably, hash-chained per till, and reading it back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from peewee import fn
+
+from storage import outbox
+from storage.ids import new_id
+from storage.models import Sale, SaleLine, SalePayment, SaleVat, database
+from till.core.sale import (
+    Cart,
+    Payment,
+    PaymentMethod,
+    RecordedLine,
+    RecordedSale,
+    receipt_code,
+)
+from till.core.tax import VatLine
+from till.errors import InvalidSale, TillError
+
+GENESIS_HASH = "0" * 64
+
+
+class SaleNotFound(TillError):
+    """No sale carries the receipt number asked for."""
+
+
+def record_sale(
+    cart: Cart, *, till_no: int, seller: str, currency: str, now: datetime | None = None
+) -> RecordedSale:
+    """Write a settled sale and its outbox entry in one durable transaction."""
+    if not cart.is_settled:
+        raise InvalidSale("The sale is not fully paid.")
+    created_at = (now or datetime.now(UTC)).isoformat()
+    with database.atomic():
+        last = (
+            Sale.select(Sale.receipt_no, Sale.journal_hash)
+            .where(Sale.till_no == till_no)
+            .order_by(Sale.receipt_no.desc())
+            .tuples()
+            .first()
+        )
+        receipt_no, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+        sale = RecordedSale(
+            id=new_id(),
+            till_no=till_no,
+            receipt_no=receipt_no,
+            receipt_code=receipt_code(till_no, receipt_no),
+            created_at=created_at,
+            seller=seller,
+            currency=currency,
+            total=cart.total,
+            item_count=cart.item_count,
+            change_given=cart.change,
+            lines=tuple(
+                RecordedLine(
+                    n,
+                    line.item.code,
+                    line.item.name,
+                    line.quantity,
+                    line.item.unit_price,
+                    line.item.vat_rate_bp,
+                    line.total,
+                )
+                for n, line in enumerate(cart.lines, start=1)
+            ),
+            vat=tuple(cart.vat),
+            payments=tuple(cart.payments),
+        )
+        payload = sale_payload(sale, product_ids=[line.item.product_id for line in cart.lines])
+        journal_hash = chain_hash(previous_hash, payload)
+        _insert(sale, payload, previous_hash, journal_hash)
+        outbox.append("sale", sale.id, "create", payload, created_at)
+    return sale
+
+
+def _insert(
+    sale: RecordedSale, payload: dict[str, Any], previous_hash: str, journal_hash: str
+) -> None:
+    Sale.insert(
+        id=sale.id,
+        till_no=sale.till_no,
+        receipt_no=sale.receipt_no,
+        receipt_code=sale.receipt_code,
+        created_at=sale.created_at,
+        seller=sale.seller,
+        currency=sale.currency,
+        total=sale.total,
+        item_count=sale.item_count,
+        change_given=sale.change_given,
+        previous_hash=previous_hash,
+        journal_hash=journal_hash,
+    ).execute()
+    SaleLine.insert_many([{"sale": sale.id, **line} for line in payload["lines"]]).execute()
+    SaleVat.insert_many([{"sale": sale.id, **vat} for vat in payload["vat"]]).execute()
+    SalePayment.insert_many(
+        [{"sale": sale.id, "position": n, **p} for n, p in enumerate(payload["payments"], 1)]
+    ).execute()
+
+
+def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:
+    """The sale as the journal hashes it and the back office receives it."""
+    return {
+        "id": sale.id,
+        "till_no": sale.till_no,
+        "receipt_no": sale.receipt_no,
+        "receipt_code": sale.receipt_code,
+        "created_at": sale.created_at,
+        "seller": sale.seller,
+        "currency": sale.currency,
+        "total": sale.total,
+        "item_count": sale.item_count,
+        "change_given": sale.change_given,
+        "lines": [
+            {
+                "line_no": line.line_no,
+                "product_id": product_id,
+                "code": line.code,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "vat_rate_bp": line.vat_rate_bp,
+                "total": line.total,
+            }
+            for line, product_id in zip(sale.lines, product_ids, strict=True)
+        ],
+        "vat": [
+            {"rate_bp": v.rate_bp, "gross": v.gross, "net": v.net, "vat": v.vat} for v in sale.vat
+        ],
+        "payments": [
+            {"method": str(p.method), "amount": p.amount, "tendered": p.tendered}
+            for p in sale.payments
+        ],
+    }
+
+
+def chain_hash(previous_hash: str, payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((previous_hash + canonical).encode()).hexdigest()
+
+
+def get_sale(code: str) -> RecordedSale:
+    """A sale by its receipt code (``01-000042``)."""
+    sale = Sale.get_or_none(Sale.receipt_code == code)
+    if sale is None:
+        raise SaleNotFound(f"No sale has the receipt number {code}.")
+    return _recorded(sale)
+
+
+def get_sale_by_number(till_no: int, receipt_no: int) -> RecordedSale:
+    return get_sale(receipt_code(till_no, receipt_no))
+
+
+def last_sale(till_no: int) -> RecordedSale | None:
+    sale = Sale.select().where(Sale.till_no == till_no).order_by(Sale.receipt_no.desc()).first()
+    return _recorded(sale) if sale else None
+
+
+def sale_count() -> int:
+    return Sale.select(fn.COUNT(Sale.id)).scalar()
+
+
+def verify_journal(till_no: int) -> list[str]:
+    """Receipt codes whose hash does not follow from the sale before it (empty when intact)."""
+    broken = []
+    previous_hash = GENESIS_HASH
+    for sale in Sale.select().where(Sale.till_no == till_no).order_by(Sale.receipt_no):
+        recorded = _recorded(sale)
+        product_ids = [
+            pid
+            for (pid,) in SaleLine.select(SaleLine.product_id)
+            .where(SaleLine.sale == sale.id)
+            .order_by(SaleLine.line_no)
+            .tuples()
+        ]
+        expected = chain_hash(previous_hash, sale_payload(recorded, product_ids))
+        if sale.previous_hash != previous_hash or sale.journal_hash != expected:
+            broken.append(sale.receipt_code)
+        previous_hash = sale.journal_hash
+    return broken
+
+
+def _recorded(sale: Sale) -> RecordedSale:
+    lines = SaleLine.select().where(SaleLine.sale == sale.id).order_by(SaleLine.line_no)
+    vat = SaleVat.select().where(SaleVat.sale == sale.id).order_by(SaleVat.rate_bp.desc())
+    payments = (
+        SalePayment.select().where(SalePayment.sale == sale.id).order_by(SalePayment.position)
+    )
+    return RecordedSale(
+        id=sale.id,
+        till_no=sale.till_no,
+        receipt_no=sale.receipt_no,
+        receipt_code=sale.receipt_code,
+        created_at=sale.created_at,
+        seller=sale.seller,
+        currency=sale.currency,
+        total=sale.total,
+        item_count=sale.item_count,
+        change_given=sale.change_given,
+        lines=tuple(
+            RecordedLine(
+                row.line_no,
+                row.code,
+                row.name,
+                row.quantity,
+                row.unit_price,
+                row.vat_rate_bp,
+                row.total,
+            )
+            for row in lines
+        ),
+        vat=tuple(VatLine(row.rate_bp, row.gross, row.net, row.vat) for row in vat),
+        payments=tuple(
+            Payment(PaymentMethod(row.method), row.amount, row.tendered) for row in payments
+        ),
+    )

@@ -1,0 +1,3 @@
+from till.cli import main
+
+main()

@@ -1,0 +1,82 @@
+"""The Textual application: wires the register's services, owns workers and devices."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from devices.scanner.simulated import SimulatedScanner
+from till.config import Settings
+from till.core.sale import RecordedSale
+from till.errors import TillError
+from till.register import Register
+from till.screens.prompts import ConfirmScreen
+from till.screens.sale import SaleScreen
+
+log = logging.getLogger(__name__)
+
+STYLES = Path(__file__).parent / "styles"
+
+
+class TillApp(App):
+    """The register."""
+
+    TITLE = "till"
+    CSS_PATH = [STYLES / "till.tcss"]
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("ctrl+q", "close_register", "Close", id="close", priority=True, show=False),
+        Binding("ctrl+c", "close_register", show=False, priority=True, system=True),
+    ]
+
+    def __init__(self, register: Register, *, demo: bool = False) -> None:
+        super().__init__()
+        self.register = register
+        self.demo = demo
+        self.simulated_scanner = SimulatedScanner(register.demo_codes() if demo else [])
+
+    def on_mount(self) -> None:
+        keymap = self.register.settings.keymap
+        if keymap:
+            self.set_keymap(keymap)
+        self.push_screen(SaleScreen())
+
+    def action_close_register(self) -> None:
+        screen = self.screen
+        if isinstance(screen, SaleScreen) and screen.cart.lines:
+            screen.say("Finish or cancel the sale before closing the register.", "warning")
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("Close the register?"), answer)
+
+    @work(thread=True, group="printer", exit_on_error=False)
+    def print_receipt(self, sale: RecordedSale, *, kick_drawer: bool | None = None) -> None:
+        """Print in the background; the sale is already saved, so a failure is only reported."""
+        try:
+            self.register.print_receipt(sale, kick_drawer=kick_drawer)
+        except TillError as error:
+            self.call_from_thread(self._printer_failed, sale, str(error))
+        except Exception as error:
+            log.exception("printing %s failed", sale.receipt_code)
+            self.call_from_thread(self._printer_failed, sale, f"Printer error: {error}")
+
+    def _printer_failed(self, sale: RecordedSale, reason: str) -> None:
+        self.notify(
+            f"{reason}\nSale {sale.receipt_code} is saved. Reprint from the receipt screen (F7).",
+            title="Receipt not printed",
+            severity="error",
+            timeout=10,
+        )
+
+
+def make_app(settings: Settings, *, demo: bool = False) -> TillApp:
+    """The app on an already opened database; the CLI and the tests both build it here."""
+    return TillApp(Register(settings), demo=demo)

@@ -1,0 +1,216 @@
+"""The ``till`` command: the register with no subcommand, and everything a technician runs."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from till.config import Settings, load_settings
+from till.errors import TillError
+
+
+class Context:
+    """What the global options decided, handed to every subcommand."""
+
+    def __init__(self, config: str | None, db: str | None) -> None:
+        self.config_path = config
+        self.db_path = db
+
+    def settings(self) -> Settings:
+        settings = load_settings(self.config_path)
+        if self.db_path:
+            settings = settings.with_database(Path(self.db_path).resolve())
+        return settings
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+class PlainError(click.ClickException):
+    """A TillError on the command line: one plain line, exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"till: {self.message}", err=True)
+
+
+class TillGroup(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TillError as error:
+            raise PlainError(str(error)) from None
+
+
+@click.group(cls=TillGroup, invoke_without_command=True)
+@click.option("--config", type=click.Path(dir_okay=False), help="TOML config (or $TILL_CONFIG).")
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite database, overriding config.")
+@click.version_option(package_name="till")
+@click.pass_context
+def cli(click_ctx: click.Context, config: str | None, db: str | None) -> None:
+    """A keyboard-driven point-of-sale register. With no command, starts the register."""
+    click_ctx.obj = Context(config, db)
+    if click_ctx.invoked_subcommand is None:
+        click_ctx.invoke(run)
+
+
+@cli.command()
+@pass_context
+def run(ctx: Context) -> None:
+    """Start the register on the configured database."""
+    settings = ctx.settings()
+    _open(settings, create=False)
+    _run_app(settings, demo=False)
+
+
+@cli.command()
+@pass_context
+def init(ctx: Context) -> None:
+    """Create the database (or bring its schema up to date)."""
+    from storage.db import schema_version
+
+    settings = ctx.settings()
+    _open(settings, create=True)
+    click.echo(f"Database ready: {settings.database.path} (schema version {schema_version()}).")
+
+
+@cli.command()
+@click.option("--reset", is_flag=True, help="Start again from a fresh demo database.")
+@click.option("--seed-only", is_flag=True, help="Create the demo database and exit.")
+@pass_context
+def demo(ctx: Context, reset: bool, seed_only: bool) -> None:
+    """Run the register on a demo shop with a simulated scanner and a file printer."""
+    from storage import catalog
+    from till.demo import DEMO_DIR, demo_products_csv, demo_settings
+
+    settings = demo_settings(DEMO_DIR)
+    if ctx.db_path:
+        settings = settings.with_database(Path(ctx.db_path).resolve())
+    db_path = Path(settings.database.path)
+    if reset and db_path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    _open(settings, create=True)
+    if catalog.product_count() == 0:
+        rows, errors = catalog.parse_product_csv(demo_products_csv(), settings.vat.rates)
+        report = catalog.import_products(rows)
+        click.echo(f"Demo catalog: {report.added} products ({len(errors)} refused).")
+    click.echo(f"Demo database: {db_path}")
+    click.echo(f"Receipts are written as ESC/POS bytes to {settings.printer.url}")
+    if not seed_only:
+        _run_app(settings, demo=True)
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Import data from files."""
+
+
+@import_group.command(name="products")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@pass_context
+def import_products(ctx: Context, file: str) -> None:
+    """Add or update products from a CSV file: barcode,name,price,vat[,category]."""
+    from storage import catalog
+
+    settings = ctx.settings()
+    _open(settings, create=False)
+    try:
+        text = Path(file).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{file}: not UTF-8 text. Save it as UTF-8 CSV.") from None
+    rows, errors = catalog.parse_product_csv(text, settings.vat.rates)
+    report = catalog.import_products(rows)
+    for line, message in errors:
+        click.echo(f"{file}:{line}: {message}", err=True)
+    click.echo(f"{report.added} added, {report.updated} updated, {len(errors)} refused.")
+    if errors:
+        sys.exit(1)
+
+
+@cli.group()
+def receipt() -> None:
+    """Look at receipts."""
+
+
+@receipt.command(name="show")
+@click.argument("number")
+@pass_context
+def receipt_show(ctx: Context, number: str) -> None:
+    """Print receipt NUMBER as text: 42 (this till) or 01-000042."""
+    from storage import sales
+    from till.register import Register
+
+    settings = ctx.settings()
+    _open(settings, create=False)
+    if number.isdigit():
+        sale = sales.get_sale_by_number(settings.till.number, int(number))
+    else:
+        sale = sales.get_sale(number)
+    click.echo(Register(settings).printer.preview(sale), nl=False)
+
+
+@cli.command(name="journal")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_context
+def journal(ctx: Context, as_json: bool) -> None:
+    """Check that this till's sales journal is intact (hash chain and SQLite integrity)."""
+    from storage import sales
+    from storage.db import integrity_ok
+
+    settings = ctx.settings()
+    _open(settings, create=False)
+    broken = sales.verify_journal(settings.till.number)
+    result = {"sales": sales.sale_count(), "broken": broken, "integrity": integrity_ok()}
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        click.echo(
+            f"{result['sales']} sales, integrity {'ok' if result['integrity'] else 'FAILED'}, "
+            f"{'chain intact' if not broken else 'chain broken at ' + ', '.join(broken)}."
+        )
+    if broken or not result["integrity"]:
+        sys.exit(1)
+
+
+def _open(settings: Settings, *, create: bool) -> None:
+    from storage.db import open_database
+
+    open_database(settings.database.path, create=create)
+
+
+def _run_app(settings: Settings, *, demo: bool) -> None:
+    from till.app import make_app
+
+    with single_instance(Path(settings.database.path)):
+        make_app(settings, demo=demo).run()
+
+
+@contextmanager
+def single_instance(db_path: Path):
+    """Refuse to start a second register on the same database (scanners, printer, writer)."""
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with open(lock_path, "a+") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise TillError(
+                f"The register is already running on {db_path}. "
+                "Attach to it (tmux attach) instead of starting another."
+            ) from None
+        lock_file.seek(0)
+        lock_file.truncate()
+        lock_file.write(str(os.getpid()))
+        lock_file.flush()
+        yield
+
+
+def main() -> None:
+    cli()

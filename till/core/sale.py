@@ -1,0 +1,183 @@
+"""The sale in progress: lines, payments and the rules that keep them consistent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from till.core.barcodes import MAX_QUANTITY
+from till.core.tax import VatLine, vat_breakdown
+from till.errors import InvalidSale
+
+MAX_LINES = 500
+
+
+class PaymentMethod(StrEnum):
+    CASH = "cash"
+    CARD = "card"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A product as the catalog sells it: what a scan resolves to."""
+
+    product_id: str
+    code: str
+    name: str
+    unit_price: int
+    vat_rate_bp: int
+
+
+@dataclass
+class CartLine:
+    """One line of the sale: an item and how many."""
+
+    item: Item
+    quantity: int = 1
+
+    @property
+    def total(self) -> int:
+        return self.item.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class Payment:
+    """Money taken: ``amount`` counts toward the total, ``tendered`` is what was handed over."""
+
+    method: PaymentMethod
+    amount: int
+    tendered: int
+
+    @property
+    def change(self) -> int:
+        return self.tendered - self.amount
+
+
+@dataclass
+class Cart:
+    """The sale being rung up. Validated here, before anything is stored."""
+
+    lines: list[CartLine] = field(default_factory=list)
+    payments: list[Payment] = field(default_factory=list)
+
+    def add(self, item: Item, quantity: int = 1) -> int:
+        """Add an item, merging with a line of the same product and price; returns the line."""
+        self._check_open()
+        for index, line in enumerate(self.lines):
+            if line.item == item:
+                self._check_quantity(line.quantity + quantity)
+                line.quantity += quantity
+                return index
+        if len(self.lines) >= MAX_LINES:
+            raise InvalidSale(f"A sale holds at most {MAX_LINES} lines: pay this one first.")
+        self._check_quantity(quantity)
+        self.lines.append(CartLine(item, quantity))
+        return len(self.lines) - 1
+
+    def set_quantity(self, index: int, quantity: int) -> None:
+        self._check_open()
+        self._check_quantity(quantity)
+        self._line(index).quantity = quantity
+
+    def void(self, index: int) -> CartLine:
+        self._check_open()
+        line = self._line(index)
+        del self.lines[index]
+        return line
+
+    @property
+    def total(self) -> int:
+        return sum(line.total for line in self.lines)
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def vat(self) -> list[VatLine]:
+        return vat_breakdown((line.item.vat_rate_bp, line.total) for line in self.lines)
+
+    @property
+    def paid(self) -> int:
+        return sum(payment.amount for payment in self.payments)
+
+    @property
+    def remaining(self) -> int:
+        return max(self.total - self.paid, 0)
+
+    @property
+    def change(self) -> int:
+        return sum(payment.change for payment in self.payments)
+
+    @property
+    def is_settled(self) -> bool:
+        return bool(self.lines) and self.paid >= self.total
+
+    def pay(self, method: PaymentMethod, tendered: int) -> Payment:
+        """Take a payment. Cash may exceed what is due (change is given); card may not."""
+        if not self.lines:
+            raise InvalidSale("The sale is empty: scan an item first.")
+        if self.is_settled:
+            raise InvalidSale("The sale is already paid.")
+        if tendered <= 0:
+            raise InvalidSale("A payment must be more than zero.")
+        due = self.remaining
+        if method is PaymentMethod.CARD and tendered > due:
+            raise InvalidSale("A card payment cannot be more than what is due.")
+        payment = Payment(method, min(tendered, due), tendered)
+        self.payments.append(payment)
+        return payment
+
+    def _line(self, index: int) -> CartLine:
+        if not 0 <= index < len(self.lines):
+            raise InvalidSale("Select a line first.")
+        return self.lines[index]
+
+    def _check_open(self) -> None:
+        if self.payments:
+            raise InvalidSale("Payment has started: the lines can no longer change.")
+
+    @staticmethod
+    def _check_quantity(quantity: int) -> None:
+        if not 1 <= quantity <= MAX_QUANTITY:
+            raise InvalidSale(f"A quantity is between 1 and {MAX_QUANTITY}.")
+
+
+@dataclass(frozen=True)
+class RecordedLine:
+    """A line as the journal keeps it."""
+
+    line_no: int
+    code: str
+    name: str
+    quantity: int
+    unit_price: int
+    vat_rate_bp: int
+    total: int
+
+
+@dataclass(frozen=True)
+class RecordedSale:
+    """A committed sale, as the receipt, the screen and the CLI read it."""
+
+    id: str
+    till_no: int
+    receipt_no: int
+    receipt_code: str
+    created_at: str
+    seller: str
+    currency: str
+    total: int
+    item_count: int
+    change_given: int
+    lines: tuple[RecordedLine, ...]
+    vat: tuple[VatLine, ...]
+    payments: tuple[Payment, ...]
+
+
+def receipt_code(till_no: int, receipt_no: int) -> str:
+    """The human receipt number, unique across tills: till number, then its own sequence."""
+    return f"{till_no:02d}-{receipt_no:06d}"
+
+
+PAYMENT_LABELS = {PaymentMethod.CASH: "Cash", PaymentMethod.CARD: "Card"}

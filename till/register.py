@@ -1,0 +1,61 @@
+"""The services the screens call: catalog lookup, recording sales, receipts. No UI, no SQL here."""
+
+from __future__ import annotations
+
+from devices.printer.receipt import ReceiptLayout
+from devices.printer.service import ReceiptPrinter
+from devices.printer.transport import open_transport
+from storage import catalog, sales
+from storage.models import database
+from till.config import Settings
+from till.core.barcodes import parse_scan_entry
+from till.core.money import MoneyFormat
+from till.core.sale import Cart, Item, RecordedSale
+
+
+class Register:
+    """One till's services, bound to an open database and the configured printer."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.money = MoneyFormat(settings.locale.currency, settings.locale.locale)
+        layout = ReceiptLayout(
+            store_name=settings.store.name,
+            address=settings.store.address,
+            vat_number=settings.store.vat_number,
+            footer=settings.receipt.footer,
+            width=settings.printer.width,
+            money=self.money,
+        )
+        self.printer = ReceiptPrinter(
+            open_transport(settings.printer.url), layout, settings.printer.profile
+        )
+
+    @property
+    def till_no(self) -> int:
+        return self.settings.till.number
+
+    def scan(self, text: str) -> tuple[Item, int]:
+        """What a scan or typed entry sells: the item and how many. Raises a TillError."""
+        entry = parse_scan_entry(text)
+        return catalog.lookup(entry.code), entry.quantity
+
+    def record(self, cart: Cart) -> RecordedSale:
+        """Commit a paid sale durably. Safe to call from a worker thread."""
+        with database.connection_context():
+            return sales.record_sale(
+                cart,
+                till_no=self.till_no,
+                seller=self.settings.till.seller,
+                currency=self.settings.locale.currency,
+            )
+
+    def last_sale(self) -> RecordedSale | None:
+        return sales.last_sale(self.till_no)
+
+    def print_receipt(self, sale: RecordedSale, *, kick_drawer: bool | None = None) -> None:
+        """Send a receipt to the printer. Blocking: call from a worker thread."""
+        self.printer.print_sale(sale, kick_drawer=kick_drawer)
+
+    def demo_codes(self, limit: int = 200) -> list[str]:
+        return catalog.sample_codes(limit)

@@ -1,0 +1,66 @@
+"""Small modal prompts: a yes/no confirmation and a quantity."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label
+
+from till.core.barcodes import parse_quantity
+from till.errors import TillError
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question; Enter or y means yes, Escape or n means no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question))
+            yield Label("Enter/y: yes    Esc/n: no", classes="hint")
+        yield Footer()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class QuantityScreen(ModalScreen[int | None]):
+    """Ask for a new quantity for one line."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back", id="quantity.cancel")]
+
+    def __init__(self, item_name: str, current: int) -> None:
+        super().__init__()
+        self.item_name = item_name
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(f"Quantity of {self.item_name}"))
+            yield Input(str(self.current), id="quantity", restrict=r"[0-9]*", max_length=3)
+            yield Label("", id="quantity-error", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#quantity", Input).select_all()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            self.dismiss(parse_quantity(event.value))
+        except TillError as error:
+            self.query_one("#quantity-error", Label).update(Text(str(error)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,232 @@
+"""The home screen: scan items, change quantities, void lines, then pay."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from till.core.money import format_rate
+from till.core.sale import Cart, RecordedSale
+from till.errors import TillError
+from till.messages import Scanned
+from till.screens.payment import PaymentScreen
+from till.screens.prompts import ConfirmScreen, QuantityScreen
+from till.screens.receipt import ReceiptScreen
+from till.widgets.cart import CartTable
+
+if TYPE_CHECKING:
+    from till.app import TillApp
+
+
+class SaleScreen(Screen):
+    """Rings up one sale after another on the same screen."""
+
+    app: TillApp
+
+    BINDINGS = [
+        Binding("f10,ctrl+t", "pay", "Pay", id="pay"),
+        Binding("f4,ctrl+o", "quantity", "Qty", id="quantity"),
+        Binding("f8,ctrl+r", "void", "Void line", id="void"),
+        Binding("f9,ctrl+g", "cancel_sale", "Cancel sale", id="cancel"),
+        Binding("f7,ctrl+l", "last_receipt", "Receipt", id="receipt"),
+        Binding("f12,ctrl+y", "demo_scan", "Demo scan", id="demo_scan"),
+        Binding("up", "cursor(-1)", "Up", show=False, id="line_up"),
+        Binding("down", "cursor(1)", "Down", show=False, id="line_down"),
+        Binding("escape", "clear_entry", "Clear", show=False, id="clear_entry"),
+    ]
+
+    cart: reactive[Cart] = reactive(Cart, always_update=True, init=False)
+    """The sale being rung up; reassigned (or mutated then refreshed) after every change."""
+
+    saving: reactive[bool] = reactive(False, bindings=True)
+    """True while a paid sale is being committed: no key may change it meanwhile."""
+
+    def compose(self) -> ComposeResult:
+        settings = self.app.register.settings
+        yield Static(
+            Text(f"{settings.store.name} · Till {settings.till.number} · {settings.till.seller}"),
+            id="status",
+        )
+        yield CartTable(self.app.register.money, id="cart")
+        with Horizontal(id="totals"):
+            yield Static(id="vat")
+            yield Static(id="total")
+        yield Static(id="message")
+        yield Input(placeholder="Scan or type a barcode (3*code for three)", id="scan")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.cart = Cart()
+        self.query_one("#scan", Input).focus()
+
+    def watch_cart(self, cart: Cart) -> None:
+        self._show(cart)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "demo_scan":
+            return self.app.demo
+        if self.saving and action in {"pay", "quantity", "void", "cancel_sale", "demo_scan"}:
+            return False
+        return True
+
+    # --- the one input path -------------------------------------------------------------
+
+    @on(Input.Submitted, "#scan")
+    def scan_field_submitted(self, event: Input.Submitted) -> None:
+        event.input.clear()
+        if event.value.strip():
+            self.post_message(Scanned(event.value, "keyboard"))
+
+    def on_scanned(self, message: Scanned) -> None:
+        if self.saving:
+            self.say("Saving the last sale: scan again in a moment.", "warning")
+            return
+        try:
+            item, quantity = self.app.register.scan(message.text)
+            index = self.cart.add(item, quantity)
+        except TillError as error:
+            self.say(str(error), "error")
+            self.app.bell()
+            return
+        self._show(self.cart, selected=index)
+        self.say(f"{item.name}  {self.app.register.money(item.unit_price)}", "info")
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(CartTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
+
+    def action_clear_entry(self) -> None:
+        self.query_one("#scan", Input).clear()
+
+    def action_quantity(self) -> None:
+        index = self._selected()
+        if index is None:
+            return
+        line = self.cart.lines[index]
+
+        def apply(quantity: int | None) -> None:
+            if quantity is not None:
+                self._change(lambda: self.cart.set_quantity(index, quantity), index)
+
+        self.app.push_screen(QuantityScreen(line.item.name, line.quantity), apply)
+
+    def action_void(self) -> None:
+        index = self._selected()
+        if index is not None:
+            name = self.cart.lines[index].item.name
+            if self._change(lambda: self.cart.void(index), max(index - 1, 0)):
+                self.say(f"Voided {name}.", "info")
+
+    def action_cancel_sale(self) -> None:
+        if not self.cart.lines:
+            self.say("Nothing to cancel.", "info")
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.cart = Cart()
+                self.say("Sale cancelled.", "info")
+
+        self.app.push_screen(ConfirmScreen("Cancel this sale and clear every line?"), answer)
+
+    def action_pay(self) -> None:
+        if not self.cart.lines:
+            self.say("The sale is empty: scan an item first.", "warning")
+            return
+        if self.cart.is_settled:
+            self.save_sale()
+            return
+
+        def paid(settled: bool | None) -> None:
+            self._show(self.cart)
+            if settled:
+                self.save_sale()
+
+        self.app.push_screen(PaymentScreen(self.cart, self.app.register.money), paid)
+
+    def action_last_receipt(self) -> None:
+        sale = self.app.register.last_sale()
+        if sale is None:
+            self.say("No sale yet on this till.", "info")
+            return
+        self.app.push_screen(ReceiptScreen(sale))
+
+    def action_demo_scan(self) -> None:
+        code = self.app.simulated_scanner.next_code()
+        if code is None:
+            self.say("The demo catalog is empty.", "warning")
+        else:
+            self.post_message(Scanned(code, "simulated"))
+
+    # --- committing ---------------------------------------------------------------------
+
+    def save_sale(self) -> None:
+        """Commit the paid sale in a worker; the screen says done only once it is durable."""
+        self.saving = True
+        self.say("Saving the sale…", "info")
+        self._commit(self.cart)
+
+    @work(thread=True, exclusive=True, group="sale", exit_on_error=False)
+    def _commit(self, cart: Cart) -> None:
+        try:
+            sale = self.app.register.record(cart)
+        except Exception as error:  # the sale stays on screen, paid, ready to save again
+            self.app.call_from_thread(self._save_failed, error)
+        else:
+            self.app.call_from_thread(self._saved, sale)
+
+    def _save_failed(self, error: Exception) -> None:
+        self.saving = False
+        self.say(f"The sale is NOT saved: {error}. Press F10 to try again.", "error")
+
+    def _saved(self, sale: RecordedSale) -> None:
+        self.saving = False
+        self.cart = Cart()
+        money = self.app.register.money
+        change = f"  Change {money(sale.change_given)}" if sale.change_given else ""
+        self.say(f"Sale {sale.receipt_code} saved. Total {money(sale.total)}.{change}", "success")
+        self.app.print_receipt(sale)
+
+    # --- display ------------------------------------------------------------------------
+
+    def say(self, text: str, severity: str = "info") -> None:
+        message = self.query_one("#message", Static)
+        message.set_classes(severity)
+        message.update(Text(text))
+
+    def _selected(self) -> int | None:
+        table = self.query_one(CartTable)
+        if not table.row_count:
+            self.say("No line to change: scan an item first.", "warning")
+            return None
+        return table.cursor_row
+
+    def _change(self, change, selected: int) -> bool:
+        try:
+            change()
+        except TillError as error:
+            self.say(str(error), "error")
+            return False
+        self._show(self.cart, selected=selected)
+        return True
+
+    def _show(self, cart: Cart, selected: int | None = None) -> None:
+        money = self.app.register.money
+        self.query_one(CartTable).show(cart, selected)
+        vat = "  ".join(f"VAT {format_rate(v.rate_bp)} {money(v.vat)}" for v in cart.vat)
+        self.query_one("#vat", Static).update(Text(f"{cart.item_count} items  {vat}"))
+        due = f"TOTAL {money(cart.total)}"
+        if cart.payments:
+            due += f"\nPaid {money(cart.paid)}  Due {money(cart.remaining)}"
+        self.query_one("#total", Static).update(Text(due))

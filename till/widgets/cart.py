@@ -1,0 +1,52 @@
+"""The lines of the sale in progress, kept in step with the Cart one row at a time."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from till.core.money import MoneyFormat
+from till.core.sale import Cart
+
+
+class CartTable(DataTable):
+    """Shows a Cart; stored names are wrapped in Text so they are never read as markup."""
+
+    DEFAULT_CSS = """
+    CartTable { height: 1fr; }
+    """
+
+    def __init__(self, money: MoneyFormat, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.money = money
+        self.can_focus = False
+
+    def on_mount(self) -> None:
+        self.add_column("Item", key="name", width=38)
+        self.add_column(Text("Qty", justify="right"), key="qty", width=4)
+        self.add_column(Text("Price", justify="right"), key="price", width=12)
+        self.add_column(Text("Total", justify="right"), key="total", width=12)
+
+    def show(self, cart: Cart, selected: int | None = None) -> None:
+        """Bring the table in line with ``cart``, touching only rows that changed."""
+        for index, line in enumerate(cart.lines):
+            cells = (
+                Text(line.item.name, no_wrap=True, overflow="ellipsis"),
+                Text(str(line.quantity), justify="right"),
+                Text(self.money(line.item.unit_price), justify="right"),
+                Text(self.money(line.total), justify="right"),
+            )
+            if index < self.row_count:
+                row_key = self.ordered_rows[index].key
+                current = self.get_row(row_key)
+                for column, (old, new) in zip(
+                    self.ordered_columns, zip(current, cells, strict=True), strict=True
+                ):
+                    if old != new:
+                        self.update_cell(row_key, column.key, new)
+            else:
+                self.add_row(*cells)
+        while self.row_count > len(cart.lines):
+            self.remove_row(self.ordered_rows[-1].key)
+        if selected is not None and self.row_count:
+            self.move_cursor(row=selected)
