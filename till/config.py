@@ -130,7 +130,7 @@ def _section(name: str, default: Any, table: dict[str, Any]) -> Any:
 def _convert(where: str, section: str, key: str, default: Any, value: Any) -> Any:
     if section == "vat" and key == "rates":
         return _rates(where, value)
-    if isinstance(default, bool) or isinstance(default, int):
+    if isinstance(default, int):
         if type(value) is not type(default):
             raise ConfigError(f"{where}: must be a whole number, got {value!r}.")
         return value

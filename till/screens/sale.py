@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from till.app import TillApp
 
 
+CHANGES_SALE = frozenset({"pay", "quantity", "void", "cancel_sale", "demo_scan"})
+
+
 class SaleScreen(Screen):
     """Rings up one sale after another on the same screen."""
 
@@ -73,9 +76,7 @@ class SaleScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo_scan":
             return self.app.demo
-        if self.saving and action in {"pay", "quantity", "void", "cancel_sale", "demo_scan"}:
-            return False
-        return True
+        return not (self.saving and action in CHANGES_SALE)
 
     # --- the one input path -------------------------------------------------------------
 

@@ -39,9 +39,7 @@ class CartTable(DataTable):
             if index < self.row_count:
                 row_key = self.ordered_rows[index].key
                 current = self.get_row(row_key)
-                for column, (old, new) in zip(
-                    self.ordered_columns, zip(current, cells, strict=True), strict=True
-                ):
+                for column, old, new in zip(self.ordered_columns, current, cells, strict=True):
                     if old != new:
                         self.update_cell(row_key, column.key, new)
             else:
