@@ -1,0 +1,63 @@
+"""Shared fixtures: a real SQLite database in tmp_path, a small catalog, settings for a till."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from stdnum import ean
+
+from storage import catalog
+from storage.db import close_database, open_database
+from till.config import PrinterSettings, ReceiptSettings, Settings, StoreSettings
+
+
+def ean13(serial: int, prefix: str = "200") -> str:
+    """A valid EAN-13 built from a serial number."""
+    body = f"{prefix}{serial:0{12 - len(prefix)}d}"
+    return body + ean.calc_check_digit(body)
+
+
+# (barcode, name, price, vat)
+PRODUCTS = [
+    (ean13(1), "Baguette", "1.20", "5.5"),
+    (ean13(2), "Café moulu 250 g", "3.85", "5.5"),
+    (ean13(3), "Savon de Marseille", "2.50", "20"),
+    (ean13(4), "Vin rouge", "7.90", "20"),
+    (ean13(5), "Quiche [bold]lorraine[/]", "4.60", "10"),
+]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / "till.db"
+    open_database(path)
+    yield path
+    close_database()
+
+
+@pytest.fixture
+def stocked_db(db_path: Path) -> Path:
+    """A database holding PRODUCTS."""
+    text = "barcode,name,price,vat\n" + "".join(
+        f'{code},"{name}",{price},{vat}\n' for code, name, price, vat in PRODUCTS
+    )
+    rows, errors = catalog.parse_product_csv(text, Settings().vat.rates)
+    assert errors == []
+    catalog.import_products(rows)
+    return db_path
+
+
+@pytest.fixture
+def printer_file(tmp_path: Path) -> Path:
+    return tmp_path / "printer.escpos"
+
+
+@pytest.fixture
+def settings(stocked_db: Path, printer_file: Path) -> Settings:
+    return Settings(
+        store=StoreSettings(name="Test Shop", address=("1 Main Street",), vat_number="FR123"),
+        printer=PrinterSettings(url=f"file://{printer_file}", width=42),
+        receipt=ReceiptSettings(footer=("Merci !",)),
+    ).with_database(stocked_db)

@@ -1,0 +1,104 @@
+"""The technician's commands, run in-process with click's runner on real database files."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from storage import catalog, sales
+from storage.db import close_database, open_database
+from till.cli import cli
+from till.core.sale import Cart, PaymentMethod
+
+from .conftest import ean13
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def runner():
+    yield CliRunner()
+    close_database()
+
+
+def test_init_creates_a_database(runner, tmp_path):
+    db = tmp_path / "new.db"
+    result = runner.invoke(cli, ["--db", str(db), "init"])
+    assert result.exit_code == 0, result.output
+    assert "schema version 1" in result.output
+    assert db.exists()
+
+
+def test_run_refuses_a_missing_database(runner, tmp_path):
+    result = runner.invoke(cli, ["--db", str(tmp_path / "absent.db")])
+    assert result.exit_code == 2
+    assert "no database here" in result.output and "till init" in result.output
+
+
+def test_import_products_reports_bad_rows_by_line(runner, tmp_path):
+    db = tmp_path / "shop.db"
+    runner.invoke(cli, ["--db", str(db), "init"])
+    csv = tmp_path / "products.csv"
+    csv.write_text(
+        "barcode,name,price,vat,category\n"
+        f"{ean13(1)},Pain,1.20,5.5,Boulangerie\n"
+        f"{ean13(2)[:-1]}9,Broken,1.00,20,\n"
+        f"{ean13(3)},Vin,abc,20,\n"
+        f"{ean13(4)},Savon,2.50,20\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["--db", str(db), "import", "products", str(csv)])
+    assert result.exit_code == 1
+    assert f"{csv}:3: " in result.output and "check digit" in result.output
+    assert f"{csv}:4: " in result.output and "not an amount" in result.output
+    assert "2 added, 0 updated, 2 refused." in result.output
+    open_database(db)
+    assert catalog.lookup(ean13(4)).name == "Savon"
+
+
+def test_receipt_show_prints_the_text_receipt(runner, tmp_path):
+    db = tmp_path / "shop.db"
+    open_database(db)
+    rows, _ = catalog.parse_product_csv(f"barcode,name,price,vat\n{ean13(7)},Thé,4.10,5.5\n", [550])
+    catalog.import_products(rows)
+    cart = Cart()
+    cart.add(catalog.lookup(ean13(7)), 2)
+    cart.pay(PaymentMethod.CARD, 820)
+    sales.record_sale(cart, till_no=1, seller="Léa", currency="EUR")
+    for number in ("1", "01-000001"):
+        result = runner.invoke(cli, ["--db", str(db), "receipt", "show", number])
+        assert result.exit_code == 0, result.output
+        assert "Receipt 01-000001" in result.output
+        assert "Thé" in result.output and "8,20 €" in result.output
+    missing = runner.invoke(cli, ["--db", str(db), "receipt", "show", "99"])
+    assert missing.exit_code == 2
+    assert "No sale has the receipt number 01-000099" in missing.output
+    journal = runner.invoke(cli, ["--db", str(db), "journal"])
+    assert journal.exit_code == 0 and "1 sales, integrity ok, chain intact" in journal.output
+
+
+def test_a_broken_config_is_one_clear_line(tmp_path):
+    config = tmp_path / "till.toml"
+    config.write_text("[printer]\nwidth = 'wide'\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "till", "--config", str(config), "init"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"till: {config}: [printer] width: must be a whole number, got 'wide'."
+    ]
+
+
+def test_demo_seeds_a_catalog(runner, tmp_path):
+    db = tmp_path / "demo.db"
+    result = runner.invoke(cli, ["--db", str(db), "demo", "--seed-only"])
+    assert result.exit_code == 0, result.output
+    assert catalog.product_count() >= 300
+    assert len(catalog.sample_codes(500)) >= 300

@@ -1,0 +1,58 @@
+"""Every action has a key shown in the footer, at 80x24, and keys can be remapped."""
+
+from dataclasses import replace
+
+from till.app import make_app
+from till.screens.payment import PaymentScreen
+
+from ..conftest import PRODUCTS
+from .conftest import scan
+
+
+def footer_text(app) -> str:
+    return " ".join(str(widget.render()) for widget in app.screen.query("FooterKey"))
+
+
+async def test_sale_screen_footer_fits_80_columns(settings):
+    app = make_app(settings, demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        keys = list(app.screen.query("FooterKey"))
+        shown = footer_text(app)
+        for description in ["Pay", "Qty", "Void line", "Cancel sale", "Receipt", "Demo scan"]:
+            assert description in shown
+        assert max(key.region.right for key in keys) <= 80
+        assert all(key.region.y == 23 for key in keys)
+
+
+async def test_demo_scan_only_in_demo_mode(settings):
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f12")
+        assert app.screen.cart.lines == []
+        assert "Demo scan" not in footer_text(app)
+    demo = make_app(settings, demo=True)
+    async with demo.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        assert len(demo.screen.cart.lines) == 1
+
+
+async def test_ctrl_alternatives_for_terminals_without_f_keys(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, PRODUCTS[0][0])
+        await pilot.press("ctrl+o")
+        await pilot.press("4", "enter")
+        assert app.screen.cart.lines[0].quantity == 4
+        await pilot.press("ctrl+t")
+        assert isinstance(app.screen, PaymentScreen)
+
+
+async def test_keymap_from_config_remaps_pay(settings):
+    app = make_app(replace(settings, keymap={"pay": "f11"}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, PRODUCTS[0][0])
+        await pilot.press("f10")
+        assert not isinstance(app.screen, PaymentScreen)
+        await pilot.press("f11")
+        assert isinstance(app.screen, PaymentScreen)
