@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import BUILTIN_THEMES
 
 from devices.scanner.simulated import SimulatedScanner
 from till.config import Settings
 from till.core.sale import RecordedSale
-from till.errors import TillError
+from till.errors import ConfigError, TillError
 from till.register import Register
 from till.screens.prompts import ConfirmScreen
 from till.screens.sale import SaleScreen
@@ -20,6 +22,8 @@ from till.screens.sale import SaleScreen
 log = logging.getLogger(__name__)
 
 STYLES = Path(__file__).parent / "styles"
+DEFAULT_THEME = "textual-dark"
+LINUX_CONSOLE_THEME = "ansi-dark"
 
 
 class TillApp(App):
@@ -40,6 +44,7 @@ class TillApp(App):
         self.simulated_scanner = SimulatedScanner(register.demo_codes() if demo else [])
 
     def on_mount(self) -> None:
+        self.theme = choose_theme(self.register.settings.display.theme)
         keymap = self.register.settings.keymap
         if keymap:
             self.set_keymap(keymap)
@@ -77,6 +82,20 @@ class TillApp(App):
         )
 
 
+def choose_theme(name: str, term: str | None = None) -> str:
+    """The configured theme; ``auto`` is the ANSI palette on the 16-colour Linux console."""
+    if name != "auto":
+        return name
+    term = os.environ.get("TERM", "") if term is None else term
+    return LINUX_CONSOLE_THEME if term == "linux" else DEFAULT_THEME
+
+
 def make_app(settings: Settings, *, demo: bool = False) -> TillApp:
     """The app on an already opened database; the CLI and the tests both build it here."""
+    theme = settings.display.theme
+    if theme != "auto" and theme not in BUILTIN_THEMES:
+        raise ConfigError(
+            f"[display] theme: unknown theme {theme!r} (try auto, {DEFAULT_THEME}, "
+            f"{LINUX_CONSOLE_THEME})."
+        )
     return TillApp(Register(settings), demo=demo)

@@ -53,6 +53,12 @@ class ReceiptSettings:
 
 
 @dataclass(frozen=True)
+class DisplaySettings:
+    theme: str = "auto"
+    """A Textual theme name; ``auto`` picks the 16-colour ANSI theme on the Linux console."""
+
+
+@dataclass(frozen=True)
 class DatabaseSettings:
     path: str = "data/till.db"
 
@@ -68,6 +74,7 @@ class Settings:
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     receipt: ReceiptSettings = field(default_factory=ReceiptSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    display: DisplaySettings = field(default_factory=DisplaySettings)
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id → keys, e.g. ``pay = "f12,ctrl+t"``, to remap the register's keys."""
 
