@@ -36,6 +36,12 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True) -> None:
             database.close()
         database.init(str(db_path), pragmas=PRAGMAS, timeout=5)
         database.connect(reuse_if_open=True)
+        mode = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            raise StorageError(
+                f"{db_path}: SQLite would not use WAL here (journal mode {mode}); keep the "
+                "database on a local disk."
+            )
         migrate()
     except (OperationalError, OSError) as error:
         raise StorageError(f"{db_path}: cannot open the database ({error}).") from None
