@@ -59,9 +59,11 @@ class Sale(BaseModel):
     change_given = IntegerField()
     previous_hash = TextField()
     journal_hash = TextField()
+    customer_id = TextField(null=True)
+    store = TextField(default="")
 
     class Meta:
-        indexes = ((("till_no", "receipt_no"), True),)
+        indexes = ((("till_no", "receipt_no"), True), (("customer_id", "created_at"), False))
 
 
 class SaleLine(BaseModel):
@@ -113,3 +115,128 @@ class Outbox(BaseModel):
 
 
 ALL_MODELS = (SchemaVersion, Product, Barcode, Sale, SaleLine, SaleVat, SalePayment, Outbox)
+
+
+class Sequence(BaseModel):
+    """Counters for human codes that must be unique across tills (the till number prefixes them)."""
+
+    name = TextField(primary_key=True)
+    value = IntegerField()
+
+
+class Customer(BaseModel):
+    num = AutoField()
+    """Local row number: the FTS index refers to it; never leaves the till."""
+    id = TextField(unique=True)
+    code = TextField(unique=True)
+    kind = TextField(default="individual")
+    title = TextField(default="")
+    last_name = TextField()
+    first_name = TextField(default="")
+    nickname = TextField(default="")
+    company = TextField(default="")
+    job_title = TextField(default="")
+    vat_number = TextField(default="")
+    registration_number = TextField(default="")
+    activity_code = TextField(default="")
+    email = TextField(default="")
+    mobile = TextField(default="")
+    landline = TextField(default="")
+    birth_date = TextField(default="")
+    language = TextField(default="")
+    address1 = TextField(default="")
+    address2 = TextField(default="")
+    address3 = TextField(default="")
+    postcode = TextField(default="")
+    city = TextField(default="")
+    country = TextField(default="")
+    id_document_number = TextField(default="")
+    id_document_region = TextField(default="")
+    id_document_expiry = TextField(default="")
+    notes = TextField(default="")
+    status = TextField(default="")
+    family = TextField(default="")
+    segment = TextField(default="")
+    price_code = TextField(default="")
+    tax_zone = TextField(default="")
+    excluded_from_promotions = BooleanField(default=False)
+    export_sale = BooleanField(default=False)
+    targeting = TextField(default="[]")
+    extra = TextField(default="{}")
+    consent_post = BooleanField(default=False)
+    consent_post_at = TextField(default="")
+    consent_email = BooleanField(default=False)
+    consent_email_at = TextField(default="")
+    consent_sms = BooleanField(default=False)
+    consent_sms_at = TextField(default="")
+    reconfirm = BooleanField(default=False)
+    active = BooleanField(default=True)
+    card_number = TextField(null=True, unique=True)
+    name_key = TextField(index=True)
+    alt_key = TextField(index=True)
+    company_key = TextField(index=True)
+    email_key = TextField(index=True)
+    phone_key = TextField(index=True)
+    landline_key = TextField(index=True)
+    created_at = TextField()
+    updated_at = TextField()
+
+
+class CustomerAddress(BaseModel):
+    id = TextField(primary_key=True)
+    customer = ForeignKeyField(Customer, field=Customer.id, backref="extra_addresses")
+    kind = TextField()
+    line1 = TextField(default="")
+    line2 = TextField(default="")
+    line3 = TextField(default="")
+    postcode = TextField(default="")
+    city = TextField(default="")
+    country = TextField(default="")
+
+
+class CustomerExternalCode(BaseModel):
+    customer = ForeignKeyField(Customer, field=Customer.id, backref="external_codes")
+    system = TextField()
+    code = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("system", "code")
+
+
+class CustomerList(BaseModel):
+    """The values the shop offers for status, family, segment, price code and tax zone."""
+
+    list_name = TextField()
+    value = TextField()
+    position = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("list_name", "value")
+
+
+class AuditLog(BaseModel):
+    """Who changed what and when; append-only."""
+
+    id = TextField(primary_key=True)
+    at = TextField()
+    actor = TextField()
+    entity = TextField()
+    entity_id = TextField()
+    action = TextField()
+    field = TextField(default="")
+    old_value = TextField(default="")
+    new_value = TextField(default="")
+
+    class Meta:
+        indexes = ((("entity", "entity_id", "at"), False),)
+
+
+ALL_MODELS = (
+    *ALL_MODELS,
+    Sequence,
+    Customer,
+    CustomerAddress,
+    CustomerExternalCode,
+    CustomerList,
+    AuditLog,
+)

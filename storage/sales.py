@@ -11,13 +11,14 @@ from peewee import fn
 
 from storage import outbox
 from storage.ids import new_id
-from storage.models import Sale, SaleLine, SalePayment, SaleVat, database
+from storage.models import Customer, Sale, SaleLine, SalePayment, SaleVat, database
 from till.core.sale import (
     Cart,
     Payment,
     PaymentMethod,
     RecordedLine,
     RecordedSale,
+    SaleCustomer,
     receipt_code,
 )
 from till.core.tax import VatLine
@@ -31,7 +32,13 @@ class SaleNotFound(TillError):
 
 
 def record_sale(
-    cart: Cart, *, till_no: int, seller: str, currency: str, now: datetime | None = None
+    cart: Cart,
+    *,
+    till_no: int,
+    seller: str,
+    currency: str,
+    store: str = "",
+    now: datetime | None = None,
 ) -> RecordedSale:
     """Write a settled sale and its outbox entry in one durable transaction."""
     if not cart.is_settled:
@@ -71,6 +78,8 @@ def record_sale(
             ),
             vat=tuple(cart.vat),
             payments=tuple(cart.payments),
+            store=store,
+            customer=cart.customer,
         )
         payload = sale_payload(sale, product_ids=[line.item.product_id for line in cart.lines])
         journal_hash = chain_hash(previous_hash, payload)
@@ -95,6 +104,8 @@ def _insert(
         change_given=sale.change_given,
         previous_hash=previous_hash,
         journal_hash=journal_hash,
+        customer_id=sale.customer.id if sale.customer else None,
+        store=sale.store,
     ).execute()
     SaleLine.insert_many([{"sale": sale.id, **line} for line in payload["lines"]]).execute()
     SaleVat.insert_many([{"sale": sale.id, **vat} for vat in payload["vat"]]).execute()
@@ -116,6 +127,8 @@ def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:
         "total": sale.total,
         "item_count": sale.item_count,
         "change_given": sale.change_given,
+        "store": sale.store,
+        "customer_id": sale.customer.id if sale.customer else None,
         "lines": [
             {
                 "line_no": line.line_no,
@@ -218,4 +231,21 @@ def _recorded(sale: Sale) -> RecordedSale:
         payments=tuple(
             Payment(PaymentMethod(row.method), row.amount, row.tendered) for row in payments
         ),
+        store=sale.store,
+        customer=_sale_customer(sale.customer_id),
     )
+
+
+def _sale_customer(customer_id: str | None) -> SaleCustomer | None:
+    if not customer_id:
+        return None
+    row = (
+        Customer.select(Customer.code, Customer.last_name, Customer.first_name)
+        .where(Customer.id == customer_id)
+        .tuples()
+        .first()
+    )
+    if row is None:
+        return SaleCustomer(customer_id, "", "")
+    code, last, first = row
+    return SaleCustomer(customer_id, code, " ".join(p for p in (last.upper(), first) if p))

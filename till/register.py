@@ -48,6 +48,7 @@ class Register:
                 till_no=self.till_no,
                 seller=self.settings.till.seller,
                 currency=self.settings.locale.currency,
+                store=self.settings.store.name,
             )
 
     def last_sale(self) -> RecordedSale | None:

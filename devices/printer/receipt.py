@@ -66,6 +66,10 @@ def build_receipt(sale: RecordedSale, layout: ReceiptLayout) -> ReceiptDocument:
         Rule(),
         Text(_columns(f"Receipt {sale.receipt_code}", when, width)),
         Text(f"Till {sale.till_no}  Seller {sale.seller}"[:width]),
+    ]
+    if sale.customer:
+        blocks.append(Text(f"Customer {sale.customer.code} {sale.customer.name}"[:width]))
+    blocks += [
         Rule(),
     ]
     for line in sale.lines:

@@ -36,7 +36,7 @@ STATEMENTS = [
 JOURNAL_TABLES = ("sale", "sale_line", "sale_vat", "sale_payment")
 
 
-def _append_only(table: str) -> list[str]:
+def append_only(table: str) -> list[str]:
     return [
         f"""CREATE TRIGGER "{table}_no_update" BEFORE UPDATE ON "{table}"
             BEGIN SELECT RAISE(ABORT, 'the sales journal is append-only'); END""",
@@ -49,5 +49,5 @@ def up(database) -> None:
     for statement in STATEMENTS:
         database.execute_sql(statement)
     for table in JOURNAL_TABLES:
-        for statement in _append_only(table):
+        for statement in append_only(table):
             database.execute_sql(statement)

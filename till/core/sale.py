@@ -53,12 +53,28 @@ class Payment:
         return self.tendered - self.amount
 
 
+@dataclass(frozen=True)
+class SaleCustomer:
+    """The customer a sale is for; a sale without one is a walk-in sale."""
+
+    id: str
+    code: str
+    name: str
+
+
 @dataclass
 class Cart:
     """The sale being rung up. Validated here, before anything is stored."""
 
     lines: list[CartLine] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
+    customer: SaleCustomer | None = None
+
+    def attach(self, customer: SaleCustomer | None) -> None:
+        """Attach a customer, or go back to walk-in with None."""
+        if self.is_settled:
+            raise InvalidSale("The sale is paid: the customer can no longer change.")
+        self.customer = customer
 
     def add(self, item: Item, quantity: int = 1) -> int:
         """Add an item, merging with a line of the same product and price; returns the line."""
@@ -173,6 +189,8 @@ class RecordedSale:
     lines: tuple[RecordedLine, ...]
     vat: tuple[VatLine, ...]
     payments: tuple[Payment, ...]
+    store: str = ""
+    customer: SaleCustomer | None = None
 
 
 def receipt_code(till_no: int, receipt_no: int) -> str:

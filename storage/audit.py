@@ -1,0 +1,64 @@
+"""The audit log: who changed which field of what, when, with the old and new value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from storage.ids import new_id
+from storage.models import AuditLog
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    actor: str
+    action: str
+    field: str
+    old_value: str
+    new_value: str
+
+
+def record(
+    entity: str,
+    entity_id: str,
+    action: str,
+    actor: str,
+    at: str,
+    changes: Iterable[tuple[str, str, str]] = (("", "", ""),),
+) -> None:
+    """Append one row per ``(field, old, new)``. Call inside the transaction of the change."""
+    rows = [
+        {
+            "id": new_id(),
+            "at": at,
+            "actor": actor,
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "field": field,
+            "old_value": old,
+            "new_value": new,
+        }
+        for field, old, new in changes
+    ]
+    if rows:
+        AuditLog.insert_many(rows).execute()
+
+
+def history(entity: str, entity_id: str) -> list[AuditEntry]:
+    """Every change to one record, newest first."""
+    query = (
+        AuditLog.select(
+            AuditLog.at,
+            AuditLog.actor,
+            AuditLog.action,
+            AuditLog.field,
+            AuditLog.old_value,
+            AuditLog.new_value,
+        )
+        .where((AuditLog.entity == entity) & (AuditLog.entity_id == entity_id))
+        .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+        .tuples()
+    )
+    return [AuditEntry(*row) for row in query]

@@ -1,0 +1,414 @@
+"""The customer file: create, edit, deactivate, delete. Each operation is one transaction that
+also writes the audit log, the outbox and the search keys."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from storage import audit, outbox
+from storage.customer_keys import search_columns, search_text
+from storage.ids import new_id
+from storage.models import (
+    Customer as CustomerRow,
+)
+from storage.models import (
+    CustomerAddress,
+    CustomerExternalCode,
+    CustomerList,
+    Sale,
+    database,
+)
+from storage.sequences import next_value
+from till.core.customer import (
+    CONSENTS,
+    Address,
+    Customer,
+    CustomerKind,
+    FieldErrors,
+    customer_code,
+    shown,
+    validate_changes,
+)
+from till.errors import TillError
+
+LISTED_FIELDS = ("status", "family", "segment", "price_code", "tax_zone")
+_ROW_FIELDS = {f.name for f in fields(Customer)} - {"addresses", "external_codes"}
+
+
+class CustomerNotFound(TillError):
+    """No customer has that id, code or card."""
+
+
+class DeleteOutcome(StrEnum):
+    DELETED = "deleted"
+    DEACTIVATED = "deactivated"
+
+
+def _now(now: datetime | None) -> str:
+    return (now or datetime.now(UTC)).isoformat()
+
+
+def create_customer(
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    till_no: int,
+    region: str,
+    now: datetime | None = None,
+) -> Customer:
+    """Add a customer; only the last name is required. The code is generated here."""
+    clean = validate_changes(changes, region=region)
+    if not clean.get("last_name"):
+        raise FieldErrors({"last_name": "is required."})
+    _check_lists(clean)
+    at = _now(now)
+    external_codes = clean.pop("external_codes", {})
+    with database.atomic():
+        customer = Customer(
+            id=new_id(),
+            code=customer_code(till_no, next_value(f"customer:{till_no}")),
+            created_at=at,
+            updated_at=at,
+            **clean,
+        )
+        for consent in CONSENTS:
+            if clean.get(consent):
+                customer = replace(customer, **{f"{consent}_at": at})
+        num = CustomerRow.insert(_storable(customer)).execute()
+        _index(num, None, customer)
+        _set_external_codes(customer.id, external_codes)
+        filled = {**clean, "external_codes": external_codes}
+        audit.record(
+            "customer",
+            customer.id,
+            "create",
+            actor,
+            at,
+            [(name, "", shown(value)) for name, value in filled.items() if value],
+        )
+        outbox.append(
+            "customer",
+            customer.id,
+            "create",
+            {"id": customer.id, "code": customer.code, "at": at, "fields": _payload(filled)},
+            at,
+        )
+    return get_customer(customer.id)
+
+
+def update_customer(
+    customer_id: str,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    region: str,
+    now: datetime | None = None,
+) -> Customer:
+    """Change some fields; unchanged values are ignored, each change is audited."""
+    clean = validate_changes(changes, region=region)
+    _check_lists(clean)
+    at = _now(now)
+    with database.atomic():
+        row = _row(customer_id)
+        before = _to_customer(row)
+        changed = {name: value for name, value in clean.items() if getattr(before, name) != value}
+        if not changed:
+            return before
+        for consent in CONSENTS:
+            if consent in changed:
+                changed[f"{consent}_at"] = at
+        after = replace(before, **changed, updated_at=at)
+        external_codes = changed.pop("external_codes", None)
+        if external_codes is not None:
+            CustomerExternalCode.delete().where(
+                CustomerExternalCode.customer == customer_id
+            ).execute()
+            _set_external_codes(customer_id, external_codes)
+        storable = _storable(after)
+        CustomerRow.update(
+            {k: storable[k] for k in (*changed, *search_columns(after), "updated_at")}
+        ).where(CustomerRow.id == customer_id).execute()
+        _index(row.num, before, after)
+        diffs = [
+            (name, shown(getattr(before, name)), shown(getattr(after, name)))
+            for name in clean
+            if getattr(before, name) != getattr(after, name)
+        ]
+        audit.record("customer", customer_id, "update", actor, at, diffs)
+        outbox.append(
+            "customer",
+            customer_id,
+            "update",
+            {
+                "id": customer_id,
+                "at": at,
+                "fields": _payload({n: getattr(after, n) for n, _, _ in diffs}),
+            },
+            at,
+        )
+    return after
+
+
+def set_active(
+    customer_id: str, active: bool, *, actor: str, now: datetime | None = None
+) -> Customer:
+    """Deactivate (history kept, hidden from default search) or reactivate a customer."""
+    at = _now(now)
+    with database.atomic():
+        before = _to_customer(_row(customer_id))
+        if before.active == active:
+            return before
+        CustomerRow.update(active=active, updated_at=at).where(
+            CustomerRow.id == customer_id
+        ).execute()
+        action = "reactivate" if active else "deactivate"
+        audit.record(
+            "customer",
+            customer_id,
+            action,
+            actor,
+            at,
+            [("active", shown(not active), shown(active))],
+        )
+        outbox.append(
+            "customer",
+            customer_id,
+            "update",
+            {"id": customer_id, "at": at, "fields": {"active": active}},
+            at,
+        )
+    return replace(before, active=active, updated_at=at)
+
+
+def delete_customer(
+    customer_id: str, *, actor: str, now: datetime | None = None
+) -> tuple[DeleteOutcome, str]:
+    """Delete a customer with no sales; one with sales is deactivated instead, and told why."""
+    with database.atomic():
+        row = _row(customer_id)
+        sale_count = Sale.select().where(Sale.customer_id == customer_id).count()
+        if sale_count:
+            set_active(customer_id, False, actor=actor, now=now)
+            plural = "sale" if sale_count == 1 else "sales"
+            return DeleteOutcome.DEACTIVATED, (
+                f"{row.code} has {sale_count} {plural}, so it cannot be deleted: "
+                "it is now inactive and its history is kept."
+            )
+        at = _now(now)
+        before = _to_customer(row)
+        _index(row.num, before, None)
+        CustomerAddress.delete().where(CustomerAddress.customer == customer_id).execute()
+        CustomerExternalCode.delete().where(CustomerExternalCode.customer == customer_id).execute()
+        row.delete_instance()
+        audit.record("customer", customer_id, "delete", actor, at, [("code", row.code, "")])
+        outbox.append("customer", customer_id, "delete", {"id": customer_id, "at": at}, at)
+    return DeleteOutcome.DELETED, f"{row.code} is deleted."
+
+
+def save_address(
+    customer_id: str, address: Address, *, actor: str, now: datetime | None = None
+) -> Address:
+    """Add an extra address (no id) or change one (its id)."""
+    if not address.kind.strip():
+        raise FieldErrors({"kind": "say which address this is (delivery, billing, …)."})
+    at = _now(now)
+    with database.atomic():
+        _row(customer_id)
+        values = {f.name: getattr(address, f.name) for f in fields(Address) if f.name != "id"}
+        if address.id:
+            old = CustomerAddress.get_or_none(
+                (CustomerAddress.id == address.id) & (CustomerAddress.customer == customer_id)
+            )
+            if old is None:
+                raise CustomerNotFound("That address is not on this customer's file.")
+            before = _format_address(_to_address(old))
+            CustomerAddress.update(values).where(CustomerAddress.id == address.id).execute()
+            saved = address
+        else:
+            saved = replace(address, id=new_id())
+            before = ""
+            CustomerAddress.insert(id=saved.id, customer=customer_id, **values).execute()
+        audit.record(
+            "customer",
+            customer_id,
+            "update",
+            actor,
+            at,
+            [(f"address {saved.kind}", before, _format_address(saved))],
+        )
+        outbox.append(
+            "customer_address",
+            saved.id,
+            "upsert",
+            {"customer_id": customer_id, "at": at, **values, "id": saved.id},
+            at,
+        )
+    return saved
+
+
+def remove_address(
+    customer_id: str, address_id: str, *, actor: str, now: datetime | None = None
+) -> None:
+    at = _now(now)
+    with database.atomic():
+        old = CustomerAddress.get_or_none(
+            (CustomerAddress.id == address_id) & (CustomerAddress.customer == customer_id)
+        )
+        if old is None:
+            raise CustomerNotFound("That address is not on this customer's file.")
+        old.delete_instance()
+        audit.record(
+            "customer",
+            customer_id,
+            "update",
+            actor,
+            at,
+            [(f"address {old.kind}", _format_address(_to_address(old)), "")],
+        )
+        outbox.append(
+            "customer_address", address_id, "delete", {"customer_id": customer_id, "at": at}, at
+        )
+
+
+def get_customer(customer_id: str) -> Customer:
+    return _to_customer(_row(customer_id))
+
+
+def find_by_code(code: str) -> Customer | None:
+    row = CustomerRow.get_or_none(CustomerRow.code == code.strip().upper())
+    return _to_customer(row) if row else None
+
+
+def find_by_card(card_number: str) -> Customer | None:
+    row = CustomerRow.get_or_none(CustomerRow.card_number == card_number.strip())
+    return _to_customer(row) if row else None
+
+
+def list_values(list_name: str) -> list[str]:
+    query = (
+        CustomerList.select(CustomerList.value)
+        .where(CustomerList.list_name == list_name)
+        .order_by(CustomerList.position, CustomerList.value)
+    )
+    return [value for (value,) in query.tuples()]
+
+
+def customer_count() -> int:
+    return CustomerRow.select().count()
+
+
+# --- rows <-> records -------------------------------------------------------------------
+
+
+def _row(customer_id: str) -> CustomerRow:
+    row = CustomerRow.get_or_none(CustomerRow.id == customer_id)
+    if row is None:
+        raise CustomerNotFound("No such customer: it may have been deleted.")
+    return row
+
+
+def _to_customer(row: CustomerRow) -> Customer:
+    values = {name: getattr(row, name) for name in _ROW_FIELDS}
+    values["kind"] = CustomerKind(row.kind)
+    values["targeting"] = tuple(json.loads(row.targeting))
+    values["extra"] = json.loads(row.extra)
+    values["card_number"] = row.card_number or ""
+    addresses = CustomerAddress.select().where(CustomerAddress.customer == row.id)
+    codes = CustomerExternalCode.select().where(CustomerExternalCode.customer == row.id)
+    return Customer(
+        **values,
+        addresses=tuple(_to_address(a) for a in addresses.order_by(CustomerAddress.kind)),
+        external_codes={c.system: c.code for c in codes},
+    )
+
+
+def _to_address(row: CustomerAddress) -> Address:
+    return Address(
+        kind=row.kind,
+        line1=row.line1,
+        line2=row.line2,
+        line3=row.line3,
+        postcode=row.postcode,
+        city=row.city,
+        country=row.country,
+        id=row.id,
+    )
+
+
+def _format_address(address: Address) -> str:
+    parts = (
+        address.line1,
+        address.line2,
+        address.line3,
+        address.postcode,
+        address.city,
+        address.country,
+    )
+    return ", ".join(part for part in parts if part)
+
+
+def _storable(customer: Customer) -> dict[str, Any]:
+    values = {name: getattr(customer, name) for name in _ROW_FIELDS}
+    values["kind"] = str(customer.kind)
+    values["targeting"] = json.dumps(list(customer.targeting), ensure_ascii=False)
+    values["extra"] = json.dumps(customer.extra, ensure_ascii=False, sort_keys=True)
+    values["card_number"] = customer.card_number or None
+    values.update(search_columns(customer))
+    return values
+
+
+def _payload(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: (
+            list(value)
+            if isinstance(value, tuple)
+            else str(value)
+            if isinstance(value, StrEnum)
+            else value
+        )
+        for name, value in values.items()
+    }
+
+
+def _index(num: int, before: Customer | None, after: Customer | None) -> None:
+    """Keep the contentless FTS index in step: remove the old words, add the new."""
+    if before is not None:
+        database.execute_sql(
+            "INSERT INTO customer_fts (customer_fts, rowid, body) VALUES ('delete', ?, ?)",
+            (num, search_text(before)),
+        )
+    if after is not None:
+        database.execute_sql(
+            "INSERT INTO customer_fts (rowid, body) VALUES (?, ?)", (num, search_text(after))
+        )
+
+
+def _set_external_codes(customer_id: str, codes: dict[str, str]) -> None:
+    for system, code in codes.items():
+        taken = CustomerExternalCode.get_or_none(
+            (CustomerExternalCode.system == system) & (CustomerExternalCode.code == code)
+        )
+        if taken is not None and taken.customer_id != customer_id:
+            raise FieldErrors(
+                {"external_codes": f"{system} code {code} belongs to another customer."}
+            )
+    if codes:
+        CustomerExternalCode.insert_many(
+            [{"customer": customer_id, "system": s, "code": c} for s, c in codes.items()]
+        ).execute()
+
+
+def _check_lists(clean: dict[str, Any]) -> None:
+    errors = {}
+    for name in LISTED_FIELDS:
+        value = clean.get(name)
+        if value:
+            allowed = list_values(name)
+            if allowed and value not in allowed:
+                errors[name] = f"{value} is not one of {', '.join(allowed)}."
+    if errors:
+        raise FieldErrors(errors)

@@ -1,0 +1,373 @@
+"""The customer record: its fields, and the rules that validate each one with a reason."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from till.errors import TillError
+
+
+class CustomerKind(StrEnum):
+    INDIVIDUAL = "individual"
+    BUSINESS = "business"
+
+
+class FieldErrors(TillError):
+    """One or more fields were refused; ``errors`` maps each field to its reason."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{LABELS.get(k, k)}: {v}" for k, v in errors.items()))
+
+
+@dataclass(frozen=True)
+class Address:
+    """A postal address; the main one lives on the customer, extra ones have a kind."""
+
+    kind: str = "main"
+    line1: str = ""
+    line2: str = ""
+    line3: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Customer:
+    """The whole customer file as the screens and the CLI read it."""
+
+    id: str
+    code: str
+    kind: CustomerKind = CustomerKind.INDIVIDUAL
+    title: str = ""
+    last_name: str = ""
+    first_name: str = ""
+    nickname: str = ""
+    company: str = ""
+    job_title: str = ""
+    vat_number: str = ""
+    registration_number: str = ""
+    activity_code: str = ""
+    email: str = ""
+    mobile: str = ""
+    landline: str = ""
+    birth_date: str = ""
+    language: str = ""
+    address1: str = ""
+    address2: str = ""
+    address3: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    id_document_number: str = ""
+    id_document_region: str = ""
+    id_document_expiry: str = ""
+    notes: str = ""
+    status: str = ""
+    family: str = ""
+    segment: str = ""
+    price_code: str = ""
+    tax_zone: str = ""
+    excluded_from_promotions: bool = False
+    export_sale: bool = False
+    targeting: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+    external_codes: dict[str, str] = field(default_factory=dict)
+    consent_post: bool = False
+    consent_post_at: str = ""
+    consent_email: bool = False
+    consent_email_at: str = ""
+    consent_sms: bool = False
+    consent_sms_at: str = ""
+    reconfirm: bool = False
+    active: bool = True
+    card_number: str = ""
+    addresses: tuple[Address, ...] = ()
+    created_at: str = ""
+    updated_at: str = ""
+
+    @property
+    def display_name(self) -> str:
+        name = " ".join(part for part in (self.last_name.upper(), self.first_name) if part)
+        if self.kind is CustomerKind.BUSINESS and self.company:
+            return f"{self.company} ({name})" if name else self.company
+        return name
+
+
+EDITABLE = tuple(
+    f.name
+    for f in fields(Customer)
+    if f.name
+    not in {"id", "code", "addresses", "created_at", "updated_at", "card_number", "active"}
+    and not f.name.endswith("_at")
+)
+"""Fields a person may change in the form. The code is generated and never editable; the
+active flag changes only through deactivate and reactivate; the card comes with loyalty."""
+
+LABELS = {
+    "kind": "Type",
+    "title": "Title",
+    "last_name": "Last name",
+    "first_name": "First name",
+    "nickname": "Nickname",
+    "company": "Company",
+    "job_title": "Job title",
+    "vat_number": "VAT number",
+    "registration_number": "Registration (SIRET)",
+    "activity_code": "Activity code (NAF)",
+    "email": "E-mail",
+    "mobile": "Mobile",
+    "landline": "Landline",
+    "birth_date": "Date of birth",
+    "language": "Language",
+    "address1": "Address",
+    "address2": "Address line 2",
+    "address3": "Address line 3",
+    "postcode": "Postcode",
+    "city": "City",
+    "country": "Country",
+    "id_document_number": "ID document number",
+    "id_document_region": "ID document region",
+    "id_document_expiry": "ID document expiry",
+    "notes": "Notes",
+    "status": "Status",
+    "family": "Family",
+    "segment": "Segment",
+    "price_code": "Price code",
+    "tax_zone": "Tax zone",
+    "excluded_from_promotions": "Excluded from promotions",
+    "export_sale": "Export (tax-free)",
+    "targeting": "Targeting",
+    "extra": "Extra fields",
+    "external_codes": "External codes",
+    "consent_post": "Accepts post",
+    "consent_email": "Accepts e-mail",
+    "consent_sms": "Accepts SMS",
+    "reconfirm": "Re-ask details at the till",
+    "active": "Active",
+}
+
+TEXT_LIMITS = {
+    "title": 20,
+    "last_name": 80,
+    "first_name": 80,
+    "nickname": 80,
+    "company": 120,
+    "job_title": 80,
+    "address1": 120,
+    "address2": 120,
+    "address3": 120,
+    "postcode": 16,
+    "city": 80,
+    "id_document_number": 40,
+    "id_document_region": 60,
+    "notes": 4000,
+    "status": 40,
+    "family": 40,
+    "segment": 40,
+    "price_code": 40,
+    "tax_zone": 40,
+}
+BOOLEAN_FIELDS = frozenset(
+    {
+        "excluded_from_promotions",
+        "export_sale",
+        "consent_post",
+        "consent_email",
+        "consent_sms",
+        "reconfirm",
+        "active",
+    }
+)
+CONSENTS = ("consent_post", "consent_email", "consent_sms")
+_NAF = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def validate_changes(
+    changes: dict[str, Any], *, region: str, today: date | None = None
+) -> dict[str, Any]:
+    """Check and normalise each field of ``changes``; refuse them all at once with reasons."""
+    today = today or date.today()
+    clean: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, value in changes.items():
+        try:
+            clean[name] = _validate(name, value, region, today)
+        except ValueError as error:
+            errors[name] = str(error)
+    if "last_name" in clean and not clean["last_name"]:
+        errors["last_name"] = "is required."
+    if errors:
+        raise FieldErrors(errors)
+    return clean
+
+
+def _validate(name: str, value: Any, region: str, today: date) -> Any:
+    if name not in EDITABLE:
+        raise ValueError("cannot be changed.")
+    if name in BOOLEAN_FIELDS:
+        return _boolean(value)
+    if name == "kind":
+        try:
+            return CustomerKind(str(value).strip().lower())
+        except ValueError:
+            raise ValueError("must be individual or business.") from None
+    if name == "targeting":
+        tags = value.split(",") if isinstance(value, str) else list(value)
+        return tuple(dict.fromkeys(t for t in (" ".join(str(x).split()) for x in tags) if t))
+    if name in ("extra", "external_codes"):
+        if not isinstance(value, dict):
+            raise ValueError("must be a table of names and values.")
+        return {
+            str(k).strip(): " ".join(str(v).split()) for k, v in value.items() if str(k).strip()
+        }
+    text = " ".join(str(value).split()) if name != "notes" else str(value).strip()
+    if not text:
+        return ""
+    if any(not c.isprintable() for c in text if c not in "\n\t"):
+        raise ValueError("has characters that cannot be printed.")
+    if name in TEXT_LIMITS and len(text) > TEXT_LIMITS[name]:
+        raise ValueError(f"is longer than {TEXT_LIMITS[name]} characters.")
+    validator = _VALIDATORS.get(name)
+    return validator(text, region, today) if validator else text
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "y", "yes", "true", "on", "oui", "x"}:
+        return True
+    if text in {"", "0", "n", "no", "false", "off", "non"}:
+        return False
+    raise ValueError("must be yes or no.")
+
+
+def _email(text: str, region: str, today: date) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(str(error)) from None
+
+
+def _phone(text: str, region: str, today: date) -> str:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"{text} is not a phone number.") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"{text} is not a valid phone number for {region} or abroad (+…).")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _vat(text: str, region: str, today: date) -> str:
+    from stdnum.eu import vat
+    from stdnum.exceptions import ValidationError
+
+    try:
+        return vat.validate(text)
+    except ValidationError as error:
+        raise ValueError(f"{text} is not a valid EU VAT number: {error.message}") from None
+
+
+def _siret(text: str, region: str, today: date) -> str:
+    from stdnum.exceptions import ValidationError
+    from stdnum.fr import siren, siret
+
+    try:
+        if len(siret.compact(text)) == 9:
+            return siren.validate(text)
+        return siret.validate(text)
+    except ValidationError as error:
+        raise ValueError(f"{text} is not a valid SIRET or SIREN: {error.message}") from None
+
+
+def _naf(text: str, region: str, today: date) -> str:
+    match = _NAF.match(text.upper().replace(" ", ""))
+    if not match:
+        raise ValueError(f"{text} is not an activity code such as 47.11F.")
+    return f"{match[1]}.{match[2]}{match[3]}"
+
+
+def _date(text: str) -> date:
+    for separator in "/.-":
+        parts = text.split(separator)
+        if len(parts) == 3:
+            break
+    else:
+        raise ValueError(f"{text} is not a date: write 31/12/1980 or 1980-12-31.")
+    try:
+        if len(parts[0]) == 4:
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        raise ValueError(f"{text} is not a date: write 31/12/1980 or 1980-12-31.") from None
+
+
+def _birth_date(text: str, region: str, today: date) -> str:
+    born = _date(text)
+    if born > today:
+        raise ValueError("is in the future.")
+    if born.year < today.year - 130:
+        raise ValueError(f"{text} is too long ago.")
+    return born.isoformat()
+
+
+def _expiry(text: str, region: str, today: date) -> str:
+    return _date(text).isoformat()
+
+
+def _language(text: str, region: str, today: date) -> str:
+    code = text.lower()
+    if not _LANGUAGE.match(code):
+        raise ValueError(f"{text} is not a language code such as fr or en.")
+    return code
+
+
+def _country(text: str, region: str, today: date) -> str:
+    code = text.upper()
+    if not _COUNTRY.match(code):
+        raise ValueError(f"{text} is not a two-letter country code such as FR.")
+    return code
+
+
+_VALIDATORS = {
+    "email": _email,
+    "mobile": _phone,
+    "landline": _phone,
+    "vat_number": _vat,
+    "registration_number": _siret,
+    "activity_code": _naf,
+    "birth_date": _birth_date,
+    "id_document_expiry": _expiry,
+    "language": _language,
+    "country": _country,
+}
+
+
+def customer_code(till_no: int, number: int) -> str:
+    """The customer code: ``C`` and the till number, then that till's own sequence."""
+    return f"C{till_no:02d}-{number:06d}"
+
+
+def shown(value: Any) -> str:
+    """A field value as the audit log and the screens write it."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
