@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from till.cli_customers import customers
 from till.config import Settings, load_settings
 from till.errors import TillError
 
@@ -21,6 +22,15 @@ class Context:
     def __init__(self, config: str | None, db: str | None) -> None:
         self.config_path = config
         self.db_path = db
+
+    @property
+    def user(self) -> str:
+        import getpass
+
+        return getpass.getuser()
+
+    def open_database(self, settings: Settings, *, create: bool = False) -> None:
+        _open(settings, create=create)
 
     def settings(self) -> Settings:
         settings = load_settings(self.config_path)
@@ -178,6 +188,9 @@ def journal(ctx: Context, as_json: bool) -> None:
         )
     if broken or not result["integrity"]:
         sys.exit(1)
+
+
+cli.add_command(customers)
 
 
 def _open(settings: Settings, *, create: bool) -> None:

@@ -11,6 +11,7 @@ from till.config import Settings
 from till.core.barcodes import parse_scan_entry
 from till.core.money import MoneyFormat
 from till.core.sale import Cart, Item, RecordedSale
+from till.customer_service import CustomerService
 
 
 class Register:
@@ -30,6 +31,7 @@ class Register:
         self.printer = ReceiptPrinter(
             open_transport(settings.printer.url), layout, settings.printer.profile
         )
+        self.customers = CustomerService(settings)
 
     @property
     def till_no(self) -> int:

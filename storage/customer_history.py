@@ -1,0 +1,124 @@
+"""A customer's sales: the history with its filters, and the figures of the 360° view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import fn
+
+from storage.models import Sale, SaleLine, database
+from till.core.money import divide_half_up
+
+
+@dataclass(frozen=True)
+class SaleSummary:
+    """One sale in a customer's history."""
+
+    receipt_code: str
+    created_at: str
+    store: str
+    till_no: int
+    seller: str
+    total: int
+    item_count: int
+    methods: str
+
+
+@dataclass(frozen=True)
+class CustomerStats:
+    sale_count: int = 0
+    total_spent: int = 0
+    average_basket: int = 0
+    first_purchase: str = ""
+    last_purchase: str = ""
+    days_between_visits: float | None = None
+    favourite_products: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """Narrow the history: receipt number, store, seller, and dates (YYYY-MM-DD, inclusive)."""
+
+    receipt: str = ""
+    store: str = ""
+    seller: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+
+def customer_sales(
+    customer_id: str, filters: HistoryFilter = HistoryFilter(), limit: int = 200
+) -> list[SaleSummary]:
+    query = Sale.select(
+        Sale.receipt_code,
+        Sale.created_at,
+        Sale.store,
+        Sale.till_no,
+        Sale.seller,
+        Sale.total,
+        Sale.item_count,
+        Sale.id,
+    ).where(Sale.customer_id == customer_id)
+    if filters.receipt:
+        query = query.where(Sale.receipt_code.contains(filters.receipt.strip()))
+    if filters.store:
+        query = query.where(Sale.store.contains(filters.store.strip()))
+    if filters.seller:
+        query = query.where(Sale.seller.contains(filters.seller.strip()))
+    if filters.date_from:
+        query = query.where(Sale.created_at >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Sale.created_at < filters.date_to + "\uffff")
+    rows = list(query.order_by(Sale.created_at.desc()).limit(limit).tuples())
+    methods = _methods([row[-1] for row in rows])
+    return [SaleSummary(*row[:-1], methods.get(row[-1], "")) for row in rows]
+
+
+def customer_stats(customer_id: str, favourites: int = 5) -> CustomerStats:
+    count, total, first, last = (
+        Sale.select(
+            fn.COUNT(Sale.id),
+            fn.COALESCE(fn.SUM(Sale.total), 0),
+            fn.MIN(Sale.created_at),
+            fn.MAX(Sale.created_at),
+        )
+        .where(Sale.customer_id == customer_id)
+        .tuples()
+        .get()
+    )
+    if not count:
+        return CustomerStats()
+    favourite = (
+        SaleLine.select(SaleLine.name, fn.SUM(SaleLine.quantity).alias("quantity"))
+        .join(Sale)
+        .where(Sale.customer_id == customer_id)
+        .group_by(SaleLine.name)
+        .order_by(fn.SUM(SaleLine.quantity).desc(), SaleLine.name)
+        .limit(favourites)
+        .tuples()
+    )
+    days = None
+    if count > 1:
+        span = datetime.fromisoformat(last) - datetime.fromisoformat(first)
+        days = span.total_seconds() / 86_400 / (count - 1)
+    return CustomerStats(
+        sale_count=count,
+        total_spent=total,
+        average_basket=divide_half_up(total, count),
+        first_purchase=first,
+        last_purchase=last,
+        days_between_visits=days,
+        favourite_products=tuple(favourite),
+    )
+
+
+def _methods(sale_ids: list[str]) -> dict[str, str]:
+    if not sale_ids:
+        return {}
+    rows = database.execute_sql(
+        "SELECT sale_id, group_concat(DISTINCT method) FROM sale_payment WHERE sale_id IN "
+        f"({','.join('?' * len(sale_ids))}) GROUP BY sale_id",
+        sale_ids,
+    )
+    return {sale_id: methods.replace(",", "+") for sale_id, methods in rows}

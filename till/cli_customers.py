@@ -1,0 +1,124 @@
+"""``till customers``: search, show and add customers from a shell, same rules as the screens."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import click
+
+from storage.customer_search import CustomerFilter
+from till.core.customer import LABELS, Customer, FieldErrors, shown
+
+
+def _service(ctx):
+    from till.customer_service import CustomerService
+
+    settings = ctx.settings()
+    ctx.open_database(settings)
+    return CustomerService(settings, actor=f"cli ({ctx.user})")
+
+
+@click.group()
+def customers() -> None:
+    """Search, show and add customers."""
+
+
+@customers.command()
+@click.argument("query", default="")
+@click.option("--status", type=click.Choice(["active", "inactive", "all"]), default="active")
+@click.option("--type", "kind", type=click.Choice(["individual", "business"]), default=None)
+@click.option("--segment", default="")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50)
+@click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout.")
+@click.pass_obj
+def search(ctx, query: str, status: str, kind: str | None, segment: str, limit: int, as_json: bool):
+    """Find customers by name, code, card, phone, e-mail or company."""
+    service = _service(ctx)
+    found = service.search(query, CustomerFilter(status, kind or "", segment), limit=limit)
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(c) for c in found], ensure_ascii=False))
+        return
+    for c in found:
+        flag = "" if c.active else "  (inactive)"
+        contact = c.mobile or c.email
+        click.echo(f"{c.code}  {c.name:<32.32} {c.company:<20.20} {contact}{flag}")
+    click.echo(f"{len(found)} found.", err=True)
+
+
+@customers.command()
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def show(ctx, code: str, as_json: bool):
+    """The customer file of CODE (or loyalty card number), with figures and recent sales."""
+    service = _service(ctx)
+    customer = service.by_code(code) or service.by_card(code)
+    if customer is None:
+        raise click.ClickException(f"No customer has the code or card {code}.")
+    stats = service.stats(customer.id)
+    sales = service.history(customer.id)[:10]
+    if as_json:
+        document = {
+            "customer": _jsonable(customer),
+            "stats": dataclasses.asdict(stats),
+            "recent_sales": [dataclasses.asdict(s) for s in sales],
+        }
+        click.echo(json.dumps(document, ensure_ascii=False))
+        return
+    click.echo(f"{customer.code}  {customer.display_name}")
+    for name, label in LABELS.items():
+        value = getattr(customer, name, None)
+        if value not in (None, "", (), {}, False) or name == "active":
+            click.echo(f"  {label:<28} {shown(value)}")
+    for address in customer.addresses:
+        parts = (address.line1, address.line2, address.postcode, address.city, address.country)
+        click.echo(f"  Address ({address.kind}){'':<14} {', '.join(p for p in parts if p)}")
+    click.echo(f"  {stats.sale_count} sales, {stats.total_spent / 100:.2f} spent in all.")
+    for sale in sales:
+        click.echo(f"  {sale.receipt_code}  {sale.created_at[:16]}  {sale.total / 100:>9.2f}")
+
+
+@customers.command()
+@click.option("--last-name", required=True)
+@click.option("--first-name", default="")
+@click.option("--phone", default="", help="Mobile number, in any format.")
+@click.option("--email", default="")
+@click.option("--company", default="")
+@click.option("--type", "kind", type=click.Choice(["individual", "business"]), default=None)
+@click.option("--vat-number", default="")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, as_json):
+    """Add a customer; prints its generated code."""
+    service = _service(ctx)
+    changes: dict[str, Any] = {"last_name": last_name}
+    for name, value in (
+        ("first_name", first_name),
+        ("mobile", phone),
+        ("email", email),
+        ("company", company),
+        ("vat_number", vat_number),
+    ):
+        if value:
+            changes[name] = value
+    if kind or company:
+        changes["kind"] = kind or "business"
+    try:
+        customer = service.create(changes)
+    except FieldErrors as refused:
+        for name, reason in refused.errors.items():
+            click.echo(f"till: {LABELS.get(name, name)}: {reason}", err=True)
+        raise SystemExit(2) from None
+    if as_json:
+        click.echo(json.dumps(_jsonable(customer), ensure_ascii=False))
+    else:
+        click.echo(f"{customer.code}  {customer.display_name}")
+
+
+def _jsonable(customer: Customer) -> dict[str, Any]:
+    document = dataclasses.asdict(customer)
+    document["kind"] = str(customer.kind)
+    document["targeting"] = list(customer.targeting)
+    return document

@@ -1,0 +1,76 @@
+"""The customer operations the screens and the CLI call, with this till's actor and region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage import audit, customer_history, customers
+from storage.audit import AuditEntry
+from storage.customer_history import CustomerStats, HistoryFilter, SaleSummary
+from storage.customer_search import CustomerFilter, CustomerSummary, search_customers
+from storage.customers import DeleteOutcome
+from till.config import Settings
+from till.core.customer import Address, Customer
+from till.core.sale import SaleCustomer
+
+
+class CustomerService:
+    """One till's view of the customer file."""
+
+    def __init__(self, settings: Settings, actor: str | None = None) -> None:
+        self.till_no = settings.till.number
+        self.region = settings.locale.locale.partition("_")[2] or "FR"
+        self.actor = actor or f"till {settings.till.number} ({settings.till.seller})"
+
+    def search(
+        self, query: str, filters: CustomerFilter = CustomerFilter(), limit: int = 50
+    ) -> list[CustomerSummary]:
+        return search_customers(query, filters, region=self.region, limit=limit)
+
+    def get(self, customer_id: str) -> Customer:
+        return customers.get_customer(customer_id)
+
+    def by_code(self, code: str) -> Customer | None:
+        return customers.find_by_code(code)
+
+    def by_card(self, card_number: str) -> Customer | None:
+        return customers.find_by_card(card_number)
+
+    def create(self, changes: dict[str, Any]) -> Customer:
+        return customers.create_customer(
+            changes, actor=self.actor, till_no=self.till_no, region=self.region
+        )
+
+    def update(self, customer_id: str, changes: dict[str, Any]) -> Customer:
+        return customers.update_customer(customer_id, changes, actor=self.actor, region=self.region)
+
+    def set_active(self, customer_id: str, active: bool) -> Customer:
+        return customers.set_active(customer_id, active, actor=self.actor)
+
+    def delete(self, customer_id: str) -> tuple[DeleteOutcome, str]:
+        return customers.delete_customer(customer_id, actor=self.actor)
+
+    def save_address(self, customer_id: str, address: Address) -> Address:
+        return customers.save_address(customer_id, address, actor=self.actor)
+
+    def remove_address(self, customer_id: str, address_id: str) -> None:
+        customers.remove_address(customer_id, address_id, actor=self.actor)
+
+    def list_values(self, list_name: str) -> list[str]:
+        return customers.list_values(list_name)
+
+    def history(
+        self, customer_id: str, filters: HistoryFilter = HistoryFilter()
+    ) -> list[SaleSummary]:
+        return customer_history.customer_sales(customer_id, filters)
+
+    def stats(self, customer_id: str) -> CustomerStats:
+        return customer_history.customer_stats(customer_id)
+
+    def audit(self, customer_id: str) -> list[AuditEntry]:
+        return audit.history("customer", customer_id)
+
+    @staticmethod
+    def for_sale(customer: Customer | CustomerSummary) -> SaleCustomer:
+        name = customer.display_name if isinstance(customer, Customer) else customer.name
+        return SaleCustomer(customer.id, customer.code, name)
