@@ -131,16 +131,20 @@ def _upper_bound(prefix: str) -> str:
 
 
 def _ranges(ranges: list[tuple[str, str]], where: str, params: list, limit: int) -> list:
-    """Rows whose column starts with the prefix, for each (column, prefix), ordered by name."""
+    """Rows whose column starts with the prefix, for each (column, prefix) in order of
+    preference (a last-name match before a first-name match), then by name."""
     parts, values = [], []
-    for column, prefix in ranges:
+    for rank, (column, prefix) in enumerate(ranges):
         parts.append(
-            f"SELECT * FROM (SELECT {SUMMARY_COLUMNS} FROM customer INDEXED BY customer_{column}"
-            f" WHERE {column} >= ? AND {column} < ?{where} ORDER BY {column} LIMIT ?)"
+            f"SELECT * FROM (SELECT {SUMMARY_COLUMNS}, {rank} AS rank FROM customer"
+            f" INDEXED BY customer_{column} WHERE {column} >= ? AND {column} < ?{where}"
+            f" ORDER BY {column} LIMIT ?)"
         )
         values += [prefix, _upper_bound(prefix), *params, limit]
-    sql = " UNION ".join(parts) + " ORDER BY name_key, code LIMIT ?"
-    return _summaries(database.execute_sql(sql, (*values, limit)))
+    if len(parts) == 1:
+        return _summaries(database.execute_sql(parts[0], values))
+    sql = " UNION ALL ".join(parts) + " ORDER BY rank, name_key, code"
+    return _unique(_summaries(database.execute_sql(sql, values)))[:limit]
 
 
 def _exact(column: str, value: str, where: str, params: list) -> list:

@@ -97,8 +97,8 @@ def init(ctx: Context) -> None:
 @pass_context
 def demo(ctx: Context, reset: bool, seed_only: bool) -> None:
     """Run the register on a demo shop with a simulated scanner and a file printer."""
-    from storage import catalog
-    from till.demo import DEMO_DIR, demo_products_csv, demo_settings
+    from storage import catalog, customers
+    from till.demo import DEMO_DIR, demo_products_csv, demo_settings, seed_demo_customers
 
     settings = demo_settings(DEMO_DIR)
     if ctx.db_path:
@@ -112,6 +112,9 @@ def demo(ctx: Context, reset: bool, seed_only: bool) -> None:
         rows, errors = catalog.parse_product_csv(demo_products_csv(), settings.vat.rates)
         report = catalog.import_products(rows)
         click.echo(f"Demo catalog: {report.added} products ({len(errors)} refused).")
+    if customers.customer_count() == 0:
+        added = seed_demo_customers(settings)
+        click.echo(f"Demo customers: {added}.")
     click.echo(f"Demo database: {db_path}")
     click.echo(f"Receipts are written as ESC/POS bytes to {settings.printer.url}")
     if not seed_only:

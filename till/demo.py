@@ -153,6 +153,19 @@ def demo_settings(data_dir: Path = DEMO_DIR) -> Settings:
     ).with_database((data_dir / "till.db").resolve())
 
 
+def seed_demo_customers(settings: Settings, count: int = 300) -> int:
+    """Add ``count`` customers through the same operation the till uses, in one transaction."""
+    from storage.models import database
+    from till.customer_service import CustomerService
+    from till.demo_people import people
+
+    service = CustomerService(settings, actor="demo")
+    with database.atomic():
+        for person in people(count):
+            service.create(person)
+    return count
+
+
 def demo_products_csv(seed: int = 2026) -> str:
     """A product import file of a few hundred items, the same one every time."""
     rng = random.Random(seed)

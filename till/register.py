@@ -53,6 +53,9 @@ class Register:
                 store=self.settings.store.name,
             )
 
+    def sale(self, receipt_code: str) -> RecordedSale:
+        return sales.get_sale(receipt_code)
+
     def last_sale(self) -> RecordedSale | None:
         return sales.last_sale(self.till_no)
 

@@ -371,3 +371,19 @@ def shown(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items())
     return str(value)
+
+
+def format_phone(e164: str, region: str) -> str:
+    """A stored number as people read it: national form at home, international abroad."""
+    if not e164:
+        return ""
+    import phonenumbers
+
+    number = phonenumbers.parse(e164)
+    home = phonenumbers.region_code_for_number(number) == region
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if home
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)

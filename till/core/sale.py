@@ -62,6 +62,10 @@ class SaleCustomer:
     name: str
 
 
+WALK_IN = SaleCustomer("", "", "Walk-in customer")
+"""Choosing this detaches the customer: the sale goes back to walk-in."""
+
+
 @dataclass
 class Cart:
     """The sale being rung up. Validated here, before anything is stored."""

@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from till.core.money import format_rate
-from till.core.sale import Cart, RecordedSale
-from till.errors import TillError
+from till.core.sale import WALK_IN, Cart, RecordedSale, SaleCustomer
+from till.errors import TillError, UnknownProduct
 from till.messages import Scanned
 from till.screens.payment import PaymentScreen
 from till.screens.prompts import ConfirmScreen, QuantityScreen
@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     from till.app import TillApp
 
 
-CHANGES_SALE = frozenset({"pay", "quantity", "void", "cancel_sale", "demo_scan"})
+CHANGES_SALE = frozenset(
+    {"pay", "quantity", "void", "cancel_sale", "demo_scan", "customer", "quick_add"}
+)
 
 
 class SaleScreen(Screen):
@@ -36,11 +38,13 @@ class SaleScreen(Screen):
 
     BINDINGS = [
         Binding("f10,ctrl+t", "pay", "Pay", id="pay"),
+        Binding("f2,ctrl+f", "customer", "Customer", id="customer"),
+        Binding("f3,ctrl+n", "quick_add", "New cust.", id="quick_add"),
         Binding("f4,ctrl+o", "quantity", "Qty", id="quantity"),
-        Binding("f8,ctrl+r", "void", "Void line", id="void"),
-        Binding("f9,ctrl+g", "cancel_sale", "Cancel sale", id="cancel"),
+        Binding("f8,ctrl+r", "void", "Void", id="void"),
+        Binding("f9,ctrl+g", "cancel_sale", "Cancel", id="cancel"),
         Binding("f7,ctrl+l", "last_receipt", "Receipt", id="receipt"),
-        Binding("f12,ctrl+y", "demo_scan", "Demo scan", id="demo_scan"),
+        Binding("f12,ctrl+y", "demo_scan", "Demo", id="demo_scan"),
         Binding("up", "cursor(-1)", "Up", show=False, id="line_up"),
         Binding("down", "cursor(1)", "Down", show=False, id="line_down"),
         Binding("escape", "clear_entry", "Clear", show=False, id="clear_entry"),
@@ -54,17 +58,21 @@ class SaleScreen(Screen):
 
     def compose(self) -> ComposeResult:
         settings = self.app.register.settings
-        yield Static(
-            Text(f"{settings.store.name} · Till {settings.till.number} · {settings.till.seller}"),
-            id="status",
-        )
+        with Horizontal(id="status"):
+            yield Static(
+                Text(
+                    f"{settings.store.name} · Till {settings.till.number} · {settings.till.seller}"
+                ),
+                id="store",
+            )
+            yield Static(id="sale-customer")
         yield CartTable(self.app.register.money, id="cart")
         with Horizontal(id="totals"):
             yield Static(id="vat")
             yield Static(id="total")
         yield Static(id="message")
         yield Input(placeholder="Scan or type a barcode (3*code for three)", id="scan")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.cart = Cart()
@@ -72,6 +80,43 @@ class SaleScreen(Screen):
 
     def watch_cart(self, cart: Cart) -> None:
         self._show(cart)
+
+    # --- customers ----------------------------------------------------------------------
+
+    def action_customer(self) -> None:
+        from till.screens.customer_search import CustomerSearchScreen
+
+        self.app.push_screen(CustomerSearchScreen(), self.attach)
+
+    def action_quick_add(self) -> None:
+        from till.screens.quick_add import QuickAddScreen
+
+        self.app.push_screen(QuickAddScreen(), self.attach)
+
+    def attach(self, customer: SaleCustomer | None) -> None:
+        """Attach a customer to the sale (WALK_IN clears it); None leaves the sale as it was."""
+        if customer is None:
+            return
+        try:
+            self.cart.attach(None if customer is WALK_IN else customer)
+        except TillError as error:
+            self.say(str(error), "error")
+            return
+        self._show_customer()
+        if customer is WALK_IN:
+            self.say("Walk-in sale: no customer attached.", "info")
+            return
+        self.say(f"Customer {customer.code} {customer.name} attached.", "success")
+        full = self.app.register.customers.get(customer.id)
+        if full.reconfirm:
+            from till.screens.customer_form import CustomerFormScreen
+
+            self.app.push_screen(CustomerFormScreen(full, confirming=True))
+
+    def _show_customer(self) -> None:
+        customer = self.cart.customer
+        label = f"{customer.code} {customer.name}" if customer else "Walk-in customer"
+        self.query_one("#sale-customer", Static).update(Text(label))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo_scan":
@@ -93,6 +138,16 @@ class SaleScreen(Screen):
         try:
             item, quantity = self.app.register.scan(message.text)
             index = self.cart.add(item, quantity)
+        except UnknownProduct as unknown:
+            card_holder = self.app.register.customers.by_card(message.text.strip())
+            if card_holder is None:
+                self.say(str(unknown), "error")
+                self.app.bell()
+            elif not card_holder.active:
+                self.say(f"Card of {card_holder.code}, who is inactive: see the file.", "error")
+            else:
+                self.attach(self.app.register.customers.for_sale(card_holder))
+            return
         except TillError as error:
             self.say(str(error), "error")
             self.app.bell()
@@ -223,6 +278,7 @@ class SaleScreen(Screen):
         return True
 
     def _show(self, cart: Cart, selected: int | None = None) -> None:
+        self._show_customer()
         money = self.app.register.money
         self.query_one(CartTable).show(cart, selected)
         vat = "  ".join(f"VAT {format_rate(v.rate_bp)} {money(v.vat)}" for v in cart.vat)

@@ -1,0 +1,173 @@
+"""The full customer form: every field, each refused value shown with its reason at the field."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
+
+from till.core.customer import BOOLEAN_FIELDS, LABELS, Customer, CustomerKind, FieldErrors, shown
+from till.errors import TillError
+
+if TYPE_CHECKING:
+    from till.app import TillApp
+
+FORM_FIELDS = (
+    "kind",
+    "title",
+    "last_name",
+    "first_name",
+    "nickname",
+    "company",
+    "job_title",
+    "vat_number",
+    "registration_number",
+    "activity_code",
+    "mobile",
+    "landline",
+    "email",
+    "birth_date",
+    "language",
+    "address1",
+    "address2",
+    "address3",
+    "postcode",
+    "city",
+    "country",
+    "consent_post",
+    "consent_email",
+    "consent_sms",
+    "reconfirm",
+    "status",
+    "family",
+    "segment",
+    "price_code",
+    "tax_zone",
+    "excluded_from_promotions",
+    "export_sale",
+    "targeting",
+    "extra",
+    "external_codes",
+    "id_document_number",
+    "id_document_region",
+    "id_document_expiry",
+    "notes",
+)
+LISTED = ("status", "family", "segment", "tax_zone")
+
+
+class CustomerFormScreen(Screen[Customer | None]):
+    """Edit every field of a customer; dismisses with the saved customer, or None."""
+
+    app: TillApp
+
+    BINDINGS = [
+        Binding("f10,ctrl+t", "save", "Save", id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    def __init__(self, customer: Customer, *, confirming: bool = False) -> None:
+        super().__init__()
+        self.customer = customer
+        self.confirming = confirming
+
+    def compose(self) -> ComposeResult:
+        c = self.customer
+        banner = f"{c.code}  {c.display_name}"
+        if self.confirming:
+            banner = f"Please check these details with the customer, then F10.  {banner}"
+        yield Static(Text(banner), id="status")
+        with VerticalScroll(id="customer-form"):
+            for name in FORM_FIELDS:
+                with Horizontal(classes="field-row"):
+                    yield Label(LABELS[name], classes="field-label")
+                    yield self._widget(name, getattr(c, name))
+                yield Static(id=f"error-{name}", classes="error field-error")
+        yield Footer(compact=True)
+
+    def _widget(self, name: str, value: Any) -> Widget:
+        if name in BOOLEAN_FIELDS:
+            return Checkbox("", value=bool(value), id=f"field-{name}", compact=True)
+        if name == "kind":
+            options = [(kind.value.capitalize(), kind.value) for kind in CustomerKind]
+            return Select(
+                options, value=str(value), allow_blank=False, id=f"field-{name}", compact=True
+            )
+        if name in LISTED:
+            values = self.app.register.customers.list_values(name)
+            if value and value not in values:
+                values.append(value)
+            return Select(
+                [(v, v) for v in values],
+                value=value or Select.NULL,
+                id=f"field-{name}",
+                compact=True,
+            )
+        if name in ("extra", "external_codes"):
+            text = "; ".join(f"{k}={v}" for k, v in value.items())
+            return Input(
+                text, placeholder="name=value; name=value", id=f"field-{name}", compact=True
+            )
+        return Input(shown(value), id=f"field-{name}", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#field-last_name", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        """What the form holds now, as the rules take it."""
+        values: dict[str, Any] = {}
+        for name in FORM_FIELDS:
+            widget = self.query_one(f"#field-{name}")
+            if isinstance(widget, Checkbox):
+                values[name] = widget.value
+            elif isinstance(widget, Select):
+                values[name] = "" if widget.value is Select.NULL else widget.value
+            elif name in ("extra", "external_codes"):
+                values[name] = _pairs(name, widget.value)
+            else:
+                values[name] = widget.value
+        if self.confirming:
+            values["reconfirm"] = False
+        return values
+
+    def action_save(self) -> None:
+        for error in self.query(".field-error"):
+            error.display = False
+        try:
+            values = self.values()
+            saved = self.app.register.customers.update(self.customer.id, values)
+        except FieldErrors as refused:
+            for name, reason in refused.errors.items():
+                error = self.query_one(f"#error-{name}", Static)
+                error.update(Text(reason))
+                error.display = True
+            first = next(iter(refused.errors))
+            self.query_one(f"#field-{first}").focus()
+            self.notify(
+                f"{len(refused.errors)} field(s) refused; see the red lines.", severity="warning"
+            )
+            return
+        except (TillError, ValueError) as error:
+            self.notify(str(error), severity="error")
+            return
+        self.dismiss(saved)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _pairs(field: str, text: str) -> dict[str, str]:
+    pairs = {}
+    for chunk in text.split(";"):
+        if chunk.strip():
+            name, separator, value = chunk.partition("=")
+            if not separator:
+                raise FieldErrors({field: f"{chunk.strip()!r} needs a name=value form."})
+            pairs[name.strip()] = value.strip()
+    return pairs

@@ -1,0 +1,168 @@
+"""Find a customer as you type, with filters; attach, view, quick-add or go back to walk-in."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from storage.customer_search import CustomerFilter, CustomerSummary
+from till.core.customer import format_phone
+from till.core.sale import WALK_IN, SaleCustomer
+
+if TYPE_CHECKING:
+    from till.app import TillApp
+
+STATUSES = ("active", "inactive", "all")
+KINDS = ("", "individual", "business")
+
+
+class CustomerSearchScreen(Screen[SaleCustomer | None]):
+    """Dismisses with the customer to attach, or None to leave the sale as it was."""
+
+    app: TillApp
+
+    BINDINGS = [
+        Binding("enter", "attach", "Attach", id="customers.attach", priority=True),
+        Binding("f3,ctrl+n", "quick_add", "New", id="customers.new"),
+        Binding("f4,ctrl+o", "view", "View", id="customers.view"),
+        Binding("f5", "cycle_status", "Active/all", id="customers.status"),
+        Binding("f6", "cycle_kind", "Type", id="customers.kind"),
+        Binding("f7", "cycle_segment", "Segment", id="customers.segment"),
+        Binding("f9,ctrl+g", "walk_in", "Walk-in", id="customers.walk_in"),
+        Binding("escape", "back", "Back", id="customers.back"),
+        Binding("up", "move(-1)", show=False, id="customers.up"),
+        Binding("down", "move(1)", show=False, id="customers.down"),
+    ]
+
+    def __init__(self, query: str = "", *, attaching: bool = True) -> None:
+        super().__init__()
+        self.initial_query = query
+        self.attaching = attaching
+        self.filters = CustomerFilter()
+        self.results: list[CustomerSummary] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Customers", id="status")
+        yield Input(
+            self.initial_query,
+            placeholder="Name, code, card, phone, e-mail or company",
+            id="customer-query",
+        )
+        yield Static(id="customer-filters", classes="hint")
+        yield DataTable(id="customer-results", cursor_type="row", zebra_stripes=True)
+        yield Static(id="customer-message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#customer-results", DataTable)
+        table.can_focus = False
+        table.add_column("Code", width=10)
+        table.add_column("Name", width=21)
+        table.add_column("Company", width=12)
+        table.add_column("City", width=9)
+        table.add_column("Phone / e-mail", width=14)
+        self.query_one("#customer-query", Input).focus()
+        self.refresh_results()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.refresh_results()
+
+    def refresh_results(self) -> None:
+        """Run the search for what is typed now and show it."""
+        query = self.query_one("#customer-query", Input).value
+        self.results = self.app.register.customers.search(query, self.filters)
+        table = self.query_one("#customer-results", DataTable)
+        table.clear()
+        region = self.app.register.customers.region
+        for c in self.results:
+            name = Text(c.name + ("" if c.active else " (inactive)"), overflow="ellipsis")
+            contact = format_phone(c.mobile, region) or c.email
+            table.add_row(c.code, name, Text(c.company), Text(c.city), Text(contact))
+        f = self.filters
+        self.query_one("#customer-filters", Static).update(
+            Text(
+                f"{len(self.results)} shown · {f.status} · type: {f.kind or 'any'}"
+                f" · segment: {f.segment or 'any'}"
+            )
+        )
+
+    def selected(self) -> CustomerSummary | None:
+        table = self.query_one("#customer-results", DataTable)
+        if not self.results:
+            self.say("No customer selected: type to search, or F3 to add one.")
+            return None
+        return self.results[min(table.cursor_row, len(self.results) - 1)]
+
+    def say(self, text: str) -> None:
+        self.query_one("#customer-message", Static).update(Text(text))
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one("#customer-results", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
+
+    def action_attach(self) -> None:
+        found = self.selected()
+        if found is None:
+            return
+        if not found.active:
+            self.say(f"{found.code} is inactive: reactivate it from its file (F4) first.")
+            return
+        if self.attaching:
+            self.dismiss(self.app.register.customers.for_sale(found))
+        else:
+            self.action_view()
+
+    def action_view(self) -> None:
+        from till.screens.customer_view import CustomerViewScreen
+
+        found = self.selected()
+        if found is not None:
+            self.app.push_screen(
+                CustomerViewScreen(found.id, attaching=self.attaching), self._from_view
+            )
+
+    def _from_view(self, attach: SaleCustomer | None) -> None:
+        if attach is not None:
+            self.dismiss(attach)
+        else:
+            self.refresh_results()
+
+    def action_quick_add(self) -> None:
+        from till.screens.quick_add import QuickAddScreen
+
+        def added(customer: SaleCustomer | None) -> None:
+            if customer is not None and self.attaching:
+                self.dismiss(customer)
+            else:
+                self.refresh_results()
+
+        query = self.query_one("#customer-query", Input).value
+        self.app.push_screen(QuickAddScreen(query), added)
+
+    def action_cycle_status(self) -> None:
+        self._filter(status=STATUSES[(STATUSES.index(self.filters.status) + 1) % len(STATUSES)])
+
+    def action_cycle_kind(self) -> None:
+        self._filter(kind=KINDS[(KINDS.index(self.filters.kind) + 1) % len(KINDS)])
+
+    def action_cycle_segment(self) -> None:
+        segments = ["", *self.app.register.customers.list_values("segment")]
+        current = segments.index(self.filters.segment) if self.filters.segment in segments else 0
+        self._filter(segment=segments[(current + 1) % len(segments)])
+
+    def _filter(self, **changes: str) -> None:
+        values = {**self.filters.__dict__, **changes}
+        self.filters = CustomerFilter(**values)
+        self.refresh_results()
+
+    def action_walk_in(self) -> None:
+        self.dismiss(WALK_IN)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

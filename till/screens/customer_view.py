@@ -1,0 +1,351 @@
+"""The customer's 360° view: the file in tabs, figures, sales history and every change made."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+
+from storage.customer_history import HistoryFilter
+from till.core.customer import LABELS, Customer, shown
+from till.core.sale import SaleCustomer
+from till.errors import TillError
+from till.screens.prompts import ConfirmScreen
+
+if TYPE_CHECKING:
+    from till.app import TillApp
+
+MAIN_FIELDS = (
+    "kind",
+    "title",
+    "last_name",
+    "first_name",
+    "nickname",
+    "company",
+    "mobile",
+    "landline",
+    "email",
+    "birth_date",
+    "language",
+    "card_number",
+)
+DETAIL_FIELDS = (
+    "job_title",
+    "vat_number",
+    "registration_number",
+    "activity_code",
+    "status",
+    "family",
+    "segment",
+    "price_code",
+    "tax_zone",
+    "excluded_from_promotions",
+    "export_sale",
+    "targeting",
+    "extra",
+    "external_codes",
+    "id_document_number",
+    "id_document_region",
+    "id_document_expiry",
+    "notes",
+)
+HISTORY_FILTERS = (
+    ("receipt", "Receipt no."),
+    ("store", "Store"),
+    ("seller", "Seller"),
+    ("date_from", "From YYYY-MM-DD"),
+    ("date_to", "To YYYY-MM-DD"),
+)
+
+
+class CustomerViewScreen(Screen[SaleCustomer | None]):
+    """Dismisses with the customer when the cashier attaches it to the sale, else None."""
+
+    app: TillApp
+
+    BINDINGS = [
+        Binding("f2", "attach", "Attach", id="customer.attach"),
+        Binding("f4,ctrl+o", "edit", "Edit", id="customer.edit"),
+        Binding("f8", "toggle_active", "(De)activate", id="customer.active"),
+        Binding("f9", "delete", "Delete", id="customer.delete"),
+        Binding("f7,ctrl+l", "open_sale", "Receipt", id="customer.receipt"),
+        Binding("escape", "back", "Back", id="customer.back"),
+    ]
+
+    def __init__(self, customer_id: str, *, attaching: bool = False) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.attaching = attaching
+        self.customer: Customer | None = None
+        self.sale_codes: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with TabbedContent(id="customer-tabs"):
+            with TabPane("Main", id="tab-main"), VerticalScroll():
+                yield Static(id="customer-main")
+            with TabPane("Addresses", id="tab-addresses"), VerticalScroll():
+                yield Static(id="customer-addresses")
+            with TabPane("Details", id="tab-details"), VerticalScroll():
+                yield Static(id="customer-details")
+            with TabPane("Loyalty", id="tab-loyalty"):
+                yield Static(id="customer-loyalty")
+            with TabPane("History", id="tab-history"):
+                with Horizontal(id="history-filters"):
+                    for name, label in HISTORY_FILTERS:
+                        yield Input(placeholder=label, id=f"history-{name}")
+                yield DataTable(id="customer-sales", cursor_type="row", zebra_stripes=True)
+            with TabPane("Account", id="tab-account"):
+                yield Static(id="customer-account")
+            with TabPane("Changes", id="tab-changes"):
+                yield DataTable(id="customer-audit", cursor_type="row", zebra_stripes=True)
+        yield Static(id="customer-message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        sales = self.query_one("#customer-sales", DataTable)
+        for label, width in (
+            ("Receipt", 10),
+            ("Date", 16),
+            ("Store", 14),
+            ("Seller", 8),
+            ("Items", 5),
+            ("Total", 10),
+            ("Paid by", 9),
+        ):
+            sales.add_column(label, width=width)
+        changes = self.query_one("#customer-audit", DataTable)
+        for label, width in (
+            ("When", 16),
+            ("Who", 12),
+            ("What", 10),
+            ("Field", 14),
+            ("Old", 12),
+            ("New", 12),
+        ):
+            changes.add_column(label, width=width)
+        self.load()
+        self.query_one("#customer-tabs Tabs").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "attach":
+            return self.attaching
+        if action == "open_sale":
+            return self.query_one(TabbedContent).active == "tab-history"
+        return True
+
+    # --- showing --------------------------------------------------------------------------
+
+    def load(self) -> None:
+        service = self.app.register.customers
+        customer = self.customer = service.get(self.customer_id)
+        state = "" if customer.active else "  INACTIVE"
+        self.query_one("#status", Static).update(
+            Text(f"{customer.code}  {customer.display_name}{state}")
+        )
+        self.query_one("#customer-main", Static).update(self._main(customer))
+        self.query_one("#customer-addresses", Static).update(self._addresses(customer))
+        self.query_one("#customer-details", Static).update(_fields(customer, DETAIL_FIELDS))
+        self.query_one("#customer-loyalty", Static).update(
+            Text(
+                f"Card: {customer.card_number or 'none'}\n\n"
+                "Points, thresholds and rewards come with the loyalty program."
+            )
+        )
+        self.query_one("#customer-account", Static).update(
+            Text("Credit notes, deposits and on-account sales come with customer accounts.")
+        )
+        self.show_history()
+        self.show_changes()
+
+    def _main(self, customer: Customer) -> Table:
+        stats = self.app.register.customers.stats(customer.id)
+        money = self.app.register.money
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column()
+        grid.add_column()
+        figures = [
+            ("Sales", str(stats.sale_count)),
+            ("Total spent", money(stats.total_spent)),
+            ("Average basket", money(stats.average_basket)),
+            ("Last purchase", stats.last_purchase[:10] or "never"),
+            (
+                "Visits every",
+                f"{stats.days_between_visits:.0f} days"
+                if stats.days_between_visits is not None
+                else "-",
+            ),
+            (
+                "Favourites",
+                ", ".join(f"{name} ×{qty}" for name, qty in stats.favourite_products) or "-",
+            ),
+        ]
+        consent_lines = [
+            (
+                LABELS[name],
+                shown(getattr(customer, name))
+                + (
+                    f" ({getattr(customer, name + '_at')[:10]})"
+                    if getattr(customer, name + "_at")
+                    else ""
+                ),
+            )
+            for name in ("consent_post", "consent_email", "consent_sms")
+        ]
+        grid.add_row(_fields(customer, MAIN_FIELDS), _pairs(figures + consent_lines))
+        return grid
+
+    def _addresses(self, customer: Customer) -> Text:
+        main = ", ".join(
+            part
+            for part in (
+                customer.address1,
+                customer.address2,
+                customer.address3,
+                customer.postcode,
+                customer.city,
+                customer.country,
+            )
+            if part
+        )
+        lines = [f"Main: {main or '-'}"]
+        for address in customer.addresses:
+            parts = (
+                address.line1,
+                address.line2,
+                address.line3,
+                address.postcode,
+                address.city,
+                address.country,
+            )
+            lines.append(f"{address.kind.capitalize()}: {', '.join(p for p in parts if p)}")
+        return Text("\n".join(lines))
+
+    def show_history(self) -> None:
+        values = {
+            name: self.query_one(f"#history-{name}", Input).value for name, _ in HISTORY_FILTERS
+        }
+        sales = self.app.register.customers.history(self.customer_id, HistoryFilter(**values))
+        money = self.app.register.money
+        table = self.query_one("#customer-sales", DataTable)
+        table.clear()
+        self.sale_codes = [sale.receipt_code for sale in sales]
+        for sale in sales:
+            table.add_row(
+                sale.receipt_code,
+                sale.created_at[:16].replace("T", " "),
+                Text(sale.store),
+                Text(sale.seller),
+                str(sale.item_count),
+                Text(money(sale.total), justify="right"),
+                sale.methods,
+            )
+
+    def show_changes(self) -> None:
+        table = self.query_one("#customer-audit", DataTable)
+        table.clear()
+        for entry in self.app.register.customers.audit(self.customer_id):
+            table.add_row(
+                entry.at[:16].replace("T", " "),
+                Text(entry.actor),
+                entry.action,
+                Text(LABELS.get(entry.field, entry.field)),
+                Text(entry.old_value),
+                Text(entry.new_value),
+            )
+
+    @on(Input.Changed)
+    def history_filter_changed(self) -> None:
+        self.show_history()
+
+    @on(TabbedContent.TabActivated)
+    def tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    def say(self, text: str) -> None:
+        self.query_one("#customer-message", Static).update(Text(text))
+
+    # --- actions --------------------------------------------------------------------------
+
+    def action_attach(self) -> None:
+        if self.customer is None:
+            return
+        if not self.customer.active:
+            self.say("An inactive customer cannot be attached: reactivate it first (F8).")
+            return
+        self.dismiss(self.app.register.customers.for_sale(self.customer))
+
+    def action_edit(self) -> None:
+        from till.screens.customer_form import CustomerFormScreen
+
+        if self.customer is not None:
+            self.app.push_screen(CustomerFormScreen(self.customer), lambda _: self.load())
+
+    def action_toggle_active(self) -> None:
+        if self.customer is None:
+            return
+        active = not self.customer.active
+        self.app.register.customers.set_active(self.customer_id, active)
+        self.say(f"{self.customer.code} is {'active again' if active else 'now inactive'}.")
+        self.load()
+
+    def action_delete(self) -> None:
+        if self.customer is None:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                outcome, message = self.app.register.customers.delete(self.customer_id)
+            except TillError as error:
+                self.say(str(error))
+                return
+            self.app.notify(
+                message, severity="warning" if outcome == "deactivated" else "information"
+            )
+            if outcome == "deleted":
+                self.dismiss(None)
+            else:
+                self.load()
+                self.say(message)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete {self.customer.code} {self.customer.display_name}?"), answer
+        )
+
+    def action_open_sale(self) -> None:
+        from till.screens.receipt import ReceiptScreen
+
+        table = self.query_one("#customer-sales", DataTable)
+        if self.sale_codes:
+            code = self.sale_codes[min(table.cursor_row, len(self.sale_codes) - 1)]
+            self.app.push_screen(ReceiptScreen(self.app.register.sale(code)))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+def _fields(customer: Customer, names: tuple[str, ...]) -> Text:
+    return _pairs(
+        [
+            (LABELS.get(name, name), shown(getattr(customer, name)))
+            for name in names
+            if getattr(customer, name) not in ("", (), {}, None)
+        ]
+    )
+
+
+def _pairs(pairs: list[tuple[str, str]]) -> Text:
+    text = Text()
+    for label, value in pairs:
+        text.append(f"{label}: ", style="bold")
+        text.append(f"{value}\n")
+    return text

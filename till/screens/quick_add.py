@@ -1,0 +1,125 @@
+"""Quick add at the till: last name plus phone or e-mail, checked against the file first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from storage.customer_search import CustomerSummary
+from till.core.customer import FieldErrors
+from till.core.sale import SaleCustomer
+from till.errors import TillError
+
+if TYPE_CHECKING:
+    from till.app import TillApp
+
+QUICK_FIELDS = (
+    ("last_name", "Last name *"),
+    ("first_name", "First name"),
+    ("mobile", "Mobile"),
+    ("email", "E-mail"),
+)
+
+
+class QuickAddScreen(ModalScreen[SaleCustomer | None]):
+    """Dismisses with the new (or the matching existing) customer, or None."""
+
+    app: TillApp
+
+    BINDINGS = [
+        Binding("f10,ctrl+t", "save", "Save", id="quick_add.save"),
+        Binding("f2,ctrl+u", "use_match", "Use match", id="quick_add.use_match"),
+        Binding("escape", "cancel", "Back", id="quick_add.cancel"),
+    ]
+
+    def __init__(self, typed: str = "") -> None:
+        super().__init__()
+        self.typed = typed.strip()
+        self.match: CustomerSummary | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="quick-add"):
+            yield Label("New customer: last name, and a phone or an e-mail")
+            for name, label in QUICK_FIELDS:
+                yield Input(placeholder=label, id=f"quick-{name}")
+                yield Static(id=f"quick-{name}-error", classes="error field-error")
+            yield Static(id="quick-match", classes="warning")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        target = "quick-mobile" if any(c.isdigit() for c in self.typed) else "quick-last_name"
+        if "@" in self.typed:
+            target = "quick-email"
+        field = self.query_one(f"#{target}", Input)
+        field.value = self.typed
+        self.query_one("#quick-last_name", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "use_match":
+            return self.match is not None
+        return True
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Search before adding: a customer already on file is offered instead of a duplicate."""
+        field = (event.input.id or "").removeprefix("quick-")
+        self.query_one(f"#quick-{field}-error", Static).update("")
+        value = event.value.strip()
+        if field == "first_name" or len(value) < 3:
+            return
+        if field == "last_name":
+            first = self.query_one("#quick-first_name", Input).value
+            value = f"{value} {first}".strip()
+        found = self.app.register.customers.search(value, limit=1)
+        self.match = found[0] if found else None
+        hint = ""
+        if self.match:
+            c = self.match
+            hint = f"Already on file? {c.code} {c.name} {c.mobile or c.email} — F2 to use it"
+        self.query_one("#quick-match", Static).update(Text(hint))
+        self.refresh_bindings()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        fields = [f"quick-{name}" for name, _ in QUICK_FIELDS]
+        position = fields.index(event.input.id or "")
+        if position + 1 < len(fields):
+            self.query_one(f"#{fields[position + 1]}", Input).focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        values = {name: self.query_one(f"#quick-{name}", Input).value for name, _ in QUICK_FIELDS}
+        changes = {name: value for name, value in values.items() if value.strip()}
+        errors: dict[str, str] = {}
+        if not values["mobile"].strip() and not values["email"].strip():
+            errors["mobile"] = "give a phone number or an e-mail."
+        try:
+            if errors:
+                raise FieldErrors(errors)
+            customer = self.app.register.customers.create(changes)
+        except FieldErrors as refused:
+            for name, reason in refused.errors.items():
+                if name in values:
+                    self.query_one(f"#quick-{name}-error", Static).update(Text(reason))
+            first = next(iter(refused.errors))
+            if first in values:
+                self.query_one(f"#quick-{first}", Input).focus()
+            return
+        except TillError as error:
+            self.query_one("#quick-match", Static).update(Text(str(error)))
+            return
+        self.app.notify(f"{customer.code} {customer.display_name} added.")
+        self.dismiss(self.app.register.customers.for_sale(customer))
+
+    def action_use_match(self) -> None:
+        if self.match is not None:
+            self.dismiss(self.app.register.customers.for_sale(self.match))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
