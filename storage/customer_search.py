@@ -108,7 +108,8 @@ def _country_code(region: str) -> str:
 
 def fts_query(words: str) -> str:
     """A MATCH expression that cannot be a syntax error: every word quoted, as a prefix."""
-    return " ".join('"' + word.replace('"', '""') + '"*' for word in words.split())
+    printable = "".join(c if c.isprintable() else " " for c in words)
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in printable.split())
 
 
 def _filter_sql(filters: CustomerFilter) -> tuple[str, list]:
@@ -132,18 +133,19 @@ def _upper_bound(prefix: str) -> str:
 
 def _ranges(ranges: list[tuple[str, str]], where: str, params: list, limit: int) -> list:
     """Rows whose column starts with the prefix, for each (column, prefix) in order of
-    preference (a last-name match before a first-name match), then by name."""
+    preference (a last-name match before a first-name match), then by the matched key."""
     parts, values = [], []
     for rank, (column, prefix) in enumerate(ranges):
         parts.append(
-            f"SELECT * FROM (SELECT {SUMMARY_COLUMNS}, {rank} AS rank FROM customer"
+            f"SELECT * FROM (SELECT {SUMMARY_COLUMNS}, {rank} AS rank, {column} AS sort_key"
+            " FROM customer"
             f" INDEXED BY customer_{column} WHERE {column} >= ? AND {column} < ?{where}"
             f" ORDER BY {column} LIMIT ?)"
         )
         values += [prefix, _upper_bound(prefix), *params, limit]
     if len(parts) == 1:
         return _summaries(database.execute_sql(parts[0], values))
-    sql = " UNION ALL ".join(parts) + " ORDER BY rank, name_key, code"
+    sql = " UNION ALL ".join(parts) + " ORDER BY rank, sort_key, code"
     return _unique(_summaries(database.execute_sql(sql, values)))[:limit]
 
 

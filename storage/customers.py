@@ -61,9 +61,7 @@ def create_customer(
     now: datetime | None = None,
 ) -> Customer:
     """Add a customer; only the last name is required. The code is generated here."""
-    clean = validate_changes(changes, region=region)
-    if not clean.get("last_name"):
-        raise FieldErrors({"last_name": "is required."})
+    clean = validate_changes({"last_name": "", **changes}, region=region)
     _check_lists(clean)
     at = _now(now)
     external_codes = clean.pop("external_codes", {})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -89,8 +88,9 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         with TabbedContent(id="customer-tabs"):
-            with TabPane("Main", id="tab-main"), VerticalScroll():
+            with TabPane("Main", id="tab-main"), Horizontal():
                 yield Static(id="customer-main")
+                yield Static(id="customer-figures")
             with TabPane("Addresses", id="tab-addresses"), VerticalScroll():
                 yield Static(id="customer-addresses")
             with TabPane("Details", id="tab-details"), VerticalScroll():
@@ -150,7 +150,8 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         self.query_one("#status", Static).update(
             Text(f"{customer.code}  {customer.display_name}{state}")
         )
-        self.query_one("#customer-main", Static).update(self._main(customer))
+        self.query_one("#customer-main", Static).update(_fields(customer, MAIN_FIELDS))
+        self.query_one("#customer-figures", Static).update(self._figures(customer))
         self.query_one("#customer-addresses", Static).update(self._addresses(customer))
         self.query_one("#customer-details", Static).update(_fields(customer, DETAIL_FIELDS))
         self.query_one("#customer-loyalty", Static).update(
@@ -165,12 +166,9 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         self.show_history()
         self.show_changes()
 
-    def _main(self, customer: Customer) -> Table:
+    def _figures(self, customer: Customer) -> Text:
         stats = self.app.register.customers.stats(customer.id)
         money = self.app.register.money
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column()
-        grid.add_column()
         figures = [
             ("Sales", str(stats.sale_count)),
             ("Total spent", money(stats.total_spent)),
@@ -199,8 +197,7 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             )
             for name in ("consent_post", "consent_email", "consent_sms")
         ]
-        grid.add_row(_fields(customer, MAIN_FIELDS), _pairs(figures + consent_lines))
-        return grid
+        return _pairs(figures + consent_lines)
 
     def _addresses(self, customer: Customer) -> Text:
         main = ", ".join(
