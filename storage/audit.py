@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from storage.ids import new_id
 from storage.models import AuditLog
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    at: str
-    actor: str
-    action: str
-    field: str
-    old_value: str
-    new_value: str
+from till.core.customer_lookup import AuditEntry
 
 
 def record(

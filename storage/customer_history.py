@@ -2,49 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from peewee import fn
 
 from storage.models import Sale, SaleLine, database
+from till.core.customer_lookup import CustomerStats, HistoryFilter, SaleSummary
 from till.core.money import divide_half_up
-
-
-@dataclass(frozen=True)
-class SaleSummary:
-    """One sale in a customer's history."""
-
-    receipt_code: str
-    created_at: str
-    store: str
-    till_no: int
-    seller: str
-    total: int
-    item_count: int
-    methods: str
-
-
-@dataclass(frozen=True)
-class CustomerStats:
-    sale_count: int = 0
-    total_spent: int = 0
-    average_basket: int = 0
-    first_purchase: str = ""
-    last_purchase: str = ""
-    days_between_visits: float | None = None
-    favourite_products: tuple[tuple[str, int], ...] = ()
-
-
-@dataclass(frozen=True)
-class HistoryFilter:
-    """Narrow the history: receipt number, store, seller, and dates (YYYY-MM-DD, inclusive)."""
-
-    receipt: str = ""
-    store: str = ""
-    seller: str = ""
-    date_from: str = ""
-    date_to: str = ""
 
 
 def customer_sales(

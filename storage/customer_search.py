@@ -13,10 +13,10 @@ Every plan reads at most ``limit`` rows per range; none sorts the whole table.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from storage.models import database
+from till.core.customer_lookup import CustomerFilter, CustomerSummary
 from till.core.text import digits, fold, fold_email
 
 MAX_QUERY_LENGTH = 100
@@ -27,39 +27,6 @@ SUMMARY_COLUMNS = (
     "id, code, kind, last_name, first_name, company, city, mobile, email, card_number, "
     "active, segment, name_key"
 )
-
-
-@dataclass(frozen=True)
-class CustomerSummary:
-    """One line of search results."""
-
-    id: str
-    code: str
-    kind: str
-    last_name: str
-    first_name: str
-    company: str
-    city: str
-    mobile: str
-    email: str
-    card_number: str
-    active: bool
-    segment: str
-
-    @property
-    def name(self) -> str:
-        return " ".join(part for part in (self.last_name.upper(), self.first_name) if part)
-
-
-@dataclass(frozen=True)
-class CustomerFilter:
-    """Which customers a search may return."""
-
-    status: str = "active"
-    """``active``, ``inactive`` or ``all``."""
-    kind: str = ""
-    """``individual``, ``business``, or empty for both."""
-    segment: str = ""
 
 
 def search_customers(

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from storage.customer_search import CustomerFilter
 from till.core.customer import LABELS, Customer, FieldErrors, shown
+from till.core.customer_lookup import CustomerFilter
 
 
 def _service(ctx):

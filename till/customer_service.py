@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from storage import audit, customer_history, customers
-from storage.audit import AuditEntry
-from storage.customer_history import CustomerStats, HistoryFilter, SaleSummary
-from storage.customer_search import CustomerFilter, CustomerSummary, search_customers
+from storage.customer_search import search_customers
 from storage.customers import DeleteOutcome
 from till.config import Settings
 from till.core.customer import Address, Customer
+from till.core.customer_lookup import (
+    AuditEntry,
+    CustomerFilter,
+    CustomerStats,
+    CustomerSummary,
+    HistoryFilter,
+    SaleSummary,
+)
 from till.core.sale import SaleCustomer
 
 

@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from storage.customer_search import CustomerFilter, CustomerSummary
 from till.core.customer import format_phone
+from till.core.customer_lookup import CustomerFilter, CustomerSummary
 from till.core.sale import WALK_IN, SaleCustomer
 
 if TYPE_CHECKING:

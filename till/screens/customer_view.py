@@ -12,8 +12,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
-from storage.customer_history import HistoryFilter
 from till.core.customer import LABELS, Customer, shown
+from till.core.customer_lookup import HistoryFilter
 from till.core.sale import SaleCustomer
 from till.errors import TillError
 from till.screens.prompts import ConfirmScreen

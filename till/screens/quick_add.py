@@ -11,8 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from storage.customer_search import CustomerSummary
 from till.core.customer import FieldErrors
+from till.core.customer_lookup import CustomerSummary
 from till.core.sale import SaleCustomer
 from till.errors import TillError
 

@@ -1,0 +1,85 @@
+"""Plain records the customer screens and the CLI read: search results, filters, history,
+figures and audit entries. Storage fills them; nothing here touches a database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    """One line of search results."""
+
+    id: str
+    code: str
+    kind: str
+    last_name: str
+    first_name: str
+    company: str
+    city: str
+    mobile: str
+    email: str
+    card_number: str
+    active: bool
+    segment: str
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.last_name.upper(), self.first_name) if part)
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    """Which customers a search may return."""
+
+    status: str = "active"
+    """``active``, ``inactive`` or ``all``."""
+    kind: str = ""
+    """``individual``, ``business``, or empty for both."""
+    segment: str = ""
+
+
+@dataclass(frozen=True)
+class SaleSummary:
+    """One sale in a customer's history."""
+
+    receipt_code: str
+    created_at: str
+    store: str
+    till_no: int
+    seller: str
+    total: int
+    item_count: int
+    methods: str
+
+
+@dataclass(frozen=True)
+class CustomerStats:
+    sale_count: int = 0
+    total_spent: int = 0
+    average_basket: int = 0
+    first_purchase: str = ""
+    last_purchase: str = ""
+    days_between_visits: float | None = None
+    favourite_products: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """Narrow the history: receipt number, store, seller, and dates (YYYY-MM-DD, inclusive)."""
+
+    receipt: str = ""
+    store: str = ""
+    seller: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    actor: str
+    action: str
+    field: str
+    old_value: str
+    new_value: str
