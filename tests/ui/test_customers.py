@@ -198,3 +198,27 @@ async def test_reconfirm_flag_asks_the_cashier_to_check_details(app, dupont):
         await pilot.press("f10")
         assert isinstance(app.screen, SaleScreen)
     assert customers.get_customer(dupont.id).reconfirm is False
+
+
+async def test_extra_addresses_are_added_and_removed(app, dupont):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", *"dupont", "f4")
+        view = app.screen
+        await pilot.press("f3")
+        assert isinstance(app.screen, CustomerViewScreen)  # F3 only on the Addresses tab
+        view.query_one("#customer-tabs").active = "tab-addresses"
+        await pilot.pause()
+        await pilot.press("f3", *"5 quai des Docks", "tab", "tab", "tab", *"13002")
+        await pilot.press("tab", *"Marseille", "f10")
+        await pilot.pause()
+        assert view.query_one("#customer-extra-addresses").row_count == 1
+        saved = customers.get_customer(dupont.id).addresses
+        assert [(a.kind, a.line1, a.postcode, a.city) for a in saved] == [
+            ("delivery", "5 quai des Docks", "13002", "Marseille")
+        ]
+        await pilot.press("f6", "y")
+        await pilot.pause()
+        assert view.query_one("#customer-extra-addresses").row_count == 0
+    assert customers.get_customer(dupont.id).addresses == ()
+    fields = [e.field for e in audit.history("customer", dupont.id)]
+    assert fields.count("address delivery") == 2

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
-from till.core.customer import LABELS, Customer, shown
+from till.core.customer import LABELS, Address, Customer, shown
 from till.core.customer_lookup import HistoryFilter
 from till.core.sale import SaleCustomer
 from till.errors import TillError
@@ -75,6 +75,9 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         Binding("f8", "toggle_active", "(De)activate", id="customer.active"),
         Binding("f9", "delete", "Delete", id="customer.delete"),
         Binding("f7,ctrl+l", "open_sale", "Receipt", id="customer.receipt"),
+        Binding("f3", "add_address", "Add address", id="customer.add_address"),
+        Binding("f5", "edit_address", "Edit address", id="customer.edit_address"),
+        Binding("f6", "remove_address", "Remove address", id="customer.remove_address"),
         Binding("escape", "back", "Back", id="customer.back"),
     ]
 
@@ -91,8 +94,9 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             with TabPane("Main", id="tab-main"), Horizontal():
                 yield Static(id="customer-main")
                 yield Static(id="customer-figures")
-            with TabPane("Addresses", id="tab-addresses"), VerticalScroll():
+            with TabPane("Addresses", id="tab-addresses"):
                 yield Static(id="customer-addresses")
+                yield DataTable(id="customer-extra-addresses", cursor_type="row")
             with TabPane("Details", id="tab-details"), VerticalScroll():
                 yield Static(id="customer-details")
             with TabPane("Loyalty", id="tab-loyalty"):
@@ -121,6 +125,9 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             ("Paid by", 9),
         ):
             sales.add_column(label, width=width)
+        extra = self.query_one("#customer-extra-addresses", DataTable)
+        extra.add_column("Kind", width=12)
+        extra.add_column("Address", width=60)
         changes = self.query_one("#customer-audit", DataTable)
         for label, width in (
             ("When", 16),
@@ -137,8 +144,13 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "attach":
             return self.attaching
+        tab = self.query_one(TabbedContent).active
         if action == "open_sale":
-            return self.query_one(TabbedContent).active == "tab-history"
+            return tab == "tab-history"
+        if action == "add_address":
+            return tab == "tab-addresses"
+        if action in ("edit_address", "remove_address"):
+            return tab == "tab-addresses" and bool(self.customer and self.customer.addresses)
         return True
 
     # --- showing --------------------------------------------------------------------------
@@ -200,30 +212,22 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         return _pairs(figures + consent_lines)
 
     def _addresses(self, customer: Customer) -> Text:
-        main = ", ".join(
-            part
-            for part in (
-                customer.address1,
-                customer.address2,
-                customer.address3,
-                customer.postcode,
-                customer.city,
-                customer.country,
-            )
-            if part
+        main = _join(
+            customer.address1,
+            customer.address2,
+            customer.address3,
+            customer.postcode,
+            customer.city,
+            customer.country,
         )
-        lines = [f"Main: {main or '-'}"]
-        for address in customer.addresses:
-            parts = (
-                address.line1,
-                address.line2,
-                address.line3,
-                address.postcode,
-                address.city,
-                address.country,
+        table = self.query_one("#customer-extra-addresses", DataTable)
+        table.clear()
+        for a in customer.addresses:
+            table.add_row(
+                a.kind.capitalize(),
+                Text(_join(a.line1, a.line2, a.line3, a.postcode, a.city, a.country)),
             )
-            lines.append(f"{address.kind.capitalize()}: {', '.join(p for p in parts if p)}")
-        return Text("\n".join(lines))
+        return Text(f"Main address (edit with F4): {main or '-'}\nOther addresses:")
 
     def show_history(self) -> None:
         values = {
@@ -318,6 +322,49 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             ConfirmScreen(f"Delete {self.customer.code} {self.customer.display_name}?"), answer
         )
 
+    def _selected_address(self) -> Address | None:
+        if self.customer is None or not self.customer.addresses:
+            return None
+        table = self.query_one("#customer-extra-addresses", DataTable)
+        return self.customer.addresses[min(table.cursor_row, len(self.customer.addresses) - 1)]
+
+    def action_add_address(self) -> None:
+        self._edit_address(None)
+
+    def action_edit_address(self) -> None:
+        address = self._selected_address()
+        if address is not None:
+            self._edit_address(address)
+
+    def _edit_address(self, address: Address | None) -> None:
+        from till.screens.address import AddressScreen
+
+        def save(edited: Address | None) -> None:
+            if edited is None:
+                return
+            try:
+                self.app.register.customers.save_address(self.customer_id, edited)
+            except TillError as error:
+                self.say(str(error))
+                return
+            self.load()
+            self.say(f"{edited.kind.capitalize()} address saved.")
+
+        self.app.push_screen(AddressScreen(address), save)
+
+    def action_remove_address(self) -> None:
+        address = self._selected_address()
+        if address is None:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.register.customers.remove_address(self.customer_id, address.id)
+                self.load()
+                self.say(f"{address.kind.capitalize()} address removed.")
+
+        self.app.push_screen(ConfirmScreen(f"Remove the {address.kind} address?"), answer)
+
     def action_open_sale(self) -> None:
         from till.screens.receipt import ReceiptScreen
 
@@ -328,6 +375,10 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _join(*parts: str) -> str:
+    return ", ".join(part for part in parts if part)
 
 
 def _fields(customer: Customer, names: tuple[str, ...]) -> Text:
