@@ -5,20 +5,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storage.models import Outbox
+from storage.models import Outbox, database
 
 PROTOCOL_VERSION = 1
 
 
-def append(entity: str, entity_id: str, operation: str, payload: dict[str, Any], now: str) -> None:
+_INSERT = (
+    "INSERT INTO outbox (entity, entity_id, operation, payload, created_at) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def append(
+    entity: str,
+    entity_id: str,
+    operation: str,
+    payload: dict[str, Any],
+    now: str,
+    *,
+    cursor: Any = None,
+) -> None:
     """Queue a change for the back office. Call inside the transaction that makes the change."""
-    Outbox.insert(
-        entity=entity,
-        entity_id=entity_id,
-        operation=operation,
-        payload=json.dumps({"v": PROTOCOL_VERSION, **payload}, separators=(",", ":")),
-        created_at=now,
-    ).execute()
+    document = json.dumps({"v": PROTOCOL_VERSION, **payload}, separators=(",", ":"))
+    (cursor or database.cursor()).execute(_INSERT, (entity, entity_id, operation, document, now))
 
 
 def pending(limit: int = 100) -> list[dict[str, Any]]:

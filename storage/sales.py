@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,6 +32,24 @@ class SaleNotFound(TillError):
     """No sale carries the receipt number asked for."""
 
 
+_LAST_SALE = (
+    "SELECT receipt_no, journal_hash FROM sale WHERE till_no = ? ORDER BY receipt_no DESC LIMIT 1"
+)
+_INSERT_SALE = (
+    "INSERT INTO sale (id, till_no, receipt_no, receipt_code, created_at, seller, currency,"
+    " total, item_count, change_given, previous_hash, journal_hash, customer_id, store)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_LINE = (
+    "INSERT INTO sale_line (sale_id, line_no, product_id, code, name, quantity, unit_price,"
+    " vat_rate_bp, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_VAT = "INSERT INTO sale_vat (sale_id, rate_bp, gross, net, vat) VALUES (?, ?, ?, ?, ?)"
+_INSERT_PAYMENT = (
+    "INSERT INTO sale_payment (sale_id, position, method, amount, tendered) VALUES (?, ?, ?, ?, ?)"
+)
+
+
 def record_sale(
     cart: Cart,
     *,
@@ -40,78 +59,77 @@ def record_sale(
     store: str = "",
     now: datetime | None = None,
 ) -> RecordedSale:
-    """Write a settled sale and its outbox entry in one durable transaction."""
+    """Write a settled sale and its outbox entry in one durable transaction.
+
+    This is the hottest write of the register, so it uses prepared SQL rather than the
+    query builder: the whole transaction is six statements and one fsync.
+    """
     if not cart.is_settled:
         raise InvalidSale("The sale is not fully paid.")
     created_at = (now or datetime.now(UTC)).isoformat()
+    product_ids = [line.item.product_id for line in cart.lines]
+    draft = RecordedSale(
+        id=new_id(),
+        till_no=till_no,
+        receipt_no=0,
+        receipt_code="",
+        created_at=created_at,
+        seller=seller,
+        currency=currency,
+        total=cart.total,
+        item_count=cart.item_count,
+        change_given=cart.change,
+        lines=tuple(
+            RecordedLine(
+                n,
+                line.item.code,
+                line.item.name,
+                line.quantity,
+                line.item.unit_price,
+                line.item.vat_rate_bp,
+                line.total,
+            )
+            for n, line in enumerate(cart.lines, start=1)
+        ),
+        vat=tuple(cart.vat),
+        payments=tuple(cart.payments),
+        store=store,
+        customer=cart.customer,
+    )
     with database.atomic():
-        last = (
-            Sale.select(Sale.receipt_no, Sale.journal_hash)
-            .where(Sale.till_no == till_no)
-            .order_by(Sale.receipt_no.desc())
-            .tuples()
-            .first()
-        )
+        cursor = database.cursor()
+        last = cursor.execute(_LAST_SALE, (till_no,)).fetchone()
         receipt_no, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-        sale = RecordedSale(
-            id=new_id(),
-            till_no=till_no,
-            receipt_no=receipt_no,
-            receipt_code=receipt_code(till_no, receipt_no),
-            created_at=created_at,
-            seller=seller,
-            currency=currency,
-            total=cart.total,
-            item_count=cart.item_count,
-            change_given=cart.change,
-            lines=tuple(
-                RecordedLine(
-                    n,
-                    line.item.code,
-                    line.item.name,
-                    line.quantity,
-                    line.item.unit_price,
-                    line.item.vat_rate_bp,
-                    line.total,
-                )
-                for n, line in enumerate(cart.lines, start=1)
-            ),
-            vat=tuple(cart.vat),
-            payments=tuple(cart.payments),
-            store=store,
-            customer=cart.customer,
-        )
-        payload = sale_payload(sale, product_ids=[line.item.product_id for line in cart.lines])
+        sale = replace(draft, receipt_no=receipt_no, receipt_code=receipt_code(till_no, receipt_no))
+        payload = sale_payload(sale, product_ids)
         journal_hash = chain_hash(previous_hash, payload)
-        _insert(sale, payload, previous_hash, journal_hash)
-        outbox.append("sale", sale.id, "create", payload, created_at)
+        cursor.execute(
+            _INSERT_SALE,
+            (
+                sale.id,
+                till_no,
+                receipt_no,
+                sale.receipt_code,
+                created_at,
+                seller,
+                currency,
+                sale.total,
+                sale.item_count,
+                sale.change_given,
+                previous_hash,
+                journal_hash,
+                payload["customer_id"],
+                store,
+            ),
+        )
+        cursor.executemany(_INSERT_LINE, [(sale.id, *line.values()) for line in payload["lines"]])
+        cursor.executemany(_INSERT_VAT, [(sale.id, *vat.values()) for vat in payload["vat"]])
+        cursor.executemany(
+            _INSERT_PAYMENT,
+            [(sale.id, n, *p.values()) for n, p in enumerate(payload["payments"], 1)],
+        )
+        outbox.append("sale", sale.id, "create", payload, created_at, cursor=cursor)
     return sale
-
-
-def _insert(
-    sale: RecordedSale, payload: dict[str, Any], previous_hash: str, journal_hash: str
-) -> None:
-    Sale.insert(
-        id=sale.id,
-        till_no=sale.till_no,
-        receipt_no=sale.receipt_no,
-        receipt_code=sale.receipt_code,
-        created_at=sale.created_at,
-        seller=sale.seller,
-        currency=sale.currency,
-        total=sale.total,
-        item_count=sale.item_count,
-        change_given=sale.change_given,
-        previous_hash=previous_hash,
-        journal_hash=journal_hash,
-        customer_id=sale.customer.id if sale.customer else None,
-        store=sale.store,
-    ).execute()
-    SaleLine.insert_many([{"sale": sale.id, **line} for line in payload["lines"]]).execute()
-    SaleVat.insert_many([{"sale": sale.id, **vat} for vat in payload["vat"]]).execute()
-    SalePayment.insert_many(
-        [{"sale": sale.id, "position": n, **p} for n, p in enumerate(payload["payments"], 1)]
-    ).execute()
 
 
 def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:
