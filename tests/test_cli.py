@@ -1,5 +1,6 @@
 """The technician's commands, run in-process with click's runner on real database files."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,56 @@ def test_demo_seeds_a_catalog(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert catalog.product_count() >= 300
     assert len(catalog.sample_codes(500)) >= 300
+
+
+def test_customers_add_search_show(runner, tmp_path):
+    db = tmp_path / "shop.db"
+    runner.invoke(cli, ["--db", str(db), "init"])
+    added = runner.invoke(
+        cli,
+        [
+            "--db",
+            str(db),
+            "customers",
+            "add",
+            "--last-name",
+            "Dupont",
+            "--first-name",
+            "Jean",
+            "--phone",
+            "06 12 34 56 78",
+            "--json",
+        ],
+    )
+    assert added.exit_code == 0, added.output
+    created = json.loads(added.output)
+    assert created["code"] == "C01-000001" and created["mobile"] == "+33612345678"
+    refused = runner.invoke(
+        cli,
+        [
+            "--db",
+            str(db),
+            "customers",
+            "add",
+            "--last-name",
+            "X",
+            "--email",
+            "x@",
+            "--vat-number",
+            "FR40303265046",
+        ],
+    )
+    assert refused.exit_code == 2
+    assert "E-mail:" in refused.output and "VAT number:" in refused.output
+    found = runner.invoke(cli, ["--db", str(db), "customers", "search", "dupont je", "--json"])
+    assert [c["code"] for c in json.loads(found.output)] == ["C01-000001"]
+    by_phone = runner.invoke(cli, ["--db", str(db), "customers", "search", "06 12 34"])
+    assert "C01-000001" in by_phone.output and "DUPONT Jean" in by_phone.output
+    shown = runner.invoke(cli, ["--db", str(db), "customers", "show", "C01-000001", "--json"])
+    document = json.loads(shown.output)
+    assert document["customer"]["last_name"] == "Dupont"
+    assert document["stats"]["sale_count"] == 0
+    text = runner.invoke(cli, ["--db", str(db), "customers", "show", "c01-000001"])
+    assert "Mobile" in text.output and "+33612345678" in text.output
+    missing = runner.invoke(cli, ["--db", str(db), "customers", "show", "C09-000009"])
+    assert missing.exit_code == 1 and "No customer" in missing.output

@@ -29,6 +29,12 @@ class Context:
 
         return getpass.getuser()
 
+    def money(self):
+        from till.core.money import MoneyFormat
+
+        locale = self.settings().locale
+        return MoneyFormat(locale.currency, locale.locale)
+
     def open_database(self, settings: Settings, *, create: bool = False) -> None:
         _open(settings, create=create)
 

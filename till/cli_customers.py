@@ -75,9 +75,10 @@ def show(ctx, code: str, as_json: bool):
     for address in customer.addresses:
         parts = (address.line1, address.line2, address.postcode, address.city, address.country)
         click.echo(f"  Address ({address.kind}){'':<14} {', '.join(p for p in parts if p)}")
-    click.echo(f"  {stats.sale_count} sales, {stats.total_spent / 100:.2f} spent in all.")
+    money = ctx.money()
+    click.echo(f"  {stats.sale_count} sales, {money(stats.total_spent)} spent in all.")
     for sale in sales:
-        click.echo(f"  {sale.receipt_code}  {sale.created_at[:16]}  {sale.total / 100:>9.2f}")
+        click.echo(f"  {sale.receipt_code}  {sale.created_at[:16]}  {money(sale.total):>12}")
 
 
 @customers.command()
