@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from till.core.customer import LABELS, Customer, FieldErrors, shown
-from till.core.customer_lookup import CustomerFilter
+if TYPE_CHECKING:
+    from till.core.customer import Customer
 
 
 def _service(ctx):
@@ -35,6 +35,8 @@ def customers() -> None:
 @click.pass_obj
 def search(ctx, query: str, status: str, kind: str | None, segment: str, limit: int, as_json: bool):
     """Find customers by name, code, card, phone, e-mail or company."""
+    from till.core.customer_lookup import CustomerFilter
+
     service = _service(ctx)
     found = service.search(query, CustomerFilter(status, kind or "", segment), limit=limit)
     if as_json:
@@ -53,6 +55,8 @@ def search(ctx, query: str, status: str, kind: str | None, segment: str, limit: 
 @click.pass_obj
 def show(ctx, code: str, as_json: bool):
     """The customer file of CODE (or loyalty card number), with figures and recent sales."""
+    from till.core.customer import LABELS, shown
+
     service = _service(ctx)
     customer = service.by_code(code) or service.by_card(code)
     if customer is None:
@@ -93,6 +97,8 @@ def show(ctx, code: str, as_json: bool):
 @click.pass_obj
 def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, as_json):
     """Add a customer; prints its generated code."""
+    from till.core.customer import LABELS, FieldErrors
+
     service = _service(ctx)
     changes: dict[str, Any] = {"last_name": last_name}
     for name, value in (

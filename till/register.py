@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from devices.printer.receipt import ReceiptLayout
 from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import open_transport
@@ -11,7 +14,9 @@ from till.config import Settings
 from till.core.barcodes import parse_scan_entry
 from till.core.money import MoneyFormat
 from till.core.sale import Cart, Item, RecordedSale
-from till.customer_service import CustomerService
+
+if TYPE_CHECKING:
+    from till.customer_service import CustomerService
 
 
 class Register:
@@ -31,7 +36,13 @@ class Register:
         self.printer = ReceiptPrinter(
             open_transport(settings.printer.url), layout, settings.printer.profile
         )
-        self.customers = CustomerService(settings)
+
+    @cached_property
+    def customers(self) -> CustomerService:
+        """The customer file; loaded on first use so the register starts faster."""
+        from till.customer_service import CustomerService
+
+        return CustomerService(self.settings)
 
     @property
     def till_no(self) -> int:
