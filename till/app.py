@@ -49,6 +49,12 @@ class TillApp(App):
         if keymap:
             self.set_keymap(keymap)
         self.push_screen(SaleScreen())
+        self.call_after_refresh(self.warm_up)
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        """Load what the first scan needs (locale data for money) once the screen is up."""
+        self.register.money(0)
 
     def action_close_register(self) -> None:
         screen = self.screen

@@ -279,8 +279,12 @@ class SaleScreen(Screen):
 
     def _show(self, cart: Cart, selected: int | None = None) -> None:
         self._show_customer()
-        money = self.app.register.money
         self.query_one(CartTable).show(cart, selected)
+        if not cart.lines:
+            self.query_one("#vat", Static).update(Text("New sale: scan the first item."))
+            self.query_one("#total", Static).update("")
+            return
+        money = self.app.register.money
         vat = "  ".join(f"VAT {format_rate(v.rate_bp)} {money(v.vat)}" for v in cart.vat)
         self.query_one("#vat", Static).update(Text(f"{cart.item_count} items  {vat}"))
         due = f"TOTAL {money(cart.total)}"
