@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,8 @@ class Register:
         self.printer = ReceiptPrinter(
             open_transport(settings.printer.url), layout, settings.printer.profile
         )
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-writer")
+        """Sales are written by one long-lived thread with one connection, in order."""
 
     @cached_property
     def customers(self) -> CustomerService:
@@ -54,15 +57,23 @@ class Register:
         return catalog.lookup(entry.code), entry.quantity
 
     def record(self, cart: Cart) -> RecordedSale:
-        """Commit a paid sale durably. Safe to call from a worker thread."""
-        with database.connection_context():
-            return sales.record_sale(
-                cart,
-                till_no=self.till_no,
-                seller=self.settings.till.seller,
-                currency=self.settings.locale.currency,
-                store=self.settings.store.name,
-            )
+        """Commit a paid sale durably. Blocks until it is on disk: call from a worker thread."""
+        return self._writer.submit(self._record, cart).result()
+
+    def _record(self, cart: Cart) -> RecordedSale:
+        database.connect(reuse_if_open=True)  # the writer thread keeps its connection open
+        return sales.record_sale(
+            cart,
+            till_no=self.till_no,
+            seller=self.settings.till.seller,
+            currency=self.settings.locale.currency,
+            store=self.settings.store.name,
+        )
+
+    def close(self) -> None:
+        """Close the writer thread's connection and stop it."""
+        self._writer.submit(database.close).result()
+        self._writer.shutdown()
 
     def sale(self, receipt_code: str) -> RecordedSale:
         return sales.get_sale(receipt_code)

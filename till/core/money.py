@@ -67,6 +67,7 @@ class MoneyFormat:
     def __init__(self, currency: str, locale: str) -> None:
         self.currency = currency
         self.locale = locale
+        self._formatted: dict[int, str] = {}
 
     @cached_property
     def precision(self) -> int:
@@ -76,11 +77,16 @@ class MoneyFormat:
 
     def __call__(self, minor: int) -> str:
         """The amount for the screen, e.g. ``12,50 €``."""
-        from babel.numbers import format_currency
+        formatted = self._formatted.get(minor)
+        if formatted is None:
+            from babel.numbers import format_currency
 
-        return format_currency(
-            Decimal(minor).scaleb(-self.precision), self.currency, locale=self.locale
-        )
+            formatted = format_currency(
+                Decimal(minor).scaleb(-self.precision), self.currency, locale=self.locale
+            )
+            if len(self._formatted) < 50_000:  # prices and totals repeat; bound the memory
+                self._formatted[minor] = formatted
+        return formatted
 
     def plain(self, minor: int) -> str:
         """The amount without currency sign, as a cashier would type it: ``12.50``."""

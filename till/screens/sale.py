@@ -152,7 +152,7 @@ class SaleScreen(Screen):
             self.say(str(error), "error")
             self.app.bell()
             return
-        self._show(self.cart, selected=index)
+        self._show(self.cart, selected=index, first_changed=index)
         self.say(f"{item.name}  {self.app.register.money(item.unit_price)}", "info")
 
     # --- actions ------------------------------------------------------------------------
@@ -173,7 +173,7 @@ class SaleScreen(Screen):
 
         def apply(quantity: int | None) -> None:
             if quantity is not None:
-                self._change(lambda: self.cart.set_quantity(index, quantity), index)
+                self._change(lambda: self.cart.set_quantity(index, quantity), index, index)
 
         self.app.push_screen(QuantityScreen(line.item.name, line.quantity), apply)
 
@@ -181,7 +181,7 @@ class SaleScreen(Screen):
         index = self._selected()
         if index is not None:
             name = self.cart.lines[index].item.name
-            if self._change(lambda: self.cart.void(index), max(index - 1, 0)):
+            if self._change(lambda: self.cart.void(index), max(index - 1, 0), index):
                 self.say(f"Voided {name}.", "info")
 
     def action_cancel_sale(self) -> None:
@@ -268,18 +268,18 @@ class SaleScreen(Screen):
             return None
         return table.cursor_row
 
-    def _change(self, change, selected: int) -> bool:
+    def _change(self, change, selected: int, first_changed: int) -> bool:
         try:
             change()
         except TillError as error:
             self.say(str(error), "error")
             return False
-        self._show(self.cart, selected=selected)
+        self._show(self.cart, selected=selected, first_changed=first_changed)
         return True
 
-    def _show(self, cart: Cart, selected: int | None = None) -> None:
+    def _show(self, cart: Cart, selected: int | None = None, first_changed: int = 0) -> None:
         self._show_customer()
-        self.query_one(CartTable).show(cart, selected)
+        self.query_one(CartTable).show(cart, selected, first_changed)
         if not cart.lines:
             self.query_one("#vat", Static).update(Text("New sale: scan the first item."))
             self.query_one("#total", Static).update("")
