@@ -1,0 +1,1 @@
+"""Benchmarks of the register, each against a floor measured in the same run: `make bench`."""

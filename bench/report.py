@@ -1,0 +1,89 @@
+"""Writes docs/performance.md: the figures of one run, the machine, the command."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from bench.common import REPO, Figure
+
+DOC = REPO / "docs" / "performance.md"
+COMMAND = "`make bench` (which runs `python -m bench.run`)"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.partition(":")[2].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine() -> list[str]:
+    return [
+        f"- CPU: {cpu_model()}, {os.cpu_count()} cores (nproc)",
+        f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"Textual {version('textual')}, Peewee {version('peewee')}",
+        f"- {platform.system()} {platform.release()}",
+    ]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render(figures: list[Figure], elapsed: float) -> str:
+    rows = [
+        "| figure | measured | floor | ratio | target | met? |",
+        "|---|---|---|---|---|---|",
+    ]
+    for figure in figures:
+        cells = (
+            figure.title,
+            figure.measured,
+            figure.floor,
+            f"{figure.ratio:.2f}",
+            figure.target,
+            "yes" if figure.met else "**no**",
+        )
+        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    notes = [f"- {figure.title}: {note}" for figure in figures for note in figure.notes]
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join(
+        [
+            "# Performance",
+            "",
+            "Each figure is measured against a floor taken in the same run, on the same",
+            "machine, so the ratio means more than the absolute time. These are measurements,",
+            "never timed assertions in the test suite.",
+            "",
+            f"Produced by {COMMAND} on {when}, in {elapsed:.0f} s.",
+            "",
+            *rows,
+            "",
+            "## Notes",
+            "",
+            *notes,
+            "",
+            "## Machine",
+            "",
+            *machine(),
+            "",
+            "## What each figure measures",
+            "",
+            *(f"- {' '.join(figure.about.split())}" for figure in figures),
+            "",
+        ]
+    )
+
+
+def write(figures: list[Figure], elapsed: float) -> Path:
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(render(figures, elapsed), encoding="utf-8")
+    return DOC
