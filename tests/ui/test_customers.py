@@ -62,11 +62,13 @@ async def test_quick_add_during_a_sale(app):
 async def test_quick_add_needs_a_phone_or_email_and_refuses_bad_ones(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3", *"Martin", "enter", "enter", "enter", "enter")
-        errors = str(app.screen.query_one("#quick-mobile-error").render())
-        assert "phone number or an e-mail" in errors
+        error = app.screen.query_one("#quick-mobile-error")
+        assert error.display and "phone number or an e-mail" in str(error.render())
+        assert error.region.height >= 1  # really on screen
         app.screen.query_one("#quick-email", Input).value = "martin@"
         await pilot.press("f10")
-        assert "after the @" in str(app.screen.query_one("#quick-email-error").render())
+        email_error = app.screen.query_one("#quick-email-error")
+        assert email_error.display and "after the @" in str(email_error.render())
         await pilot.press("escape")
         assert isinstance(app.screen, SaleScreen)
     assert customers.customer_count() == 0

@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from till.core.customer import BOOLEAN_FIELDS, LABELS, Customer, CustomerKind, FieldErrors, shown
 from till.errors import TillError
+from till.widgets.field_error import FieldError
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -88,7 +89,7 @@ class CustomerFormScreen(Screen[Customer | None]):
                 with Horizontal(classes="field-row"):
                     yield Label(LABELS[name], classes="field-label")
                     yield self._widget(name, getattr(c, name))
-                yield Static(id=f"error-{name}", classes="error field-error")
+                yield FieldError(id=f"error-{name}", classes="field-error")
         yield Footer(compact=True)
 
     def _widget(self, name: str, value: Any) -> Widget:
@@ -137,16 +138,14 @@ class CustomerFormScreen(Screen[Customer | None]):
         return values
 
     def action_save(self) -> None:
-        for error in self.query(".field-error"):
-            error.display = False
+        for error in self.query(FieldError):
+            error.clear()
         try:
             values = self.values()
             saved = self.app.register.customers.update(self.customer.id, values)
         except FieldErrors as refused:
             for name, reason in refused.errors.items():
-                error = self.query_one(f"#error-{name}", Static)
-                error.update(Text(reason))
-                error.display = True
+                self.query_one(f"#error-{name}", FieldError).show_reason(reason)
             first = next(iter(refused.errors))
             self.query_one(f"#field-{first}").focus()
             self.notify(

@@ -15,6 +15,7 @@ from till.core.customer import FieldErrors
 from till.core.customer_lookup import CustomerSummary
 from till.core.sale import SaleCustomer
 from till.errors import TillError
+from till.widgets.field_error import FieldError
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -48,7 +49,7 @@ class QuickAddScreen(ModalScreen[SaleCustomer | None]):
             yield Label("New customer: last name, and a phone or an e-mail")
             for name, label in QUICK_FIELDS:
                 yield Input(placeholder=label, id=f"quick-{name}")
-                yield Static(id=f"quick-{name}-error", classes="error field-error")
+                yield FieldError(id=f"quick-{name}-error")
             yield Static(id="quick-match", classes="warning")
         yield Footer(compact=True)
 
@@ -68,7 +69,7 @@ class QuickAddScreen(ModalScreen[SaleCustomer | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         """Search before adding: a customer already on file is offered instead of a duplicate."""
         field = (event.input.id or "").removeprefix("quick-")
-        self.query_one(f"#quick-{field}-error", Static).update("")
+        self.query_one(f"#quick-{field}-error", FieldError).clear()
         value = event.value.strip()
         if field == "first_name" or len(value) < 3:
             return
@@ -106,7 +107,7 @@ class QuickAddScreen(ModalScreen[SaleCustomer | None]):
         except FieldErrors as refused:
             for name, reason in refused.errors.items():
                 if name in values:
-                    self.query_one(f"#quick-{name}-error", Static).update(Text(reason))
+                    self.query_one(f"#quick-{name}-error", FieldError).show_reason(reason)
             first = next(iter(refused.errors))
             if first in values:
                 self.query_one(f"#quick-{first}", Input).focus()
