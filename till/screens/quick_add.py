@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from till.core.customer import FieldErrors
+from till.core.customer import FieldErrors, format_phone
 from till.core.customer_lookup import CustomerSummary
 from till.core.sale import SaleCustomer
 from till.errors import TillError
@@ -81,7 +81,8 @@ class QuickAddScreen(ModalScreen[SaleCustomer | None]):
         hint = ""
         if self.match:
             c = self.match
-            hint = f"Already on file? {c.code} {c.name} {c.mobile or c.email} — F2 to use it"
+            contact = format_phone(c.mobile, self.app.register.customers.region) or c.email
+            hint = f"Already on file? {c.code} {c.name} {contact} — F2 to use it"
         self.query_one("#quick-match", Static).update(Text(hint))
         self.refresh_bindings()
 
