@@ -128,3 +128,25 @@ async def test_receipt_preview_shows_the_last_sale(app):
         assert "Quiche [bold]lorraine[/]" in preview  # stored text is never markup
         await pilot.press("escape")
         assert isinstance(app.screen, SaleScreen)
+
+
+async def test_the_table_follows_the_cart_through_voids_and_merges(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        for code in (BAGUETTE, CAFE, SAVON, VIN, CAFE, QUICHE):
+            await scan(pilot, code)
+        await pilot.press("up", "up", "up", "f8")  # void the café in the middle
+        await pilot.press("up", "f4", "5", "enter")
+        table = screen.query_one(CartTable)
+        shown = [
+            (str(table.get_cell_at((row, 0))), str(table.get_cell_at((row, 1))))
+            for row in range(table.row_count)
+        ]
+        assert shown == [(line.item.name, str(line.quantity)) for line in screen.cart.lines]
+        assert [name for name, _ in shown] == [
+            "Baguette",
+            "Savon de Marseille",
+            "Vin rouge",
+            "Quiche [bold]lorraine[/]",
+        ]
+        assert shown[0][1] == "5"
