@@ -33,25 +33,30 @@ def search_customers(
     query: str, filters: CustomerFilter = CustomerFilter(), *, region: str = "FR", limit: int = 50
 ) -> list[CustomerSummary]:
     text = query.strip()[:MAX_QUERY_LENGTH]
-    where, params = _filter_sql(filters)
+    search = _Search(filters, limit)
     if not text:
-        return _ranges([("name_key", "")], where, params, limit)
-    if "@" in text:
-        return _ranges([("email_key", fold_email(text))], where, params, limit)
-    if _PHONE_CHARS.match(text) and len(digits(text)) >= 2:
-        found = _exact("card_number", digits(text), where, params)
+        search.ranges([("name_key", "")])
+    elif "@" in text:
+        search.ranges([("email_key", fold_email(text))])
+    elif _PHONE_CHARS.match(text) and digits(text):
+        search.exact("card_number", digits(text))
         phone = phone_prefix(text, region)
-        found += _ranges([("phone_key", phone), ("landline_key", phone)], where, params, limit)
-        return _unique(found)[:limit]
-    if _CODE.match(text):
-        return _ranges([("code", text.upper())], where, params, limit)
-    words = fold(text)
-    if not words:
-        return []
-    found = _ranges(
-        [("name_key", words), ("alt_key", words), ("company_key", words)], where, params, limit
-    )
-    return found or _full_text(words, where, params, limit)
+        search.ranges([("phone_key", phone), ("landline_key", phone)])
+        search.full_text(digits(text))  # a postcode, or a code typed without its letter
+    elif _CODE.match(text):
+        search.ranges([("code", text.upper())])
+    else:
+        words = fold(text)
+        search.ranges(
+            [
+                ("name_key", words),
+                ("alt_key", words),
+                ("company_key", words),
+                ("email_key", fold_email(text)),
+            ]
+        )
+        search.full_text(words)
+    return search.results()
 
 
 def phone_prefix(text: str, region: str) -> str:
@@ -98,41 +103,62 @@ def _upper_bound(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else "\U0010ffff"
 
 
-def _ranges(ranges: list[tuple[str, str]], where: str, params: list, limit: int) -> list:
-    """Rows whose column starts with the prefix, for each (column, prefix) in order of
-    preference (a last-name match before a first-name match), then by the matched key."""
-    parts, values = [], []
-    for rank, (column, prefix) in enumerate(ranges):
-        parts.append(
-            f"SELECT * FROM (SELECT {SUMMARY_COLUMNS}, {rank} AS rank, {column} AS sort_key"
-            " FROM customer"
-            f" INDEXED BY customer_{column} WHERE {column} >= ? AND {column} < ?{where}"
-            f" ORDER BY {column} LIMIT ?)"
+class _Search:
+    """Runs plans in order of preference and keeps the first ``limit`` distinct customers,
+    stopping as soon as it has them; later plans only run if earlier ones fell short."""
+
+    def __init__(self, filters: CustomerFilter, limit: int) -> None:
+        self.where, self.params = _filter_sql(filters)
+        self.limit = limit
+        self.rows: dict[str, tuple] = {}
+
+    @property
+    def full(self) -> bool:
+        return len(self.rows) >= self.limit
+
+    def ranges(self, ranges: list[tuple[str, str]]) -> None:
+        """Customers whose column starts with the prefix, in the column's order."""
+        for column, prefix in ranges:
+            if self.full or (column != "name_key" and not prefix):
+                continue
+            sql = (
+                f"SELECT {SUMMARY_COLUMNS} FROM customer INDEXED BY customer_{column}"
+                f" WHERE {column} >= ? AND {column} < ?{self.where} ORDER BY {column} LIMIT ?"
+            )
+            self._take(
+                database.execute_sql(sql, (prefix, _upper_bound(prefix), *self.params, self.limit))
+            )
+
+    def exact(self, column: str, value: str) -> None:
+        sql = f"SELECT {SUMMARY_COLUMNS} FROM customer WHERE {column} = ?{self.where}"
+        self._take(database.execute_sql(sql, (value, *self.params)))
+
+    def full_text(self, words: str) -> None:
+        """Words anywhere, through FTS5, when the index ranges found nobody. The filters apply
+        before the limit; the matches come in index order and are then sorted by name."""
+        if self.rows or len(words.replace(" ", "")) < 2:
+            return
+        sql = (
+            f"SELECT {_qualified(SUMMARY_COLUMNS)} FROM customer_fts"
+            " JOIN customer ON customer.num = customer_fts.rowid"
+            f" WHERE customer_fts MATCH ?{self.where} LIMIT ?"
         )
-        values += [prefix, _upper_bound(prefix), *params, limit]
-    if len(parts) == 1:
-        return _summaries(database.execute_sql(parts[0], values))
-    sql = " UNION ALL ".join(parts) + " ORDER BY rank, sort_key, code"
-    return _unique(_summaries(database.execute_sql(sql, values)))[:limit]
+        found = database.execute_sql(sql, (fts_query(words), *self.params, self.limit))
+        self._take(sorted(found, key=lambda row: (row[12], row[1])))
+
+    def _take(self, rows) -> None:
+        for row in rows:
+            if row[0] not in self.rows:
+                self.rows[row[0]] = row
+                if self.full:
+                    return
+
+    def results(self) -> list[CustomerSummary]:
+        return [
+            CustomerSummary(*row[:9], row[9] or "", bool(row[10]), row[11])
+            for row in self.rows.values()
+        ]
 
 
-def _exact(column: str, value: str, where: str, params: list) -> list:
-    sql = f"SELECT {SUMMARY_COLUMNS} FROM customer WHERE {column} = ?{where}"
-    return _summaries(database.execute_sql(sql, (value, *params)))
-
-
-def _full_text(words: str, where: str, params: list, limit: int) -> list:
-    sql = (
-        f"SELECT {SUMMARY_COLUMNS} FROM customer WHERE num IN "
-        "(SELECT rowid FROM customer_fts WHERE customer_fts MATCH ? LIMIT ?)"
-        f"{where} ORDER BY name_key, code LIMIT ?"
-    )
-    return _summaries(database.execute_sql(sql, (fts_query(words), limit * 4, *params, limit)))
-
-
-def _summaries(cursor) -> list[CustomerSummary]:
-    return [CustomerSummary(*row[:9], row[9] or "", bool(row[10]), row[11]) for row in cursor]
-
-
-def _unique(found: list[CustomerSummary]) -> list[CustomerSummary]:
-    return list({summary.id: summary for summary in found}.values())
+def _qualified(columns: str) -> str:
+    return ", ".join(f"customer.{name.strip()}" for name in columns.split(","))

@@ -76,7 +76,7 @@ def create_customer(
         for consent in CONSENTS:
             if clean.get(consent):
                 customer = replace(customer, **{f"{consent}_at": at})
-        num = CustomerRow.insert(_storable(customer)).execute()
+        num = CustomerRow.insert(customer_row(customer)).execute()
         _index(num, None, customer)
         _set_external_codes(customer.id, external_codes)
         filled = {**clean, "external_codes": external_codes}
@@ -126,7 +126,7 @@ def update_customer(
                 CustomerExternalCode.customer == customer_id
             ).execute()
             _set_external_codes(customer_id, external_codes)
-        storable = _storable(after)
+        storable = customer_row(after)
         CustomerRow.update(
             {k: storable[k] for k in (*changed, *search_columns(after), "updated_at")}
         ).where(CustomerRow.id == customer_id).execute()
@@ -349,7 +349,8 @@ def _format_address(address: Address) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _storable(customer: Customer) -> dict[str, Any]:
+def customer_row(customer: Customer) -> dict[str, Any]:
+    """The customer table's columns for a record, search keys included."""
     values = {name: getattr(customer, name) for name in _ROW_FIELDS}
     values["kind"] = str(customer.kind)
     values["targeting"] = json.dumps(list(customer.targeting), ensure_ascii=False)

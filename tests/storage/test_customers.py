@@ -243,3 +243,39 @@ def test_history_and_figures(people):
     assert customer_sales(jean.id, HistoryFilter(date_to="2000-01-01")) == []
     assert customer_stats(people["zoe"].id).sale_count == 0
     assert sales.get_sale("01-000001").customer.code == jean.code
+
+
+def test_digits_go_to_phone_and_card_then_to_full_text(people):
+    add(last_name="Postal", postcode="75001", email="p@example.com")
+    assert codes("0") == [people["jean"].code]  # one digit: the phone plan, not a slow scan
+    assert codes("75001") == [customers.find_by_code("C01-000005").code]
+    assert codes("c01000001") == [people["jean"].code]  # a code typed without its dash
+
+
+def test_apostrophes_and_email_before_the_at(db_path):
+    obrien = add(last_name="O'Brien", first_name="Seán", email="sob@example.ie")
+    artagnan = add(last_name="D’Artagnan", email="mousquetaire@example.fr")
+    assert codes("obrien") == [obrien.code]
+    assert codes("o'brien se") == [obrien.code]
+    assert codes("dartag") == [artagnan.code]
+    assert codes("mousque") == [artagnan.code]  # the e-mail range, before the @ is typed
+
+
+def test_filters_apply_before_the_full_text_limit(db_path):
+    for n in range(60):
+        add(last_name=f"Person{n:02d}", city="Lyon", email=f"p{n}@example.com")
+    businesses = [
+        add(
+            last_name=f"Firm{n}",
+            city="Lyon",
+            kind="business",
+            company=f"Firm {n}",
+            email=f"f{n}@example.com",
+        )
+        for n in range(3)
+    ]
+    found = search_customers("lyon", CustomerFilter(kind="business"), limit=50)
+    assert sorted(c.code for c in found) == sorted(b.code for b in businesses)
+    everyone = search_customers("lyon", limit=50)
+    assert len(everyone) == 50
+    assert [c.last_name for c in everyone] == sorted(c.last_name for c in everyone)

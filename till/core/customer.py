@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from till.errors import TillError
@@ -373,6 +374,7 @@ def shown(value: Any) -> str:
     return str(value)
 
 
+@cache
 def format_phone(e164: str, region: str) -> str:
     """A stored number as people read it: national form at home, international abroad."""
     if not e164:

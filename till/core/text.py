@@ -26,13 +26,15 @@ _LIGATURES = str.maketrans(
         "ı": "i",
     }
 )
+_APOSTROPHES = str.maketrans({"'": None, "’": None, "`": None})
 _NOT_WORD = re.compile(r"[^0-9a-z@.+_-]+")
 _SEPARATORS = re.compile(r"[^0-9a-z]+")
 
 
 def fold(text: str) -> str:
-    """``"  Crème-Brûlée  Œuvre "`` → ``"creme brulee oeuvre"``: lower case, no accents, words."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    """``"  Crème-Brûlée  Œuvre "`` → ``"creme brulee oeuvre"``: lower case, no accents, words.
+    Apostrophes join rather than split: ``O'Brien`` is ``obrien``, as people type it."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).translate(_APOSTROPHES))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return " ".join(_SEPARATORS.split(plain)).strip()
 
