@@ -21,6 +21,7 @@ from till.screens.payment import PaymentScreen
 from till.screens.prompts import ConfirmScreen, QuantityScreen
 from till.screens.receipt import ReceiptScreen
 from till.widgets.cart import CartTable
+from till.widgets.line import Line
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -65,12 +66,12 @@ class SaleScreen(Screen):
                 ),
                 id="store",
             )
-            yield Static(id="sale-customer")
+            yield Line(id="sale-customer")
         yield CartTable(self.app.register.money, id="cart")
         with Horizontal(id="totals"):
-            yield Static(id="vat")
-            yield Static(id="total")
-        yield Static(id="message")
+            yield Line(id="vat")
+            yield Line(id="total")
+        yield Line(id="message")
         yield Input(placeholder="Scan or type a barcode (3*code for three)", id="scan")
         yield Footer(compact=True)
 
@@ -116,7 +117,7 @@ class SaleScreen(Screen):
     def _show_customer(self) -> None:
         customer = self.cart.customer
         label = f"{customer.code} {customer.name}" if customer else "Walk-in customer"
-        self.query_one("#sale-customer", Static).update(Text(label))
+        self.query_one("#sale-customer", Line).show(label)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo_scan":
@@ -257,9 +258,9 @@ class SaleScreen(Screen):
     # --- display ------------------------------------------------------------------------
 
     def say(self, text: str, severity: str = "info") -> None:
-        message = self.query_one("#message", Static)
+        message = self.query_one("#message", Line)
         message.set_classes(severity)
-        message.update(Text(text))
+        message.show(text)
 
     def _selected(self) -> int | None:
         table = self.query_one(CartTable)
@@ -281,13 +282,13 @@ class SaleScreen(Screen):
         self._show_customer()
         self.query_one(CartTable).show(cart, selected, first_changed)
         if not cart.lines:
-            self.query_one("#vat", Static).update(Text("New sale: scan the first item."))
-            self.query_one("#total", Static).update("")
+            self.query_one("#vat", Line).show("New sale: scan the first item.")
+            self.query_one("#total", Line).show("")
             return
         money = self.app.register.money
         vat = "  ".join(f"VAT {format_rate(v.rate_bp)} {money(v.vat)}" for v in cart.vat)
-        self.query_one("#vat", Static).update(Text(f"{cart.item_count} items  {vat}"))
+        self.query_one("#vat", Line).show(f"{cart.item_count} items  {vat}")
         due = f"TOTAL {money(cart.total)}"
         if cart.payments:
             due += f"\nPaid {money(cart.paid)}  Due {money(cart.remaining)}"
-        self.query_one("#total", Static).update(Text(due))
+        self.query_one("#total", Line).show(due)
