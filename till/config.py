@@ -42,9 +42,12 @@ class VatSettings:
 @dataclass(frozen=True)
 class PrinterSettings:
     url: str = "none"
-    """``file:///path`` writes ESC/POS bytes to a file or device; ``none`` prints nothing."""
+    """``tcp://HOST:PORT``, ``usb://VID:PID``, ``serial:///dev/ttyUSB0?baudrate=19200``,
+    ``file:///dev/usb/lp0`` (or any file), or ``none``."""
     profile: str = "TM-T88V"
     width: int = 42
+    timeout: int = 5
+    """Seconds to wait for the printer before the job is left queued for later."""
 
 
 @dataclass(frozen=True)
