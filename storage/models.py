@@ -240,3 +240,23 @@ ALL_MODELS = (
     CustomerList,
     AuditLog,
 )
+
+
+class PrintJob(BaseModel):
+    """A receipt waiting for the printer, or printed."""
+
+    id = TextField(primary_key=True)
+    sale = ForeignKeyField(Sale, index=False)
+    kind = TextField()
+    kick_drawer = BooleanField()
+    status = TextField()
+    attempts = IntegerField()
+    last_error = TextField()
+    created_at = TextField()
+    printed_at = TextField()
+
+    class Meta:
+        indexes = ((("status", "created_at"), False),)
+
+
+ALL_MODELS = (*ALL_MODELS, PrintJob)

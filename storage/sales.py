@@ -10,7 +10,7 @@ from typing import Any
 
 from peewee import fn
 
-from storage import outbox
+from storage import outbox, print_jobs
 from storage.ids import new_id
 from storage.models import Customer, Sale, SaleLine, SalePayment, SaleVat, database
 from till.core.sale import (
@@ -57,9 +57,11 @@ def record_sale(
     seller: str,
     currency: str,
     store: str = "",
+    print_receipt: bool = True,
     now: datetime | None = None,
 ) -> RecordedSale:
-    """Write a settled sale and its outbox entry in one durable transaction.
+    """Write a settled sale, its outbox entry and its receipt's print job (the drawer opens on
+    cash sales) in one durable transaction.
 
     This is the hottest write of the register, so it uses prepared SQL rather than the
     query builder: the whole transaction is six statements and one fsync.
@@ -129,6 +131,9 @@ def record_sale(
             [(sale.id, n, *p.values()) for n, p in enumerate(payload["payments"], 1)],
         )
         outbox.append("sale", sale.id, "create", payload, created_at, cursor=cursor)
+        if print_receipt:
+            cash = any(p.method is PaymentMethod.CASH for p in sale.payments)
+            print_jobs.enqueue(sale.id, "receipt", cash, now=created_at, cursor=cursor)
     return sale
 
 
@@ -180,6 +185,13 @@ def get_sale(code: str) -> RecordedSale:
     sale = Sale.get_or_none(Sale.receipt_code == code)
     if sale is None:
         raise SaleNotFound(f"No sale has the receipt number {code}.")
+    return _recorded(sale)
+
+
+def get_sale_by_id(sale_id: str) -> RecordedSale:
+    sale = Sale.get_or_none(Sale.id == sale_id)
+    if sale is None:
+        raise SaleNotFound(f"No sale has the id {sale_id}.")
     return _recorded(sale)
 
 

@@ -10,12 +10,14 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.theme import BUILTIN_THEMES
 
 from devices.scanner.simulated import SimulatedScanner
 from till.config import Settings
 from till.core.sale import RecordedSale
 from till.errors import ConfigError, TillError
+from till.printing import PrinterState
 from till.register import Register
 from till.screens.prompts import ConfirmScreen
 from till.screens.sale import SaleScreen
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 STYLES = Path(__file__).parent / "styles"
 DEFAULT_THEME = "textual-dark"
 LINUX_CONSOLE_THEME = "ansi-dark"
+PRINTER_RETRY_SECONDS = 10
 
 
 class TillApp(App):
@@ -37,6 +40,9 @@ class TillApp(App):
         Binding("ctrl+q", "close_register", "Close", id="close", priority=True, show=False),
         Binding("ctrl+c", "close_register", show=False, priority=True, system=True),
     ]
+
+    printer_state: reactive[PrinterState] = reactive(PrinterState)
+    """The printer as the cashier sees it: receipts waiting, and why."""
 
     def __init__(self, register: Register, *, demo: bool = False) -> None:
         super().__init__()
@@ -51,6 +57,8 @@ class TillApp(App):
             self.set_keymap(keymap)
         self.push_screen(SaleScreen())
         self.call_after_refresh(self.warm_up)
+        self.set_interval(PRINTER_RETRY_SECONDS, self._retry_printing)
+        self.spool()  # receipts left queued before a restart or a power cut print now
 
     def on_unmount(self) -> None:
         self.register.close()
@@ -74,24 +82,47 @@ class TillApp(App):
 
         self.push_screen(ConfirmScreen("Close the register?"), answer)
 
-    @work(thread=True, group="printer", exit_on_error=False)
-    def print_receipt(self, sale: RecordedSale, *, kick_drawer: bool | None = None) -> None:
-        """Print in the background; the sale is already saved, so a failure is only reported."""
-        try:
-            self.register.print_receipt(sale, kick_drawer=kick_drawer)
-        except TillError as error:
-            self.call_from_thread(self._printer_failed, sale, str(error))
-        except Exception as error:
-            log.exception("printing %s failed", sale.receipt_code)
-            self.call_from_thread(self._printer_failed, sale, f"Printer error: {error}")
+    # --- printing -------------------------------------------------------------------------
 
-    def _printer_failed(self, sale: RecordedSale, reason: str) -> None:
-        self.notify(
-            f"{reason}\nSale {sale.receipt_code} is saved. Reprint from the receipt screen (F7).",
-            title="Receipt not printed",
-            severity="error",
-            timeout=10,
-        )
+    @work(thread=True, group="printer", exit_on_error=False)
+    def spool(self) -> None:
+        """Print what the queue holds, in the background; the sales are already saved."""
+        try:
+            state = self.register.printing.run()
+        except Exception as error:  # the queue itself failed: say so, keep selling
+            log.exception("the print queue failed")
+            state = PrinterState(self.printer_state.waiting or 1, f"Printing stopped: {error}")
+        self.call_from_thread(self._printer_update, state)
+
+    @work(thread=True, group="printer", exit_on_error=False)
+    def reprint(self, sale: RecordedSale) -> None:
+        self.register.printing.reprint(sale.id)
+        self.spool()
+
+    @work(thread=True, group="printer", exit_on_error=False)
+    def open_drawer(self) -> None:
+        try:
+            self.register.printing.open_drawer()
+        except TillError as error:
+            self.call_from_thread(self.notify, str(error), severity="error")
+
+    def _printer_update(self, state: PrinterState) -> None:
+        before = self.printer_state
+        if state.error and state.error != before.error:
+            self.notify(
+                f"{state.error}\n{state.waiting} receipt(s) waiting. The sales are saved; the "
+                "receipts print when the printer is back (F7 F6 to reprint).",
+                title="Receipt not printed",
+                severity="error",
+                timeout=10,
+            )
+        elif before.error and not state.error:
+            self.notify("The printer is back: waiting receipts are printed.")
+        self.printer_state = state
+
+    def _retry_printing(self) -> None:
+        if self.printer_state.waiting:
+            self.spool()
 
 
 def choose_theme(name: str, term: str | None = None) -> str:

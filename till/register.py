@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from devices.printer.receipt import ReceiptLayout
 from devices.printer.service import ReceiptPrinter
@@ -15,6 +16,9 @@ from till.config import Settings
 from till.core.barcodes import parse_scan_entry
 from till.core.money import MoneyFormat
 from till.core.sale import Cart, Item, RecordedSale
+from till.printing import PrintQueue
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from till.customer_service import CustomerService
@@ -34,11 +38,11 @@ class Register:
             width=settings.printer.width,
             money=self.money,
         )
-        self.printer = ReceiptPrinter(
-            open_transport(settings.printer.url), layout, settings.printer.profile
-        )
+        transport = open_transport(settings.printer.url, settings.printer.timeout)
+        self.printer = ReceiptPrinter(transport, layout, settings.printer.profile)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-writer")
         """Sales are written by one long-lived thread with one connection, in order."""
+        self.printing = PrintQueue(self.printer, self.in_writer)
 
     @cached_property
     def customers(self) -> CustomerService:
@@ -57,11 +61,11 @@ class Register:
         return catalog.lookup(entry.code), entry.quantity
 
     def record(self, cart: Cart) -> RecordedSale:
-        """Commit a paid sale durably. Blocks until it is on disk: call from a worker thread."""
-        return self._writer.submit(self._record, cart).result()
+        """Commit a paid sale and its receipt's print job durably. Blocks until it is on disk:
+        call from a worker thread."""
+        return self.in_writer(self._record, cart)
 
     def _record(self, cart: Cart) -> RecordedSale:
-        database.connect(reuse_if_open=True)  # the writer thread keeps its connection open
         return sales.record_sale(
             cart,
             till_no=self.till_no,
@@ -81,9 +85,14 @@ class Register:
     def last_sale(self) -> RecordedSale | None:
         return sales.last_sale(self.till_no)
 
-    def print_receipt(self, sale: RecordedSale, *, kick_drawer: bool | None = None) -> None:
-        """Send a receipt to the printer. Blocking: call from a worker thread."""
-        self.printer.print_sale(sale, kick_drawer=kick_drawer)
+    def in_writer(self, operation: Callable[..., T], *args: Any) -> T:
+        """Run a storage operation on the writer thread and wait for it."""
+        return self._writer.submit(self._connected, operation, *args).result()
+
+    @staticmethod
+    def _connected(operation: Callable[..., T], *args: Any) -> T:
+        database.connect(reuse_if_open=True)  # the writer thread keeps its connection open
+        return operation(*args)
 
     def demo_codes(self, limit: int = 200) -> list[str]:
         return catalog.sample_codes(limit)

@@ -31,3 +31,12 @@ def render_escpos(document: ReceiptDocument, profile: str, *, kick_drawer: bool 
     if kick_drawer:
         printer.cashdraw(2)
     return printer.output
+
+
+def drawer_kick(profile: str) -> bytes:
+    """The pulse that opens a cash drawer wired to the printer's drawer port (pin 2)."""
+    from escpos.printer import Dummy
+
+    printer = Dummy(profile=profile)
+    printer.cashdraw(2)
+    return printer.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from devices.printer.escpos import render_escpos
+from devices.printer.escpos import drawer_kick, render_escpos
 from devices.printer.receipt import ReceiptDocument, ReceiptLayout, build_receipt, render_text
 from devices.printer.transport import Transport
 from till.core.sale import PaymentMethod, RecordedSale
@@ -32,3 +32,7 @@ class ReceiptPrinter:
         data = render_escpos(self.document(sale), self.profile, kick_drawer=kick_drawer)
         with self._lock:
             self.transport.send(data)
+
+    def open_drawer(self) -> None:
+        with self._lock:
+            self.transport.send(drawer_kick(self.profile))

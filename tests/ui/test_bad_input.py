@@ -1,5 +1,7 @@
 """Bad input gets a clear message, loses nothing, and the till keeps working."""
 
+from dataclasses import replace
+
 import pytest
 from textual.widgets import Input
 
@@ -11,6 +13,7 @@ from till.register import Register
 from till.screens.prompts import ConfirmScreen
 
 from ..conftest import PRODUCTS, ean13
+from ..escpos_decoder import decode
 from .conftest import error_notifications, message, scan
 
 BAGUETTE = PRODUCTS[0][0]
@@ -44,9 +47,8 @@ async def test_bad_scans_are_refused_and_the_till_keeps_working(app, entry, expe
 
 
 async def test_a_missing_printer_does_not_lose_the_sale(settings, tmp_path):
-    unplugged = settings.__class__(
-        **{**settings.__dict__, "printer": PrinterSettings(url=f"file://{tmp_path}/gone/lp0")}
-    )
+    device = tmp_path / "usb" / "lp0"
+    unplugged = replace(settings, printer=PrinterSettings(url=f"file://{device}"))
     app = make_app(unplugged)
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, BAGUETTE)
@@ -55,10 +57,20 @@ async def test_a_missing_printer_does_not_lose_the_sale(settings, tmp_path):
         await pilot.pause()
         assert "01-000001 saved" in message(app)
         errors = error_notifications(app)
-        assert len(errors) == 1 and "no such device" in errors[0] and "01-000001" in errors[0]
-        await scan(pilot, BAGUETTE)  # the next customer
+        assert len(errors) == 1 and "no such device" in errors[0] and "1 receipt" in errors[0]
+        assert "Printer: 1 waiting" in str(app.screen.query_one("#printer-status").render())
+        await scan(pilot, BAGUETTE)  # the next customer is served meanwhile
         assert len(app.screen.cart.lines) == 1
+
+        device.parent.mkdir()  # the printer is plugged back in
+        app._retry_printing()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.printer_state.ok
+        assert str(app.screen.query_one("#printer-status").render()) == ""
+        assert len(error_notifications(app)) == 1  # no new error
     assert sales.get_sale("01-000001").total == 120
+    assert "Receipt 01-000001" in decode(device.read_bytes()).text
 
 
 async def test_a_failed_save_keeps_the_paid_sale_on_screen(app, monkeypatch):

@@ -25,6 +25,7 @@ class ReceiptScreen(Screen):
     BINDINGS = [
         Binding("escape,f7,ctrl+l", "app.pop_screen", "Back", id="receipt.back"),
         Binding("f6,ctrl+p", "reprint", "Reprint", id="receipt.reprint"),
+        Binding("f5", "open_drawer", "Open drawer", id="receipt.drawer"),
     ]
 
     def __init__(self, sale: RecordedSale) -> None:
@@ -38,5 +39,8 @@ class ReceiptScreen(Screen):
         yield Footer()
 
     def action_reprint(self) -> None:
-        self.app.print_receipt(self.sale, kick_drawer=False)
+        self.app.reprint(self.sale)
         self.notify(f"Reprinting {self.sale.receipt_code}.")
+
+    def action_open_drawer(self) -> None:
+        self.app.open_drawer()

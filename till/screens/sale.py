@@ -17,6 +17,7 @@ from till.core.money import format_rate
 from till.core.sale import WALK_IN, Cart, RecordedSale, SaleCustomer
 from till.errors import TillError, UnknownProduct
 from till.messages import Scanned
+from till.printing import PrinterState
 from till.screens.payment import PaymentScreen
 from till.screens.prompts import ConfirmScreen, QuantityScreen
 from till.screens.receipt import ReceiptScreen
@@ -66,6 +67,7 @@ class SaleScreen(Screen):
                 ),
                 id="store",
             )
+            yield Line(id="printer-status")
             yield Line(id="sale-customer")
         yield CartTable(self.app.register.money, id="cart")
         with Horizontal(id="totals"):
@@ -76,6 +78,7 @@ class SaleScreen(Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.watch(self.app, "printer_state", self._show_printer)
         self.cart = Cart()
         self.query_one("#scan", Input).focus()
 
@@ -113,6 +116,11 @@ class SaleScreen(Screen):
             from till.screens.customer_form import CustomerFormScreen
 
             self.app.push_screen(CustomerFormScreen(full, confirming=True))
+
+    def _show_printer(self, state: PrinterState) -> None:
+        line = self.query_one("#printer-status", Line)
+        line.set_class(not state.ok, "warning")
+        line.show("" if state.ok else f"Printer: {state.waiting} waiting")
 
     def _show_customer(self) -> None:
         customer = self.cart.customer
@@ -253,7 +261,7 @@ class SaleScreen(Screen):
         money = self.app.register.money
         change = f"  Change {money(sale.change_given)}" if sale.change_given else ""
         self.say(f"Sale {sale.receipt_code} saved. Total {money(sale.total)}.{change}", "success")
-        self.app.print_receipt(sale)
+        self.app.spool()
 
     # --- display ------------------------------------------------------------------------
 
