@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from till.cli_customers import customers
+from till.cli_printer import drawer, print_test, receipt_print
 from till.config import Settings, load_settings
 from till.errors import TillError
 
@@ -200,6 +201,26 @@ def journal(ctx: Context, as_json: bool) -> None:
 
 
 cli.add_command(customers)
+cli.add_command(print_test)
+cli.add_command(drawer)
+receipt.add_command(receipt_print)
+
+
+@cli.command()
+@click.option("--printer", "printer_url", metavar="URL", help="Check this printer instead.")
+@pass_context
+def doctor(ctx: Context, printer_url: str | None) -> None:
+    """Check the database, config, printer, scanners and sync: one line each."""
+    from till.cli_printer import settings_for
+    from till.doctor import diagnose
+
+    source = ctx.config_path or os.environ.get("TILL_CONFIG") or "no config file: defaults"
+    failed = False
+    for status, part, message in diagnose(settings_for(ctx, printer_url), source):
+        failed = failed or status == "fail"
+        click.echo(f"{status:<4}  {part:<12} {message}")
+    if failed:
+        sys.exit(1)
 
 
 def _open(settings: Settings, *, create: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 
-from devices.printer.receipt import Barcode, ReceiptDocument, Rule
+from devices.printer.receipt import Barcode, QrCode, ReceiptDocument, Rule
 
 
 def render_escpos(document: ReceiptDocument, profile: str, *, kick_drawer: bool = False) -> bytes:
@@ -22,6 +22,10 @@ def render_escpos(document: ReceiptDocument, profile: str, *, kick_drawer: bool 
             printer.set_with_default(align="center")
             with contextlib.redirect_stdout(io.StringIO()):  # python-escpos prints a notice
                 printer.barcode("{B" + block.data, "CODE128", function_type="B", pos="BELOW")
+            printer.text("\n")
+        elif isinstance(block, QrCode):
+            printer.set_with_default(align="center")
+            printer.qr(block.data, native=True, size=6)
             printer.text("\n")
         else:
             printer.set_with_default(align=block.align, bold=block.bold, double_height=block.large)

@@ -34,7 +34,14 @@ class Barcode:
     data: str
 
 
-Block = Text | Rule | Barcode
+@dataclass(frozen=True)
+class QrCode:
+    """A QR code (printed natively by the printer)."""
+
+    data: str
+
+
+Block = Text | Rule | Barcode | QrCode
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,8 @@ def render_text(document: ReceiptDocument) -> str:
             out.append("-" * document.width)
         elif isinstance(block, Barcode):
             out.append(f"||| {block.data} |||".center(document.width).rstrip())
+        elif isinstance(block, QrCode):
+            out.append(f"[QR {block.data}]".center(document.width).rstrip())
         elif block.align == "center":
             out.append(block.text.center(document.width).rstrip())
         elif block.align == "right":

@@ -1,0 +1,72 @@
+"""Printing from a shell: ``till print-test``, ``till receipt print``, ``till drawer``.
+Each takes ``--printer URL`` to use another printer than the configured one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import click
+
+printer_option = click.option(
+    "--printer",
+    "printer_url",
+    metavar="URL",
+    help="tcp://HOST:9100, usb://VID:PID, serial:///dev/ttyUSB0?baudrate=19200, file:///PATH",
+)
+
+
+def settings_for(ctx, printer_url: str | None):
+    settings = ctx.settings()
+    if printer_url:
+        settings = replace(settings, printer=replace(settings.printer, url=printer_url))
+    return settings
+
+
+def receipt_printer(settings):
+    from till.register import Register
+
+    return Register(settings).printer
+
+
+@click.command(name="print-test")
+@printer_option
+@click.pass_obj
+def print_test(ctx, printer_url: str | None) -> None:
+    """Print a test page: code-page samples, the paper width, a barcode and a QR code."""
+    from devices.printer.escpos import render_escpos
+    from devices.printer.test_page import build_test_page
+    from devices.printer.transport import open_transport
+
+    printer = settings_for(ctx, printer_url).printer
+    page = build_test_page(printer.url, printer.profile, printer.width)
+    open_transport(printer.url, printer.timeout).send(render_escpos(page, printer.profile))
+    click.echo(f"Test page sent to {printer.url}.")
+
+
+@click.command()
+@printer_option
+@click.pass_obj
+def drawer(ctx, printer_url: str | None) -> None:
+    """Open the cash drawer wired to the printer."""
+    settings = settings_for(ctx, printer_url)
+    ctx.open_database(settings)
+    receipt_printer(settings).open_drawer()
+    click.echo("Drawer opened.")
+
+
+@click.command(name="print")
+@click.argument("number")
+@printer_option
+@click.pass_obj
+def receipt_print(ctx, number: str, printer_url: str | None) -> None:
+    """Print receipt NUMBER again (42 on this till, or 01-000042), without opening the drawer."""
+    from storage import sales
+
+    settings = settings_for(ctx, printer_url)
+    ctx.open_database(settings)
+    if number.isdigit():
+        sale = sales.get_sale_by_number(settings.till.number, int(number))
+    else:
+        sale = sales.get_sale(number)
+    receipt_printer(settings).print_sale(sale, kick_drawer=False)
+    click.echo(f"Receipt {sale.receipt_code} sent to {settings.printer.url}.")

@@ -1,0 +1,80 @@
+"""``till doctor``: one line per part of the till, ok / warn / fail, for a technician."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from till.config import Settings
+from till.errors import TillError
+
+Check = tuple[str, str, str]
+"""(status, part, message); status is ok, warn or fail."""
+
+
+def diagnose(settings: Settings, config_source: str) -> Iterator[Check]:
+    yield "ok", "config", config_source
+    database_ok = False
+    for check in _database(settings):
+        database_ok = database_ok or (check[0] == "ok" and check[1] == "database")
+        yield check
+    yield from _printer(settings, database_ok)
+    yield from _scanners(settings)
+    yield "ok", "sync", "no back office configured: this till works offline"
+
+
+def _database(settings: Settings) -> Iterator[Check]:
+    from storage import sales
+    from storage.db import integrity_ok, open_database, schema_version
+    from storage.migrations import available
+
+    path = Path(settings.database.path)
+    try:
+        open_database(path, create=False)
+    except TillError as error:
+        yield "fail", "database", str(error)
+        return
+    newest = available()[-1][0]
+    version = schema_version()
+    if not integrity_ok():
+        yield "fail", "database", f"{path}: PRAGMA integrity_check failed"
+        return
+    yield "ok", "database", f"{path} (schema {version}/{newest}, WAL, integrity ok)"
+    broken = sales.verify_journal(settings.till.number)
+    if broken:
+        yield "fail", "journal", f"hash chain broken at {', '.join(broken[:5])}"
+    else:
+        yield "ok", "journal", f"{sales.sale_count()} sales, hash chain intact"
+
+
+def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:
+    from devices.printer.transport import open_transport
+
+    url = settings.printer.url
+    try:
+        transport = open_transport(url, settings.printer.timeout)
+        if url in ("", "none"):
+            yield "warn", "printer", "none configured: receipts are not printed"
+        else:
+            yield "ok", "printer", f"{url}: {transport.check()}"
+    except TillError as error:
+        yield "fail", "printer", str(error)
+    if database_ok:
+        from storage import print_jobs
+
+        waiting = print_jobs.waiting()
+        if waiting:
+            yield "warn", "print queue", f"{waiting} receipt(s) waiting for the printer"
+        else:
+            yield "ok", "print queue", "empty"
+
+
+def _scanners(settings: Settings) -> Iterator[Check]:
+    diagnosis: Callable[[Settings], list[tuple[str, str]]]
+    try:
+        from devices.scanner.evdev_reader import scanner_diagnosis as diagnosis
+    except ImportError as error:
+        yield "warn", "scanners", f"evdev support unavailable ({error}); keyboard-wedge only"
+        return
+    for status, message in diagnosis(settings):
+        yield status, "scanners", message
