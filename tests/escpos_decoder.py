@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ESC, GS, LF = 0x1B, 0x1D, 0x0A
+ESC, GS, LF, DLE = 0x1B, 0x1D, 0x0A, 0x10
 
 EPSON_CODE_PAGES = {
     0: "cp437",
@@ -64,6 +64,7 @@ class Printout:
     barcodes: list[tuple[str, str]] = field(default_factory=list)
     qr_codes: list[str] = field(default_factory=list)
     cuts: int = 0
+    status_queries: int = 0
     drawer_kicks: list[int] = field(default_factory=list)
 
     @property
@@ -113,6 +114,9 @@ def decode(data: bytes) -> Printout:
             i += 2 + ESC_ARGS[command]
         elif byte == GS:
             i = _gs_command(data, i, out)
+        elif byte == DLE and data[i + 1] == 0x04:  # DLE EOT n: a status query, prints nothing
+            out.status_queries += 1
+            i += 3
         elif byte < 0x20:
             raise ValueError(f"unexpected control byte 0x{byte:02x} at {i}")
         else:

@@ -82,6 +82,22 @@ class FileTransport:
         return PrinterError(f"Printer {self.url}: {error.strerror}.")
 
 
+PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4: real-time paper sensor status
+PAPER_OUT_BITS = 0x60
+PAPER_LOW_BITS = 0x0C
+STATUS_WAIT = 0.4
+"""Seconds to wait for a status answer; printers that do not answer are printed to anyway."""
+
+
+def paper_problem(reply: bytes) -> str:
+    """What a DLE EOT 4 answer says is wrong with the paper, or an empty string."""
+    if len(reply) != 1 or reply[0] & 0x93 != 0x12:  # not a status byte: nothing known
+        return ""
+    if reply[0] & PAPER_OUT_BITS:
+        return "out of paper"
+    return ""
+
+
 @dataclass
 class NetworkTransport:
     """A network printer on a raw TCP port (JetDirect, usually 9100)."""
@@ -93,14 +109,30 @@ class NetworkTransport:
 
     def send(self, data: bytes) -> None:
         with self._connect() as connection:
+            self._refuse_without_paper(connection)
             try:
                 connection.sendall(data)
             except OSError as error:
                 raise PrinterError(f"Printer {self.url}: connection lost ({error}).") from None
 
     def check(self) -> str:
-        with self._connect():
+        with self._connect() as connection:
+            self._refuse_without_paper(connection)
             return f"{self.host}:{self.port} accepts connections"
+
+    def _refuse_without_paper(self, connection: socket.socket) -> None:
+        """Ask for the paper status; advisory, since many printers never answer."""
+        try:
+            connection.sendall(PAPER_STATUS_QUERY)
+            connection.settimeout(STATUS_WAIT)
+            reply = connection.recv(1)
+        except OSError:
+            reply = b""
+        finally:
+            connection.settimeout(self.timeout)
+        problem = paper_problem(reply)
+        if problem:
+            raise PrinterError(f"Printer {self.url}: {problem}. Load paper; the receipt waits.")
 
     def _connect(self) -> socket.socket:
         try:

@@ -16,8 +16,10 @@ def free_port() -> int:
 class PrinterServer:
     """Accepts connections like a printer on port 9100 and records each job's bytes."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, status_reply: bytes = b"") -> None:
         self.port = port or free_port()
+        self.status_reply = status_reply
+        """Answer to a DLE EOT status query; empty: stay silent, as many printers do."""
         self.jobs: list[bytes] = []
         self._server: socketserver.ThreadingTCPServer | None = None
         self._received = threading.Condition()
@@ -27,13 +29,15 @@ class PrinterServer:
         return f"tcp://127.0.0.1:{self.port}"
 
     def start(self) -> PrinterServer:
-        jobs, received = self.jobs, self._received
+        jobs, received, server = self.jobs, self._received, self
 
         class Job(socketserver.BaseRequestHandler):
             def handle(self) -> None:
                 chunks = []
                 while data := self.request.recv(65536):
                     chunks.append(data)
+                    if server.status_reply and b"".join(chunks) == b"\x10\x04\x04":
+                        self.request.sendall(server.status_reply)
                 with received:
                     jobs.append(b"".join(chunks))
                     received.notify_all()

@@ -5,7 +5,7 @@ import pytest
 from devices.printer.escpos import render_escpos
 from devices.printer.receipt import build_receipt
 from devices.printer.service import ReceiptPrinter
-from devices.printer.transport import open_transport
+from devices.printer.transport import PAPER_STATUS_QUERY, open_transport
 from storage import catalog, print_jobs, sales
 from till.core.sale import Cart, PaymentMethod
 from till.errors import PrinterError
@@ -28,7 +28,8 @@ def test_a_receipt_reaches_a_network_printer_intact(printer_server):
     printer = ReceiptPrinter(open_transport(printer_server.url, 2), LAYOUT, "TM-T88V")
     printer.print_sale(SALE)
     [job] = printer_server.wait_for(1)
-    assert job == render_escpos(build_receipt(SALE, LAYOUT), "TM-T88V", kick_drawer=True)
+    receipt = render_escpos(build_receipt(SALE, LAYOUT), "TM-T88V", kick_drawer=True)
+    assert job == PAPER_STATUS_QUERY + receipt  # asks for the paper status, then prints
     printout = decode(job)
     assert "Crème brûlée à l'œuf" in printout.text
     assert "9,50 €" in printout.text and "10,50 €" in printout.text
@@ -83,3 +84,20 @@ def test_queued_receipts_print_in_order_when_the_printer_comes_back(stocked_db):
     ]
     assert [decode(job).drawer_kicks for job in jobs] == [[0], []]  # cash, then card
     assert print_jobs.waiting() == 0
+
+
+def test_out_of_paper_keeps_the_receipt_queued(stocked_db):
+    server = PrinterServer(status_reply=bytes([0x72])).start()  # paper end sensor on
+    try:
+        printer = ReceiptPrinter(open_transport(server.url, 1), LAYOUT, "TM-T88V")
+        queue = PrintQueue(printer, lambda operation, *args: operation(*args))
+        code = _sell(PRODUCTS[0][0], PaymentMethod.CASH)
+        state = queue.run()
+        assert "out of paper" in state.error and state.waiting == 1
+        server.status_reply = bytes([0x12])  # paper loaded
+        assert queue.run().ok
+        jobs = server.wait_for(2)
+    finally:
+        server.stop()
+    printed = decode(jobs[-1])
+    assert printed.status_queries == 1 and printed.barcodes == [("CODE128", code)]
