@@ -48,10 +48,12 @@ def _database(settings: Settings) -> Iterator[Check]:
 
 
 def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:
+    from devices.printer.escpos import drawer_kick
     from devices.printer.transport import open_transport
 
     url = settings.printer.url
     try:
+        drawer_kick(settings.printer.profile)  # the profile must be one python-escpos knows
         transport = open_transport(url, settings.printer.timeout)
         if url in ("", "none"):
             yield "warn", "printer", "none configured: receipts are not printed"

@@ -6,13 +6,12 @@ import contextlib
 import io
 
 from devices.printer.receipt import Barcode, QrCode, ReceiptDocument, Rule
+from till.errors import PrinterError
 
 
 def render_escpos(document: ReceiptDocument, profile: str, *, kick_drawer: bool = False) -> bytes:
     """The bytes a printer with ``profile`` needs for ``document``, ending with a cut."""
-    from escpos.printer import Dummy  # imported here: python-escpos takes half a second to load
-
-    printer = Dummy(profile=profile)
+    printer = _dummy(profile)
     printer.hw("INIT")
     for block in document.blocks:
         if isinstance(block, Rule):
@@ -39,8 +38,19 @@ def render_escpos(document: ReceiptDocument, profile: str, *, kick_drawer: bool 
 
 def drawer_kick(profile: str) -> bytes:
     """The pulse that opens a cash drawer wired to the printer's drawer port (pin 2)."""
-    from escpos.printer import Dummy
-
-    printer = Dummy(profile=profile)
+    printer = _dummy(profile)
     printer.cashdraw(2)
     return printer.output
+
+
+def _dummy(profile: str):
+    """A python-escpos printer that only collects bytes, for the profile's code pages."""
+    from escpos.printer import Dummy  # imported here: python-escpos takes half a second to load
+
+    try:
+        return Dummy(profile=profile)
+    except KeyError:
+        raise PrinterError(
+            f"[printer] profile: {profile!r} is not a python-escpos profile (try TM-T88V, "
+            "TM-T20II or default)."
+        ) from None

@@ -104,3 +104,17 @@ def test_a_missing_printer_device_is_a_plain_error(tmp_path: Path):
     transport = open_transport(f"file://{tmp_path}/no/such/dir/lp0")
     with pytest.raises(PrinterError, match="no such device"):
         transport.send(b"x")
+
+
+@pytest.mark.parametrize("profile", ["TM-T88V", "TM-T88IV", "TM-T20II", "TM-P80", "RP326"])
+def test_latin_text_decodes_back_on_each_profile(profile):
+    line = RecordedLine(1, "1", "Crème brûlée, œuf, Straße, niño", 1, 1250, 550, 1250)
+    sale = RecordedSale(**{**SALE.__dict__, "lines": (line,)})
+    printout = decode(render_escpos(build_receipt(sale, LAYOUT), profile))
+    assert any(text.startswith("Crème brûlée, œuf, Straße, niño") for text in printout.lines)
+    assert any("12,50 €" in text for text in printout.lines)
+
+
+def test_an_unknown_profile_is_a_printer_error_not_a_crash():
+    with pytest.raises(PrinterError, match="not a python-escpos profile"):
+        render_escpos(build_receipt(SALE, LAYOUT), "NO-SUCH-PRINTER")
