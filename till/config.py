@@ -53,6 +53,8 @@ class PrinterSettings:
 @dataclass(frozen=True)
 class ReceiptSettings:
     footer: tuple[str, ...] = ("Thank you for your visit!",)
+    qr: str = ""
+    """If set, a QR code under the barcode, e.g. ``https://shop.example/r/{receipt}``."""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class Register:
             address=settings.store.address,
             vat_number=settings.store.vat_number,
             footer=settings.receipt.footer,
+            qr=settings.receipt.qr,
             width=settings.printer.width,
             money=self.money,
         )

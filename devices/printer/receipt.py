@@ -60,6 +60,8 @@ class ReceiptLayout:
     footer: tuple[str, ...]
     width: int
     money: MoneyFormat
+    qr: str = ""
+    """A QR code template; ``{receipt}`` becomes the receipt number."""
 
 
 def build_receipt(sale: RecordedSale, layout: ReceiptLayout) -> ReceiptDocument:
@@ -99,6 +101,8 @@ def build_receipt(sale: RecordedSale, layout: ReceiptLayout) -> ReceiptDocument:
         blocks.append(Text(_vat_row(cells, width)))
     items = "1 item" if sale.item_count == 1 else f"{sale.item_count} items"
     blocks += [Rule(), Text(items), Barcode(sale.receipt_code)]
+    if layout.qr:
+        blocks.append(QrCode(layout.qr.replace("{receipt}", sale.receipt_code)))
     blocks += [Text(line, "center") for line in layout.footer]
     return ReceiptDocument(width, tuple(blocks))
 

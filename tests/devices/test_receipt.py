@@ -1,3 +1,4 @@
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,10 @@ def test_latin_text_decodes_back_on_each_profile(profile):
 def test_an_unknown_profile_is_a_printer_error_not_a_crash():
     with pytest.raises(PrinterError, match="not a python-escpos profile"):
         render_escpos(build_receipt(SALE, LAYOUT), "NO-SUCH-PRINTER")
+
+
+def test_a_qr_code_when_the_shop_wants_one():
+    layout = replace(LAYOUT, qr="https://shop.example/r/{receipt}")
+    printout = decode(render_escpos(build_receipt(SALE, layout), "TM-T88V"))
+    assert printout.qr_codes == ["https://shop.example/r/01-000007"]
+    assert decode(render_escpos(build_receipt(SALE, LAYOUT), "TM-T88V")).qr_codes == []
