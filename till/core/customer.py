@@ -111,6 +111,43 @@ EDITABLE = tuple(
 """Fields a person may change in the form. The code is generated and never editable; the
 active flag changes only through deactivate and reactivate; the card comes with loyalty."""
 
+IDENTITY_FIELDS = (
+    "kind",
+    "title",
+    "last_name",
+    "first_name",
+    "nickname",
+    "company",
+    "mobile",
+    "landline",
+    "email",
+    "birth_date",
+    "language",
+)
+ADDRESS_FIELDS = ("address1", "address2", "address3", "postcode", "city", "country")
+CONSENT_FIELDS = ("consent_post", "consent_email", "consent_sms", "reconfirm")
+DETAIL_FIELDS = (
+    "job_title",
+    "vat_number",
+    "registration_number",
+    "activity_code",
+    "status",
+    "family",
+    "segment",
+    "price_code",
+    "tax_zone",
+    "excluded_from_promotions",
+    "export_sale",
+    "targeting",
+    "extra",
+    "external_codes",
+    "id_document_number",
+    "id_document_region",
+    "id_document_expiry",
+    "notes",
+)
+"""How the screens group the editable fields; together they are every one of them."""
+
 LABELS = {
     "kind": "Type",
     "title": "Title",

@@ -12,7 +12,18 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
-from till.core.customer import BOOLEAN_FIELDS, LABELS, Customer, CustomerKind, FieldErrors, shown
+from till.core.customer import (
+    ADDRESS_FIELDS,
+    BOOLEAN_FIELDS,
+    CONSENT_FIELDS,
+    DETAIL_FIELDS,
+    IDENTITY_FIELDS,
+    LABELS,
+    Customer,
+    CustomerKind,
+    FieldErrors,
+    shown,
+)
 from till.errors import TillError
 from till.widgets.field_error import FieldError
 
@@ -20,45 +31,11 @@ if TYPE_CHECKING:
     from till.app import TillApp
 
 FORM_FIELDS = (
-    "kind",
-    "title",
-    "last_name",
-    "first_name",
-    "nickname",
-    "company",
-    "job_title",
-    "vat_number",
-    "registration_number",
-    "activity_code",
-    "mobile",
-    "landline",
-    "email",
-    "birth_date",
-    "language",
-    "address1",
-    "address2",
-    "address3",
-    "postcode",
-    "city",
-    "country",
-    "consent_post",
-    "consent_email",
-    "consent_sms",
-    "reconfirm",
-    "status",
-    "family",
-    "segment",
-    "price_code",
-    "tax_zone",
-    "excluded_from_promotions",
-    "export_sale",
-    "targeting",
-    "extra",
-    "external_codes",
-    "id_document_number",
-    "id_document_region",
-    "id_document_expiry",
-    "notes",
+    *IDENTITY_FIELDS,
+    *DETAIL_FIELDS[:4],
+    *ADDRESS_FIELDS,
+    *CONSENT_FIELDS,
+    *DETAIL_FIELDS[4:],
 )
 LISTED = ("status", "family", "segment", "tax_zone")
 

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
-from till.core.customer import LABELS, Address, Customer, shown
+from till.core.customer import DETAIL_FIELDS, IDENTITY_FIELDS, LABELS, Address, Customer, shown
 from till.core.customer_lookup import HistoryFilter
 from till.core.sale import SaleCustomer
 from till.errors import TillError
@@ -21,40 +21,7 @@ from till.screens.prompts import ConfirmScreen
 if TYPE_CHECKING:
     from till.app import TillApp
 
-MAIN_FIELDS = (
-    "kind",
-    "title",
-    "last_name",
-    "first_name",
-    "nickname",
-    "company",
-    "mobile",
-    "landline",
-    "email",
-    "birth_date",
-    "language",
-    "card_number",
-)
-DETAIL_FIELDS = (
-    "job_title",
-    "vat_number",
-    "registration_number",
-    "activity_code",
-    "status",
-    "family",
-    "segment",
-    "price_code",
-    "tax_zone",
-    "excluded_from_promotions",
-    "export_sale",
-    "targeting",
-    "extra",
-    "external_codes",
-    "id_document_number",
-    "id_document_region",
-    "id_document_expiry",
-    "notes",
-)
+MAIN_FIELDS = (*IDENTITY_FIELDS, "card_number")
 HISTORY_FILTERS = (
     ("receipt", "Receipt no."),
     ("store", "Store"),
