@@ -207,6 +207,27 @@ def delete_customer(
     return DeleteOutcome.DELETED, f"{row.code} is deleted."
 
 
+def set_card_number(customer_id: str, number: str, *, actor: str, at: str) -> None:
+    """Record the customer's current loyalty card; call inside the card operation."""
+    row = _row(customer_id)
+    before = _to_customer(row)
+    after = replace(before, card_number=number, updated_at=at)
+    CustomerRow.update(card_number=number, updated_at=at).where(
+        CustomerRow.id == customer_id
+    ).execute()
+    _index(row.num, before, after)
+    audit.record(
+        "customer", customer_id, "card", actor, at, [("card_number", before.card_number, number)]
+    )
+    outbox.append(
+        "customer",
+        customer_id,
+        "update",
+        {"id": customer_id, "at": at, "fields": {"card_number": number}},
+        at,
+    )
+
+
 def save_address(
     customer_id: str, address: Address, *, actor: str, now: datetime | None = None
 ) -> Address:

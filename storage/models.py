@@ -260,3 +260,30 @@ class PrintJob(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, PrintJob)
+
+
+class LoyaltyCard(BaseModel):
+    number = TextField(primary_key=True)
+    customer = ForeignKeyField(Customer, field=Customer.id, backref="cards")
+    status = TextField()
+    issued_at = TextField()
+    blocked_at = TextField()
+
+
+class LoyaltyEntry(BaseModel):
+    """One movement of points; append-only: the balance is their sum."""
+
+    id = TextField(primary_key=True)
+    customer = ForeignKeyField(Customer, field=Customer.id, index=False)
+    kind = TextField()
+    points = IntegerField()
+    sale_id = TextField(null=True)
+    reason = TextField()
+    actor = TextField()
+    created_at = TextField()
+
+    class Meta:
+        indexes = ((("customer", "created_at"), False),)
+
+
+ALL_MODELS = (*ALL_MODELS, LoyaltyCard, LoyaltyEntry)

@@ -188,6 +188,7 @@ LABELS = {
     "consent_email": "Accepts e-mail",
     "consent_sms": "Accepts SMS",
     "reconfirm": "Re-ask details at the till",
+    "card_number": "Loyalty card",
     "active": "Active",
 }
 

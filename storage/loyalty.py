@@ -1,0 +1,187 @@
+"""Loyalty cards and the points ledger. Every movement is a row; the balance is their sum."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from stdnum import ean
+
+from storage import audit, outbox
+from storage.customers import get_customer, set_card_number
+from storage.ids import new_id
+from storage.models import LoyaltyCard, database
+from storage.sequences import next_value
+from till.core.loyalty import LedgerEntry, LoyaltyProgram, open_batches, points_expiring
+from till.errors import TillError
+
+ACTIVE, BLOCKED = "active", "blocked"
+_INSERT = (
+    "INSERT INTO loyalty_entry (id, customer_id, kind, points, sale_id, reason, actor,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+class BlockedCard(TillError):
+    """A card that was replaced: the customer has a newer one."""
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One line of a customer's points history."""
+
+    at: str
+    kind: str
+    points: int
+    receipt_code: str
+    reason: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class LoyaltySummary:
+    balance: int
+    next_expiry: str
+    next_expiry_points: int
+
+
+def issue_card(
+    customer_id: str, *, actor: str, till_no: int, prefix: str = "29", now: datetime | None = None
+) -> str:
+    """Give the customer a new card number (EAN-13); a card they had is blocked."""
+    at = (now or datetime.now(UTC)).isoformat()
+    with database.atomic():
+        customer = get_customer(customer_id)
+        body = f"{prefix}{till_no:02d}{next_value(f'card:{till_no}'):08d}"
+        number = body + ean.calc_check_digit(body)
+        if customer.card_number:
+            LoyaltyCard.update(status=BLOCKED, blocked_at=at).where(
+                LoyaltyCard.number == customer.card_number
+            ).execute()
+        LoyaltyCard.insert(
+            number=number, customer=customer_id, status=ACTIVE, issued_at=at, blocked_at=""
+        ).execute()
+        set_card_number(customer_id, number, actor=actor, at=at)
+    return number
+
+
+def check_card(number: str) -> None:
+    """Raise BlockedCard for a card that was replaced."""
+    card = LoyaltyCard.get_or_none(LoyaltyCard.number == number.strip())
+    if card is not None and card.status == BLOCKED:
+        raise BlockedCard(
+            f"Card {card.number} was replaced on {card.blocked_at[:10]}: ask for the new card, "
+            "or find the customer by name."
+        )
+
+
+def add_movement(
+    customer_id: str,
+    kind: str,
+    points: int,
+    *,
+    actor: str,
+    at: str,
+    reason: str = "",
+    sale_id: str | None = None,
+    cursor: Any = None,
+) -> str:
+    """Append one movement. Call inside the transaction of its cause (a sale, an adjustment)."""
+    entry_id = new_id()
+    (cursor or database.cursor()).execute(
+        _INSERT, (entry_id, customer_id, kind, points, sale_id, reason, actor, at)
+    )
+    outbox.append(
+        "loyalty_entry",
+        entry_id,
+        "create",
+        {
+            "id": entry_id,
+            "customer_id": customer_id,
+            "kind": kind,
+            "points": points,
+            "sale_id": sale_id,
+            "reason": reason,
+            "actor": actor,
+            "at": at,
+        },
+        at,
+        cursor=cursor,
+    )
+    return entry_id
+
+
+def adjust_points(
+    customer_id: str, points: int, reason: str, *, actor: str, now: datetime | None = None
+) -> int:
+    """A manual adjustment; ``actor`` names who approved it. Audited. Returns the new balance."""
+    if not points:
+        raise TillError("An adjustment of zero points changes nothing.")
+    if not reason.strip():
+        raise TillError("Say why the points are adjusted.")
+    at = (now or datetime.now(UTC)).isoformat()
+    with database.atomic():
+        before = balance(customer_id)
+        add_movement(customer_id, "adjust", points, actor=actor, at=at, reason=reason.strip())
+        audit.record(
+            "customer",
+            customer_id,
+            "points",
+            actor,
+            at,
+            [("points", str(before), f"{before + points} ({reason.strip()})")],
+        )
+    return before + points
+
+
+def expire_due(customer_id: str, program: LoyaltyProgram, now: datetime | None = None) -> int:
+    """Write the expiry of the points due by ``now``; returns how many expired."""
+    moment = now or datetime.now(UTC)
+    with database.atomic():
+        due = points_expiring(_ledger(customer_id), program, moment)
+        if due:
+            add_movement(
+                customer_id,
+                "expire",
+                -due,
+                actor="loyalty",
+                at=moment.isoformat(),
+                reason=f"points older than {program.expiry_months} months",
+            )
+    return due
+
+
+def balance(customer_id: str) -> int:
+    cursor = database.execute_sql(
+        "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE customer_id = ?", (customer_id,)
+    )
+    return cursor.fetchone()[0]
+
+
+def summary(customer_id: str, program: LoyaltyProgram) -> LoyaltySummary:
+    batches = open_batches(_ledger(customer_id), program) if program.expiry_months else []
+    first = batches[0] if batches else None
+    return LoyaltySummary(
+        balance(customer_id),
+        first[0].date().isoformat() if first else "",
+        sum(points for expires, points in batches if first and expires.date() == first[0].date()),
+    )
+
+
+def history(customer_id: str, limit: int = 200) -> list[Movement]:
+    """Every movement of the customer's points, newest first, with its sale's receipt."""
+    rows = database.execute_sql(
+        "SELECT e.created_at, e.kind, e.points, COALESCE(s.receipt_code, ''), e.reason, e.actor"
+        " FROM loyalty_entry e LEFT JOIN sale s ON s.id = e.sale_id"
+        " WHERE e.customer_id = ? ORDER BY e.created_at DESC, e.id DESC LIMIT ?",
+        (customer_id, limit),
+    )
+    return [Movement(*row) for row in rows]
+
+
+def _ledger(customer_id: str) -> list[LedgerEntry]:
+    rows = database.execute_sql(
+        "SELECT points, created_at FROM loyalty_entry WHERE customer_id = ?", (customer_id,)
+    )
+    return [LedgerEntry(points, datetime.fromisoformat(at)) for points, at in rows]
