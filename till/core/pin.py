@@ -35,3 +35,32 @@ def verify_pin(pin: str, stored: str) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(candidate.hex(), digest)
+
+
+class PinGate:
+    """Checks manager PINs and locks out after repeated wrong ones (a 4-6 digit PIN falls to
+    guessing otherwise). The clock is passed in, so the rule is testable."""
+
+    def __init__(self, stored: str, *, tries: int = 5, lockout_seconds: float = 300) -> None:
+        self.stored = stored
+        self.tries = tries
+        self.lockout_seconds = lockout_seconds
+        self._failures = 0
+        self._locked_until = 0.0
+
+    def check(self, pin: str, now: float) -> tuple[bool, str]:
+        """``(approved, what to tell the cashier)``."""
+        if not self.stored:
+            return False, "No manager PIN is set: a technician sets one with `till manager-pin`."
+        if now < self._locked_until:
+            wait = int(self._locked_until - now) + 1
+            return False, f"Too many wrong PINs: try again in {wait} s."
+        if verify_pin(pin, self.stored):
+            self._failures = 0
+            return True, "Approved."
+        self._failures += 1
+        if self._failures >= self.tries:
+            self._failures = 0
+            self._locked_until = now + self.lockout_seconds
+            return False, f"Wrong PIN. Locked for {int(self.lockout_seconds)} s."
+        return False, f"Wrong PIN ({self.tries - self._failures} tries left)."
