@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 
-from bench import commit, customer_search, report, scan, startup
+from bench import commit, customer_search, report, scan, scan_evdev, startup
 
-BENCHMARKS = (startup, commit, scan)
+BENCHMARKS = (startup, commit, scan, scan_evdev)
 
 
 def main() -> None:

@@ -157,3 +157,29 @@ def test_customers_add_search_show(runner, tmp_path):
     assert "Mobile" in text.output and "+33612345678" in text.output
     missing = runner.invoke(cli, ["--db", str(db), "customers", "show", "C09-000009"])
     assert missing.exit_code == 1 and "No customer" in missing.output
+
+
+def test_manager_pin_and_loyalty_commands(runner, tmp_path):
+    made = runner.invoke(cli, ["manager-pin"], input="4821\n4821\n")
+    assert made.exit_code == 0, made.output
+    line = next(li for li in made.output.splitlines() if li.startswith("manager_pin = "))
+    assert "4821" not in line
+    config = tmp_path / "till.toml"
+    config.write_text(f'[security]\n{line}\n[database]\npath = "shop.db"\n', encoding="utf-8")
+    base = ["--config", str(config)]
+    runner.invoke(cli, [*base, "init"])
+    runner.invoke(cli, [*base, "customers", "add", "--last-name", "Dupont", "--email", "d@x.fr"])
+    card = runner.invoke(cli, [*base, "loyalty", "issue-card", "C01-000001"])
+    assert card.exit_code == 0 and card.output.strip().startswith("2901")
+    refused = runner.invoke(
+        cli, [*base, "loyalty", "adjust", "C01-000001", "50", "--reason", "gift"], input="0000\n"
+    )
+    assert refused.exit_code == 1 and "Wrong PIN" in refused.output
+    done = runner.invoke(
+        cli,
+        [*base, "loyalty", "adjust", card.output.strip(), "50", "--reason", "gift"],
+        input="4821\n",
+    )
+    assert done.exit_code == 0 and "Balance: 50 points" in done.output
+    shown = runner.invoke(cli, [*base, "loyalty", "balance", "C01-000001"])
+    assert "Balance: 50 points" in shown.output and "gift" in shown.output

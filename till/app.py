@@ -13,10 +13,12 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.theme import BUILTIN_THEMES
 
+from devices.scanner.evdev_reader import DeviceSource, ScannerService
 from devices.scanner.simulated import SimulatedScanner
 from till.config import Settings
 from till.core.sale import RecordedSale
-from till.errors import ConfigError, TillError
+from till.errors import ConfigError, ScannerError, TillError
+from till.messages import DeviceNotice, DeviceScanned, Scanned
 from till.printing import PrinterState
 from till.register import Register
 from till.screens.prompts import ConfirmScreen
@@ -49,6 +51,9 @@ class TillApp(App):
         self.register = register
         self.demo = demo
         self.simulated_scanner = SimulatedScanner(register.demo_codes() if demo else [])
+        self.scanner_source: DeviceSource | None = None
+        """Where evdev scanners are looked for: None is the kernel; tests set a replay twin."""
+        self.scanners: ScannerService | None = None
 
     def on_mount(self) -> None:
         self.theme = choose_theme(self.register.settings.display.theme)
@@ -56,11 +61,14 @@ class TillApp(App):
         if keymap:
             self.set_keymap(keymap)
         self.push_screen(SaleScreen())
+        self.start_scanners()
         self.call_after_refresh(self.warm_up)
         self.set_interval(PRINTER_RETRY_SECONDS, self._retry_printing)
         self.spool()  # receipts left queued before a restart or a power cut print now
 
     def on_unmount(self) -> None:
+        if self.scanners is not None:
+            self.scanners.stop()
         self.register.close()
 
     @work(thread=True, group="warm-up", exit_on_error=False)
@@ -82,6 +90,46 @@ class TillApp(App):
 
         self.push_screen(ConfirmScreen("Close the register?"), answer)
 
+    # --- scanners -------------------------------------------------------------------------
+
+    def start_scanners(self) -> None:
+        """Read the configured evdev scanners in their own thread. Without any, or without
+        evdev, scanners type into the scan field like keyboards (keyboard wedge)."""
+        config = self.register.settings.scanner
+        if not config.devices:
+            return
+        try:
+            self.scanners = ScannerService(
+                config,
+                lambda text, role, device: self.post_message(DeviceScanned(text, role, device)),
+                on_notice=lambda severity, text: self.post_message(DeviceNotice(severity, text)),
+                source=self.scanner_source,
+            )
+        except ScannerError as error:
+            log.warning("evdev scanners not in use: %s", error)
+            self.notify(
+                f"{error}\nScanners type into the scan field meanwhile.",
+                title="Scanners",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            return
+        self.scanners.start()
+
+    def on_device_scanned(self, message: DeviceScanned) -> None:
+        """An evdev scan goes to the active screen as the same message a typed scan is."""
+        screen = self.screen
+        if callable(getattr(screen, "on_scanned", None)):
+            screen.post_message(Scanned(message.text, "evdev", message.role))
+        else:
+            self.notify(f"Scan {message.text} ignored here: close this screen first.", markup=False)
+            self.bell()
+
+    def on_device_notice(self, message: DeviceNotice) -> None:
+        log.info("%s", message.text)
+        self.notify(message.text, title="Scanners", severity=message.severity, markup=False)
+
     # --- printing -------------------------------------------------------------------------
 
     @work(thread=True, group="printer", exit_on_error=False)
@@ -98,6 +146,14 @@ class TillApp(App):
     def reprint(self, sale: RecordedSale) -> None:
         self.register.printing.reprint(sale.id)
         self.spool()
+
+    @work(thread=True, group="printer", exit_on_error=False)
+    def print_document(self, document) -> None:
+        """Print a slip straight away; a failure is told, nothing is queued for it."""
+        try:
+            self.register.printer.print_document(document)
+        except TillError as error:
+            self.call_from_thread(self.notify, str(error), severity="error")
 
     @work(thread=True, group="printer", exit_on_error=False)
     def open_drawer(self) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 
 from till.cli_customers import customers
+from till.cli_devices import devices
+from till.cli_loyalty import loyalty, manager_pin
 from till.cli_printer import drawer, print_test, receipt_print
 from till.config import Settings, load_settings
 from till.errors import TillError
@@ -201,6 +203,9 @@ def journal(ctx: Context, as_json: bool) -> None:
 
 
 cli.add_command(customers)
+cli.add_command(devices)
+cli.add_command(loyalty)
+cli.add_command(manager_pin)
 cli.add_command(print_test)
 cli.add_command(drawer)
 receipt.add_command(receipt_print)

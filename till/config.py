@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from till.core.loyalty import LoyaltyProgram
 from till.core.money import parse_rate
 from till.errors import ConfigError, InvalidSale
 
@@ -64,6 +65,62 @@ class DisplaySettings:
 
 
 @dataclass(frozen=True)
+class ScannerDevice:
+    """One ``[[scanner.devices]]`` entry: which input device, what it scans, its layout."""
+
+    match: str = ""
+    """A device name, ``vvvv:pppp`` or a ``/dev/input/by-id/`` path (see `till devices`)."""
+    role: str = "any"
+    """``product``, ``loyalty`` or ``any`` (the code itself decides)."""
+    layout: str = ""
+    """This scanner's keyboard layout; empty: the ``[scanner] layout``."""
+
+
+@dataclass(frozen=True)
+class ScannerSettings:
+    """The ``[scanner]`` section: how evdev scanners are found and decoded."""
+
+    layout: str = "us"
+    """The keyboard layout scanners are set to: ``us`` or ``fr`` (AZERTY)."""
+    timeout_ms: int = 100
+    """A scan pausing longer than this between two keys is dropped as partial."""
+    devices: tuple[ScannerDevice, ...] = ()
+    """Scanners read through evdev; none: scanners type into the scan field (keyboard wedge)."""
+
+
+@dataclass(frozen=True)
+class LoyaltySettings:
+    """The ``[loyalty]`` section: how points are earned, spent and expire."""
+
+    points_per_unit: int = 1
+    categories: tuple[str, ...] = ()
+    threshold: int = 100
+    point_value: int = 1
+    """Minor units one point is worth when spent: 1 means 100 points pay 1.00."""
+    expiry_months: int = 12
+    offline_cap: int = 500
+    card_prefix: str = "29"
+    """The first two digits of the EAN-13 cards this shop issues (20-29: in-store use)."""
+
+    @property
+    def program(self) -> LoyaltyProgram:
+        return LoyaltyProgram(
+            points_per_unit=self.points_per_unit,
+            categories=self.categories,
+            threshold=self.threshold,
+            point_value=self.point_value,
+            expiry_months=self.expiry_months,
+            offline_cap=self.offline_cap,
+        )
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    manager_pin: str = ""
+    """The manager PIN's scrypt hash, as ``till manager-pin`` prints it; never the PIN."""
+
+
+@dataclass(frozen=True)
 class DatabaseSettings:
     path: str = "data/till.db"
 
@@ -80,6 +137,9 @@ class Settings:
     receipt: ReceiptSettings = field(default_factory=ReceiptSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
+    loyalty: LoyaltySettings = field(default_factory=LoyaltySettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id → keys, e.g. ``pay = "f12,ctrl+t"``, to remap the register's keys."""
 
@@ -142,6 +202,8 @@ def _section(name: str, default: Any, table: dict[str, Any]) -> Any:
 def _convert(where: str, section: str, key: str, default: Any, value: Any) -> Any:
     if section == "vat" and key == "rates":
         return _rates(where, value)
+    if section == "scanner" and key == "devices":
+        return _scanner_devices(where, value)
     if isinstance(default, int):
         if type(value) is not type(default):
             raise ConfigError(f"{where}: must be a whole number, got {value!r}.")
@@ -173,6 +235,40 @@ def _rates(where: str, value: Any) -> tuple[int, ...]:
     return tuple(rates)
 
 
+def _scanner_devices(where: str, value: Any) -> tuple[ScannerDevice, ...]:
+    if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
+        raise ConfigError(f"{where}: write each scanner as a [[scanner.devices]] table.")
+    return tuple(
+        _section(f"scanner.devices #{n}", ScannerDevice(), entry)
+        for n, entry in enumerate(value, 1)
+    )
+
+
+def _check_scanner(scanner: ScannerSettings) -> None:
+    from devices.scanner.keymaps import LAYOUTS
+    from devices.scanner.matching import ROLES, parse_match
+
+    layouts = ", ".join(LAYOUTS)
+    if scanner.layout not in LAYOUTS:
+        raise ConfigError(f"[scanner] layout: unknown {scanner.layout!r} (known: {layouts}).")
+    if not 10 <= scanner.timeout_ms <= 2000:
+        raise ConfigError(
+            f"[scanner] timeout_ms: must be between 10 and 2000, got {scanner.timeout_ms}."
+        )
+    for n, device in enumerate(scanner.devices, 1):
+        where = f"[scanner.devices #{n}]"
+        try:
+            parse_match(device.match)
+        except ValueError as error:
+            raise ConfigError(f"{where} match: {error}.") from None
+        if device.role not in ROLES:
+            raise ConfigError(
+                f"{where} role: must be one of {', '.join(ROLES)}, got {device.role!r}."
+            )
+        if device.layout and device.layout not in LAYOUTS:
+            raise ConfigError(f"{where} layout: unknown {device.layout!r} (known: {layouts}).")
+
+
 def _keymap(table: dict[str, Any]) -> dict[str, str]:
     for key, value in table.items():
         if not isinstance(value, str) or not value:
@@ -181,6 +277,23 @@ def _keymap(table: dict[str, Any]) -> dict[str, str]:
 
 
 def _check(settings: Settings) -> None:
+    loyalty = settings.loyalty
+    if not (loyalty.card_prefix.isdigit() and len(loyalty.card_prefix) == 2):
+        raise ConfigError(
+            f"[loyalty] card_prefix: two digits such as 29, got {loyalty.card_prefix!r}."
+        )
+    for key in ("points_per_unit", "point_value"):
+        if getattr(loyalty, key) < 1:
+            raise ConfigError(f"[loyalty] {key}: must be 1 or more.")
+    for key in ("threshold", "expiry_months", "offline_cap"):
+        if getattr(loyalty, key) < 0:
+            raise ConfigError(f"[loyalty] {key}: cannot be negative.")
+    pin = settings.security.manager_pin
+    if pin and not pin.startswith("scrypt$"):
+        raise ConfigError(
+            "[security] manager_pin: must be the hash `till manager-pin` prints, not a PIN."
+        )
+    _check_scanner(settings.scanner)
     if settings.till.number < 1 or settings.till.number > 999:
         raise ConfigError(f"[till] number: must be between 1 and 999, got {settings.till.number}.")
     if not 24 <= settings.printer.width <= 80:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from till.config import Settings
@@ -72,11 +72,7 @@ def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:
 
 
 def _scanners(settings: Settings) -> Iterator[Check]:
-    diagnosis: Callable[[Settings], list[tuple[str, str]]]
-    try:
-        from devices.scanner.evdev_reader import scanner_diagnosis as diagnosis
-    except ImportError as error:
-        yield "warn", "scanners", f"evdev support unavailable ({error}); keyboard-wedge only"
-        return
-    for status, message in diagnosis(settings):
+    from devices.scanner.evdev_reader import scanner_diagnosis
+
+    for status, message in scanner_diagnosis(settings):
         yield status, "scanners", message

@@ -13,3 +13,22 @@ class Scanned(Message):
 
     text: str
     source: str = "keyboard"
+    role: str = "any"
+    """What the scanner reads: ``product``, ``loyalty`` or ``any`` (the code decides)."""
+
+
+@dataclass
+class DeviceScanned(Message):
+    """A scan read by the scanner thread, for the App to hand to the active screen."""
+
+    text: str
+    role: str
+    device: str
+
+
+@dataclass
+class DeviceNotice(Message):
+    """News from the scanner thread for the cashier: ready, unplugged, not found."""
+
+    severity: str
+    text: str

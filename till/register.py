@@ -22,6 +22,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     from till.customer_service import CustomerService
+    from till.loyalty_service import LoyaltyService
 
 
 class Register:
@@ -44,6 +45,13 @@ class Register:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-writer")
         """Sales are written by one long-lived thread with one connection, in order."""
         self.printing = PrintQueue(self.printer, self.in_writer)
+
+    @cached_property
+    def loyalty(self) -> LoyaltyService:
+        """The loyalty program; loaded on first use."""
+        from till.loyalty_service import LoyaltyService
+
+        return LoyaltyService(self.settings, self.money, self.customers.actor)
 
     @cached_property
     def customers(self) -> CustomerService:

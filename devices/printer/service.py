@@ -33,6 +33,12 @@ class ReceiptPrinter:
         with self._lock:
             self.transport.send(data)
 
+    def print_document(self, document: ReceiptDocument) -> None:
+        """Print any document (a balance slip, a test page) straight away."""
+        data = render_escpos(document, self.profile)
+        with self._lock:
+            self.transport.send(data)
+
     def open_drawer(self) -> None:
         with self._lock:
             self.transport.send(drawer_kick(self.profile))

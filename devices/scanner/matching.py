@@ -42,11 +42,18 @@ class DeviceMatch:
 
     def matches(self, device: DeviceIdentity, resolved_path: str | None = None) -> bool:
         """Whether ``device`` is this one; ``resolved_path`` is where a path match points now."""
+        info = device.info
+        return self.accepts(device.name, info.vendor, info.product, device.path, resolved_path)
+
+    def accepts(
+        self, name: str, vendor: int, product: int, path: str, resolved_path: str | None
+    ) -> bool:
+        """``matches`` for a device described by its fields."""
         if self.kind == "usb":
-            return (device.info.vendor, device.info.product) == (self.vendor, self.product)
+            return (vendor, product) == (self.vendor, self.product)
         if self.kind == "path":
-            return resolved_path is not None and resolved_path == device.path
-        return device.name.strip().casefold() == self.value.strip().casefold()
+            return resolved_path is not None and resolved_path == path
+        return name.strip().casefold() == self.value.casefold()
 
     def __str__(self) -> str:
         return self.value

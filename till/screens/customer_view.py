@@ -45,6 +45,9 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         Binding("f3", "add_address", "Add address", id="customer.add_address"),
         Binding("f5", "edit_address", "Edit address", id="customer.edit_address"),
         Binding("f6", "remove_address", "Remove address", id="customer.remove_address"),
+        Binding("f3", "issue_card", "Card", id="customer.issue_card"),
+        Binding("f5", "adjust_points", "Adjust points", id="customer.adjust_points"),
+        Binding("f6", "print_slip", "Balance slip", id="customer.print_slip"),
         Binding("escape", "back", "Back", id="customer.back"),
     ]
 
@@ -68,6 +71,7 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
                 yield Static(id="customer-details")
             with TabPane("Loyalty", id="tab-loyalty"):
                 yield Static(id="customer-loyalty")
+                yield DataTable(id="customer-points", cursor_type="row", zebra_stripes=True)
             with TabPane("History", id="tab-history"):
                 with Horizontal(id="history-filters"):
                     for name, label in HISTORY_FILTERS:
@@ -95,6 +99,16 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         extra = self.query_one("#customer-extra-addresses", DataTable)
         extra.add_column("Kind", width=12)
         extra.add_column("Address", width=60)
+        points = self.query_one("#customer-points", DataTable)
+        for label, width in (
+            ("When", 16),
+            ("What", 7),
+            ("Points", 7),
+            ("Receipt", 10),
+            ("Why", 20),
+            ("Who", 12),
+        ):
+            points.add_column(label, width=width)
         changes = self.query_one("#customer-audit", DataTable)
         for label, width in (
             ("When", 16),
@@ -118,6 +132,8 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             return tab == "tab-addresses"
         if action in ("edit_address", "remove_address"):
             return tab == "tab-addresses" and bool(self.customer and self.customer.addresses)
+        if action in ("issue_card", "adjust_points", "print_slip"):
+            return tab == "tab-loyalty"
         return True
 
     # --- showing --------------------------------------------------------------------------
@@ -133,12 +149,7 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         self.query_one("#customer-figures", Static).update(self._figures(customer))
         self.query_one("#customer-addresses", Static).update(self._addresses(customer))
         self.query_one("#customer-details", Static).update(_fields(customer, DETAIL_FIELDS))
-        self.query_one("#customer-loyalty", Static).update(
-            Text(
-                f"Card: {customer.card_number or 'none'}\n\n"
-                "Points, thresholds and rewards come with the loyalty program."
-            )
-        )
+        self.show_loyalty(customer)
         self.query_one("#customer-account", Static).update(
             Text("Credit notes, deposits and on-account sales come with customer accounts.")
         )
@@ -195,6 +206,93 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
                 Text(_join(a.line1, a.line2, a.line3, a.postcode, a.city, a.country)),
             )
         return Text(f"Main address (edit with F4): {main or '-'}\nOther addresses:")
+
+    def show_loyalty(self, customer: Customer) -> None:
+        service = self.app.register.loyalty
+        summary = service.summary(customer.id)
+        program = service.program
+        value = self.app.register.money(summary.balance * program.point_value)
+        spend = (
+            "can be spent"
+            if service.can_spend(summary.balance)
+            else f"spendable from {program.threshold}"
+        )
+        lines = [
+            f"Card: {customer.card_number or 'none (F3 issues one)'}",
+            f"Balance: {summary.balance} points, worth {value} ({spend})",
+        ]
+        if summary.next_expiry_points:
+            lines.append(
+                f"Next expiry: {summary.next_expiry_points} points on {summary.next_expiry}"
+            )
+        self.query_one("#customer-loyalty", Static).update(Text("\n".join(lines)))
+        table = self.query_one("#customer-points", DataTable)
+        table.clear()
+        for move in service.history(customer.id):
+            table.add_row(
+                move.at[:16].replace("T", " "),
+                move.kind,
+                Text(f"{move.points:+d}", justify="right"),
+                move.receipt_code,
+                Text(move.reason),
+                Text(move.actor),
+            )
+
+    def action_issue_card(self) -> None:
+        if self.customer is None:
+            return
+        customer = self.customer
+
+        def issue(yes: bool | None) -> None:
+            if yes:
+                number = self.app.register.loyalty.issue_card(customer.id)
+                self.load()
+                self.say(
+                    f"Card {number} issued."
+                    + (" The old card is blocked." if customer.card_number else "")
+                )
+
+        if customer.card_number:
+            self.app.push_screen(
+                ConfirmScreen(f"Replace card {customer.card_number}? It will be blocked."), issue
+            )
+        else:
+            issue(True)
+
+    def action_adjust_points(self) -> None:
+        from till.screens.manager import AdjustPointsScreen, ManagerPinScreen
+
+        if self.customer is None:
+            return
+        customer = self.customer
+        balance = self.app.register.loyalty.summary(customer.id).balance
+
+        def approved(points: int, reason: str, ok: bool | None) -> None:
+            if not ok:
+                self.say("Points not adjusted: no manager approval.")
+                return
+            new_balance = self.app.register.loyalty.adjust(customer.id, points, reason)
+            self.load()
+            self.say(f"{points:+d} points ({reason}). Balance {new_balance}.")
+
+        def asked(answer: tuple[int, str] | None) -> None:
+            if answer is not None:
+                points, reason = answer
+                what = f"{points:+d} points for {customer.code} {customer.display_name}: {reason}"
+                self.app.push_screen(
+                    ManagerPinScreen(what), lambda ok: approved(points, reason, ok)
+                )
+
+        self.app.push_screen(AdjustPointsScreen(f"{customer.code}", balance), asked)
+
+    def action_print_slip(self) -> None:
+        if self.customer is not None:
+            customer = self.customer
+            document = self.app.register.loyalty.slip(
+                customer.display_name, customer.card_number, customer.id
+            )
+            self.app.print_document(document)
+            self.say("Balance slip sent to the printer.")
 
     def show_history(self) -> None:
         values = {

@@ -144,18 +144,18 @@ class SaleScreen(Screen):
         if self.saving:
             self.say("Saving the last sale: scan again in a moment.", "warning")
             return
+        if message.role == "loyalty":  # a scanner that reads only loyalty cards
+            self._recall_card(message.text.strip())
+            return
         try:
             item, quantity = self.app.register.scan(message.text)
             index = self.cart.add(item, quantity)
         except UnknownProduct as unknown:
-            card_holder = self.app.register.customers.by_card(message.text.strip())
-            if card_holder is None:
+            if message.role == "product":  # a scanner that reads only products
                 self.say(str(unknown), "error")
                 self.app.bell()
-            elif not card_holder.active:
-                self.say(f"Card of {card_holder.code}, who is inactive: see the file.", "error")
             else:
-                self.attach(self.app.register.customers.for_sale(card_holder))
+                self._recall_card(message.text.strip(), unknown)
             return
         except TillError as error:
             self.say(str(error), "error")
@@ -163,6 +163,17 @@ class SaleScreen(Screen):
             return
         self._show(self.cart, selected=index, first_changed=index)
         self.say(f"{item.name}  {self.app.register.money(item.unit_price)}", "info")
+
+    def _recall_card(self, card: str, unknown: UnknownProduct | None = None) -> None:
+        """Attach the holder of a loyalty card; ``unknown``: the code was tried as a product."""
+        card_holder = self.app.register.customers.by_card(card)
+        if card_holder is None:
+            self.say(str(unknown) if unknown else f"No customer has the card {card}.", "error")
+            self.app.bell()
+        elif not card_holder.active:
+            self.say(f"Card of {card_holder.code}, who is inactive: see the file.", "error")
+        else:
+            self.attach(self.app.register.customers.for_sale(card_holder))
 
     # --- actions ------------------------------------------------------------------------
 

@@ -1,0 +1,37 @@
+"""The loyalty-balance slip: who, which card (as a barcode), the balance, what expires next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from devices.printer.receipt import Barcode, ReceiptDocument, Rule, Text
+
+
+@dataclass(frozen=True)
+class BalanceSlip:
+    store_name: str
+    customer_name: str
+    card_number: str
+    balance: int
+    value: str
+    """What the balance is worth, formatted for paper."""
+    next_expiry: str = ""
+    next_expiry_points: int = 0
+    printed_at: str = ""
+
+
+def build_balance_slip(slip: BalanceSlip, width: int) -> ReceiptDocument:
+    blocks = [
+        Text(slip.store_name, "center", bold=True, large=True),
+        Text("Loyalty points", "center", bold=True),
+        Rule(),
+        Text(slip.customer_name[:width]),
+        Text(f"Balance: {slip.balance} points ({slip.value})", bold=True),
+    ]
+    if slip.next_expiry_points:
+        blocks.append(Text(f"{slip.next_expiry_points} points expire on {slip.next_expiry}"))
+    if slip.printed_at:
+        blocks.append(Text(f"Printed {slip.printed_at}"))
+    if slip.card_number:
+        blocks += [Rule(), Barcode(slip.card_number)]
+    return ReceiptDocument(width, tuple(blocks))

@@ -1,0 +1,86 @@
+"""``till loyalty`` (cards, balances, adjustments) and ``till manager-pin``."""
+
+from __future__ import annotations
+
+import click
+
+
+def _service(ctx):
+    from till.register import Register
+
+    settings = ctx.settings()
+    ctx.open_database(settings)
+    register = Register(settings)
+    register.customers.actor = f"cli ({ctx.user})"
+    return register
+
+
+def _customer(register, code: str):
+    customer = register.customers.by_code(code) or register.customers.by_card(code)
+    if customer is None:
+        raise click.ClickException(f"No customer has the code or card {code}.")
+    return customer
+
+
+@click.group()
+def loyalty() -> None:
+    """Loyalty cards and points."""
+
+
+@loyalty.command()
+@click.argument("code")
+@click.pass_obj
+def balance(ctx, code: str) -> None:
+    """The points of customer CODE (or card number) and their history."""
+    register = _service(ctx)
+    customer = _customer(register, code)
+    summary = register.loyalty.summary(customer.id)
+    click.echo(f"{customer.code}  {customer.display_name}  card {customer.card_number or '-'}")
+    click.echo(f"Balance: {summary.balance} points")
+    if summary.next_expiry_points:
+        click.echo(f"{summary.next_expiry_points} points expire on {summary.next_expiry}")
+    for move in register.loyalty.history(customer.id):
+        click.echo(
+            f"  {move.at[:16]}  {move.kind:<7} {move.points:+6d}  {move.receipt_code:<10}"
+            f" {move.reason}  ({move.actor})"
+        )
+
+
+@loyalty.command(name="issue-card")
+@click.argument("code")
+@click.pass_obj
+def issue_card(ctx, code: str) -> None:
+    """Give customer CODE a new card; a card they had is blocked."""
+    register = _service(ctx)
+    customer = _customer(register, code)
+    click.echo(register.loyalty.issue_card(customer.id))
+
+
+@loyalty.command()
+@click.argument("code")
+@click.argument("points", type=int)
+@click.option("--reason", required=True)
+@click.pass_obj
+def adjust(ctx, code: str, points: int, reason: str) -> None:
+    """Add (or, negative, remove) POINTS for CODE; asks for the manager PIN."""
+    register = _service(ctx)
+    customer = _customer(register, code)
+    pin = click.prompt("Manager PIN", hide_input=True)
+    approved, message = register.loyalty.approve(pin)
+    if not approved:
+        raise click.ClickException(message)
+    click.echo(f"Balance: {register.loyalty.adjust(customer.id, points, reason)} points")
+
+
+@click.command(name="manager-pin")
+def manager_pin() -> None:
+    """Choose the manager PIN; prints the line to put in the config (only its hash)."""
+    from till.core.pin import hash_pin
+
+    pin = click.prompt("New manager PIN", hide_input=True, confirmation_prompt=True)
+    try:
+        hashed = hash_pin(pin)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo("Put this in the [security] table of the config:")
+    click.echo(f'manager_pin = "{hashed}"')

@@ -1,0 +1,70 @@
+"""The loyalty operations the screens and the CLI call: cards, balance, history, adjustments
+(after a manager's PIN), expiry and the balance slip."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from devices.printer.receipt import ReceiptDocument
+from devices.printer.slip import BalanceSlip, build_balance_slip
+from storage import loyalty
+from storage.loyalty import LoyaltySummary, Movement
+from till.config import Settings
+from till.core.loyalty import LoyaltyProgram
+from till.core.money import MoneyFormat
+from till.core.pin import PinGate
+
+
+class LoyaltyService:
+    """One till's view of the loyalty program."""
+
+    def __init__(self, settings: Settings, money: MoneyFormat, actor: str) -> None:
+        self.settings = settings
+        self.program: LoyaltyProgram = settings.loyalty.program
+        self.money = money
+        self.actor = actor
+        self.gate = PinGate(settings.security.manager_pin)
+
+    def approve(self, pin: str) -> tuple[bool, str]:
+        return self.gate.check(pin, time.monotonic())
+
+    def issue_card(self, customer_id: str) -> str:
+        return loyalty.issue_card(
+            customer_id,
+            actor=self.actor,
+            till_no=self.settings.till.number,
+            prefix=self.settings.loyalty.card_prefix,
+        )
+
+    def check_card(self, number: str) -> None:
+        loyalty.check_card(number)
+
+    def summary(self, customer_id: str) -> LoyaltySummary:
+        loyalty.expire_due(customer_id, self.program)
+        return loyalty.summary(customer_id, self.program)
+
+    def history(self, customer_id: str) -> list[Movement]:
+        return loyalty.history(customer_id)
+
+    def adjust(self, customer_id: str, points: int, reason: str) -> int:
+        """Add or remove points; call only once a manager approved (``approve``)."""
+        return loyalty.adjust_points(customer_id, points, reason, actor=f"manager, at {self.actor}")
+
+    def can_spend(self, balance: int) -> bool:
+        return balance >= self.program.threshold
+
+    def slip(self, customer_name: str, card_number: str, customer_id: str) -> ReceiptDocument:
+        summary = self.summary(customer_id)
+        value = self.money.for_print(summary.balance * self.program.point_value)
+        slip = BalanceSlip(
+            store_name=self.settings.store.name,
+            customer_name=customer_name,
+            card_number=card_number,
+            balance=summary.balance,
+            value=value,
+            next_expiry=summary.next_expiry,
+            next_expiry_points=summary.next_expiry_points,
+            printed_at=datetime.now().strftime("%d/%m/%Y %H:%M"),
+        )
+        return build_balance_slip(slip, self.settings.printer.width)

@@ -1,0 +1,113 @@
+"""Manager approval by PIN, and the points adjustment it guards."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label
+
+from till.widgets.field_error import FieldError
+
+if TYPE_CHECKING:
+    from till.app import TillApp
+
+
+class ManagerPinScreen(ModalScreen[bool]):
+    """Asks a manager for their PIN; dismisses with True once it is right."""
+
+    app: TillApp
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="manager.cancel")]
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Manager approval", classes="field-label")
+            yield Label(Text(self.what))
+            yield Input(
+                password=True,
+                placeholder="Manager PIN",
+                id="manager-pin",
+                restrict=r"[0-9]*",
+                max_length=12,
+            )
+            yield FieldError(id="manager-error")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#manager-pin", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        approved, message = self.app.register.loyalty.approve(event.value)
+        event.input.clear()
+        if approved:
+            self.dismiss(True)
+        else:
+            self.query_one("#manager-error", FieldError).show_reason(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):
+    """How many points to add (or remove, with a minus) and why."""
+
+    BINDINGS = [
+        Binding("f10,ctrl+t", "save", "Continue", id="adjust.save"),
+        Binding("escape", "cancel", "Cancel", id="adjust.cancel"),
+    ]
+
+    def __init__(self, customer_label: str, balance: int) -> None:
+        super().__init__()
+        self.customer_label = customer_label
+        self.balance = balance
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(f"Adjust points of {self.customer_label}: {self.balance} now"))
+            yield Input(
+                placeholder="Points: 50 to add, -50 to remove",
+                id="adjust-points",
+                restrict=r"-?[0-9]*",
+                max_length=7,
+            )
+            yield Input(
+                placeholder="Why (shown in the history and the audit log)",
+                id="adjust-reason",
+                max_length=120,
+            )
+            yield FieldError(id="adjust-error")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#adjust-points", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "adjust-points":
+            self.query_one("#adjust-reason", Input).focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        typed = self.query_one("#adjust-points", Input).value
+        reason = self.query_one("#adjust-reason", Input).value.strip()
+        error = self.query_one("#adjust-error", FieldError)
+        if typed in ("", "-") or int(typed) == 0:
+            error.show_reason("Type how many points: 50 adds, -50 removes.")
+        elif not reason:
+            error.show_reason("Say why the points are adjusted.")
+        else:
+            self.dismiss((int(typed), reason))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
