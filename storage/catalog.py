@@ -40,19 +40,20 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
+_LOOKUP = (
+    "SELECT p.id, p.name, p.price, p.vat_rate_bp, p.category FROM barcode b"
+    " JOIN product p ON p.id = b.product_id WHERE b.code = ? AND p.active"
+)
+
+
 def lookup(code: str) -> Item:
-    """The active product carrying ``code`` (already normalised), or UnknownProduct."""
-    row = (
-        Product.select(Product.id, Product.name, Product.price, Product.vat_rate_bp)
-        .join(Barcode)
-        .where((Barcode.code == code) & Product.active)
-        .tuples()
-        .first()
-    )
+    """The active product carrying ``code`` (already normalised), or UnknownProduct.
+    Every scan comes here, so it is one prepared statement."""
+    row = database.execute_sql(_LOOKUP, (code,)).fetchone()
     if row is None:
         raise UnknownProduct(f"No product has the code {code}.")
-    product_id, name, price, vat_rate_bp = row
-    return Item(product_id, code, name, price, vat_rate_bp)
+    product_id, name, price, vat_rate_bp, category = row
+    return Item(product_id, code, name, price, vat_rate_bp, category)
 
 
 def product_count() -> int:

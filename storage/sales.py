@@ -13,6 +13,7 @@ from peewee import fn
 from storage import outbox, print_jobs
 from storage.ids import new_id
 from storage.models import Customer, Sale, SaleLine, SalePayment, SaleVat, database
+from till.core.loyalty import LoyaltyProgram, points_earned
 from till.core.sale import (
     Cart,
     Payment,
@@ -58,6 +59,7 @@ def record_sale(
     currency: str,
     store: str = "",
     print_receipt: bool = True,
+    loyalty_program: LoyaltyProgram | None = None,
     now: datetime | None = None,
 ) -> RecordedSale:
     """Write a settled sale, its outbox entry and its receipt's print job (the drawer opens on
@@ -131,10 +133,51 @@ def record_sale(
             [(sale.id, n, *p.values()) for n, p in enumerate(payload["payments"], 1)],
         )
         outbox.append("sale", sale.id, "create", payload, created_at, cursor=cursor)
+        if loyalty_program and cart.customer:
+            sale = _points(sale, cart, loyalty_program, cursor)
         if print_receipt:
             cash = any(p.method is PaymentMethod.CASH for p in sale.payments)
             print_jobs.enqueue(sale.id, "receipt", cash, now=created_at, cursor=cursor)
     return sale
+
+
+def _points(sale: RecordedSale, cart: Cart, program: LoyaltyProgram, cursor) -> RecordedSale:
+    """Spend the points that paid, earn on what money paid: both in the sale's transaction."""
+    from storage.loyalty import add_movement, balance
+
+    customer = cart.customer
+    paid_by_points = sum(p.amount for p in cart.payments if p.method is PaymentMethod.POINTS)
+    spent = paid_by_points // program.point_value
+    earned = points_earned(
+        [(line.item.category, line.total) for line in cart.lines],
+        program,
+        excluded_customer=customer.excluded_from_promotions,
+        paid_with_points=paid_by_points,
+    )
+    actor = f"till {sale.till_no} ({sale.seller})"
+    if spent:
+        add_movement(
+            customer.id,
+            "spend",
+            -spent,
+            actor=actor,
+            at=sale.created_at,
+            sale_id=sale.id,
+            cursor=cursor,
+        )
+    if earned:
+        add_movement(
+            customer.id,
+            "earn",
+            earned,
+            actor=actor,
+            at=sale.created_at,
+            sale_id=sale.id,
+            cursor=cursor,
+        )
+    return replace(
+        sale, points_earned=earned, points_spent=spent, points_balance=balance(customer.id)
+    )
 
 
 def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:
@@ -263,7 +306,25 @@ def _recorded(sale: Sale) -> RecordedSale:
         ),
         store=sale.store,
         customer=_sale_customer(sale.customer_id),
+        **_sale_points(sale),
     )
+
+
+def _sale_points(sale: Sale) -> dict:
+    if not sale.customer_id:
+        return {}
+    earned, spent = database.execute_sql(
+        "SELECT COALESCE(SUM(CASE WHEN kind = 'earn' THEN points END), 0),"
+        " COALESCE(-SUM(CASE WHEN kind = 'spend' THEN points END), 0)"
+        " FROM loyalty_entry WHERE sale_id = ?",
+        (sale.id,),
+    ).fetchone()
+    (balance,) = database.execute_sql(
+        "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry"
+        " WHERE customer_id = ? AND created_at <= ?",
+        (sale.customer_id, sale.created_at),
+    ).fetchone()
+    return {"points_earned": earned, "points_spent": spent, "points_balance": balance}
 
 
 def _sale_customer(customer_id: str | None) -> SaleCustomer | None:

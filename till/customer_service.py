@@ -76,7 +76,11 @@ class CustomerService:
     def audit(self, customer_id: str) -> list[AuditEntry]:
         return audit.history("customer", customer_id)
 
+    def summary_for_sale(self, found: CustomerSummary) -> SaleCustomer:
+        return self.for_sale(self.get(found.id))
+
     @staticmethod
-    def for_sale(customer: Customer | CustomerSummary) -> SaleCustomer:
-        name = customer.display_name if isinstance(customer, Customer) else customer.name
-        return SaleCustomer(customer.id, customer.code, name)
+    def for_sale(customer: Customer) -> SaleCustomer:
+        return SaleCustomer(
+            customer.id, customer.code, customer.display_name, customer.excluded_from_promotions
+        )

@@ -11,7 +11,7 @@ from devices.printer.slip import BalanceSlip, build_balance_slip
 from storage import loyalty
 from storage.loyalty import LoyaltySummary, Movement
 from till.config import Settings
-from till.core.loyalty import LoyaltyProgram
+from till.core.loyalty import LoyaltyProgram, spendable_points
 from till.core.money import MoneyFormat
 from till.core.pin import PinGate
 
@@ -53,6 +53,11 @@ class LoyaltyService:
 
     def can_spend(self, balance: int) -> bool:
         return balance >= self.program.threshold
+
+    def spendable(self, balance: int) -> int:
+        """Points spendable now. Until sync arrives every till counts as offline, so the
+        offline cap applies: two tills can never spend the same points beyond it."""
+        return spendable_points(balance, self.program, online=False)
 
     def slip(self, customer_name: str, card_number: str, customer_id: str) -> ReceiptDocument:
         summary = self.summary(customer_id)

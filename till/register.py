@@ -81,6 +81,7 @@ class Register:
             seller=self.settings.till.seller,
             currency=self.settings.locale.currency,
             store=self.settings.store.name,
+            loyalty_program=self.settings.loyalty.program,
         )
 
     def close(self) -> None:

@@ -99,6 +99,12 @@ def build_receipt(sale: RecordedSale, layout: ReceiptLayout) -> ReceiptDocument:
     for vat in sale.vat:
         cells = (format_rate(vat.rate_bp), money(vat.net), money(vat.vat), money(vat.gross))
         blocks.append(Text(_vat_row(cells, width)))
+    if sale.points_balance is not None:
+        blocks.append(Rule())
+        if sale.points_spent:
+            blocks.append(Text(_columns("Points used", str(sale.points_spent), width)))
+        blocks.append(Text(_columns("Points earned", str(sale.points_earned), width)))
+        blocks.append(Text(_columns("Points balance", str(sale.points_balance), width), bold=True))
     items = "1 item" if sale.item_count == 1 else f"{sale.item_count} items"
     blocks += [Rule(), Text(items), Barcode(sale.receipt_code)]
     if layout.qr:

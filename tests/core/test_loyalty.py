@@ -83,3 +83,9 @@ def test_earning_is_never_negative_and_grows_with_the_basket(lines):
     earned = points_earned(lines, PROGRAM)
     assert earned >= 0
     assert points_earned([*lines, ("a", 100)], PROGRAM) == earned + 1
+
+
+def test_no_points_on_what_points_paid():
+    lines = [("Épicerie", 3000)]
+    assert points_earned(lines, PROGRAM, paid_with_points=1000) == 20
+    assert points_earned(lines, PROGRAM, paid_with_points=5000) == 0

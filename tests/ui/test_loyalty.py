@@ -5,14 +5,17 @@ from dataclasses import replace
 import pytest
 from textual.widgets import Input
 
-from storage import audit, customers, loyalty
+from storage import audit, customers, loyalty, sales
 from till.app import make_app
 from till.config import SecuritySettings
 from till.core.pin import hash_pin
+from till.core.sale import PaymentMethod
 from till.screens.customer_view import CustomerViewScreen
 from till.screens.manager import AdjustPointsScreen, ManagerPinScreen
+from till.screens.payment import PaymentScreen
 
 from ..escpos_decoder import decode
+from .conftest import message, scan
 
 
 @pytest.fixture
@@ -106,3 +109,79 @@ async def test_the_balance_slip(app, zoe, printer_file):
     assert "MARTIN Zoé" in slip.text
     assert "Balance: 180 points (1,80 €)" in slip.text
     assert slip.barcodes == [("CODE128", card)]
+
+
+async def pay_with(pilot, *keys):
+    await pilot.press("f10", *keys)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_earn_then_redeem_points_at_the_sale(app, zoe, printer_file):
+    from ..conftest import PRODUCTS
+
+    vin, cafe = PRODUCTS[3][0], PRODUCTS[1][0]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, cafe)
+        await scan(pilot, cafe)
+        await scan(pilot, vin)  # 2 x 3.85 + 7.90 = 15.60
+        await pilot.press("f2", *"martin", "enter")
+        await pay_with(pilot, "enter")
+        assert "+15 points (15)" in message(app)
+        assert loyalty.balance(zoe.id) == 15
+
+        loyalty.adjust_points(zoe.id, 285, "gift", actor="manager")  # 300: above threshold
+        await scan(pilot, vin)
+        await pilot.press("f2", *"martin", "enter", "f10")
+        assert "300 points, worth 3,00" in str(app.screen.query_one("#points-offer").render())
+        await pilot.press("f4")  # the whole 7.90: more than the points are worth
+        assert "at most 3,00" in str(app.screen.query_one("#payment-message").render())
+        await pilot.press("ctrl+a", "ctrl+k", *"3", "f4", "enter")  # 3.00 in points, rest cash
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    sale = sales.get_sale("01-000002")
+    assert [(p.method, p.amount) for p in sale.payments] == [
+        (PaymentMethod.POINTS, 300),
+        (PaymentMethod.CASH, 490),
+    ]
+    assert (sale.points_spent, sale.points_earned, sale.points_balance) == (300, 4, 4)
+    moves = [(m.kind, m.points, m.receipt_code) for m in loyalty.history(zoe.id)]
+    assert sorted(moves[:2]) == [("earn", 4, "01-000002"), ("spend", -300, "01-000002")]
+    assert loyalty.balance(zoe.id) == 4
+    receipt = decode(printer_file.read_bytes()).text.split("Receipt 01-000002")[1]
+    assert "Points used" in receipt and "300" in receipt
+    assert "Points balance" in receipt
+
+
+async def test_points_cannot_pay_below_the_threshold_and_walk_ins_earn_nothing(app, zoe):
+    from ..conftest import PRODUCTS
+
+    loyalty.adjust_points(zoe.id, 50, "gift", actor="manager")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, PRODUCTS[3][0])
+        await pilot.press("f2", *"martin", "enter", "f10")
+        offer = str(app.screen.query_one("#points-offer").render())
+        assert "50 points: they can be spent from 100" in offer
+        await pilot.press("f4")
+        assert isinstance(app.screen, PaymentScreen)  # F4 does nothing: not offered
+        assert app.screen.cart.payments == []
+        await pilot.press("escape", "f9", "y")
+        await scan(pilot, PRODUCTS[3][0])
+        await pay_with(pilot, "enter")
+    walk_in = sales.get_sale("01-000001")
+    assert walk_in.customer is None and walk_in.points_balance is None
+    assert loyalty.balance(zoe.id) == 50
+
+
+async def test_customers_excluded_from_promotions_earn_nothing(app, zoe):
+    from ..conftest import PRODUCTS
+
+    customers.update_customer(
+        zoe.id, {"excluded_from_promotions": True}, actor="office", region="FR"
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, PRODUCTS[3][0])
+        await pilot.press("f2", *"martin", "enter")
+        await pay_with(pilot, "enter")
+    assert sales.get_sale("01-000001").points_earned == 0
+    assert loyalty.balance(zoe.id) == 0

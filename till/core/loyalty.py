@@ -46,9 +46,11 @@ def points_earned(
     program: LoyaltyProgram,
     *,
     excluded_customer: bool = False,
+    paid_with_points: int = 0,
     minor_per_unit: int = 100,
 ) -> int:
-    """Points for ``(category, line total)`` pairs; none for a customer excluded from promotions."""
+    """Points for ``(category, line total)`` pairs; none for a customer excluded from promotions,
+    and none on the part of the basket that points paid for."""
     if excluded_customer:
         return 0
     eligible = sum(
@@ -56,7 +58,7 @@ def points_earned(
         for category, total in lines
         if total > 0 and (not program.categories or category in program.categories)
     )
-    return eligible * program.points_per_unit // minor_per_unit
+    return max(eligible - paid_with_points, 0) * program.points_per_unit // minor_per_unit
 
 
 def spendable_points(balance: int, program: LoyaltyProgram, *, online: bool) -> int:

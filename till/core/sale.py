@@ -15,6 +15,7 @@ MAX_LINES = 500
 class PaymentMethod(StrEnum):
     CASH = "cash"
     CARD = "card"
+    POINTS = "points"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Item:
     name: str
     unit_price: int
     vat_rate_bp: int
+    category: str = ""
 
 
 @dataclass
@@ -60,6 +62,7 @@ class SaleCustomer:
     id: str
     code: str
     name: str
+    excluded_from_promotions: bool = False
 
 
 WALK_IN = SaleCustomer("", "", "Walk-in customer")
@@ -144,6 +147,10 @@ class Cart:
         due = self.remaining
         if method is PaymentMethod.CARD and tendered > due:
             raise InvalidSale("A card payment cannot be more than what is due.")
+        if method is PaymentMethod.POINTS and tendered > due:
+            raise InvalidSale("Points cannot pay more than what is due.")
+        if method is PaymentMethod.POINTS and self.customer is None:
+            raise InvalidSale("Attach the customer whose points pay.")
         payment = Payment(method, min(tendered, due), tendered)
         self.payments.append(payment)
         return payment
@@ -195,6 +202,10 @@ class RecordedSale:
     payments: tuple[Payment, ...]
     store: str = ""
     customer: SaleCustomer | None = None
+    points_earned: int = 0
+    points_spent: int = 0
+    points_balance: int | None = None
+    """The customer's balance right after the sale; None for a walk-in sale."""
 
 
 def receipt_code(till_no: int, receipt_no: int) -> str:
@@ -202,4 +213,8 @@ def receipt_code(till_no: int, receipt_no: int) -> str:
     return f"{till_no:02d}-{receipt_no:06d}"
 
 
-PAYMENT_LABELS = {PaymentMethod.CASH: "Cash", PaymentMethod.CARD: "Card"}
+PAYMENT_LABELS = {
+    PaymentMethod.CASH: "Cash",
+    PaymentMethod.CARD: "Card",
+    PaymentMethod.POINTS: "Points",
+}

@@ -114,7 +114,7 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
             self.say(f"{found.code} is inactive: reactivate it from its file (F4) first.")
             return
         if self.attaching:
-            self.dismiss(self.app.register.customers.for_sale(found))
+            self.dismiss(self.app.register.customers.summary_for_sale(found))
         else:
             self.action_view()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,7 +13,7 @@ from textual.widgets import Footer, Input, Static
 
 from till.core.money import MoneyFormat, parse_amount
 from till.core.sale import PAYMENT_LABELS, Cart, PaymentMethod
-from till.errors import TillError
+from till.errors import InvalidSale, TillError
 
 
 class PaymentScreen(Screen[bool]):
@@ -20,13 +22,20 @@ class PaymentScreen(Screen[bool]):
     BINDINGS = [
         Binding("f2", "pay('cash')", "Cash", id="payment.cash"),
         Binding("f3,ctrl+b", "pay('card')", "Card", id="payment.card"),
+        Binding("f4", "pay('points')", "Points", id="payment.points"),
         Binding("escape", "back", "Back to sale", id="payment.back"),
     ]
 
-    def __init__(self, cart: Cart, money: MoneyFormat) -> None:
+    def __init__(self, cart: Cart, money: MoneyFormat, points: PointsOffer | None = None) -> None:
         super().__init__()
         self.cart = cart
         self.money = money
+        self.points = points or PointsOffer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pay" and parameters == ("points",):
+            return self.points.spendable > 0
+        return True
 
     def compose(self) -> ComposeResult:
         with Vertical(id="payment"):
@@ -35,6 +44,7 @@ class PaymentScreen(Screen[bool]):
             yield Static(
                 "Type the amount handed over. Enter or F2: cash    F3: card", classes="hint"
             )
+            yield Static(Text(self.points.describe(self.money)), id="points-offer", classes="hint")
             yield Input(id="amount", restrict=r"[0-9.,]*", max_length=12)
             yield Static(id="payment-message")
         yield Footer()
@@ -55,7 +65,15 @@ class PaymentScreen(Screen[bool]):
                 if amount_field.value.strip()
                 else self.cart.remaining
             )
+            if method == "points":
+                self.points.check(tendered, self.money)
             self.cart.pay(PaymentMethod(method), tendered)
+            if method == "points":
+                self.points = self.points.after(tendered)
+                self.query_one("#points-offer", Static).update(
+                    Text(self.points.describe(self.money))
+                )
+                self.refresh_bindings()
         except TillError as error:
             self._say(str(error), "error")
             return
@@ -85,3 +103,34 @@ class PaymentScreen(Screen[bool]):
         message = self.query_one("#payment-message", Static)
         message.set_classes(severity)
         message.update(Text(text))
+
+
+@dataclass(frozen=True)
+class PointsOffer:
+    """The attached customer's points that may pay, and what one point is worth."""
+
+    spendable: int = 0
+    point_value: int = 1
+    balance: int = 0
+    threshold: int = 0
+
+    def describe(self, money: MoneyFormat) -> str:
+        if self.spendable:
+            worth = money(self.spendable * self.point_value)
+            return f"F4: pay with points: {self.spendable} points, worth {worth}"
+        if self.balance:
+            return f"{self.balance} points: they can be spent from {self.threshold}."
+        return ""
+
+    def check(self, amount: int, money: MoneyFormat) -> None:
+        worth = self.spendable * self.point_value
+        if amount > worth:
+            raise InvalidSale(f"The points can pay at most {money(worth)}.")
+        if amount % self.point_value:
+            raise InvalidSale(f"Points pay in steps of {money(self.point_value)}.")
+
+    def after(self, amount: int) -> PointsOffer:
+        used = amount // self.point_value
+        return PointsOffer(
+            self.spendable - used, self.point_value, self.balance - used, self.threshold
+        )

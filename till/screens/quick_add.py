@@ -121,7 +121,7 @@ class QuickAddScreen(ModalScreen[SaleCustomer | None]):
 
     def action_use_match(self) -> None:
         if self.match is not None:
-            self.dismiss(self.app.register.customers.for_sale(self.match))
+            self.dismiss(self.app.register.customers.summary_for_sale(self.match))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -18,7 +18,7 @@ from till.core.sale import WALK_IN, Cart, RecordedSale, SaleCustomer
 from till.errors import TillError, UnknownProduct
 from till.messages import Scanned
 from till.printing import PrinterState
-from till.screens.payment import PaymentScreen
+from till.screens.payment import PaymentScreen, PointsOffer
 from till.screens.prompts import ConfirmScreen, QuantityScreen
 from till.screens.receipt import ReceiptScreen
 from till.widgets.cart import CartTable
@@ -229,7 +229,21 @@ class SaleScreen(Screen):
             if settled:
                 self.save_sale()
 
-        self.app.push_screen(PaymentScreen(self.cart, self.app.register.money), paid)
+        self.app.push_screen(
+            PaymentScreen(self.cart, self.app.register.money, self._points_offer()), paid
+        )
+
+    def _points_offer(self) -> PointsOffer | None:
+        if self.cart.customer is None:
+            return None
+        loyalty = self.app.register.loyalty
+        balance = loyalty.summary(self.cart.customer.id).balance
+        return PointsOffer(
+            spendable=loyalty.spendable(balance),
+            point_value=loyalty.program.point_value,
+            balance=balance,
+            threshold=loyalty.program.threshold,
+        )
 
     def action_last_receipt(self) -> None:
         sale = self.app.register.last_sale()
@@ -271,6 +285,8 @@ class SaleScreen(Screen):
         self.cart = Cart()
         money = self.app.register.money
         change = f"  Change {money(sale.change_given)}" if sale.change_given else ""
+        if sale.points_balance is not None:
+            change += f"  +{sale.points_earned} points ({sale.points_balance})"
         self.say(f"Sale {sale.receipt_code} saved. Total {money(sale.total)}.{change}", "success")
         self.app.spool()
 
