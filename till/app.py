@@ -46,10 +46,14 @@ class TillApp(App):
     printer_state: reactive[PrinterState] = reactive(PrinterState)
     """The printer as the cashier sees it: receipts waiting, and why."""
 
-    def __init__(self, register: Register, *, demo: bool = False) -> None:
+    def __init__(
+        self, register: Register, *, demo: bool = False, kiosk_timeout: float | None = None
+    ) -> None:
         super().__init__()
         self.register = register
         self.demo = demo
+        self.kiosk_timeout = kiosk_timeout
+        """Seconds before the kiosk returns to its welcome; None: this is the register."""
         self.simulated_scanner = SimulatedScanner(register.demo_codes() if demo else [])
         self.scanner_source: DeviceSource | None = None
         """Where evdev scanners are looked for: None is the kernel; tests set a replay twin."""
@@ -60,7 +64,12 @@ class TillApp(App):
         keymap = self.register.settings.keymap
         if keymap:
             self.set_keymap(keymap)
-        self.push_screen(SaleScreen())
+        if self.kiosk_timeout is not None:
+            from till.screens.kiosk import KioskScreen
+
+            self.push_screen(KioskScreen(self.kiosk_timeout))
+        else:
+            self.push_screen(SaleScreen())
         self.start_scanners()
         self.call_after_refresh(self.warm_up)
         self.set_interval(PRINTER_RETRY_SECONDS, self._retry_printing)
@@ -79,6 +88,13 @@ class TillApp(App):
         self.call_from_thread(gc.freeze)
 
     def action_close_register(self) -> None:
+        if self.kiosk_timeout is not None:
+            from till.screens.manager import ManagerPinScreen
+
+            self.push_screen(
+                ManagerPinScreen("Close the kiosk"), lambda ok: self.exit() if ok else None
+            )
+            return
         screen = self.screen
         if isinstance(screen, SaleScreen) and screen.cart.lines:
             screen.say("Finish or cancel the sale before closing the register.", "warning")
@@ -189,7 +205,9 @@ def choose_theme(name: str, term: str | None = None) -> str:
     return LINUX_CONSOLE_THEME if term == "linux" else DEFAULT_THEME
 
 
-def make_app(settings: Settings, *, demo: bool = False) -> TillApp:
+def make_app(
+    settings: Settings, *, demo: bool = False, kiosk_timeout: float | None = None
+) -> TillApp:
     """The app on an already opened database; the CLI and the tests both build it here."""
     theme = settings.display.theme
     if theme != "auto" and theme not in BUILTIN_THEMES:
@@ -197,4 +215,4 @@ def make_app(settings: Settings, *, demo: bool = False) -> TillApp:
             f"[display] theme: unknown theme {theme!r} (try auto, {DEFAULT_THEME}, "
             f"{LINUX_CONSOLE_THEME})."
         )
-    return TillApp(Register(settings), demo=demo)
+    return TillApp(Register(settings), demo=demo, kiosk_timeout=kiosk_timeout)

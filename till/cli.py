@@ -90,6 +90,18 @@ def run(ctx: Context) -> None:
 
 
 @cli.command()
+@click.option("--timeout", default=20, show_default=True, help="Seconds before the welcome.")
+@pass_context
+def kiosk(ctx: Context, timeout: int) -> None:
+    """The customer kiosk: scan a card, see and print your points. Ctrl+Q asks a manager PIN."""
+    from till.app import make_app
+
+    settings = ctx.settings()
+    _open(settings, create=False)
+    make_app(settings, kiosk_timeout=timeout).run()
+
+
+@cli.command()
 @pass_context
 def init(ctx: Context) -> None:
     """Create the database (or bring its schema up to date)."""

@@ -1,0 +1,117 @@
+"""The kiosk: a customer scans their card and sees (or prints) their points. Nothing else is
+reachable; it goes back to the welcome screen by itself."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from till.errors import TillError
+from till.messages import Scanned
+
+if TYPE_CHECKING:
+    from till.app import TillApp
+    from till.core.customer import Customer
+
+WELCOME = "Welcome!\n\nScan your loyalty card to see your points."
+
+
+class KioskScreen(Screen):
+    """Shows one customer's points after a card scan, then the welcome again."""
+
+    app: TillApp
+
+    BINDINGS = [
+        Binding("f6", "print_slip", "Print my points", id="kiosk.print"),
+        Binding("escape", "welcome", "Done", id="kiosk.done"),
+    ]
+
+    def __init__(self, timeout: float = 20) -> None:
+        super().__init__()
+        self.timeout = timeout
+        self.customer: Customer | None = None
+        self._back: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="kiosk"):
+            yield Static(Text(self.app.register.settings.store.name), id="kiosk-store")
+            yield Static(Text(WELCOME), id="kiosk-text")
+            yield Input(id="kiosk-scan", password=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#kiosk-scan", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("print_slip", "welcome"):
+            return self.customer is not None
+        return True
+
+    @on(Input.Submitted, "#kiosk-scan")
+    def card_typed(self, event: Input.Submitted) -> None:
+        event.input.clear()
+        if event.value.strip():
+            self.post_message(Scanned(event.value, "keyboard", "loyalty"))
+
+    def on_scanned(self, message: Scanned) -> None:
+        number = message.text.strip()
+        loyalty = self.app.register.loyalty
+        try:
+            loyalty.check_card(number)
+        except TillError as error:
+            self._show(None, str(error))
+            return
+        customer = self.app.register.customers.by_card(number)
+        if customer is None or not customer.active:
+            self._show(None, "We do not know this card. Please ask at the till.")
+            return
+        summary = loyalty.summary(customer.id)
+        program = loyalty.program
+        worth = self.app.register.money(summary.balance * program.point_value)
+        lines = [
+            f"Hello {customer.first_name or customer.last_name}!",
+            "",
+            f"You have {summary.balance} points, worth {worth}.",
+        ]
+        if loyalty.can_spend(summary.balance):
+            lines.append("You can use them at the till today.")
+        else:
+            lines.append(f"From {program.threshold} points you can use them at the till.")
+        if summary.next_expiry_points:
+            lines.append(f"{summary.next_expiry_points} points expire on {summary.next_expiry}.")
+        lines += ["", "F6: print my points    Esc: done"]
+        self._show(customer, "\n".join(lines))
+
+    def _show(self, customer: Customer | None, text: str) -> None:
+        self.customer = customer
+        self.query_one("#kiosk-text", Static).update(Text(text))
+        self.refresh_bindings()
+        if self._back is not None:
+            self._back.stop()
+        self._back = self.set_timer(self.timeout, self.action_welcome)
+
+    def action_print_slip(self) -> None:
+        if self.customer is not None:
+            customer = self.customer
+            self.app.print_document(
+                self.app.register.loyalty.slip(
+                    f"{customer.first_name} {customer.last_name[:1]}.".strip(),
+                    customer.card_number,
+                    customer.id,
+                )
+            )
+            self.query_one("#kiosk-text", Static).update(Text("Printing… take your slip below."))
+
+    def action_welcome(self) -> None:
+        self.customer = None
+        self.query_one("#kiosk-text", Static).update(Text(WELCOME))
+        self.query_one("#kiosk-scan", Input).clear()
+        self.refresh_bindings()
