@@ -287,3 +287,18 @@ class LoyaltyEntry(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, LoyaltyCard, LoyaltyEntry)
+
+
+class ParkedSale(BaseModel):
+    """A cart put aside; it stays on the till that parked it and is gone once resumed."""
+
+    id = TextField(primary_key=True)
+    name = TextField()
+    till_no = IntegerField()
+    created_at = TextField()
+    total = IntegerField()
+    item_count = IntegerField()
+    cart = TextField()
+
+
+ALL_MODELS = (*ALL_MODELS, ParkedSale)

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from devices.printer.receipt import ReceiptLayout
 from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import open_transport
-from storage import catalog, sales
+from storage import catalog, parked, sales
 from storage.models import database
+from storage.parked import Parked
 from till.config import Settings
 from till.core.barcodes import parse_scan_entry
 from till.core.money import MoneyFormat
@@ -88,6 +89,18 @@ class Register:
         """Close the writer thread's connection and stop it."""
         self._writer.submit(database.close).result()
         self._writer.shutdown()
+
+    def park(self, cart: Cart, name: str) -> Parked:
+        return parked.park(cart, name, till_no=self.till_no)
+
+    def parked(self) -> list[Parked]:
+        return parked.parked_sales(self.till_no)
+
+    def resume(self, parked_id: str) -> Cart:
+        return parked.resume(parked_id)
+
+    def discard_parked(self, parked_id: str) -> None:
+        parked.discard(parked_id)
 
     def sale(self, receipt_code: str) -> RecordedSale:
         return sales.get_sale(receipt_code)

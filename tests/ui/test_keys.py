@@ -22,7 +22,8 @@ async def test_sale_screen_footer_fits_80_columns(settings):
         for description in [
             "Pay",
             "Customer",
-            "New cust.",
+            "New",
+            "Park",
             "Qty",
             "Void",
             "Cancel",

@@ -150,3 +150,57 @@ async def test_the_table_follows_the_cart_through_voids_and_merges(app):
             "Quiche [bold]lorraine[/]",
         ]
         assert shown[0][1] == "5"
+
+
+async def test_park_serve_someone_else_then_resume(app):
+    from storage import customers
+
+    zoe = customers.create_customer(
+        {"last_name": "Martin", "first_name": "Zoé", "email": "z@example.fr"},
+        actor="t",
+        till_no=1,
+        region="FR",
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await scan(pilot, VIN)
+        await scan(pilot, CAFE)
+        await scan(pilot, CAFE)
+        await pilot.press("f2", *"martin", "enter")
+        await pilot.press("f5")
+        await pilot.press("ctrl+a", "ctrl+k", *"Zoé, back soon", "enter")
+        assert screen.cart.lines == [] and screen.cart.customer is None
+        assert "Parked as 'Zoé, back soon'" in message(app)
+
+        await scan(pilot, SAVON)  # the next customer pays meanwhile
+        await pilot.press("f10", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+        await pilot.press("f5")  # empty sale: the parked list
+        table = app.screen.query_one("#parked-sales")
+        assert table.row_count == 1
+        assert str(table.get_cell_at((0, 0))) == "Zoé, back soon"
+        await pilot.press("enter")
+        assert [(line.item.name, line.quantity) for line in screen.cart.lines] == [
+            ("Vin rouge", 1),
+            ("Café moulu 250 g", 2),
+        ]
+        assert screen.cart.customer.id == zoe.id
+        assert screen.query_one(CartTable).row_count == 2
+        await pilot.press("f10", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f5")
+        assert app.screen.query_one("#parked-sales").row_count == 0  # resumed: gone
+    second = sales.get_sale("01-000002")
+    assert second.total == 790 + 2 * 385 and second.customer.id == zoe.id
+
+
+async def test_nothing_parks_once_payment_started(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, VIN)
+        await pilot.press("f10", "ctrl+a", "ctrl+k", *"5", "f3", "escape")
+        await pilot.press("f5", "enter")
+        assert "Payment has started" in message(app)
+        assert len(app.screen.cart.lines) == 1

@@ -218,3 +218,24 @@ PAYMENT_LABELS = {
     PaymentMethod.CARD: "Card",
     PaymentMethod.POINTS: "Points",
 }
+
+
+def cart_document(cart: Cart) -> dict:
+    """A cart as plain data (to park it); payments cannot be parked."""
+    if cart.payments:
+        raise InvalidSale("Payment has started: finish this sale before parking it.")
+    customer = cart.customer
+    return {
+        "lines": [{**line.item.__dict__, "quantity": line.quantity} for line in cart.lines],
+        "customer": customer.__dict__ if customer else None,
+    }
+
+
+def cart_from_document(document: dict) -> Cart:
+    lines = []
+    for line in document["lines"]:
+        fields = dict(line)
+        quantity = fields.pop("quantity")
+        lines.append(CartLine(Item(**fields), quantity))
+    customer = document.get("customer")
+    return Cart(lines=lines, customer=SaleCustomer(**customer) if customer else None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 
 CHANGES_SALE = frozenset(
-    {"pay", "quantity", "void", "cancel_sale", "demo_scan", "customer", "quick_add"}
+    {"pay", "quantity", "void", "cancel_sale", "demo_scan", "customer", "quick_add", "park"}
 )
 
 
@@ -41,7 +42,8 @@ class SaleScreen(Screen):
     BINDINGS = [
         Binding("f10,ctrl+t", "pay", "Pay", id="pay"),
         Binding("f2,ctrl+f", "customer", "Customer", id="customer"),
-        Binding("f3,ctrl+n", "quick_add", "New cust.", id="quick_add"),
+        Binding("f3,ctrl+n", "quick_add", "New", id="quick_add"),
+        Binding("f5,ctrl+b", "park", "Park", id="park"),
         Binding("f4,ctrl+o", "quantity", "Qty", id="quantity"),
         Binding("f8,ctrl+r", "void", "Void", id="void"),
         Binding("f9,ctrl+g", "cancel_sale", "Cancel", id="cancel"),
@@ -244,6 +246,40 @@ class SaleScreen(Screen):
             balance=balance,
             threshold=loyalty.program.threshold,
         )
+
+    def action_park(self) -> None:
+        """Park the sale in progress, or, with none, choose a parked one to resume."""
+        from till.screens.parked import ParkedScreen, ParkNameScreen
+
+        if not self.cart.lines:
+            self.app.push_screen(ParkedScreen(), self._resume)
+            return
+        customer = self.cart.customer
+        suggestion = customer.name if customer else f"Sale {datetime.now():%H:%M}"
+
+        def park(name: str | None) -> None:
+            if name is None:
+                return
+            try:
+                parked = self.app.register.park(self.cart, name)
+            except TillError as error:
+                self.say(str(error), "error")
+                return
+            self.cart = Cart()
+            self.say(f"Parked as {parked.name!r}. F5 on an empty sale resumes it.", "success")
+
+        self.app.push_screen(ParkNameScreen(suggestion), park)
+
+    def _resume(self, parked_id: str | None) -> None:
+        if parked_id is None:
+            return
+        try:
+            self.cart = self.app.register.resume(parked_id)
+        except TillError as error:
+            self.say(str(error), "error")
+            return
+        self._show(self.cart, selected=len(self.cart.lines) - 1)
+        self.say(f"Sale resumed: {self.cart.item_count} items.", "success")
 
     def action_last_receipt(self) -> None:
         sale = self.app.register.last_sale()

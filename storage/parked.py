@@ -1,0 +1,70 @@
+"""Parked sales: carts put aside under a name and resumed later, on the same till."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from storage.ids import new_id
+from storage.models import ParkedSale, database
+from till.core.sale import Cart, cart_document, cart_from_document
+from till.errors import InvalidSale, TillError
+
+MAX_NAME = 40
+
+
+@dataclass(frozen=True)
+class Parked:
+    id: str
+    name: str
+    created_at: str
+    total: int
+    item_count: int
+
+
+def park(cart: Cart, name: str, *, till_no: int) -> Parked:
+    if not cart.lines:
+        raise InvalidSale("The sale is empty: nothing to park.")
+    label = " ".join(name.split())[:MAX_NAME] or "Parked sale"
+    parked = Parked(new_id(), label, datetime.now(UTC).isoformat(), cart.total, cart.item_count)
+    ParkedSale.insert(
+        id=parked.id,
+        name=parked.name,
+        till_no=till_no,
+        created_at=parked.created_at,
+        total=parked.total,
+        item_count=parked.item_count,
+        cart=json.dumps(cart_document(cart), ensure_ascii=False),
+    ).execute()
+    return parked
+
+
+def parked_sales(till_no: int) -> list[Parked]:
+    query = (
+        ParkedSale.select(
+            ParkedSale.id,
+            ParkedSale.name,
+            ParkedSale.created_at,
+            ParkedSale.total,
+            ParkedSale.item_count,
+        )
+        .where(ParkedSale.till_no == till_no)
+        .order_by(ParkedSale.created_at)
+        .tuples()
+    )
+    return [Parked(*row) for row in query]
+
+
+def resume(parked_id: str) -> Cart:
+    """The parked cart, taken off the list in the same transaction."""
+    with database.atomic():
+        row = ParkedSale.get_or_none(ParkedSale.id == parked_id)
+        if row is None:
+            raise TillError("That parked sale was already resumed or discarded.")
+        row.delete_instance()
+    return cart_from_document(json.loads(row.cart))
+
+
+def discard(parked_id: str) -> None:
+    ParkedSale.delete().where(ParkedSale.id == parked_id).execute()

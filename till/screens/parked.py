@@ -1,0 +1,114 @@
+"""Parked sales: name the sale to put aside, or pick one to resume."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from till.screens.prompts import ConfirmScreen
+
+if TYPE_CHECKING:
+    from storage.parked import Parked
+    from till.app import TillApp
+
+
+class ParkNameScreen(ModalScreen[str | None]):
+    """Asks under which name to park the sale."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back", id="park.cancel")]
+
+    def __init__(self, suggestion: str) -> None:
+        super().__init__()
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Park this sale under the name:")
+            yield Input(self.suggestion, id="park-name", max_length=40)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#park-name", Input).select_all()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ParkedScreen(Screen[str | None]):
+    """The sales parked on this till; dismisses with the id of the one to resume."""
+
+    app: TillApp
+
+    BINDINGS = [
+        Binding("enter", "resume", "Resume", id="parked.resume", priority=True),
+        Binding("f8", "discard", "Discard", id="parked.discard"),
+        Binding("escape", "back", "Back", id="parked.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parked: list[Parked] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Parked sales", id="status")
+        yield DataTable(id="parked-sales", cursor_type="row", zebra_stripes=True)
+        yield Static(id="parked-message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("Name", 30), ("Parked at", 16), ("Items", 6), ("Total", 12)):
+            table.add_column(label, width=width)
+        self.load()
+        table.focus()
+
+    def load(self) -> None:
+        self.parked = self.app.register.parked()
+        table = self.query_one(DataTable)
+        table.clear()
+        money = self.app.register.money
+        for sale in self.parked:
+            when = sale.created_at[:16].replace("T", " ")
+            table.add_row(
+                Text(sale.name),
+                when,
+                str(sale.item_count),
+                Text(money(sale.total), justify="right"),
+            )
+        if not self.parked:
+            self.query_one("#parked-message", Static).update("No parked sale on this till.")
+
+    def _selected(self) -> Parked | None:
+        if not self.parked:
+            return None
+        return self.parked[min(self.query_one(DataTable).cursor_row, len(self.parked) - 1)]
+
+    def action_resume(self) -> None:
+        chosen = self._selected()
+        if chosen is not None:
+            self.dismiss(chosen.id)
+
+    def action_discard(self) -> None:
+        chosen = self._selected()
+        if chosen is None:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.register.discard_parked(chosen.id)
+                self.load()
+
+        self.app.push_screen(ConfirmScreen(f"Discard the parked sale {chosen.name!r}?"), answer)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
