@@ -4,7 +4,8 @@ from dataclasses import replace
 
 from storage import print_jobs, sales
 from till.app import make_app
-from till.config import PrinterSettings
+from till.config import PrinterSettings, SecuritySettings
+from till.core.pin import hash_pin
 from till.screens.receipt import ReceiptScreen
 
 from ..conftest import PRODUCTS
@@ -16,7 +17,11 @@ from .conftest import error_notifications, message, scan
 async def test_printer_off_then_on(settings):
     port = free_port()
     app = make_app(
-        replace(settings, printer=PrinterSettings(url=f"tcp://127.0.0.1:{port}", timeout=1))
+        replace(
+            settings,
+            printer=PrinterSettings(url=f"tcp://127.0.0.1:{port}", timeout=1),
+            security=SecuritySettings(manager_pin=hash_pin("4821")),
+        )
     )
     server = PrinterServer(port)
     try:
@@ -43,7 +48,10 @@ async def test_printer_off_then_on(settings):
             jobs = server.wait_for(2)
             assert decode(jobs[1]).barcodes == [("CODE128", "01-000001")]
             assert decode(jobs[1]).drawer_kicks == []
-            await pilot.press("f5")  # open the drawer alone
+            await pilot.press("f5", *"1234", "enter", "escape")  # a wrong PIN: nothing
+            await app.workers.wait_for_complete()
+            assert len(server.jobs) == 2
+            await pilot.press("f5", *"4821", "enter")  # the manager opens the drawer
             await app.workers.wait_for_complete()
             assert decode(server.wait_for(3)[2]).drawer_kicks == [0]
     finally:

@@ -43,4 +43,11 @@ class ReceiptScreen(Screen):
         self.notify(f"Reprinting {self.sale.receipt_code}.")
 
     def action_open_drawer(self) -> None:
-        self.app.open_drawer()
+        """Opening the drawer outside a cash sale needs a manager."""
+        from till.screens.manager import ManagerPinScreen
+
+        def approved(ok: bool | None) -> None:
+            if ok:
+                self.app.open_drawer()
+
+        self.app.push_screen(ManagerPinScreen("Open the cash drawer"), approved)
