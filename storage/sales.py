@@ -133,7 +133,7 @@ def record_sale(
             [(sale.id, n, *p.values()) for n, p in enumerate(payload["payments"], 1)],
         )
         outbox.append("sale", sale.id, "create", payload, created_at, cursor=cursor)
-        if loyalty_program and cart.customer:
+        if loyalty_program and cart.customer and cart.customer.enrolled:
             sale = _points(sale, cart, loyalty_program, cursor)
         if print_receipt:
             cash = any(p.method is PaymentMethod.CASH for p in sale.payments)
@@ -311,14 +311,20 @@ def _recorded(sale: Sale) -> RecordedSale:
 
 
 def _sale_points(sale: Sale) -> dict:
+    """The points a recorded sale moved, for its receipt; none for customers not enrolled."""
     if not sale.customer_id:
         return {}
-    earned, spent = database.execute_sql(
-        "SELECT COALESCE(SUM(CASE WHEN kind = 'earn' THEN points END), 0),"
+    moves, earned, spent = database.execute_sql(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN kind = 'earn' THEN points END), 0),"
         " COALESCE(-SUM(CASE WHEN kind = 'spend' THEN points END), 0)"
         " FROM loyalty_entry WHERE sale_id = ?",
         (sale.id,),
     ).fetchone()
+    has_card = database.execute_sql(
+        "SELECT card_number IS NOT NULL FROM customer WHERE id = ?", (sale.customer_id,)
+    ).fetchone()
+    if not moves and not (has_card and has_card[0]):
+        return {}
     (balance,) = database.execute_sql(
         "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry"
         " WHERE customer_id = ? AND created_at <= ?",

@@ -82,5 +82,9 @@ class CustomerService:
     @staticmethod
     def for_sale(customer: Customer) -> SaleCustomer:
         return SaleCustomer(
-            customer.id, customer.code, customer.display_name, customer.excluded_from_promotions
+            customer.id,
+            customer.code,
+            customer.display_name,
+            customer.excluded_from_promotions,
+            enrolled=bool(customer.card_number),
         )

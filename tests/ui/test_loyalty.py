@@ -120,6 +120,8 @@ async def pay_with(pilot, *keys):
 async def test_earn_then_redeem_points_at_the_sale(app, zoe, printer_file):
     from ..conftest import PRODUCTS
 
+    loyalty.issue_card(zoe.id, actor="t", till_no=1)  # enrolled
+
     vin, cafe = PRODUCTS[3][0], PRODUCTS[1][0]
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, cafe)
@@ -156,6 +158,7 @@ async def test_earn_then_redeem_points_at_the_sale(app, zoe, printer_file):
 async def test_points_cannot_pay_below_the_threshold_and_walk_ins_earn_nothing(app, zoe):
     from ..conftest import PRODUCTS
 
+    loyalty.issue_card(zoe.id, actor="t", till_no=1)
     loyalty.adjust_points(zoe.id, 50, "gift", actor="manager")
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, PRODUCTS[3][0])
@@ -184,4 +187,17 @@ async def test_customers_excluded_from_promotions_earn_nothing(app, zoe):
         await pilot.press("f2", *"martin", "enter")
         await pay_with(pilot, "enter")
     assert sales.get_sale("01-000001").points_earned == 0
+    assert loyalty.balance(zoe.id) == 0
+
+
+async def test_customers_without_a_card_are_not_enrolled(app, zoe):
+    from ..conftest import PRODUCTS
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, PRODUCTS[3][0])
+        await pilot.press("f2", *"martin", "enter")
+        await pay_with(pilot, "enter")
+        assert "points" not in message(app)
+    sale = sales.get_sale("01-000001")
+    assert sale.customer.id == zoe.id and sale.points_balance is None
     assert loyalty.balance(zoe.id) == 0

@@ -63,6 +63,8 @@ class SaleCustomer:
     code: str
     name: str
     excluded_from_promotions: bool = False
+    enrolled: bool = False
+    """Holds a loyalty card: only enrolled customers earn and spend points."""
 
 
 WALK_IN = SaleCustomer("", "", "Walk-in customer")

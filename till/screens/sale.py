@@ -236,7 +236,7 @@ class SaleScreen(Screen):
         )
 
     def _points_offer(self) -> PointsOffer | None:
-        if self.cart.customer is None:
+        if self.cart.customer is None or not self.cart.customer.enrolled:
             return None
         loyalty = self.app.register.loyalty
         balance = loyalty.summary(self.cart.customer.id).balance
