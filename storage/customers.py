@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from peewee import IntegrityError
+
 from storage import audit, outbox
 from storage.customer_keys import search_columns, search_text
 from storage.ids import new_id
@@ -77,7 +79,7 @@ def create_customer(
             if clean.get(consent):
                 customer = replace(customer, **{f"{consent}_at": at})
         num = CustomerRow.insert(customer_row(customer)).execute()
-        _index(num, None, customer)
+        _index(num, None, replace(customer, external_codes=external_codes))
         _set_external_codes(customer.id, external_codes)
         filled = {**clean, "external_codes": external_codes}
         audit.record(
@@ -189,6 +191,17 @@ def delete_customer(
     with database.atomic():
         row = _row(customer_id)
         sale_count = Sale.select().where(Sale.customer_id == customer_id).count()
+        has_loyalty = database.execute_sql(
+            "SELECT EXISTS (SELECT 1 FROM loyalty_card WHERE customer_id = ?)"
+            " OR EXISTS (SELECT 1 FROM loyalty_entry WHERE customer_id = ?)",
+            (customer_id, customer_id),
+        ).fetchone()[0]
+        if has_loyalty and not sale_count:
+            set_active(customer_id, False, actor=actor, now=now)
+            return DeleteOutcome.DEACTIVATED, (
+                f"{row.code} has a loyalty card or points history, so it cannot be deleted: "
+                "it is now inactive and its history is kept."
+            )
         if sale_count:
             set_active(customer_id, False, actor=actor, now=now)
             plural = "sale" if sale_count == 1 else "sales"
@@ -201,7 +214,12 @@ def delete_customer(
         _index(row.num, before, None)
         CustomerAddress.delete().where(CustomerAddress.customer == customer_id).execute()
         CustomerExternalCode.delete().where(CustomerExternalCode.customer == customer_id).execute()
-        row.delete_instance()
+        try:
+            row.delete_instance()
+        except IntegrityError:
+            raise TillError(
+                f"{row.code} is still referred to elsewhere and cannot be deleted; deactivate it."
+            ) from None
         audit.record("customer", customer_id, "delete", actor, at, [("code", row.code, "")])
         outbox.append("customer", customer_id, "delete", {"id": customer_id, "at": at}, at)
     return DeleteOutcome.DELETED, f"{row.code} is deleted."

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from storage.ids import new_id
 from storage.models import ParkedSale, database
-from till.core.sale import Cart, cart_document, cart_from_document
+from till.core.sale import Cart, Parked, cart_document, cart_from_document
 from till.errors import InvalidSale, TillError
 
 MAX_NAME = 40
-
-
-@dataclass(frozen=True)
-class Parked:
-    id: str
-    name: str
-    created_at: str
-    total: int
-    item_count: int
 
 
 def park(cart: Cart, name: str, *, till_no: int) -> Parked:
@@ -62,8 +52,14 @@ def resume(parked_id: str) -> Cart:
         row = ParkedSale.get_or_none(ParkedSale.id == parked_id)
         if row is None:
             raise TillError("That parked sale was already resumed or discarded.")
+        try:
+            cart = cart_from_document(json.loads(row.cart))
+        except (TypeError, KeyError, ValueError):
+            raise TillError(
+                f"The parked sale {row.name!r} cannot be read back; it is kept as it is."
+            ) from None
         row.delete_instance()
-    return cart_from_document(json.loads(row.cart))
+    return cart
 
 
 def discard(parked_id: str) -> None:

@@ -70,6 +70,9 @@ def record_sale(
     """
     if not cart.is_settled:
         raise InvalidSale("The sale is not fully paid.")
+    paid_by_points = any(p.method is PaymentMethod.POINTS for p in cart.payments)
+    if paid_by_points and not (loyalty_program and cart.customer and cart.customer.enrolled):
+        raise InvalidSale("Points paid, but no customer with a card is attached to take them from.")
     created_at = (now or datetime.now(UTC)).isoformat()
     product_ids = [line.item.product_id for line in cart.lines]
     draft = RecordedSale(
@@ -155,6 +158,10 @@ def _points(sale: RecordedSale, cart: Cart, program: LoyaltyProgram, cursor) -> 
         paid_with_points=paid_by_points,
     )
     actor = f"till {sale.till_no} ({sale.seller})"
+    if spent and spent > balance(customer.id):
+        raise InvalidSale(
+            f"The customer has {balance(customer.id)} points, not the {spent} this sale spends."
+        )
     if spent:
         add_movement(
             customer.id,

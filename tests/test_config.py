@@ -61,7 +61,7 @@ def test_env_variable_names_the_file(tmp_path, monkeypatch):
         ("[tills]\nnumber = 1\n", "tills: unknown section"),
         ("[till]\nnumbr = 1\n", r"\[till\] numbr: unknown key"),
         ('[till]\nnumber = "two"\n', r"\[till\] number: must be a whole number"),
-        ("[till]\nnumber = 0\n", r"\[till\] number: must be between 1 and 999"),
+        ("[till]\nnumber = 0\n", r"\[till\] number: must be between 1 and 99,"),
         ("[till]\nnumber = true\n", r"\[till\] number: must be a whole number"),
         ("[store]\nname = 3\n", r"\[store\] name: must be text"),
         ('[vat]\nrates = ["x"]\n', r"\[vat\] rates: 'x' is not a percentage"),

@@ -95,9 +95,12 @@ class TillApp(App):
                 ManagerPinScreen("Close the kiosk"), lambda ok: self.exit() if ok else None
             )
             return
-        screen = self.screen
-        if isinstance(screen, SaleScreen) and screen.cart.lines:
-            screen.say("Finish or cancel the sale before closing the register.", "warning")
+        sale = next((s for s in self.screen_stack if isinstance(s, SaleScreen)), None)
+        if sale is not None and (sale.cart.lines or sale.saving):
+            self.notify(
+                "Finish or cancel the sale before closing the register.", severity="warning"
+            )
+            sale.say("Finish or cancel the sale before closing the register.", "warning")
             return
 
         def answer(yes: bool | None) -> None:

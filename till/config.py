@@ -294,8 +294,8 @@ def _check(settings: Settings) -> None:
             "[security] manager_pin: must be the hash `till manager-pin` prints, not a PIN."
         )
     _check_scanner(settings.scanner)
-    if settings.till.number < 1 or settings.till.number > 999:
-        raise ConfigError(f"[till] number: must be between 1 and 999, got {settings.till.number}.")
+    if settings.till.number < 1 or settings.till.number > 99:
+        raise ConfigError(f"[till] number: must be between 1 and 99, got {settings.till.number}.")
     if not 24 <= settings.printer.width <= 80:
         raise ConfigError(
             f"[printer] width: must be between 24 and 80 characters, got {settings.printer.width}."

@@ -12,11 +12,10 @@ from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import open_transport
 from storage import catalog, parked, sales
 from storage.models import database
-from storage.parked import Parked
 from till.config import Settings
 from till.core.barcodes import parse_scan_entry
 from till.core.money import MoneyFormat
-from till.core.sale import Cart, Item, RecordedSale
+from till.core.sale import Cart, Item, Parked, RecordedSale
 from till.printing import PrintQueue
 
 T = TypeVar("T")

@@ -81,8 +81,8 @@ class Cart:
 
     def attach(self, customer: SaleCustomer | None) -> None:
         """Attach a customer, or go back to walk-in with None."""
-        if self.is_settled:
-            raise InvalidSale("The sale is paid: the customer can no longer change.")
+        if self.payments:
+            raise InvalidSale("Payment has started: the customer can no longer change.")
         self.customer = customer
 
     def add(self, item: Item, quantity: int = 1) -> int:
@@ -241,3 +241,14 @@ def cart_from_document(document: dict) -> Cart:
         lines.append(CartLine(Item(**fields), quantity))
     customer = document.get("customer")
     return Cart(lines=lines, customer=SaleCustomer(**customer) if customer else None)
+
+
+@dataclass(frozen=True)
+class Parked:
+    """A sale put aside under a name."""
+
+    id: str
+    name: str
+    created_at: str
+    total: int
+    item_count: int

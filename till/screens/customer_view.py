@@ -202,7 +202,7 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         table.clear()
         for a in customer.addresses:
             table.add_row(
-                a.kind.capitalize(),
+                Text(a.kind.capitalize()),
                 Text(_join(a.line1, a.line2, a.line3, a.postcode, a.city, a.country)),
             )
         return Text(f"Main address (edit with F4): {main or '-'}\nOther addresses:")
@@ -231,9 +231,9 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         for move in service.history(customer.id):
             table.add_row(
                 move.at[:16].replace("T", " "),
-                move.kind,
+                Text(move.kind),
                 Text(f"{move.points:+d}", justify="right"),
-                move.receipt_code,
+                Text(move.receipt_code),
                 Text(move.reason),
                 Text(move.actor),
             )
@@ -244,8 +244,8 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         customer = self.customer
 
         def issue(yes: bool | None) -> None:
-            if yes:
-                number = self.app.register.loyalty.issue_card(customer.id)
+            number = yes and self._safely(self.app.register.loyalty.issue_card, customer.id)
+            if number:
                 self.load()
                 self.say(
                     f"Card {number} issued."
@@ -311,7 +311,7 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
                 Text(sale.seller),
                 str(sale.item_count),
                 Text(money(sale.total), justify="right"),
-                sale.methods,
+                Text(sale.methods),
             )
 
     def show_changes(self) -> None:
@@ -321,7 +321,7 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             table.add_row(
                 entry.at[:16].replace("T", " "),
                 Text(entry.actor),
-                entry.action,
+                Text(entry.action),
                 Text(LABELS.get(entry.field, entry.field)),
                 Text(entry.old_value),
                 Text(entry.new_value),
@@ -334,6 +334,14 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
     @on(TabbedContent.TabActivated)
     def tab_changed(self) -> None:
         self.refresh_bindings()
+
+    def _safely(self, operation, *args):
+        """Run a change; a refusal is told on screen and gives False."""
+        try:
+            return operation(*args)
+        except TillError as error:
+            self.say(str(error))
+            return False
 
     def say(self, text: str) -> None:
         self.query_one("#customer-message", Static).update(Text(text))
@@ -358,7 +366,8 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         if self.customer is None:
             return
         active = not self.customer.active
-        self.app.register.customers.set_active(self.customer_id, active)
+        if not self._safely(self.app.register.customers.set_active, self.customer_id, active):
+            return
         self.say(f"{self.customer.code} is {'active again' if active else 'now inactive'}.")
         self.load()
 
@@ -423,8 +432,13 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             return
 
         def answer(yes: bool | None) -> None:
-            if yes:
-                self.app.register.customers.remove_address(self.customer_id, address.id)
+            if (
+                yes
+                and self._safely(
+                    self.app.register.customers.remove_address, self.customer_id, address.id
+                )
+                is not False
+            ):
                 self.load()
                 self.say(f"{address.kind.capitalize()} address removed.")
 

@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from till.screens.prompts import ConfirmScreen
 
 if TYPE_CHECKING:
-    from storage.parked import Parked
     from till.app import TillApp
+    from till.core.sale import Parked
 
 
 class ParkNameScreen(ModalScreen[str | None]):

@@ -17,8 +17,8 @@ class ConfirmScreen(ModalScreen[bool]):
     """Ask a yes/no question; Enter or y means yes, Escape or n means no."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape,enter", "answer(False)", "No", id="confirm.no"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -28,7 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text(self.question))
-            yield Label("Enter/y: yes    Esc/n: no", classes="hint")
+            yield Label("y: yes    n, Esc or Enter: no", classes="hint")
         yield Footer()
 
     def action_answer(self, value: bool) -> None:

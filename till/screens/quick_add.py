@@ -35,7 +35,7 @@ class QuickAddScreen(ModalScreen[SaleCustomer | None]):
 
     BINDINGS = [
         Binding("f10,ctrl+t", "save", "Save", id="quick_add.save"),
-        Binding("f2,ctrl+u", "use_match", "Use match", id="quick_add.use_match"),
+        Binding("f2,ctrl+y", "use_match", "Use match", id="quick_add.use_match"),
         Binding("escape", "cancel", "Back", id="quick_add.cancel"),
     ]
 

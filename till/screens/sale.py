@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from till.core.money import format_rate
-from till.core.sale import WALK_IN, Cart, RecordedSale, SaleCustomer
+from till.core.sale import WALK_IN, Cart, PaymentMethod, RecordedSale, SaleCustomer
 from till.errors import TillError, UnknownProduct
 from till.messages import Scanned
 from till.printing import PrinterState
@@ -240,8 +240,12 @@ class SaleScreen(Screen):
             return None
         loyalty = self.app.register.loyalty
         balance = loyalty.summary(self.cart.customer.id).balance
+        already = (
+            sum(p.amount for p in self.cart.payments if p.method is PaymentMethod.POINTS)
+            // loyalty.program.point_value
+        )
         return PointsOffer(
-            spendable=loyalty.spendable(balance),
+            spendable=max(loyalty.spendable(balance) - already, 0),
             point_value=loyalty.program.point_value,
             balance=balance,
             threshold=loyalty.program.threshold,
