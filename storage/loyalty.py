@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -12,7 +13,6 @@ from storage import audit, outbox
 from storage.customers import get_customer, set_card_number
 from storage.ids import new_id
 from storage.models import LoyaltyCard, database
-from storage.sequences import next_value
 from till.core.loyalty import LedgerEntry, LoyaltyProgram, open_batches, points_expiring
 from till.errors import TillError
 
@@ -53,8 +53,7 @@ def issue_card(
     at = (now or datetime.now(UTC)).isoformat()
     with database.atomic():
         customer = get_customer(customer_id)
-        body = f"{prefix}{till_no:02d}{next_value(f'card:{till_no}'):08d}"
-        number = body + ean.calc_check_digit(body)
+        number = _unused_card_number(prefix, till_no)
         if customer.card_number:
             LoyaltyCard.update(status=BLOCKED, blocked_at=at).where(
                 LoyaltyCard.number == customer.card_number
@@ -64,6 +63,17 @@ def issue_card(
         ).execute()
         set_card_number(customer_id, number, actor=actor, at=at)
     return number
+
+
+def _unused_card_number(prefix: str, till_no: int) -> str:
+    """An EAN-13 card number: the shop's prefix, the till, eight random digits, a check digit.
+    Random, so that nobody can guess a neighbour's card from their own."""
+    for _ in range(100):
+        body = f"{prefix}{till_no:02d}{secrets.randbelow(10**8):08d}"
+        number = body + ean.calc_check_digit(body)
+        if LoyaltyCard.get_or_none(LoyaltyCard.number == number) is None:
+            return number
+    raise TillError("No free card number could be found; widen the card prefix.")
 
 
 def check_card(number: str) -> None:
@@ -159,11 +169,25 @@ def balance(customer_id: str) -> int:
     return cursor.fetchone()[0]
 
 
-def summary(customer_id: str, program: LoyaltyProgram) -> LoyaltySummary:
+def effective_balance(
+    customer_id: str, program: LoyaltyProgram, now: datetime | None = None
+) -> int:
+    """The balance without the points that have expired, whether or not their expiry has been
+    written yet. Reading it writes nothing, so two tills never expire the same points twice."""
+    ledger = _ledger(customer_id)
+    expired = points_expiring(ledger, program, now or datetime.now(UTC))
+    return sum(entry.points for entry in ledger) - expired
+
+
+def summary(
+    customer_id: str, program: LoyaltyProgram, now: datetime | None = None
+) -> LoyaltySummary:
+    now = now or datetime.now(UTC)
     batches = open_batches(_ledger(customer_id), program) if program.expiry_months else []
+    batches = [(expires, points) for expires, points in batches if expires > now]
     first = batches[0] if batches else None
     return LoyaltySummary(
-        balance(customer_id),
+        effective_balance(customer_id, program, now),
         first[0].date().isoformat() if first else "",
         sum(points for expires, points in batches if first and expires.date() == first[0].date()),
     )

@@ -9,7 +9,7 @@ from typing import Any
 from storage.ids import new_id
 from storage.models import PrintJob, database
 
-QUEUED, PRINTED = "queued", "printed"
+QUEUED, PRINTED, SET_ASIDE = "queued", "printed", "set aside"
 _INSERT = (
     "INSERT INTO print_job (id, sale_id, kind, kick_drawer, status, attempts, last_error,"
     " created_at, printed_at) VALUES (?, ?, ?, ?, 'queued', 0, '', ?, '')"
@@ -59,6 +59,13 @@ def mark_printed(job_id: str) -> None:
 
 def mark_failed(job_id: str, error: str) -> None:
     PrintJob.update(last_error=error, attempts=PrintJob.attempts + 1).where(
+        PrintJob.id == job_id
+    ).execute()
+
+
+def set_aside(job_id: str, error: str) -> None:
+    """Take a job that can never print out of the queue, keeping why (reprint it by hand)."""
+    PrintJob.update(status=SET_ASIDE, last_error=error, attempts=PrintJob.attempts + 1).where(
         PrintJob.id == job_id
     ).execute()
 

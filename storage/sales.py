@@ -146,7 +146,7 @@ def record_sale(
 
 def _points(sale: RecordedSale, cart: Cart, program: LoyaltyProgram, cursor) -> RecordedSale:
     """Spend the points that paid, earn on what money paid: both in the sale's transaction."""
-    from storage.loyalty import add_movement, balance
+    from storage.loyalty import add_movement, effective_balance
 
     customer = cart.customer
     paid_by_points = sum(p.amount for p in cart.payments if p.method is PaymentMethod.POINTS)
@@ -158,10 +158,9 @@ def _points(sale: RecordedSale, cart: Cart, program: LoyaltyProgram, cursor) -> 
         paid_with_points=paid_by_points,
     )
     actor = f"till {sale.till_no} ({sale.seller})"
-    if spent and spent > balance(customer.id):
-        raise InvalidSale(
-            f"The customer has {balance(customer.id)} points, not the {spent} this sale spends."
-        )
+    available = effective_balance(customer.id, program)
+    if spent > available:
+        raise InvalidSale(f"The customer has {available} points, not the {spent} this sale spends.")
     if spent:
         add_movement(
             customer.id,
@@ -183,7 +182,7 @@ def _points(sale: RecordedSale, cart: Cart, program: LoyaltyProgram, cursor) -> 
             cursor=cursor,
         )
     return replace(
-        sale, points_earned=earned, points_spent=spent, points_balance=balance(customer.id)
+        sale, points_earned=earned, points_spent=spent, points_balance=available - spent + earned
     )
 
 

@@ -41,7 +41,6 @@ class LoyaltyService:
         loyalty.check_card(number)
 
     def summary(self, customer_id: str) -> LoyaltySummary:
-        loyalty.expire_due(customer_id, self.program)
         return loyalty.summary(customer_id, self.program)
 
     def history(self, customer_id: str) -> list[Movement]:

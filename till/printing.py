@@ -4,6 +4,7 @@ it is back (the app retries) or when the cashier asks for a reprint."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ from typing import Any
 from devices.printer.service import ReceiptPrinter
 from storage import print_jobs, sales
 from till.errors import PrinterError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,17 @@ class PrintQueue:
         """
         with self._one_run:
             for job in self._in_writer(print_jobs.queued):
-                sale = self._in_writer(sales.get_sale_by_id, job.sale_id)
                 try:
+                    sale = self._in_writer(sales.get_sale_by_id, job.sale_id)
                     self.printer.print_sale(sale, kick_drawer=job.kick_drawer)
-                except PrinterError as error:
+                except PrinterError as error:  # the printer: keep the order, retry later
                     self._in_writer(print_jobs.mark_failed, job.id, str(error))
                     return PrinterState(self._in_writer(print_jobs.waiting), str(error))
+                except Exception as error:  # this job itself: give up on it, print the rest
+                    log.exception("print job %s cannot be printed", job.id)
+                    reason = f"A receipt could not be prepared and was set aside: {error}"
+                    self._in_writer(print_jobs.set_aside, job.id, reason)
+                    return PrinterState(self._in_writer(print_jobs.waiting), reason)
                 self._in_writer(print_jobs.mark_printed, job.id)
             return PrinterState(self._in_writer(print_jobs.waiting))
 

@@ -101,3 +101,25 @@ def test_out_of_paper_keeps_the_receipt_queued(stocked_db):
         server.stop()
     printed = decode(jobs[-1])
     assert printed.status_queries == 1 and printed.barcodes == [("CODE128", code)]
+
+
+def test_a_job_that_cannot_be_prepared_does_not_block_the_others(stocked_db, printer_server):
+    printer = ReceiptPrinter(open_transport(printer_server.url, 1), LAYOUT, "NO-SUCH-PROFILE")
+    queue = PrintQueue(printer, lambda operation, *args: operation(*args))
+    _sell(PRODUCTS[0][0], PaymentMethod.CARD)
+    state = queue.run()
+    assert "not a python-escpos profile" in state.error  # a printer error: stays queued
+    assert print_jobs.waiting() == 1
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("corrupt sale")
+
+    printer.profile = "TM-T88V"
+    second = _sell(PRODUCTS[1][0], PaymentMethod.CARD)
+    real = printer.print_sale
+    calls = iter([broken, real])
+    printer.print_sale = lambda sale, **kw: next(calls)(sale, **kw)
+    state = queue.run()
+    assert "set aside" in state.error and state.waiting == 1
+    assert queue.run().ok  # the next run prints the remaining job
+    assert decode(printer_server.wait_for(1)[-1]).barcodes == [("CODE128", second)]

@@ -58,12 +58,16 @@ def test_points_expire_a_year_after_they_were_earned(zoe):
     loyalty.add_movement(zoe.id, "earn", 100, actor="till 1", at=T0.isoformat())
     loyalty.add_movement(zoe.id, "earn", 40, actor="till 1", at=add_months(T0, 6).isoformat())
     loyalty.add_movement(zoe.id, "spend", -30, actor="till 1", at=add_months(T0, 7).isoformat())
-    summary = loyalty.summary(zoe.id, PROGRAM)
+    summary = loyalty.summary(zoe.id, PROGRAM, now=add_months(T0, 8))
     assert (summary.balance, summary.next_expiry, summary.next_expiry_points) == (
         110,
         add_months(T0, 12).date().isoformat(),
         70,
     )
+    later = add_months(T0, 12)
+    assert loyalty.effective_balance(zoe.id, PROGRAM, later) == 40  # read-only: nothing written
+    assert loyalty.balance(zoe.id) == 110
+    assert loyalty.summary(zoe.id, PROGRAM, now=later).balance == 40
     assert loyalty.expire_due(zoe.id, PROGRAM, add_months(T0, 11)) == 0
     assert loyalty.expire_due(zoe.id, PROGRAM, add_months(T0, 12)) == 70
     assert loyalty.expire_due(zoe.id, PROGRAM, add_months(T0, 12)) == 0  # once only
