@@ -68,5 +68,5 @@ def receipt_print(ctx, number: str, printer_url: str | None) -> None:
         sale = sales.get_sale_by_number(settings.till.number, int(number))
     else:
         sale = sales.get_sale(number)
-    receipt_printer(settings).print_sale(sale, kick_drawer=False)
+    receipt_printer(settings).print_sale(sale, kick_drawer=False, duplicate=True)
     click.echo(f"Receipt {sale.receipt_code} sent to {settings.printer.url}.")

@@ -47,7 +47,9 @@ class PrintQueue:
             for job in self._in_writer(print_jobs.queued):
                 try:
                     sale = self._in_writer(sales.get_sale_by_id, job.sale_id)
-                    self.printer.print_sale(sale, kick_drawer=job.kick_drawer)
+                    self.printer.print_sale(
+                        sale, kick_drawer=job.kick_drawer, duplicate=job.kind == "reprint"
+                    )
                 except PrinterError as error:  # the printer: keep the order, retry later
                     self._in_writer(print_jobs.mark_failed, job.id, str(error))
                     return PrinterState(self._in_writer(print_jobs.waiting), str(error))

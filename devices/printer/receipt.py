@@ -64,9 +64,14 @@ class ReceiptLayout:
     """A QR code template; ``{receipt}`` becomes the receipt number."""
 
 
-def build_receipt(sale: RecordedSale, layout: ReceiptLayout) -> ReceiptDocument:
+def build_receipt(
+    sale: RecordedSale, layout: ReceiptLayout, *, duplicate: bool = False
+) -> ReceiptDocument:
+    """The receipt of a sale; a copy printed again says DUPLICATE at the top."""
     width, money = layout.width, layout.money.for_print
     blocks: list[Block] = [Text(layout.store_name, "center", bold=True, large=True)]
+    if duplicate:
+        blocks.insert(0, Text("*** DUPLICATE ***", "center", bold=True))
     blocks += [Text(line, "center") for line in layout.address]
     if layout.vat_number:
         blocks.append(Text(f"VAT {layout.vat_number}", "center"))

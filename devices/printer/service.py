@@ -25,11 +25,14 @@ class ReceiptPrinter:
     def preview(self, sale: RecordedSale) -> str:
         return render_text(self.document(sale))
 
-    def print_sale(self, sale: RecordedSale, *, kick_drawer: bool | None = None) -> None:
+    def print_sale(
+        self, sale: RecordedSale, *, kick_drawer: bool | None = None, duplicate: bool = False
+    ) -> None:
         """Print the receipt; opens the drawer on cash sales unless told otherwise."""
         if kick_drawer is None:
             kick_drawer = any(p.method is PaymentMethod.CASH for p in sale.payments)
-        data = render_escpos(self.document(sale), self.profile, kick_drawer=kick_drawer)
+        document = build_receipt(sale, self.layout, duplicate=duplicate)
+        data = render_escpos(document, self.profile, kick_drawer=kick_drawer)
         with self._lock:
             self.transport.send(data)
 

@@ -48,6 +48,8 @@ async def test_printer_off_then_on(settings):
             jobs = server.wait_for(2)
             assert decode(jobs[1]).barcodes == [("CODE128", "01-000001")]
             assert decode(jobs[1]).drawer_kicks == []
+            assert "*** DUPLICATE ***" in decode(jobs[1]).text
+            assert "DUPLICATE" not in decode(jobs[0]).text
             await pilot.press("f5", *"1234", "enter", "escape")  # a wrong PIN: nothing
             await app.workers.wait_for_complete()
             assert len(server.jobs) == 2

@@ -101,3 +101,29 @@ async def test_hostile_text_in_addresses_and_names(app):
         await pilot.pause()
         assert app.is_running
         assert view.query_one("#customer-extra-addresses").row_count == 1
+
+
+async def test_the_form_saves_what_changed_even_next_to_an_old_list_value(app, zoe):
+    from textual.widgets import Input
+
+    from storage.models import Customer as CustomerRow
+    from till.screens.customer_form import CustomerFormScreen
+
+    CustomerRow.update(segment="Gold").where(CustomerRow.id == zoe.id).execute()  # old list
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", *"martin", "f4", "f4")
+        assert isinstance(app.screen, CustomerFormScreen)
+        app.screen.query_one("#field-city", Input).value = "Nantes"
+        await pilot.press("f10")
+        assert isinstance(app.screen, CustomerViewScreen)
+    saved = customers.get_customer(zoe.id)
+    assert (saved.city, saved.segment) == ("Nantes", "Gold")
+
+
+async def test_a_replaced_card_scanned_at_the_till_says_so(app, zoe):
+    old = customers.get_customer(zoe.id).card_number
+    loyalty.issue_card(zoe.id, actor="t", till_no=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, old)
+        assert "was replaced" in message(app)
+        assert app.screen.cart.customer is None

@@ -118,8 +118,12 @@ class CustomerFormScreen(Screen[Customer | None]):
         for error in self.query(FieldError):
             error.clear()
         try:
-            values = self.values()
-            saved = self.app.register.customers.update(self.customer.id, values)
+            changed = {
+                name: value
+                for name, value in self.values().items()
+                if value != _as_typed(name, getattr(self.customer, name))
+            }
+            saved = self.app.register.customers.update(self.customer.id, changed)
         except FieldErrors as refused:
             for name, reason in refused.errors.items():
                 self.query_one(f"#error-{name}", FieldError).show_reason(reason)
@@ -147,3 +151,12 @@ def _pairs(field: str, text: str) -> dict[str, str]:
                 raise FieldErrors({field: f"{chunk.strip()!r} needs a name=value form."})
             pairs[name.strip()] = value.strip()
     return pairs
+
+
+def _as_typed(name: str, value: Any) -> Any:
+    """A stored value as the form would give it back untouched, to see what the cashier changed."""
+    if isinstance(value, CustomerKind):
+        return value.value
+    if isinstance(value, bool) or name in ("extra", "external_codes"):
+        return value
+    return shown(value)

@@ -170,6 +170,12 @@ class SaleScreen(Screen):
         """Attach the holder of a loyalty card; ``unknown``: the code was tried as a product."""
         card_holder = self.app.register.customers.by_card(card)
         if card_holder is None:
+            try:
+                self.app.register.loyalty.check_card(card)
+            except TillError as replaced:
+                self.say(str(replaced), "error")
+                self.app.bell()
+                return
             self.say(str(unknown) if unknown else f"No customer has the card {card}.", "error")
             self.app.bell()
         elif not card_holder.active:
