@@ -66,3 +66,37 @@ async def test_keymap_from_config_remaps_pay(settings):
         assert not isinstance(app.screen, PaymentScreen)
         await pilot.press("f11")
         assert isinstance(app.screen, PaymentScreen)
+
+
+def input_keys() -> set[str]:
+    """The keys Textual's Input keeps for itself when it has the focus."""
+    from textual.widgets import Input
+
+    return {key.strip() for binding in Input.BINDINGS for key in binding.key.split(",")}
+
+
+def test_every_function_key_has_a_ctrl_alternative_that_inputs_do_not_eat():
+    import importlib
+    import pkgutil
+
+    from textual.screen import Screen
+
+    import till.screens
+
+    checked = 0
+    taken = input_keys()
+    assert {"ctrl+a", "ctrl+k", "ctrl+u"} <= taken
+    for info in pkgutil.iter_modules(till.screens.__path__):
+        module = importlib.import_module(f"till.screens.{info.name}")
+        for value in vars(module).values():
+            if not (isinstance(value, type) and issubclass(value, Screen)):
+                continue
+            for binding in value.BINDINGS:
+                keys = [key.strip() for key in binding.key.split(",")]
+                if not any(k.startswith("f") and k[1:].isdigit() for k in keys):
+                    continue
+                checked += 1
+                ctrl = [k for k in keys if k.startswith("ctrl+")]
+                assert ctrl, f"{value.__name__}: {binding.key} has no Ctrl alternative"
+                assert not set(ctrl) & taken, f"{value.__name__}: {binding.key} clashes"
+    assert checked > 30

@@ -37,17 +37,17 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
     app: TillApp
 
     BINDINGS = [
-        Binding("f2", "attach", "Attach", id="customer.attach"),
+        Binding("f2,ctrl+t", "attach", "Attach", id="customer.attach"),
         Binding("f4,ctrl+o", "edit", "Edit", id="customer.edit"),
-        Binding("f8", "toggle_active", "(De)activate", id="customer.active"),
-        Binding("f9", "delete", "Delete", id="customer.delete"),
+        Binding("f8,ctrl+r", "toggle_active", "(De)activate", id="customer.active"),
+        Binding("f9,ctrl+g", "delete", "Delete", id="customer.delete"),
         Binding("f7,ctrl+l", "open_sale", "Receipt", id="customer.receipt"),
-        Binding("f3", "add_address", "Add address", id="customer.add_address"),
-        Binding("f5", "edit_address", "Edit address", id="customer.edit_address"),
-        Binding("f6", "remove_address", "Remove address", id="customer.remove_address"),
-        Binding("f3", "issue_card", "Card", id="customer.issue_card"),
-        Binding("f5", "adjust_points", "Adjust points", id="customer.adjust_points"),
-        Binding("f6", "print_slip", "Balance slip", id="customer.print_slip"),
+        Binding("f3,ctrl+n", "add_address", "Add address", id="customer.add_address"),
+        Binding("f5,ctrl+b", "edit_address", "Edit address", id="customer.edit_address"),
+        Binding("f6,ctrl+p", "remove_address", "Remove address", id="customer.remove_address"),
+        Binding("f3,ctrl+n", "issue_card", "Card", id="customer.issue_card"),
+        Binding("f5,ctrl+b", "adjust_points", "Adjust points", id="customer.adjust_points"),
+        Binding("f6,ctrl+p", "print_slip", "Balance slip", id="customer.print_slip"),
         Binding("escape", "back", "Back", id="customer.back"),
     ]
 

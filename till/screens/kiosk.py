@@ -30,7 +30,7 @@ class KioskScreen(Screen):
     app: TillApp
 
     BINDINGS = [
-        Binding("f6", "print_slip", "Print my points", id="kiosk.print"),
+        Binding("f6,ctrl+p", "print_slip", "Print my points", id="kiosk.print"),
         Binding("escape", "welcome", "Done", id="kiosk.done"),
     ]
 

@@ -51,7 +51,7 @@ class ParkedScreen(Screen[str | None]):
 
     BINDINGS = [
         Binding("enter", "resume", "Resume", id="parked.resume", priority=True),
-        Binding("f8", "discard", "Discard", id="parked.discard"),
+        Binding("f8,ctrl+r", "discard", "Discard", id="parked.discard"),
         Binding("escape", "back", "Back", id="parked.back"),
     ]
 

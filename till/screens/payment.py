@@ -20,9 +20,9 @@ class PaymentScreen(Screen[bool]):
     """Collects payments into the cart until it is settled, then dismisses with True."""
 
     BINDINGS = [
-        Binding("f2", "pay('cash')", "Cash", id="payment.cash"),
+        Binding("f2,ctrl+l", "pay('cash')", "Cash", id="payment.cash"),
         Binding("f3,ctrl+b", "pay('card')", "Card", id="payment.card"),
-        Binding("f4", "pay('points')", "Points", id="payment.points"),
+        Binding("f4,ctrl+o", "pay('points')", "Points", id="payment.points"),
         Binding("escape", "back", "Back to sale", id="payment.back"),
     ]
 

@@ -25,7 +25,7 @@ class ReceiptScreen(Screen):
     BINDINGS = [
         Binding("escape,f7,ctrl+l", "app.pop_screen", "Back", id="receipt.back"),
         Binding("f6,ctrl+p", "reprint", "Reprint", id="receipt.reprint"),
-        Binding("f5", "open_drawer", "Open drawer", id="receipt.drawer"),
+        Binding("f5,ctrl+o", "open_drawer", "Open drawer", id="receipt.drawer"),
     ]
 
     def __init__(self, sale: RecordedSale) -> None:
