@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from peewee import fn
 
@@ -30,10 +30,11 @@ def customer_sales(
         query = query.where(Sale.store.contains(filters.store.strip()))
     if filters.seller:
         query = query.where(Sale.seller.contains(filters.seller.strip()))
-    if filters.date_from:
-        query = query.where(Sale.created_at >= filters.date_from)
-    if filters.date_to:
-        query = query.where(Sale.created_at < filters.date_to + "\uffff")
+    start, end = _utc_bound(filters.date_from), _utc_bound(filters.date_to, days_after=1)
+    if start:
+        query = query.where(Sale.created_at >= start)
+    if end:
+        query = query.where(Sale.created_at < end)
     rows = list(query.order_by(Sale.created_at.desc()).limit(limit).tuples())
     methods = _methods([row[-1] for row in rows])
     return [SaleSummary(*row[:-1], methods.get(row[-1], "")) for row in rows]
@@ -86,3 +87,13 @@ def _methods(sale_ids: list[str]) -> dict[str, str]:
         sale_ids,
     )
     return {sale_id: methods.replace(",", "+") for sale_id, methods in rows}
+
+
+def _utc_bound(day: str, days_after: int = 0) -> str:
+    """Local midnight of ``day`` (YYYY-MM-DD, as the cashier means it) as the UTC text sales
+    are stored with; empty while what is typed is not yet a date."""
+    try:
+        local = datetime.combine(date.fromisoformat(day.strip()), time()) + timedelta(days_after)
+    except ValueError:
+        return ""
+    return local.astimezone().astimezone(UTC).isoformat()

@@ -183,3 +183,21 @@ def test_manager_pin_and_loyalty_commands(runner, tmp_path):
     assert done.exit_code == 0 and "Balance: 50 points" in done.output
     shown = runner.invoke(cli, [*base, "loyalty", "balance", "C01-000001"])
     assert "Balance: 50 points" in shown.output and "gift" in shown.output
+
+
+def test_wrong_manager_pins_lock_out_across_separate_runs(runner, tmp_path):
+    from till.core.pin import hash_pin
+
+    config = tmp_path / "till.toml"
+    config.write_text(
+        f'[security]\nmanager_pin = "{hash_pin("4821")}"\n[database]\npath = "shop.db"\n',
+        encoding="utf-8",
+    )
+    base = ["--config", str(config)]
+    runner.invoke(cli, [*base, "init"])
+    runner.invoke(cli, [*base, "customers", "add", "--last-name", "Dupont", "--email", "d@x.fr"])
+    adjust = [*base, "loyalty", "adjust", "C01-000001", "50", "--reason", "gift"]
+    for _ in range(5):  # each a new process in real life: the count must survive
+        assert "Wrong PIN" in runner.invoke(cli, adjust, input="0000\n").output
+    locked = runner.invoke(cli, adjust, input="4821\n")
+    assert locked.exit_code == 1 and "try again in" in locked.output

@@ -6,6 +6,7 @@ import gc
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -13,7 +14,6 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.theme import BUILTIN_THEMES
 
-from devices.scanner.evdev_reader import DeviceSource, ScannerService
 from devices.scanner.simulated import SimulatedScanner
 from till.config import Settings
 from till.core.sale import RecordedSale
@@ -23,6 +23,9 @@ from till.printing import PrinterState
 from till.register import Register
 from till.screens.prompts import ConfirmScreen
 from till.screens.sale import SaleScreen
+
+if TYPE_CHECKING:
+    from devices.scanner.evdev_reader import DeviceSource, ScannerService
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +120,8 @@ class TillApp(App):
         config = self.register.settings.scanner
         if not config.devices:
             return
+        from devices.scanner.evdev_reader import ScannerService  # only tills with scanners
+
         try:
             self.scanners = ScannerService(
                 config,

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 from datetime import datetime
+from pathlib import Path
 
 from devices.printer.receipt import ReceiptDocument
 from devices.printer.slip import BalanceSlip, build_balance_slip
@@ -15,6 +18,8 @@ from till.core.loyalty import LoyaltyProgram, spendable_points
 from till.core.money import MoneyFormat
 from till.core.pin import PinGate
 
+log = logging.getLogger(__name__)
+
 
 class LoyaltyService:
     """One till's view of the loyalty program."""
@@ -24,10 +29,28 @@ class LoyaltyService:
         self.program: LoyaltyProgram = settings.loyalty.program
         self.money = money
         self.actor = actor
-        self.gate = PinGate(settings.security.manager_pin)
+        self.lock_file = Path(settings.database.path).with_suffix(".pin-lock")
+        """Where failed PINs are counted, so that neither a restart nor each CLI call resets
+        the lockout."""
 
     def approve(self, pin: str) -> tuple[bool, str]:
-        return self.gate.check(pin, time.monotonic())
+        gate = PinGate(self.settings.security.manager_pin, state=self._lock_state())
+        answer = gate.check(pin, time.time())
+        self._save_lock_state(gate.state)
+        return answer
+
+    def _lock_state(self) -> tuple[int, float]:
+        try:
+            failures, locked_until = json.loads(self.lock_file.read_text())
+            return int(failures), float(locked_until)
+        except (OSError, ValueError, TypeError):
+            return 0, 0.0
+
+    def _save_lock_state(self, state: tuple[int, float]) -> None:
+        try:
+            self.lock_file.write_text(json.dumps(list(state)))
+        except OSError:
+            log.warning("cannot record failed manager PINs in %s", self.lock_file)
 
     def issue_card(self, customer_id: str) -> str:
         return loyalty.issue_card(
@@ -58,13 +81,17 @@ class LoyaltyService:
         offline cap applies: two tills can never spend the same points beyond it."""
         return spendable_points(balance, self.program, online=False)
 
-    def slip(self, customer_name: str, card_number: str, customer_id: str) -> ReceiptDocument:
+    def slip(
+        self, customer_name: str, card_number: str, customer_id: str, *, with_card: bool = True
+    ) -> ReceiptDocument:
+        """The balance slip; the kiosk leaves the card's barcode off, since anyone may take
+        a slip left in the tray and attach its owner at the till."""
         summary = self.summary(customer_id)
         value = self.money.for_print(summary.balance * self.program.point_value)
         slip = BalanceSlip(
             store_name=self.settings.store.name,
             customer_name=customer_name,
-            card_number=card_number,
+            card_number=card_number if with_card else "",
             balance=summary.balance,
             value=value,
             next_expiry=summary.next_expiry,

@@ -279,3 +279,30 @@ def test_filters_apply_before_the_full_text_limit(db_path):
     everyone = search_customers("lyon", limit=50)
     assert len(everyone) == 50
     assert [c.last_name for c in everyone] == sorted(c.last_name for c in everyone)
+
+
+def test_history_dates_are_the_shop_s_local_days(people, monkeypatch):
+    import time as clock
+    from datetime import UTC, datetime
+
+    from storage.customer_history import HistoryFilter, customer_sales
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    clock.tzset()
+    try:
+        cart = Cart()
+        cart.add(Item("p", "1", "Thing", 500, 2000))
+        jean = people["jean"]
+        cart.attach(SaleCustomer(jean.id, jean.code, jean.display_name))
+        cart.pay(PaymentMethod.CARD, 500)
+        # 20:00 UTC on 1 January is 05:00 on 2 January in Tokyo
+        sales.record_sale(
+            cart, till_no=1, seller="Ann", currency="EUR", now=datetime(2026, 1, 1, 20, tzinfo=UTC)
+        )
+        on = lambda day: customer_sales(jean.id, HistoryFilter(date_from=day, date_to=day))  # noqa: E731
+        assert len(on("2026-01-02")) == 1
+        assert on("2026-01-01") == []
+        assert len(customer_sales(jean.id, HistoryFilter(date_from="2026-01"))) == 1  # typing
+    finally:
+        monkeypatch.delenv("TZ")
+        clock.tzset()

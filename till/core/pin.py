@@ -41,12 +41,23 @@ class PinGate:
     """Checks manager PINs and locks out after repeated wrong ones (a 4-6 digit PIN falls to
     guessing otherwise). The clock is passed in, so the rule is testable."""
 
-    def __init__(self, stored: str, *, tries: int = 5, lockout_seconds: float = 300) -> None:
+    def __init__(
+        self,
+        stored: str,
+        *,
+        tries: int = 5,
+        lockout_seconds: float = 300,
+        state: tuple[int, float] = (0, 0.0),
+    ) -> None:
         self.stored = stored
         self.tries = tries
         self.lockout_seconds = lockout_seconds
-        self._failures = 0
-        self._locked_until = 0.0
+        self._failures, self._locked_until = state
+
+    @property
+    def state(self) -> tuple[int, float]:
+        """Failures so far and the end of a lockout: to keep across restarts."""
+        return self._failures, self._locked_until
 
     def check(self, pin: str, now: float) -> tuple[bool, str]:
         """``(approved, what to tell the cashier)``."""

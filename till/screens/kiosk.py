@@ -106,6 +106,7 @@ class KioskScreen(Screen):
                     f"{customer.first_name} {customer.last_name[:1]}.".strip(),
                     customer.card_number,
                     customer.id,
+                    with_card=False,
                 )
             )
             self.query_one("#kiosk-text", Static).update(Text("Printing… take your slip below."))
