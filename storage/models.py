@@ -61,6 +61,7 @@ class Sale(BaseModel):
     journal_hash = TextField()
     customer_id = TextField(null=True)
     store = TextField(default="")
+    prices_excl_tax = BooleanField(default=False)
 
     class Meta:
         indexes = ((("till_no", "receipt_no"), True), (("customer_id", "created_at"), False))

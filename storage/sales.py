@@ -38,8 +38,8 @@ _LAST_SALE = (
 )
 _INSERT_SALE = (
     "INSERT INTO sale (id, till_no, receipt_no, receipt_code, created_at, seller, currency,"
-    " total, item_count, change_given, previous_hash, journal_hash, customer_id, store)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " total, item_count, change_given, previous_hash, journal_hash, customer_id, store,"
+    " prices_excl_tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_LINE = (
     "INSERT INTO sale_line (sale_id, line_no, product_id, code, name, quantity, unit_price,"
@@ -102,6 +102,7 @@ def record_sale(
         payments=tuple(cart.payments),
         store=store,
         customer=cart.customer,
+        prices_excl_tax=cart.prices_excl_tax,
     )
     with database.atomic():
         cursor = database.cursor()
@@ -127,6 +128,7 @@ def record_sale(
                 journal_hash,
                 payload["customer_id"],
                 store,
+                sale.prices_excl_tax,
             ),
         )
         cursor.executemany(_INSERT_LINE, [(sale.id, *line.values()) for line in payload["lines"]])
@@ -201,6 +203,7 @@ def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:
         "change_given": sale.change_given,
         "store": sale.store,
         "customer_id": sale.customer.id if sale.customer else None,
+        "prices_excl_tax": sale.prices_excl_tax,
         "lines": [
             {
                 "line_no": line.line_no,
@@ -311,6 +314,7 @@ def _recorded(sale: Sale) -> RecordedSale:
             Payment(PaymentMethod(row.method), row.amount, row.tendered) for row in payments
         ),
         store=sale.store,
+        prices_excl_tax=bool(sale.prices_excl_tax),
         customer=_sale_customer(sale.customer_id),
         **_sale_points(sale),
     )

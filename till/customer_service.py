@@ -8,7 +8,7 @@ from storage import audit, customer_history, customers
 from storage.customer_search import search_customers
 from storage.customers import DeleteOutcome
 from till.config import Settings
-from till.core.customer import Address, Customer
+from till.core.customer import Address, Customer, CustomerKind
 from till.core.customer_lookup import (
     AuditEntry,
     CustomerFilter,
@@ -87,4 +87,5 @@ class CustomerService:
             customer.display_name,
             customer.excluded_from_promotions,
             enrolled=bool(customer.card_number),
+            business=customer.kind is CustomerKind.BUSINESS,
         )

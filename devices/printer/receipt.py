@@ -8,6 +8,7 @@ from typing import Literal
 
 from till.core.money import MoneyFormat, format_rate
 from till.core.sale import PAYMENT_LABELS, RecordedSale
+from till.core.tax import net_of
 
 Align = Literal["left", "center", "right"]
 
@@ -83,17 +84,26 @@ def build_receipt(
     ]
     if sale.customer:
         blocks.append(Text(f"Customer {sale.customer.code} {sale.customer.name}"[:width]))
-    blocks += [
-        Rule(),
-    ]
+    blocks.append(Rule())
+    excl = sale.prices_excl_tax
     for line in sale.lines:
-        blocks.append(Text(_columns(line.name, money(line.total), width)))
+        total = net_of(line.total, line.vat_rate_bp) if excl else line.total
+        unit = net_of(line.unit_price, line.vat_rate_bp) if excl else line.unit_price
+        blocks.append(Text(_columns(line.name, money(total), width)))
         if line.quantity != 1:
-            blocks.append(Text(f"  {line.quantity} x {money(line.unit_price)}"))
-    blocks += [
-        Rule(),
-        Text(_columns("TOTAL", money(sale.total), width), bold=True, large=True),
-    ]
+            blocks.append(Text(f"  {line.quantity} x {money(unit)}"))
+    blocks.append(Rule())
+    if excl:
+        blocks.append(Text(_columns("Total excl. VAT", money(sum(v.net for v in sale.vat)), width)))
+        for vat in sale.vat:
+            blocks.append(Text(_columns(f"VAT {format_rate(vat.rate_bp)}", money(vat.vat), width)))
+    blocks.append(
+        Text(
+            _columns("TOTAL incl. VAT" if excl else "TOTAL", money(sale.total), width),
+            bold=True,
+            large=True,
+        )
+    )
     for payment in sale.payments:
         blocks.append(
             Text(_columns(PAYMENT_LABELS[payment.method], money(payment.tendered), width))

@@ -65,6 +65,8 @@ class SaleCustomer:
     excluded_from_promotions: bool = False
     enrolled: bool = False
     """Holds a loyalty card: only enrolled customers earn and spend points."""
+    business: bool = False
+    """A business customer sees prices excluding tax, with the tax lines."""
 
 
 WALK_IN = SaleCustomer("", "", "Walk-in customer")
@@ -78,6 +80,10 @@ class Cart:
     lines: list[CartLine] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
     customer: SaleCustomer | None = None
+
+    @property
+    def prices_excl_tax(self) -> bool:
+        return bool(self.customer and self.customer.business)
 
     def attach(self, customer: SaleCustomer | None) -> None:
         """Attach a customer, or go back to walk-in with None."""
@@ -208,6 +214,8 @@ class RecordedSale:
     points_spent: int = 0
     points_balance: int | None = None
     """The customer's balance right after the sale; None for a walk-in sale."""
+    prices_excl_tax: bool = False
+    """Shown to a business customer: lines excluding tax, then the tax."""
 
 
 def receipt_code(till_no: int, receipt_no: int) -> str:

@@ -36,3 +36,8 @@ def vat_breakdown(amounts: Iterable[tuple[int, int]]) -> list[VatLine]:
         net, vat = split_gross(gross, rate_bp)
         lines.append(VatLine(rate_bp, gross, net, vat))
     return lines
+
+
+def net_of(gross: int, rate_bp: int) -> int:
+    """What a tax-inclusive amount is before tax, as a business customer's line shows it."""
+    return split_gross(gross, rate_bp)[0]

@@ -108,7 +108,7 @@ class SaleScreen(Screen):
         except TillError as error:
             self.say(str(error), "error")
             return
-        self._show_customer()
+        self._show(self.cart)  # a business customer's prices are shown excluding tax
         if customer is WALK_IN:
             self.say("Walk-in sale: no customer attached.", "info")
             return
@@ -370,6 +370,9 @@ class SaleScreen(Screen):
         vat = "  ".join(f"VAT {format_rate(v.rate_bp)} {money(v.vat)}" for v in cart.vat)
         self.query_one("#vat", Line).show(f"{cart.item_count} items  {vat}")
         due = f"TOTAL {money(cart.total)}"
+        if cart.prices_excl_tax:
+            net = sum(v.net for v in cart.vat)
+            due = f"Excl. VAT {money(net)}  {due}"
         if cart.payments:
             due += f"\nPaid {money(cart.paid)}  Due {money(cart.remaining)}"
         self.query_one("#total", Line).show(due)

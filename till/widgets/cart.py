@@ -7,6 +7,7 @@ from textual.widgets import DataTable
 
 from till.core.money import MoneyFormat
 from till.core.sale import Cart
+from till.core.tax import net_of
 
 
 class CartTable(DataTable):
@@ -30,13 +31,17 @@ class CartTable(DataTable):
     def show(self, cart: Cart, selected: int | None = None, first_changed: int = 0) -> None:
         """Bring the table in line with ``cart``. Lines before ``first_changed`` are known to be
         unchanged, so a scan costs the same on a 500-line sale as on a 5-line one."""
+        excl_tax = cart.prices_excl_tax
         for index in range(first_changed, len(cart.lines)):
             line = cart.lines[index]
+            rate = line.item.vat_rate_bp
+            unit = net_of(line.item.unit_price, rate) if excl_tax else line.item.unit_price
+            total = net_of(line.total, rate) if excl_tax else line.total
             cells = (
                 Text(line.item.name, no_wrap=True, overflow="ellipsis"),
                 Text(str(line.quantity), justify="right"),
-                Text(self.money(line.item.unit_price), justify="right"),
-                Text(self.money(line.total), justify="right"),
+                Text(self.money(unit), justify="right"),
+                Text(self.money(total), justify="right"),
             )
             if index < self.row_count:
                 row_key = self.ordered_rows[index].key
