@@ -139,17 +139,7 @@ def update_customer(
             if getattr(before, name) != getattr(after, name)
         ]
         audit.record("customer", customer_id, "update", actor, at, diffs)
-        outbox.append(
-            "customer",
-            customer_id,
-            "update",
-            {
-                "id": customer_id,
-                "at": at,
-                "fields": _payload({n: getattr(after, n) for n, _, _ in diffs}),
-            },
-            at,
-        )
+        _outbox_update(customer_id, at, {n: getattr(after, n) for n, _, _ in diffs})
     return after
 
 
@@ -174,13 +164,7 @@ def set_active(
             at,
             [("active", shown(not active), shown(active))],
         )
-        outbox.append(
-            "customer",
-            customer_id,
-            "update",
-            {"id": customer_id, "at": at, "fields": {"active": active}},
-            at,
-        )
+        _outbox_update(customer_id, at, {"active": active})
     return replace(before, active=active, updated_at=at)
 
 
@@ -237,13 +221,7 @@ def set_card_number(customer_id: str, number: str, *, actor: str, at: str) -> No
     audit.record(
         "customer", customer_id, "card", actor, at, [("card_number", before.card_number, number)]
     )
-    outbox.append(
-        "customer",
-        customer_id,
-        "update",
-        {"id": customer_id, "at": at, "fields": {"card_number": number}},
-        at,
-    )
+    _outbox_update(customer_id, at, {"card_number": number})
 
 
 def save_address(
@@ -450,3 +428,14 @@ def _check_lists(clean: dict[str, Any]) -> None:
                 errors[name] = f"{value} is not one of {', '.join(allowed)}."
     if errors:
         raise FieldErrors(errors)
+
+
+def _outbox_update(customer_id: str, at: str, fields: dict[str, Any]) -> None:
+    """Queue changed fields of a customer for the back office (inside the change's transaction)."""
+    outbox.append(
+        "customer",
+        customer_id,
+        "update",
+        {"id": customer_id, "at": at, "fields": _payload(fields)},
+        at,
+    )
