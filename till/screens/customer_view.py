@@ -39,15 +39,15 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
     BINDINGS = [
         Binding("f2,ctrl+t", "attach", "Attach", id="customer.attach"),
         Binding("f4,ctrl+o", "edit", "Edit", id="customer.edit"),
-        Binding("f8,ctrl+r", "toggle_active", "(De)activate", id="customer.active"),
+        Binding("f8,ctrl+r", "toggle_active", "Active", id="customer.active"),
         Binding("f9,ctrl+g", "delete", "Delete", id="customer.delete"),
         Binding("f7,ctrl+l", "open_sale", "Receipt", id="customer.receipt"),
-        Binding("f3,ctrl+n", "add_address", "Add address", id="customer.add_address"),
-        Binding("f5,ctrl+b", "edit_address", "Edit address", id="customer.edit_address"),
-        Binding("f6,ctrl+p", "remove_address", "Remove address", id="customer.remove_address"),
+        Binding("f3,ctrl+n", "add_address", "New addr.", id="customer.add_address"),
+        Binding("f5,ctrl+b", "edit_address", "Change", id="customer.edit_address"),
+        Binding("f6,ctrl+p", "remove_address", "Remove", id="customer.remove_address"),
         Binding("f3,ctrl+n", "issue_card", "Card", id="customer.issue_card"),
-        Binding("f5,ctrl+b", "adjust_points", "Adjust points", id="customer.adjust_points"),
-        Binding("f6,ctrl+p", "print_slip", "Balance slip", id="customer.print_slip"),
+        Binding("f5,ctrl+b", "adjust_points", "Points", id="customer.adjust_points"),
+        Binding("f6,ctrl+p", "print_slip", "Slip", id="customer.print_slip"),
         Binding("escape", "back", "Back", id="customer.back"),
     ]
 

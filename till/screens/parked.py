@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -78,7 +79,7 @@ class ParkedScreen(Screen[str | None]):
         table.clear()
         money = self.app.register.money
         for sale in self.parked:
-            when = sale.created_at[:16].replace("T", " ")
+            when = datetime.fromisoformat(sale.created_at).astimezone().strftime("%d/%m %H:%M")
             table.add_row(
                 Text(sale.name),
                 when,
