@@ -100,3 +100,20 @@ def test_every_function_key_has_a_ctrl_alternative_that_inputs_do_not_eat():
                 assert ctrl, f"{value.__name__}: {binding.key} has no Ctrl alternative"
                 assert not set(ctrl) & taken, f"{value.__name__}: {binding.key} clashes"
     assert checked > 30
+
+
+async def test_customer_view_footer_fits_80_columns_on_every_tab(settings):
+    from storage import customers
+
+    customers.create_customer(
+        {"last_name": "Martin", "email": "m@example.fr"}, actor="t", till_no=1, region="FR"
+    )
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", *"martin", "f4")
+        tabs = app.screen.query_one("#customer-tabs")
+        for tab in ("tab-main", "tab-addresses", "tab-loyalty", "tab-history"):
+            tabs.active = tab
+            await pilot.pause()
+            keys = list(app.screen.query("FooterKey"))
+            assert keys and max(key.region.right for key in keys) <= 80, tab
