@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from storage.ids import new_id
-from storage.models import Barcode, Product, database
+from storage.models import Barcode, PriceListEntry, Product, database
 from till.core.barcodes import normalise_code
 from till.core.money import parse_amount, parse_rate
 from till.core.sale import Item
 from till.errors import BarcodeError, ImportRowError, InvalidSale, UnknownProduct
 
 IMPORT_COLUMNS = ("barcode", "name", "price", "vat")
-OPTIONAL_COLUMNS = ("category",)
+OPTIONAL_COLUMNS = ("category", "cost", "promo_price", "discountable")
+PRICE_LIST_COLUMNS = ("price_code", "barcode", "price")
 MAX_NAME_LENGTH = 120
 
 
@@ -29,6 +30,18 @@ class ProductRow:
     price: int
     vat_rate_bp: int
     category: str = ""
+    cost: int = 0
+    promo_price: int | None = None
+    discountable: bool = True
+
+
+@dataclass(frozen=True)
+class PriceListRow:
+    """One valid row of a price-list import."""
+
+    price_code: str
+    code: str
+    price: int
 
 
 @dataclass
@@ -41,19 +54,44 @@ class ImportReport:
 
 
 _LOOKUP = (
-    "SELECT p.id, p.name, p.price, p.vat_rate_bp, p.category FROM barcode b"
-    " JOIN product p ON p.id = b.product_id WHERE b.code = ? AND p.active"
+    "SELECT p.id, p.name, p.price, p.vat_rate_bp, p.category, p.cost, p.promo_price,"
+    " p.discountable, l.price FROM barcode b JOIN product p ON p.id = b.product_id"
+    " LEFT JOIN price_list_entry l ON l.product_id = p.id AND l.price_code = ?"
+    " WHERE b.code = ? AND p.active"
 )
 
 
-def lookup(code: str) -> Item:
-    """The active product carrying ``code`` (already normalised), or UnknownProduct.
-    Every scan comes here, so it is one prepared statement."""
-    row = database.execute_sql(_LOOKUP, (code,)).fetchone()
+def lookup(code: str, price_code: str = "") -> Item:
+    """The active product carrying ``code`` (already normalised), with its price on the
+    ``price_code`` list if it has one; or UnknownProduct. Every scan comes here, so it is one
+    prepared statement."""
+    row = database.execute_sql(_LOOKUP, (price_code, code)).fetchone()
     if row is None:
         raise UnknownProduct(f"No product has the code {code}.")
-    product_id, name, price, vat_rate_bp, category = row
-    return Item(product_id, code, name, price, vat_rate_bp, category)
+    product_id, name, price, vat_rate_bp, category, cost, promo, discountable, listed = row
+    return Item(
+        product_id,
+        code,
+        name,
+        price,
+        vat_rate_bp,
+        category,
+        cost,
+        promo,
+        bool(discountable),
+        listed if price_code else None,
+    )
+
+
+def code_prices(price_code: str, product_ids: Iterable[str]) -> dict[str, int]:
+    """The prices on the ``price_code`` list for these products (those it has)."""
+    wanted = list(dict.fromkeys(product_ids))
+    if not price_code or not wanted:
+        return {}
+    query = PriceListEntry.select(PriceListEntry.product, PriceListEntry.price).where(
+        (PriceListEntry.price_code == price_code) & PriceListEntry.product.in_(wanted)
+    )
+    return dict(query.tuples())
 
 
 def product_count() -> int:
@@ -113,7 +151,35 @@ def _product_row(record: dict[str, str | None], rates: set[int]) -> ProductRow:
         allowed = ", ".join(f"{r / 100:g}" for r in sorted(rates, reverse=True))
         raise ImportRowError(f"VAT {record['vat']}% is not a configured rate ({allowed}).")
     category = " ".join((record.get("category") or "").split())
-    return ProductRow(code, name, price, rate, category)
+    cost = _optional_amount(record, "cost") or 0
+    promo = _optional_amount(record, "promo_price")
+    if promo is not None and promo > price:
+        raise ImportRowError(f"the promotional price {record['promo_price']} is above the price.")
+    discountable = _yes_no(record.get("discountable"), "discountable")
+    return ProductRow(code, name, price, rate, category, cost, promo, discountable)
+
+
+def _optional_amount(record: dict[str, str | None], column: str) -> int | None:
+    text = (record.get(column) or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_amount(text)
+    except InvalidSale as error:
+        raise ImportRowError(f"{column}: {error}") from None
+
+
+_YES = {"1", "yes", "y", "true", "oui"}
+_NO = {"0", "no", "n", "false", "non"}
+
+
+def _yes_no(text: str | None, column: str) -> bool:
+    value = (text or "").strip().lower()
+    if not value or value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise ImportRowError(f"{column}: write yes or no, got {text!r}.")
 
 
 def import_products(rows: list[tuple[int, ProductRow]]) -> ImportReport:
@@ -129,6 +195,9 @@ def import_products(rows: list[tuple[int, ProductRow]]) -> ImportReport:
                 "price": row.price,
                 "vat_rate_bp": row.vat_rate_bp,
                 "category": row.category,
+                "cost": row.cost,
+                "promo_price": row.promo_price,
+                "discountable": row.discountable,
                 "active": True,
                 "updated_at": now,
             }
@@ -154,3 +223,75 @@ def _existing_products(codes: list[str]) -> dict[str, str]:
         query = Barcode.select(Barcode.code, Barcode.product).where(Barcode.code.in_(chunk))
         found.update(dict(query.tuples()))
     return found
+
+
+def parse_price_list_csv(text: str) -> tuple[list[tuple[int, PriceListRow]], list[tuple[int, str]]]:
+    """Read ``price_code,barcode,price``; return valid rows and errors, by line. The barcode
+    must name a product of the catalog."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    missing = [name for name in PRICE_LIST_COLUMNS if name not in header]
+    if missing:
+        raise ImportRowError(
+            f"line 1: the header must name {','.join(PRICE_LIST_COLUMNS)}; "
+            f"missing {', '.join(missing)}."
+        )
+    reader.fieldnames = header
+    rows: list[tuple[int, PriceListRow]] = []
+    errors: list[tuple[int, str]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for record in reader:
+        line = reader.line_num
+        try:
+            if None in record or any(record.get(name) is None for name in PRICE_LIST_COLUMNS):
+                raise ImportRowError("wrong number of columns.")
+            price_code = " ".join((record["price_code"] or "").split())
+            if not price_code:
+                raise ImportRowError("the price code is empty.")
+            row = PriceListRow(
+                price_code,
+                normalise_code(record["barcode"] or ""),
+                parse_amount(record["price"] or ""),
+            )
+        except (ImportRowError, BarcodeError, InvalidSale) as error:
+            errors.append((line, str(error)))
+            continue
+        key = (row.price_code, row.code)
+        if key in seen:
+            errors.append((line, f"{row.code} is already on line {seen[key]} for this code."))
+            continue
+        seen[key] = line
+        rows.append((line, row))
+    return rows, errors
+
+
+def import_price_list(
+    rows: list[tuple[int, PriceListRow]],
+) -> tuple[ImportReport, list[tuple[int, str]]]:
+    """Set each product's price for each price code, in one transaction; rows naming a barcode
+    the catalog does not have are refused by line."""
+    report, unknown = ImportReport(), []
+    now = datetime.now(UTC).isoformat()
+    with database.atomic():
+        products = _existing_products([row.code for _, row in rows])
+        for line, row in rows:
+            product_id = products.get(row.code)
+            if product_id is None:
+                unknown.append((line, f"no product has the barcode {row.code}."))
+                continue
+            existed = (
+                PriceListEntry.select()
+                .where(
+                    (PriceListEntry.price_code == row.price_code)
+                    & (PriceListEntry.product == product_id)
+                )
+                .exists()
+            )
+            PriceListEntry.insert(
+                price_code=row.price_code, product=product_id, price=row.price, updated_at=now
+            ).on_conflict_replace().execute()
+            if existed:
+                report.updated += 1
+            else:
+                report.added += 1
+    return report, unknown

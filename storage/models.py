@@ -39,6 +39,9 @@ class Product(BaseModel):
     category = TextField(default="")
     active = BooleanField(default=True)
     updated_at = TextField()
+    cost = IntegerField(default=0)
+    promo_price = IntegerField(null=True)
+    discountable = BooleanField(default=True)
 
 
 class Barcode(BaseModel):
@@ -62,6 +65,7 @@ class Sale(BaseModel):
     customer_id = TextField(null=True)
     store = TextField(default="")
     prices_excl_tax = BooleanField(default=False)
+    tax_free = BooleanField(default=False)
 
     class Meta:
         indexes = ((("till_no", "receipt_no"), True), (("customer_id", "created_at"), False))
@@ -77,6 +81,8 @@ class SaleLine(BaseModel):
     unit_price = IntegerField()
     vat_rate_bp = IntegerField()
     total = IntegerField()
+    discount = IntegerField(default=0)
+    note = TextField(default="")
 
     class Meta:
         primary_key = CompositeKey("sale", "line_no")
@@ -181,6 +187,8 @@ class Customer(BaseModel):
     landline_key = TextField(index=True)
     created_at = TextField()
     updated_at = TextField()
+    discount_percent = TextField(default="")
+    discount_until = TextField(default="")
 
 
 class CustomerAddress(BaseModel):
@@ -303,3 +311,18 @@ class ParkedSale(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, ParkedSale)
+
+
+class PriceListEntry(BaseModel):
+    """A product's price for customers with a price code."""
+
+    price_code = TextField()
+    product = ForeignKeyField(Product, on_delete="CASCADE", index=False)
+    price = IntegerField()
+    updated_at = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("price_code", "product")
+
+
+ALL_MODELS = (*ALL_MODELS, PriceListEntry)

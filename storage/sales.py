@@ -39,11 +39,11 @@ _LAST_SALE = (
 _INSERT_SALE = (
     "INSERT INTO sale (id, till_no, receipt_no, receipt_code, created_at, seller, currency,"
     " total, item_count, change_given, previous_hash, journal_hash, customer_id, store,"
-    " prices_excl_tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " prices_excl_tax, tax_free) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_LINE = (
-    "INSERT INTO sale_line (sale_id, line_no, product_id, code, name, quantity, unit_price,"
-    " vat_rate_bp, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO sale_line (sale_id, product_id, line_no, code, name, quantity, unit_price,"
+    " vat_rate_bp, total, discount, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_VAT = "INSERT INTO sale_vat (sale_id, rate_bp, gross, net, vat) VALUES (?, ?, ?, ?, ?)"
 _INSERT_PAYMENT = (
@@ -75,6 +75,7 @@ def record_sale(
         raise InvalidSale("Points paid, but no customer with a card is attached to take them from.")
     created_at = (now or datetime.now(UTC)).isoformat()
     product_ids = [line.item.product_id for line in cart.lines]
+    prices = [line.price for line in cart.lines]
     draft = RecordedSale(
         id=new_id(),
         till_no=till_no,
@@ -92,17 +93,20 @@ def record_sale(
                 line.item.code,
                 line.item.name,
                 line.quantity,
-                line.item.unit_price,
-                line.item.vat_rate_bp,
-                line.total,
+                price.unit_price,
+                price.vat_rate_bp,
+                price.total,
+                price.discount,
+                price.note,
             )
-            for n, line in enumerate(cart.lines, start=1)
+            for n, (line, price) in enumerate(zip(cart.lines, prices, strict=True), start=1)
         ),
         vat=tuple(cart.vat),
         payments=tuple(cart.payments),
         store=store,
         customer=cart.customer,
         prices_excl_tax=cart.prices_excl_tax,
+        tax_free=cart.tax_free,
     )
     with database.atomic():
         cursor = database.cursor()
@@ -129,9 +133,16 @@ def record_sale(
                 payload["customer_id"],
                 store,
                 sale.prices_excl_tax,
+                sale.tax_free,
             ),
         )
-        cursor.executemany(_INSERT_LINE, [(sale.id, *line.values()) for line in payload["lines"]])
+        cursor.executemany(
+            _INSERT_LINE,
+            [
+                _line_row(sale.id, product_id, line)
+                for line, product_id in zip(sale.lines, product_ids, strict=True)
+            ],
+        )
         cursor.executemany(_INSERT_VAT, [(sale.id, *vat.values()) for vat in payload["vat"]])
         cursor.executemany(
             _INSERT_PAYMENT,
@@ -146,6 +157,22 @@ def record_sale(
     return sale
 
 
+def _line_row(sale_id: str, product_id: str, line: RecordedLine) -> tuple:
+    return (
+        sale_id,
+        product_id,
+        line.line_no,
+        line.code,
+        line.name,
+        line.quantity,
+        line.unit_price,
+        line.vat_rate_bp,
+        line.total,
+        line.discount,
+        line.note,
+    )
+
+
 def _points(sale: RecordedSale, cart: Cart, program: LoyaltyProgram, cursor) -> RecordedSale:
     """Spend the points that paid, earn on what money paid: both in the sale's transaction."""
     from storage.loyalty import add_movement, effective_balance
@@ -154,7 +181,7 @@ def _points(sale: RecordedSale, cart: Cart, program: LoyaltyProgram, cursor) -> 
     paid_by_points = sum(p.amount for p in cart.payments if p.method is PaymentMethod.POINTS)
     spent = paid_by_points // program.point_value
     earned = points_earned(
-        [(line.item.category, line.total) for line in cart.lines],
+        [(line.item.category, line.total) for line in cart.lines if line.item.discountable],
         program,
         excluded_customer=customer.excluded_from_promotions,
         paid_with_points=paid_by_points,
@@ -189,8 +216,9 @@ def _points(sale: RecordedSale, cart: Cart, program: LoyaltyProgram, cursor) -> 
 
 
 def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:
-    """The sale as the journal hashes it and the back office receives it."""
-    return {
+    """The sale as the journal hashes it and the back office receives it. Keys added after the
+    first release appear only when they say something, so older sales hash as they did."""
+    payload = {
         "id": sale.id,
         "till_no": sale.till_no,
         "receipt_no": sale.receipt_no,
@@ -214,6 +242,8 @@ def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:
                 "unit_price": line.unit_price,
                 "vat_rate_bp": line.vat_rate_bp,
                 "total": line.total,
+                **({"discount": line.discount} if line.discount else {}),
+                **({"note": line.note} if line.note else {}),
             }
             for line, product_id in zip(sale.lines, product_ids, strict=True)
         ],
@@ -225,6 +255,9 @@ def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:
             for p in sale.payments
         ],
     }
+    if sale.tax_free:
+        payload["tax_free"] = True
+    return payload
 
 
 def chain_hash(previous_hash: str, payload: dict[str, Any]) -> str:
@@ -306,6 +339,8 @@ def _recorded(sale: Sale) -> RecordedSale:
                 row.unit_price,
                 row.vat_rate_bp,
                 row.total,
+                row.discount,
+                row.note,
             )
             for row in lines
         ),
@@ -315,6 +350,7 @@ def _recorded(sale: Sale) -> RecordedSale:
         ),
         store=sale.store,
         prices_excl_tax=bool(sale.prices_excl_tax),
+        tax_free=bool(sale.tax_free),
         customer=_sale_customer(sale.customer_id),
         **_sale_points(sale),
     )

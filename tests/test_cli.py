@@ -104,6 +104,36 @@ def test_demo_seeds_a_catalog(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert catalog.product_count() >= 300
     assert len(catalog.sample_codes(500)) >= 300
+    grocery = catalog.sample_codes(1)[0]  # the first products are grocery, on the PRO list
+    item = catalog.lookup(grocery, "PRO")
+    assert item.code_price == item.unit_price * 85 // 100
+    assert 0 < item.cost < item.unit_price
+
+
+def test_the_demo_manager_pin_is_the_one_the_readme_gives():
+    from till.core.pin import verify_pin
+    from till.demo import DEMO_MANAGER_PIN, DEMO_MANAGER_PIN_HASH
+
+    assert verify_pin(DEMO_MANAGER_PIN, DEMO_MANAGER_PIN_HASH)
+    assert (
+        f"manager PIN is {DEMO_MANAGER_PIN}"
+        in (Path(__file__).parents[1] / "README.md").read_text()
+    )
+
+
+def test_import_prices_reports_bad_rows_by_line(runner, tmp_path):
+    db = tmp_path / "shop.db"
+    products = tmp_path / "products.csv"
+    products.write_text("barcode,name,price,vat\n4006381333931,Stylo,2.00,20\n")
+    runner.invoke(cli, ["--db", str(db), "init"])
+    runner.invoke(cli, ["--db", str(db), "import", "products", str(products)])
+    prices = tmp_path / "prices.csv"
+    prices.write_text("price_code,barcode,price\nPRO,4006381333931,1.50\nPRO,4006381333932,1\n")
+    result = runner.invoke(cli, ["--db", str(db), "import", "prices", str(prices)])
+    assert result.exit_code == 1
+    assert "1 added, 0 updated, 1 refused." in result.stdout
+    assert f"{prices}:3: " in result.stderr
+    assert catalog.lookup("4006381333931", "PRO").code_price == 150
 
 
 def test_customers_add_search_show(runner, tmp_path):

@@ -70,6 +70,14 @@ def test_env_variable_names_the_file(tmp_path, monkeypatch):
         ('[locale]\nlocale = "xx_YY"\n', r"\[locale\] locale: unknown locale"),
         ("[printer]\nwidth = 5\n", r"\[printer\] width: must be between"),
         ("store = 1\n", "store: must be a table"),
+        ("[pricing]\nsegment_discounts = 5\n", r"\[pricing\] segment_discounts: must be a table"),
+        ("[pricing]\nsegment_discounts = { VIP = 120 }\n", "VIP must be at least 0 and under 100"),
+        ('[pricing]\nsegment_discounts = { VIP = "x" }\n', "VIP = 'x' is not a percentage"),
+        ("[pricing]\nsegment_discounts = { VIP = 5.555 }\n", "more than two decimals"),
+        (
+            "[pricing]\nallow_below_cost = 1\n",
+            r"\[pricing\] allow_below_cost: must be true or false",
+        ),
     ],
 )
 def test_a_bad_file_names_the_key_and_the_problem(tmp_path, text, message):
@@ -83,3 +91,10 @@ def test_a_bad_file_names_the_key_and_the_problem(tmp_path, text, message):
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="no such config file"):
         load_settings(tmp_path / "absent.toml")
+
+
+def test_pricing_reads_segment_discounts_as_basis_points(tmp_path):
+    text = "[pricing]\nsegment_discounts = { VIP = 5, Wholesale = 12.5 }\nallow_below_cost = true\n"
+    pricing = load_settings(write(tmp_path, text)).pricing
+    assert pricing.segment_discounts == {"VIP": 500, "Wholesale": 1250}
+    assert pricing.allow_below_cost is True

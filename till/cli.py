@@ -119,7 +119,13 @@ def init(ctx: Context) -> None:
 def demo(ctx: Context, reset: bool, seed_only: bool) -> None:
     """Run the register on a demo shop with a simulated scanner and a file printer."""
     from storage import catalog, customers
-    from till.demo import DEMO_DIR, demo_products_csv, demo_settings, seed_demo_customers
+    from till.demo import (
+        DEMO_DIR,
+        demo_price_list_csv,
+        demo_products_csv,
+        demo_settings,
+        seed_demo_customers,
+    )
 
     settings = demo_settings(DEMO_DIR)
     if ctx.db_path:
@@ -133,6 +139,8 @@ def demo(ctx: Context, reset: bool, seed_only: bool) -> None:
         rows, errors = catalog.parse_product_csv(demo_products_csv(), settings.vat.rates)
         report = catalog.import_products(rows)
         click.echo(f"Demo catalog: {report.added} products ({len(errors)} refused).")
+        prices, _ = catalog.parse_price_list_csv(demo_price_list_csv())
+        catalog.import_price_list(prices)
     if customers.customer_count() == 0:
         added = seed_demo_customers(settings)
         click.echo(f"Demo customers: {added}.")
@@ -151,17 +159,38 @@ def import_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @pass_context
 def import_products(ctx: Context, file: str) -> None:
-    """Add or update products from a CSV file: barcode,name,price,vat[,category]."""
+    """Add or update products from a CSV file:
+    barcode,name,price,vat[,category][,cost][,promo_price][,discountable]."""
     from storage import catalog
 
     settings = ctx.settings()
     _open(settings, create=False)
+    rows, errors = catalog.parse_product_csv(_read_csv(file), settings.vat.rates)
+    report = catalog.import_products(rows)
+    _report_import(file, report, errors)
+
+
+@import_group.command(name="prices")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@pass_context
+def import_prices(ctx: Context, file: str) -> None:
+    """Set customer price lists from a CSV file: price_code,barcode,price."""
+    from storage import catalog
+
+    _open(ctx.settings(), create=False)
+    rows, errors = catalog.parse_price_list_csv(_read_csv(file))
+    report, unknown = catalog.import_price_list(rows)
+    _report_import(file, report, sorted(errors + unknown))
+
+
+def _read_csv(file: str) -> str:
     try:
-        text = Path(file).read_text(encoding="utf-8")
+        return Path(file).read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise click.ClickException(f"{file}: not UTF-8 text. Save it as UTF-8 CSV.") from None
-    rows, errors = catalog.parse_product_csv(text, settings.vat.rates)
-    report = catalog.import_products(rows)
+
+
+def _report_import(file: str, report, errors: list[tuple[int, str]]) -> None:
     for line, message in errors:
         click.echo(f"{file}:{line}: {message}", err=True)
     click.echo(f"{report.added} added, {report.updated} updated, {len(errors)} refused.")

@@ -115,6 +115,18 @@ class LoyaltySettings:
 
 
 @dataclass(frozen=True)
+class PricingSettings:
+    """The ``[pricing]`` section: customer discounts and export sales."""
+
+    segment_discounts: dict[str, int] = field(default_factory=dict)
+    """Segment → discount in basis points; written as percentages: ``{ VIP = 5 }``."""
+    allow_below_cost: bool = False
+    """Whether a customer discount may take a line below its cost."""
+    export_mention: str = "Export sale: VAT exempt."
+    """Printed on the receipt of a tax-free export sale."""
+
+
+@dataclass(frozen=True)
 class SecuritySettings:
     manager_pin: str = ""
     """The manager PIN's scrypt hash, as ``till manager-pin`` prints it; never the PIN."""
@@ -138,6 +150,7 @@ class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     display: DisplaySettings = field(default_factory=DisplaySettings)
     loyalty: LoyaltySettings = field(default_factory=LoyaltySettings)
+    pricing: PricingSettings = field(default_factory=PricingSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     keymap: dict[str, str] = field(default_factory=dict)
@@ -204,6 +217,12 @@ def _convert(where: str, section: str, key: str, default: Any, value: Any) -> An
         return _rates(where, value)
     if section == "scanner" and key == "devices":
         return _scanner_devices(where, value)
+    if section == "pricing" and key == "segment_discounts":
+        return _percentages(where, value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: must be true or false, got {value!r}.")
+        return value
     if isinstance(default, int):
         if type(value) is not type(default):
             raise ConfigError(f"{where}: must be a whole number, got {value!r}.")
@@ -233,6 +252,22 @@ def _rates(where: str, value: Any) -> tuple[int, ...]:
         except InvalidSale as error:
             raise ConfigError(f"{where}: {error}") from None
     return tuple(rates)
+
+
+def _percentages(where: str, value: Any) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: must be a table such as {{ VIP = 5, Wholesale = 12.5 }}.")
+    discounts = {}
+    for name, rate in value.items():
+        if isinstance(rate, bool) or not isinstance(rate, int | float):
+            raise ConfigError(f"{where}: {name} = {rate!r} is not a percentage.")
+        if not 0 <= rate < 100:
+            raise ConfigError(f"{where}: {name} must be at least 0 and under 100 (%), got {rate}.")
+        try:
+            discounts[name] = parse_rate(str(rate))
+        except InvalidSale as error:
+            raise ConfigError(f"{where}: {name}: {error}") from None
+    return discounts
 
 
 def _scanner_devices(where: str, value: Any) -> tuple[ScannerDevice, ...]:

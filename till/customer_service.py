@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from storage import audit, customer_history, customers
@@ -17,6 +18,7 @@ from till.core.customer_lookup import (
     HistoryFilter,
     SaleSummary,
 )
+from till.core.pricing import customer_terms
 from till.core.sale import SaleCustomer
 
 
@@ -27,6 +29,7 @@ class CustomerService:
         self.till_no = settings.till.number
         self.region = settings.locale.locale.partition("_")[2] or "FR"
         self.actor = actor or f"till {settings.till.number} ({settings.till.seller})"
+        self.pricing = settings.pricing
 
     def search(
         self, query: str, filters: CustomerFilter = CustomerFilter(), limit: int = 50
@@ -79,8 +82,14 @@ class CustomerService:
     def summary_for_sale(self, found: CustomerSummary) -> SaleCustomer:
         return self.for_sale(self.get(found.id))
 
-    @staticmethod
-    def for_sale(customer: Customer) -> SaleCustomer:
+    def for_sale(self, customer: Customer, today: date | None = None) -> SaleCustomer:
+        """The customer as a sale needs them, with the prices they are entitled to today."""
+        terms = customer_terms(
+            customer,
+            segment_discounts=self.pricing.segment_discounts,
+            allow_below_cost=self.pricing.allow_below_cost,
+            today=today or date.today(),
+        )
         return SaleCustomer(
             customer.id,
             customer.code,
@@ -88,4 +97,5 @@ class CustomerService:
             customer.excluded_from_promotions,
             enrolled=bool(customer.card_number),
             business=customer.kind is CustomerKind.BUSINESS,
+            terms=terms,
         )

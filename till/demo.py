@@ -9,8 +9,10 @@ from stdnum import ean
 
 from till.config import (
     LocaleSettings,
+    PricingSettings,
     PrinterSettings,
     ReceiptSettings,
+    SecuritySettings,
     Settings,
     StoreSettings,
     TillSettings,
@@ -139,6 +141,14 @@ _CATALOG = [
 _VARIANTS = ["", "bio", "format familial", "petit format", "marque maison", "premium"]
 
 
+DEMO_MANAGER_PIN = "1234"
+DEMO_MANAGER_PIN_HASH = (
+    "scrypt$16384$8$1$c068e5ebd76d21d9d954467362f966a0"
+    "$691f48ec825c9658beaa03bad8f01870dab6ee8b699ac8b0338e6710c74d113b"
+)
+"""The demo shop's manager PIN and its hash (made by ``till manager-pin``); demo only."""
+
+
 def demo_settings(data_dir: Path = DEMO_DIR) -> Settings:
     return Settings(
         store=StoreSettings(
@@ -150,6 +160,8 @@ def demo_settings(data_dir: Path = DEMO_DIR) -> Settings:
         locale=LocaleSettings(currency="EUR", locale="fr_FR"),
         printer=PrinterSettings(url=f"file://{(data_dir / 'receipts.escpos').resolve()}"),
         receipt=ReceiptSettings(footer=("Merci de votre visite !", "Thank you!")),
+        pricing=PricingSettings(segment_discounts={"VIP": 500, "Wholesale": 1000}),
+        security=SecuritySettings(manager_pin=DEMO_MANAGER_PIN_HASH),
     ).with_database((data_dir / "till.db").resolve())
 
 
@@ -169,7 +181,8 @@ def seed_demo_customers(settings: Settings, count: int = 300) -> int:
 def demo_products_csv(seed: int = 2026) -> str:
     """A product import file of a few hundred items, the same one every time."""
     rng = random.Random(seed)
-    rows = ["barcode,name,price,vat,category"]
+    offers = random.Random(seed + 1)  # its own sequence: prices stay what they were
+    rows = ["barcode,name,price,vat,category,cost,promo_price"]
     serial = 0
     for category, vat, (low, high), names in _CATALOG:
         for name in names:
@@ -179,5 +192,25 @@ def demo_products_csv(seed: int = 2026) -> str:
                 code = body + ean.calc_check_digit(body)
                 label = f"{name} {variant}".strip()
                 cents = rng.randint(low, high)
-                rows.append(f'{code},"{label}",{cents // 100}.{cents % 100:02d},{vat},{category}')
+                cost = cents // 2  # excluding VAT, about half the shelf price
+                promo = _amount(cents * 8 // 10) if offers.random() < 0.08 else ""
+                rows.append(
+                    f'{code},"{label}",{_amount(cents)},{vat},{category},{_amount(cost)},{promo}'
+                )
     return "\n".join(rows) + "\n"
+
+
+def demo_price_list_csv() -> str:
+    """The ``PRO`` price list of the demo's wholesale customers: 15 % off the grocery."""
+    rows = ["price_code,barcode,price"]
+    for line in demo_products_csv().splitlines()[1:]:
+        code, _, rest = line.partition(",")
+        price, _, category = rest.rsplit(",", 5)[1:4]
+        if category == "Épicerie":
+            cents = int(price.replace(".", ""))
+            rows.append(f"PRO,{code},{_amount(cents * 85 // 100)}")
+    return "\n".join(rows) + "\n"
+
+
+def _amount(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"

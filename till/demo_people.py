@@ -115,5 +115,7 @@ def people(count: int, seed: int = 7) -> Iterator[dict[str, Any]]:
             person["kind"] = "business"
             person["company"] = f"{rng.choice(COMPANY_WORDS)} {last}"
             person["segment"] = "Corporate"
+        if person["segment"] == "Wholesale":
+            person["price_code"] = "PRO"
         person["consent_email"] = "email" in person and rng.random() < 0.5
         yield person

@@ -15,7 +15,7 @@ from storage.models import database
 from till.config import Settings
 from till.core.barcodes import parse_scan_entry
 from till.core.money import MoneyFormat
-from till.core.sale import Cart, Item, Parked, RecordedSale
+from till.core.sale import Cart, Item, Parked, RecordedSale, SaleCustomer
 from till.printing import PrintQueue
 
 T = TypeVar("T")
@@ -37,6 +37,7 @@ class Register:
             vat_number=settings.store.vat_number,
             footer=settings.receipt.footer,
             qr=settings.receipt.qr,
+            export_mention=settings.pricing.export_mention,
             width=settings.printer.width,
             money=self.money,
         )
@@ -64,10 +65,17 @@ class Register:
     def till_no(self) -> int:
         return self.settings.till.number
 
-    def scan(self, text: str) -> tuple[Item, int]:
-        """What a scan or typed entry sells: the item and how many. Raises a TillError."""
+    def scan(self, text: str, price_code: str = "") -> tuple[Item, int]:
+        """What a scan or typed entry sells: the item (with its price on the ``price_code``
+        list) and how many. Raises a TillError."""
         entry = parse_scan_entry(text)
-        return catalog.lookup(entry.code), entry.quantity
+        return catalog.lookup(entry.code, price_code), entry.quantity
+
+    def attach(self, cart: Cart, customer: SaleCustomer | None) -> None:
+        """Attach a customer to the cart (None: walk-in) and reprice its lines for them."""
+        price_code = customer.terms.price_code if customer else ""
+        product_ids = [line.item.product_id for line in cart.lines]
+        cart.attach(customer, catalog.code_prices(price_code, product_ids))
 
     def record(self, cart: Cart) -> RecordedSale:
         """Commit a paid sale and its receipt's print job durably. Blocks until it is on disk:

@@ -63,6 +63,8 @@ class ReceiptLayout:
     money: MoneyFormat
     qr: str = ""
     """A QR code template; ``{receipt}`` becomes the receipt number."""
+    export_mention: str = "Export sale: VAT exempt."
+    """Printed on a tax-free export sale's receipt."""
 
 
 def build_receipt(
@@ -87,12 +89,20 @@ def build_receipt(
     blocks.append(Rule())
     excl = sale.prices_excl_tax
     for line in sale.lines:
-        total = net_of(line.total, line.vat_rate_bp) if excl else line.total
-        unit = net_of(line.unit_price, line.vat_rate_bp) if excl else line.unit_price
-        blocks.append(Text(_columns(line.name, money(total), width)))
+        rate = line.vat_rate_bp if excl else 0
+        before = net_of(line.total + line.discount, rate)
+        blocks.append(Text(_columns(line.name, money(before), width)))
         if line.quantity != 1:
-            blocks.append(Text(f"  {line.quantity} x {money(unit)}"))
+            blocks.append(Text(f"  {line.quantity} x {money(net_of(line.unit_price, rate))}"))
+        if line.discount:
+            off = before - net_of(line.total, rate)
+            blocks.append(Text(_columns(f"  {line.note or 'Discount'}", money(-off), width)))
+        elif line.note:
+            blocks.append(Text(f"  {line.note}"[:width]))
     blocks.append(Rule())
+    discount = sum(line.discount for line in sale.lines)
+    if discount:
+        blocks.append(Text(_columns("You saved", money(discount), width)))
     if excl:
         blocks.append(Text(_columns("Total excl. VAT", money(sum(v.net for v in sale.vat)), width)))
         for vat in sale.vat:
@@ -110,6 +120,8 @@ def build_receipt(
         )
     if sale.change_given:
         blocks.append(Text(_columns("Change", money(sale.change_given), width)))
+    if sale.tax_free:
+        blocks += [Rule(), Text(layout.export_mention[:width], bold=True)]
     blocks += [Rule(), Text(_vat_row(("VAT", "Net", "Tax", "Gross"), width))]
     for vat in sale.vat:
         cells = (format_rate(vat.rate_bp), money(vat.net), money(vat.vat), money(vat.gross))

@@ -75,6 +75,10 @@ class Customer:
     segment: str = ""
     price_code: str = ""
     tax_zone: str = ""
+    discount_percent: str = ""
+    """A personal discount on everything, such as ``10`` or ``12.5``; empty for none."""
+    discount_until: str = ""
+    """The last day the personal discount applies (ISO date); empty: no end."""
     excluded_from_promotions: bool = False
     export_sale: bool = False
     targeting: tuple[str, ...] = ()
@@ -136,6 +140,8 @@ DETAIL_FIELDS = (
     "segment",
     "price_code",
     "tax_zone",
+    "discount_percent",
+    "discount_until",
     "excluded_from_promotions",
     "export_sale",
     "targeting",
@@ -179,6 +185,8 @@ LABELS = {
     "segment": "Segment",
     "price_code": "Price code",
     "tax_zone": "Tax zone",
+    "discount_percent": "Personal discount %",
+    "discount_until": "Discount until",
     "excluded_from_promotions": "Excluded from promotions",
     "export_sale": "Export (tax-free)",
     "targeting": "Targeting",
@@ -368,6 +376,18 @@ def _expiry(text: str, region: str, today: date) -> str:
     return _date(text).isoformat()
 
 
+def _percent(text: str, region: str, today: date) -> str:
+    from till.core.money import parse_rate
+    from till.core.pricing import format_percent
+    from till.errors import InvalidSale
+
+    try:
+        bp = parse_rate(text)
+    except InvalidSale as error:
+        raise ValueError(str(error)) from None
+    return format_percent(bp).removesuffix("%") if bp else ""
+
+
 def _language(text: str, region: str, today: date) -> str:
     code = text.lower()
     if not _LANGUAGE.match(code):
@@ -391,6 +411,8 @@ _VALIDATORS = {
     "activity_code": _naf,
     "birth_date": _birth_date,
     "id_document_expiry": _expiry,
+    "discount_until": _expiry,
+    "discount_percent": _percent,
     "language": _language,
     "country": _country,
 }

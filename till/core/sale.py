@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
 from till.core.barcodes import MAX_QUANTITY
+from till.core.pricing import NO_TERMS, LinePrice, PriceTerms, price_line
 from till.core.tax import VatLine, vat_breakdown
 from till.errors import InvalidSale
 
@@ -28,18 +30,35 @@ class Item:
     unit_price: int
     vat_rate_bp: int
     category: str = ""
+    cost: int = 0
+    """Purchase cost excluding VAT; 0 when the shop has not said."""
+    promo_price: int | None = None
+    """A promotional shelf price, for customers not excluded from promotions."""
+    discountable: bool = True
+    """False for products sold at a fixed price: no promotion, discount or points."""
+    code_price: int | None = None
+    """The price on the attached customer's price list, when it has one for this product."""
 
 
 @dataclass
 class CartLine:
-    """One line of the sale: an item and how many."""
+    """One line of the sale: an item, how many, and the price terms of the sale's customer."""
 
     item: Item
     quantity: int = 1
+    terms: PriceTerms = NO_TERMS
+
+    @property
+    def price(self) -> LinePrice:
+        return price_line(self.item, self.quantity, self.terms)
 
     @property
     def total(self) -> int:
-        return self.item.unit_price * self.quantity
+        return self.price.total
+
+    @property
+    def unit_price(self) -> int:
+        return self.price.unit_price
 
 
 @dataclass(frozen=True)
@@ -67,6 +86,8 @@ class SaleCustomer:
     """Holds a loyalty card: only enrolled customers earn and spend points."""
     business: bool = False
     """A business customer sees prices excluding tax, with the tax lines."""
+    terms: PriceTerms = NO_TERMS
+    """Their price list, discount, promotions and export status, as of when attached."""
 
 
 WALK_IN = SaleCustomer("", "", "Walk-in customer")
@@ -83,13 +104,28 @@ class Cart:
 
     @property
     def prices_excl_tax(self) -> bool:
-        return bool(self.customer and self.customer.business)
+        return bool(self.customer and self.customer.business and not self.customer.terms.tax_free)
 
-    def attach(self, customer: SaleCustomer | None) -> None:
-        """Attach a customer, or go back to walk-in with None."""
+    @property
+    def terms(self) -> PriceTerms:
+        return self.customer.terms if self.customer else NO_TERMS
+
+    @property
+    def tax_free(self) -> bool:
+        return self.terms.tax_free
+
+    def attach(
+        self, customer: SaleCustomer | None, code_prices: Mapping[str, int] | None = None
+    ) -> None:
+        """Attach a customer, or go back to walk-in with None, and reprice every line.
+        ``code_prices``: the customer's price-list prices by product id, for the lines here."""
         if self.payments:
             raise InvalidSale("Payment has started: the customer can no longer change.")
         self.customer = customer
+        prices = code_prices or {}
+        for line in self.lines:
+            line.item = replace(line.item, code_price=prices.get(line.item.product_id))
+            line.terms = self.terms
 
     def add(self, item: Item, quantity: int = 1) -> int:
         """Add an item, merging with a line of the same product and price; returns the line."""
@@ -102,7 +138,7 @@ class Cart:
         if len(self.lines) >= MAX_LINES:
             raise InvalidSale(f"A sale holds at most {MAX_LINES} lines: pay this one first.")
         self._check_quantity(quantity)
-        self.lines.append(CartLine(item, quantity))
+        self.lines.append(CartLine(item, quantity, self.terms))
         return len(self.lines) - 1
 
     def set_quantity(self, index: int, quantity: int) -> None:
@@ -126,7 +162,12 @@ class Cart:
 
     @property
     def vat(self) -> list[VatLine]:
-        return vat_breakdown((line.item.vat_rate_bp, line.total) for line in self.lines)
+        prices = [line.price for line in self.lines]
+        return vat_breakdown((price.vat_rate_bp, price.total) for price in prices)
+
+    @property
+    def discount(self) -> int:
+        return sum(line.price.discount for line in self.lines)
 
     @property
     def paid(self) -> int:
@@ -189,6 +230,10 @@ class RecordedLine:
     unit_price: int
     vat_rate_bp: int
     total: int
+    discount: int = 0
+    """Taken off ``quantity × unit_price`` by the customer's discount."""
+    note: str = ""
+    """Why the price is not the shelf price (price list, promotion, discount)."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +261,8 @@ class RecordedSale:
     """The customer's balance right after the sale; None for a walk-in sale."""
     prices_excl_tax: bool = False
     """Shown to a business customer: lines excluding tax, then the tax."""
+    tax_free: bool = False
+    """An export sale, charged without VAT; its receipt says so."""
 
 
 def receipt_code(till_no: int, receipt_no: int) -> str:
@@ -236,19 +283,24 @@ def cart_document(cart: Cart) -> dict:
         raise InvalidSale("Payment has started: finish this sale before parking it.")
     customer = cart.customer
     return {
-        "lines": [{**line.item.__dict__, "quantity": line.quantity} for line in cart.lines],
-        "customer": customer.__dict__ if customer else None,
+        "lines": [{**asdict(line.item), "quantity": line.quantity} for line in cart.lines],
+        "customer": asdict(customer) if customer else None,
     }
 
 
 def cart_from_document(document: dict) -> Cart:
-    lines = []
+    saved = document.get("customer")
+    customer = None
+    if saved:
+        saved = dict(saved)
+        terms = PriceTerms(**(saved.pop("terms", None) or {}))
+        customer = SaleCustomer(**saved, terms=terms)
+    cart = Cart(customer=customer)
     for line in document["lines"]:
         fields = dict(line)
         quantity = fields.pop("quantity")
-        lines.append(CartLine(Item(**fields), quantity))
-    customer = document.get("customer")
-    return Cart(lines=lines, customer=SaleCustomer(**customer) if customer else None)
+        cart.lines.append(CartLine(Item(**fields), quantity, cart.terms))
+    return cart
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,10 @@ FORM_FIELDS = (
     *DETAIL_FIELDS[4:],
 )
 LISTED = ("status", "family", "segment", "tax_zone")
+PRICE_FIELDS = frozenset(
+    {"segment", "price_code", "discount_percent", "discount_until", "export_sale"}
+)
+"""Fields that change what the customer pays: changing them needs a manager."""
 
 
 class CustomerFormScreen(Screen[Customer | None]):
@@ -123,20 +127,39 @@ class CustomerFormScreen(Screen[Customer | None]):
                 for name, value in self.values().items()
                 if value != _as_typed(name, getattr(self.customer, name))
             }
+        except FieldErrors as refused:
+            self._refused(refused)
+            return
+        price_fields = sorted(PRICE_FIELDS & changed.keys(), key=FORM_FIELDS.index)
+        if not price_fields:
+            self._save(changed)
+            return
+        from till.screens.manager import ManagerPinScreen
+
+        what = "Change " + ", ".join(LABELS[name].lower() for name in price_fields)
+        self.app.push_screen(
+            ManagerPinScreen(what), lambda approved: self._save(changed) if approved else None
+        )
+
+    def _save(self, changed: dict[str, Any]) -> None:
+        try:
             saved = self.app.register.customers.update(self.customer.id, changed)
         except FieldErrors as refused:
-            for name, reason in refused.errors.items():
-                self.query_one(f"#error-{name}", FieldError).show_reason(reason)
-            first = next(iter(refused.errors))
-            self.query_one(f"#field-{first}").focus()
-            self.notify(
-                f"{len(refused.errors)} field(s) refused; see the red lines.", severity="warning"
-            )
+            self._refused(refused)
             return
         except (TillError, ValueError) as error:
             self.notify(str(error), severity="error")
             return
         self.dismiss(saved)
+
+    def _refused(self, refused: FieldErrors) -> None:
+        for name, reason in refused.errors.items():
+            self.query_one(f"#error-{name}", FieldError).show_reason(reason)
+        first = next(iter(refused.errors))
+        self.query_one(f"#field-{first}").focus()
+        self.notify(
+            f"{len(refused.errors)} field(s) refused; see the red lines.", severity="warning"
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)

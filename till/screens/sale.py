@@ -104,7 +104,7 @@ class SaleScreen(Screen):
         if customer is None:
             return
         try:
-            self.cart.attach(None if customer is WALK_IN else customer)
+            self.app.register.attach(self.cart, None if customer is WALK_IN else customer)
         except TillError as error:
             self.say(str(error), "error")
             return
@@ -150,7 +150,7 @@ class SaleScreen(Screen):
             self._recall_card(message.text.strip())
             return
         try:
-            item, quantity = self.app.register.scan(message.text)
+            item, quantity = self.app.register.scan(message.text, self.cart.terms.price_code)
             index = self.cart.add(item, quantity)
         except UnknownProduct as unknown:
             if message.role == "product":  # a scanner that reads only products
@@ -164,7 +164,9 @@ class SaleScreen(Screen):
             self.app.bell()
             return
         self._show(self.cart, selected=index, first_changed=index)
-        self.say(f"{item.name}  {self.app.register.money(item.unit_price)}", "info")
+        price = self.cart.lines[index].price
+        note = f"  ({price.note})" if price.note else ""
+        self.say(f"{item.name}  {self.app.register.money(price.unit_price)}{note}", "info")
 
     def _recall_card(self, card: str, unknown: UnknownProduct | None = None) -> None:
         """Attach the holder of a loyalty card; ``unknown``: the code was tried as a product."""
@@ -368,9 +370,12 @@ class SaleScreen(Screen):
             return
         money = self.app.register.money
         vat = "  ".join(f"VAT {format_rate(v.rate_bp)} {money(v.vat)}" for v in cart.vat)
-        self.query_one("#vat", Line).show(f"{cart.item_count} items  {vat}")
+        saved = f"  Saved {money(cart.discount)}" if cart.discount else ""
+        self.query_one("#vat", Line).show(f"{cart.item_count} items  {vat}{saved}")
         due = f"TOTAL {money(cart.total)}"
-        if cart.prices_excl_tax:
+        if cart.tax_free:
+            due = f"Export, no VAT  {due}"
+        elif cart.prices_excl_tax:
             net = sum(v.net for v in cart.vat)
             due = f"Excl. VAT {money(net)}  {due}"
         if cart.payments:

@@ -1,0 +1,157 @@
+"""What a customer pays for a line: price lists, promotions, discounts and tax-free export.
+
+The rules, in order, for one line:
+
+1. The base price is the customer's price-list price for the product (their price code),
+   or the shelf price when the list has none.
+2. The customer then gets the better (lower) of two offers, never both: the product's
+   promotional price, unless the customer is excluded from promotions; or the base price
+   less the customer's discount (the larger of the segment discount and an unexpired
+   personal discount). Products marked not discountable get neither.
+3. A discount never takes a line below its cost (when the cost is known), unless the shop
+   allows it. A promotional price is the shop's own choice and is not held to cost.
+4. An export customer is sold tax-free: the line is charged its amount before VAT.
+
+Amounts are rounded once per line, half up; VAT is then rounded once per rate over the
+line totals (``till.core.tax``), so lines and VAT always add up to the total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from till.core.money import divide_half_up
+from till.core.tax import net_of
+
+if TYPE_CHECKING:
+    from till.core.customer import Customer
+    from till.core.sale import Item
+
+FULL_BP = 10_000
+"""100 % in basis points."""
+
+
+@dataclass(frozen=True)
+class PriceTerms:
+    """The prices an attached customer is entitled to; walk-in customers get ``NO_TERMS``."""
+
+    price_code: str = ""
+    discount_bp: int = 0
+    """Percentage off, in basis points (500 is 5 %)."""
+    discount_reason: str = ""
+    """Shown beside the discount on screen and receipt, e.g. ``VIP 5%``."""
+    promotions: bool = True
+    """False for a customer excluded from promotions."""
+    tax_free: bool = False
+    """An export sale: charged before VAT."""
+    allow_below_cost: bool = False
+
+
+NO_TERMS = PriceTerms()
+
+
+@dataclass(frozen=True)
+class LinePrice:
+    """A line as the customer pays it."""
+
+    unit_price: int
+    """The price per unit before any customer discount (VAT excluded when tax-free)."""
+    discount: int
+    """Taken off the line, in minor units; zero or more."""
+    total: int
+    vat_rate_bp: int
+    """The product's rate, or 0 on a tax-free sale."""
+    note: str = ""
+    """Why the price differs from the shelf: ``Promotion``, ``Price list B``, ``VIP 5%``."""
+
+
+def price_line(item: Item, quantity: int, terms: PriceTerms = NO_TERMS) -> LinePrice:
+    """The price of ``quantity`` of ``item`` for a customer with ``terms``."""
+    base, note = item.unit_price, ""
+    if terms.price_code and item.code_price is not None:
+        base, note = item.code_price, f"Price list {terms.price_code}"
+    rate = item.vat_rate_bp
+    tax_free = terms.tax_free
+    charged_rate = 0 if tax_free else rate
+
+    def amount(gross: int) -> int:
+        return net_of(gross, rate) if tax_free else gross
+
+    unit = amount(base)
+    full = amount(base * quantity)
+    offers = [(full, 0, note)]
+    if item.discountable and terms.promotions and item.promo_price is not None:
+        promo = amount(item.promo_price * quantity)
+        if promo < full:
+            offers.append((promo, 0, "Promotion"))
+    if item.discountable and terms.discount_bp > 0:
+        discount = divide_half_up(full * min(terms.discount_bp, FULL_BP), FULL_BP)
+        if item.cost and not terms.allow_below_cost:
+            floor = _cost_floor(item.cost * quantity, charged_rate)
+            discount = max(min(discount, full - floor), 0)
+        if discount:
+            offers.append((full - discount, discount, terms.discount_reason))
+    total, discount, why = min(offers, key=lambda offer: offer[0])
+    if discount == 0 and total != full:
+        unit = divide_half_up(total, quantity)  # a promotion: show its unit price
+    return LinePrice(unit, discount, total, charged_rate, why)
+
+
+def _cost_floor(cost_excl_vat: int, rate_bp: int) -> int:
+    """The least a line may be charged: its cost plus the VAT on it, rounded up."""
+    return -(-cost_excl_vat * (FULL_BP + rate_bp) // FULL_BP)
+
+
+def customer_terms(
+    customer: Customer,
+    *,
+    segment_discounts: dict[str, int],
+    allow_below_cost: bool,
+    today: date,
+) -> PriceTerms:
+    """The price terms a customer file gives, on ``today``."""
+    from till.core.money import parse_rate
+
+    until = date.fromisoformat(customer.discount_until) if customer.discount_until else None
+    personal = parse_rate(customer.discount_percent) if customer.discount_percent else 0
+    discount_bp, reason = customer_discount(
+        segment=customer.segment,
+        segment_discounts=segment_discounts,
+        personal_bp=personal,
+        personal_until=until,
+        today=today,
+    )
+    return PriceTerms(
+        price_code=customer.price_code,
+        discount_bp=discount_bp,
+        discount_reason=reason,
+        promotions=not customer.excluded_from_promotions,
+        tax_free=customer.export_sale,
+        allow_below_cost=allow_below_cost,
+    )
+
+
+def customer_discount(
+    *,
+    segment: str,
+    segment_discounts: dict[str, int],
+    personal_bp: int,
+    personal_until: date | None,
+    today: date,
+) -> tuple[int, str]:
+    """The discount a customer gets today and its reason: the larger of their segment's and
+    their personal discount, which counts up to and including its expiry date."""
+    offers = [(0, "")]
+    segment_bp = segment_discounts.get(segment, 0)
+    if segment_bp:
+        offers.append((segment_bp, f"{segment} {format_percent(segment_bp)}"))
+    if personal_bp and (personal_until is None or today <= personal_until):
+        offers.append((personal_bp, f"Discount {format_percent(personal_bp)}"))
+    return max(offers, key=lambda offer: offer[0])
+
+
+def format_percent(bp: int) -> str:
+    whole, part = divmod(bp, 100)
+    return f"{whole}%" if not part else f"{whole}.{part:02d}".rstrip("0") + "%"
