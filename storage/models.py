@@ -42,6 +42,8 @@ class Product(BaseModel):
     cost = IntegerField(default=0)
     promo_price = IntegerField(null=True)
     discountable = BooleanField(default=True)
+    stock = IntegerField(default=0)
+    """Units on hand: sales take them, returns put them back (negative: sold unrecorded stock)."""
 
 
 class Barcode(BaseModel):
@@ -66,6 +68,8 @@ class Sale(BaseModel):
     store = TextField(default="")
     prices_excl_tax = BooleanField(default=False)
     tax_free = BooleanField(default=False)
+    refund_of = TextField(null=True, index=True)
+    """A return: the id of the sale it refunds."""
 
     class Meta:
         indexes = ((("till_no", "receipt_no"), True), (("customer_id", "created_at"), False))
@@ -326,3 +330,23 @@ class PriceListEntry(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, PriceListEntry)
+
+
+class AccountEntry(BaseModel):
+    """One movement of a customer's account, append-only: positive is money the shop holds
+    for the customer (a credit note, a deposit), negative is money used or owed."""
+
+    id = TextField(primary_key=True)
+    customer = ForeignKeyField(Customer, field=Customer.id, index=False)
+    kind = TextField()
+    amount = IntegerField()
+    sale_id = TextField(null=True)
+    reason = TextField()
+    actor = TextField()
+    created_at = TextField()
+
+    class Meta:
+        indexes = ((("customer", "created_at"), False),)
+
+
+ALL_MODELS = (*ALL_MODELS, AccountEntry)

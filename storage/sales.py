@@ -39,8 +39,10 @@ _LAST_SALE = (
 _INSERT_SALE = (
     "INSERT INTO sale (id, till_no, receipt_no, receipt_code, created_at, seller, currency,"
     " total, item_count, change_given, previous_hash, journal_hash, customer_id, store,"
-    " prices_excl_tax, tax_free) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " prices_excl_tax, tax_free, refund_of)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_TAKE_STOCK = "UPDATE product SET stock = stock - ? WHERE id = ?"
 _INSERT_LINE = (
     "INSERT INTO sale_line (sale_id, product_id, line_no, code, name, quantity, unit_price,"
     " vat_rate_bp, total, discount, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -60,13 +62,15 @@ def record_sale(
     store: str = "",
     print_receipt: bool = True,
     loyalty_program: LoyaltyProgram | None = None,
+    account_credit: int = 0,
     now: datetime | None = None,
 ) -> RecordedSale:
     """Write a settled sale, its outbox entry and its receipt's print job (the drawer opens on
     cash sales) in one durable transaction.
 
     This is the hottest write of the register, so it uses prepared SQL rather than the
-    query builder: the whole transaction is six statements and one fsync.
+    query builder: the whole transaction is a handful of statements and one fsync.
+    ``account_credit``: how far into debt a payment on account may take the customer.
     """
     if not cart.is_settled:
         raise InvalidSale("The sale is not fully paid.")
@@ -110,51 +114,92 @@ def record_sale(
     )
     with database.atomic():
         cursor = database.cursor()
-        last = cursor.execute(_LAST_SALE, (till_no,)).fetchone()
-        receipt_no, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-        sale = replace(draft, receipt_no=receipt_no, receipt_code=receipt_code(till_no, receipt_no))
-        payload = sale_payload(sale, product_ids)
-        journal_hash = chain_hash(previous_hash, payload)
-        cursor.execute(
-            _INSERT_SALE,
-            (
-                sale.id,
-                till_no,
-                receipt_no,
-                sale.receipt_code,
-                created_at,
-                seller,
-                currency,
-                sale.total,
-                sale.item_count,
-                sale.change_given,
-                previous_hash,
-                journal_hash,
-                payload["customer_id"],
-                store,
-                sale.prices_excl_tax,
-                sale.tax_free,
-            ),
-        )
-        cursor.executemany(
-            _INSERT_LINE,
-            [
-                _line_row(sale.id, product_id, line)
-                for line, product_id in zip(sale.lines, product_ids, strict=True)
-            ],
-        )
-        cursor.executemany(_INSERT_VAT, [(sale.id, *vat.values()) for vat in payload["vat"]])
-        cursor.executemany(
-            _INSERT_PAYMENT,
-            [(sale.id, n, *p.values()) for n, p in enumerate(payload["payments"], 1)],
-        )
-        outbox.append("sale", sale.id, "create", payload, created_at, cursor=cursor)
+        sale = _journal(draft, product_ids, cursor)
+        _take_stock(cursor, product_ids, sale.lines)
+        if any(p.method is PaymentMethod.ACCOUNT for p in sale.payments):
+            _charge_account(sale, account_credit, cursor)
         if loyalty_program and cart.customer and cart.customer.enrolled:
             sale = _points(sale, cart, loyalty_program, cursor)
         if print_receipt:
             cash = any(p.method is PaymentMethod.CASH for p in sale.payments)
             print_jobs.enqueue(sale.id, "receipt", cash, now=created_at, cursor=cursor)
     return sale
+
+
+def _journal(draft: RecordedSale, product_ids: list[str], cursor) -> RecordedSale:
+    """Number the sale, chain it to the one before on its till and write it with its outbox
+    row. Call inside the transaction (which holds the write lock, so numbers never collide)."""
+    till_no = draft.till_no
+    last = cursor.execute(_LAST_SALE, (till_no,)).fetchone()
+    receipt_no, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    sale = replace(draft, receipt_no=receipt_no, receipt_code=receipt_code(till_no, receipt_no))
+    payload = sale_payload(sale, product_ids)
+    cursor.execute(
+        _INSERT_SALE,
+        (
+            sale.id,
+            till_no,
+            receipt_no,
+            sale.receipt_code,
+            sale.created_at,
+            sale.seller,
+            sale.currency,
+            sale.total,
+            sale.item_count,
+            sale.change_given,
+            previous_hash,
+            chain_hash(previous_hash, payload),
+            payload["customer_id"],
+            sale.store,
+            sale.prices_excl_tax,
+            sale.tax_free,
+            sale.refund_of_id,
+        ),
+    )
+    cursor.executemany(
+        _INSERT_LINE,
+        [
+            _line_row(sale.id, product_id, line)
+            for line, product_id in zip(sale.lines, product_ids, strict=True)
+        ],
+    )
+    cursor.executemany(_INSERT_VAT, [(sale.id, *vat.values()) for vat in payload["vat"]])
+    cursor.executemany(
+        _INSERT_PAYMENT,
+        [(sale.id, n, *p.values()) for n, p in enumerate(payload["payments"], 1)],
+    )
+    outbox.append("sale", sale.id, "create", payload, sale.created_at, cursor=cursor)
+    return sale
+
+
+def _take_stock(cursor, product_ids: list[str], lines: tuple[RecordedLine, ...]) -> None:
+    """Sold units leave the stock; returned ones (negative quantities) come back."""
+    cursor.executemany(
+        _TAKE_STOCK,
+        [(line.quantity, pid) for line, pid in zip(lines, product_ids, strict=True)],
+    )
+
+
+def _charge_account(sale: RecordedSale, credit: int, cursor) -> None:
+    """Take what the account paid from the customer's account, within its balance plus the
+    credit the shop allows them."""
+    from storage import accounts
+
+    if sale.customer is None:
+        raise InvalidSale("Paid on account, but no customer is attached.")
+    charged = sum(p.amount for p in sale.payments if p.method is PaymentMethod.ACCOUNT)
+    available = accounts.balance(sale.customer.id, cursor) + credit
+    if charged > available:
+        raise InvalidSale("The customer's account does not cover this payment.")
+    accounts.add_entry(
+        sale.customer.id,
+        accounts.SALE,
+        -charged,
+        actor=f"till {sale.till_no} ({sale.seller})",
+        at=sale.created_at,
+        sale_id=sale.id,
+        cursor=cursor,
+    )
 
 
 def _line_row(sale_id: str, product_id: str, line: RecordedLine) -> tuple:
@@ -257,6 +302,8 @@ def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:
     }
     if sale.tax_free:
         payload["tax_free"] = True
+    if sale.refund_of_id:
+        payload["refund_of"] = sale.refund_of_id
     return payload
 
 
@@ -351,9 +398,18 @@ def _recorded(sale: Sale) -> RecordedSale:
         store=sale.store,
         prices_excl_tax=bool(sale.prices_excl_tax),
         tax_free=bool(sale.tax_free),
+        refund_of_id=sale.refund_of,
+        refund_of=_receipt_code_of(sale.refund_of),
         customer=_sale_customer(sale.customer_id),
         **_sale_points(sale),
     )
+
+
+def _receipt_code_of(sale_id: str | None) -> str:
+    if not sale_id:
+        return ""
+    row = database.execute_sql("SELECT receipt_code FROM sale WHERE id = ?", (sale_id,)).fetchone()
+    return row[0] if row else ""
 
 
 def _sale_points(sale: Sale) -> dict:

@@ -127,6 +127,15 @@ class PricingSettings:
 
 
 @dataclass(frozen=True)
+class AccountSettings:
+    """The ``[accounts]`` section: customer accounts."""
+
+    credit_limit: int = 0
+    """How much a business customer may owe on account, in whole currency units; 0: a sale
+    on account needs credit on the account (credit notes, deposits)."""
+
+
+@dataclass(frozen=True)
 class SecuritySettings:
     manager_pin: str = ""
     """The manager PIN's scrypt hash, as ``till manager-pin`` prints it; never the PIN."""
@@ -151,6 +160,7 @@ class Settings:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     loyalty: LoyaltySettings = field(default_factory=LoyaltySettings)
     pricing: PricingSettings = field(default_factory=PricingSettings)
+    accounts: AccountSettings = field(default_factory=AccountSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     keymap: dict[str, str] = field(default_factory=dict)
@@ -320,6 +330,8 @@ def _check(settings: Settings) -> None:
     for key in ("points_per_unit", "point_value"):
         if getattr(loyalty, key) < 1:
             raise ConfigError(f"[loyalty] {key}: must be 1 or more.")
+    if settings.accounts.credit_limit < 0:
+        raise ConfigError("[accounts] credit_limit: cannot be negative.")
     for key in ("threshold", "expiry_months", "offline_cap"):
         if getattr(loyalty, key) < 0:
             raise ConfigError(f"[loyalty] {key}: cannot be negative.")

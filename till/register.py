@@ -21,6 +21,7 @@ from till.printing import PrintQueue
 T = TypeVar("T")
 
 if TYPE_CHECKING:
+    from till.account_service import AccountService
     from till.customer_service import CustomerService
     from till.loyalty_service import LoyaltyService
 
@@ -53,6 +54,13 @@ class Register:
         from till.loyalty_service import LoyaltyService
 
         return LoyaltyService(self.settings, self.money, self.customers.actor)
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        """Customer accounts: credit notes, deposits, on-account sales."""
+        from till.account_service import AccountService
+
+        return AccountService(self.settings, self.customers.actor)
 
     @cached_property
     def customers(self) -> CustomerService:
@@ -90,7 +98,12 @@ class Register:
             currency=self.settings.locale.currency,
             store=self.settings.store.name,
             loyalty_program=self.settings.loyalty.program,
+            account_credit=self.account_credit(cart.customer),
         )
+
+    def account_credit(self, customer: SaleCustomer | None) -> int:
+        """How far into debt a payment on account may take this customer, in minor units."""
+        return self.accounts.credit_limit(customer.business) if customer else 0
 
     def close(self) -> None:
         """Close the writer thread's connection and stop it."""

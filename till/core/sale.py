@@ -18,6 +18,8 @@ class PaymentMethod(StrEnum):
     CASH = "cash"
     CARD = "card"
     POINTS = "points"
+    ACCOUNT = "account"
+    """The customer's account: their credit notes and deposits, or on-account credit."""
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,10 @@ class Cart:
             raise InvalidSale("Points cannot pay more than what is due.")
         if method is PaymentMethod.POINTS and self.customer is None:
             raise InvalidSale("Attach the customer whose points pay.")
+        if method is PaymentMethod.ACCOUNT and tendered > due:
+            raise InvalidSale("The account cannot pay more than what is due.")
+        if method is PaymentMethod.ACCOUNT and self.customer is None:
+            raise InvalidSale("Attach the customer whose account pays.")
         payment = Payment(method, min(tendered, due), tendered)
         self.payments.append(payment)
         return payment
@@ -263,6 +269,10 @@ class RecordedSale:
     """Shown to a business customer: lines excluding tax, then the tax."""
     tax_free: bool = False
     """An export sale, charged without VAT; its receipt says so."""
+    refund_of_id: str | None = None
+    """A return: the id of the sale it refunds (its quantities and amounts are negative)."""
+    refund_of: str = ""
+    """A return: the receipt number of the sale it refunds."""
 
 
 def receipt_code(till_no: int, receipt_no: int) -> str:
@@ -274,6 +284,7 @@ PAYMENT_LABELS = {
     PaymentMethod.CASH: "Cash",
     PaymentMethod.CARD: "Card",
     PaymentMethod.POINTS: "Points",
+    PaymentMethod.ACCOUNT: "Account",
 }
 
 
