@@ -114,8 +114,8 @@ def record_sale(
     )
     with database.atomic():
         cursor = database.cursor()
-        sale = _journal(draft, product_ids, cursor)
-        _take_stock(cursor, product_ids, sale.lines)
+        sale = journal_sale(draft, product_ids, cursor)
+        move_stock(cursor, product_ids, sale.lines)
         if any(p.method is PaymentMethod.ACCOUNT for p in sale.payments):
             _charge_account(sale, account_credit, cursor)
         if loyalty_program and cart.customer and cart.customer.enrolled:
@@ -126,7 +126,7 @@ def record_sale(
     return sale
 
 
-def _journal(draft: RecordedSale, product_ids: list[str], cursor) -> RecordedSale:
+def journal_sale(draft: RecordedSale, product_ids: list[str], cursor) -> RecordedSale:
     """Number the sale, chain it to the one before on its till and write it with its outbox
     row. Call inside the transaction (which holds the write lock, so numbers never collide)."""
     till_no = draft.till_no
@@ -172,7 +172,7 @@ def _journal(draft: RecordedSale, product_ids: list[str], cursor) -> RecordedSal
     return sale
 
 
-def _take_stock(cursor, product_ids: list[str], lines: tuple[RecordedLine, ...]) -> None:
+def move_stock(cursor, product_ids: list[str], lines: tuple[RecordedLine, ...]) -> None:
     """Sold units leave the stock; returned ones (negative quantities) come back."""
     cursor.executemany(
         _TAKE_STOCK,
@@ -417,8 +417,11 @@ def _sale_points(sale: Sale) -> dict:
     if not sale.customer_id:
         return {}
     moves, earned, spent = database.execute_sql(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN kind = 'earn' THEN points END), 0),"
-        " COALESCE(-SUM(CASE WHEN kind = 'spend' THEN points END), 0)"
+        "SELECT COUNT(*),"
+        " COALESCE(SUM(CASE WHEN kind = 'earn' OR (kind = 'return' AND points < 0)"
+        " THEN points END), 0),"
+        " COALESCE(-SUM(CASE WHEN kind = 'spend' OR (kind = 'return' AND points > 0)"
+        " THEN points END), 0)"
         " FROM loyalty_entry WHERE sale_id = ?",
         (sale.id,),
     ).fetchone()

@@ -15,13 +15,14 @@ from storage.models import database
 from till.config import Settings
 from till.core.barcodes import parse_scan_entry
 from till.core.money import MoneyFormat
-from till.core.sale import Cart, Item, Parked, RecordedSale, SaleCustomer
+from till.core.sale import Cart, Item, Parked, PaymentMethod, RecordedSale, SaleCustomer
 from till.printing import PrintQueue
 
 T = TypeVar("T")
 
 if TYPE_CHECKING:
     from till.account_service import AccountService
+    from till.core.returns import Returnable
     from till.customer_service import CustomerService
     from till.loyalty_service import LoyaltyService
 
@@ -104,6 +105,33 @@ class Register:
     def account_credit(self, customer: SaleCustomer | None) -> int:
         """How far into debt a payment on account may take this customer, in minor units."""
         return self.accounts.credit_limit(customer.business) if customer else 0
+
+    def returnable(self, text: str) -> Returnable:
+        """The sale a receipt number names, with what of it can still be returned."""
+        from storage import returns
+        from till.core.returns import parse_receipt_number
+
+        return returns.returnable(parse_receipt_number(text))
+
+    def record_return(
+        self, receipt: str, quantities: dict[int, int], method: PaymentMethod, approved_by: str
+    ) -> RecordedSale:
+        """Refund durably, on the writer thread: call from a worker."""
+        from storage import returns
+
+        return self.in_writer(
+            lambda: returns.record_return(
+                receipt,
+                quantities,
+                method,
+                till_no=self.till_no,
+                seller=self.settings.till.seller,
+                currency=self.settings.locale.currency,
+                store=self.settings.store.name,
+                approved_by=approved_by,
+                loyalty_program=self.settings.loyalty.program,
+            )
+        )
 
     def close(self) -> None:
         """Close the writer thread's connection and stop it."""

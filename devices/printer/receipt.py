@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from till.core.money import MoneyFormat, format_rate
-from till.core.sale import PAYMENT_LABELS, RecordedSale
+from till.core.sale import PAYMENT_LABELS, PaymentMethod, RecordedSale
 from till.core.tax import net_of
 
 Align = Literal["left", "center", "right"]
@@ -86,6 +86,8 @@ def build_receipt(
     ]
     if sale.customer:
         blocks.append(Text(f"Customer {sale.customer.code} {sale.customer.name}"[:width]))
+    if sale.refund_of:
+        blocks.append(Text(f"REFUND of receipt {sale.refund_of}"[:width], bold=True))
     blocks.append(Rule())
     excl = sale.prices_excl_tax
     for line in sale.lines:
@@ -115,9 +117,10 @@ def build_receipt(
         )
     )
     for payment in sale.payments:
-        blocks.append(
-            Text(_columns(PAYMENT_LABELS[payment.method], money(payment.tendered), width))
-        )
+        label = PAYMENT_LABELS[payment.method]
+        if sale.refund_of:
+            label = "Credit note" if payment.method is PaymentMethod.ACCOUNT else f"{label} refund"
+        blocks.append(Text(_columns(label, money(payment.tendered), width)))
     if sale.change_given:
         blocks.append(Text(_columns("Change", money(sale.change_given), width)))
     if sale.tax_free:
@@ -128,9 +131,18 @@ def build_receipt(
         blocks.append(Text(_vat_row(cells, width)))
     if sale.points_balance is not None:
         blocks.append(Rule())
-        if sale.points_spent:
-            blocks.append(Text(_columns("Points used", str(sale.points_spent), width)))
-        blocks.append(Text(_columns("Points earned", str(sale.points_earned), width)))
+        if sale.refund_of:
+            moves = (
+                ("Points given back", -sale.points_spent),
+                ("Points taken back", -sale.points_earned),
+            )
+            for label, points in moves:
+                if points:
+                    blocks.append(Text(_columns(label, str(points), width)))
+        else:
+            if sale.points_spent:
+                blocks.append(Text(_columns("Points used", str(sale.points_spent), width)))
+            blocks.append(Text(_columns("Points earned", str(sale.points_earned), width)))
         blocks.append(Text(_columns("Points balance", str(sale.points_balance), width), bold=True))
     items = "1 item" if sale.item_count == 1 else f"{sale.item_count} items"
     blocks += [Rule(), Text(items), Barcode(sale.receipt_code)]

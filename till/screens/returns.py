@@ -1,0 +1,201 @@
+"""Returns: find the sale by its receipt, choose what comes back, refund after a manager PIN."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from till.core.sale import PaymentMethod, RecordedSale
+from till.errors import TillError
+from till.screens.prompts import QuantityScreen
+
+if TYPE_CHECKING:
+    from till.app import TillApp
+    from till.core.returns import Returnable
+
+REFUNDS = {
+    PaymentMethod.CASH: "in cash",
+    PaymentMethod.CARD: "by card",
+    PaymentMethod.ACCOUNT: "as a credit note",
+}
+
+
+class ReturnScreen(Screen[RecordedSale | None]):
+    """Dismisses with the recorded refund, or None when nothing was refunded."""
+
+    app: TillApp
+
+    BINDINGS = [
+        Binding("f6,ctrl+r", "all", "All", id="return.all"),
+        Binding("f4,ctrl+o", "quantity", "Qty", id="return.quantity"),
+        Binding("f2,ctrl+l", "refund('cash')", "Cash", id="return.cash"),
+        Binding("f3,ctrl+b", "refund('card')", "Card", id="return.card"),
+        Binding("f5,ctrl+n", "refund('account')", "Credit note", id="return.credit_note"),
+        Binding("escape", "back", "Back", id="return.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.returnable: Returnable | None = None
+        self.quantities: dict[int, int] = {}
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("Return: scan the receipt's barcode or type its number", id="status")
+        yield Input(placeholder="Receipt number, e.g. 01-000042", id="return-receipt")
+        yield DataTable(id="return-lines", cursor_type="row", zebra_stripes=True)
+        yield Static(id="return-total")
+        yield Static(id="return-message")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (("Item", 30), ("Sold", 4), ("Back", 4), ("Return", 6), ("Refund", 12)):
+            table.add_column(label, width=width)
+        self.query_one("#return-receipt", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("all", "quantity", "refund"):
+            return self.returnable is not None and not self.busy
+        return True
+
+    @on(Input.Submitted, "#return-receipt")
+    def find_sale(self, event: Input.Submitted) -> None:
+        try:
+            self.returnable = self.app.register.returnable(event.value)
+        except TillError as error:
+            self.say(str(error), "error")
+            return
+        self.quantities = {}
+        self.refresh_bindings()
+        self._show()
+        sale = self.returnable.sale
+        who = f" for {sale.customer.code} {sale.customer.name}" if sale.customer else ""
+        if self.returnable.fully_returned:
+            self.say(f"Everything on {sale.receipt_code} has been returned already.", "warning")
+        else:
+            self.say(
+                f"Sale {sale.receipt_code}{who}: Enter returns a whole line, F4 sets how many, "
+                "F6 returns everything.",
+                "info",
+            )
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected, "#return-lines")
+    def toggle_line(self, event: DataTable.RowSelected) -> None:
+        entry = self._entry(event.cursor_row)
+        if entry is not None:
+            line_no = entry.line.line_no
+            chosen = self.quantities.get(line_no, 0)
+            self.quantities[line_no] = 0 if chosen else entry.remaining
+            self._show(event.cursor_row)
+
+    def action_all(self) -> None:
+        assert self.returnable is not None
+        self.quantities = {e.line.line_no: e.remaining for e in self.returnable.lines}
+        self._show()
+
+    def action_quantity(self) -> None:
+        row = self.query_one(DataTable).cursor_row
+        entry = self._entry(row)
+        if entry is None or not entry.remaining:
+            self.say("Nothing of this line can be returned.", "warning")
+            return
+
+        def apply(quantity: int | None) -> None:
+            if quantity is None:
+                return
+            if quantity > entry.remaining:
+                self.say(f"At most {entry.remaining} of {entry.line.name} can come back.", "error")
+                return
+            self.quantities[entry.line.line_no] = quantity
+            self._show(row)
+
+        current = self.quantities.get(entry.line.line_no) or entry.remaining
+        self.app.push_screen(QuantityScreen(entry.line.name, current), apply)
+
+    def action_refund(self, method: str) -> None:
+        chosen = {n: q for n, q in self.quantities.items() if q}
+        if not chosen:
+            self.say(
+                "Choose what comes back first: Enter on a line, or F6 for everything.", "warning"
+            )
+            return
+        from till.screens.manager import ManagerPinScreen
+
+        paid_by = PaymentMethod(method)
+        what = f"Refund {self.app.register.money(self._refund())} {REFUNDS[paid_by]}"
+
+        def approved(ok: bool | None) -> None:
+            if ok:
+                self.busy = True
+                self.refresh_bindings()
+                self.say("Saving the refund…", "info")
+                self._record(chosen, paid_by)
+
+        self.app.push_screen(ManagerPinScreen(what), approved)
+
+    @work(thread=True, exclusive=True, group="return", exit_on_error=False)
+    def _record(self, quantities: dict[int, int], method: PaymentMethod) -> None:
+        assert self.returnable is not None
+        receipt = self.returnable.sale.receipt_code
+        try:
+            refund = self.app.register.record_return(receipt, quantities, method, "manager PIN")
+        except Exception as error:  # nothing was written: the cashier may try again
+            self.app.call_from_thread(self._failed, error)
+        else:
+            self.app.call_from_thread(self.dismiss, refund)
+
+    def _failed(self, error: Exception) -> None:
+        self.busy = False
+        self.refresh_bindings()
+        self.say(f"The refund is NOT saved: {error}", "error")
+
+    def action_back(self) -> None:
+        if not self.busy:
+            self.dismiss(None)
+
+    # --- display ------------------------------------------------------------------------
+
+    def _entry(self, row: int):
+        if self.returnable is None or not 0 <= row < len(self.returnable.lines):
+            return None
+        return self.returnable.lines[row]
+
+    def _refund(self) -> int:
+        from till.core.returns import return_lines
+
+        chosen = {n: q for n, q in self.quantities.items() if q}
+        if not chosen or self.returnable is None:
+            return 0
+        return -sum(line.total for line in return_lines(self.returnable, chosen))
+
+    def _show(self, row: int = 0) -> None:
+        assert self.returnable is not None
+        money = self.app.register.money
+        table = self.query_one(DataTable)
+        table.clear()
+        for entry in self.returnable.lines:
+            line = entry.line
+            chosen = self.quantities.get(line.line_no, 0)
+            share = ""
+            if chosen:
+                from till.core.returns import return_lines
+
+                [back] = return_lines(self.returnable, {line.line_no: chosen})
+                share = money(-back.total)
+            numbers = (str(line.quantity), str(entry.returned), str(chosen or ""), share)
+            table.add_row(Text(line.name), *(Text(n, justify="right") for n in numbers))
+        table.move_cursor(row=row)
+        self.query_one("#return-total", Static).update(Text(f"Refund {money(self._refund())}"))
+
+    def say(self, text: str, severity: str = "info") -> None:
+        message = self.query_one("#return-message", Static)
+        message.set_classes(severity)
+        message.update(Text(text))
