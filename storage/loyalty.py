@@ -157,7 +157,7 @@ def expire_due(customer_id: str, program: LoyaltyProgram, now: datetime | None =
                 -due,
                 actor="loyalty",
                 at=moment.isoformat(),
-                reason=f"points older than {program.expiry_months} months",
+                reason=program.expiry_rule,
             )
     return due
 
@@ -183,7 +183,7 @@ def summary(
     customer_id: str, program: LoyaltyProgram, now: datetime | None = None
 ) -> LoyaltySummary:
     now = now or datetime.now(UTC)
-    batches = open_batches(_ledger(customer_id), program) if program.expiry_months else []
+    batches = open_batches(_ledger(customer_id), program) if program.expires else []
     batches = [(expires, points) for expires, points in batches if expires > now]
     first = batches[0] if batches else None
     return LoyaltySummary(

@@ -98,6 +98,8 @@ class LoyaltySettings:
     point_value: int = 1
     """Minor units one point is worth when spent: 1 means 100 points pay 1.00."""
     expiry_months: int = 12
+    expiry_date: str = ""
+    """``MM-DD``: points expire that day of the year after they were earned (replaces months)."""
     offline_cap: int = 500
     card_prefix: str = "29"
     """The first two digits of the EAN-13 cards this shop issues (20-29: in-store use)."""
@@ -110,6 +112,7 @@ class LoyaltySettings:
             threshold=self.threshold,
             point_value=self.point_value,
             expiry_months=self.expiry_months,
+            expiry_date=self.expiry_date,
             offline_cap=self.offline_cap,
         )
 
@@ -332,6 +335,13 @@ def _check(settings: Settings) -> None:
             raise ConfigError(f"[loyalty] {key}: must be 1 or more.")
     if settings.accounts.credit_limit < 0:
         raise ConfigError("[accounts] credit_limit: cannot be negative.")
+    if loyalty.expiry_date:
+        from till.core.loyalty import parse_month_day
+
+        try:
+            parse_month_day(loyalty.expiry_date)
+        except ValueError as error:
+            raise ConfigError(f"[loyalty] expiry_date: {error}.") from None
     for key in ("threshold", "expiry_months", "offline_cap"):
         if getattr(loyalty, key) < 0:
             raise ConfigError(f"[loyalty] {key}: cannot be negative.")

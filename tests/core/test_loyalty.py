@@ -10,7 +10,9 @@ from till.core.loyalty import (
     LedgerEntry,
     LoyaltyProgram,
     add_months,
+    expires_at,
     open_batches,
+    parse_month_day,
     points_earned,
     points_expiring,
     points_for,
@@ -89,3 +91,31 @@ def test_no_points_on_what_points_paid():
     lines = [("Épicerie", 3000)]
     assert points_earned(lines, PROGRAM, paid_with_points=1000) == 20
     assert points_earned(lines, PROGRAM, paid_with_points=5000) == 0
+
+
+def test_expiry_by_date_lasts_until_that_day_of_the_next_year(monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    import time
+
+    time.tzset()
+    try:
+        program = LoyaltyProgram(expiry_date="03-31")
+        earned = datetime(2026, 1, 5, 10, tzinfo=UTC)
+        late = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # already 2027 in Paris (UTC+1)
+        ledger = [LedgerEntry(100, earned), LedgerEntry(40, late)]
+        end_of_march_2027 = datetime(2027, 3, 31, 22, tzinfo=UTC)  # midnight in Paris (UTC+2)
+        assert expires_at(earned, program) == end_of_march_2027
+        assert points_expiring(ledger, program, end_of_march_2027 - timedelta(seconds=1)) == 0
+        assert points_expiring(ledger, program, end_of_march_2027) == 100
+        assert expires_at(late, program).year == 2028  # earned in 2027, local time
+        leap = LoyaltyProgram(expiry_date="02-29")
+        assert expires_at(earned, leap) == datetime(2027, 2, 28, 23, tzinfo=UTC)  # no 29th
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+@pytest.mark.parametrize("text", ["12/31", "13-01", "02-30", "xx-01", "1231"])
+def test_a_bad_expiry_date_is_refused_with_the_reason(text):
+    with pytest.raises(ValueError, match=r"MM-DD|not a day of the year"):
+        parse_month_day(text)

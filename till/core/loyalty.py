@@ -10,7 +10,7 @@ import calendar
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from till.errors import InvalidSale
 
@@ -29,8 +29,22 @@ class LoyaltyProgram:
     """What one point is worth when spent, in minor units (1: 100 points are 1.00)."""
     expiry_months: int = 12
     """Points expire this many months after they were earned; 0 means never."""
+    expiry_date: str = ""
+    """``MM-DD``: instead, points expire at the end of that day in the year after the one they
+    were earned in (``12-31``: points of 2026 last until 31 December 2027)."""
     offline_cap: int = 500
     """At most this many points may be spent while the till cannot reach the back office."""
+
+    @property
+    def expires(self) -> bool:
+        return bool(self.expiry_months or self.expiry_date)
+
+    @property
+    def expiry_rule(self) -> str:
+        """The expiry rule in words, for ledger reasons and screens."""
+        if self.expiry_date:
+            return f"points expire on {self.expiry_date} of the year after they were earned"
+        return f"points older than {self.expiry_months} months"
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,31 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
+def expires_at(earned_at: datetime, program: LoyaltyProgram) -> datetime:
+    """When points earned at ``earned_at`` expire under the program."""
+    if program.expiry_date:
+        month, day = parse_month_day(program.expiry_date)
+        year = earned_at.astimezone().year + 1  # the shop's calendar, not UTC's
+        day = min(day, calendar.monthrange(year, month)[1])
+        end_of_day = datetime(year, month, day) + timedelta(days=1)
+        # a naive time is read as the till's local time, summer time included
+        return end_of_day.astimezone(earned_at.tzinfo)
+    if program.expiry_months:
+        return add_months(earned_at, program.expiry_months)
+    return datetime.max.replace(tzinfo=earned_at.tzinfo)
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    """``MM-DD`` as (month, day); raises ValueError with the reason."""
+    month, dash, day = text.partition("-")
+    if not (dash and month.isdigit() and day.isdigit()):
+        raise ValueError(f"write a day of the year as MM-DD such as 12-31, got {text!r}")
+    month_no, day_no = int(month), int(day)
+    if not 1 <= month_no <= 12 or not 1 <= day_no <= calendar.monthrange(2024, month_no)[1]:
+        raise ValueError(f"{text!r} is not a day of the year")
+    return month_no, day_no
+
+
 def open_batches(
     entries: Iterable[LedgerEntry], program: LoyaltyProgram
 ) -> list[tuple[datetime, int]]:
@@ -101,12 +140,7 @@ def open_batches(
             paid = min(debt, points)
             debt, points = debt - paid, points - paid
             if points:
-                expires = (
-                    add_months(entry.created_at, program.expiry_months)
-                    if program.expiry_months
-                    else datetime.max.replace(tzinfo=entry.created_at.tzinfo)
-                )
-                batches.append([expires, points])
+                batches.append([expires_at(entry.created_at, program), points])
         else:
             need = -entry.points
             while need and batches:
