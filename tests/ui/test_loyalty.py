@@ -201,3 +201,22 @@ async def test_customers_without_a_card_are_not_enrolled(app, zoe):
     sale = sales.get_sale("01-000001")
     assert sale.customer.id == zoe.id and sale.points_balance is None
     assert loyalty.balance(zoe.id) == 0
+
+
+async def test_a_card_scanned_on_another_screen_opens_its_holders_file(app, zoe):
+    from till.messages import DeviceScanned
+    from till.screens.customer_search import CustomerSearchScreen
+
+    card = loyalty.issue_card(zoe.id, actor="t", till_no=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")  # the customer search has no scan path of its own
+        assert isinstance(app.screen, CustomerSearchScreen)
+        app.post_message(DeviceScanned(card, "loyalty", "Card reader"))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerViewScreen)
+        assert app.screen.customer_id == zoe.id
+        app.post_message(DeviceScanned("2900000000000", "any", "Card reader"))  # nobody's
+        await pilot.pause()
+        assert app.screen.customer_id == zoe.id  # still there; the scan is refused aloud
+        assert any("ignored here" in n.message for n in app._notifications)
