@@ -128,6 +128,7 @@ def demo(ctx: Context, reset: bool, seed_only: bool) -> None:
     )
 
     settings = demo_settings(DEMO_DIR)
+    DEMO_DIR.mkdir(parents=True, exist_ok=True)  # the demo printer writes its file here
     if ctx.db_path:
         settings = settings.with_database(Path(ctx.db_path).resolve())
     db_path = Path(settings.database.path)
