@@ -74,9 +74,13 @@ def record_sale(
     """
     if not cart.is_settled:
         raise InvalidSale("The sale is not fully paid.")
-    paid_by_points = any(p.method is PaymentMethod.POINTS for p in cart.payments)
+    paid_by_points = cart.points_discount or any(
+        p.method is PaymentMethod.POINTS for p in cart.payments
+    )
     if paid_by_points and not (loyalty_program and cart.customer and cart.customer.enrolled):
         raise InvalidSale("Points paid, but no customer with a card is attached to take them from.")
+    if loyalty_program and cart.points_discount % loyalty_program.point_value:
+        raise InvalidSale(f"Points pay in steps of {loyalty_program.point_value} cents.")
     created_at = (now or datetime.now(UTC)).isoformat()
     product_ids = [line.item.product_id for line in cart.lines]
     prices = [line.price for line in cart.lines]
@@ -224,7 +228,7 @@ def _points(sale: RecordedSale, cart: Cart, program: LoyaltyProgram, cursor) -> 
 
     customer = cart.customer
     paid_by_points = sum(p.amount for p in cart.payments if p.method is PaymentMethod.POINTS)
-    spent = paid_by_points // program.point_value
+    spent = (paid_by_points + cart.points_discount) // program.point_value
     earned = points_earned(
         [(line.item.category, line.total) for line in cart.lines if line.item.discountable],
         program,

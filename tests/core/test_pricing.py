@@ -196,3 +196,36 @@ def test_lines_and_vat_add_up_to_the_total_whatever_the_terms(lines, terms):
     assert all(v.net + v.vat == v.gross and v.vat >= 0 for v in vat)
     if terms.tax_free:
         assert all(v.vat == 0 for v in vat)
+
+
+@given(st.integers(0, 10**7), st.lists(st.integers(0, 10**6), min_size=1, max_size=30))
+def test_allocate_shares_out_exactly_and_never_beyond_a_weight(amount, weights):
+    from till.core.pricing import allocate
+
+    amount = min(amount, sum(weights))
+    shares = allocate(amount, weights)
+    assert sum(shares) == (amount if sum(weights) else 0)
+    assert all(0 <= share <= weight for share, weight in zip(shares, weights, strict=True))
+
+
+def test_a_points_discount_lowers_the_vat_and_locks_the_lines():
+    import pytest
+
+    from till.errors import InvalidSale
+
+    cart = Cart(customer=SaleCustomer("id", "C1", "LEE", enrolled=True))
+    cart.add(WINE)  # 10.00 at 20 %
+    cart.add(Item("p2", "c2", "Pain", 500, 550))  # 5.00 at 5.5 %
+    cart.discount_for_points(300)
+    assert cart.total == 1200 and cart.points_discount == 300
+    assert [line.total for line in cart.lines] == [800, 400]
+    assert [line.price.note for line in cart.lines] == ["Points", "Points"]
+    assert sum(v.vat for v in cart.vat) == 133 + 21  # VAT on 8.00 and 4.00, not on 15.00
+    with pytest.raises(InvalidSale, match="clear that discount"):
+        cart.add(WINE)
+    cart.clear_points_discount()
+    assert cart.total == 1500
+    walk_in = Cart()
+    walk_in.add(WINE)
+    with pytest.raises(InvalidSale, match="Attach the customer"):
+        walk_in.discount_for_points(100)

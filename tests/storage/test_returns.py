@@ -143,3 +143,21 @@ def test_returns_in_any_steps_add_up_to_the_line(total, sold, data):
         returned += step
     assert refunded == total
     assert share(total, 0, sold, sold) == total
+
+
+def test_points_that_bought_a_discount_are_spent_then_given_back(stocked_db):
+    customer = _enrolled()
+    loyalty.adjust_points(customer.id, 500, "welcome", actor="Boss")
+    cart = Cart(customer=customer)
+    cart.add(catalog.lookup(VIN), 2)
+    cart.discount_for_points(300)
+    cart.pay(PaymentMethod.CARD, cart.total)
+    sale = sales.record_sale(cart, till_no=1, seller="A", currency="EUR", loyalty_program=PROGRAM)
+    assert sale.total == 1280 and sale.points_spent == 300 and sale.points_earned == 12
+    assert loyalty.balance(customer.id) == 500 - 300 + 12
+    assert [(line.discount, line.note) for line in sales.get_sale(sale.receipt_code).lines] == [
+        (300, "Points")
+    ]
+    refund = _return(sale.receipt_code, {1: 2})
+    assert refund.total == -1280 and [p.amount for p in refund.payments] == [-1280]
+    assert loyalty.balance(customer.id) == 500  # the 300 back, the 12 earned taken back

@@ -99,6 +99,22 @@ def price_line(item: Item, quantity: int, terms: PriceTerms = NO_TERMS) -> LineP
     return LinePrice(unit, discount, total, charged_rate, why)
 
 
+def allocate(amount: int, weights: list[int]) -> list[int]:
+    """Share ``amount`` out in proportion to ``weights``, rounding cumulatively so the shares
+    add up to ``amount`` exactly (a sale-wide discount spread over its lines)."""
+    whole = sum(weights)
+    if whole <= 0:
+        return [0] * len(weights)
+    shares, before = [], 0
+    for weight in weights:
+        after = before + weight
+        shares.append(
+            divide_half_up(amount * after, whole) - divide_half_up(amount * before, whole)
+        )
+        before = after
+    return shares
+
+
 def _cost_floor(cost_excl_vat: int, rate_bp: int) -> int:
     """The least a line may be charged: its cost plus the VAT on it, rounded up."""
     return -(-cost_excl_vat * (FULL_BP + rate_bp) // FULL_BP)

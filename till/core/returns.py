@@ -113,12 +113,16 @@ def points_back(
     sale: RecordedSale, refunded_before: int, refund: int, point_value: int
 ) -> PointsBack:
     """The points a return of ``refund`` (positive) moves, after ``refunded_before`` by earlier
-    returns of the same sale."""
+    returns of the same sale. Points that paid come back as points instead of money; points that
+    bought a discount come back as points too (the lines were refunded net of it)."""
     after = refunded_before + refund
+    value = max(point_value, 1)
     points_paid = sum(p.amount for p in sale.payments if p.method == "points")
-    given_back = share(points_paid, refunded_before, after, sale.total) // max(point_value, 1)
+    points_discount = max(sale.points_spent * value - points_paid, 0)
+    for_payment = share(points_paid, refunded_before, after, sale.total) // value
+    for_discount = share(points_discount, refunded_before, after, sale.total) // value
     return PointsBack(
         earned_taken_back=share(sale.points_earned, refunded_before, after, sale.total),
-        spent_given_back=given_back,
-        money_in_points=given_back * max(point_value, 1),
+        spent_given_back=for_payment + for_discount,
+        money_in_points=for_payment * value,
     )

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 
 from till.core.barcodes import MAX_QUANTITY
-from till.core.pricing import NO_TERMS, LinePrice, PriceTerms, price_line
+from till.core.pricing import NO_TERMS, LinePrice, PriceTerms, allocate, price_line
 from till.core.tax import VatLine, vat_breakdown
 from till.errors import InvalidSale
 
@@ -49,10 +49,21 @@ class CartLine:
     item: Item
     quantity: int = 1
     terms: PriceTerms = NO_TERMS
+    points_off: int = 0
+    """This line's share of a discount the customer paid for with points."""
 
     @property
     def price(self) -> LinePrice:
-        return price_line(self.item, self.quantity, self.terms)
+        price = price_line(self.item, self.quantity, self.terms)
+        if not self.points_off:
+            return price
+        note = f"{price.note} + points" if price.note else "Points"
+        return replace(
+            price,
+            discount=price.discount + self.points_off,
+            total=price.total - self.points_off,
+            note=note,
+        )
 
     @property
     def total(self) -> int:
@@ -103,6 +114,8 @@ class Cart:
     lines: list[CartLine] = field(default_factory=list)
     payments: list[Payment] = field(default_factory=list)
     customer: SaleCustomer | None = None
+    points_discount: int = 0
+    """Taken off the sale for points, spread over its lines (VAT falls with it)."""
 
     @property
     def prices_excl_tax(self) -> bool:
@@ -121,7 +134,7 @@ class Cart:
     ) -> None:
         """Attach a customer, or go back to walk-in with None, and reprice every line.
         ``code_prices``: the customer's price-list prices by product id, for the lines here."""
-        if self.payments:
+        if self.payments or self.points_discount:
             raise InvalidSale("Payment has started: the customer can no longer change.")
         self.customer = customer
         prices = code_prices or {}
@@ -215,9 +228,31 @@ class Cart:
             raise InvalidSale("Select a line first.")
         return self.lines[index]
 
+    def discount_for_points(self, amount: int) -> None:
+        """Take ``amount`` off the sale, paid for with the customer's points: a discount, so the
+        VAT falls with it, unlike points taken as a payment. The lines are locked from then."""
+        self._check_open()
+        if self.customer is None or not self.customer.enrolled:
+            raise InvalidSale("Attach the customer whose points pay for the discount.")
+        if not 0 < amount <= self.total:
+            raise InvalidSale("A points discount is more than zero and at most the total.")
+        totals = [line.total for line in self.lines]
+        for line, share in zip(self.lines, allocate(amount, totals), strict=True):
+            line.points_off = share
+        self.points_discount = amount
+
+    def clear_points_discount(self) -> None:
+        if self.payments:
+            raise InvalidSale("Payment has started: the discount can no longer change.")
+        for line in self.lines:
+            line.points_off = 0
+        self.points_discount = 0
+
     def _check_open(self) -> None:
         if self.payments:
             raise InvalidSale("Payment has started: the lines can no longer change.")
+        if self.points_discount:
+            raise InvalidSale("Points were taken off the sale: clear that discount first.")
 
     @staticmethod
     def _check_quantity(quantity: int) -> None:
@@ -290,7 +325,7 @@ PAYMENT_LABELS = {
 
 def cart_document(cart: Cart) -> dict:
     """A cart as plain data (to park it); payments cannot be parked."""
-    if cart.payments:
+    if cart.payments or cart.points_discount:
         raise InvalidSale("Payment has started: finish this sale before parking it.")
     customer = cart.customer
     return {
