@@ -1,4 +1,5 @@
-"""``till customers``: search, show and add customers from a shell, same rules as the screens."""
+"""``till customers``: search, show and add customers, and their accounts, from a shell, same
+rules as the screens."""
 
 from __future__ import annotations
 
@@ -122,6 +123,77 @@ def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, as_
         click.echo(json.dumps(_jsonable(customer), ensure_ascii=False))
     else:
         click.echo(f"{customer.code}  {customer.display_name}")
+
+
+def _found(service, code: str) -> Customer:
+    customer = service.by_code(code) or service.by_card(code)
+    if customer is None:
+        raise click.ClickException(f"No customer has the code or card {code}.")
+    return customer
+
+
+def _accounts(ctx):
+    from till.account_service import AccountService
+
+    return AccountService(ctx.settings(), actor=f"cli ({ctx.user})")
+
+
+@customers.command()
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Amounts in minor units (cents).")
+@click.pass_obj
+def account(ctx, code: str, as_json: bool):
+    """The account of CODE (or loyalty card number): balance and movements, newest first."""
+    from till.account_words import balance_words, kind_words, local_time
+    from till.core.customer import CustomerKind
+
+    customer = _found(_service(ctx), code)
+    accounts = _accounts(ctx)
+    balance = accounts.balance(customer.id)
+    limit = accounts.credit_limit(customer.kind is CustomerKind.BUSINESS)
+    moves = accounts.movements(customer.id)
+    if as_json:
+        document = {
+            "customer": {"id": customer.id, "code": customer.code, "name": customer.display_name},
+            "currency": ctx.settings().locale.currency,
+            "balance": balance,
+            "credit_limit": limit,
+            "available": max(balance + limit, 0),
+            "movements": [dataclasses.asdict(m) for m in moves],
+        }
+        click.echo(json.dumps(document, ensure_ascii=False))
+        return
+    money = ctx.money()
+    click.echo(f"{customer.code}  {customer.display_name}")
+    click.echo(balance_words(balance, money, any_movement=bool(moves)))
+    if limit:
+        click.echo(f"Credit limit {money(limit)}: can pay {money(max(balance + limit, 0))}")
+    for m in moves:
+        amount = f"{'+' if m.amount > 0 else ''}{money(m.amount)}"
+        detail = " ".join(part for part in (m.receipt_code, m.reason) if part)
+        click.echo(
+            f"  {local_time(m.at)}  {kind_words(m.kind):<15} {amount:>12}  {detail}  ({m.actor})"
+        )
+
+
+@customers.command()
+@click.argument("code")
+@click.argument("amount")
+@click.option("--method", type=click.Choice(["cash", "card"]), required=True)
+@click.pass_obj
+def deposit(ctx, code: str, amount: str, method: str):
+    """Money handed over for the account of CODE: AMOUNT like 20 or 12.50."""
+    from till.account_words import balance_words
+    from till.core.money import parse_amount
+
+    customer = _found(_service(ctx), code)
+    money = ctx.money()
+    minor = parse_amount(amount, money.precision)
+    balance = _accounts(ctx).deposit(customer.id, minor, method)
+    click.echo(
+        f"Deposit of {money(minor)} by {method} for {customer.code}."
+        f" {balance_words(balance, money)}."
+    )
 
 
 def _jsonable(customer: Customer) -> dict[str, Any]:

@@ -12,10 +12,20 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
-from till.core.customer import DETAIL_FIELDS, IDENTITY_FIELDS, LABELS, Address, Customer, shown
+from till.account_words import balance_words
+from till.core.customer import (
+    DETAIL_FIELDS,
+    IDENTITY_FIELDS,
+    LABELS,
+    Address,
+    Customer,
+    CustomerKind,
+    shown,
+)
 from till.core.customer_lookup import HistoryFilter
 from till.core.sale import SaleCustomer
 from till.errors import TillError
+from till.screens.account import AccountPanel, DepositScreen
 from till.screens.prompts import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -48,6 +58,7 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         Binding("f3,ctrl+n", "issue_card", "Card", id="customer.issue_card"),
         Binding("f5,ctrl+b", "adjust_points", "Points", id="customer.adjust_points"),
         Binding("f6,ctrl+p", "print_slip", "Slip", id="customer.print_slip"),
+        Binding("f3,ctrl+n", "deposit", "Deposit", id="customer.deposit"),
         Binding("escape", "back", "Back", id="customer.back"),
     ]
 
@@ -78,7 +89,7 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
                         yield Input(placeholder=label, id=f"history-{name}")
                 yield DataTable(id="customer-sales", cursor_type="row", zebra_stripes=True)
             with TabPane("Account", id="tab-account"):
-                yield Static(id="customer-account")
+                yield AccountPanel(id="customer-account-panel")
             with TabPane("Changes", id="tab-changes"):
                 yield DataTable(id="customer-audit", cursor_type="row", zebra_stripes=True)
         yield Static(id="customer-message")
@@ -134,6 +145,8 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             return tab == "tab-addresses" and bool(self.customer and self.customer.addresses)
         if action in ("issue_card", "adjust_points", "print_slip"):
             return tab == "tab-loyalty"
+        if action == "deposit":
+            return tab == "tab-account"
         return True
 
     # --- showing --------------------------------------------------------------------------
@@ -150,8 +163,11 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         self.query_one("#customer-addresses", Static).update(self._addresses(customer))
         self.query_one("#customer-details", Static).update(_fields(customer, DETAIL_FIELDS))
         self.show_loyalty(customer)
-        self.query_one("#customer-account", Static).update(
-            Text("Credit notes, deposits and on-account sales come with customer accounts.")
+        self.query_one(AccountPanel).show(
+            self.app.register.accounts,
+            self.app.register.money,
+            customer.id,
+            business=customer.kind is CustomerKind.BUSINESS,
         )
         self.show_history()
         self.show_changes()
@@ -293,6 +309,29 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             )
             self.app.print_document(document)
             self.say("Balance slip sent to the printer.")
+
+    def action_deposit(self) -> None:
+        if self.customer is None:
+            return
+        customer = self.customer
+        accounts, money = self.app.register.accounts, self.app.register.money
+
+        def take(deposit: tuple[int, str] | None) -> None:
+            if deposit is None:
+                return
+            amount, method = deposit
+            balance = self._safely(accounts.deposit, customer.id, amount, method)
+            if balance is False:
+                return
+            if method == "cash":  # the money goes in the drawer, as for a cash sale
+                self.app.open_drawer()
+            self.load()
+            self.say(f"Deposit of {money(amount)} by {method}. {balance_words(balance, money)}.")
+
+        now = balance_words(accounts.balance(customer.id), money)
+        self.app.push_screen(
+            DepositScreen(f"{customer.code} {customer.display_name}", now, money.precision), take
+        )
 
     def show_history(self) -> None:
         values = {

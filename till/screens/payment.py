@@ -1,4 +1,5 @@
-"""Taking payment: cash with change, card on the external terminal, or a split of both."""
+"""Taking payment: cash with change, card on the external terminal, points, the customer's
+account, or a split of them."""
 
 from __future__ import annotations
 
@@ -23,18 +24,28 @@ class PaymentScreen(Screen[bool]):
         Binding("f2,ctrl+l", "pay('cash')", "Cash", id="payment.cash"),
         Binding("f3,ctrl+b", "pay('card')", "Card", id="payment.card"),
         Binding("f4,ctrl+o", "pay('points')", "Points", id="payment.points"),
+        Binding("f5,ctrl+p", "pay('account')", "Account", id="payment.account"),
         Binding("escape", "back", "Back to sale", id="payment.back"),
     ]
 
-    def __init__(self, cart: Cart, money: MoneyFormat, points: PointsOffer | None = None) -> None:
+    def __init__(
+        self,
+        cart: Cart,
+        money: MoneyFormat,
+        points: PointsOffer | None = None,
+        account: AccountOffer | None = None,
+    ) -> None:
         super().__init__()
         self.cart = cart
         self.money = money
         self.points = points or PointsOffer()
+        self.account = account or AccountOffer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pay" and parameters == ("points",):
             return self.points.spendable > 0
+        if action == "pay" and parameters == ("account",):
+            return self.account.available > 0
         return True
 
     def compose(self) -> ComposeResult:
@@ -45,6 +56,9 @@ class PaymentScreen(Screen[bool]):
                 "Type the amount handed over. Enter or F2: cash    F3: card", classes="hint"
             )
             yield Static(Text(self.points.describe(self.money)), id="points-offer", classes="hint")
+            yield Static(
+                Text(self.account.describe(self.money)), id="account-offer", classes="hint"
+            )
             yield Input(id="amount", restrict=r"[0-9.,]*", max_length=12)
             yield Static(id="payment-message")
         yield Footer()
@@ -67,11 +81,20 @@ class PaymentScreen(Screen[bool]):
             )
             if method == "points":
                 self.points.check(tendered, self.money)
+            if method == "account":  # never more than is due: the typed amount if smaller
+                tendered = min(tendered, self.cart.remaining)
+                self.account.check(tendered, self.money)
             self.cart.pay(PaymentMethod(method), tendered)
             if method == "points":
                 self.points = self.points.after(tendered)
                 self.query_one("#points-offer", Static).update(
                     Text(self.points.describe(self.money))
+                )
+                self.refresh_bindings()
+            if method == "account":
+                self.account = self.account.after(tendered)
+                self.query_one("#account-offer", Static).update(
+                    Text(self.account.describe(self.money))
                 )
                 self.refresh_bindings()
         except TillError as error:
@@ -134,3 +157,31 @@ class PointsOffer:
         return PointsOffer(
             self.spendable - used, self.point_value, self.balance - used, self.threshold
         )
+
+
+@dataclass(frozen=True)
+class AccountOffer:
+    """What the attached customer's account can pay now: its balance plus the credit allowed."""
+
+    available: int = 0
+    balance: int = 0
+    credit_limit: int = 0
+
+    def describe(self, money: MoneyFormat) -> str:
+        if self.available > 0:
+            text = f"F5: pay on account: {money(self.available)} available"
+            if self.credit_limit:
+                text += f" (limit {money(self.credit_limit)})"
+            return text
+        if self.balance < 0:
+            return f"The account owes {money(-self.balance)}: it cannot pay more."
+        return ""
+
+    def check(self, amount: int, money: MoneyFormat) -> None:
+        if amount > self.available:
+            raise InvalidSale(
+                f"The account can pay at most {money(self.available)}: type it, then F5."
+            )
+
+    def after(self, amount: int) -> AccountOffer:
+        return AccountOffer(self.available - amount, self.balance - amount, self.credit_limit)

@@ -1,0 +1,28 @@
+"""Customer accounts in words, as the screens and the CLI show them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from till.core.money import MoneyFormat
+
+KIND_WORDS = {"credit_note": "Credit note", "deposit": "Deposit", "sale": "Sale on account"}
+
+
+def kind_words(kind: str) -> str:
+    """``sale`` → ``Sale on account``; a kind this till does not know yet is shown as it is."""
+    return KIND_WORDS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def balance_words(balance: int, money: MoneyFormat, *, any_movement: bool = True) -> str:
+    """``Credit 12,50 €``, ``Owes 30,00 €``, or ``No account movements``."""
+    if balance > 0:
+        return f"Credit {money(balance)}"
+    if balance < 0:
+        return f"Owes {money(-balance)}"
+    return f"Balance {money(0)}" if any_movement else "No account movements"
+
+
+def local_time(at: str) -> str:
+    """A stored UTC timestamp as the shop's local date and time, short enough for a table."""
+    return datetime.fromisoformat(at).astimezone().strftime("%d/%m/%y %H:%M")

@@ -1,0 +1,139 @@
+"""A customer's account on their file (balance, credit, movements) and taking a deposit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from till.account_words import balance_words, kind_words, local_time
+from till.core.money import MoneyFormat, parse_amount
+from till.errors import TillError
+from till.widgets.field_error import FieldError
+
+if TYPE_CHECKING:
+    from till.account_service import AccountService
+
+MOVEMENT_COLUMNS = (  # 68 columns and their padding: inside 80 even with a scrollbar
+    ("When", 14),
+    ("What", 15),
+    ("Amount", 11),
+    ("Receipt, reason", 15),
+    ("Who", 13),
+)
+
+
+class AccountPanel(Vertical):
+    """The Account tab of a customer's file: the balance in words, any credit, the movements."""
+
+    DEFAULT_CSS = """
+    AccountPanel { height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="customer-account")
+        yield DataTable(id="customer-account-moves", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in MOVEMENT_COLUMNS:
+            table.add_column(label, width=width)
+
+    def show(
+        self, accounts: AccountService, money: MoneyFormat, customer_id: str, *, business: bool
+    ) -> None:
+        moves = accounts.movements(customer_id)
+        balance = accounts.balance(customer_id)
+        text = Text(balance_words(balance, money, any_movement=bool(moves)), style="bold")
+        limit = accounts.credit_limit(business)
+        if limit:
+            text.append(f"\nCredit limit {money(limit)}: the account can pay ")
+            text.append(money(max(balance + limit, 0)))
+        text.append("\nF3 takes a deposit (cash or card).", style="dim")
+        self.query_one("#customer-account", Static).update(text)
+        table = self.query_one(DataTable)
+        table.clear()
+        for move in moves:
+            table.add_row(
+                local_time(move.at),
+                kind_words(move.kind),
+                Text(f"{'+' if move.amount > 0 else ''}{money(move.amount)}", justify="right"),
+                Text(" ".join(part for part in (move.receipt_code, move.reason) if part)),
+                Text(move.actor),
+                height=None,  # a long reason or actor wraps rather than leave the screen
+            )
+
+
+Deposit = tuple[int, str]
+"""The amount in minor units, and ``cash`` or ``card``."""
+
+
+class DepositScreen(ModalScreen[Deposit | None]):
+    """Asks how much the customer hands over for their account and how they pay it."""
+
+    CSS_PATH = Path(__file__).parent.parent / "styles" / "account.tcss"
+
+    BINDINGS = [
+        Binding("f2,ctrl+l", "take('cash')", "Cash", id="deposit.cash"),
+        Binding("f3,ctrl+b", "take('card')", "Card", id="deposit.card"),
+        Binding("escape", "cancel", "Cancel", id="deposit.cancel"),
+    ]
+
+    def __init__(self, customer_label: str, balance_label: str, precision: int) -> None:
+        super().__init__()
+        self.customer_label = customer_label
+        self.balance_label = balance_label
+        self.precision = precision
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="deposit"):
+            yield Label(Text(f"Deposit for {self.customer_label}", style="bold"))
+            yield Label(Text(f"Account now: {self.balance_label}"), id="deposit-balance")
+            yield Input(
+                placeholder="Amount handed over",
+                id="deposit-amount",
+                restrict=r"[0-9.,]*",
+                max_length=12,
+            )
+            yield FieldError(id="deposit-error")
+            yield Label("F2: paid in cash    F3: paid by card    Esc: cancel", classes="hint")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#deposit-amount", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # Enter chooses nothing: the method is a deliberate key
+        if self._amount() is not None:
+            self._error("Now say how it is paid: F2 cash, F3 card.")
+
+    def action_take(self, method: str) -> None:
+        amount = self._amount()
+        if amount is not None:
+            self.dismiss((amount, method))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _amount(self) -> int | None:
+        """The typed amount, or None with the reason shown at the field."""
+        typed = self.query_one("#deposit-amount", Input).value
+        try:
+            amount = parse_amount(typed, self.precision)
+        except TillError as error:
+            self._error(str(error))
+            return None
+        if amount == 0:
+            self._error("A deposit must be more than zero.")
+            return None
+        self._error("")
+        return amount
+
+    def _error(self, reason: str) -> None:
+        self.query_one("#deposit-error", FieldError).show_reason(reason)
