@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from storage import accounts, catalog, customers, loyalty, outbox, returns, sales
 from storage.models import Product
 from till.core.loyalty import LoyaltyProgram
-from till.core.pricing import PriceTerms
+from till.core.pricing import NO_TERMS, PriceTerms
 from till.core.returns import Returnable, ReturnableLine, return_lines, share
 from till.core.sale import Cart, PaymentMethod, RecordedLine, SaleCustomer
 from till.errors import InvalidSale
@@ -22,7 +22,7 @@ def _stock(code: str) -> int:
     return Product.get_by_id(catalog.lookup(code).product_id).stock
 
 
-def _enrolled(terms: PriceTerms = PriceTerms()) -> SaleCustomer:
+def _enrolled(terms: PriceTerms = NO_TERMS) -> SaleCustomer:
     record = customers.create_customer({"last_name": "Lee"}, actor="t", till_no=1, region="FR")
     loyalty.issue_card(record.id, actor="t", till_no=1)
     return SaleCustomer(record.id, record.code, "LEE", enrolled=True, terms=terms)
@@ -122,7 +122,7 @@ def test_a_refund_cannot_itself_be_returned_and_unknown_receipts_are_named(stock
         returns.returnable(refund.receipt_code)
     with pytest.raises(sales.SaleNotFound, match="01-009999"):
         returns.returnable("01-009999")
-    with pytest.raises(InvalidSale, match="no line to return|Choose what comes back"):
+    with pytest.raises(InvalidSale, match="Choose what comes back"):
         _return(sale.receipt_code, {})
 
 

@@ -19,7 +19,7 @@ from till.core.sale import WALK_IN, Cart, PaymentMethod, RecordedSale, SaleCusto
 from till.errors import TillError, UnknownProduct
 from till.messages import Scanned
 from till.printing import PrinterState
-from till.screens.payment import PaymentScreen, PointsOffer
+from till.screens.payment import AccountOffer, PaymentScreen, PointsOffer
 from till.screens.prompts import ConfirmScreen, QuantityScreen
 from till.screens.receipt import ReceiptScreen
 from till.widgets.cart import CartTable
@@ -30,8 +30,21 @@ if TYPE_CHECKING:
 
 
 CHANGES_SALE = frozenset(
-    {"pay", "quantity", "void", "cancel_sale", "demo_scan", "customer", "quick_add", "park"}
+    {
+        "pay",
+        "quantity",
+        "void",
+        "cancel_sale",
+        "demo_scan",
+        "customer",
+        "quick_add",
+        "park",
+        "return_items",
+    }
 )
+
+
+NEEDS_LINES = frozenset({"quantity", "void", "cancel_sale"})
 
 
 class SaleScreen(Screen):
@@ -48,6 +61,7 @@ class SaleScreen(Screen):
         Binding("f8,ctrl+r", "void", "Void", id="void"),
         Binding("f9,ctrl+g", "cancel_sale", "Cancel", id="cancel"),
         Binding("f7,ctrl+l", "last_receipt", "Receipt", id="receipt"),
+        Binding("f6,ctrl+p", "return_items", "Return", id="return"),
         Binding("f12,ctrl+y", "demo_scan", "Demo", id="demo_scan"),
         Binding("up", "cursor(-1)", "Up", show=False, id="line_up"),
         Binding("down", "cursor(1)", "Down", show=False, id="line_down"),
@@ -57,6 +71,7 @@ class SaleScreen(Screen):
     cart: reactive[Cart] = reactive(Cart, always_update=True, init=False)
     """The sale being rung up; reassigned (or mutated then refreshed) after every change."""
 
+    _had_lines = False
     saving: reactive[bool] = reactive(False, bindings=True)
     """True while a paid sale is being committed: no key may change it meanwhile."""
 
@@ -132,6 +147,10 @@ class SaleScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo_scan":
             return self.app.demo
+        if action in NEEDS_LINES and not self.cart.lines:
+            return False  # hidden: the footer shows only what applies (and fits 80 columns)
+        if action == "return_items" and self.cart.lines:
+            return False
         return not (self.saving and action in CHANGES_SALE)
 
     # --- the one input path -------------------------------------------------------------
@@ -240,7 +259,10 @@ class SaleScreen(Screen):
                 self.save_sale()
 
         self.app.push_screen(
-            PaymentScreen(self.cart, self.app.register.money, self._points_offer()), paid
+            PaymentScreen(
+                self.cart, self.app.register.money, self._points_offer(), self._account_offer()
+            ),
+            paid,
         )
 
     def _points_offer(self) -> PointsOffer | None:
@@ -257,6 +279,18 @@ class SaleScreen(Screen):
             point_value=loyalty.program.point_value,
             balance=balance,
             threshold=loyalty.program.threshold,
+        )
+
+    def _account_offer(self) -> AccountOffer | None:
+        customer = self.cart.customer
+        if customer is None:
+            return None
+        accounts = self.app.register.accounts
+        already = sum(p.amount for p in self.cart.payments if p.method is PaymentMethod.ACCOUNT)
+        return AccountOffer(
+            available=max(accounts.available(customer) - already, 0),
+            balance=accounts.balance(customer.id) - already,
+            credit_limit=accounts.credit_limit(customer.business),
         )
 
     def action_park(self) -> None:
@@ -299,6 +333,26 @@ class SaleScreen(Screen):
             self.say("No sale yet on this till.", "info")
             return
         self.app.push_screen(ReceiptScreen(sale))
+
+    def action_return_items(self) -> None:
+        if self.cart.lines:
+            self.say(
+                "Finish or park this sale first: a return starts from an empty sale.", "warning"
+            )
+            return
+        from till.screens.returns import REFUNDS, ReturnScreen
+
+        def refunded(refund: RecordedSale | None) -> None:
+            if refund is None:
+                return
+            money = self.app.register.money
+            how = ", ".join(
+                f"{money(-p.amount)} {REFUNDS.get(p.method, 'in points')}" for p in refund.payments
+            )
+            self.say(f"Refund {refund.receipt_code} saved: {how}.", "success")
+            self.app.spool()
+
+        self.app.push_screen(ReturnScreen(), refunded)
 
     def action_demo_scan(self) -> None:
         code = self.app.simulated_scanner.next_code()
@@ -362,6 +416,9 @@ class SaleScreen(Screen):
         return True
 
     def _show(self, cart: Cart, selected: int | None = None, first_changed: int = 0) -> None:
+        if bool(cart.lines) != self._had_lines:
+            self._had_lines = bool(cart.lines)
+            self.refresh_bindings()
         self._show_customer()
         self.query_one(CartTable).show(cart, selected, first_changed)
         if not cart.lines:
