@@ -220,3 +220,33 @@ async def test_a_card_scanned_on_another_screen_opens_its_holders_file(app, zoe)
         await pilot.pause()
         assert app.screen.customer_id == zoe.id  # still there; the scan is refused aloud
         assert any("ignored here" in n.message for n in app._notifications)
+
+
+async def test_points_as_a_discount_lower_the_vat_and_can_be_taken_back(app, zoe, printer_file):
+    from ..conftest import PRODUCTS
+
+    loyalty.issue_card(zoe.id, actor="t", till_no=1)
+    loyalty.adjust_points(zoe.id, 500, "gift", actor="manager")
+    vin = PRODUCTS[3][0]  # 7.90 at 20 %
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, vin)
+        await pilot.press("f2", *"martin", "enter", "f10")
+        await pilot.press("f6")  # all the points can buy: 5.00 off
+        payment = app.screen
+        assert "To pay  2,90" in str(payment.query_one("#due").render())
+        await pilot.press("f6")  # changed her mind: the discount goes
+        assert "To pay  7,90" in str(payment.query_one("#due").render())
+        await pilot.press("ctrl+a", "ctrl+k", *"2", "f6")  # 2.00 off
+        assert "To pay  5,90" in str(payment.query_one("#due").render())
+        await pilot.press("f3")  # the rest by card
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    sale = sales.get_sale("01-000001")
+    assert sale.total == 590 and [(p.method, p.amount) for p in sale.payments] == [
+        (PaymentMethod.CARD, 590)
+    ]
+    assert [(line.discount, line.note) for line in sale.lines] == [(200, "Points")]
+    assert [(v.rate_bp, v.vat) for v in sale.vat] == [(2000, 98)]  # VAT on 5.90, not 7.90
+    assert sale.points_spent == 200 and loyalty.balance(zoe.id) == 500 - 200 + 5
+    receipt = decode(printer_file.read_bytes()).text
+    assert "Points" in receipt and "-2,00 €" in receipt

@@ -25,6 +25,7 @@ class PaymentScreen(Screen[bool]):
         Binding("f3,ctrl+b", "pay('card')", "Card", id="payment.card"),
         Binding("f4,ctrl+o", "pay('points')", "Points", id="payment.points"),
         Binding("f5,ctrl+p", "pay('account')", "Account", id="payment.account"),
+        Binding("f6,ctrl+r", "points_discount", "Points off", id="payment.points_discount"),
         Binding("escape", "back", "Back to sale", id="payment.back"),
     ]
 
@@ -46,6 +47,10 @@ class PaymentScreen(Screen[bool]):
             return self.points.spendable > 0
         if action == "pay" and parameters == ("account",):
             return self.account.available > 0
+        if action == "points_discount":
+            return not self.cart.payments and (
+                self.cart.points_discount > 0 or self.points.spendable > 0
+            )
         return True
 
     def compose(self) -> ComposeResult:
@@ -106,6 +111,35 @@ class PaymentScreen(Screen[bool]):
         self._say(f"Still due: {self.money(self.cart.remaining)}", "warning")
         self._refresh()
 
+    def action_points_discount(self) -> None:
+        """Take the typed amount (or all the points can buy) off the sale as a discount paid
+        with points; pressed again before any payment, it gives the discount back."""
+        cart = self.cart
+        try:
+            if cart.points_discount:
+                given_back = cart.points_discount
+                cart.clear_points_discount()
+                self.points = self.points.after(-given_back)
+                self._say(f"Points discount of {self.money(given_back)} removed.", "info")
+            else:
+                field = self.query_one("#amount", Input)
+                worth = self.points.spendable * self.points.point_value
+                typed = (
+                    parse_amount(field.value, self.money.precision) if field.value.strip() else 0
+                )
+                amount = typed if 0 < typed < cart.remaining else min(worth, cart.total)
+                amount -= amount % self.points.point_value
+                self.points.check(amount, self.money)
+                cart.discount_for_points(amount)
+                self.points = self.points.after(amount)
+                self._say(f"{self.money(amount)} off for points.", "success")
+        except TillError as error:
+            self._say(str(error), "error")
+            return
+        self.query_one("#points-offer", Static).update(Text(self.points.describe(self.money)))
+        self.refresh_bindings()
+        self._refresh()
+
     def action_back(self) -> None:
         self.dismiss(False)
 
@@ -117,6 +151,8 @@ class PaymentScreen(Screen[bool]):
         taken = "\n".join(
             f"{PAYMENT_LABELS[p.method]:<6} {money(p.tendered)}" for p in cart.payments
         )
+        if cart.points_discount:
+            taken = f"Points off {money(-cart.points_discount)}\n{taken}".strip()
         self.query_one("#payments", Static).update(Text(taken or "No payment yet."))
         amount = self.query_one("#amount", Input)
         amount.value = money.plain(cart.remaining)
@@ -140,7 +176,7 @@ class PointsOffer:
     def describe(self, money: MoneyFormat) -> str:
         if self.spendable:
             worth = money(self.spendable * self.point_value)
-            return f"F4: pay with points: {self.spendable} points, worth {worth}"
+            return f"F4 pays, F6 takes off: {self.spendable} points, worth {worth}"
         if self.balance:
             return f"{self.balance} points: they can be spent from {self.threshold}."
         return ""

@@ -270,10 +270,8 @@ class SaleScreen(Screen):
             return None
         loyalty = self.app.register.loyalty
         balance = loyalty.summary(self.cart.customer.id).balance
-        already = (
-            sum(p.amount for p in self.cart.payments if p.method is PaymentMethod.POINTS)
-            // loyalty.program.point_value
-        )
+        points_paid = sum(p.amount for p in self.cart.payments if p.method is PaymentMethod.POINTS)
+        already = (points_paid + self.cart.points_discount) // loyalty.program.point_value
         return PointsOffer(
             spendable=max(loyalty.spendable(balance) - already, 0),
             point_value=loyalty.program.point_value,
