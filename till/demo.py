@@ -8,6 +8,7 @@ from pathlib import Path
 from stdnum import ean
 
 from till.config import (
+    AccountSettings,
     LocaleSettings,
     PricingSettings,
     PrinterSettings,
@@ -162,6 +163,7 @@ def demo_settings(data_dir: Path = DEMO_DIR) -> Settings:
         receipt=ReceiptSettings(footer=("Merci de votre visite !", "Thank you!")),
         pricing=PricingSettings(segment_discounts={"VIP": 500, "Wholesale": 1000}),
         security=SecuritySettings(manager_pin=DEMO_MANAGER_PIN_HASH),
+        accounts=AccountSettings(credit_limit=200),
     ).with_database((data_dir / "till.db").resolve())
 
 

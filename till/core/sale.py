@@ -241,6 +241,11 @@ class Cart:
             line.points_off = share
         self.points_discount = amount
 
+    def clear_payments(self) -> None:
+        """Give back every payment and any points discount: the sale is open to pay again."""
+        self.payments.clear()
+        self.clear_points_discount()
+
     def clear_points_discount(self) -> None:
         if self.payments:
             raise InvalidSale("Payment has started: the discount can no longer change.")

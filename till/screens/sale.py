@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Static
 
 from till.core.money import format_rate
 from till.core.sale import WALK_IN, Cart, PaymentMethod, RecordedSale, SaleCustomer
-from till.errors import TillError, UnknownProduct
+from till.errors import InvalidSale, TillError, UnknownProduct
 from till.messages import Scanned
 from till.printing import PrinterState
 from till.screens.payment import AccountOffer, PaymentScreen, PointsOffer
@@ -378,6 +378,11 @@ class SaleScreen(Screen):
 
     def _save_failed(self, error: Exception) -> None:
         self.saving = False
+        if isinstance(error, InvalidSale):  # the rules refused it: trying again cannot help
+            self.cart.clear_payments()
+            self._show(self.cart)
+            self.say(f"The sale is NOT saved: {error} Take the payment again (F10).", "error")
+            return
         self.say(f"The sale is NOT saved: {error}. Press F10 to try again.", "error")
 
     def _saved(self, sale: RecordedSale) -> None:
