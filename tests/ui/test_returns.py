@@ -137,3 +137,39 @@ async def test_a_return_starts_from_an_empty_sale(shop, sold):
         assert isinstance(app.screen, SaleScreen)
         await pilot.press("f9", "y", "ctrl+p")
         assert isinstance(app.screen, ReturnScreen)
+
+
+async def test_earn_redeem_refund_cycle_keeps_the_ledger_whole(shop, printer_file):
+    """Everything through the screens: a sale earns, the next spends, its refund reverses."""
+    from .conftest import scan
+
+    zoe = customers.create_customer({"last_name": "Zola"}, actor="t", till_no=1, region="FR")
+    loyalty.issue_card(zoe.id, actor="t", till_no=1)
+    app = make_app(shop)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            await scan(pilot, VIN)  # 23.70
+        await pilot.press("f2", *"zola", "enter", "f10", "f3")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await scan(pilot, VIN)
+        await pilot.press("f2", *"zola", "enter", "f10")
+        await pilot.press("ctrl+a", "ctrl+k", *"0.23", "f4", "f3")  # 23 points, rest by card
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert loyalty.balance(zoe.id) == 23 - 23 + 7
+        await _open_return(pilot, "01-000002")
+        await pilot.press("f6", "f3", *"4821", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Refund 01-000003 saved: 7,67\xa0€ by card, 0,23\xa0€ in points." in message(app)
+    moves = sorted((m.receipt_code, m.kind, m.points) for m in loyalty.history(zoe.id))
+    assert moves == [
+        ("01-000001", "earn", 23),
+        ("01-000002", "earn", 7),
+        ("01-000002", "spend", -23),
+        ("01-000003", "return", -7),
+        ("01-000003", "return", 23),
+    ]
+    assert loyalty.balance(zoe.id) == 23  # as before the second sale
+    assert sales.verify_journal(1) == []
