@@ -16,7 +16,7 @@ from till.core.sale import Item
 from till.errors import BarcodeError, ImportRowError, InvalidSale, UnknownProduct
 
 IMPORT_COLUMNS = ("barcode", "name", "price", "vat")
-OPTIONAL_COLUMNS = ("category", "cost", "promo_price", "discountable")
+OPTIONAL_COLUMNS = ("category", "cost", "promo_price", "discountable", "stock")
 PRICE_LIST_COLUMNS = ("price_code", "barcode", "price")
 MAX_NAME_LENGTH = 120
 
@@ -33,6 +33,8 @@ class ProductRow:
     cost: int = 0
     promo_price: int | None = None
     discountable: bool = True
+    stock: int | None = None
+    """Units counted on hand; None leaves the till's count as it is."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,17 @@ def code_prices(price_code: str, product_ids: Iterable[str]) -> dict[str, int]:
         (PriceListEntry.price_code == price_code) & PriceListEntry.product.in_(wanted)
     )
     return dict(query.tuples())
+
+
+def stock_of(code: str) -> int:
+    """Units on hand of the product carrying ``code``."""
+    row = database.execute_sql(
+        "SELECT p.stock FROM barcode b JOIN product p ON p.id = b.product_id WHERE b.code = ?",
+        (code,),
+    ).fetchone()
+    if row is None:
+        raise UnknownProduct(f"No product has the code {code}.")
+    return row[0]
 
 
 def product_count() -> int:
@@ -156,7 +169,11 @@ def _product_row(record: dict[str, str | None], rates: set[int]) -> ProductRow:
     if promo is not None and promo > price:
         raise ImportRowError(f"the promotional price {record['promo_price']} is above the price.")
     discountable = _yes_no(record.get("discountable"), "discountable")
-    return ProductRow(code, name, price, rate, category, cost, promo, discountable)
+    stock_text = (record.get("stock") or "").strip()
+    if stock_text and not stock_text.lstrip("-").isdigit():
+        raise ImportRowError(f"stock: a whole number of units, got {stock_text!r}.")
+    stock = int(stock_text) if stock_text else None
+    return ProductRow(code, name, price, rate, category, cost, promo, discountable, stock)
 
 
 def _optional_amount(record: dict[str, str | None], column: str) -> int | None:
@@ -200,11 +217,12 @@ def import_products(rows: list[tuple[int, ProductRow]]) -> ImportReport:
                 "discountable": row.discountable,
                 "active": True,
                 "updated_at": now,
+                **({"stock": row.stock} if row.stock is not None else {}),
             }
             product_id = existing.get(row.code)
             if product_id is None:
                 product_id = new_id()
-                new_products.append({"id": product_id, **values})
+                new_products.append({"id": product_id, **values, "stock": row.stock or 0})
                 new_barcodes.append({"code": row.code, "product": product_id})
                 report.added += 1
             else:

@@ -118,3 +118,24 @@ def test_fixed_price_products_earn_no_points(db_path):
     program = LoyaltyProgram(points_per_unit=1)
     sale = sales.record_sale(cart, till_no=1, seller="A", currency="EUR", loyalty_program=program)
     assert sale.points_earned == 10  # the wine's 10.00; the book earns nothing
+
+
+def test_stock_is_set_by_import_when_given_and_follows_sales(db_path):
+    header = "barcode,name,price,vat,stock\n"
+    rows, errors = catalog.parse_product_csv(
+        header + f"{ean13(1)},Vin,7.90,20,12\n{ean13(2)},Pain,1.20,5.5,\n{ean13(3)},X,1,20,many\n",
+        Settings().vat.rates,
+    )
+    assert [line for line, _ in errors] == [4] and "whole number" in errors[0][1]
+    catalog.import_products(rows)
+    assert (catalog.stock_of(ean13(1)), catalog.stock_of(ean13(2))) == (12, 0)
+    cart = Cart()
+    cart.add(catalog.lookup(ean13(1)), 5)
+    cart.pay(PaymentMethod.CASH, cart.total)
+    sales.record_sale(cart, till_no=1, seller="A", currency="EUR")
+    assert catalog.stock_of(ean13(1)) == 7
+    reimport, _ = catalog.parse_product_csv(
+        "barcode,name,price,vat\n" + f"{ean13(1)},Vin,7.50,20\n", Settings().vat.rates
+    )
+    catalog.import_products(reimport)  # a price change without a count keeps the stock
+    assert catalog.stock_of(ean13(1)) == 7
