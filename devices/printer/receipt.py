@@ -144,7 +144,10 @@ def build_receipt(
                 blocks.append(Text(_columns("Points used", str(sale.points_spent), width)))
             blocks.append(Text(_columns("Points earned", str(sale.points_earned), width)))
         blocks.append(Text(_columns("Points balance", str(sale.points_balance), width), bold=True))
-    items = "1 item" if sale.item_count == 1 else f"{sale.item_count} items"
+    count = abs(sale.item_count)
+    items = "1 item" if count == 1 else f"{count} items"
+    if sale.refund_of:
+        items += " returned"
     blocks += [Rule(), Text(items), Barcode(sale.receipt_code)]
     if layout.qr:
         blocks.append(QrCode(layout.qr.replace("{receipt}", sale.receipt_code)))
