@@ -11,17 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from storage import audit, outbox
-from storage.ids import new_id
+from storage import audit, ledger
 from storage.models import database
 from till.errors import TillError
 
 CREDIT_NOTE, DEPOSIT, SALE = "credit_note", "deposit", "sale"
 KINDS = (CREDIT_NOTE, DEPOSIT, SALE)
-_INSERT = (
-    "INSERT INTO account_entry (id, customer_id, kind, amount, sale_id, reason, actor,"
-    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 @dataclass(frozen=True)
@@ -50,22 +45,18 @@ def add_entry(
     """Append one movement and its outbox row. Call inside the transaction of its cause."""
     if kind not in KINDS:
         raise ValueError(f"unknown account movement {kind!r}")
-    entry_id = new_id()
-    (cursor or database.cursor()).execute(
-        _INSERT, (entry_id, customer_id, kind, amount, sale_id, reason, actor, at)
+    return ledger.append(
+        "account_entry",
+        "amount",
+        customer_id,
+        kind,
+        amount,
+        actor=actor,
+        at=at,
+        reason=reason,
+        sale_id=sale_id,
+        cursor=cursor,
     )
-    payload = {
-        "id": entry_id,
-        "customer_id": customer_id,
-        "kind": kind,
-        "amount": amount,
-        "sale_id": sale_id,
-        "reason": reason,
-        "actor": actor,
-        "at": at,
-    }
-    outbox.append("account_entry", entry_id, "create", payload, at, cursor=cursor)
-    return entry_id
 
 
 def balance(customer_id: str, cursor: Any = None) -> int:

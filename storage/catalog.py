@@ -122,15 +122,7 @@ def parse_product_csv(
 ) -> tuple[list[tuple[int, ProductRow]], list[tuple[int, str]]]:
     """Read ``barcode,name,price,vat[,category]``; return valid rows and errors, by line."""
     rates = set(allowed_rates)
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [name for name in IMPORT_COLUMNS if name not in header]
-    if missing:
-        raise ImportRowError(
-            f"line 1: the header must name {','.join(IMPORT_COLUMNS)}[,category]; "
-            f"missing {', '.join(missing)}."
-        )
-    reader.fieldnames = header
+    reader = _reader(text, IMPORT_COLUMNS, ",".join(IMPORT_COLUMNS) + "[,category,…]")
     rows: list[tuple[int, ProductRow]] = []
     errors: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
@@ -147,6 +139,17 @@ def parse_product_csv(
         seen[row.code] = line
         rows.append((line, row))
     return rows, errors
+
+
+def _reader(text: str, required: tuple[str, ...], usage: str) -> csv.DictReader:
+    """A CSV reader whose header (BOM, case and spaces forgiven) names every required column."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise ImportRowError(f"line 1: the header must name {usage}; missing {', '.join(missing)}.")
+    reader.fieldnames = header
+    return reader
 
 
 def _product_row(record: dict[str, str | None], rates: set[int]) -> ProductRow:
@@ -246,15 +249,7 @@ def _existing_products(codes: list[str]) -> dict[str, str]:
 def parse_price_list_csv(text: str) -> tuple[list[tuple[int, PriceListRow]], list[tuple[int, str]]]:
     """Read ``price_code,barcode,price``; return valid rows and errors, by line. The barcode
     must name a product of the catalog."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [name for name in PRICE_LIST_COLUMNS if name not in header]
-    if missing:
-        raise ImportRowError(
-            f"line 1: the header must name {','.join(PRICE_LIST_COLUMNS)}; "
-            f"missing {', '.join(missing)}."
-        )
-    reader.fieldnames = header
+    reader = _reader(text, PRICE_LIST_COLUMNS, ",".join(PRICE_LIST_COLUMNS))
     rows: list[tuple[int, PriceListRow]] = []
     errors: list[tuple[int, str]] = []
     seen: dict[tuple[str, str], int] = {}

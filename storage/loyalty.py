@@ -9,18 +9,13 @@ from typing import Any
 
 from stdnum import ean
 
-from storage import audit, outbox
+from storage import audit, ledger
 from storage.customers import get_customer, set_card_number
-from storage.ids import new_id
 from storage.models import LoyaltyCard, database
 from till.core.loyalty import LedgerEntry, LoyaltyProgram, open_batches, points_expiring
 from till.errors import TillError
 
 ACTIVE, BLOCKED = "active", "blocked"
-_INSERT = (
-    "INSERT INTO loyalty_entry (id, customer_id, kind, points, sale_id, reason, actor,"
-    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
 
 
 class BlockedCard(TillError):
@@ -98,28 +93,18 @@ def add_movement(
     cursor: Any = None,
 ) -> str:
     """Append one movement. Call inside the transaction of its cause (a sale, an adjustment)."""
-    entry_id = new_id()
-    (cursor or database.cursor()).execute(
-        _INSERT, (entry_id, customer_id, kind, points, sale_id, reason, actor, at)
-    )
-    outbox.append(
+    return ledger.append(
         "loyalty_entry",
-        entry_id,
-        "create",
-        {
-            "id": entry_id,
-            "customer_id": customer_id,
-            "kind": kind,
-            "points": points,
-            "sale_id": sale_id,
-            "reason": reason,
-            "actor": actor,
-            "at": at,
-        },
-        at,
+        "points",
+        customer_id,
+        kind,
+        points,
+        actor=actor,
+        at=at,
+        reason=reason,
+        sale_id=sale_id,
         cursor=cursor,
     )
-    return entry_id
 
 
 def adjust_points(
