@@ -117,3 +117,23 @@ async def test_customer_view_footer_fits_80_columns_on_every_tab(settings):
             await pilot.pause()
             keys = list(app.screen.query("FooterKey"))
             assert keys and max(key.region.right for key in keys) <= 80, tab
+
+
+async def test_payment_footer_fits_80_columns_with_every_offer(settings):
+    from storage import accounts, customers, loyalty
+
+    zoe = customers.create_customer({"last_name": "Zola"}, actor="t", till_no=1, region="FR")
+    loyalty.issue_card(zoe.id, actor="t", till_no=1)
+    loyalty.adjust_points(zoe.id, 500, "gift", actor="manager")
+    accounts.deposit(zoe.id, 1000, "cash", actor="t")
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, PRODUCTS[3][0])
+        await pilot.press("f2", *"zola", "enter", "f10")
+        assert isinstance(app.screen, PaymentScreen)
+        shown = footer_text(app)
+        for description in ["Cash", "Card", "Points", "Account", "Points off", "Back"]:
+            assert description in shown
+        keys = list(app.screen.query("FooterKey"))
+        assert max(key.region.right for key in keys) <= 80
+        assert all(key.region.y == 23 for key in keys)
