@@ -189,6 +189,29 @@ def history(customer_id: str, limit: int = 200) -> list[Movement]:
     return [Movement(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class Overdraft:
+    customer_id: str
+    code: str
+    name: str
+    balance: int
+
+
+def overdrafts(limit: int = 500) -> list[Overdraft]:
+    """Customers whose points went below zero (spent on two tills offline, or taken back by a
+    return after they were spent), most overdrawn first: for a manager to settle."""
+    rows = database.execute_sql(
+        "SELECT e.customer_id, c.code, c.last_name, c.first_name, SUM(e.points) AS balance"
+        " FROM loyalty_entry e JOIN customer c ON c.id = e.customer_id"
+        " GROUP BY e.customer_id HAVING balance < 0 ORDER BY balance LIMIT ?",
+        (limit,),
+    )
+    return [
+        Overdraft(cid, code, " ".join(p for p in (last.upper(), first) if p), balance)
+        for cid, code, last, first, balance in rows
+    ]
+
+
 def _ledger(customer_id: str) -> list[LedgerEntry]:
     rows = database.execute_sql(
         "SELECT points, created_at FROM loyalty_entry WHERE customer_id = ?", (customer_id,)

@@ -116,3 +116,23 @@ def test_bad_deposits_are_refused(runner, base, tmp_path):
     )
     open_database(tmp_path / "shop.db")
     assert accounts.balance(customers.find_by_code("C01-000001").id) == 0
+
+
+def test_loyalty_overdrafts_lists_customers_below_zero(tmp_path):
+    from click.testing import CliRunner
+
+    from storage import customers, loyalty
+    from till.cli import cli
+
+    db = tmp_path / "shop.db"
+    runner = CliRunner()
+    runner.invoke(cli, ["--db", str(db), "init"])
+    assert (
+        "No customer is overdrawn."
+        in runner.invoke(cli, ["--db", str(db), "loyalty", "overdrafts"]).output
+    )
+    lee = customers.create_customer({"last_name": "Lee"}, actor="t", till_no=1, region="FR")
+    loyalty.add_movement(lee.id, "spend", -12, actor="t", at="2026-01-01T00:00:00+00:00")
+    result = runner.invoke(cli, ["--db", str(db), "loyalty", "overdrafts", "--json"])
+    assert result.exit_code == 0, result.output
+    assert '"balance": -12' in result.output and lee.code in result.output

@@ -46,6 +46,25 @@ def balance(ctx, code: str) -> None:
         )
 
 
+@loyalty.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def overdrafts(ctx, as_json: bool) -> None:
+    """Customers whose points balance is below zero, most overdrawn first."""
+    register = _service(ctx)
+    found = register.loyalty.overdrafts()
+    if as_json:
+        import json
+        from dataclasses import asdict
+
+        click.echo(json.dumps([asdict(o) for o in found], ensure_ascii=False, indent=2))
+        return
+    if not found:
+        click.echo("No customer is overdrawn.")
+    for overdraft in found:
+        click.echo(f"{overdraft.code}  {overdraft.balance:+6d}  {overdraft.name}")
+
+
 @loyalty.command(name="issue-card")
 @click.argument("code")
 @click.pass_obj

@@ -73,6 +73,9 @@ class LoyaltyService:
         """Add or remove points; call only once a manager approved (``approve``)."""
         return loyalty.adjust_points(customer_id, points, reason, actor=f"manager, at {self.actor}")
 
+    def overdrafts(self) -> list[loyalty.Overdraft]:
+        return loyalty.overdrafts()
+
     def can_spend(self, balance: int) -> bool:
         return balance >= self.program.threshold
 

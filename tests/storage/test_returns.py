@@ -161,3 +161,15 @@ def test_points_that_bought_a_discount_are_spent_then_given_back(stocked_db):
     refund = _return(sale.receipt_code, {1: 2})
     assert refund.total == -1280 and [p.amount for p in refund.payments] == [-1280]
     assert loyalty.balance(customer.id) == 500  # the 300 back, the 12 earned taken back
+
+
+def test_taking_back_points_already_spent_leaves_a_visible_overdraft(stocked_db):
+    customer = _enrolled()
+    sale = _sell(customer, (VIN, 2))  # earns 15
+    loyalty.add_movement(
+        customer.id, "spend", -15, actor="till 2", at="2099-01-01T00:00:00+00:00"
+    )  # spent at another till meanwhile
+    assert loyalty.overdrafts() == []
+    _return(sale.receipt_code, {1: 2})
+    [overdraft] = loyalty.overdrafts()
+    assert (overdraft.customer_id, overdraft.balance) == (customer.id, -15)

@@ -250,3 +250,10 @@ async def test_points_as_a_discount_lower_the_vat_and_can_be_taken_back(app, zoe
     assert sale.points_spent == 200 and loyalty.balance(zoe.id) == 500 - 200 + 5
     receipt = decode(printer_file.read_bytes()).text
     assert "Points" in receipt and "-2,00 €" in receipt
+
+
+async def test_an_overdrawn_balance_says_so_on_the_loyalty_tab(app, zoe):
+    loyalty.add_movement(zoe.id, "spend", -40, actor="till 2", at="2026-01-01T00:00:00+00:00")
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_loyalty_tab(pilot)
+        assert "Overdrawn by 40 points" in loyalty_text(view)

@@ -241,6 +241,11 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             lines.append(
                 f"Next expiry: {summary.next_expiry_points} points on {summary.next_expiry}"
             )
+        if summary.balance < 0:
+            lines.append(
+                f"Overdrawn by {-summary.balance} points (spent twice offline, or taken back by"
+                " a return): the next points earned pay it off, or a manager adjusts it (F5)."
+            )
         self.query_one("#customer-loyalty", Static).update(Text("\n".join(lines)))
         table = self.query_one("#customer-points", DataTable)
         table.clear()
