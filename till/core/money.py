@@ -1,11 +1,26 @@
-"""Money in integer minor units: parsing what a cashier types, rounding, display through babel."""
+"""Money in integer minor units: parsing what a cashier types, rounding, display through babel.
+
+Babel's locale data costs about 5 MB of memory once loaded, for the few symbols an amount
+needs; so the currency pattern babel resolves for the configured locale is kept in a small
+file in the user's cache directory and formatting applies it, loading babel's data only when
+that file is missing or written by another babel version.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import re
+import threading
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property
+from pathlib import Path
+from typing import Any
 
 from till.errors import InvalidSale
+
+log = logging.getLogger(__name__)
 
 MAX_AMOUNT = 10_000_000_00
 """The largest amount the register accepts in one entry: ten million in major units."""
@@ -70,7 +85,14 @@ class MoneyFormat:
         self._formatted: dict[int, str] = {}
 
     @cached_property
+    def _pattern(self) -> CurrencyPattern | None:
+        """Babel's pattern resolved for this currency and locale; None: babel formats each."""
+        return cached_pattern(self.currency, self.locale)
+
+    @cached_property
     def precision(self) -> int:
+        if self._pattern is not None:
+            return self._pattern.precision
         from babel.numbers import get_currency_precision
 
         return get_currency_precision(self.currency)
@@ -79,11 +101,14 @@ class MoneyFormat:
         """The amount for the screen, e.g. ``12,50 €``."""
         formatted = self._formatted.get(minor)
         if formatted is None:
-            from babel.numbers import format_currency
+            if self._pattern is not None:
+                formatted = self._pattern.format(minor)
+            else:
+                from babel.numbers import format_currency
 
-            formatted = format_currency(
-                Decimal(minor).scaleb(-self.precision), self.currency, locale=self.locale
-            )
+                formatted = format_currency(
+                    Decimal(minor).scaleb(-self.precision), self.currency, locale=self.locale
+                )
             if len(self._formatted) < 50_000:  # prices and totals repeat; bound the memory
                 self._formatted[minor] = formatted
         return formatted
@@ -95,3 +120,159 @@ class MoneyFormat:
     def for_print(self, minor: int) -> str:
         """The amount with the no-break spaces no receipt code page has replaced by spaces."""
         return self(minor).translate(_PRINTER_UNSAFE_SPACES)
+
+
+class CurrencyPattern:
+    """A locale's standard currency pattern with its symbols filled in, for whole minor units:
+    what ``babel.numbers.format_currency`` does, without keeping babel's locale data loaded."""
+
+    __slots__ = ("decimal", "group", "grouping", "min_digits", "precision", "prefixes", "suffixes")
+
+    def __init__(
+        self,
+        precision: int,
+        prefixes: tuple[str, str],
+        suffixes: tuple[str, str],
+        grouping: tuple[int, int],
+        min_digits: int,
+        decimal: str,
+        group: str,
+    ) -> None:
+        self.precision = precision
+        self.prefixes = prefixes
+        """Before the number: positive, negative."""
+        self.suffixes = suffixes
+        """After the number: positive, negative."""
+        self.grouping = grouping
+        """Digits in the first group from the right, then in every other group."""
+        self.min_digits = min_digits
+        self.decimal = decimal
+        self.group = group
+
+    def format(self, minor: int) -> str:
+        negative = minor < 0
+        digits = str(abs(minor))
+        if self.precision:
+            digits = digits.rjust(self.precision + 1, "0")
+            integer = digits[: -self.precision]
+            number_end = self.decimal + digits[-self.precision :]
+        else:
+            integer, number_end = digits, ""
+        integer = integer.rjust(self.min_digits, "0")
+        size, grouped = self.grouping[0], ""
+        while len(integer) > size:  # babel's grouping loop
+            grouped = self.group + integer[-size:] + grouped
+            integer = integer[:-size]
+            size = self.grouping[1]
+        return self.prefixes[negative] + integer + grouped + number_end + self.suffixes[negative]
+
+    def to_json(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CurrencyPattern:
+        """The pattern ``to_json`` wrote; ValueError on anything else."""
+        try:
+            if set(data) != set(cls.__slots__):
+                raise TypeError
+            prefixes, suffixes, grouping = (
+                tuple(data[name]) for name in ("prefixes", "suffixes", "grouping")
+            )
+            texts = (*prefixes, *suffixes, data["decimal"], data["group"])
+            numbers = (data["precision"], *grouping, data["min_digits"])
+            if not (
+                len(prefixes) == len(suffixes) == len(grouping) == 2
+                and all(isinstance(text, str) for text in texts)
+                and all(type(number) is int and number >= 0 for number in numbers)
+                and min(grouping) > 0
+            ):
+                raise TypeError
+        except TypeError:
+            raise ValueError(f"not a currency pattern: {data!r}") from None
+        return cls(
+            data["precision"],
+            prefixes,
+            suffixes,
+            grouping,
+            data["min_digits"],
+            data["decimal"],
+            data["group"],
+        )
+
+
+def pattern_from_babel(currency: str, locale: str) -> CurrencyPattern | None:
+    """The locale's standard currency pattern for ``currency`` as babel resolves it (loads its
+    locale data); None when it uses a feature ``CurrencyPattern`` does not reproduce."""
+    from babel import Locale
+    from babel.numbers import (
+        get_currency_precision,
+        get_currency_symbol,
+        get_decimal_symbol,
+        get_group_symbol,
+    )
+
+    parsed = Locale.parse(locale)
+    pattern = parsed.currency_formats["standard"]
+    symbol = get_currency_symbol(currency, parsed)
+
+    def filled(affix: str) -> str:
+        return affix.replace("¤¤", currency.upper()).replace("¤", symbol)
+
+    decimal, group = get_decimal_symbol(parsed), get_group_symbol(parsed)
+    if (
+        pattern.exp_prec
+        or pattern.scale
+        or "@" in pattern.pattern
+        or not pattern.number_pattern
+        or any("¤¤¤" in affix for affix in (*pattern.prefix, *pattern.suffix))
+        or any(c in text for c in "'¤" for text in (decimal, group, symbol, currency))
+        or any("'" in filled(affix) for affix in (*pattern.prefix, *pattern.suffix))
+    ):
+        return None
+    return CurrencyPattern(
+        precision=get_currency_precision(currency),
+        prefixes=(filled(pattern.prefix[0]), filled(pattern.prefix[1])),
+        suffixes=(filled(pattern.suffix[0]), filled(pattern.suffix[1])),
+        grouping=(pattern.grouping[0], pattern.grouping[1]),
+        min_digits=pattern.int_prec[0],
+        decimal=decimal,
+        group=group,
+    )
+
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_@.-]+")
+
+
+def cache_directory() -> Path:
+    """Where the resolved patterns are kept: ``$XDG_CACHE_HOME/till`` or ``~/.cache/till``."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "till"
+
+
+def cached_pattern(currency: str, locale: str) -> CurrencyPattern | None:
+    """``pattern_from_babel``, read from the cache when babel's version has not changed since it
+    was written there; a cache that cannot be read or written only costs babel's memory."""
+    import babel  # the package alone: its version, no locale data
+
+    name = f"money-{babel.__version__}-{locale}-{currency}.json"
+    try:
+        path = cache_directory() / name if _SAFE_NAME.fullmatch(name) else None
+    except RuntimeError:  # no home directory
+        path = None
+    if path is not None:
+        try:
+            return CurrencyPattern.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as error:
+            log.info("money format cache %s ignored: %s", path, error)
+    pattern = pattern_from_babel(currency, locale)
+    if path is not None and pattern is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
+            partial.write_text(json.dumps(pattern.to_json(), ensure_ascii=False), "utf-8")
+            partial.replace(path)
+        except OSError as error:
+            log.info("money format not cached in %s: %s", path.parent, error)
+    return pattern
