@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
@@ -44,7 +44,8 @@ class KioskScreen(Screen):
         with Vertical(id="kiosk"):
             yield Static(Text(self.app.register.settings.store.name), id="kiosk-store")
             yield Static(Text(WELCOME), id="kiosk-text")
-            yield Input(id="kiosk-scan", password=True)
+            with Center():
+                yield Input(id="kiosk-scan", password=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
