@@ -12,10 +12,11 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from till.errors import TillError
 from till.messages import Scanned
+from till.widgets.footer import TillFooter
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -46,7 +47,7 @@ class KioskScreen(Screen):
             yield Static(Text(WELCOME), id="kiosk-text")
             with Center():
                 yield Input(id="kiosk-scan", password=True)
-        yield Footer(compact=True)
+        yield TillFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#kiosk-scan", Input).focus()

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from till.core.money import format_rate
 from till.core.sale import WALK_IN, Cart, PaymentMethod, RecordedSale, SaleCustomer
@@ -23,6 +23,7 @@ from till.screens.payment import AccountOffer, PaymentScreen, PointsOffer
 from till.screens.prompts import ConfirmScreen, QuantityScreen
 from till.screens.receipt import ReceiptScreen
 from till.widgets.cart import CartTable
+from till.widgets.footer import TillFooter
 from till.widgets.line import Line
 
 if TYPE_CHECKING:
@@ -44,9 +45,6 @@ CHANGES_SALE = frozenset(
 )
 
 
-NEEDS_LINES = frozenset({"quantity", "void", "cancel_sale"})
-
-
 class SaleScreen(Screen):
     """Rings up one sale after another on the same screen."""
 
@@ -62,7 +60,7 @@ class SaleScreen(Screen):
         Binding("f9,ctrl+g", "cancel_sale", "Cancel", id="cancel"),
         Binding("f7,ctrl+l", "last_receipt", "Receipt", id="receipt"),
         Binding("f6,ctrl+p", "return_items", "Return", id="return"),
-        Binding("f12,ctrl+y", "demo_scan", "Demo", id="demo_scan"),
+        Binding("f12,ctrl+y", "demo_scan", "Demo", show=False, id="demo_scan"),
         Binding("up", "cursor(-1)", "Up", show=False, id="line_up"),
         Binding("down", "cursor(1)", "Down", show=False, id="line_down"),
         Binding("escape", "clear_entry", "Clear", show=False, id="clear_entry"),
@@ -71,7 +69,6 @@ class SaleScreen(Screen):
     cart: reactive[Cart] = reactive(Cart, always_update=True, init=False)
     """The sale being rung up; reassigned (or mutated then refreshed) after every change."""
 
-    _had_lines = False
     saving: reactive[bool] = reactive(False, bindings=True)
     """True while a paid sale is being committed: no key may change it meanwhile."""
 
@@ -92,7 +89,7 @@ class SaleScreen(Screen):
             yield Line(id="total")
         yield Line(id="message")
         yield Input(placeholder="Scan or type a barcode (3*code for three)", id="scan")
-        yield Footer(compact=True)
+        yield TillFooter(compact=True)
 
     def on_mount(self) -> None:
         self.watch(self.app, "printer_state", self._show_printer)
@@ -147,10 +144,6 @@ class SaleScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo_scan":
             return self.app.demo
-        if action in NEEDS_LINES and not self.cart.lines:
-            return False  # hidden: the footer shows only what applies (and fits 80 columns)
-        if action == "return_items" and self.cart.lines:
-            return False
         return not (self.saving and action in CHANGES_SALE)
 
     # --- the one input path -------------------------------------------------------------
@@ -419,13 +412,11 @@ class SaleScreen(Screen):
         return True
 
     def _show(self, cart: Cart, selected: int | None = None, first_changed: int = 0) -> None:
-        if bool(cart.lines) != self._had_lines:
-            self._had_lines = bool(cart.lines)
-            self.refresh_bindings()
         self._show_customer()
         self.query_one(CartTable).show(cart, selected, first_changed)
         if not cart.lines:
-            self.query_one("#vat", Line).show("New sale: scan the first item.")
+            hint = "  (F12: a demo scan)" if self.app.demo else ""
+            self.query_one("#vat", Line).show(f"New sale: scan the first item.{hint}")
             self.query_one("#total", Line).show("")
             return
         money = self.app.register.money
