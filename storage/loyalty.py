@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from stdnum import ean
-
 from storage import audit, ledger
 from storage.customers import get_customer, set_card_number
 from storage.models import LoyaltyCard, database
+from till.core.barcodes import gtin_check_digit
 from till.core.loyalty import LedgerEntry, LoyaltyProgram, open_batches, points_expiring
 from till.errors import TillError
 
@@ -65,7 +64,7 @@ def _unused_card_number(prefix: str, till_no: int) -> str:
     Random, so that nobody can guess a neighbour's card from their own."""
     for _ in range(100):
         body = f"{prefix}{till_no:02d}{secrets.randbelow(10**8):08d}"
-        number = body + ean.calc_check_digit(body)
+        number = body + gtin_check_digit(body)
         if LoyaltyCard.get_or_none(LoyaltyCard.number == number) is None:
             return number
     raise TillError("No free card number could be found; widen the card prefix.")

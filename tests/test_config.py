@@ -68,6 +68,7 @@ def test_env_variable_names_the_file(tmp_path, monkeypatch):
         ("[vat]\nrates = []\n", r"\[vat\] rates: must be a list"),
         ('[locale]\ncurrency = "euro"\n', r"\[locale\] currency: must be an ISO code"),
         ('[locale]\nlocale = "xx_YY"\n', r"\[locale\] locale: unknown locale"),
+        ('[locale]\nlocale = "../fr"\n', r"\[locale\] locale: unknown locale"),
         ("[printer]\nwidth = 5\n", r"\[printer\] width: must be between"),
         ("store = 1\n", "store: must be a table"),
         ("[pricing]\nsegment_discounts = 5\n", r"\[pricing\] segment_discounts: must be a table"),

@@ -360,11 +360,10 @@ def _check(settings: Settings) -> None:
     currency = settings.locale.currency
     if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
         raise ConfigError(f"[locale] currency: must be an ISO code such as EUR, got {currency!r}.")
-    from babel import Locale, UnknownLocaleError
+    from babel import localedata  # asks whether the locale's data exists, without loading it
 
-    try:
-        Locale.parse(settings.locale.locale)
-    except (ValueError, UnknownLocaleError):
+    name = settings.locale.locale
+    if not (name.replace("_", "").isalnum() and localedata.exists(name)):
         raise ConfigError(
             f"[locale] locale: unknown locale {settings.locale.locale!r} (try fr_FR or en_GB)."
         ) from None

@@ -5,8 +5,6 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from stdnum import ean
-
 from till.config import (
     AccountSettings,
     LocaleSettings,
@@ -18,6 +16,7 @@ from till.config import (
     StoreSettings,
     TillSettings,
 )
+from till.core.barcodes import gtin_check_digit
 
 DEMO_DIR = Path("data/demo")
 
@@ -191,7 +190,7 @@ def demo_products_csv(seed: int = 2026) -> str:
             for variant in _VARIANTS:
                 serial += 1
                 body = f"200{serial:09d}"
-                code = body + ean.calc_check_digit(body)
+                code = body + gtin_check_digit(body)
                 label = f"{name} {variant}".strip()
                 cents = rng.randint(low, high)
                 cost = cents // 2  # excluding VAT, about half the shelf price

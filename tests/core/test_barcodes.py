@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum import ean
 
-from till.core.barcodes import normalise_code, parse_quantity, parse_scan_entry
+from till.core.barcodes import gtin_check_digit, normalise_code, parse_quantity, parse_scan_entry
 from till.errors import BarcodeError
 
 
@@ -20,6 +20,25 @@ def test_valid_gtins_are_accepted_and_upc_a_becomes_ean_13():
 def test_wrong_check_digit_is_named(code, kind):
     with pytest.raises(BarcodeError, match=f"not a valid {kind}"):
         normalise_code(code)
+
+
+@given(st.text(alphabet="0123456789", min_size=7, max_size=13))
+def test_our_check_digit_is_python_stdnums(body):
+    assert gtin_check_digit(body) == ean.calc_check_digit(body)
+
+
+@given(
+    st.sampled_from([8, 12, 13, 14]).flatmap(
+        lambda n: st.text("0123456789", min_size=n, max_size=n)
+    )
+)
+def test_a_gtin_is_accepted_exactly_when_stdnum_says_it_is_valid(code):
+    try:
+        normalise_code(code)
+    except BarcodeError:
+        assert not ean.is_valid(code)
+    else:
+        assert ean.is_valid(code)
 
 
 @given(st.text(alphabet="0123456789", min_size=12, max_size=12))

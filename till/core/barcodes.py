@@ -5,8 +5,6 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-from stdnum import ean
-
 from till.errors import BarcodeError
 
 MAX_CODE_LENGTH = 48
@@ -27,6 +25,16 @@ class ScanEntry:
     quantity: int = 1
 
 
+def gtin_check_digit(body: str) -> str:
+    """The GS1 mod-10 check digit of a GTIN's other digits (EAN-8, UPC-A, EAN-13, GTIN-14).
+
+    Written here rather than taken from python-stdnum, which the tests use as the reference:
+    importing ``stdnum.ean`` costs the register 1.4 MB of memory for these four lines.
+    """
+    total = sum(int(digit) * (3 if n % 2 == 0 else 1) for n, digit in enumerate(reversed(body)))
+    return str(-total % 10)
+
+
 def normalise_code(text: str) -> str:
     """Validate a product code and return the form the catalog stores.
 
@@ -44,7 +52,7 @@ def normalise_code(text: str) -> str:
     if not set(code) <= _SCANNABLE:
         raise BarcodeError("That is not a barcode: it has characters no scanner sends.")
     if code.isdigit() and len(code) in GTIN_LENGTHS:
-        if not ean.is_valid(code):
+        if gtin_check_digit(code[:-1]) != code[-1]:
             kind = GTIN_LENGTHS[len(code)]
             raise BarcodeError(f"{code} is not a valid {kind}: the check digit is wrong.")
         if len(code) == 12:
