@@ -43,7 +43,7 @@ class AccountPanel(Vertical):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, width in MOVEMENT_COLUMNS:
-            table.add_column(label, width=width)
+            table.add_column(Text(label), width=width)
 
     def show(
         self, accounts: AccountService, money: MoneyFormat, customer_id: str, *, business: bool

@@ -61,11 +61,11 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
     def on_mount(self) -> None:
         table = self.query_one("#customer-results", DataTable)
         table.can_focus = False
-        table.add_column("Code", width=10)
-        table.add_column("Name", width=21)
-        table.add_column("Company", width=12)
-        table.add_column("City", width=9)
-        table.add_column("Phone / e-mail", width=14)
+        table.add_column(Text("Code"), width=10)
+        table.add_column(Text("Name"), width=21)
+        table.add_column(Text("Company"), width=12)
+        table.add_column(Text("City"), width=9)
+        table.add_column(Text("Phone / e-mail"), width=14)
         self.query_one("#customer-query", Input).focus()
         self.refresh_results()
 
@@ -82,7 +82,7 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         for c in self.results:
             name = Text(c.name + ("" if c.active else " (inactive)"), overflow="ellipsis")
             contact = format_phone(c.mobile, region) or c.email
-            table.add_row(c.code, name, Text(c.company), Text(c.city), Text(contact))
+            table.add_row(Text(c.code), name, Text(c.company), Text(c.city), Text(contact))
         f = self.filters
         self.query_one("#customer-filters", Static).update(
             Text(

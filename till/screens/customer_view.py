@@ -106,10 +106,10 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             ("Total", 10),
             ("Paid by", 9),
         ):
-            sales.add_column(label, width=width)
+            sales.add_column(Text(label), width=width)
         extra = self.query_one("#customer-extra-addresses", DataTable)
-        extra.add_column("Kind", width=12)
-        extra.add_column("Address", width=60)
+        extra.add_column(Text("Kind"), width=12)
+        extra.add_column(Text("Address"), width=60)
         points = self.query_one("#customer-points", DataTable)
         for label, width in (
             ("When", 16),
@@ -119,7 +119,7 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             ("Why", 20),
             ("Who", 12),
         ):
-            points.add_column(label, width=width)
+            points.add_column(Text(label), width=width)
         changes = self.query_one("#customer-audit", DataTable)
         for label, width in (
             ("When", 16),
@@ -129,7 +129,7 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             ("Old", 12),
             ("New", 12),
         ):
-            changes.add_column(label, width=width)
+            changes.add_column(Text(label), width=width)
         self.load()
         self.query_one("#customer-tabs Tabs").focus()
 

@@ -69,7 +69,7 @@ class ParkedScreen(Screen[str | None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, width in (("Name", 30), ("Parked at", 16), ("Items", 6), ("Total", 12)):
-            table.add_column(label, width=width)
+            table.add_column(Text(label), width=width)
         self.load()
         table.focus()
 

@@ -57,7 +57,7 @@ class ReturnScreen(Screen[RecordedSale | None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, width in (("Item", 30), ("Sold", 4), ("Back", 4), ("Return", 6), ("Refund", 12)):
-            table.add_column(label, width=width)
+            table.add_column(Text(label), width=width)
         self.query_one("#return-receipt", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
