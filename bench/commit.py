@@ -3,7 +3,8 @@ same rows written with raw ``sqlite3`` into a second file with the same schema a
 
 The floor replays exactly the rows ``record_sale`` has just written (read back from its
 database), in the same statements: take the write lock, read the last receipt, insert the
-sale, its lines, VAT and payment rows and the outbox entry, commit. The two alternate.
+sale, its lines, VAT and payment rows, the outbox entry and the receipt's print job, take the
+units out of stock (the floor holds the same catalog), commit. The two alternate.
 A note also times the app's own path: ``Register.record`` from a worker thread.
 """
 
@@ -37,7 +38,9 @@ SALE_ROWS = (
     ("sale_vat", "sale_id"),
     ("sale_payment", "sale_id"),
     ("outbox", "entity_id"),
+    ("print_job", "sale_id"),
 )
+TAKE_STOCK = 'UPDATE "product" SET "stock" = "stock" - ? WHERE "id" = ?'
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -70,7 +73,20 @@ def rows_of(source: sqlite3.Connection, sale_id: str) -> Rows:
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
         found.append((f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values))
+    stock = source.execute(
+        'SELECT "quantity", "product_id" FROM "sale_line" WHERE "sale_id" = ?', (sale_id,)
+    ).fetchall()
+    found.append((TAKE_STOCK, stock))
     return found
+
+
+def copy_catalog(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """The floor sells from the same products, so its stock updates find their rows."""
+    products = source.execute('SELECT * FROM "product"').fetchall()
+    marks = ", ".join("?" for _ in products[0])
+    target.execute("BEGIN")
+    target.executemany(f'INSERT INTO "product" VALUES ({marks})', products)
+    target.execute("COMMIT")
 
 
 def replay(target: sqlite3.Connection, till_no: int, rows: Rows) -> None:
@@ -92,6 +108,7 @@ def measure(count: int = SALES) -> Figure:
         register = Register(settings)
         items = [catalog.lookup(code) for code in catalog.sample_codes(200)]
         source, floor = connect(Path(settings.database.path)), connect(floor_path)
+        copy_catalog(source, floor)
         till = {"till_no": register.till_no, "seller": "Bench", "currency": "EUR"}
         with ThreadPoolExecutor(max_workers=1) as worker:
             for number in range(WARMUP + count):
