@@ -8,17 +8,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from till.core.customer import format_phone
 from till.core.customer_lookup import CustomerFilter, CustomerSummary
 from till.core.sale import WALK_IN, SaleCustomer
+from till.widgets.line_table import Column, LineTable
 
 if TYPE_CHECKING:
     from till.app import TillApp
 
 STATUSES = ("active", "inactive", "all")
 KINDS = ("", "individual", "business")
+COLUMNS: tuple[Column, ...] = (
+    ("Code", 10, "left"),
+    ("Name", 21, "left"),
+    ("Company", 12, "left"),
+    ("City", 9, "left"),
+    ("Phone / e-mail", 14, "left"),
+)
 
 
 class CustomerSearchScreen(Screen[SaleCustomer | None]):
@@ -37,6 +45,8 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         Binding("escape", "back", "Back", id="customers.back"),
         Binding("up", "move(-1)", show=False, id="customers.up"),
         Binding("down", "move(1)", show=False, id="customers.down"),
+        Binding("pageup", "page(-1)", show=False, id="customers.page_up"),
+        Binding("pagedown", "page(1)", show=False, id="customers.page_down"),
     ]
 
     def __init__(self, query: str = "", *, attaching: bool = True) -> None:
@@ -54,18 +64,11 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
             id="customer-query",
         )
         yield Static(id="customer-filters", classes="hint")
-        yield DataTable(id="customer-results", cursor_type="row", zebra_stripes=True)
+        yield LineTable(COLUMNS, id="customer-results")
         yield Static(id="customer-message")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#customer-results", DataTable)
-        table.can_focus = False
-        table.add_column(Text("Code"), width=10)
-        table.add_column(Text("Name"), width=21)
-        table.add_column(Text("Company"), width=12)
-        table.add_column(Text("City"), width=9)
-        table.add_column(Text("Phone / e-mail"), width=14)
         self.query_one("#customer-query", Input).focus()
         self.refresh_results()
 
@@ -76,13 +79,20 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         """Run the search for what is typed now and show it."""
         query = self.query_one("#customer-query", Input).value
         self.results = self.app.register.customers.search(query, self.filters)
-        table = self.query_one("#customer-results", DataTable)
-        table.clear()
         region = self.app.register.customers.region
-        for c in self.results:
-            name = Text(c.name + ("" if c.active else " (inactive)"), overflow="ellipsis")
-            contact = format_phone(c.mobile, region) or c.email
-            table.add_row(Text(c.code), name, Text(c.company), Text(c.city), Text(contact))
+        self.query_one("#customer-results", LineTable).set_rows(
+            [
+                (
+                    c.code,
+                    c.name + ("" if c.active else " (inactive)"),
+                    c.company,
+                    c.city,
+                    format_phone(c.mobile, region) or c.email,
+                )
+                for c in self.results
+            ],
+            selected=0,
+        )
         f = self.filters
         self.query_one("#customer-filters", Static).update(
             Text(
@@ -92,7 +102,7 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         )
 
     def selected(self) -> CustomerSummary | None:
-        table = self.query_one("#customer-results", DataTable)
+        table = self.query_one("#customer-results", LineTable)
         if not self.results:
             self.say("No customer selected: type to search, or F3 to add one.")
             return None
@@ -102,9 +112,12 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         self.query_one("#customer-message", Static).update(Text(text))
 
     def action_move(self, step: int) -> None:
-        table = self.query_one("#customer-results", DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.cursor_row + step, table.row_count - 1)))
+        table = self.query_one("#customer-results", LineTable)
+        table.move_cursor(row=table.cursor_row + step)
+
+    def action_page(self, pages: int) -> None:
+        table = self.query_one("#customer-results", LineTable)
+        table.move_cursor(row=table.cursor_row + pages * table.rows_in_view)
 
     def action_attach(self) -> None:
         found = self.selected()
