@@ -102,7 +102,8 @@ class Typed:
 
 def showing(screen: Screen, text: str, before: object) -> Callable[[], bool]:
     """Whether the screen shows the results of ``text``, computed after ``before``."""
-    field, table = screen.query_one(Input), screen.query_one(DataTable)
+    field = screen.query_one(Input)
+    table = screen.query_one("#customer-results, DataTable")  # the till's, or the floor's
     results = lambda: screen.results  # type: ignore[attr-defined]  # noqa: E731
     return lambda: (
         field.value == text and results() is not before and table.row_count == len(results())
