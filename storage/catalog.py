@@ -287,23 +287,21 @@ def import_price_list(
     now = datetime.now(UTC).isoformat()
     with database.atomic():
         products = _existing_products([row.code for _, row in rows])
+        codes = {row.price_code for _, row in rows}
+        listed = set(
+            PriceListEntry.select(PriceListEntry.price_code, PriceListEntry.product)
+            .where(PriceListEntry.price_code.in_(codes))
+            .tuples()
+        )
         for line, row in rows:
             product_id = products.get(row.code)
             if product_id is None:
                 unknown.append((line, f"no product has the barcode {row.code}."))
                 continue
-            existed = (
-                PriceListEntry.select()
-                .where(
-                    (PriceListEntry.price_code == row.price_code)
-                    & (PriceListEntry.product == product_id)
-                )
-                .exists()
-            )
             PriceListEntry.insert(
                 price_code=row.price_code, product=product_id, price=row.price, updated_at=now
             ).on_conflict_replace().execute()
-            if existed:
+            if (row.price_code, product_id) in listed:
                 report.updated += 1
             else:
                 report.added += 1

@@ -30,7 +30,6 @@ class Transport(Protocol):
 
     def check(self) -> str:
         """Raise PrinterError if the printer cannot be reached; else say what is known."""
-        ...
 
 
 @dataclass

@@ -64,17 +64,14 @@ class DeviceSource(Protocol):
 
     def listing(self) -> dict[str, Hashable]:
         """Event device paths, each with a token that changes when a new device takes it."""
-        ...
 
     def open(self, path: str) -> InputDevice: ...
 
     def resolve(self, path: str) -> str | None:
         """The event device a stable path (``/dev/input/by-id/…``) points to now, if any."""
-        ...
 
     def links(self) -> dict[str, list[str]]:
         """Event device path → the stable paths pointing to it."""
-        ...
 
 
 class ScannerSettingsLike(Protocol):

@@ -7,6 +7,7 @@ import pytest
 from storage import catalog, customers, sales
 from till.app import make_app
 from till.config import PricingSettings
+from till.widgets.cart import CartTable
 
 from ..conftest import PRODUCTS
 from ..escpos_decoder import decode
@@ -42,6 +43,8 @@ async def test_a_vip_discount_applies_on_attach_and_is_printed(shop, printer_fil
         assert "TOTAL 7,90" in _screen_text(app)
         await pilot.press("f2", *"vidal", "enter")
         assert "TOTAL 7,11" in _screen_text(app) and "Saved 0,79" in _screen_text(app)
+        cart = app.screen.query_one(CartTable)
+        assert str(cart.get_cell_at((0, 0))) == "Vin rouge (VIP 10%)"  # the reason, on the line
         await scan(pilot, SAVON)  # scanned after attaching: discounted too
         assert "TOTAL 9,36" in _screen_text(app)
         await _pay_by_card(app, pilot)

@@ -51,9 +51,18 @@ class CartLine:
     terms: PriceTerms = NO_TERMS
     points_off: int = 0
     """This line's share of a discount the customer paid for with points."""
+    _priced: tuple[tuple, LinePrice] | None = field(default=None, repr=False, compare=False)
 
     @property
     def price(self) -> LinePrice:
+        """What the line costs; worked out again only when what it depends on changed (the
+        screen reads every line's price several times a scan)."""
+        key = (self.item, self.quantity, self.terms, self.points_off)
+        if self._priced is None or self._priced[0] != key:
+            self._priced = (key, self._work_out_price())
+        return self._priced[1]
+
+    def _work_out_price(self) -> LinePrice:
         price = price_line(self.item, self.quantity, self.terms)
         if not self.points_off:
             return price

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from till.core.returns import return_lines
 from till.core.sale import PaymentMethod, RecordedSale
 from till.errors import TillError
 from till.screens.prompts import QuantityScreen
@@ -169,8 +170,6 @@ class ReturnScreen(Screen[RecordedSale | None]):
         return self.returnable.lines[row]
 
     def _refund(self) -> int:
-        from till.core.returns import return_lines
-
         chosen = {n: q for n, q in self.quantities.items() if q}
         if not chosen or self.returnable is None:
             return 0
@@ -186,8 +185,6 @@ class ReturnScreen(Screen[RecordedSale | None]):
             chosen = self.quantities.get(line.line_no, 0)
             share = ""
             if chosen:
-                from till.core.returns import return_lines
-
                 [back] = return_lines(self.returnable, {line.line_no: chosen})
                 share = money(-back.total)
             numbers = (str(line.quantity), str(entry.returned), str(chosen or ""), share)

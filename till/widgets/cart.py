@@ -30,14 +30,12 @@ class CartTable(LineTable):
         self.money = money
 
     def _cells_of(self, line: CartLine, excl_tax: bool) -> Cells:
-        unit = getattr(line, "unit_price", None)
-        if unit is None:
-            unit = line.item.unit_price
-        total = line.total
+        price = line.price
+        unit, total = price.unit_price, price.total
         if excl_tax:
-            rate = line.item.vat_rate_bp
-            unit, total = net_of(unit, rate), net_of(total, rate)
-        return (line.item.name, str(line.quantity), self.money(unit), self.money(total))
+            unit, total = net_of(unit, price.vat_rate_bp), net_of(total, price.vat_rate_bp)
+        name = f"{line.item.name} ({price.note})" if price.note else line.item.name
+        return (name, str(line.quantity), self.money(unit), self.money(total))
 
     def show(self, cart: Cart, selected: int | None = None, first_changed: int = 0) -> None:
         """Bring the table in line with ``cart``. Lines before ``first_changed`` are known to be
