@@ -93,11 +93,21 @@ def run(ctx: Context) -> None:
 @click.option("--timeout", default=20, show_default=True, help="Seconds before the welcome.")
 @pass_context
 def kiosk(ctx: Context, timeout: int) -> None:
-    """The customer kiosk: scan a card, see and print your points. Ctrl+Q asks a manager PIN."""
-    from till.app import make_app
-
+    """The customer kiosk: scan a card, see and print your points. Ctrl+Q asks a manager PIN,
+    so the kiosk refuses to start until one is set."""
     settings = ctx.settings()
     _open(settings, create=False)
+    _run_kiosk(settings, timeout)
+
+
+def _run_kiosk(settings: Settings, timeout: float) -> None:
+    from till.app import make_app
+
+    if not settings.security.manager_pin:
+        raise TillError(
+            "The kiosk can only be closed with a manager PIN and none is set: "
+            "run `till manager-pin` and put its line in the [security] table of the config."
+        )
     make_app(settings, kiosk_timeout=timeout).run()
 
 
@@ -115,12 +125,16 @@ def init(ctx: Context) -> None:
 @cli.command()
 @click.option("--reset", is_flag=True, help="Start again from a fresh demo database.")
 @click.option("--seed-only", is_flag=True, help="Create the demo database and exit.")
+@click.option("--kiosk", "as_kiosk", is_flag=True, help="Run the customer kiosk instead.")
 @pass_context
-def demo(ctx: Context, reset: bool, seed_only: bool) -> None:
-    """Run the register on a demo shop with a simulated scanner and a file printer."""
+def demo(ctx: Context, reset: bool, seed_only: bool, as_kiosk: bool) -> None:
+    """Run the register (or, with --kiosk, the customer kiosk) on a demo shop with a simulated
+    scanner and a file printer."""
     from storage import catalog, customers
     from till.demo import (
         DEMO_DIR,
+        DEMO_MANAGER_PIN,
+        demo_kiosk_cards,
         demo_price_list_csv,
         demo_products_csv,
         demo_settings,
@@ -147,7 +161,13 @@ def demo(ctx: Context, reset: bool, seed_only: bool) -> None:
         click.echo(f"Demo customers: {added}.")
     click.echo(f"Demo database: {db_path}")
     click.echo(f"Receipts are written as ESC/POS bytes to {settings.printer.url}")
-    if not seed_only:
+    if seed_only:
+        return
+    if as_kiosk:
+        cards = ", ".join(demo_kiosk_cards())
+        click.echo(f"Kiosk cards to type or scan: {cards}. Ctrl+Q, PIN {DEMO_MANAGER_PIN}: close.")
+        _run_kiosk(settings, timeout=20)
+    else:
         _run_app(settings, demo=True)
 
 

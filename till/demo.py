@@ -215,3 +215,20 @@ def demo_price_list_csv() -> str:
 
 def _amount(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
+
+
+def demo_kiosk_cards(count: int = 3) -> list[str]:
+    """Loyalty cards to try the kiosk with: the demo customers who have one, or cards (with a
+    few welcome points) given now to the first ``count`` customers."""
+    from storage import loyalty
+    from storage.models import Customer
+
+    held = Customer.select(Customer.card_number).where(Customer.card_number.is_null(False))
+    cards = [row.card_number for row in held.order_by(Customer.code).limit(count)]
+    if cards:
+        return cards
+    for row in Customer.select(Customer.id).order_by(Customer.code).limit(count):
+        card = loyalty.issue_card(row.id, actor="demo", till_no=1)
+        loyalty.adjust_points(row.id, 240, "demo welcome points", actor="demo")
+        cards.append(card)
+    return cards

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from till.core.customer import Customer
 
 WELCOME = "Welcome!\n\nScan your loyalty card to see your points."
+NO_PRINTER = "This kiosk cannot print. Ask at the till for a slip of your points."
 
 
 class KioskScreen(Screen):
@@ -89,8 +90,12 @@ class KioskScreen(Screen):
             lines.append(f"From {program.threshold} points you can use them at the till.")
         if summary.next_expiry_points:
             lines.append(f"{summary.next_expiry_points} points expire on {summary.next_expiry}.")
-        lines += ["", "F6: print my points    Esc: done"]
+        lines += ["", "F6: print my points    Esc: done" if self._can_print else "Esc: done"]
         self._show(customer, "\n".join(lines))
+
+    @property
+    def _can_print(self) -> bool:
+        return self.app.register.settings.printer.url not in ("", "none")
 
     def _show(self, customer: Customer | None, text: str) -> None:
         self.customer = customer
@@ -101,7 +106,9 @@ class KioskScreen(Screen):
         self._back = self.set_timer(self.timeout, self.action_welcome)
 
     def action_print_slip(self) -> None:
-        if self.customer is not None:
+        if self.customer is not None and not self._can_print:
+            self.query_one("#kiosk-text", Static).update(Text(NO_PRINTER))
+        elif self.customer is not None:
             customer = self.customer
             self.app.print_document(
                 self.app.register.loyalty.slip(

@@ -1,0 +1,30 @@
+"""The kiosk without a printer says so instead of promising a slip."""
+
+from dataclasses import replace
+
+from storage import customers, loyalty
+from till.app import make_app
+from till.config import PrinterSettings, SecuritySettings
+from till.core.pin import hash_pin
+from till.screens.kiosk import NO_PRINTER
+
+from .conftest import scan
+
+
+async def test_a_kiosk_without_printer_says_it_cannot_print(settings):
+    zoe = customers.create_customer(
+        {"last_name": "Martin", "first_name": "Zoé"}, actor="t", till_no=1, region="FR"
+    )
+    card = loyalty.issue_card(zoe.id, actor="t", till_no=1)
+    kiosk_settings = replace(
+        settings, security=SecuritySettings(hash_pin("4821")), printer=PrinterSettings(url="none")
+    )
+    app = make_app(kiosk_settings, kiosk_timeout=30)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, card)
+        text = str(app.screen.query_one("#kiosk-text").render())
+        assert "Hello Zoé!" in text and "F6" not in text
+        await pilot.press("f6")
+        await app.workers.wait_for_complete()
+        text = str(app.screen.query_one("#kiosk-text").render())
+        assert text == NO_PRINTER and "Printing" not in text
