@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from storage.ids import new_id
 from storage.models import AuditLog
+from storage.rows import tuples
 from till.core.customer_lookup import AuditEntry
 
 
@@ -49,6 +50,5 @@ def history(entity: str, entity_id: str) -> list[AuditEntry]:
         )
         .where((AuditLog.entity == entity) & (AuditLog.entity_id == entity_id))
         .order_by(AuditLog.at.desc(), AuditLog.id.desc())
-        .tuples()
     )
-    return [AuditEntry(*row) for row in query]
+    return [AuditEntry(*row) for row in tuples(query)]

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from peewee import fn
 
 from storage.models import Sale, SaleLine, database
+from storage.rows import tuples
 from till.core.customer_lookup import CustomerStats, HistoryFilter, SaleSummary
 from till.core.money import divide_half_up
 
@@ -35,22 +36,24 @@ def customer_sales(
         query = query.where(Sale.created_at >= start)
     if end:
         query = query.where(Sale.created_at < end)
-    rows = list(query.order_by(Sale.created_at.desc()).limit(limit).tuples())
+    rows = list(tuples(query.order_by(Sale.created_at.desc()).limit(limit)))
     methods = _methods([row[-1] for row in rows])
-    return [SaleSummary(*row[:-1], methods.get(row[-1], "")) for row in rows]
+    return [
+        SaleSummary(code, at, store, till_no, seller, total, item_count, methods.get(sale_id, ""))
+        for code, at, store, till_no, seller, total, item_count, sale_id in rows
+    ]
 
 
 def customer_stats(customer_id: str, favourites: int = 5) -> CustomerStats:
-    count, total, first, last = (
-        Sale.select(
-            fn.COUNT(Sale.id),
-            fn.COALESCE(fn.SUM(Sale.total), 0),
-            fn.MIN(Sale.created_at),
-            fn.MAX(Sale.created_at),
+    count, total, first, last = next(
+        tuples(
+            Sale.select(
+                fn.COUNT(Sale.id),
+                fn.COALESCE(fn.SUM(Sale.total), 0),
+                fn.MIN(Sale.created_at),
+                fn.MAX(Sale.created_at),
+            ).where(Sale.customer_id == customer_id)
         )
-        .where(Sale.customer_id == customer_id)
-        .tuples()
-        .get()
     )
     if not count:
         return CustomerStats()
@@ -61,7 +64,6 @@ def customer_stats(customer_id: str, favourites: int = 5) -> CustomerStats:
         .group_by(SaleLine.name)
         .order_by(fn.SUM(SaleLine.quantity).desc(), SaleLine.name)
         .limit(favourites)
-        .tuples()
     )
     days = None
     if count > 1:
@@ -74,7 +76,7 @@ def customer_stats(customer_id: str, favourites: int = 5) -> CustomerStats:
         first_purchase=first,
         last_purchase=last,
         days_between_visits=days,
-        favourite_products=tuple(favourite),
+        favourite_products=tuple(tuples(favourite)),
     )
 
 

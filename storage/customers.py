@@ -24,6 +24,7 @@ from storage.models import (
     Sale,
     database,
 )
+from storage.rows import tuples
 from storage.sequences import next_value
 from till.core.customer import (
     CONSENTS,
@@ -67,6 +68,7 @@ def create_customer(
     _check_lists(clean)
     at = _now(now)
     external_codes = clean.pop("external_codes", {})
+    consents_at: dict[str, Any] = {f"{c}_at": at for c in CONSENTS if clean.get(c)}
     with database.atomic():
         customer = Customer(
             id=new_id(),
@@ -74,10 +76,8 @@ def create_customer(
             created_at=at,
             updated_at=at,
             **clean,
+            **consents_at,
         )
-        for consent in CONSENTS:
-            if clean.get(consent):
-                customer = replace(customer, **{f"{consent}_at": at})
         num = CustomerRow.insert(customer_row(customer)).execute()
         _index(num, None, replace(customer, external_codes=external_codes))
         _set_external_codes(customer.id, external_codes)
@@ -309,7 +309,7 @@ def list_values(list_name: str) -> list[str]:
         .where(CustomerList.list_name == list_name)
         .order_by(CustomerList.position, CustomerList.value)
     )
-    return [value for (value,) in query.tuples()]
+    return [value for (value,) in tuples(query)]
 
 
 def customer_count() -> int:
@@ -405,10 +405,12 @@ def _index(num: int, before: Customer | None, after: Customer | None) -> None:
 
 def _set_external_codes(customer_id: str, codes: dict[str, str]) -> None:
     for system, code in codes.items():
-        taken = CustomerExternalCode.get_or_none(
-            (CustomerExternalCode.system == system) & (CustomerExternalCode.code == code)
+        owner = (
+            CustomerExternalCode.select(CustomerExternalCode.customer)
+            .where((CustomerExternalCode.system == system) & (CustomerExternalCode.code == code))
+            .scalar()
         )
-        if taken is not None and taken.customer_id != customer_id:
+        if owner is not None and owner != customer_id:
             raise FieldErrors(
                 {"external_codes": f"{system} code {code} belongs to another customer."}
             )

@@ -8,6 +8,7 @@ from typing import Any
 
 from storage.ids import new_id
 from storage.models import PrintJob, database
+from storage.rows import tuples
 
 QUEUED, PRINTED, SET_ASIDE = "queued", "printed", "set aside"
 _INSERT = (
@@ -44,10 +45,10 @@ def queued(limit: int = 20) -> list[QueuedJob]:
         .where(PrintJob.status == QUEUED)
         .order_by(PrintJob.created_at, PrintJob.id)
         .limit(limit)
-        .tuples()
     )
     return [
-        QueuedJob(id, sale, kind, bool(kick), attempts) for id, sale, kind, kick, attempts in query
+        QueuedJob(id, sale, kind, bool(kick), attempts)
+        for id, sale, kind, kick, attempts in tuples(query)
     ]
 
 
