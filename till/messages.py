@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 
 @dataclass
@@ -30,5 +31,5 @@ class DeviceScanned(Message):
 class DeviceNotice(Message):
     """News from the scanner thread for the cashier: ready, unplugged, not found."""
 
-    severity: str
+    severity: SeverityLevel
     text: str

@@ -23,7 +23,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from devices.scanner.decoder import KeyTable, ScanDecoder
 from devices.scanner.matching import DeviceMatch, parse_match, vendor_product
@@ -35,10 +35,11 @@ INPUT_DIR = "/dev/input"
 RESCAN_SECONDS = 2.0
 EV_KEY = 1
 
-ScanCallback = Callable[[str, str, str], None]
-"""``(text, role, device label)``, called in the reader thread."""
-NoticeCallback = Callable[[str, str], None]
-"""``(severity, text)``: "information", "warning" or "error", for the cashier or technician."""
+Severity = Literal["information", "warning", "error"]
+ScanCallback = Callable[[str, str, str], object]
+"""``(text, role, device label)``, called in the reader thread; what it returns is ignored."""
+NoticeCallback = Callable[[Severity, str], object]
+"""``(severity, text)`` for the cashier or technician; what it returns is ignored."""
 
 
 class InputDevice(Protocol):
@@ -75,21 +76,25 @@ class DeviceSource(Protocol):
 
 
 class ScannerSettingsLike(Protocol):
-    """The ``[scanner]`` section of the config (``till.config.ScannerSettings``)."""
+    """The ``[scanner]`` section of the config (``till.config.ScannerSettings``), read-only."""
 
-    layout: str
-    timeout_ms: int
-
+    @property
+    def layout(self) -> str: ...
+    @property
+    def timeout_ms(self) -> int: ...
     @property
     def devices(self) -> Sequence[ScannerEntryLike]: ...
 
 
 class ScannerEntryLike(Protocol):
-    """One ``[[scanner.devices]]`` entry."""
+    """One ``[[scanner.devices]]`` entry, read-only."""
 
-    match: str
-    role: str
-    layout: str
+    @property
+    def match(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def layout(self) -> str: ...
 
 
 def load_evdev() -> ModuleType:
@@ -353,7 +358,7 @@ class ScannerService:
                 self._missing.add(index)
                 self.on_notice("warning", f"Scanner {match} not found, waiting for it: {hint}.")
 
-    def _tell_once(self, key: str, severity: str, text: str) -> None:
+    def _tell_once(self, key: str, severity: Severity, text: str) -> None:
         if key not in self._told:
             self._told.add(key)
             self.on_notice(severity, text)
@@ -368,7 +373,7 @@ class ScannerService:
         self._labels = tuple(scanner.label for scanner in self._open.values())
 
 
-def _log_notice(severity: str, text: str) -> None:
+def _log_notice(severity: Severity, text: str) -> None:
     level = {"information": logging.INFO, "warning": logging.WARNING}.get(severity, logging.ERROR)
     log.log(level, "%s", text)
 
