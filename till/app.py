@@ -8,21 +8,21 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.theme import BUILTIN_THEMES
 
 from devices.scanner.simulated import SimulatedScanner
 from till.config import Settings
 from till.core.sale import RecordedSale
-from till.errors import ConfigError, ScannerError, TillError
+from till.errors import ScannerError, TillError
 from till.messages import DeviceNotice, DeviceScanned, Scanned
 from till.printing import PrinterState
 from till.register import Register
 from till.screens.prompts import ConfirmScreen
 from till.screens.sale import SaleScreen
+from till.typeahead import KeyGate
 
 if TYPE_CHECKING:
     from devices.scanner.evdev_reader import DeviceSource, ScannerService
@@ -61,6 +61,13 @@ class TillApp(App):
         self.scanner_source: DeviceSource | None = None
         """Where evdev scanners are looked for: None is the kernel; tests set a replay twin."""
         self.scanners: ScannerService | None = None
+        self.key_gate = KeyGate(self, super().on_event)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.key_gate.take(event)  # typed-ahead keys wait for the screen they are for
+        else:
+            await super().on_event(event)
 
     def on_mount(self) -> None:
         self.theme = choose_theme(self.register.settings.display.theme)
@@ -234,13 +241,8 @@ def choose_theme(name: str, term: str | None = None) -> str:
 def make_app(
     settings: Settings, *, demo: bool = False, kiosk_timeout: float | None = None
 ) -> TillApp:
-    """The app on an already opened database; the CLI and the tests both build it here."""
-    theme = settings.display.theme
-    if theme != "auto" and theme not in BUILTIN_THEMES:
-        raise ConfigError(
-            f"[display] theme: unknown theme {theme!r} (try auto, {DEFAULT_THEME}, "
-            f"{LINUX_CONSOLE_THEME})."
-        )
+    """The app on an already opened database; the CLI and the tests both build it here.
+    ``settings`` were checked when the config was loaded (the theme and keymap included)."""
     app = TillApp(Register(settings), demo=demo, kiosk_timeout=kiosk_timeout)
     if not gc.get_freeze_count():
         # What start-up built lives as long as the process: out of the collector's sight, the

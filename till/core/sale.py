@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from till.core.barcodes import MAX_QUANTITY
 from till.core.pricing import NO_TERMS, LinePrice, PriceTerms, allocate, price_line
@@ -292,6 +293,34 @@ class RecordedLine:
 
 
 @dataclass(frozen=True)
+class ReceiptHeader:
+    """What a receipt took from the configuration and the customer file when the sale was
+    recorded, kept with the sale so that a copy reproduces the receipt as it was issued."""
+
+    store_name: str
+    address: tuple[str, ...] = ()
+    vat_number: str = ""
+    footer: tuple[str, ...] = ()
+    qr: str = ""
+    export_mention: str = ""
+    customer_name: str = ""
+
+    def naming(self, customer: SaleCustomer | None) -> ReceiptHeader:
+        """This header with the name the customer goes by today (none for a walk-in sale)."""
+        return replace(self, customer_name=customer.name if customer else "")
+
+    def to_json(self) -> dict[str, object]:
+        return {name: list(v) if isinstance(v, tuple) else v for name, v in asdict(self).items()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReceiptHeader:
+        known = set(cls.__dataclass_fields__)
+        return cls(
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
+        )
+
+
+@dataclass(frozen=True)
 class RecordedSale:
     """A committed sale, as the receipt, the screen and the CLI read it."""
 
@@ -322,6 +351,9 @@ class RecordedSale:
     """A return: the id of the sale it refunds (its quantities and amounts are negative)."""
     refund_of: str = ""
     """A return: the receipt number of the sale it refunds."""
+    header: ReceiptHeader | None = None
+    """What its receipt printed from the configuration; None for sales recorded before it was
+    kept (their copies take today's)."""
 
 
 def receipt_code(till_no: int, receipt_no: int) -> str:

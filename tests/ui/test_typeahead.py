@@ -1,0 +1,75 @@
+"""Keys queued together, as one terminal read delivers them, reach the screen they were typed for.
+
+Pilot's ``press`` waits for the app to go idle after every key, so it cannot show these bugs; here
+every key of a burst is queued before the app reads the first one. The pseudo-terminal tests in
+tests/e2e do the same with the real program.
+"""
+
+from __future__ import annotations
+
+from textual import events
+
+from storage import sales
+from till.core.sale import PaymentMethod
+from till.screens.payment import PaymentScreen
+from till.screens.quick_add import QuickAddScreen
+
+from ..conftest import PRODUCTS
+from .conftest import message
+
+BAGUETTE, CAFE, SAVON, VIN, QUICHE = (p[0] for p in PRODUCTS)
+
+
+def burst(app, *keys: str) -> None:
+    """Queue keys the way a terminal read delivers them: all at once, nothing handled yet."""
+    for key in keys:
+        if len(key) == 1:
+            name = {"*": "asterisk", " ": "space"}.get(key, key)
+            app.post_message(events.Key(name, key))
+        else:
+            app.post_message(events.Key(key, "\r" if key == "enter" else None))
+
+
+def typed(text: str) -> list[str]:
+    return list(text)
+
+
+async def test_two_scans_in_one_read_are_two_lines(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, *typed(BAGUETTE), "enter", *typed(CAFE), "enter", *typed(BAGUETTE), "enter")
+        await pilot.pause()
+        await pilot.pause()
+        cart = app.screen.cart
+        assert [(line.item.name, line.quantity) for line in cart.lines] == [
+            ("Baguette", 2),
+            ("Café moulu 250 g", 1),
+        ]
+        assert "No product" not in message(app)
+
+
+async def test_keys_typed_after_f10_go_to_the_payment_screen(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        sale = app.screen
+        burst(app, *typed(VIN), "enter", "f10", "2", "0", "enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, PaymentScreen)
+        assert sale.query_one("#scan").value == ""
+        assert "Change 12,10" in message(app)
+
+    [stored] = [sales.get_sale("01-000001")]
+    assert [(p.method, p.amount, p.tendered) for p in stored.payments] == [
+        (PaymentMethod.CASH, 790, 2000)
+    ]
+
+
+async def test_quick_add_fields_typed_ahead_with_tabs(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "f3", *typed("Martin"), "tab", *typed("Zoe"), "tab", *typed("0612345678"))
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuickAddScreen)
+        values = [field.value for field in screen.query("Input")]
+        assert values[:3] == ["Martin", "Zoe", "0612345678"]

@@ -1,0 +1,112 @@
+"""Keys reach the screen they were typed for, in the order they were typed.
+
+Textual hands each key to the focused widget as soon as it reads it, but runs a key's binding
+only once the key has bubbled back up to the App, behind the keys read with it. A burst that the
+terminal delivers in one read (two scans queued while the till was busy, or a cashier's
+``F10 2 0 Enter``) would then merge two entries into one, or type into the screen being left.
+
+The gate lets a key that may act (Enter, Tab, F-keys, Escape…) finish before the next one is
+handed on: its binding has run, and the screen or dialog it opened is mounted and focused.
+Printable characters typed into an input go straight through: they cannot act, and one widget
+keeps them in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from textual import events
+from textual.app import App
+from textual.dom import DOMNode
+from textual.message_pump import MessagePump
+from textual.widgets import Input
+
+log = logging.getLogger(__name__)
+
+SETTLE_ROUNDS = (2, 8)
+"""At least and at most this many passes over the focused widgets, the screen and the App."""
+NODE_TIMEOUT = 10.0
+"""Seconds to wait for one widget to reach a key's turn before the keys behind it go on."""
+
+
+class KeyGate:
+    """Holds typed-ahead keys until the key before them has done what it does."""
+
+    def __init__(self, app: App, dispatch: Callable[[events.Key], Awaitable[None]]) -> None:
+        self._app = app
+        self._dispatch = dispatch
+        """Textual's own handling of a key read from the terminal."""
+        self._held: deque[events.Key] = deque()
+        self._busy = False
+        self._settling: asyncio.Task[None] | None = None
+
+    async def take(self, key: events.Key) -> None:
+        """A key read from the terminal: handle it now, or after the keys before it."""
+        if self._busy or self._held:
+            self._held.append(key)
+            return
+        await self._pass(key)
+
+    async def _pass(self, key: events.Key) -> None:
+        target = self._app.focused
+        await self._dispatch(key)
+        if key.is_printable and isinstance(target, Input) and self._app.focused is target:
+            return
+        self._busy = True
+        chain = _ancestors(target) if target is not None else [self._app.screen, self._app]
+        self._settling = asyncio.create_task(self._settle(chain))
+
+    async def _settle(self, chain: list[MessagePump]) -> None:
+        try:
+            for node in chain:  # the key itself: handled, bubbled up, its binding run
+                await _drained(node)
+            least, most = SETTLE_ROUNDS
+            for round_no in range(most):  # what it set off: messages, screens, focus
+                before = (tuple(self._app.screen_stack), self._app.focused)
+                focused = self._app.focused
+                nodes = _ancestors(focused) if focused is not None else [self._app.screen]
+                for node in [*nodes, self._app]:
+                    await _drained(node)
+                if round_no + 1 >= least and before == (
+                    tuple(self._app.screen_stack),
+                    self._app.focused,
+                ):
+                    break
+        except Exception:  # the keys behind must never stay stuck
+            log.exception("settling a key failed")
+        finally:
+            self._app.call_later(self._release)
+
+    async def _release(self) -> None:
+        self._busy = False
+        while self._held and not self._busy:
+            await self._pass(self._held.popleft())
+
+
+def _ancestors(node: DOMNode) -> list[MessagePump]:
+    """The node and every node a key bubbles through from it, up to the App."""
+    chain: list[MessagePump] = []
+    current: DOMNode | None = node
+    while current is not None:
+        chain.append(current)
+        parent = current._parent
+        current = parent if isinstance(parent, DOMNode) else None
+    return chain
+
+
+async def _drained(node: MessagePump) -> None:
+    """Wait until ``node`` has handled what was queued for it before now."""
+    reached = asyncio.Event()
+    if not node.call_later(reached.set):
+        return
+    waited = 0.0
+    while not reached.is_set():
+        try:
+            await asyncio.wait_for(reached.wait(), 0.05)
+        except TimeoutError:
+            waited += 0.05
+            if node._closing or node._closed or waited >= NODE_TIMEOUT:
+                return
