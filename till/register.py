@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
@@ -11,6 +13,7 @@ from devices.printer.receipt import ReceiptLayout
 from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import open_transport
 from storage import catalog, parked, sales
+from storage.errors import DatabaseBusy, storage_errors
 from storage.models import database
 from till.config import Settings
 from till.core.barcodes import parse_scan_entry
@@ -19,6 +22,11 @@ from till.core.sale import Cart, Item, Parked, PaymentMethod, RecordedSale, Sale
 from till.printing import PrintQueue
 
 T = TypeVar("T")
+
+BUSY_WAIT = 0.25
+BUSY_GIVE_UP_AFTER = 60.0
+BUSY_PAUSE = 0.01
+"""Between two attempts, for the rare busy answer that SQLite gives without waiting."""
 
 if TYPE_CHECKING:
     from till.account_service import AccountService
@@ -47,6 +55,11 @@ class Register:
         self.printer = ReceiptPrinter(transport, layout, settings.printer.profile)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-writer")
         """Sales are written by one long-lived thread with one connection, in order."""
+        self._writer_thread: int | None = None
+        self.busy_wait = BUSY_WAIT
+        """Seconds one attempt waits for another program's write lock before saying busy."""
+        self.busy_give_up_after = BUSY_GIVE_UP_AFTER
+        """Seconds of a busy database after which a write fails (nothing saved)."""
         self.printing = PrintQueue(self.printer, self.in_writer)
 
     @cached_property
@@ -86,10 +99,11 @@ class Register:
         product_ids = [line.item.product_id for line in cart.lines]
         cart.attach(customer, catalog.code_prices(price_code, product_ids))
 
-    def record(self, cart: Cart) -> RecordedSale:
+    def record(self, cart: Cart, on_busy: Callable[[], object] | None = None) -> RecordedSale:
         """Commit a paid sale and its receipt's print job durably. Blocks until it is on disk:
-        call from a worker thread."""
-        return self.in_writer(self._record, cart)
+        call from a worker thread (``on_busy``: see :meth:`in_writer`)."""
+        return self.in_writer(self._record, cart, on_busy=on_busy)
+
 
     def _record(self, cart: Cart) -> RecordedSale:
         return sales.record_sale(
@@ -156,14 +170,46 @@ class Register:
     def last_sale(self) -> RecordedSale | None:
         return sales.last_sale(self.till_no)
 
-    def in_writer(self, operation: Callable[..., T], *args: Any) -> T:
-        """Run a storage operation on the writer thread and wait for it."""
-        return self._writer.submit(self._connected, operation, *args).result()
+    def in_writer(
+        self, operation: Callable[..., T], *args: Any, on_busy: Callable[[], object] | None = None
+    ) -> T:
+        """Run a storage operation on the writer thread, as one transaction, and wait for it.
 
-    @staticmethod
-    def _connected(operation: Callable[..., T], *args: Any) -> T:
-        database.connect(reuse_if_open=True)  # the writer thread keeps its connection open
-        return operation(*args)
+        While another program holds the write lock, the writer waits and tries again (telling
+        ``on_busy`` once, from the writer thread) for up to ``busy_give_up_after`` seconds.
+        SQLite's failures come out as ``StorageError``s. Called on the writer thread itself
+        (an operation that writes through the register), it runs the operation there."""
+        if threading.get_ident() == self._writer_thread:
+            return operation(*args)
+        return self._writer.submit(self._write, operation, args, on_busy).result()
+
+    def _write(
+        self,
+        operation: Callable[..., T],
+        args: tuple[Any, ...],
+        on_busy: Callable[[], object] | None,
+    ) -> T:
+        self._writer_thread = threading.get_ident()
+        give_up = time.monotonic() + self.busy_give_up_after
+        while True:
+            try:
+                with storage_errors():
+                    if database.connect(reuse_if_open=True):  # the writer keeps its connection
+                        database.execute_sql(f"PRAGMA busy_timeout = {int(self.busy_wait * 1000)}")
+                    # One transaction: a write that met a busy database left nothing behind, so
+                    # trying it again can never write it twice.
+                    with database.atomic():
+                        return operation(*args)
+            except DatabaseBusy as busy:
+                if time.monotonic() >= give_up:
+                    raise DatabaseBusy(
+                        f"The database stayed busy for {self.busy_give_up_after:.0f} s: another "
+                        "program is writing to it. Nothing was saved; try again."
+                    ) from busy
+                if on_busy is not None:
+                    on_busy()
+                    on_busy = None
+                time.sleep(BUSY_PAUSE)
 
     def demo_codes(self, limit: int = 200) -> list[str]:
         return catalog.sample_codes(limit)

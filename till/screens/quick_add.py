@@ -11,10 +11,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
-from till.core.customer import FieldErrors, format_phone
+from till.core.customer import Customer, FieldErrors, format_phone
 from till.core.customer_lookup import CustomerSummary
 from till.core.sale import SaleCustomer
 from till.errors import TillError
+from till.screens.writes import STILL_SAVING, WritingScreen
 from till.widgets.field_error import FieldError
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ QUICK_FIELDS = (
 )
 
 
-class QuickAddScreen(ModalScreen[SaleCustomer | None]):
+class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
     """Dismisses with the new (or the matching existing) customer, or None."""
 
     app: TillApp
@@ -101,27 +102,48 @@ class QuickAddScreen(ModalScreen[SaleCustomer | None]):
         errors: dict[str, str] = {}
         if not values["mobile"].strip() and not values["email"].strip():
             errors["mobile"] = "give a phone number or an e-mail."
-        try:
-            if errors:
-                raise FieldErrors(errors)
-            customer = self.app.register.customers.create(changes)
-        except FieldErrors as refused:
-            for name, reason in refused.errors.items():
-                if name in values:
-                    self.query_one(f"#quick-{name}-error", FieldError).show_reason(reason)
-            first = next(iter(refused.errors))
-            if first in values:
-                self.query_one(f"#quick-{first}", Input).focus()
+        if errors:
+            self._refused(FieldErrors(errors))
             return
-        except TillError as error:
-            self.query_one("#quick-match", Static).update(Text(str(error)))
-            return
+        self.start_write(
+            self.app.register.customers.create,
+            changes,
+            show=self._status,
+            done=self._added,
+            failed=self._not_added,
+        )
+
+    def _status(self, text: str) -> None:
+        self.query_one("#quick-match", Static).update(Text(text))
+
+    def _not_added(self, error: TillError) -> None:
+        if isinstance(error, FieldErrors):
+            self._status("")
+            self._refused(error)
+        else:
+            self._status(str(error))
+
+    def _refused(self, refused: FieldErrors) -> None:
+        names = [name for name, _ in QUICK_FIELDS]
+        for name, reason in refused.errors.items():
+            if name in names:
+                self.query_one(f"#quick-{name}-error", FieldError).show_reason(reason)
+        first = next(iter(refused.errors))
+        if first in names:
+            self.query_one(f"#quick-{first}", Input).focus()
+
+    def _added(self, customer: Customer) -> None:
         self.app.notify(f"{customer.code} {customer.display_name} added.")
         self.dismiss(self.app.register.customers.for_sale(customer))
 
     def action_use_match(self) -> None:
-        if self.match is not None:
+        if self.write_pending:  # the new customer is being saved: it is the one to use
+            self._status(STILL_SAVING)
+        elif self.match is not None:
             self.dismiss(self.app.register.customers.summary_for_sale(self.match))
 
     def action_cancel(self) -> None:
+        if self.write_pending:  # leaving now would add the customer without attaching them
+            self._status(STILL_SAVING)
+            return
         self.dismiss(None)

@@ -1,0 +1,88 @@
+"""What SQLite's failures mean to the cashier: each ``OperationalError`` becomes a
+``StorageError`` in plain words, here and nowhere else."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from peewee import OperationalError
+
+from till.errors import StorageError
+
+
+class DatabaseBusy(StorageError):
+    """Another program holds the database's write lock; waiting and trying again helps."""
+
+    def __init__(
+        self,
+        message: str = "The database is busy: another program is writing to it. Nothing was "
+        "saved; try again in a moment.",
+    ) -> None:
+        super().__init__(message)
+
+
+class DiskFull(StorageError):
+    """No room left on the disk for the change."""
+
+
+class ReadOnlyDatabase(StorageError):
+    """The file or the disk refuses writes."""
+
+
+class DiskFailure(StorageError):
+    """The disk failed to read or write."""
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html), and the words of each.
+_BUSY, _LOCKED, _READONLY, _IOERR, _FULL = 5, 6, 8, 10, 13
+_BY_MESSAGE = (
+    ("database is locked", _BUSY),
+    ("database table is locked", _LOCKED),
+    ("database or disk is full", _FULL),
+    ("readonly database", _READONLY),
+    ("disk i/o error", _IOERR),
+)
+
+
+def storage_error(error: OperationalError | sqlite3.OperationalError) -> StorageError:
+    """The register's own exception for an SQLite failure, with what the cashier can do."""
+    code = _primary_code(error)
+    if code in (_BUSY, _LOCKED):
+        return DatabaseBusy()
+    if code == _FULL:
+        return DiskFull(
+            "The disk is full: nothing was saved. Call the technician to free some space."
+        )
+    if code == _READONLY:
+        return ReadOnlyDatabase(
+            "The database cannot be written to (read-only file or disk): nothing was saved. "
+            "Call the technician."
+        )
+    if code == _IOERR:
+        return DiskFailure(
+            "The disk failed while saving (input/output error): nothing was saved. "
+            "Call the technician."
+        )
+    return StorageError(f"The database refused the change ({error}): nothing was saved.")
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Turn SQLite's operational failures inside the block into ``StorageError``s."""
+    try:
+        yield
+    except (OperationalError, sqlite3.OperationalError) as error:
+        raise storage_error(error) from error
+
+
+def _primary_code(error: BaseException) -> int | None:
+    # peewee wraps the sqlite3 exception as its first argument.
+    original = error.args[0] if error.args else None
+    for candidate in (error, original):
+        code = getattr(candidate, "sqlite_errorcode", None)
+        if isinstance(code, int):
+            return code & 0xFF
+    text = str(error).lower()
+    return next((code for words, code in _BY_MESSAGE if words in text), None)

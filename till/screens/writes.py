@@ -1,0 +1,117 @@
+"""The one way a screen writes: off the event loop, through the register's writer thread.
+
+The screen says "Saving…", then "Saving… the database is busy" while another program holds
+the database, and keeps answering keys all along; the outcome comes back as a message to the
+screen that asked. The worker runs on the App, so the write finishes even if the screen is
+closed meanwhile (its outcome is then told as a notification, if it failed).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.message import Message
+from textual.screen import Screen
+
+from till.errors import TillError
+
+if TYPE_CHECKING:
+    from till.app import TillApp
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SAVING = "Saving…"
+BUSY = "Saving… the database is busy (another program is writing); it saves as soon as it can."
+STILL_SAVING = "Saving… a moment: the last change is not saved yet."
+
+
+@dataclass
+class WriteReport(Message):
+    """News of a screen's write, handed to the function the screen gave for it."""
+
+    receive: Callable[[Any], object]
+    news: Any
+
+
+class WritingScreen(Screen[Any]):
+    """A screen that saves through :meth:`start_write` (mix it in before the screen class)."""
+
+    app: TillApp
+
+    write_pending = False
+    """True from the moment a write starts until its outcome is handled."""
+
+    def start_write(
+        self,
+        operation: Callable[..., T],
+        *args: Any,
+        show: Callable[[str], object],
+        done: Callable[[T], object],
+        failed: Callable[[TillError], object] | None = None,
+    ) -> bool:
+        """Run ``operation(*args)`` (a service call that writes) on the writer thread.
+
+        ``show`` displays progress ("Saving…", busy) and, without ``failed``, the refusal;
+        ``done`` gets the result. False: a write of this screen is still running, nothing
+        started (one write at a time, so a key pressed twice never writes twice)."""
+        if self.write_pending:
+            show(STILL_SAVING)
+            return False
+        self.write_pending = True
+        show(SAVING)
+        self.app.run_worker(
+            partial(self._write, operation, args, show, done, failed or show),
+            name=getattr(operation, "__name__", "write"),
+            group="writes",
+            thread=True,
+            exit_on_error=False,
+        )
+        return True
+
+    def _write(
+        self,
+        operation: Callable[..., T],
+        args: tuple[Any, ...],
+        show: Callable[[str], object],
+        done: Callable[[T], object],
+        failed: Callable[[Any], object],
+    ) -> None:
+        """The worker's body, in its own thread."""
+        register = self.app.register
+        try:
+            result = register.in_writer(
+                operation, *args, on_busy=lambda: self.post_message(WriteReport(show, BUSY))
+            )
+        except TillError as error:
+            self._report(failed, error)
+        except Exception as error:
+            log.exception("a write failed: %s", getattr(operation, "__qualname__", operation))
+            self._report(failed, TillError(f"Not saved: an unexpected error ({error})."))
+        else:
+            self._report(done, result)
+
+    def _report(self, receive: Callable[[Any], object], news: Any) -> None:
+        """From the worker thread: hand the outcome to the screen, or tell it on the App."""
+        if self.post_message(WriteReport(partial(self._finished, receive), news)):
+            return
+        if isinstance(news, TillError):  # the screen was closed meanwhile
+            try:
+                self.app.call_from_thread(
+                    self.app.notify, str(news), severity="error", markup=False
+                )
+            except RuntimeError:  # the app has stopped
+                log.error("a write failed after its screen closed: %s", news)
+
+    def _finished(self, receive: Callable[[Any], object], news: Any) -> None:
+        self.write_pending = False
+        receive(news)
+
+    def on_write_report(self, report: WriteReport) -> None:
+        report.stop()
+        report.receive(report.news)
