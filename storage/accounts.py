@@ -13,6 +13,7 @@ from typing import Any
 
 from storage import audit, ledger
 from storage.models import database
+from till.core.bounds import check_amount
 from till.errors import TillError
 
 CREDIT_NOTE, DEPOSIT, SALE = "credit_note", "deposit", "sale"
@@ -83,6 +84,7 @@ def deposit(
     (cash or card). Audited. Returns the new balance."""
     if amount <= 0:
         raise TillError("A deposit must be more than zero.")
+    check_amount(amount, "deposit")
     at = (now or datetime.now(UTC)).isoformat()
     with database.atomic():
         before = balance(customer_id)

@@ -12,8 +12,10 @@ from storage.ids import new_id
 from storage.models import Barcode, PriceListEntry, Product, database
 from till.core.barcodes import normalise_code
 from till.core.money import parse_amount, parse_rate
+from till.core.bounds import MAX_STOCK, parse_whole
 from till.core.sale import Item
 from till.errors import BarcodeError, ImportRowError, InvalidSale, UnknownProduct
+from till.core.text import clean_line
 
 IMPORT_COLUMNS = ("barcode", "name", "price", "vat")
 OPTIONAL_COLUMNS = ("category", "cost", "promo_price", "discountable", "stock")
@@ -156,30 +158,41 @@ def _product_row(record: dict[str, str | None], rates: set[int]) -> ProductRow:
     if None in record or any(record.get(name) is None for name in IMPORT_COLUMNS):
         raise ImportRowError("wrong number of columns.")
     code = normalise_code(record["barcode"] or "")
-    name = " ".join((record["name"] or "").split())
+    name = _text(record, "name")
     if not name:
         raise ImportRowError("the name is empty.")
     if len(name) > MAX_NAME_LENGTH:
         raise ImportRowError(f"the name is longer than {MAX_NAME_LENGTH} characters.")
-    price = parse_amount(record["price"] or "")
+    price = _optional_amount(record, "price")
+    if price is None:
+        raise ImportRowError("price: Type an amount.")
     rate = parse_rate(record["vat"] or "")
     if rate not in rates:
         allowed = ", ".join(f"{r / 100:g}" for r in sorted(rates, reverse=True))
         raise ImportRowError(f"VAT {record['vat']}% is not a configured rate ({allowed}).")
-    category = " ".join((record.get("category") or "").split())
+    category = _text(record, "category")
     cost = _optional_amount(record, "cost") or 0
     promo = _optional_amount(record, "promo_price")
     if promo is not None and promo > price:
         raise ImportRowError(f"the promotional price {record['promo_price']} is above the price.")
     discountable = _yes_no(record.get("discountable"), "discountable")
     stock_text = (record.get("stock") or "").strip()
-    if stock_text and not stock_text.lstrip("-").isdigit():
-        raise ImportRowError(f"stock: a whole number of units, got {stock_text!r}.")
-    stock = int(stock_text) if stock_text else None
+    try:
+        stock = parse_whole(stock_text, "stock", -MAX_STOCK, MAX_STOCK) if stock_text else None
+    except InvalidSale as error:
+        raise ImportRowError(str(error)) from None
     return ProductRow(code, name, price, rate, category, cost, promo, discountable, stock)
 
 
 def _optional_amount(record: dict[str, str | None], column: str) -> int | None:
+def _text(record: dict[str, str | None], column: str) -> str:
+    """A text column on one line; a control character refuses the row, naming the column."""
+    try:
+        return clean_line(record.get(column) or "")
+    except ValueError as error:
+        raise ImportRowError(f"{column}: {error}") from None
+
+
     text = (record.get(column) or "").strip()
     if not text:
         return None
@@ -258,14 +271,13 @@ def parse_price_list_csv(text: str) -> tuple[list[tuple[int, PriceListRow]], lis
         try:
             if None in record or any(record.get(name) is None for name in PRICE_LIST_COLUMNS):
                 raise ImportRowError("wrong number of columns.")
-            price_code = " ".join((record["price_code"] or "").split())
+            price_code = _text(record, "price_code")
             if not price_code:
                 raise ImportRowError("the price code is empty.")
-            row = PriceListRow(
-                price_code,
-                normalise_code(record["barcode"] or ""),
-                parse_amount(record["price"] or ""),
-            )
+            price = _optional_amount(record, "price")
+            if price is None:
+                raise ImportRowError("price: Type an amount.")
+            row = PriceListRow(price_code, normalise_code(record["barcode"] or ""), price)
         except (ImportRowError, BarcodeError, InvalidSale) as error:
             errors.append((line, str(error)))
             continue

@@ -47,15 +47,16 @@ def search_customers(
         search.ranges([("code", text.upper())])
     else:
         words = fold(text)
-        search.ranges(
-            [
-                ("name_key", words),
-                ("alt_key", words),
-                ("company_key", words),
-                ("email_key", fold_email(text)),
-            ]
-        )
-        search.full_text(words)
+        if words:  # only punctuation or symbols: no name starts with nothing in particular
+            search.ranges(
+                [
+                    ("name_key", words),
+                    ("alt_key", words),
+                    ("company_key", words),
+                    ("email_key", fold_email(text)),
+                ]
+            )
+            search.full_text(words)
     return search.results()
 
 

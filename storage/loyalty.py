@@ -11,8 +11,10 @@ from storage import audit, ledger
 from storage.customers import get_customer, set_card_number
 from storage.models import LoyaltyCard, database
 from till.core.barcodes import gtin_check_digit
+from till.core.bounds import check_points_adjustment
 from till.core.loyalty import LedgerEntry, LoyaltyProgram, open_batches, points_expiring
 from till.errors import TillError
+from till.core.text import clean_line
 
 ACTIVE, BLOCKED = "active", "blocked"
 
@@ -110,14 +112,18 @@ def adjust_points(
     customer_id: str, points: int, reason: str, *, actor: str, now: datetime | None = None
 ) -> int:
     """A manual adjustment; ``actor`` names who approved it. Audited. Returns the new balance."""
-    if not points:
-        raise TillError("An adjustment of zero points changes nothing.")
-    if not reason.strip():
+    check_points_adjustment(points)
+    try:
+        reason = clean_line(reason)
+    except ValueError as error:
+        raise TillError(f"The reason {error}") from None
+    if not reason:
         raise TillError("Say why the points are adjusted.")
     at = (now or datetime.now(UTC)).isoformat()
     with database.atomic():
         before = balance(customer_id)
-        add_movement(customer_id, "adjust", points, actor=actor, at=at, reason=reason.strip())
+        check_points_adjustment(points, before)
+        add_movement(customer_id, "adjust", points, actor=actor, at=at, reason=reason)
         audit.record(
             "customer",
             customer_id,

@@ -77,18 +77,21 @@ def issue_card(ctx, code: str) -> None:
 
 @loyalty.command()
 @click.argument("code")
-@click.argument("points", type=int)
+@click.argument("points")
 @click.option("--reason", required=True)
 @click.pass_obj
-def adjust(ctx, code: str, points: int, reason: str) -> None:
+def adjust(ctx, code: str, points: str, reason: str) -> None:
     """Add (or, negative, remove) POINTS for CODE; asks for the manager PIN."""
+    from till.core.bounds import MAX_POINTS, check_points_adjustment, parse_whole
+
+    change = check_points_adjustment(parse_whole(points, "points", -MAX_POINTS, MAX_POINTS))
     register = _service(ctx)
     customer = _customer(register, code)
     pin = click.prompt("Manager PIN", hide_input=True)
     approved, message = register.loyalty.approve(pin)
     if not approved:
         raise click.ClickException(message)
-    click.echo(f"Balance: {register.loyalty.adjust(customer.id, points, reason)} points")
+    click.echo(f"Balance: {register.loyalty.adjust(customer.id, change, reason)} points")
 
 
 @click.command(name="manager-pin")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
+from till.core.bounds import MAX_QUANTITY as MAX_QUANTITY  # one bound, in bounds.py
 from till.errors import BarcodeError
 
 MAX_CODE_LENGTH = 48
 """Longer than any barcode a shop scans at the register (GS1-128 included)."""
-
-MAX_QUANTITY = 999
 
 GTIN_LENGTHS = {8: "EAN-8", 12: "UPC-A", 13: "EAN-13", 14: "GTIN-14"}
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from till.core.text import clean_block, clean_line
 from till.errors import TillError
 
 
@@ -269,18 +270,15 @@ def _validate(name: str, value: Any, region: str, today: date) -> Any:
             raise ValueError("must be individual or business.") from None
     if name == "targeting":
         tags = value.split(",") if isinstance(value, str) else list(value)
-        return tuple(dict.fromkeys(t for t in (" ".join(str(x).split()) for x in tags) if t))
+        return tuple(dict.fromkeys(t for t in (clean_line(str(x)) for x in tags) if t))
     if name in ("extra", "external_codes"):
         if not isinstance(value, dict):
             raise ValueError("must be a table of names and values.")
-        return {
-            str(k).strip(): " ".join(str(v).split()) for k, v in value.items() if str(k).strip()
-        }
-    text = " ".join(str(value).split()) if name != "notes" else str(value).strip()
+        pairs = ((clean_line(str(k)), clean_line(str(v))) for k, v in value.items())
+        return {k: v for k, v in pairs if k}
+    text = clean_block(str(value)) if name == "notes" else clean_line(str(value))
     if not text:
         return ""
-    if any(not c.isprintable() for c in text if c not in "\n\t"):
-        raise ValueError("has characters that cannot be printed.")
     if name in TEXT_LIMITS and len(text) > TEXT_LIMITS[name]:
         raise ValueError(f"is longer than {TEXT_LIMITS[name]} characters.")
     validator = _VALIDATORS.get(name)

@@ -18,12 +18,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from till.core.bounds import MAX_AMOUNT as MAX_AMOUNT  # the bound lives in bounds.py
 from till.errors import InvalidSale
 
 log = logging.getLogger(__name__)
-
-MAX_AMOUNT = 10_000_000_00
-"""The largest amount the register accepts in one entry: ten million in major units."""
 
 _PRINTER_UNSAFE_SPACES = str.maketrans({"\u202f": " ", "\u00a0": " "})
 
@@ -41,6 +39,8 @@ def parse_amount(text: str, precision: int = 2) -> int:
         raise InvalidSale(f"{text.strip()!r} is not an amount.")
     if value < 0:
         raise InvalidSale("An amount cannot be negative.")
+    if value and not -20 < value.adjusted() < 20:  # 1e999999999 would overflow the scaling
+        raise InvalidSale(f"{text.strip()[:24]} is not an amount the register accepts.")
     scaled = value.scaleb(precision)
     if scaled != scaled.to_integral_value():
         raise InvalidSale(f"{text.strip()} has more than {precision} decimals.")

@@ -1,4 +1,5 @@
-"""Folding text for search: accents, case and punctuation do not matter to a cashier."""
+"""Text rules: outside text cleaned at the boundary, and folding for search (accents, case and
+punctuation do not matter to a cashier; letters of every script do)."""
 
 from __future__ import annotations
 
@@ -28,15 +29,86 @@ _LIGATURES = str.maketrans(
 )
 _APOSTROPHES = str.maketrans({"'": None, "’": None, "`": None})
 _NOT_WORD = re.compile(r"[^0-9a-z@.+_-]+")
-_SEPARATORS = re.compile(r"[^0-9a-z]+")
+_JOINERS = {"\u200c", "\u200d"}
+"""Zero-width (non-)joiners shape a word (Persian, emoji sequences) but never split it."""
+
+_FORMAT_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
+    "\u2066\u2067\u2068\u2069"  # bidi isolates
+    "\u206a\u206b\u206c\u206d\u206e\u206f"  # deprecated shaping controls
+)
+"""Invisible characters that reorder or reshape the text around them: a name holding one can
+display as something else. Right-to-left letters need none of them; LRM/RLM marks stay."""
+
+_INPUT_WHITESPACE = "\t\n\r"
+"""The only control characters outside text may hold: they fold into a space."""
+
+
+def is_control(char: str) -> bool:
+    """A character that is a command to a terminal or a printer rather than text: C0 and C1
+    controls, DEL, lone surrogates and the bidi override controls."""
+    return unicodedata.category(char) in ("Cc", "Cs") or char in _FORMAT_CONTROLS
+
+
+def first_control(text: str, allowed: str = "") -> str | None:
+    """The first control character of ``text`` not in ``allowed``, as ``U+001B``; or None."""
+    for char in text:
+        if char not in allowed and is_control(char):
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def clean_line(text: str) -> str:
+    """One line of outside text as it may be stored: tabs and line breaks fold into single
+    spaces, ends trimmed; any other control character is refused (ValueError naming it)."""
+    found = first_control(text, _INPUT_WHITESPACE)
+    if found:
+        raise ValueError(f"has a control character ({found}), which cannot be printed.")
+    return " ".join(text.split())
+
+
+def clean_block(text: str) -> str:
+    """Several lines of outside text (notes): line breaks and tabs kept, ends trimmed; any
+    other control character is refused (ValueError naming it)."""
+    found = first_control(text, _INPUT_WHITESPACE)
+    if found:
+        raise ValueError(f"has a control character ({found}), which cannot be printed.")
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """``text`` safe to send to a printer or a terminal whatever it holds: line breaks and
+    tabs become spaces (or, with ``keep_newlines``, line breaks stay), every other control
+    character is dropped. For output: data stored before the input rule existed."""
+    if text.isascii() and text.isprintable():
+        return text  # the common case, at no cost
+    out = []
+    for char in text:
+        if keep_newlines and char == "\n":
+            out.append(char)
+        elif char in "\t\n\r\v\f\x85\u2028\u2029":
+            out.append(" ")
+        elif not is_control(char):
+            out.append(char)
+    return "".join(out)
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char).startswith("M")
 
 
 def fold(text: str) -> str:
     """``"  Crème-Brûlée  Œuvre "`` → ``"creme brulee oeuvre"``: lower case, no accents, words.
-    Apostrophes join rather than split: ``O'Brien`` is ``obrien``, as people type it."""
+    Apostrophes join rather than split: ``O'Brien`` is ``obrien``, as people type it.
+    Letters of every script are words (``محمد``, ``דוד``, ``Ελένη``); the rest separates them.
+    """
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).translate(_APOSTROPHES))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return " ".join(_SEPARATORS.split(plain)).strip()
+    plain = "".join(
+        c if _word_char(c) else " "
+        for c in decomposed
+        if not unicodedata.combining(c) and c not in _JOINERS
+    )
+    return " ".join(plain.lower().split())
 
 
 def fold_email(text: str) -> str:

@@ -107,7 +107,19 @@ class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):
         elif not reason:
             error.show_reason("Say why the points are adjusted.")
         else:
-            self.dismiss((int(typed), reason))
+            from till.core.bounds import check_points_adjustment
+            from till.core.text import clean_line
+            from till.errors import InvalidSale
+
+            try:
+                points = check_points_adjustment(int(typed), self.balance)
+                reason = clean_line(reason)
+            except InvalidSale as refused:
+                error.show_reason(str(refused))
+            except ValueError as refused:
+                error.show_reason(f"The reason {refused}")
+            else:
+                self.dismiss((points, reason))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

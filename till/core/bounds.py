@@ -1,0 +1,82 @@
+"""The largest figures the register accepts, and the one rule that checks them.
+
+Every entry point (screen, CLI, import, config, sync) goes through these checks, so a number
+refused by one is refused by all; a widget may cap its field's length, but the rule is here.
+Each limit leaves room for sums: a sale, a ledger or a stock count built from figures within
+these bounds stays far below SQLite's 64-bit integers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from till.errors import InvalidSale
+
+MAX_AMOUNT = 1_000_000_000
+"""Minor units in one amount (a price, a payment, a deposit): ten million in a currency with
+two decimals, a million with three."""
+
+MAX_QUANTITY = 999
+"""Units on one sale line."""
+
+MAX_POINTS = 1_000_000
+"""Loyalty points in one adjustment, either way."""
+
+MAX_POINTS_BALANCE = 1_000_000_000
+"""A points balance an adjustment may reach, either way."""
+
+MAX_PERCENT_BP = 10_000
+"""A percentage in basis points: 100 %."""
+
+MAX_STOCK = 10_000_000
+"""Units counted on hand, either way (a stock can go below zero between counts)."""
+
+MAX_COUNT = 1_000_000
+"""Any other count typed or configured (limits, months, sizes), unless a rule says less."""
+
+_WHOLE = re.compile(r"^[+-]?[0-9]{1,19}$")
+
+
+def parse_whole(text: str, what: str, low: int, high: int) -> int:
+    """A whole number written in ASCII digits, between ``low`` and ``high``; InvalidSale
+    naming ``what`` otherwise (``1e23``, ``²``, ``12.0`` and 40 digits are all refused)."""
+    cleaned = text.strip().replace(" ", "")
+    if not _WHOLE.match(cleaned):
+        raise InvalidSale(f"{what}: a whole number, got {_shown(text)}.")
+    return check_range(int(cleaned), what, low, high)
+
+
+def check_range(value: int, what: str, low: int, high: int) -> int:
+    """``value`` itself if ``low <= value <= high``; InvalidSale naming ``what`` otherwise."""
+    if not low <= value <= high:
+        shown = f"{value:,}" if value.bit_length() <= 64 else "a number that large"
+        raise InvalidSale(f"{what}: {shown} is outside {low:,} to {high:,}.")
+    return value
+
+
+def check_stock(units: int) -> int:
+    return check_range(units, "stock", -MAX_STOCK, MAX_STOCK)
+
+
+def check_points_adjustment(points: int, balance: int = 0) -> int:
+    """A manual points adjustment: not zero, at most MAX_POINTS either way, and leaving the
+    balance within MAX_POINTS_BALANCE."""
+    if not points:
+        raise InvalidSale("An adjustment of zero points changes nothing.")
+    check_range(points, "points", -MAX_POINTS, MAX_POINTS)
+    if not -MAX_POINTS_BALANCE <= balance + points <= MAX_POINTS_BALANCE:
+        raise InvalidSale(
+            f"points: the balance would be {balance + points:,}, beyond "
+            f"{MAX_POINTS_BALANCE:,} either way."
+        )
+    return points
+
+
+def check_amount(minor: int, what: str = "amount") -> int:
+    return check_range(minor, what, 0, MAX_AMOUNT)
+
+
+def _shown(text: str) -> str:
+    """Outside text quoted in a message: escaped, and cut if long."""
+    text = text.strip()
+    return repr(text if len(text) <= 24 else text[:20] + "…")
