@@ -11,6 +11,7 @@ from storage import audit, ledger
 from storage.customers import get_customer, set_card_number
 from storage.models import LoyaltyCard, database
 from till.core.barcodes import gtin_check_digit
+from till.core.customer import display_name
 from till.core.bounds import check_points_adjustment
 from till.core.loyalty import LedgerEntry, LoyaltyProgram, open_batches, points_expiring
 from till.errors import TillError
@@ -212,8 +213,8 @@ def overdrafts(limit: int = 500) -> list[Overdraft]:
         (limit,),
     )
     return [
-        Overdraft(cid, code, " ".join(p for p in (last.upper(), first) if p), balance)
-        for cid, code, last, first, balance in rows
+        Overdraft(cid, code, display_name(kind, last, first, company), balance)
+        for cid, code, kind, last, first, company, balance in rows
     ]
 
 

@@ -70,6 +70,8 @@ class Sale(BaseModel):
     tax_free = BooleanField(default=False)
     refund_of = TextField(null=True, index=True)
     """A return: the id of the sale it refunds."""
+    receipt_header = TextField(null=True)
+    """JSON: what the receipt printed from the configuration (``ReceiptHeader``); NULL before."""
 
     class Meta:
         indexes = ((("till_no", "receipt_no"), True), (("customer_id", "created_at"), False))

@@ -12,7 +12,7 @@ from storage.models import database
 from storage.sales import get_sale, journal_sale, move_stock
 from till.core.loyalty import LoyaltyProgram
 from till.core.returns import PointsBack, Returnable, ReturnableLine, points_back, return_lines
-from till.core.sale import Payment, PaymentMethod, RecordedSale
+from till.core.sale import Payment, PaymentMethod, ReceiptHeader, RecordedSale
 from till.core.tax import vat_breakdown
 from till.errors import InvalidSale
 
@@ -50,6 +50,7 @@ def record_return(
     approved_by: str = "manager",
     loyalty_program: LoyaltyProgram | None = None,
     print_receipt: bool = True,
+    header: ReceiptHeader | None = None,
     now: datetime | None = None,
 ) -> RecordedSale:
     """Refund ``quantities`` (line number → units) of a sale by ``method``, in one durable
@@ -97,6 +98,7 @@ def record_return(
             tax_free=sale.tax_free,
             refund_of_id=sale.id,
             refund_of=sale.receipt_code,
+            header=header.naming(sale.customer) if header else None,
         )
         product_ids = _product_ids(sale.id, [line.line_no for line in lines])
         recorded = journal_sale(draft, product_ids, cursor)

@@ -13,12 +13,14 @@ from peewee import fn
 from storage import outbox, print_jobs
 from storage.ids import new_id
 from storage.models import Customer, Sale, SaleLine, SalePayment, SaleVat, database
+from till.core.customer import display_name
 from till.core.loyalty import LoyaltyProgram, points_earned
 from till.core.sale import (
     Cart,
     Payment,
     PaymentMethod,
     RecordedLine,
+    ReceiptHeader,
     RecordedSale,
     SaleCustomer,
     receipt_code,
@@ -39,8 +41,8 @@ _LAST_SALE = (
 _INSERT_SALE = (
     "INSERT INTO sale (id, till_no, receipt_no, receipt_code, created_at, seller, currency,"
     " total, item_count, change_given, previous_hash, journal_hash, customer_id, store,"
-    " prices_excl_tax, tax_free, refund_of)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " prices_excl_tax, tax_free, refund_of, receipt_header)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _TAKE_STOCK = "UPDATE product SET stock = stock - ? WHERE id = ?"
 _INSERT_LINE = (
@@ -63,10 +65,12 @@ def record_sale(
     print_receipt: bool = True,
     loyalty_program: LoyaltyProgram | None = None,
     account_credit: int = 0,
+    header: ReceiptHeader | None = None,
     now: datetime | None = None,
 ) -> RecordedSale:
     """Write a settled sale, its outbox entry and its receipt's print job (the drawer opens on
-    cash sales) in one durable transaction.
+    cash sales) in one durable transaction. ``header``: what its receipt prints from the
+    configuration, kept with it (with the customer's name) for copies.
 
     This is the hottest write of the register, so it uses prepared SQL rather than the
     query builder: the whole transaction is a handful of statements and one fsync.
@@ -115,6 +119,7 @@ def record_sale(
         customer=cart.customer,
         prices_excl_tax=cart.prices_excl_tax,
         tax_free=cart.tax_free,
+        header=header.naming(cart.customer) if header else None,
     )
     with database.atomic():
         cursor = database.cursor()
@@ -158,6 +163,7 @@ def journal_sale(draft: RecordedSale, product_ids: list[str], cursor) -> Recorde
             sale.prices_excl_tax,
             sale.tax_free,
             sale.refund_of_id,
+            _header_json(payload),
         ),
     )
     cursor.executemany(
@@ -308,7 +314,14 @@ def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:
         payload["tax_free"] = True
     if sale.refund_of_id:
         payload["refund_of"] = sale.refund_of_id
+    if sale.header is not None:
+        payload["receipt_header"] = sale.header.to_json()
     return payload
+
+
+def _header_json(payload: dict[str, Any]) -> str | None:
+    header = payload.get("receipt_header")
+    return None if header is None else json.dumps(header, ensure_ascii=False)
 
 
 def chain_hash(previous_hash: str, payload: dict[str, Any]) -> str:
@@ -365,6 +378,9 @@ def verify_journal(till_no: int) -> list[str]:
 
 
 def _recorded(sale: Sale) -> RecordedSale:
+    header = (
+        ReceiptHeader.from_json(json.loads(sale.receipt_header)) if sale.receipt_header else None
+    )
     lines = SaleLine.select().where(SaleLine.sale == sale.id).order_by(SaleLine.line_no)
     vat = SaleVat.select().where(SaleVat.sale == sale.id).order_by(SaleVat.rate_bp.desc())
     payments = (
@@ -404,7 +420,8 @@ def _recorded(sale: Sale) -> RecordedSale:
         tax_free=bool(sale.tax_free),
         refund_of_id=sale.refund_of,
         refund_of=_receipt_code_of(sale.refund_of),
-        customer=_sale_customer(sale.customer_id),
+        customer=_sale_customer(sale.customer_id, header),
+        header=header,
         **_sale_points(sale),
     )
 
@@ -442,16 +459,20 @@ def _sale_points(sale: Sale) -> dict:
     return {"points_earned": earned, "points_spent": spent, "points_balance": balance}
 
 
-def _sale_customer(customer_id: str | None) -> SaleCustomer | None:
+def _sale_customer(customer_id: str | None, header: ReceiptHeader | None) -> SaleCustomer | None:
+    """The sale's customer under the name its receipt printed (today's for older sales)."""
     if not customer_id:
         return None
     row = (
-        Customer.select(Customer.code, Customer.last_name, Customer.first_name)
+        Customer.select(
+            Customer.code, Customer.kind, Customer.last_name, Customer.first_name, Customer.company
+        )
         .where(Customer.id == customer_id)
         .tuples()
         .first()
     )
     if row is None:
-        return SaleCustomer(customer_id, "", "")
-    code, last, first = row
-    return SaleCustomer(customer_id, code, " ".join(p for p in (last.upper(), first) if p))
+        return SaleCustomer(customer_id, "", header.customer_name if header else "")
+    code, kind, last, first, company = row
+    name = header.customer_name if header else display_name(kind, last, first, company)
+    return SaleCustomer(customer_id, code, name)

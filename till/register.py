@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from devices.printer.receipt import ReceiptLayout
+from devices.printer.receipt import ReceiptLayout, receipt_header
 from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import open_transport
 from storage import catalog, parked, sales
@@ -114,6 +114,7 @@ class Register:
             store=self.settings.store.name,
             loyalty_program=self.settings.loyalty.program,
             account_credit=self.account_credit(cart.customer),
+            header=receipt_header(self.printer.layout),
         )
 
     def account_credit(self, customer: SaleCustomer | None) -> int:
@@ -144,6 +145,7 @@ class Register:
                 store=self.settings.store.name,
                 approved_by=approved_by,
                 loyalty_program=self.settings.loyalty.program,
+                header=receipt_header(self.printer.layout),
             )
         )
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 from till.core.money import MoneyFormat, format_rate
-from till.core.sale import PAYMENT_LABELS, PaymentMethod, RecordedSale
+from till.core.sale import PAYMENT_LABELS, PaymentMethod, ReceiptHeader, RecordedSale
 from till.core.tax import net_of
 
 Align = Literal["left", "center", "right"]
@@ -67,17 +67,32 @@ class ReceiptLayout:
     """Printed on a tax-free export sale's receipt."""
 
 
+def receipt_header(layout: ReceiptLayout, customer_name: str = "") -> ReceiptHeader:
+    """What a receipt printed today takes from the configuration, to keep with the sale."""
+    return ReceiptHeader(
+        store_name=layout.store_name,
+        address=layout.address,
+        vat_number=layout.vat_number,
+        footer=layout.footer,
+        qr=layout.qr,
+        export_mention=layout.export_mention,
+        customer_name=customer_name,
+    )
+
+
 def build_receipt(
     sale: RecordedSale, layout: ReceiptLayout, *, duplicate: bool = False
 ) -> ReceiptDocument:
-    """The receipt of a sale; a copy printed again says DUPLICATE at the top."""
+    """The receipt of a sale; a copy printed again says DUPLICATE at the top. The store's
+    details and footer are those kept with the sale (today's for sales recorded before)."""
     width, money = layout.width, layout.money.for_print
-    blocks: list[Block] = [Text(layout.store_name, "center", bold=True, large=True)]
+    header = sale.header or receipt_header(layout)
+    blocks: list[Block] = [Text(header.store_name, "center", bold=True, large=True)]
     if duplicate:
         blocks.insert(0, Text("*** DUPLICATE ***", "center", bold=True))
-    blocks += [Text(line, "center") for line in layout.address]
-    if layout.vat_number:
-        blocks.append(Text(f"VAT {layout.vat_number}", "center"))
+    blocks += [Text(line, "center") for line in header.address]
+    if header.vat_number:
+        blocks.append(Text(f"VAT {header.vat_number}", "center"))
     when = datetime.fromisoformat(sale.created_at).astimezone().strftime("%d/%m/%Y %H:%M")
     blocks += [
         Rule(),
@@ -85,7 +100,11 @@ def build_receipt(
         Text(f"Till {sale.till_no}  Seller {sale.seller}"[:width]),
     ]
     if sale.customer:
-        blocks.append(Text(f"Customer {sale.customer.code} {sale.customer.name}"[:width]))
+        who = f"Customer {sale.customer.code} {sale.customer.name}"
+        if len(who) > width:  # the name on a line of its own rather than cut
+            blocks.append(Text(f"Customer {sale.customer.code}"[:width]))
+            who = sale.customer.name
+        blocks.append(Text(who[:width]))
     if sale.refund_of:
         blocks.append(Text(f"REFUND of receipt {sale.refund_of}"[:width], bold=True))
     blocks.append(Rule())
@@ -124,7 +143,7 @@ def build_receipt(
     if sale.change_given:
         blocks.append(Text(_columns("Change", money(sale.change_given), width)))
     if sale.tax_free:
-        blocks += [Rule(), Text(layout.export_mention[:width], bold=True)]
+        blocks += [Rule(), Text(header.export_mention[:width], bold=True)]
     blocks += [Rule(), Text(_vat_row(("VAT", "Net", "Tax", "Gross"), width))]
     for vat in sale.vat:
         cells = (format_rate(vat.rate_bp), money(vat.net), money(vat.vat), money(vat.gross))
@@ -149,9 +168,9 @@ def build_receipt(
     if sale.refund_of:
         items += " returned"
     blocks += [Rule(), Text(items), Barcode(sale.receipt_code)]
-    if layout.qr:
-        blocks.append(QrCode(layout.qr.replace("{receipt}", sale.receipt_code)))
-    blocks += [Text(line, "center") for line in layout.footer]
+    if header.qr:
+        blocks.append(QrCode(header.qr.replace("{receipt}", sale.receipt_code)))
+    blocks += [Text(line, "center") for line in header.footer]
     return ReceiptDocument(width, tuple(blocks))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from devices.printer.receipt import Barcode, ReceiptDocument, Rule, Text
+from devices.printer.receipt import Barcode, Block, ReceiptDocument, Rule, Text
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class BalanceSlip:
 
 
 def build_balance_slip(slip: BalanceSlip, width: int) -> ReceiptDocument:
-    blocks = [
+    blocks: list[Block] = [
         Text(slip.store_name, "center", bold=True, large=True),
         Text("Loyalty points", "center", bold=True),
         Rule(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from devices.printer.receipt import Barcode, QrCode, ReceiptDocument, Rule, Text
+from devices.printer.receipt import Barcode, Block, QrCode, ReceiptDocument, Rule, Text
 
 SAMPLES = (
     "French: à â ç é è ê ë î ï ô ù û ü ÿ œ æ « »",
@@ -15,7 +15,7 @@ SAMPLES = (
 
 def build_test_page(url: str, profile: str, width: int) -> ReceiptDocument:
     ruler = "".join(str(n % 10) for n in range(1, width + 1))
-    blocks = [
+    blocks: list[Block] = [
         Text("till printer test", "center", bold=True, large=True),
         Text(url[:width], "center"),
         Text(f"profile {profile}, {width} characters", "center"),

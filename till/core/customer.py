@@ -100,10 +100,33 @@ class Customer:
 
     @property
     def display_name(self) -> str:
-        name = " ".join(part for part in (self.last_name.upper(), self.first_name) if part)
-        if self.kind is CustomerKind.BUSINESS and self.company:
-            return f"{self.company} ({name})" if name else self.company
-        return name
+        return display_name(self.kind, self.last_name, self.first_name, self.company)
+
+    @property
+    def short_name(self) -> str:
+        """First name and initial (``Zoé M.``): what a slip anyone may pick up shows."""
+        return short_name(self.last_name, self.first_name)
+
+
+def person_name(last_name: str, first_name: str) -> str:
+    """``DUPONT Jean``: the last name in capitals, then the first name."""
+    return " ".join(part for part in (last_name.upper(), first_name) if part)
+
+
+def display_name(kind: str, last_name: str, first_name: str, company: str) -> str:
+    """The one name a customer goes by on screen, on paper, at the kiosk and in the CLI:
+    ``DUPONT Jean``, or for a business ``Dupont SARL (DUPONT Jean)``."""
+    name = person_name(last_name, first_name)
+    if kind == CustomerKind.BUSINESS and company:
+        return f"{company} ({name})" if name else company
+    return name
+
+
+def short_name(last_name: str, first_name: str) -> str:
+    """``Zoé M.``; the last name alone when there is no first name."""
+    if not first_name:
+        return last_name
+    return f"{first_name} {last_name[:1]}.".strip() if last_name else first_name
 
 
 EDITABLE = tuple(

@@ -25,7 +25,16 @@ class CustomerSummary:
 
     @property
     def name(self) -> str:
-        return " ".join(part for part in (self.last_name.upper(), self.first_name) if part)
+        """The person (the results show the company in a column of its own)."""
+        from till.core.customer import person_name
+
+        return person_name(self.last_name, self.first_name)
+
+    @property
+    def display_name(self) -> str:
+        from till.core.customer import display_name
+
+        return display_name(self.kind, self.last_name, self.first_name, self.company)
 
 
 @dataclass(frozen=True)

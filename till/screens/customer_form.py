@@ -25,6 +25,7 @@ from till.core.customer import (
     shown,
 )
 from till.errors import TillError
+from till.screens.writes import STILL_SAVING, WritingScreen
 from till.widgets.field_error import FieldError
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ PRICE_FIELDS = frozenset(
 """Fields that change what the customer pays: changing them needs a manager."""
 
 
-class CustomerFormScreen(Screen[Customer | None]):
+class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
     """Edit every field of a customer; dismisses with the saved customer, or None."""
 
     app: TillApp
@@ -64,6 +65,7 @@ class CustomerFormScreen(Screen[Customer | None]):
         banner = f"{c.code}  {c.display_name}"
         if self.confirming:
             banner = f"Please check these details with the customer, then F10.  {banner}"
+        self.banner = banner
         yield Static(Text(banner), id="status")
         with VerticalScroll(id="customer-form"):
             for name in FORM_FIELDS:
@@ -110,10 +112,9 @@ class CustomerFormScreen(Screen[Customer | None]):
                 values[name] = widget.value
             elif isinstance(widget, Select):
                 values[name] = "" if widget.value is Select.NULL else widget.value
-            elif name in ("extra", "external_codes"):
-                values[name] = _pairs(name, widget.value)
             else:
-                values[name] = widget.value
+                text = self.query_one(f"#field-{name}", Input).value
+                values[name] = _pairs(name, text) if name in ("extra", "external_codes") else text
         if self.confirming:
             values["reconfirm"] = False
         return values
@@ -142,15 +143,25 @@ class CustomerFormScreen(Screen[Customer | None]):
         )
 
     def _save(self, changed: dict[str, Any]) -> None:
-        try:
-            saved = self.app.register.customers.update(self.customer.id, changed)
-        except FieldErrors as refused:
-            self._refused(refused)
-            return
-        except (TillError, ValueError) as error:
-            self.notify(str(error), severity="error")
-            return
-        self.dismiss(saved)
+        self.start_write(
+            self.app.register.customers.update,
+            self.customer.id,
+            changed,
+            show=self._status,
+            done=self.dismiss,
+            failed=self._not_saved,
+        )
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status", Static).update(Text(f"{self.banner}  {text}".rstrip()))
+
+    def _not_saved(self, error: TillError) -> None:
+        self._status("")
+        if isinstance(error, FieldErrors):
+            self._refused(error)
+        else:
+            self._status(f"Not saved: {error}")
+            self.notify(str(error), severity="error", markup=False)
 
     def _refused(self, refused: FieldErrors) -> None:
         for name, reason in refused.errors.items():
@@ -162,6 +173,9 @@ class CustomerFormScreen(Screen[Customer | None]):
         )
 
     def action_cancel(self) -> None:
+        if self.write_pending:  # the changes are being saved: the form closes once they are
+            self._status(STILL_SAVING)
+            return
         self.dismiss(None)
 
 

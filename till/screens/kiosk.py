@@ -112,7 +112,7 @@ class KioskScreen(Screen):
             customer = self.customer
             self.app.print_document(
                 self.app.register.loyalty.slip(
-                    f"{customer.first_name} {customer.last_name[:1]}.".strip(),
+                    customer.short_name,
                     customer.card_number,
                     customer.id,
                     with_card=False,

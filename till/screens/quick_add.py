@@ -83,7 +83,7 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
         if self.match:
             c = self.match
             contact = format_phone(c.mobile, self.app.register.customers.region) or c.email
-            hint = f"Already on file? {c.code} {c.name} {contact} — F2 to use it"
+            hint = f"Already on file? {c.code} {c.display_name} {contact} — F2 to use it"
         self.query_one("#quick-match", Static).update(Text(hint))
         self.refresh_bindings()
 
