@@ -11,8 +11,8 @@ from storage import audit, ledger
 from storage.customers import get_customer, set_card_number
 from storage.models import LoyaltyCard, database
 from till.core.barcodes import gtin_check_digit
-from till.core.customer import display_name
 from till.core.bounds import check_points_adjustment
+from till.core.customer import display_name
 from till.core.loyalty import LedgerEntry, LoyaltyProgram, open_batches, points_expiring
 from till.errors import TillError
 from till.core.text import clean_line
