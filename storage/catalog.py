@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 from storage.ids import new_id
 from storage.models import Barcode, PriceListEntry, Product, database
 from till.core.barcodes import normalise_code
-from till.core.money import parse_amount, parse_rate
 from till.core.bounds import MAX_STOCK, parse_whole
+from till.core.money import parse_amount, parse_rate
 from till.core.sale import Item
-from till.errors import BarcodeError, ImportRowError, InvalidSale, UnknownProduct
 from till.core.text import clean_line
+from till.errors import BarcodeError, ImportRowError, InvalidSale, UnknownProduct
 
 IMPORT_COLUMNS = ("barcode", "name", "price", "vat")
 OPTIONAL_COLUMNS = ("category", "cost", "promo_price", "discountable", "stock")
@@ -184,7 +184,6 @@ def _product_row(record: dict[str, str | None], rates: set[int]) -> ProductRow:
     return ProductRow(code, name, price, rate, category, cost, promo, discountable, stock)
 
 
-def _optional_amount(record: dict[str, str | None], column: str) -> int | None:
 def _text(record: dict[str, str | None], column: str) -> str:
     """A text column on one line; a control character refuses the row, naming the column."""
     try:
@@ -193,6 +192,7 @@ def _text(record: dict[str, str | None], column: str) -> str:
         raise ImportRowError(f"{column}: {error}") from None
 
 
+def _optional_amount(record: dict[str, str | None], column: str) -> int | None:
     text = (record.get(column) or "").strip()
     if not text:
         return None
