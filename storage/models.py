@@ -352,3 +352,16 @@ class AccountEntry(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, AccountEntry)
+
+
+class OpenSale(BaseModel):
+    """The sale in progress on a till, as it last changed; ``cart`` is None between sales."""
+
+    till_no = IntegerField(primary_key=True)
+    revision = IntegerField()
+    """Counts the changes: an older state never overwrites a newer one."""
+    cart = TextField(null=True)
+    saved_at = TextField()
+
+
+ALL_MODELS = (*ALL_MODELS, OpenSale)

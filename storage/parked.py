@@ -16,6 +16,8 @@ MAX_NAME = 40
 def park(cart: Cart, name: str, *, till_no: int) -> Parked:
     if not cart.lines:
         raise InvalidSale("The sale is empty: nothing to park.")
+    if cart.payments or cart.points_discount:
+        raise InvalidSale("Payment has started: finish this sale before parking it.")
     label = " ".join(name.split())[:MAX_NAME] or "Parked sale"
     parked = Parked(new_id(), label, datetime.now(UTC).isoformat(), cart.total, cart.item_count)
     ParkedSale.insert(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from devices.printer.receipt import ReceiptLayout, receipt_header
 from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import open_transport
-from storage import catalog, parked, sales
+from storage import catalog, open_sale, parked, sales
 from storage.errors import DatabaseBusy, storage_errors
 from storage.models import database
 from till.config import Settings
@@ -20,6 +20,7 @@ from till.core.barcodes import parse_scan_entry
 from till.core.money import MoneyFormat
 from till.core.sale import Cart, Item, Parked, PaymentMethod, RecordedSale, SaleCustomer
 from till.printing import PrintQueue
+from till.sale_keeper import OpenSaleKeeper
 
 T = TypeVar("T")
 
@@ -104,8 +105,14 @@ class Register:
         call from a worker thread (``on_busy``: see :meth:`in_writer`)."""
         return self.in_writer(self._record, cart, on_busy=on_busy)
 
-
     def _record(self, cart: Cart) -> RecordedSale:
+        revision = self.open_sale.next_revision()
+        with database.atomic():  # the sale is saved and no longer open in one transaction
+            sale = self._record_sale(cart)
+            open_sale.clear(self.till_no, revision)
+        return sale
+
+    def _record_sale(self, cart: Cart) -> RecordedSale:
         return sales.record_sale(
             cart,
             till_no=self.till_no,
@@ -150,12 +157,41 @@ class Register:
         )
 
     def close(self) -> None:
-        """Close the writer thread's connection and stop it."""
+        """Write the open sale's last state, close the writer thread's connection, stop it."""
+        if "open_sale" in self.__dict__:
+            self.open_sale.flush()
         self._writer.submit(database.close).result()
         self._writer.shutdown()
 
     def park(self, cart: Cart, name: str) -> Parked:
-        return parked.park(cart, name, till_no=self.till_no)
+        revision = self.open_sale.next_revision()
+        with database.atomic():  # parked and no longer open in one transaction
+            parked_sale = parked.park(cart, name, till_no=self.till_no)
+            open_sale.clear(self.till_no, revision)
+        return parked_sale
+
+    # --- the open sale, kept on disk as it changes ------------------------------------
+
+    @cached_property
+    def open_sale(self) -> OpenSaleKeeper:
+        """Writes each new state of the sale in progress; see :meth:`keep_open_sale`."""
+        return OpenSaleKeeper(self._write_open_sale, open_sale.revision(self.till_no))
+
+    def reopen_sale(self) -> Cart | None:
+        """The sale that was open when the register stopped (a crash, a kill, a power cut)."""
+        return open_sale.load(self.till_no)
+
+    def keep_open_sale(self, cart: Cart) -> bool:
+        """Note the sale's new state (cheap, on the event loop). True: run
+        :meth:`flush_open_sale` in a thread worker; False: the one already running writes it."""
+        return self.open_sale.offer(cart)
+
+    def flush_open_sale(self) -> None:
+        """Write the open sale's newest state on the writer thread: call from a worker."""
+        self.open_sale.flush()
+
+    def _write_open_sale(self, revision: int, cart: Cart | None) -> None:
+        self.in_writer(open_sale.save, self.till_no, revision, cart)
 
     def parked(self) -> list[Parked]:
         return parked.parked_sales(self.till_no)

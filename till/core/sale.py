@@ -370,14 +370,25 @@ PAYMENT_LABELS = {
 
 
 def cart_document(cart: Cart) -> dict:
-    """A cart as plain data (to park it); payments cannot be parked."""
-    if cart.payments or cart.points_discount:
-        raise InvalidSale("Payment has started: finish this sale before parking it.")
+    """A cart as plain data, to park it or keep the open sale on disk: lines, customer,
+    payments taken and any points discount."""
     customer = cart.customer
-    return {
-        "lines": [{**asdict(line.item), "quantity": line.quantity} for line in cart.lines],
+    document: dict = {
+        "lines": [
+            {**asdict(line.item), "quantity": line.quantity}
+            | ({"points_off": line.points_off} if line.points_off else {})
+            for line in cart.lines
+        ],
         "customer": asdict(customer) if customer else None,
     }
+    if cart.payments:
+        document["payments"] = [
+            {"method": str(p.method), "amount": p.amount, "tendered": p.tendered}
+            for p in cart.payments
+        ]
+    if cart.points_discount:
+        document["points_discount"] = cart.points_discount
+    return document
 
 
 def cart_from_document(document: dict) -> Cart:
@@ -387,12 +398,28 @@ def cart_from_document(document: dict) -> Cart:
         saved = dict(saved)
         terms = PriceTerms(**(saved.pop("terms", None) or {}))
         customer = SaleCustomer(**saved, terms=terms)
-    cart = Cart(customer=customer)
+    cart = Cart(customer=customer, points_discount=document.get("points_discount", 0))
     for line in document["lines"]:
         fields = dict(line)
         quantity = fields.pop("quantity")
-        cart.lines.append(CartLine(Item(**fields), quantity, cart.terms))
+        points_off = fields.pop("points_off", 0)
+        cart.lines.append(CartLine(Item(**fields), quantity, cart.terms, points_off))
+    for payment in document.get("payments", ()):
+        cart.payments.append(
+            Payment(PaymentMethod(payment["method"]), payment["amount"], payment["tendered"])
+        )
     return cart
+
+
+def cart_snapshot(cart: Cart) -> Cart:
+    """A copy of the cart that later changes to it leave alone (its items, customer and
+    payments are frozen values, so only the lists and lines are copied)."""
+    return Cart(
+        [CartLine(line.item, line.quantity, line.terms, line.points_off) for line in cart.lines],
+        list(cart.payments),
+        cart.customer,
+        cart.points_discount,
+    )
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ account, or a split of them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -35,9 +36,13 @@ class PaymentScreen(Screen[bool]):
         money: MoneyFormat,
         points: PointsOffer | None = None,
         account: AccountOffer | None = None,
+        *,
+        changed: Callable[[], object] | None = None,
     ) -> None:
         super().__init__()
         self.cart = cart
+        self.changed = changed
+        """Called after each payment or discount, while the cart is still being paid."""
         self.money = money
         self.points = points or PointsOffer()
         self.account = account or AccountOffer()
@@ -105,6 +110,8 @@ class PaymentScreen(Screen[bool]):
         except TillError as error:
             self._say(str(error), "error")
             return
+        if self.changed:
+            self.changed()
         if self.cart.is_settled:
             self.dismiss(True)
             return
@@ -136,6 +143,8 @@ class PaymentScreen(Screen[bool]):
         except TillError as error:
             self._say(str(error), "error")
             return
+        if self.changed:
+            self.changed()
         self.query_one("#points-offer", Static).update(Text(self.points.describe(self.money)))
         self.refresh_bindings()
         self._refresh()

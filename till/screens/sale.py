@@ -93,8 +93,25 @@ class SaleScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "printer_state", self._show_printer)
-        self.cart = Cart()
+        self.cart = self._reopen()
         self.query_one("#scan", Input).focus()
+
+    def _reopen(self) -> Cart:
+        """The sale left open when the register stopped, told on the message line."""
+        try:
+            cart = self.app.register.reopen_sale()
+        except TillError as error:
+            self.say(str(error), "error")
+            return Cart()
+        if cart is None:
+            return Cart()
+        back = f"{cart.item_count} item{'s' if cart.item_count != 1 else ''}"
+        if cart.is_settled:
+            back += ", paid. F10 saves it"
+        elif cart.payments:
+            back += f", {len(cart.payments)} payment{'s' if len(cart.payments) != 1 else ''} taken"
+        self.say(f"The sale open when the register stopped is back: {back}.", "warning")
+        return cart
 
     def watch_cart(self, cart: Cart) -> None:
         self._show(cart)
@@ -253,7 +270,11 @@ class SaleScreen(Screen):
 
         self.app.push_screen(
             PaymentScreen(
-                self.cart, self.app.register.money, self._points_offer(), self._account_offer()
+                self.cart,
+                self.app.register.money,
+                self._points_offer(),
+                self._account_offer(),
+                changed=lambda: self._show(self.cart),  # each payment is kept as it is taken
             ),
             paid,
         )
@@ -411,7 +432,17 @@ class SaleScreen(Screen):
         self._show(self.cart, selected=selected, first_changed=first_changed)
         return True
 
+    def _keep(self, cart: Cart) -> None:
+        """Keep the sale on disk off the event loop; a burst of changes is one or two writes."""
+        register = self.app.register
+        if register.keep_open_sale(cart):
+            self.app.run_worker(
+                register.flush_open_sale, thread=True, group="open-sale", exit_on_error=False
+            )
+
     def _show(self, cart: Cart, selected: int | None = None, first_changed: int = 0) -> None:
+        """Show the sale after any change to it, and keep that state on disk."""
+        self._keep(cart)
         self._show_customer()
         self.query_one(CartTable).show(cart, selected, first_changed)
         if not cart.lines:
