@@ -16,7 +16,7 @@ from till.cli_devices import devices
 from till.cli_loyalty import loyalty, manager_pin
 from till.cli_printer import drawer, print_test, receipt_print
 from till.config import Settings, load_settings
-from till.errors import TillError
+from till.errors import ConfigError, TillError
 
 
 class Context:
@@ -282,8 +282,13 @@ def doctor(ctx: Context, printer_url: str | None) -> None:
     from till.doctor import diagnose
 
     source = ctx.config_path or os.environ.get("TILL_CONFIG") or "no config file: defaults"
+    try:  # the register's own loader: what it refuses, the doctor fails
+        settings = settings_for(ctx, printer_url)
+    except ConfigError as error:
+        click.echo(f"{'fail':<4}  {'config':<12} {error}")
+        sys.exit(1)
     failed = False
-    for status, part, message in diagnose(settings_for(ctx, printer_url), source):
+    for status, part, message in diagnose(settings, source):
         failed = failed or status == "fail"
         click.echo(f"{status:<4}  {part:<12} {message}")
     if failed:

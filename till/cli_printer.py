@@ -16,9 +16,12 @@ printer_option = click.option(
 
 
 def settings_for(ctx, printer_url: str | None):
+    from till.config import check_settings
+
     settings = ctx.settings()
     if printer_url:
         settings = replace(settings, printer=replace(settings.printer, url=printer_url))
+        check_settings(settings)  # the URL given is checked as the config's would be
     return settings
 
 

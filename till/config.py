@@ -197,18 +197,25 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     return settings
 
 
+def shown(name: str) -> str:
+    """A key from the file as an error message names it: quoted and escaped when it holds
+    characters a terminal would act on, so the message stays one plain line."""
+    return name if name.isprintable() and name.strip() == name and name else repr(name)
+
+
 def settings_from_dict(data: dict[str, Any]) -> Settings:
-    sections = {f.name: f for f in fields(Settings)}
+    defaults = Settings()
+    sections = [f.name for f in fields(Settings)]
     values: dict[str, Any] = {}
     for name, section in data.items():
         if name not in sections:
-            raise ConfigError(f"{name}: unknown section (known: {', '.join(sections)}).")
+            raise ConfigError(f"{shown(name)}: unknown section (known: {', '.join(sections)}).")
         if not isinstance(section, dict):
             raise ConfigError(f"{name}: must be a table, written [{name}].")
         if name == "keymap":
             values[name] = _keymap(section)
         else:
-            values[name] = _section(name, sections[name].default_factory(), section)
+            values[name] = _section(name, getattr(defaults, name), section)
     settings = Settings(**values)
     _check(settings)
     return settings
@@ -218,7 +225,7 @@ def _section(name: str, default: Any, table: dict[str, Any]) -> Any:
     known = {f.name: getattr(default, f.name) for f in fields(default)}
     converted: dict[str, Any] = {}
     for key, value in table.items():
-        where = f"[{name}] {key}"
+        where = f"[{name}] {shown(key)}"
         if key not in known:
             raise ConfigError(f"{where}: unknown key (known: {', '.join(known)}).")
         converted[key] = _convert(where, name, key, known[key], value)
@@ -271,13 +278,14 @@ def _percentages(where: str, value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: must be a table such as {{ VIP = 5, Wholesale = 12.5 }}.")
     discounts = {}
-    for name, rate in value.items():
+    for key, rate in value.items():
+        name = shown(key)
         if isinstance(rate, bool) or not isinstance(rate, int | float):
             raise ConfigError(f"{where}: {name} = {rate!r} is not a percentage.")
         if not 0 <= rate < 100:
             raise ConfigError(f"{where}: {name} must be at least 0 and under 100 (%), got {rate}.")
         try:
-            discounts[name] = parse_rate(str(rate))
+            discounts[key] = parse_rate(str(rate))
         except InvalidSale as error:
             raise ConfigError(f"{where}: {name}: {error}") from None
     return discounts
@@ -299,10 +307,6 @@ def _check_scanner(scanner: ScannerSettings) -> None:
     layouts = ", ".join(LAYOUTS)
     if scanner.layout not in LAYOUTS:
         raise ConfigError(f"[scanner] layout: unknown {scanner.layout!r} (known: {layouts}).")
-    if not 10 <= scanner.timeout_ms <= 2000:
-        raise ConfigError(
-            f"[scanner] timeout_ms: must be between 10 and 2000, got {scanner.timeout_ms}."
-        )
     for n, device in enumerate(scanner.devices, 1):
         where = f"[scanner.devices #{n}]"
         try:
@@ -318,23 +322,84 @@ def _check_scanner(scanner: ScannerSettings) -> None:
 
 
 def _keymap(table: dict[str, Any]) -> dict[str, str]:
+    from till.keymap import keymap_problems
+
+    flat = _dotted(table)
+    for binding_id, problem in keymap_problems(flat):
+        raise ConfigError(f"[keymap] {shown(binding_id)}: {problem}.")
+    return flat
+
+
+def _dotted(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """TOML reads ``customer.edit = "f4"`` as a table ``customer`` holding ``edit``: back to
+    the binding id ``customer.edit``."""
+    flat: dict[str, Any] = {}
     for key, value in table.items():
-        if not isinstance(value, str) or not value:
-            raise ConfigError(f'[keymap] {key}: must be keys in quotes such as "f12,ctrl+t".')
-    return dict(table)
+        if isinstance(value, dict):
+            flat.update(_dotted(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
+    ("till", "number"): (1, 99),
+    ("printer", "width"): (24, 80),
+    ("printer", "timeout"): (1, 120),
+    ("scanner", "timeout_ms"): (10, 2000),
+    ("loyalty", "points_per_unit"): (1, 1000),
+    ("loyalty", "point_value"): (1, 100_000),
+    ("loyalty", "threshold"): (0, 10_000_000),
+    ("loyalty", "expiry_months"): (0, 120),
+    ("loyalty", "offline_cap"): (0, 10_000_000),
+    ("accounts", "credit_limit"): (0, 10_000_000),
+}
+"""Every whole-number setting's range: a value outside would overflow a sum, a date or the
+database long after the config was read."""
+MAX_QR_LENGTH = 200
+"""Characters of a receipt's QR code: more than a receipt printer's QR code holds."""
+
+
+def _check_bounds(settings: Settings) -> None:
+    for (section, key), (low, high) in BOUNDS.items():
+        value = getattr(getattr(settings, section), key)
+        if not low <= value <= high:
+            raise ConfigError(f"[{section}] {key}: must be between {low} and {high}, got {value}.")
+
+
+def _check_printer(printer: PrinterSettings) -> None:
+    from devices.printer.transport import open_transport  # parses the URL, opens nothing
+
+    try:
+        open_transport(printer.url, printer.timeout)
+    except ValueError as error:  # urllib's own complaint, e.g. "Invalid IPv6 URL"
+        raise ConfigError(f"[printer] url: {printer.url!r} is not a valid URL ({error}).") from None
+
+
+def _check_display(display: DisplaySettings) -> None:
+    from till.themes import AUTO, BUILTIN
+
+    if display.theme != AUTO and display.theme not in BUILTIN:
+        raise ConfigError(
+            f"[display] theme: unknown theme {display.theme!r} (try {AUTO}, textual-dark, "
+            "ansi-dark, or another of Textual's built-in themes)."
+        )
+
+
+def check_settings(settings: Settings) -> Settings:
+    """``settings`` if every value is one the register can use, else a ConfigError naming the
+    first bad key: for settings changed after loading (``--db``, ``--printer``)."""
+    _check(settings)
+    return settings
 
 
 def _check(settings: Settings) -> None:
+    _check_bounds(settings)
     loyalty = settings.loyalty
     if not (loyalty.card_prefix.isdigit() and len(loyalty.card_prefix) == 2):
         raise ConfigError(
             f"[loyalty] card_prefix: two digits such as 29, got {loyalty.card_prefix!r}."
         )
-    for key in ("points_per_unit", "point_value"):
-        if getattr(loyalty, key) < 1:
-            raise ConfigError(f"[loyalty] {key}: must be 1 or more.")
-    if settings.accounts.credit_limit < 0:
-        raise ConfigError("[accounts] credit_limit: cannot be negative.")
     if loyalty.expiry_date:
         from till.core.loyalty import parse_month_day
 
@@ -342,21 +407,20 @@ def _check(settings: Settings) -> None:
             parse_month_day(loyalty.expiry_date)
         except ValueError as error:
             raise ConfigError(f"[loyalty] expiry_date: {error}.") from None
-    for key in ("threshold", "expiry_months", "offline_cap"):
-        if getattr(loyalty, key) < 0:
-            raise ConfigError(f"[loyalty] {key}: cannot be negative.")
     pin = settings.security.manager_pin
-    if pin and not pin.startswith("scrypt$"):
-        raise ConfigError(
-            "[security] manager_pin: must be the hash `till manager-pin` prints, not a PIN."
-        )
+    if pin:
+        from till.core.pin import hash_problem
+
+        problem = hash_problem(pin)
+        if problem:
+            raise ConfigError(f"[security] manager_pin: {problem}.")
     _check_scanner(settings.scanner)
-    if settings.till.number < 1 or settings.till.number > 99:
-        raise ConfigError(f"[till] number: must be between 1 and 99, got {settings.till.number}.")
-    if not 24 <= settings.printer.width <= 80:
-        raise ConfigError(
-            f"[printer] width: must be between 24 and 80 characters, got {settings.printer.width}."
-        )
+    _check_printer(settings.printer)
+    _check_display(settings.display)
+    if len(settings.receipt.qr) > MAX_QR_LENGTH:
+        raise ConfigError(f"[receipt] qr: at most {MAX_QR_LENGTH} characters.")
+    if not settings.database.path.strip():
+        raise ConfigError("[database] path: names no file.")
     currency = settings.locale.currency
     if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
         raise ConfigError(f"[locale] currency: must be an ISO code such as EUR, got {currency!r}.")

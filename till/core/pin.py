@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 
 N, R, P = 2**14, 8, 1
 MIN_LENGTH = 4
@@ -19,11 +20,40 @@ def hash_pin(pin: str, salt: bytes | None = None) -> str:
     return f"scrypt${N}${R}${P}${salt.hex()}${digest.hex()}"
 
 
+# Bounds on a stored hash's parameters: what `till manager-pin` writes sits well inside, and
+# anything outside would take seconds or gigabytes to check, or overflow the C library.
+MAX_N, MAX_R, MAX_P = 2**20, 32, 16
+MAX_MEMORY = 64 * 2**20  # hashlib.scrypt's maxmem default is 32 MiB
+SALT_BYTES = (8, 64)
+HASH_BYTES = (16, 64)
+
+
+def hash_problem(stored: str) -> str | None:
+    """What makes ``stored`` unusable as a manager PIN hash, or None: the form
+    ``scrypt$N$r$p$salt$hash`` with N a power of two, every parameter bounded."""
+    parts = stored.split("$")
+    if len(parts) != 6 or parts[0] != "scrypt":
+        return "must be the hash `till manager-pin` prints (scrypt$N$r$p$salt$hash), not a PIN"
+    n, r, p, salt, digest = parts[1:]
+    if not all(value.isdigit() and len(value) <= 8 for value in (n, r, p)):
+        return "N, r and p must be whole numbers"
+    if not (2 <= int(n) <= MAX_N and int(n) & (int(n) - 1) == 0):
+        return f"N must be a power of two up to {MAX_N}, got {n}"
+    if not 1 <= int(r) <= MAX_R or not 1 <= int(p) <= MAX_P:
+        return f"r must be 1-{MAX_R} and p 1-{MAX_P}, got r={r}, p={p}"
+    if 128 * int(r) * (int(n) + int(p) + 2) > MAX_MEMORY:
+        return f"N and r ask for more than {MAX_MEMORY // 2**20} MiB of memory"
+    for name, value, (low, high) in (("salt", salt, SALT_BYTES), ("hash", digest, HASH_BYTES)):
+        if not re.fullmatch(r"(?:[0-9a-f]{2})+", value) or not low <= len(value) // 2 <= high:
+            return f"the {name} must be {low}-{high} bytes in lowercase hexadecimal"
+    return None
+
+
 def verify_pin(pin: str, stored: str) -> bool:
+    if hash_problem(stored) is not None:
+        return False
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
+        _, n, r, p, salt, digest = stored.split("$")
         candidate = hashlib.scrypt(
             pin.encode(),
             salt=bytes.fromhex(salt),
@@ -31,6 +61,7 @@ def verify_pin(pin: str, stored: str) -> bool:
             r=int(r),
             p=int(p),
             dklen=len(digest) // 2,
+            maxmem=2 * MAX_MEMORY,
         )
     except ValueError:
         return False

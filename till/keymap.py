@@ -1,0 +1,216 @@
+"""The register's remappable keys as plain data, so the config can check a ``[keymap]`` table
+without loading Textual: the binding ids of each screen with their default keys, the key names
+a terminal sends, and the rule that a remap never takes a key another binding still holds.
+
+tests/test_keymap.py keeps ``SCREENS`` equal to the screens' ``BINDINGS``: a binding added,
+renamed or moved there must be written here too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+
+APP = "TillApp"
+
+SCREENS: dict[str, dict[str, str]] = {
+    APP: {"close": "ctrl+q"},
+    "SaleScreen": {
+        "pay": "f10,ctrl+t",
+        "customer": "f2,ctrl+f",
+        "quick_add": "f3,ctrl+n",
+        "park": "f5,ctrl+b",
+        "quantity": "f4,ctrl+o",
+        "void": "f8,ctrl+r",
+        "cancel": "f9,ctrl+g",
+        "receipt": "f7,ctrl+l",
+        "return": "f6,ctrl+p",
+        "demo_scan": "f12,ctrl+y",
+        "line_up": "up",
+        "line_down": "down",
+        "clear_entry": "escape",
+    },
+    "PaymentScreen": {
+        "payment.cash": "f2,ctrl+l",
+        "payment.card": "f3,ctrl+b",
+        "payment.points": "f4,ctrl+o",
+        "payment.account": "f5,ctrl+p",
+        "payment.points_discount": "f6,ctrl+r",
+        "payment.back": "escape",
+    },
+    "CustomerSearchScreen": {
+        "customers.attach": "enter",
+        "customers.new": "f3,ctrl+n",
+        "customers.view": "f4,ctrl+o",
+        "customers.status": "f5,ctrl+b",
+        "customers.kind": "f6,ctrl+t",
+        "customers.segment": "f7,ctrl+r",
+        "customers.walk_in": "f9,ctrl+g",
+        "customers.back": "escape",
+        "customers.up": "up",
+        "customers.down": "down",
+        "customers.page_up": "pageup",
+        "customers.page_down": "pagedown",
+    },
+    "CustomerViewScreen": {
+        # One key per tab position: the tab shown decides which of them applies.
+        "customer.attach": "f2,ctrl+t",
+        "customer.edit": "f4,ctrl+o",
+        "customer.active": "f8,ctrl+r",
+        "customer.delete": "f9,ctrl+g",
+        "customer.receipt": "f7,ctrl+l",
+        "customer.add_address": "f3,ctrl+n",
+        "customer.edit_address": "f5,ctrl+b",
+        "customer.remove_address": "f6,ctrl+p",
+        "customer.issue_card": "f3,ctrl+n",
+        "customer.adjust_points": "f5,ctrl+b",
+        "customer.print_slip": "f6,ctrl+p",
+        "customer.deposit": "f3,ctrl+n",
+        "customer.back": "escape",
+    },
+    "CustomerFormScreen": {"form.save": "f10,ctrl+t", "form.cancel": "escape"},
+    "QuickAddScreen": {
+        "quick_add.save": "f10,ctrl+t",
+        "quick_add.use_match": "f2,ctrl+y",
+        "quick_add.cancel": "escape",
+    },
+    "AddressScreen": {"address.save": "f10,ctrl+t", "address.cancel": "escape"},
+    "DepositScreen": {
+        "deposit.cash": "f2,ctrl+l",
+        "deposit.card": "f3,ctrl+b",
+        "deposit.cancel": "escape",
+    },
+    "AdjustPointsScreen": {"adjust.save": "f10,ctrl+t", "adjust.cancel": "escape"},
+    "ManagerPinScreen": {"manager.cancel": "escape"},
+    "ParkNameScreen": {"park.cancel": "escape"},
+    "ParkedScreen": {
+        "parked.resume": "enter",
+        "parked.discard": "f8,ctrl+r",
+        "parked.back": "escape",
+    },
+    "ConfirmScreen": {"confirm.yes": "y", "confirm.no": "n,escape,enter"},
+    "QuantityScreen": {"quantity.cancel": "escape"},
+    "ReceiptScreen": {
+        "receipt.back": "escape,f7,ctrl+l",
+        "receipt.reprint": "f6,ctrl+p",
+        "receipt.drawer": "f5,ctrl+o",
+    },
+    "ReturnScreen": {
+        "return.all": "f6,ctrl+r",
+        "return.quantity": "f4,ctrl+o",
+        "return.cash": "f2,ctrl+l",
+        "return.card": "f3,ctrl+b",
+        "return.credit_note": "f5,ctrl+n",
+        "return.back": "escape",
+    },
+    "KioskScreen": {"kiosk.print": "f6,ctrl+p", "kiosk.done": "escape"},
+}
+"""Screen class → binding id → its default keys, as in the screen's ``BINDINGS``."""
+
+RESERVED = {
+    "ctrl+c": "closing the register",
+    "tab": "moving to the next field",
+    "shift+tab": "moving to the previous field",
+}
+"""Keys every screen already uses for something no binding id can take over."""
+
+YIELDING = frozenset({"demo_scan"})
+"""Bindings that give their keys up to a remap: the demo's simulated scan is off on a real
+register, so ``pay = "f12"`` may take F12 from it."""
+
+NAMED_KEYS = frozenset(
+    {
+        *("escape", "enter", "tab", "space", "backspace", "delete", "insert"),
+        *("home", "end", "pageup", "pagedown", "up", "down", "left", "right"),
+    }
+)
+_KEY = re.compile(r"(?:ctrl\+)?(?:shift\+)?(?:f(?:[1-9]|1[0-9]|2[0-4])|[a-z0-9]|(?P<name>[a-z]+))")
+
+
+def binding_ids() -> set[str]:
+    return {binding_id for bindings in SCREENS.values() for binding_id in bindings}
+
+
+def valid_key(key: str) -> bool:
+    """Whether ``key`` is a key name the terminal sends, as Textual writes it: ``f12``,
+    ``ctrl+t``, ``shift+f3``, ``pageup``, ``y``."""
+    match = _KEY.fullmatch(key)
+    return match is not None and (match["name"] is None or match["name"] in NAMED_KEYS)
+
+
+def split_keys(keys: str) -> list[str]:
+    return [key.strip() for key in keys.split(",")]
+
+
+def keymap_problems(keymap: Mapping[str, object]) -> list[tuple[str, str]]:
+    """``(binding id, what is wrong)`` for each entry of a ``[keymap]`` table the register
+    cannot honour: an unknown id, a key no terminal sends, or a key another binding of the
+    same screen still holds (a remap never silently takes a key away)."""
+    problems: list[tuple[str, str]] = []
+    known = binding_ids()
+    for binding_id, keys in keymap.items():
+        if binding_id not in known:
+            problems.append((binding_id, f"unknown binding id ({_suggest(binding_id, known)})"))
+        elif not isinstance(keys, str) or not keys.strip():
+            problems.append((binding_id, 'must be keys in quotes such as "f12,ctrl+t"'))
+        else:
+            bad = [key for key in split_keys(keys) if not valid_key(key)]
+            if bad:
+                problems.append(
+                    (binding_id, f"{bad[0]!r} is not a key name (try f1-f24, ctrl+t, pageup)")
+                )
+    if problems:
+        return problems
+    return _clashes({binding_id: str(keys) for binding_id, keys in keymap.items()})
+
+
+def _clashes(keymap: Mapping[str, str]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    for binding_id, keys in keymap.items():
+        for key in split_keys(keys):
+            if key in RESERVED:
+                problems.append((binding_id, f"{key} is kept for {RESERVED[key]}"))
+                continue
+            for screen, bindings in SCREENS.items():
+                if binding_id not in bindings and binding_id not in SCREENS[APP]:
+                    continue
+                holder = _holder(key, binding_id, screen, keymap)
+                if holder is not None:
+                    problems.append(
+                        (
+                            binding_id,
+                            f"{key} is already the key of {holder} on {_screen_name(screen)}"
+                            f" (give {holder} another key in [keymap] first)",
+                        )
+                    )
+                    break
+    return problems
+
+
+def _holder(key: str, binding_id: str, screen: str, keymap: Mapping[str, str]) -> str | None:
+    """Another binding that would still answer ``key`` on ``screen`` after the remap, unless
+    the two shared that key by design (the customer file's tabs)."""
+    others = SCREENS[screen] if binding_id in SCREENS[APP] else {**SCREENS[APP], **SCREENS[screen]}
+    default_keys = split_keys(SCREENS[screen].get(binding_id) or SCREENS[APP].get(binding_id, ""))
+    for other, default in others.items():
+        if other == binding_id or other in YIELDING:
+            continue
+        other_keys = split_keys(keymap.get(other, default))
+        if key in other_keys and not (key in default_keys and key in split_keys(default)):
+            return other
+    return None
+
+
+def _suggest(binding_id: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(binding_id, sorted(known), n=3)
+    if close:
+        return "did you mean " + " or ".join(close) + "?"
+    return "the sale screen's are " + ", ".join(SCREENS["SaleScreen"])
+
+
+def _screen_name(screen: str) -> str:
+    if screen == APP:
+        return "every screen"
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", screen.removesuffix("Screen")).lower()
+    return f"the {words} screen"
