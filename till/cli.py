@@ -8,6 +8,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,9 @@ from till.cli_loyalty import loyalty, manager_pin
 from till.cli_printer import drawer, print_test, receipt_print
 from till.config import Settings, load_settings
 from till.errors import ConfigError, TillError
+
+if TYPE_CHECKING:
+    from till.app import TillApp
 
 
 class Context:
@@ -108,7 +112,7 @@ def _run_kiosk(settings: Settings, timeout: float) -> None:
             "The kiosk can only be closed with a manager PIN and none is set: "
             "run `till manager-pin` and put its line in the [security] table of the config."
         )
-    make_app(settings, kiosk_timeout=timeout).run()
+    _run(make_app(settings, kiosk_timeout=timeout))
 
 
 @cli.command()
@@ -305,7 +309,15 @@ def _run_app(settings: Settings, *, demo: bool) -> None:
     from till.app import make_app
 
     with single_instance(Path(settings.database.path)):
-        make_app(settings, demo=demo).run()
+        _run(make_app(settings, demo=demo))
+
+
+def _run(app: TillApp) -> None:
+    """Run the app; if it died from an error, say so in one line and exit with its status."""
+    app.run()
+    if app.return_code:
+        click.echo("till: the register stopped on an error.", err=True)
+        sys.exit(app.return_code)
 
 
 @contextmanager
