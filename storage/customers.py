@@ -303,6 +303,20 @@ def find_by_card(card_number: str) -> Customer | None:
     return _to_customer(row) if row else None
 
 
+def find_by_contact(email: str, mobile: str) -> Customer | None:
+    """A customer (active or not) who already has this e-mail or mobile, both as stored."""
+    from till.core.text import digits, fold_email
+
+    same = [CustomerRow.email_key == fold_email(email)] if email else []
+    if mobile:
+        same.append(CustomerRow.phone_key == digits(mobile))
+    if not same:
+        return None
+    matches = CustomerRow.select().where(same[0] if len(same) == 1 else same[0] | same[1])
+    row = matches.order_by(CustomerRow.code).first()
+    return _to_customer(row) if row else None
+
+
 def list_values(list_name: str) -> list[str]:
     query = (
         CustomerList.select(CustomerList.value)

@@ -94,11 +94,14 @@ def show(ctx, code: str, as_json: bool):
 @click.option("--company", default="")
 @click.option("--type", "kind", type=click.Choice(["individual", "business"]), default=None)
 @click.option("--vat-number", default="")
+@click.option("--force", is_flag=True, help="Add even if the e-mail or phone is on file.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, as_json):
-    """Add a customer; prints its generated code."""
+def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, force, as_json):
+    """Add a customer; prints its generated code. Refuses an e-mail or phone already on file
+    (the customer who has it is named) unless --force."""
     from till.core.customer import LABELS, FieldErrors
+    from till.errors import TillError
 
     service = _service(ctx)
     changes: dict[str, Any] = {"last_name": last_name}
@@ -113,6 +116,12 @@ def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, as_
             changes[name] = value
     if kind or company:
         changes["kind"] = kind or "business"
+    existing = None if force else service.on_file(changes)
+    if existing is not None:
+        raise TillError(
+            f"{existing.code} {existing.display_name} already has this e-mail or phone: "
+            "use that customer, or add --force to add another."
+        )
     try:
         customer = service.create(changes)
     except FieldErrors as refused:

@@ -87,6 +87,11 @@ def adjust(ctx, code: str, points: str, reason: str) -> None:
     change = check_points_adjustment(parse_whole(points, "points", -MAX_POINTS, MAX_POINTS))
     register = _service(ctx)
     customer = _customer(register, code)
+    if not register.loyalty.has_manager_pin:
+        from till.core.pin import NO_MANAGER_PIN
+        from till.errors import TillError
+
+        raise TillError(NO_MANAGER_PIN)
     pin = click.prompt("Manager PIN", hide_input=True)
     approved, message = register.loyalty.approve(pin)
     if not approved:

@@ -9,7 +9,7 @@ from storage import audit, customer_history, customers
 from storage.customer_search import search_customers
 from storage.customers import DeleteOutcome
 from till.config import Settings
-from till.core.customer import Address, Customer, CustomerKind
+from till.core.customer import Address, Customer, CustomerKind, FieldErrors, validate_changes
 from till.core.customer_lookup import (
     AuditEntry,
     CustomerFilter,
@@ -44,6 +44,16 @@ class CustomerService:
 
     def by_card(self, card_number: str) -> Customer | None:
         return customers.find_by_card(card_number)
+
+    def on_file(self, changes: dict[str, Any]) -> Customer | None:
+        """A customer already on file with the e-mail or mobile of ``changes``; None when
+        there is none, or when they are not valid (``create`` says why)."""
+        contact = {name: changes[name] for name in ("email", "mobile") if changes.get(name)}
+        try:
+            clean = validate_changes(contact, region=self.region)
+        except FieldErrors:
+            return None
+        return customers.find_by_contact(clean.get("email", ""), clean.get("mobile", ""))
 
     def create(self, changes: dict[str, Any]) -> Customer:
         return customers.create_customer(

@@ -33,6 +33,11 @@ class LoyaltyService:
         """Where failed PINs are counted, so that neither a restart nor each CLI call resets
         the lockout."""
 
+    @property
+    def has_manager_pin(self) -> bool:
+        """Whether a manager PIN is configured: without one, nothing it guards can be done."""
+        return bool(self.settings.security.manager_pin)
+
     def approve(self, pin: str) -> tuple[bool, str]:
         gate = PinGate(self.settings.security.manager_pin, state=self._lock_state())
         answer = gate.check(pin, time.time())

@@ -8,6 +8,7 @@ import os
 import re
 
 N, R, P = 2**14, 8, 1
+NO_MANAGER_PIN = "No manager PIN is set: a technician sets one with `till manager-pin`."
 MIN_LENGTH = 4
 
 
@@ -93,7 +94,7 @@ class PinGate:
     def check(self, pin: str, now: float) -> tuple[bool, str]:
         """``(approved, what to tell the cashier)``."""
         if not self.stored:
-            return False, "No manager PIN is set: a technician sets one with `till manager-pin`."
+            return False, NO_MANAGER_PIN
         if now < self._locked_until:
             wait = int(self._locked_until - now) + 1
             return False, f"Too many wrong PINs: try again in {wait} s."

@@ -285,6 +285,11 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
 
         if self.customer is None:
             return
+        if not self.app.register.loyalty.has_manager_pin:  # say so before anything is typed
+            from till.core.pin import NO_MANAGER_PIN
+
+            self.say(NO_MANAGER_PIN)
+            return
         customer = self.customer
         balance = self.app.register.loyalty.summary(customer.id).balance
 
