@@ -1,77 +1,108 @@
-"""Dependencies point inward: the headless packages never load Textual (nor python-escpos,
-nor evdev outside the one module that reads the kernel), and the rules need no database."""
+"""Dependencies point inward: no headless module loads Textual (nor python-escpos, nor evdev,
+which only the code talking to the hardware loads when it runs), and the rules in till/core
+need no database and no devices.
+
+The modules are found from the files in the tree, so a new one is checked the day it appears.
+Each is imported alone in a fresh interpreter: what it loads is its own doing.
+"""
+
+from __future__ import annotations
 
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
-HEADLESS = [
-    "till.core.money",
-    "till.core.barcodes",
-    "till.core.tax",
-    "till.core.sale",
-    "till.core.customer",
-    "till.core.customer_lookup",
-    "till.core.loyalty",
-    "till.core.pin",
-    "till.core.text",
-    "till.config",
-    "till.register",
-    "till.demo",
-    "till.printing",
-    "storage.db",
-    "storage.catalog",
-    "storage.sales",
-    "storage.outbox",
-    "storage.customers",
-    "storage.customer_search",
-    "storage.customer_history",
-    "storage.loyalty",
-    "storage.parked",
-    "devices.printer.service",
-    "devices.scanner.simulated",
-    "devices.scanner.keymaps",
-    "devices.scanner.decoder",
-    "devices.scanner.matching",
-    "devices.scanner.replay",
-    "devices.scanner.evdev_reader",
-    "devices.scanner.inventory",
-    "devices.scanner.diagnosis",
-    "sync",
-]
-CORE = [
-    "till.core.sale",
-    "till.core.money",
-    "till.core.barcodes",
-    "till.core.loyalty",
-    "till.core.customer",
-    "till.core.pin",
-]
+HEADLESS_TREES = ("till/core", "storage", "devices", "sync")
+OTHER_HEADLESS = ("till.config", "till.printing", "till.demo")
+"""Modules at the root of till/ that the CLI and the services use without the UI."""
+
+NO_UI = frozenset({"textual", "escpos", "evdev"})
+NO_DATABASE_NOR_DEVICES = NO_UI | {"peewee", "playhouse", "storage", "devices", "sync"}
 
 
-def loaded(modules: list[str], packages: set[str]) -> list[str]:
-    """Which of ``packages`` importing ``modules`` loads, in a fresh interpreter."""
-    code = (
-        "import importlib, json, sys\n"
-        f"for name in {modules!r}: importlib.import_module(name)\n"
-        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {packages!r})))\n"
-    )
+def modules_under(folder: str) -> list[str]:
+    """Every module of the package at ``folder`` (relative to the project), from its files."""
+    names = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def services() -> list[str]:
+    """What screens and commands call: ``till/*_service.py``, ``till/register.py``, and the
+    ``till/services/`` package once there is one."""
+    found = [f"till.{path.stem}" for path in sorted((ROOT / "till").glob("*_service.py"))]
+    found.append("till.register")
+    if (ROOT / "till" / "services").is_dir():
+        found += modules_under("till/services")
+    return found
+
+
+CORE = modules_under("till/core")
+HEADLESS = [name for tree in HEADLESS_TREES for name in modules_under(tree)]
+HEADLESS += [*services(), *OTHER_HEADLESS]
+
+
+def forbidden_for(module: str) -> frozenset[str]:
+    return NO_DATABASE_NOR_DEVICES if module in CORE else NO_UI
+
+
+IMPORT_EACH_ALONE = """
+import importlib, json, os, sys
+for name in sys.argv[1:]:
+    pid = os.fork()  # each child starts from this interpreter, which loaded nothing of ours
+    if pid == 0:
+        try:
+            importlib.import_module(name)
+            record = {"loaded": sorted({module.split(".")[0] for module in sys.modules})}
+        except BaseException as error:
+            record = {"error": repr(error)}
+        print(json.dumps({"module": name, **record}), flush=True)
+        os._exit(0)
+    os.waitpid(pid, 0)
+"""
+
+
+def loaded_by_each(modules: list[str]) -> dict[str, set[str]]:
+    """For each module, the top-level packages an interpreter holds after importing it alone."""
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+        [sys.executable, "-c", IMPORT_EACH_ALONE, *modules],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
     )
-    return json.loads(result.stdout)
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    failed = {r["module"]: r["error"] for r in records if "error" in r}
+    assert not failed, f"these modules do not import: {failed}"
+    return {r["module"]: set(r["loaded"]) for r in records}
 
 
-def test_headless_packages_load_neither_textual_nor_escpos_nor_evdev():
-    assert loaded(HEADLESS, {"textual", "escpos", "evdev"}) == []
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, set[str]]:
+    return loaded_by_each(HEADLESS)
 
 
-def test_core_rules_need_no_database():
-    assert loaded(CORE, {"peewee", "storage", "devices"}) == []
+@pytest.mark.parametrize("module", HEADLESS)
+def test_module_loads_nothing_from_outer_layers(module: str, loaded: dict[str, set[str]]):
+    assert loaded[module] & forbidden_for(module) == set()
+
+
+def test_the_walk_finds_modules_at_every_depth():
+    assert {"till.core", "till.core.money", "storage.sales", "sync"} <= set(HEADLESS)
+    assert {"devices.scanner.evdev_reader", "storage.migrations.m0001_initial"} <= set(HEADLESS)
+    assert {"till.register", "till.customer_service"} <= set(HEADLESS)
+    assert "storage.sales" not in CORE
 
 
 def test_the_check_itself_sees_a_loaded_package():
-    assert loaded(["till.app"], {"textual"}) == ["textual"]
+    loaded = loaded_by_each(["till.app", "till.core.money", "storage.models"])
+    assert "textual" in loaded["till.app"]
+    assert "textual" not in loaded["till.core.money"]
+    assert "peewee" in loaded["storage.models"]
