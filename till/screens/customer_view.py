@@ -24,9 +24,9 @@ from till.core.customer import (
 )
 from till.core.customer_lookup import HistoryFilter
 from till.core.sale import SaleCustomer
-from till.errors import TillError
 from till.screens.account import AccountPanel, DepositScreen
 from till.screens.prompts import ConfirmScreen
+from till.screens.writes import WritingScreen
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -41,7 +41,7 @@ HISTORY_FILTERS = (
 )
 
 
-class CustomerViewScreen(Screen[SaleCustomer | None]):
+class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
     """Dismisses with the customer when the cashier attaches it to the sale, else None."""
 
     app: TillApp
@@ -265,13 +265,17 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         customer = self.customer
 
         def issue(yes: bool | None) -> None:
-            number = yes and self._safely(self.app.register.loyalty.issue_card, customer.id)
-            if number:
-                self.load()
-                self.say(
-                    f"Card {number} issued."
-                    + (" The old card is blocked." if customer.card_number else "")
+            if yes:
+                self.start_write(
+                    self.app.register.loyalty.issue_card, customer.id, show=self.say, done=issued
                 )
+
+        def issued(number: str) -> None:
+            self.load()
+            self.say(
+                f"Card {number} issued."
+                + (" The old card is blocked." if customer.card_number else "")
+            )
 
         if customer.card_number:
             self.app.push_screen(
@@ -297,7 +301,16 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             if not ok:
                 self.say("Points not adjusted: no manager approval.")
                 return
-            new_balance = self.app.register.loyalty.adjust(customer.id, points, reason)
+            self.start_write(
+                self.app.register.loyalty.adjust,
+                customer.id,
+                points,
+                reason,
+                show=self.say,
+                done=lambda new_balance: adjusted(points, reason, new_balance),
+            )
+
+        def adjusted(points: int, reason: str, new_balance: int) -> None:
             self.load()
             self.say(f"{points:+d} points ({reason}). Balance {new_balance}.")
 
@@ -330,9 +343,16 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             if deposit is None:
                 return
             amount, method = deposit
-            balance = self._safely(accounts.deposit, customer.id, amount, method)
-            if balance is False:
-                return
+            self.start_write(
+                accounts.deposit,
+                customer.id,
+                amount,
+                method,
+                show=self.say,
+                done=lambda balance: deposited(amount, method, balance),
+            )
+
+        def deposited(amount: int, method: str, balance: int) -> None:
             if method == "cash":  # the money goes in the drawer, as for a cash sale
                 self.app.open_drawer()
             self.load()
@@ -384,14 +404,6 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
     def tab_changed(self) -> None:
         self.refresh_bindings()
 
-    def _safely(self, operation, *args):
-        """Run a change; a refusal is told on screen and gives False."""
-        try:
-            return operation(*args)
-        except TillError as error:
-            self.say(str(error))
-            return False
-
     def say(self, text: str) -> None:
         self.query_one("#customer-message", Static).update(Text(text))
 
@@ -414,26 +426,39 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
     def action_toggle_active(self) -> None:
         if self.customer is None:
             return
-        active = not self.customer.active
-        if not self._safely(self.app.register.customers.set_active, self.customer_id, active):
-            return
-        self.say(f"{self.customer.code} is {'active again' if active else 'now inactive'}.")
-        self.load()
+        active, code = not self.customer.active, self.customer.code
+
+        def changed(_: Customer) -> None:
+            self.say(f"{code} is {'active again' if active else 'now inactive'}.")
+            self.load()
+
+        self.start_write(
+            self.app.register.customers.set_active,
+            self.customer_id,
+            active,
+            show=self.say,
+            done=changed,
+        )
 
     def action_delete(self) -> None:
         if self.customer is None:
             return
 
         def answer(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                outcome, message = self.app.register.customers.delete(self.customer_id)
-            except TillError as error:
-                self.say(str(error))
-                return
+            if yes:
+                self.start_write(
+                    self.app.register.customers.delete,
+                    self.customer_id,
+                    show=self.say,
+                    done=deleted,
+                )
+
+        def deleted(answer: tuple[str, str]) -> None:
+            outcome, message = answer
             self.app.notify(
-                message, severity="warning" if outcome == "deactivated" else "information"
+                message,
+                severity="warning" if outcome == "deactivated" else "information",
+                markup=False,
             )
             if outcome == "deleted":
                 self.dismiss(None)
@@ -463,13 +488,16 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
         from till.screens.address import AddressScreen
 
         def save(edited: Address | None) -> None:
-            if edited is None:
-                return
-            try:
-                self.app.register.customers.save_address(self.customer_id, edited)
-            except TillError as error:
-                self.say(str(error))
-                return
+            if edited is not None:
+                self.start_write(
+                    self.app.register.customers.save_address,
+                    self.customer_id,
+                    edited,
+                    show=self.say,
+                    done=lambda _: saved(edited),
+                )
+
+        def saved(edited: Address) -> None:
             self.load()
             self.say(f"{edited.kind.capitalize()} address saved.")
 
@@ -481,15 +509,18 @@ class CustomerViewScreen(Screen[SaleCustomer | None]):
             return
 
         def answer(yes: bool | None) -> None:
-            if (
-                yes
-                and self._safely(
-                    self.app.register.customers.remove_address, self.customer_id, address.id
+            if yes:
+                self.start_write(
+                    self.app.register.customers.remove_address,
+                    self.customer_id,
+                    address.id,
+                    show=self.say,
+                    done=removed,
                 )
-                is not False
-            ):
-                self.load()
-                self.say(f"{address.kind.capitalize()} address removed.")
+
+        def removed(_: None) -> None:
+            self.load()
+            self.say(f"{address.kind.capitalize()} address removed.")
 
         self.app.push_screen(ConfirmScreen(f"Remove the {address.kind} address?"), answer)
 

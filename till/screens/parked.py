@@ -13,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from till.screens.prompts import ConfirmScreen
+from till.screens.writes import WritingScreen
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -45,7 +46,7 @@ class ParkNameScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ParkedScreen(Screen[str | None]):
+class ParkedScreen(WritingScreen, Screen[str | None]):
     """The sales parked on this till; dismisses with the id of the one to resume."""
 
     app: TillApp
@@ -106,10 +107,21 @@ class ParkedScreen(Screen[str | None]):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self.app.register.discard_parked(chosen.id)
-                self.load()
+                self.start_write(
+                    self.app.register.discard_parked,
+                    chosen.id,
+                    show=self._say,
+                    done=self._discarded,
+                )
 
         self.app.push_screen(ConfirmScreen(f"Discard the parked sale {chosen.name!r}?"), answer)
+
+    def _discarded(self, _: None) -> None:
+        self._say("Parked sale discarded.")
+        self.load()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#parked-message", Static).update(Text(text))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -11,17 +11,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from till.core.money import format_rate
-from till.core.sale import WALK_IN, Cart, PaymentMethod, RecordedSale, SaleCustomer
+from till.core.sale import WALK_IN, Cart, Parked, PaymentMethod, RecordedSale, SaleCustomer
 from till.errors import InvalidSale, TillError, UnknownProduct
 from till.messages import Scanned
 from till.printing import PrinterState
 from till.screens.payment import AccountOffer, PaymentScreen, PointsOffer
 from till.screens.prompts import ConfirmScreen, QuantityScreen
 from till.screens.receipt import ReceiptScreen
+from till.screens.writes import BUSY, WriteReport, WritingScreen
 from till.widgets.cart import CartTable
 from till.widgets.footer import TillFooter
 from till.widgets.line import Line
@@ -45,7 +45,7 @@ CHANGES_SALE = frozenset(
 )
 
 
-class SaleScreen(Screen):
+class SaleScreen(WritingScreen):
     """Rings up one sale after another on the same screen."""
 
     app: TillApp
@@ -316,28 +316,47 @@ class SaleScreen(Screen):
         suggestion = customer.name if customer else f"Sale {datetime.now():%H:%M}"
 
         def park(name: str | None) -> None:
-            if name is None:
-                return
-            try:
-                parked = self.app.register.park(self.cart, name)
-            except TillError as error:
-                self.say(str(error), "error")
-                return
+            if name is not None:
+                self.saving = True  # the sale stays as it is until it is parked
+                self.start_write(
+                    self.app.register.park,
+                    self.cart,
+                    name,
+                    show=self._progress,
+                    done=parked,
+                    failed=self._write_failed,
+                )
+
+        def parked(parked: Parked) -> None:
+            self.saving = False
             self.cart = Cart()
             self.say(f"Parked as {parked.name!r}. F5 on an empty sale resumes it.", "success")
 
         self.app.push_screen(ParkNameScreen(suggestion), park)
 
     def _resume(self, parked_id: str | None) -> None:
-        if parked_id is None:
-            return
-        try:
-            self.cart = self.app.register.resume(parked_id)
-        except TillError as error:
-            self.say(str(error), "error")
-            return
+        if parked_id is not None:
+            self.saving = True
+            self.start_write(
+                self.app.register.resume,
+                parked_id,
+                show=self._progress,
+                done=self._resumed,
+                failed=self._write_failed,
+            )
+
+    def _resumed(self, cart: Cart) -> None:
+        self.saving = False
+        self.cart = cart
         self._show(self.cart, selected=len(self.cart.lines) - 1)
         self.say(f"Sale resumed: {self.cart.item_count} items.", "success")
+
+    def _progress(self, text: str) -> None:
+        self.say(text, "warning" if text == BUSY else "info")
+
+    def _write_failed(self, error: TillError) -> None:
+        self.saving = False
+        self.say(str(error), "error")
 
     def action_last_receipt(self) -> None:
         sale = self.app.register.last_sale()
@@ -384,7 +403,9 @@ class SaleScreen(Screen):
     @work(thread=True, exclusive=True, group="sale", exit_on_error=False)
     def _commit(self, cart: Cart) -> None:
         try:
-            sale = self.app.register.record(cart)
+            sale = self.app.register.record(
+                cart, on_busy=lambda: self.post_message(WriteReport(self._progress, BUSY))
+            )
         except Exception as error:  # the sale stays on screen, paid, ready to save again
             self.app.call_from_thread(self._save_failed, error)
         else:
