@@ -202,14 +202,14 @@ class TillApp(App):
         try:
             self.register.printer.print_document(document)
         except TillError as error:
-            self.call_from_thread(self.notify, str(error), severity="error")
+            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
 
     @work(thread=True, group="printer", exit_on_error=False)
     def open_drawer(self) -> None:
         try:
             self.register.printing.open_drawer()
         except TillError as error:
-            self.call_from_thread(self.notify, str(error), severity="error")
+            self.call_from_thread(self.notify, str(error), severity="error", markup=False)
 
     def _printer_update(self, state: PrinterState) -> None:
         before = self.printer_state
@@ -220,6 +220,7 @@ class TillApp(App):
                 title="Receipt not printed",
                 severity="error",
                 timeout=10,
+                markup=False,
             )
         elif before.error and not state.error:
             self.notify("The printer is back: waiting receipts are printed.")
