@@ -62,7 +62,7 @@ class AccountPanel(Vertical):
         for move in moves:
             table.add_row(
                 local_time(move.at),
-                kind_words(move.kind),
+                Text(kind_words(move.kind)),  # an unknown kind is shown as stored
                 Text(f"{'+' if move.amount > 0 else ''}{money(move.amount)}", justify="right"),
                 Text(" ".join(part for part in (move.receipt_code, move.reason) if part)),
                 Text(move.actor),

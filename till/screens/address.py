@@ -42,7 +42,7 @@ class AddressScreen(ModalScreen[Address | None]):
             with Horizontal(classes="field-row"):
                 yield Label("Which address", classes="field-label")
                 yield Select(
-                    [(k.capitalize(), k) for k in kinds],
+                    [(Text(k.capitalize()), k) for k in kinds],  # a stored kind: never markup
                     value=self.address.kind,
                     allow_blank=False,
                     id="address-kind",

@@ -88,7 +88,7 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
             if value and value not in values:
                 values.append(value)
             return Select(
-                [(v, v) for v in values],
+                [(Text(v), v) for v in values],  # stored values: never markup
                 value=value or Select.NULL,
                 id=f"field-{name}",
                 compact=True,

@@ -374,7 +374,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         self.sale_codes = [sale.receipt_code for sale in sales]
         for sale in sales:
             table.add_row(
-                sale.receipt_code,
+                Text(sale.receipt_code),
                 sale.created_at[:16].replace("T", " "),
                 Text(sale.store),
                 Text(sale.seller),

@@ -133,7 +133,7 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
             self.query_one(f"#quick-{first}", Input).focus()
 
     def _added(self, customer: Customer) -> None:
-        self.app.notify(f"{customer.code} {customer.display_name} added.")
+        self.app.notify(f"{customer.code} {customer.display_name} added.", markup=False)
         self.dismiss(self.app.register.customers.for_sale(customer))
 
     def action_use_match(self) -> None:

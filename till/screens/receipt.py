@@ -40,7 +40,7 @@ class ReceiptScreen(Screen):
 
     def action_reprint(self) -> None:
         self.app.reprint(self.sale)
-        self.notify(f"Reprinting {self.sale.receipt_code}.")
+        self.notify(f"Reprinting {self.sale.receipt_code}.", markup=False)
 
     def action_open_drawer(self) -> None:
         """Opening the drawer outside a cash sale needs a manager."""
