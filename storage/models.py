@@ -127,7 +127,16 @@ class Outbox(BaseModel):
     created_at = TextField()
 
 
-ALL_MODELS = (SchemaVersion, Product, Barcode, Sale, SaleLine, SaleVat, SalePayment, Outbox)
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    SchemaVersion,
+    Product,
+    Barcode,
+    Sale,
+    SaleLine,
+    SaleVat,
+    SalePayment,
+    Outbox,
+)
 
 
 class Sequence(BaseModel):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from storage.ids import new_id
 from storage.models import ParkedSale, database
+from storage.rows import tuples
 from till.core.sale import Cart, Parked, cart_document, cart_from_document
 from till.errors import InvalidSale, TillError
 
@@ -43,9 +44,8 @@ def parked_sales(till_no: int) -> list[Parked]:
         )
         .where(ParkedSale.till_no == till_no)
         .order_by(ParkedSale.created_at)
-        .tuples()
     )
-    return [Parked(*row) for row in query]
+    return [Parked(*row) for row in tuples(query)]
 
 
 def resume(parked_id: str) -> Cart:

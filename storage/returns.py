@@ -105,11 +105,12 @@ def record_return(
         move_stock(cursor, product_ids, recorded.lines)
         actor = f"till {till_no} ({seller}), approved by {approved_by}"
         if sale.customer and (points.earned_taken_back or points.spent_given_back):
-            recorded = _move_points(recorded, points, actor, cursor)
+            recorded = _move_points(recorded, sale.customer.id, points, actor, cursor)
         account_refund = sum(p.amount for p in payments if p.method is PaymentMethod.ACCOUNT)
         if account_refund:
             from storage import accounts
 
+            assert sale.customer is not None  # a credit note without a customer was refused above
             accounts.add_entry(
                 sale.customer.id,
                 accounts.CREDIT_NOTE,
@@ -135,10 +136,11 @@ def _product_ids(sale_id: str, line_numbers: list[int]) -> list[str]:
     return [rows[n] for n in line_numbers]
 
 
-def _move_points(sale: RecordedSale, points: PointsBack, actor: str, cursor) -> RecordedSale:
+def _move_points(
+    sale: RecordedSale, customer_id: str, points: PointsBack, actor: str, cursor
+) -> RecordedSale:
     from storage.loyalty import add_movement, balance
 
-    customer_id = sale.customer.id
     reason = f"return of {sale.refund_of}"
     if points.earned_taken_back:
         add_movement(

@@ -347,7 +347,7 @@ def _vat(text: str, region: str, today: date) -> str:
     try:
         return vat.validate(text)
     except ValidationError as error:
-        raise ValueError(f"{text} is not a valid EU VAT number: {error.message}") from None
+        raise ValueError(f"{text} is not a valid EU VAT number: {error}") from None
 
 
 def _siret(text: str, region: str, today: date) -> str:
@@ -359,7 +359,7 @@ def _siret(text: str, region: str, today: date) -> str:
             return siren.validate(text)
         return siret.validate(text)
     except ValidationError as error:
-        raise ValueError(f"{text} is not a valid SIRET or SIREN: {error.message}") from None
+        raise ValueError(f"{text} is not a valid SIRET or SIREN: {error}") from None
 
 
 def _naf(text: str, region: str, today: date) -> str:
