@@ -2,7 +2,9 @@
 
 It reads the byte stream a printer would receive and gives back the text (decoded through the
 code page selected by ESC t, with Epson's standard table numbers), barcodes, QR codes, cuts and
-drawer kicks. Unknown commands raise, so unexpected bytes cannot slip through unnoticed.
+drawer kicks. Unknown commands raise, so unexpected bytes cannot slip through unnoticed; every
+command decoded is also listed in order (``commands``), so a test can tell that text added no
+command of its own.
 """
 
 from __future__ import annotations
@@ -66,6 +68,8 @@ class Printout:
     cuts: int = 0
     status_queries: int = 0
     drawer_kicks: list[int] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)
+    """Every command in order, as ``ESC 0x70`` or ``GS 0x56``: text adds none."""
 
     @property
     def text(self) -> str:
@@ -102,6 +106,7 @@ def decode(data: bytes) -> Printout:
             if command not in ESC_ARGS:
                 raise ValueError(f"unknown ESC command 0x{command:02x} at {i}")
             args = data[i + 2 : i + 2 + ESC_ARGS[command]]
+            out.commands.append(f"ESC 0x{command:02x}")
             if command == 0x74:
                 end_run()
                 if args[0] not in EPSON_CODE_PAGES:
@@ -113,8 +118,10 @@ def decode(data: bytes) -> Printout:
                 out.drawer_kicks.append(args[0])
             i += 2 + ESC_ARGS[command]
         elif byte == GS:
+            out.commands.append(f"GS 0x{data[i + 1]:02x}")
             i = _gs_command(data, i, out)
         elif byte == DLE and data[i + 1] == 0x04:  # DLE EOT n: a status query, prints nothing
+            out.commands.append("DLE EOT")
             out.status_queries += 1
             i += 3
         elif byte < 0x20:

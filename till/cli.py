@@ -80,6 +80,10 @@ class TillGroup(click.Group):
 def cli(click_ctx: click.Context, config: str | None, db: str | None) -> None:
     """A keyboard-driven point-of-sale register. With no command, starts the register."""
     click_ctx.obj = Context(config, db)
+    if click_ctx.invoked_subcommand not in (None, "run", "kiosk", "demo"):  # not the screens
+        from till.cli_output import printable_output
+
+        click_ctx.with_resource(printable_output())  # stored text never as terminal commands
     if click_ctx.invoked_subcommand is None:
         click_ctx.invoke(run)
 

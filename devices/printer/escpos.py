@@ -6,6 +6,7 @@ import contextlib
 import io
 
 from devices.printer.receipt import Barcode, QrCode, ReceiptDocument, Rule
+from till.core.text import printable
 from till.errors import PrinterError
 
 
@@ -20,15 +21,16 @@ def render_escpos(document: ReceiptDocument, profile: str, *, kick_drawer: bool 
         elif isinstance(block, Barcode):
             printer.set_with_default(align="center")
             with contextlib.redirect_stdout(io.StringIO()):  # python-escpos prints a notice
-                printer.barcode("{B" + block.data, "CODE128", function_type="B", pos="BELOW")
+                data = printable(block.data)
+                printer.barcode("{B" + data, "CODE128", function_type="B", pos="BELOW")
             printer.text("\n")
         elif isinstance(block, QrCode):
             printer.set_with_default(align="center")
-            printer.qr(block.data, native=True, size=6)
+            printer.qr(printable(block.data), native=True, size=6)
             printer.text("\n")
         else:
             printer.set_with_default(align=block.align, bold=block.bold, double_height=block.large)
-            printer.text(block.text + "\n")
+            printer.text(printable(block.text) + "\n")  # a stored ESC p would open the drawer
     printer.set_with_default()
     printer.cut()
     if kick_drawer:

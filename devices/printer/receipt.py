@@ -9,6 +9,7 @@ from typing import Literal
 from till.core.money import MoneyFormat, format_rate
 from till.core.sale import PAYMENT_LABELS, PaymentMethod, ReceiptHeader, RecordedSale
 from till.core.tax import net_of
+from till.core.text import printable
 
 Align = Literal["left", "center", "right"]
 
@@ -175,6 +176,7 @@ def build_receipt(
 
 
 def _columns(left: str, right: str, width: int) -> str:
+    left = printable(left)  # measured as it will print
     room = width - len(right) - 1
     if len(left) > room:
         left = left[: max(room - 1, 0)] + "…"
@@ -188,19 +190,20 @@ def _vat_row(cells: tuple[str, str, str, str], width: int) -> str:
 
 
 def render_text(document: ReceiptDocument) -> str:
-    """The receipt as plain text, for the screen preview and ``till receipt show``."""
+    """The receipt as plain text, for the screen preview and ``till receipt show``: printable
+    characters only, whatever the stored names hold (a terminal obeys escape sequences)."""
     out = []
     for block in document.blocks:
         if isinstance(block, Rule):
             out.append("-" * document.width)
         elif isinstance(block, Barcode):
-            out.append(f"||| {block.data} |||".center(document.width).rstrip())
+            out.append(f"||| {printable(block.data)} |||".center(document.width).rstrip())
         elif isinstance(block, QrCode):
-            out.append(f"[QR {block.data}]".center(document.width).rstrip())
+            out.append(f"[QR {printable(block.data)}]".center(document.width).rstrip())
         elif block.align == "center":
-            out.append(block.text.center(document.width).rstrip())
+            out.append(printable(block.text).center(document.width).rstrip())
         elif block.align == "right":
-            out.append(block.text.rjust(document.width))
+            out.append(printable(block.text).rjust(document.width))
         else:
-            out.append(block.text)
+            out.append(printable(block.text))
     return "\n".join(out) + "\n"
