@@ -120,9 +120,10 @@ def sample_codes(limit: int) -> list[str]:
 
 
 def parse_product_csv(
-    text: str, allowed_rates: Iterable[int]
+    text: str, allowed_rates: Iterable[int], precision: int = 2
 ) -> tuple[list[tuple[int, ProductRow]], list[tuple[int, str]]]:
-    """Read ``barcode,name,price,vat[,category]``; return valid rows and errors, by line."""
+    """Read ``barcode,name,price,vat[,category]``; return valid rows and errors, by line.
+    ``precision``: the currency's decimals (amounts are read into its minor units)."""
     rates = set(allowed_rates)
     reader = _reader(text, IMPORT_COLUMNS, ",".join(IMPORT_COLUMNS) + "[,category,…]")
     rows: list[tuple[int, ProductRow]] = []
@@ -131,7 +132,7 @@ def parse_product_csv(
     for record in reader:
         line = reader.line_num
         try:
-            row = _product_row(record, rates)
+            row = _product_row(record, rates, precision)
         except (ImportRowError, BarcodeError, InvalidSale) as error:
             errors.append((line, str(error)))
             continue
@@ -154,7 +155,7 @@ def _reader(text: str, required: tuple[str, ...], usage: str) -> csv.DictReader:
     return reader
 
 
-def _product_row(record: dict[str, str | None], rates: set[int]) -> ProductRow:
+def _product_row(record: dict[str, str | None], rates: set[int], precision: int) -> ProductRow:
     if None in record or any(record.get(name) is None for name in IMPORT_COLUMNS):
         raise ImportRowError("wrong number of columns.")
     code = normalise_code(record["barcode"] or "")
@@ -163,7 +164,7 @@ def _product_row(record: dict[str, str | None], rates: set[int]) -> ProductRow:
         raise ImportRowError("the name is empty.")
     if len(name) > MAX_NAME_LENGTH:
         raise ImportRowError(f"the name is longer than {MAX_NAME_LENGTH} characters.")
-    price = _optional_amount(record, "price")
+    price = _optional_amount(record, "price", precision)
     if price is None:
         raise ImportRowError("price: Type an amount.")
     rate = parse_rate(record["vat"] or "")
@@ -171,8 +172,8 @@ def _product_row(record: dict[str, str | None], rates: set[int]) -> ProductRow:
         allowed = ", ".join(f"{r / 100:g}" for r in sorted(rates, reverse=True))
         raise ImportRowError(f"VAT {record['vat']}% is not a configured rate ({allowed}).")
     category = _text(record, "category")
-    cost = _optional_amount(record, "cost") or 0
-    promo = _optional_amount(record, "promo_price")
+    cost = _optional_amount(record, "cost", precision) or 0
+    promo = _optional_amount(record, "promo_price", precision)
     if promo is not None and promo > price:
         raise ImportRowError(f"the promotional price {record['promo_price']} is above the price.")
     discountable = _yes_no(record.get("discountable"), "discountable")
@@ -192,12 +193,12 @@ def _text(record: dict[str, str | None], column: str) -> str:
         raise ImportRowError(f"{column}: {error}") from None
 
 
-def _optional_amount(record: dict[str, str | None], column: str) -> int | None:
+def _optional_amount(record: dict[str, str | None], column: str, precision: int) -> int | None:
     text = (record.get(column) or "").strip()
     if not text:
         return None
     try:
-        return parse_amount(text)
+        return parse_amount(text, precision)
     except InvalidSale as error:
         raise ImportRowError(f"{column}: {error}") from None
 
@@ -259,7 +260,9 @@ def _existing_products(codes: list[str]) -> dict[str, str]:
     return found
 
 
-def parse_price_list_csv(text: str) -> tuple[list[tuple[int, PriceListRow]], list[tuple[int, str]]]:
+def parse_price_list_csv(
+    text: str, precision: int = 2
+) -> tuple[list[tuple[int, PriceListRow]], list[tuple[int, str]]]:
     """Read ``price_code,barcode,price``; return valid rows and errors, by line. The barcode
     must name a product of the catalog."""
     reader = _reader(text, PRICE_LIST_COLUMNS, ",".join(PRICE_LIST_COLUMNS))
@@ -274,7 +277,7 @@ def parse_price_list_csv(text: str) -> tuple[list[tuple[int, PriceListRow]], lis
             price_code = _text(record, "price_code")
             if not price_code:
                 raise ImportRowError("the price code is empty.")
-            price = _optional_amount(record, "price")
+            price = _optional_amount(record, "price", precision)
             if price is None:
                 raise ImportRowError("price: Type an amount.")
             row = PriceListRow(price_code, normalise_code(record["barcode"] or ""), price)

@@ -19,8 +19,8 @@ from till.core.sale import (
     Cart,
     Payment,
     PaymentMethod,
-    RecordedLine,
     ReceiptHeader,
+    RecordedLine,
     RecordedSale,
     SaleCustomer,
     receipt_code,
@@ -65,6 +65,7 @@ def record_sale(
     print_receipt: bool = True,
     loyalty_program: LoyaltyProgram | None = None,
     account_credit: int = 0,
+    minor_per_unit: int = 100,
     header: ReceiptHeader | None = None,
     now: datetime | None = None,
 ) -> RecordedSale:
@@ -75,6 +76,7 @@ def record_sale(
     This is the hottest write of the register, so it uses prepared SQL rather than the
     query builder: the whole transaction is a handful of statements and one fsync.
     ``account_credit``: how far into debt a payment on account may take the customer.
+    ``minor_per_unit``: of the sale's currency (points are earned per whole unit spent).
     """
     if not cart.is_settled:
         raise InvalidSale("The sale is not fully paid.")
@@ -128,7 +130,7 @@ def record_sale(
         if any(p.method is PaymentMethod.ACCOUNT for p in sale.payments):
             _charge_account(sale, account_credit, cursor)
         if loyalty_program and cart.customer and cart.customer.enrolled:
-            sale = _points(sale, cart, loyalty_program, cursor)
+            sale = _points(sale, cart, cart.customer, loyalty_program, minor_per_unit, cursor)
         if print_receipt:
             cash = any(p.method is PaymentMethod.CASH for p in sale.payments)
             print_jobs.enqueue(sale.id, "receipt", cash, now=created_at, cursor=cursor)
@@ -228,11 +230,17 @@ def _line_row(sale_id: str, product_id: str, line: RecordedLine) -> tuple:
     )
 
 
-def _points(sale: RecordedSale, cart: Cart, program: LoyaltyProgram, cursor) -> RecordedSale:
+def _points(
+    sale: RecordedSale,
+    cart: Cart,
+    customer: SaleCustomer,
+    program: LoyaltyProgram,
+    minor_per_unit: int,
+    cursor,
+) -> RecordedSale:
     """Spend the points that paid, earn on what money paid: both in the sale's transaction."""
     from storage.loyalty import add_movement, effective_balance
 
-    customer = cart.customer
     paid_by_points = sum(p.amount for p in cart.payments if p.method is PaymentMethod.POINTS)
     spent = (paid_by_points + cart.points_discount) // program.point_value
     earned = points_earned(
@@ -240,6 +248,7 @@ def _points(sale: RecordedSale, cart: Cart, program: LoyaltyProgram, cursor) -> 
         program,
         excluded_customer=customer.excluded_from_promotions,
         paid_with_points=paid_by_points,
+        minor_per_unit=minor_per_unit,
     )
     actor = f"till {sale.till_no} ({sale.seller})"
     available = effective_balance(customer.id, program)

@@ -29,7 +29,7 @@ def base(runner, tmp_path):
     for name, kind in (("Dupont", "individual"), ("Durand", "business")):
         added = runner.invoke(
             cli,
-            [*base, "customers", "add", "--last-name", name, "--email", "a@x.fr"]
+            [*base, "customers", "add", "--last-name", name, "--email", f"{name}@x.fr"]
             + (["--type", kind] if kind == "business" else []),
         )
         assert added.exit_code == 0, added.output

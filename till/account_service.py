@@ -5,13 +5,17 @@ from __future__ import annotations
 from storage import accounts
 from storage.accounts import AccountMovement
 from till.config import Settings
+from till.core.money import MoneyFormat
 from till.core.sale import SaleCustomer
 
 
 class AccountService:
-    def __init__(self, settings: Settings, actor: str) -> None:
+    """One till's view of customer accounts."""
+
+    def __init__(self, settings: Settings, actor: str, money: MoneyFormat | None = None) -> None:
         self.settings = settings
         self.actor = actor
+        self.money = money or MoneyFormat(settings.locale.currency, settings.locale.locale)
 
     def balance(self, customer_id: str) -> int:
         """Positive: credit the customer can spend; negative: what they owe."""
@@ -26,7 +30,8 @@ class AccountService:
 
     def credit_limit(self, business: bool) -> int:
         """How much a customer may owe, in minor units: only business customers may."""
-        return self.settings.accounts.credit_limit * 100 if business else 0
+        limit = self.settings.accounts.credit_limit  # in whole units of the currency
+        return limit * self.money.minor_per_unit if business else 0
 
     def available(self, customer: SaleCustomer) -> int:
         """What the account can pay for this customer now."""

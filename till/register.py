@@ -75,7 +75,7 @@ class Register:
         """Customer accounts: credit notes, deposits, on-account sales."""
         from till.account_service import AccountService
 
-        return AccountService(self.settings, self.customers.actor)
+        return AccountService(self.settings, self.customers.actor, self.money)
 
     @cached_property
     def customers(self) -> CustomerService:
@@ -121,6 +121,7 @@ class Register:
             store=self.settings.store.name,
             loyalty_program=self.settings.loyalty.program,
             account_credit=self.account_credit(cart.customer),
+            minor_per_unit=self.money.minor_per_unit,
             header=receipt_header(self.printer.layout),
         )
 

@@ -97,6 +97,11 @@ class MoneyFormat:
 
         return get_currency_precision(self.currency)
 
+    @property
+    def minor_per_unit(self) -> int:
+        """Minor units in one unit of the currency: 100 for EUR, 1 for JPY, 1000 for KWD."""
+        return 10**self.precision
+
     def __call__(self, minor: int) -> str:
         """The amount for the screen, e.g. ``12,50 €``."""
         formatted = self._formatted.get(minor)
