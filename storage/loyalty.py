@@ -14,8 +14,8 @@ from till.core.barcodes import gtin_check_digit
 from till.core.bounds import check_points_adjustment
 from till.core.customer import display_name
 from till.core.loyalty import LedgerEntry, LoyaltyProgram, open_batches, points_expiring
-from till.errors import TillError
 from till.core.text import clean_line
+from till.errors import TillError
 
 ACTIVE, BLOCKED = "active", "blocked"
 
@@ -207,7 +207,8 @@ def overdrafts(limit: int = 500) -> list[Overdraft]:
     """Customers whose points went below zero (spent on two tills offline, or taken back by a
     return after they were spent), most overdrawn first: for a manager to settle."""
     rows = database.execute_sql(
-        "SELECT e.customer_id, c.code, c.last_name, c.first_name, SUM(e.points) AS balance"
+        "SELECT e.customer_id, c.code, c.kind, c.last_name, c.first_name, c.company,"
+        " SUM(e.points) AS balance"
         " FROM loyalty_entry e JOIN customer c ON c.id = e.customer_id"
         " GROUP BY e.customer_id HAVING balance < 0 ORDER BY balance LIMIT ?",
         (limit,),
