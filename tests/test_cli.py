@@ -186,7 +186,7 @@ def test_customers_add_search_show(runner, tmp_path):
     text = runner.invoke(cli, ["--db", str(db), "customers", "show", "c01-000001"])
     assert "Mobile" in text.output and "+33612345678" in text.output
     missing = runner.invoke(cli, ["--db", str(db), "customers", "show", "C09-000009"])
-    assert missing.exit_code == 1 and "No customer" in missing.output
+    assert missing.exit_code == 2 and "till: No customer" in missing.output
 
 
 def test_manager_pin_and_loyalty_commands(runner, tmp_path):
@@ -204,7 +204,7 @@ def test_manager_pin_and_loyalty_commands(runner, tmp_path):
     refused = runner.invoke(
         cli, [*base, "loyalty", "adjust", "C01-000001", "50", "--reason", "gift"], input="0000\n"
     )
-    assert refused.exit_code == 1 and "Wrong PIN" in refused.output
+    assert refused.exit_code == 2 and "till: Wrong PIN" in refused.output
     done = runner.invoke(
         cli,
         [*base, "loyalty", "adjust", card.output.strip(), "50", "--reason", "gift"],
@@ -230,4 +230,4 @@ def test_wrong_manager_pins_lock_out_across_separate_runs(runner, tmp_path):
     for _ in range(5):  # each a new process in real life: the count must survive
         assert "Wrong PIN" in runner.invoke(cli, adjust, input="0000\n").output
     locked = runner.invoke(cli, adjust, input="4821\n")
-    assert locked.exit_code == 1 and "try again in" in locked.output
+    assert locked.exit_code == 2 and "try again in" in locked.output

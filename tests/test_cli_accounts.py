@@ -109,7 +109,7 @@ def test_bad_deposits_are_refused(runner, base, tmp_path):
     cheque = runner.invoke(cli, [*deposit, "C01-000001", "10", "--method", "cheque"])
     assert cheque.exit_code == 2
     missing = runner.invoke(cli, [*deposit, "C09-000009", "10", "--method", "cash"])
-    assert missing.exit_code == 1 and "No customer has the code" in missing.output
+    assert missing.exit_code == 2 and "till: No customer has the code" in missing.output
     assert (
         "No account movements"
         in runner.invoke(cli, [*base, "customers", "account", "C01-000001"]).output

@@ -8,7 +8,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -55,21 +55,16 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
-class PlainError(click.ClickException):
-    """A TillError on the command line: one plain line, exit status 2."""
-
-    exit_code = 2
-
-    def show(self, file=None) -> None:
-        click.echo(f"till: {self.message}", err=True)
-
-
 class TillGroup(click.Group):
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except TillError as error:
-            raise PlainError(str(error)) from None
+    """The ``till`` group: every command ends through ``run_command``, so any failure is one
+    ``till: …`` line and a documented exit status (till/cli_errors.py), never a traceback."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        from till.cli_errors import run_command
+
+        run_command(lambda: super(TillGroup, self).main(*args, standalone_mode=False, **kwargs))
 
 
 @click.group(cls=TillGroup, invoke_without_command=True)
@@ -194,8 +189,7 @@ def import_products(ctx: Context, file: str) -> None:
 
     settings = ctx.settings()
     _open(settings, create=False)
-    precision = ctx.money().precision
-    rows, errors = catalog.parse_product_csv(_read_csv(file), settings.vat.rates, precision)
+    rows, errors = catalog.parse_product_csv(_read_csv(file), settings.vat.rates)
     report = catalog.import_products(rows)
     _report_import(file, report, errors)
 
@@ -208,7 +202,7 @@ def import_prices(ctx: Context, file: str) -> None:
     from storage import catalog
 
     _open(ctx.settings(), create=False)
-    rows, errors = catalog.parse_price_list_csv(_read_csv(file), ctx.money().precision)
+    rows, errors = catalog.parse_price_list_csv(_read_csv(file))
     report, unknown = catalog.import_price_list(rows)
     _report_import(file, report, sorted(errors + unknown))
 
@@ -345,4 +339,4 @@ def single_instance(db_path: Path):
 
 
 def main() -> None:
-    cli()
+    cli(prog_name="till")  # `python -m till` too: messages name the command the README does

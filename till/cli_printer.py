@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import click
 
+from till.errors import TillError
+
 printer_option = click.option(
     "--printer",
     "printer_url",
@@ -41,6 +43,10 @@ def print_test(ctx, printer_url: str | None) -> None:
     from devices.printer.transport import open_transport
 
     printer = settings_for(ctx, printer_url).printer
+    if printer.url in ("", "none"):
+        raise TillError(
+            "No printer is configured: set [printer] url in the config, or give --printer URL."
+        )
     page = build_test_page(printer.url, printer.profile, printer.width)
     open_transport(printer.url, printer.timeout).send(render_escpos(page, printer.profile))
     click.echo(f"Test page sent to {printer.url}.")
