@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from storage import audit, customer_history, customers
-from storage.customer_search import search_customers
+from storage.customer_search import phone_prefix, search_customers
 from storage.customers import DeleteOutcome
 from till.config import Settings
 from till.core.customer import Address, Customer, CustomerKind, FieldErrors, validate_changes
@@ -20,6 +20,10 @@ from till.core.customer_lookup import (
 )
 from till.core.pricing import customer_terms
 from till.core.sale import SaleCustomer
+from till.core.text import digits, fold, fold_email
+
+OFFER_CANDIDATES = 20
+"""Customers read per typed field when looking for one already on file."""
 
 
 class CustomerService:
@@ -35,6 +39,31 @@ class CustomerService:
         self, query: str, filters: CustomerFilter = CustomerFilter(), limit: int = 50
     ) -> list[CustomerSummary]:
         return search_customers(query, filters, region=self.region, limit=limit)
+
+    def offer(self, typed: dict[str, str]) -> CustomerSummary | None:
+        """The customer on file who matches everything typed so far for a new customer (each
+        field as the start of theirs: last and first name, mobile, e-mail), or None; nothing
+        is offered before one field holds 3 characters."""
+        typed = {name: value.strip() for name, value in typed.items() if value.strip()}
+        if not any(len(value) >= 3 for value in typed.values()):
+            return None
+        name = f"{typed.get('last_name', '')} {typed.get('first_name', '')}".strip()
+        for query in (name, typed.get("email", ""), typed.get("mobile", "")):
+            if len(query) >= 3:
+                for found in self.search(query, limit=OFFER_CANDIDATES):
+                    if self._matches(found, typed):
+                        return found
+        return None
+
+    def _matches(self, found: CustomerSummary, typed: dict[str, str]) -> bool:
+        starts = {
+            "last_name": fold(found.last_name).startswith(fold(typed.get("last_name", ""))),
+            "first_name": fold(found.first_name).startswith(fold(typed.get("first_name", ""))),
+            "email": fold_email(found.email).startswith(fold_email(typed.get("email", ""))),
+            "mobile": "mobile" not in typed
+            or digits(found.mobile).startswith(phone_prefix(typed["mobile"], self.region)),
+        }
+        return all(starts.values())
 
     def get(self, customer_id: str) -> Customer:
         return customers.get_customer(customer_id)

@@ -166,7 +166,7 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
     def _refused(self, refused: FieldErrors) -> None:
         for name, reason in refused.errors.items():
             self.query_one(f"#error-{name}", FieldError).show_reason(reason)
-        first = next(iter(refused.errors))
+        first = min(refused.errors, key=FORM_FIELDS.index)  # the first bad field from the top
         self.query_one(f"#field-{first}").focus()
         self.notify(
             f"{len(refused.errors)} field(s) refused; see the red lines.", severity="warning"

@@ -68,17 +68,12 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
         return True
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Search before adding: a customer already on file is offered instead of a duplicate."""
+        """Search before adding: a customer already on file is offered instead of a duplicate,
+        only if they match every field typed so far."""
         field = (event.input.id or "").removeprefix("quick-")
         self.query_one(f"#quick-{field}-error", FieldError).clear()
-        value = event.value.strip()
-        if field == "first_name" or len(value) < 3:
-            return
-        if field == "last_name":
-            first = self.query_one("#quick-first_name", Input).value
-            value = f"{value} {first}".strip()
-        found = self.app.register.customers.search(value, limit=1)
-        self.match = found[0] if found else None
+        typed = {name: self.query_one(f"#quick-{name}", Input).value for name, _ in QUICK_FIELDS}
+        self.match = self.app.register.customers.offer(typed)
         hint = ""
         if self.match:
             c = self.match
@@ -128,8 +123,8 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
         for name, reason in refused.errors.items():
             if name in names:
                 self.query_one(f"#quick-{name}-error", FieldError).show_reason(reason)
-        first = next(iter(refused.errors))
-        if first in names:
+        first = next((name for name in names if name in refused.errors), None)
+        if first is not None:  # the first bad field from the top, whatever the rules checked first
             self.query_one(f"#quick-{first}", Input).focus()
 
     def _added(self, customer: Customer) -> None:
