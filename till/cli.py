@@ -189,7 +189,8 @@ def import_products(ctx: Context, file: str) -> None:
 
     settings = ctx.settings()
     _open(settings, create=False)
-    rows, errors = catalog.parse_product_csv(_read_csv(file), settings.vat.rates)
+    precision = ctx.money().precision
+    rows, errors = catalog.parse_product_csv(_read_csv(file), settings.vat.rates, precision)
     report = catalog.import_products(rows)
     _report_import(file, report, errors)
 
@@ -202,7 +203,7 @@ def import_prices(ctx: Context, file: str) -> None:
     from storage import catalog
 
     _open(ctx.settings(), create=False)
-    rows, errors = catalog.parse_price_list_csv(_read_csv(file))
+    rows, errors = catalog.parse_price_list_csv(_read_csv(file), ctx.money().precision)
     report, unknown = catalog.import_price_list(rows)
     _report_import(file, report, sorted(errors + unknown))
 
