@@ -17,6 +17,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from till.core.text import printable
+
 Column = tuple[str, int, str]
 """Label, width in cells and alignment ("left" or "right") of a column; every cell has one
 cell of padding on either side, as in a DataTable."""
@@ -26,7 +28,7 @@ Cells = tuple[str, ...]
 
 def fit(text: str, width: int, align: str) -> str:
     """``text`` in exactly ``width`` cells: padded, or cut with an ellipsis."""
-    text = text.replace("\n", " ")  # stored names are shown on one line, whatever they hold
+    text = printable(text)  # one line of text, whatever a stored name holds (ESC included)
     length = cell_len(text)
     if length > width:
         return set_cell_size(text, width - 1) + "…"
