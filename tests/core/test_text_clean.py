@@ -1,0 +1,106 @@
+"""The one text rule: outside text with control characters is refused at the boundary (or,
+on output, stripped); letters of every script, emoji sequences and their joiners are text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from till.core.customer import FieldErrors, validate_changes
+from till.core.text import clean_block, clean_line, first_control, fold, is_control, printable
+
+FAMILY = "👨\u200d👩\u200d👧"
+CONTROLS = [chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))]
+BIDI_OVERRIDES = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2069"]
+
+
+def _printable_only(text: str) -> bool:
+    return not any(is_control(c) for c in text)
+
+
+@pytest.mark.parametrize("char", [c for c in CONTROLS if c not in "\t\n\r"] + BIDI_OVERRIDES)
+def test_a_control_character_is_refused_and_named(char):
+    with pytest.raises(ValueError, match=f"U\\+{ord(char):04X}"):
+        clean_line(f"Name{char}x")
+    with pytest.raises(ValueError, match=f"U\\+{ord(char):04X}"):
+        clean_block(f"Line one\n{char}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "محمد علي",
+        "דוד כהן",
+        "Ελένη",
+        f"Famille {FAMILY}",
+        "می\u200cخواهم",
+        "🇫🇷",
+        "O'Brien",
+        "Zoé\u200e",
+        "Crème brûlée",
+    ],
+)
+def test_letters_of_every_script_and_emoji_sequences_are_text(text):
+    assert clean_line(text) == text
+    assert printable(text) == text
+
+
+def test_line_breaks_and_tabs_fold_into_spaces_on_one_line_and_stay_in_a_block():
+    assert clean_line("  Pain\tde\r\nmie  ") == "Pain de mie"
+    assert clean_block("one\r\ntwo\rthree\n") == "one\ntwo\nthree"
+
+
+def test_output_drops_commands_and_keeps_the_text():
+    assert printable("Drawer\x1bp0ddKick") == "Drawerp0ddKick"
+    assert printable("\x1b[2J\x1b]0;pwned\x07") == "[2J]0;pwned"
+    assert printable("a\nb\tc") == "a b c"
+    assert printable("a\nb", keep_newlines=True) == "a\nb"
+    assert printable("Spoof\u202eNAME") == "SpoofNAME"
+
+
+@given(st.text())
+def test_printable_never_lets_a_control_through(text):
+    assert _printable_only(printable(text))
+    assert _printable_only(printable(text, keep_newlines=True).replace("\n", ""))
+
+
+@given(st.text())
+def test_clean_line_refuses_or_returns_one_line_of_text(text):
+    try:
+        line = clean_line(text)
+    except ValueError:
+        assert first_control(text, "\t\n\r") is not None
+        return
+    assert _printable_only(line) and line == line.strip()
+
+
+@given(st.text())
+def test_fold_never_raises_and_keeps_only_words(text):
+    folded = fold(text)
+    assert folded == " ".join(folded.split()) and _printable_only(folded)
+
+
+def test_fold_keeps_every_script():
+    assert fold("محمد") == "محمد" and fold("مُحَمَّد") == "محمد"
+    assert fold("דוד") == "דוד"
+    assert fold("Ελένη") == "ελενη"
+    assert fold(f"Famille {FAMILY}") == "famille"
+
+
+def _validate(**changes):
+    return validate_changes(changes, region="FR", today=date(2026, 11, 23))
+
+
+def test_customer_names_with_emoji_joiners_and_rtl_letters_are_accepted():
+    clean = _validate(last_name=f"Martin {FAMILY}", first_name="محمد", nickname="דוד")
+    assert clean == {"last_name": f"Martin {FAMILY}", "first_name": "محمد", "nickname": "דוד"}
+
+
+@pytest.mark.parametrize("field", ["last_name", "city", "notes", "targeting"])
+def test_customer_fields_with_control_characters_are_refused_naming_the_field(field):
+    with pytest.raises(FieldErrors) as refused:
+        _validate(**({"last_name": "X"} | {field: "Evil\x1b]0;pwned\x07"}))
+    assert "U+001B" in refused.value.errors[field]
