@@ -10,6 +10,7 @@ from typing import Any
 
 from till.core.loyalty import LoyaltyProgram
 from till.core.money import parse_rate
+from till.core.text import first_control
 from till.errors import ConfigError, InvalidSale
 
 CONFIG_ENV = "TILL_CONFIG"
@@ -250,14 +251,23 @@ def _convert(where: str, section: str, key: str, default: Any, value: Any) -> An
     if isinstance(default, str):
         if not isinstance(value, str):
             raise ConfigError(f"{where}: must be text in quotes, got {value!r}.")
-        return value
+        return _text(where, value)
     if isinstance(default, tuple):
         if isinstance(value, str):
-            return (value,)
+            value = value.splitlines() or [""]  # a multi-line string is its lines
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where}: must be a list of text lines, got {value!r}.")
-        return tuple(value)
+        return tuple(_text(where, line) for line in value)
     raise ConfigError(f"{where}: unsupported value {value!r}.")
+
+
+def _text(where: str, value: str) -> str:
+    """A text value as it may reach a receipt or a screen: no control characters (an ESC in
+    the store name would reach the printer as a command)."""
+    found = first_control(value)
+    if found:
+        raise ConfigError(f"{where}: has a control character ({found}); write plain text.")
+    return value
 
 
 def _rates(where: str, value: Any) -> tuple[int, ...]:
