@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, TabbedContent
 
-from storage import customers
+from storage import accounts, customers
+from till.screens.account import DepositScreen
+from till.screens.payment import PaymentScreen
 from till.screens.quick_add import QuickAddScreen
 from till.screens.sale import SaleScreen
 
-from .conftest import message
+from ..conftest import PRODUCTS
+from .conftest import message, scan
+
+BAGUETTE = PRODUCTS[0][0]
 
 
 def add(**fields):
     return customers.create_customer(fields, actor="setup", till_no=1, region="FR")
+
+
+def screen_text(app) -> str:
+    """What the terminal shows of the current screen."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def focused_id(app) -> str | None:
@@ -64,3 +74,36 @@ async def test_quick_add_offers_only_a_customer_matching_everything_typed(app):
         assert isinstance(app.screen, SaleScreen)
         assert leila.code in message(app) and "ANDRÉ Leila" in message(app)
         assert app.screen.cart.customer.id == leila.id
+
+
+async def test_an_empty_amount_pays_nothing_on_the_payment_screen_as_in_the_deposit(app):
+    zoe = add(last_name="Martin", first_name="Zoé", mobile="0633333333")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, BAGUETTE)
+        await pilot.press("f10")
+        payment = app.screen
+        assert isinstance(payment, PaymentScreen)
+        assert payment.query_one("#amount", Input).value == "1.20"  # the amount due, filled in
+        assert "empty amount pays nothing" in screen_text(app)
+        payment.query_one("#amount", Input).value = ""
+        await pilot.press("enter")
+        assert app.screen is payment and not payment.cart.payments
+        assert "Type an amount" in str(payment.query_one("#payment-message").render())
+        await pilot.press("f3")  # card, the same
+        assert app.screen is payment and not payment.cart.payments
+        await pilot.press(*"1,20", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen) and "saved" in message(app)
+
+        await pilot.press("f2", *"martin", "f4")
+        app.screen.query_one(TabbedContent).active = "tab-account"
+        await pilot.pause()
+        await pilot.press("f3")
+        deposit = app.screen
+        assert isinstance(deposit, DepositScreen)
+        assert "empty amount pays nothing" in screen_text(app)
+        await pilot.press("enter")
+        assert app.screen is deposit
+        assert "Type an amount" in str(deposit.query_one("#deposit-error").render())
+    assert accounts.balance(zoe.id) == 0

@@ -102,6 +102,7 @@ class DepositScreen(ModalScreen[Deposit | None]):
                 max_length=12,
             )
             yield FieldError(id="deposit-error")
+            yield Label("An empty amount pays nothing: type what is handed over.", classes="hint")
             yield Label("F2: paid in cash    F3: paid by card    Esc: cancel", classes="hint")
         yield Footer(compact=True)
 

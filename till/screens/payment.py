@@ -17,6 +17,8 @@ from till.core.money import MoneyFormat, parse_amount
 from till.core.sale import PAYMENT_LABELS, Cart, PaymentMethod
 from till.errors import InvalidSale, TillError
 
+EMPTY_AMOUNT_HINT = "An empty amount pays nothing.   Enter or F2: cash    F3: card"
+
 
 class PaymentScreen(Screen[bool]):
     """Collects payments into the cart until it is settled, then dismisses with True."""
@@ -62,9 +64,7 @@ class PaymentScreen(Screen[bool]):
         with Vertical(id="payment"):
             yield Static(id="due")
             yield Static(id="payments")
-            yield Static(
-                "Type the amount handed over. Enter or F2: cash    F3: card", classes="hint"
-            )
+            yield Static(EMPTY_AMOUNT_HINT, classes="hint")
             yield Static(Text(self.points.describe(self.money)), id="points-offer", classes="hint")
             yield Static(
                 Text(self.account.describe(self.money)), id="account-offer", classes="hint"
@@ -84,11 +84,9 @@ class PaymentScreen(Screen[bool]):
     def action_pay(self, method: str) -> None:
         amount_field = self.query_one("#amount", Input)
         try:
-            tendered = (
-                parse_amount(amount_field.value, self.money.precision)
-                if amount_field.value.strip()
-                else self.cart.remaining
-            )
+            # The amount due is filled in; an empty field is no amount (one rule with the
+            # deposit): "Type an amount.", nothing paid.
+            tendered = parse_amount(amount_field.value, self.money.precision)
             if method == "points":
                 self.points.check(tendered, self.money)
             if method == "account":  # never more than is due: the typed amount if smaller
