@@ -18,6 +18,7 @@ line totals (``till.core.tax``), so lines and VAT always add up to the total.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 FULL_BP = 10_000
 """100 % in basis points."""
+PROMOTION = "Promotion"
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,11 @@ class LinePrice:
     """A line as the customer pays it."""
 
     unit_price: int
-    """The price per unit before any customer discount (VAT excluded when tax-free)."""
+    """The regular price per unit, before any promotion or discount (VAT excluded when
+    tax-free): the same presentation for every kind of reduction."""
     discount: int
-    """Taken off the line, in minor units; zero or more."""
+    """What the promotion or the discount takes off the line at its regular price, in minor
+    units; zero or more. What the customer saved on the line."""
     total: int
     vat_rate_bp: int
     """The product's rate, or 0 on a tax-free sale."""
@@ -85,7 +89,7 @@ def price_line(item: Item, quantity: int, terms: PriceTerms = NO_TERMS) -> LineP
     if item.discountable and terms.promotions and item.promo_price is not None:
         promo = amount(item.promo_price * quantity)
         if promo < full:
-            offers.append((promo, 0, "Promotion"))
+            offers.append((promo, full - promo, PROMOTION))
     if item.discountable and terms.discount_bp > 0:
         discount = divide_half_up(full * min(terms.discount_bp, FULL_BP), FULL_BP)
         if item.cost and not terms.allow_below_cost:
@@ -94,9 +98,15 @@ def price_line(item: Item, quantity: int, terms: PriceTerms = NO_TERMS) -> LineP
         if discount:
             offers.append((full - discount, discount, terms.discount_reason))
     total, discount, why = min(offers, key=lambda offer: offer[0])
-    if discount == 0 and total != full:
-        unit = divide_half_up(total, quantity)  # a promotion: show its unit price
     return LinePrice(unit, discount, total, charged_rate, why)
+
+
+def reduction_label(price: LinePrice, money: Callable[[int], str]) -> str:
+    """Why a line costs what it does and what that saved, the same for every kind of
+    reduction: ``Promotion -0,40 €``, ``VIP 5% -0,33 €``, ``Price list PRO``; empty when the
+    line is at its regular price for no particular reason."""
+    reason = price.note or ("Discount" if price.discount else "")
+    return f"{reason} {money(-price.discount)}" if price.discount else reason
 
 
 def allocate(amount: int, weights: list[int]) -> list[int]:

@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from till.core.money import format_rate
+from till.core.pricing import reduction_label
 from till.core.sale import WALK_IN, Cart, Parked, PaymentMethod, RecordedSale, SaleCustomer
 from till.errors import InvalidSale, TillError, UnknownProduct
 from till.messages import Scanned
@@ -194,8 +195,10 @@ class SaleScreen(WritingScreen):
             return
         self._show(self.cart, selected=index, first_changed=index)
         price = self.cart.lines[index].price
-        note = f"  ({price.note})" if price.note else ""
-        self.say(f"{item.name}  {self.app.register.money(price.unit_price)}{note}", "info")
+        money = self.app.register.money
+        why = reduction_label(price, money)
+        note = f"  ({why})" if why else ""
+        self.say(f"{item.name}  {money(price.unit_price)}{note}", "info")
 
     def _recall_card(self, card: str, unknown: UnknownProduct | None = None) -> None:
         """Attach the holder of a loyalty card; ``unknown``: the code was tried as a product."""

@@ -8,6 +8,7 @@ that follows it (a DataTable scrolls only after the next refresh: a second frame
 from __future__ import annotations
 
 from till.core.money import MoneyFormat
+from till.core.pricing import reduction_label
 from till.core.sale import Cart, CartLine
 from till.core.tax import net_of
 from till.widgets.line_table import Cells, Column, LineTable, row_width
@@ -34,7 +35,8 @@ class CartTable(LineTable):
         unit, total = price.unit_price, price.total
         if excl_tax:
             unit, total = net_of(unit, price.vat_rate_bp), net_of(total, price.vat_rate_bp)
-        name = f"{line.item.name} ({price.note})" if price.note else line.item.name
+        why = reduction_label(price, self.money)
+        name = f"{line.item.name} ({why})" if why else line.item.name
         return (name, str(line.quantity), self.money(unit), self.money(total))
 
     def show(self, cart: Cart, selected: int | None = None, first_changed: int = 0) -> None:
