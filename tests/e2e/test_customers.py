@@ -51,3 +51,20 @@ def test_customer_key_name_and_enter_in_one_write(shop, start_register, term):
     [sale] = shop.sales()
     [claire] = [c for c in shop.customers() if c["code"] == "C01-000002"]
     assert (claire["last_name"], sale["customer_id"]) == ("Durand", claire["id"])
+
+
+def test_name_and_enter_in_one_write_into_the_open_search(shop, start_register):
+    """The search is on screen; the name and Enter come in one read (a fast typist over SSH):
+    Enter attaches what the whole name finds, not the first of an earlier, shorter query."""
+    till = start_register()
+    till.send(F2)
+    till.wait_for("2 shown")
+    till.send("Durand", ENTER)
+
+    outcome = till.wait_for("DURAND Claire attached.", " attached.", timeout=10)
+    assert outcome == "DURAND Claire attached.", till.text()
+    scan(till, BAGUETTE)
+    pay_exact_in_cash(till)
+    [sale] = shop.sales()
+    [claire] = [c for c in shop.customers() if c["code"] == "C01-000002"]
+    assert sale["customer_id"] == claire["id"]
