@@ -34,3 +34,44 @@ async def test_a_scanned_hostile_name_sends_no_escape_sequence(app):
         leftover = _DRAWING.sub("", written)
         assert "\x1b" not in leftover and "\x07" not in leftover and "\x9b" not in leftover
         assert error_notifications(app) == []
+
+
+def _clean_of_data(written: str) -> bool:
+    leftover = _DRAWING.sub("", written)
+    return not any(c in leftover for c in "\x1b\x07\x9b")
+
+
+async def test_the_quantity_prompt_shows_a_hostile_name_as_text(app):
+    catalog.import_products([(1, ProductRow(CODE, HOSTILE, 250, 2000))])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, CODE)
+        await pilot.press("f4")  # the quantity of the line: its name in the question
+        await pilot.pause()
+        written = _terminal_bytes(app)
+        assert "Drawer" in written and _clean_of_data(written)
+
+
+async def test_the_customer_file_shows_hostile_stored_text_as_text(app):
+    from storage import customers, loyalty
+    from storage.models import Customer as CustomerRow
+    from till.screens.customer_view import CustomerViewScreen
+
+    customer = customers.create_customer(
+        {"last_name": "Dupont"}, actor="test", till_no=1, region="FR"
+    )
+    CustomerRow.update(last_name=HOSTILE, city=HOSTILE, notes=HOSTILE).where(
+        CustomerRow.id == customer.id
+    ).execute()
+    loyalty.add_movement(
+        customer.id, "adjust", 5, actor=HOSTILE, at="2026-01-01T00:00:00+00:00", reason=HOSTILE
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(CustomerViewScreen(customer.id))
+        await pilot.pause()
+        view = app.screen
+        for tab in ("tab-main", "tab-details", "tab-loyalty", "tab-changes"):
+            view.query_one("#customer-tabs").active = tab
+            await pilot.pause()
+            written = _terminal_bytes(app)
+            assert "drawer" in written.lower(), tab
+            assert _clean_of_data(written), tab

@@ -16,6 +16,7 @@ from till.account_words import balance_words, kind_words, local_time
 from till.core.money import MoneyFormat, parse_amount
 from till.errors import TillError
 from till.widgets.field_error import FieldError
+from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.account_service import AccountService
@@ -62,10 +63,10 @@ class AccountPanel(Vertical):
         for move in moves:
             table.add_row(
                 local_time(move.at),
-                Text(kind_words(move.kind)),  # an unknown kind is shown as stored
+                plain(kind_words(move.kind)),  # an unknown kind is shown as stored
                 Text(f"{'+' if move.amount > 0 else ''}{money(move.amount)}", justify="right"),
-                Text(" ".join(part for part in (move.receipt_code, move.reason) if part)),
-                Text(move.actor),
+                plain(" ".join(part for part in (move.receipt_code, move.reason) if part)),
+                plain(move.actor),
                 height=None,  # a long reason or actor wraps rather than leave the screen
             )
 
@@ -93,7 +94,7 @@ class DepositScreen(ModalScreen[Deposit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="deposit"):
-            yield Label(Text(f"Deposit for {self.customer_label}", style="bold"))
+            yield Label(plain(f"Deposit for {self.customer_label}", style="bold"))
             yield Label(Text(f"Account now: {self.balance_label}"), id="deposit-balance")
             yield Input(
                 placeholder="Amount handed over",

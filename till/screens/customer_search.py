@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,6 +13,7 @@ from till.core.customer import format_phone
 from till.core.customer_lookup import CustomerFilter, CustomerSummary
 from till.core.sale import WALK_IN, SaleCustomer
 from till.widgets.line_table import Column, LineTable
+from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -95,7 +95,7 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         )
         f = self.filters
         self.query_one("#customer-filters", Static).update(
-            Text(
+            plain(
                 f"{len(self.results)} shown · {f.status} · type: {f.kind or 'any'}"
                 f" · segment: {f.segment or 'any'}"
             )
@@ -109,7 +109,7 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         return self.results[min(table.cursor_row, len(self.results) - 1)]
 
     def say(self, text: str) -> None:
-        self.query_one("#customer-message", Static).update(Text(text))
+        self.query_one("#customer-message", Static).update(plain(text))
 
     def action_move(self, step: int) -> None:
         table = self.query_one("#customer-results", LineTable)

@@ -27,6 +27,7 @@ from till.core.sale import SaleCustomer
 from till.screens.account import AccountPanel, DepositScreen
 from till.screens.prompts import ConfirmScreen
 from till.screens.writes import WritingScreen
+from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -156,7 +157,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         customer = self.customer = service.get(self.customer_id)
         state = "" if customer.active else "  INACTIVE"
         self.query_one("#status", Static).update(
-            Text(f"{customer.code}  {customer.display_name}{state}")
+            plain(f"{customer.code}  {customer.display_name}{state}")
         )
         self.query_one("#customer-main", Static).update(_fields(customer, MAIN_FIELDS))
         self.query_one("#customer-figures", Static).update(self._figures(customer))
@@ -218,10 +219,10 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         table.clear()
         for a in customer.addresses:
             table.add_row(
-                Text(a.kind.capitalize()),
-                Text(_join(a.line1, a.line2, a.line3, a.postcode, a.city, a.country)),
+                plain(a.kind.capitalize()),
+                plain(_join(a.line1, a.line2, a.line3, a.postcode, a.city, a.country)),
             )
-        return Text(f"Main address (edit with F4): {main or '-'}\nOther addresses:")
+        return plain(f"Main address (edit with F4): {main or '-'}\nOther addresses:")
 
     def show_loyalty(self, customer: Customer) -> None:
         service = self.app.register.loyalty
@@ -246,17 +247,17 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
                 f"Overdrawn by {-summary.balance} points (spent twice offline, or taken back by"
                 " a return): the next points earned pay it off, or a manager adjusts it (F5)."
             )
-        self.query_one("#customer-loyalty", Static).update(Text("\n".join(lines)))
+        self.query_one("#customer-loyalty", Static).update(plain("\n".join(lines)))
         table = self.query_one("#customer-points", DataTable)
         table.clear()
         for move in service.history(customer.id):
             table.add_row(
                 move.at[:16].replace("T", " "),
-                Text(move.kind),
+                plain(move.kind),
                 Text(f"{move.points:+d}", justify="right"),
-                Text(move.receipt_code),
-                Text(move.reason),
-                Text(move.actor),
+                plain(move.receipt_code),
+                plain(move.reason),
+                plain(move.actor),
             )
 
     def action_issue_card(self) -> None:
@@ -376,11 +377,11 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
             table.add_row(
                 Text(sale.receipt_code),
                 sale.created_at[:16].replace("T", " "),
-                Text(sale.store),
-                Text(sale.seller),
+                plain(sale.store),
+                plain(sale.seller),
                 str(sale.item_count),
                 Text(money(sale.total), justify="right"),
-                Text(sale.methods),
+                plain(sale.methods),
             )
 
     def show_changes(self) -> None:
@@ -389,11 +390,11 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         for entry in self.app.register.customers.audit(self.customer_id):
             table.add_row(
                 entry.at[:16].replace("T", " "),
-                Text(entry.actor),
-                Text(entry.action),
-                Text(LABELS.get(entry.field, entry.field)),
-                Text(entry.old_value),
-                Text(entry.new_value),
+                plain(entry.actor),
+                plain(entry.action),
+                plain(LABELS.get(entry.field, entry.field)),
+                plain(entry.old_value),
+                plain(entry.new_value),
             )
 
     @on(Input.Changed)
@@ -405,7 +406,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         self.refresh_bindings()
 
     def say(self, text: str) -> None:
-        self.query_one("#customer-message", Static).update(Text(text))
+        self.query_one("#customer-message", Static).update(plain(text))
 
     # --- actions --------------------------------------------------------------------------
 
@@ -554,5 +555,5 @@ def _pairs(pairs: list[tuple[str, str]]) -> Text:
     text = Text()
     for label, value in pairs:
         text.append(f"{label}: ", style="bold")
-        text.append(f"{value}\n")
+        text.append(plain(f"{value}\n"))
     return text

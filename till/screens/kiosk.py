@@ -17,6 +17,7 @@ from textual.widgets import Input, Static
 from till.errors import TillError
 from till.messages import Scanned
 from till.widgets.footer import TillFooter
+from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -44,7 +45,7 @@ class KioskScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="kiosk"):
-            yield Static(Text(self.app.register.settings.store.name), id="kiosk-store")
+            yield Static(plain(self.app.register.settings.store.name), id="kiosk-store")
             yield Static(Text(WELCOME), id="kiosk-text")
             with Center():
                 yield Input(id="kiosk-scan", password=True)
@@ -99,7 +100,7 @@ class KioskScreen(Screen):
 
     def _show(self, customer: Customer | None, text: str) -> None:
         self.customer = customer
-        self.query_one("#kiosk-text", Static).update(Text(text))
+        self.query_one("#kiosk-text", Static).update(plain(text))
         self.refresh_bindings()
         if self._back is not None:
             self._back.stop()

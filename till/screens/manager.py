@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label
 
 from till.widgets.field_error import FieldError
+from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -31,7 +31,7 @@ class ManagerPinScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label("Manager approval", classes="field-label")
-            yield Label(Text(self.what))
+            yield Label(plain(self.what))
             yield Input(
                 password=True,
                 placeholder="Manager PIN",
@@ -73,7 +73,7 @@ class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(f"Adjust points of {self.customer_label}: {self.balance} now"))
+            yield Label(plain(f"Adjust points of {self.customer_label}: {self.balance} now"))
             yield Input(
                 placeholder="Points: 50 to add, -50 to remove",
                 id="adjust-points",

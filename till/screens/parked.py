@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from till.screens.prompts import ConfirmScreen
 from till.screens.writes import WritingScreen
+from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -82,7 +83,7 @@ class ParkedScreen(WritingScreen, Screen[str | None]):
         for sale in self.parked:
             when = datetime.fromisoformat(sale.created_at).astimezone().strftime("%d/%m %H:%M")
             table.add_row(
-                Text(sale.name),
+                plain(sale.name),
                 when,
                 str(sale.item_count),
                 Text(money(sale.total), justify="right"),
@@ -121,7 +122,7 @@ class ParkedScreen(WritingScreen, Screen[str | None]):
         self.load()
 
     def _say(self, text: str) -> None:
-        self.query_one("#parked-message", Static).update(Text(text))
+        self.query_one("#parked-message", Static).update(plain(text))
 
     def action_back(self) -> None:
         self.dismiss(None)

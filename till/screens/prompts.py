@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, Label
 
 from till.core.barcodes import parse_quantity
 from till.errors import TillError
+from till.widgets.plain import plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -27,7 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(self.question))
+            yield Label(plain(self.question))
             yield Label("y: yes    n, Esc or Enter: no", classes="hint")
         yield Footer()
 
@@ -47,7 +48,7 @@ class QuantityScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Text(f"Quantity of {self.item_name}"))
+            yield Label(plain(f"Quantity of {self.item_name}"))
             yield Input(str(self.current), id="quantity", restrict=r"[0-9]*", max_length=3)
             yield Label("", id="quantity-error", classes="error")
         yield Footer()

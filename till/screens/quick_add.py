@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,6 +16,7 @@ from till.core.sale import SaleCustomer
 from till.errors import TillError
 from till.screens.writes import STILL_SAVING, WritingScreen
 from till.widgets.field_error import FieldError
+from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -79,7 +79,7 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
             c = self.match
             contact = format_phone(c.mobile, self.app.register.customers.region) or c.email
             hint = f"Already on file? {c.code} {c.display_name} {contact} — F2 to use it"
-        self.query_one("#quick-match", Static).update(Text(hint))
+        self.query_one("#quick-match", Static).update(plain(hint))
         self.refresh_bindings()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -109,7 +109,7 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
         )
 
     def _status(self, text: str) -> None:
-        self.query_one("#quick-match", Static).update(Text(text))
+        self.query_one("#quick-match", Static).update(plain(text))
 
     def _not_added(self, error: TillError) -> None:
         if isinstance(error, FieldErrors):

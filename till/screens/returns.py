@@ -15,6 +15,7 @@ from till.core.returns import return_lines
 from till.core.sale import PaymentMethod, RecordedSale
 from till.errors import TillError
 from till.screens.prompts import QuantityScreen
+from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -188,11 +189,11 @@ class ReturnScreen(Screen[RecordedSale | None]):
                 [back] = return_lines(self.returnable, {line.line_no: chosen})
                 share = money(-back.total)
             numbers = (str(line.quantity), str(entry.returned), str(chosen or ""), share)
-            table.add_row(Text(line.name), *(Text(n, justify="right") for n in numbers))
+            table.add_row(plain(line.name), *(Text(n, justify="right") for n in numbers))
         table.move_cursor(row=row)
         self.query_one("#return-total", Static).update(Text(f"Refund {money(self._refund())}"))
 
     def say(self, text: str, severity: str = "info") -> None:
         message = self.query_one("#return-message", Static)
         message.set_classes(severity)
-        message.update(Text(text))
+        message.update(plain(text))
