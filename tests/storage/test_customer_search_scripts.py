@@ -76,3 +76,44 @@ def test_a_query_of_letters_never_finds_everyone(people, query):
 def test_any_unicode_query_never_raises(people, query):
     found(query)  # digits may find everyone (``00`` starts every code): only letters may not
     search_customers(query, CustomerFilter(status="active", kind="individual"))
+
+
+def _old_fold(text: str) -> str:
+    """The folding before every script was kept: ASCII letters and digits only."""
+    import re
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(re.split(r"[^0-9a-z]+", plain)).strip()
+
+
+def test_customers_saved_before_are_rekeyed_by_the_migration(people):
+    """A file written by the old code: keys and index words without the Arabic and Hebrew."""
+    from storage.db import migrate
+    from storage.models import SchemaVersion, database
+
+    rows = database.execute_sql("SELECT num, last_name, first_name FROM customer").fetchall()
+    database.execute_sql("INSERT INTO customer_fts (customer_fts) VALUES ('delete-all')")
+    for num, last, first in rows:
+        old_last, old_first = _old_fold(last), _old_fold(first)
+        database.execute_sql(
+            "UPDATE customer SET name_key = ?, alt_key = ? WHERE num = ?",
+            (f"{old_last} {old_first}".strip(), f"{old_first} {old_last}".strip(), num),
+        )
+        database.execute_sql(
+            "INSERT INTO customer_fts (rowid, body) VALUES (?, ?)",
+            (num, _old_fold(f"{last} {first}")),
+        )
+    SchemaVersion.delete().where(SchemaVersion.version >= 11).execute()
+    assert found("محمد") == []  # the old file: no Arabic words at all
+
+    migrate()
+
+    assert found("محمد") == ["محمد"] and found("כהן") == ["דוד"]
+    assert found("dupont") == ["Dupont"]
+    # The index now holds what the code computes: a change removes the right words.
+    customers.update_customer(
+        people["mohamed"].id, {"last_name": "Haddad"}, actor="test", region="FR"
+    )
+    assert found("محمد") == [] and found("haddad") == ["Haddad"] and found("علي") == ["Haddad"]
