@@ -2,11 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from till.app import TillApp, make_app
 from till.config import Settings
 from till.messages import Scanned
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "expect_errors(*texts): the test means to raise error notifications (each containing "
+        "one of ``texts``, or any with none given)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_errors(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Fail any UI test whose app raised an error notification it did not declare with
+    ``@pytest.mark.expect_errors``: worker failures and logged errors become error
+    notifications (TillApp), so none goes unnoticed. Unhandled exceptions already fail the
+    test: Pilot raises them again."""
+    raised: list[str] = []
+    notify = TillApp.notify
+
+    def noting_errors(self: TillApp, message: str, **options: Any) -> None:
+        if options.get("severity") == "error":
+            raised.append(str(message))
+        notify(self, message, **options)
+
+    monkeypatch.setattr(TillApp, "notify", noting_errors)
+    yield
+    marker = request.node.get_closest_marker("expect_errors")
+    expected = marker.args if marker else None
+    unexpected = [
+        text
+        for text in raised
+        if expected is None or (expected and not any(e in text for e in expected))
+    ]
+    if unexpected:
+        pytest.fail(f"unexpected error notifications: {unexpected}", pytrace=False)
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ async def test_bad_scans_are_refused_and_the_till_keeps_working(app, entry, expe
         assert "Baguette" in message(app)
 
 
+@pytest.mark.expect_errors("Printer ")
 async def test_a_missing_printer_does_not_lose_the_sale(settings, tmp_path):
     device = tmp_path / "usb" / "lp0"
     unplugged = replace(settings, printer=PrinterSettings(url=f"file://{device}"))

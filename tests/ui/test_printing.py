@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+import pytest
+
 from storage import print_jobs, sales
 from till.app import make_app
 from till.config import PrinterSettings, SecuritySettings
@@ -14,6 +16,7 @@ from ..escpos_decoder import decode
 from .conftest import error_notifications, message, scan
 
 
+@pytest.mark.expect_errors("Printer ")
 async def test_printer_off_then_on(settings):
     port = free_port()
     app = make_app(
