@@ -12,12 +12,14 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
 
 from devices.scanner.simulated import SimulatedScanner
+from till import logs
 from till.config import Settings
 from till.core.sale import RecordedSale
 from till.errors import ScannerError, TillError
-from till.messages import DeviceNotice, DeviceScanned, Scanned
+from till.messages import DeviceNotice, DeviceScanned, Logged, Scanned
 from till.printing import PrinterState
 from till.register import Register
 from till.screens.prompts import ConfirmScreen
@@ -61,6 +63,9 @@ class TillApp(App):
         self.scanner_source: DeviceSource | None = None
         """Where evdev scanners are looked for: None is the kernel; tests set a replay twin."""
         self.scanners: ScannerService | None = None
+        self.fatal_error: BaseException | None = None
+        """What stopped the register, if an unexpected error did."""
+        self._log_forwarding: logs.NotifyHandler | None = None
         self.key_gate = KeyGate(self, super().on_event)
 
     async def on_event(self, event: events.Event) -> None:
@@ -70,6 +75,9 @@ class TillApp(App):
             await super().on_event(event)
 
     def on_mount(self) -> None:
+        self._log_forwarding = logs.forward_to_screen(
+            lambda text, severity: self.post_message(Logged(severity, text))  # type: ignore[arg-type]
+        )
         self.theme = choose_theme(self.register.settings.display.theme)
         keymap = self.register.settings.keymap
         if keymap:
@@ -86,6 +94,8 @@ class TillApp(App):
         self.spool()  # receipts left queued before a restart or a power cut print now
 
     def on_unmount(self) -> None:
+        if self._log_forwarding is not None:
+            logs.stop_forwarding(self._log_forwarding)
         if self.scanners is not None:
             self.scanners.stop()
         self.register.close()
@@ -178,6 +188,33 @@ class TillApp(App):
     def on_device_notice(self, message: DeviceNotice) -> None:
         log.info("%s", message.text)
         self.notify(message.text, title="Scanners", severity=message.severity, markup=False)
+
+    # --- failures: logged, and shown ---------------------------------------------------
+
+    def on_logged(self, message: Logged) -> None:
+        """A warning or error from the log (any module, any thread), shown to the cashier."""
+        timeout = 10 if message.severity == "error" else 5
+        self.notify(message.text, severity=message.severity, timeout=timeout, markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every background task that failed: a log line with its traceback, shown on screen
+        (the log forwards it). Workers are started on the App so that their news comes here."""
+        if event.state is WorkerState.ERROR:
+            worker = event.worker
+            log.error(
+                "Something failed in the background (%s): %s",
+                worker.name or worker.description,
+                worker.error,
+                exc_info=worker.error,
+            )
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The register stops on an unexpected error: the traceback goes to the log and the
+        CLI says one line (Textual would print the traceback with its locals on the terminal)."""
+        log.critical("The register stopped on an unexpected error: %s", error, exc_info=error)
+        self.fatal_error = error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()  # Textual 8.2.8 prints these once the app has stopped
 
     # --- printing -------------------------------------------------------------------------
 

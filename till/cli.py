@@ -313,11 +313,19 @@ def _run_app(settings: Settings, *, demo: bool) -> None:
 
 
 def _run(app: TillApp) -> None:
-    """Run the app; if it died from an error, say so in one line and exit with its status."""
+    """Run the app with its log set up; if it died from an error (a bug: Textual's status 1),
+    say so in one line and exit with the status of an internal error."""
+    from till import logs
+    from till.cli_errors import EXIT_INTERNAL, one_line
+
+    where = logs.configure(app.register.settings.database.path)
     app.run()
     if app.return_code:
-        click.echo("till: the register stopped on an error.", err=True)
-        sys.exit(app.return_code)
+        error = app.fatal_error
+        what = f": {type(error).__name__}: {error}" if error else ""
+        said = f"internal error: the register stopped{what} (the details are in {where})"
+        click.echo(f"till: {one_line(said)}", err=True)
+        sys.exit(EXIT_INTERNAL)
 
 
 @contextmanager

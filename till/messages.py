@@ -33,3 +33,11 @@ class DeviceNotice(Message):
 
     severity: SeverityLevel
     text: str
+
+
+@dataclass
+class Logged(Message):
+    """A warning or an error from the log, posted from any thread for the cashier to see."""
+
+    severity: SeverityLevel
+    text: str

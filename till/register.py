@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from till.printing import PrintQueue
 from till.sale_keeper import OpenSaleKeeper
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 BUSY_WAIT = 0.25
 BUSY_GIVE_UP_AFTER = 60.0
@@ -160,7 +162,10 @@ class Register:
     def close(self) -> None:
         """Write the open sale's last state, close the writer thread's connection, stop it."""
         if "open_sale" in self.__dict__:
-            self.open_sale.flush()
+            try:
+                self.open_sale.flush()
+            except Exception:  # closing goes on; the last state written before is kept
+                log.exception("The sale in progress could not be written before closing")
         self._writer.submit(database.close).result()
         self._writer.shutdown()
 

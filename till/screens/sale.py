@@ -461,7 +461,11 @@ class SaleScreen(WritingScreen):
         register = self.app.register
         if register.keep_open_sale(cart):
             self.app.run_worker(
-                register.flush_open_sale, thread=True, group="open-sale", exit_on_error=False
+                register.flush_open_sale,
+                name="keeping the open sale",
+                group="open-sale",
+                thread=True,
+                exit_on_error=False,
             )
 
     def _show(self, cart: Cart, selected: int | None = None, first_changed: int = 0) -> None:
