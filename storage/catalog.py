@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from storage.ids import new_id
 from storage.models import Barcode, PriceListEntry, Product, database
+from storage.rows import tuples
 from till.core.barcodes import normalise_code
 from till.core.bounds import MAX_STOCK, parse_whole
 from till.core.money import parse_amount, parse_rate
@@ -95,7 +96,7 @@ def code_prices(price_code: str, product_ids: Iterable[str]) -> dict[str, int]:
     query = PriceListEntry.select(PriceListEntry.product, PriceListEntry.price).where(
         (PriceListEntry.price_code == price_code) & PriceListEntry.product.in_(wanted)
     )
-    return dict(query.tuples())
+    return dict(tuples(query))
 
 
 def stock_of(code: str) -> int:
@@ -116,7 +117,7 @@ def product_count() -> int:
 def sample_codes(limit: int) -> list[str]:
     """Some barcodes of active products, for the simulated scanner."""
     query = Barcode.select(Barcode.code).join(Product).where(Product.active).order_by(Barcode.code)
-    return [code for (code,) in query.limit(limit).tuples()]
+    return [code for (code,) in tuples(query.limit(limit))]
 
 
 def parse_product_csv(
@@ -256,7 +257,7 @@ def _existing_products(codes: list[str]) -> dict[str, str]:
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
         query = Barcode.select(Barcode.code, Barcode.product).where(Barcode.code.in_(chunk))
-        found.update(dict(query.tuples()))
+        found.update(dict(tuples(query)))
     return found
 
 

@@ -155,10 +155,40 @@ class _Search:
                     return
 
     def results(self) -> list[CustomerSummary]:
-        return [
-            CustomerSummary(*row[:9], row[9] or "", bool(row[10]), row[11])
-            for row in self.rows.values()
-        ]
+        return [_summary(row) for row in self.rows.values()]
+
+
+def _summary(row: tuple) -> CustomerSummary:
+    """A row of ``SUMMARY_COLUMNS`` as a search result."""
+    (
+        customer_id,
+        code,
+        kind,
+        last_name,
+        first_name,
+        company,
+        city,
+        mobile,
+        email,
+        card_number,
+        active,
+        segment,
+        _name_key,
+    ) = row
+    return CustomerSummary(
+        customer_id,
+        code,
+        kind,
+        last_name,
+        first_name,
+        company,
+        city,
+        mobile,
+        email,
+        card_number or "",
+        bool(active),
+        segment,
+    )
 
 
 def _qualified(columns: str) -> str:

@@ -13,6 +13,7 @@ from peewee import fn
 from storage import outbox, print_jobs
 from storage.ids import new_id
 from storage.models import Customer, Sale, SaleLine, SalePayment, SaleVat, database
+from storage.rows import tuples
 from till.core.customer import display_name
 from till.core.loyalty import LoyaltyProgram, points_earned
 from till.core.sale import (
@@ -374,10 +375,11 @@ def verify_journal(till_no: int) -> list[str]:
         recorded = _recorded(sale)
         product_ids = [
             pid
-            for (pid,) in SaleLine.select(SaleLine.product_id)
-            .where(SaleLine.sale == sale.id)
-            .order_by(SaleLine.line_no)
-            .tuples()
+            for (pid,) in tuples(
+                SaleLine.select(SaleLine.product_id)
+                .where(SaleLine.sale == sale.id)
+                .order_by(SaleLine.line_no)
+            )
         ]
         expected = chain_hash(previous_hash, sale_payload(recorded, product_ids))
         if sale.previous_hash != previous_hash or sale.journal_hash != expected:
