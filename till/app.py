@@ -18,6 +18,7 @@ from devices.scanner.simulated import SimulatedScanner
 from till import logs
 from till.config import Settings
 from till.core.sale import RecordedSale
+from till.core.text import printable
 from till.errors import ScannerError, TillError
 from till.messages import DeviceNotice, DeviceScanned, Logged, Scanned
 from till.printing import PrinterState
@@ -27,6 +28,8 @@ from till.screens.sale import SaleScreen
 from till.typeahead import KeyGate
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from devices.scanner.evdev_reader import DeviceSource, ScannerService
 
 log = logging.getLogger(__name__)
@@ -184,6 +187,25 @@ class TillApp(App):
         self.push_screen(CustomerViewScreen(holder.id))
         self.notify(f"Card of {holder.code} {holder.display_name}.", markup=False)
         return True
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification as text: Textual keeps ESC in a toast, so a stored name in one
+        would reach the terminal as an escape sequence."""
+        super().notify(
+            printable(message, keep_newlines=True),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def on_device_notice(self, message: DeviceNotice) -> None:
         log.info("%s", message.text)

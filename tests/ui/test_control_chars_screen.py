@@ -75,3 +75,12 @@ async def test_the_customer_file_shows_hostile_stored_text_as_text(app):
             written = _terminal_bytes(app)
             assert "drawer" in written.lower(), tab
             assert _clean_of_data(written), tab
+
+
+async def test_a_notification_naming_a_hostile_customer_is_text(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify(f"Card of C01-000001 {HOSTILE}.", title=HOSTILE, markup=False)
+        await pilot.pause()
+        (notification,) = app._notifications
+        assert "Drawer" in notification.message and _clean_of_data(notification.message)
+        assert _clean_of_data(notification.title)
