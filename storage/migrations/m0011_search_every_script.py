@@ -8,6 +8,8 @@ remove the wrong ones; so every customer's keys and words are written again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from storage.customer_keys import search_columns, search_text
 from till.core.customer import Customer
 
@@ -34,11 +36,11 @@ def up(database) -> None:
     database.execute_sql("INSERT INTO customer_fts (customer_fts) VALUES ('delete-all')")
     rows = database.execute_sql(f"SELECT num, id, code, {', '.join(FIELDS)} FROM customer")
     for num, customer_id, code, *values in rows.fetchall():
+        texts: dict[str, Any] = {
+            name: value or "" for name, value in zip(FIELDS, values, strict=True)
+        }
         customer = Customer(
-            customer_id,
-            code,
-            **{name: value or "" for name, value in zip(FIELDS, values, strict=True)},
-            external_codes=external.get(customer_id, {}),
+            customer_id, code, **texts, external_codes=external.get(customer_id, {})
         )
         keys = search_columns(customer)
         assignments = ", ".join(f"{column} = ?" for column in keys)
