@@ -9,6 +9,7 @@ from storage.ids import new_id
 from storage.models import ParkedSale, database
 from storage.rows import tuples
 from till.core.sale import Cart, Parked, cart_document, cart_from_document
+from till.core.text import printable
 from till.errors import InvalidSale, TillError
 
 MAX_NAME = 40
@@ -19,7 +20,7 @@ def park(cart: Cart, name: str, *, till_no: int) -> Parked:
         raise InvalidSale("The sale is empty: nothing to park.")
     if cart.payments or cart.points_discount:
         raise InvalidSale("Payment has started: finish this sale before parking it.")
-    label = " ".join(name.split())[:MAX_NAME] or "Parked sale"
+    label = " ".join(printable(name).split())[:MAX_NAME] or "Parked sale"  # typed: stripped
     parked = Parked(new_id(), label, datetime.now(UTC).isoformat(), cart.total, cart.item_count)
     ParkedSale.insert(
         id=parked.id,

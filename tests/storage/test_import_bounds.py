@@ -97,3 +97,14 @@ def test_a_control_character_in_a_price_code_refuses_the_row():
     assert rows == []
     assert errors[0][0] == 2 and errors[0][1].startswith("price_code: has a control character")
     assert errors[1][0] == 3 and errors[1][1].startswith("price: ")
+
+
+def test_a_parked_sale_name_typed_or_pasted_keeps_only_text(db_path):
+    from storage import parked
+    from till.core.sale import Cart
+
+    catalog.import_products([(1, catalog.ProductRow(ean13(1), "Thing", 100, 2000))])
+    cart = Cart()
+    cart.add(catalog.lookup(ean13(1)))
+    kept = parked.park(cart, "Mme\x1b]0;pwned\x07 Dupont", till_no=1)
+    assert kept.name == "Mme]0;pwned Dupont"
