@@ -52,8 +52,8 @@ class PrintableStream:
 def printable_output() -> Iterator[None]:
     """Within the block, stdout and stderr carry printable text only."""
     saved = sys.stdout, sys.stderr
-    sys.stdout = PrintableStream(saved[0])  # type: ignore[assignment]
-    sys.stderr = PrintableStream(saved[1])  # type: ignore[assignment]
+    sys.stdout = PrintableStream(saved[0])
+    sys.stderr = PrintableStream(saved[1])
     try:
         yield
     finally:

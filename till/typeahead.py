@@ -56,7 +56,9 @@ class KeyGate:
         if key.is_printable and isinstance(target, Input) and self._app.focused is target:
             return
         self._busy = True
-        chain = _ancestors(target) if target is not None else [self._app.screen, self._app]
+        chain: list[MessagePump] = (
+            _ancestors(target) if target is not None else [self._app.screen, self._app]
+        )
         self._settling = asyncio.create_task(self._settle(chain))
 
     async def _settle(self, chain: list[MessagePump]) -> None:

@@ -315,9 +315,10 @@ class ReceiptHeader:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ReceiptHeader:
         known = set(cls.__dataclass_fields__)
-        return cls(
-            **{k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
-        )
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known
+        }
+        return cls(**values)
 
 
 @dataclass(frozen=True)
