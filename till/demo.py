@@ -224,7 +224,9 @@ def demo_kiosk_cards(count: int = 3) -> list[str]:
     from storage.models import Customer
 
     held = Customer.select(Customer.card_number).where(Customer.card_number.is_null(False))
-    cards = [row.card_number for row in held.order_by(Customer.code).limit(count)]
+    cards = [
+        row.card_number for row in held.order_by(Customer.code).limit(count) if row.card_number
+    ]
     if cards:
         return cards
     for row in Customer.select(Customer.id).order_by(Customer.code).limit(count):
