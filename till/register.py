@@ -59,6 +59,11 @@ class Register:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-writer")
         """Sales are written by one long-lived thread with one connection, in order."""
         self._writer_thread: int | None = None
+        self._busy = False
+        """True while the writer waits for another program's write lock."""
+        self._waiting: dict[object, Callable[[], object]] = {}
+        """Who to tell when the database turns busy: callers whose write has not finished."""
+        self._busy_state = threading.Lock()
         self.busy_wait = BUSY_WAIT
         """Seconds one attempt waits for another program's write lock before saying busy."""
         self.busy_give_up_after = BUSY_GIVE_UP_AFTER
@@ -219,41 +224,58 @@ class Register:
     ) -> T:
         """Run a storage operation on the writer thread, as one transaction, and wait for it.
 
-        While another program holds the write lock, the writer waits and tries again (telling
-        ``on_busy`` once, from the writer thread) for up to ``busy_give_up_after`` seconds.
+        While another program holds the write lock, the writer waits and tries again for up to
+        ``busy_give_up_after`` seconds; ``on_busy`` is called once (from another thread) if the
+        database is or turns busy before this write is done.
         SQLite's failures come out as ``StorageError``s. Called on the writer thread itself
         (an operation that writes through the register), it runs the operation there."""
         if threading.get_ident() == self._writer_thread:
             return operation(*args)
-        return self._writer.submit(self._write, operation, args, on_busy).result()
+        caller = object()
+        if on_busy is not None:  # told even if the wait is for the writes queued before
+            with self._busy_state:
+                busy = self._busy
+                if not busy:
+                    self._waiting[caller] = on_busy
+            if busy:
+                on_busy()
+        try:
+            return self._writer.submit(self._write, operation, args).result()
+        finally:
+            with self._busy_state:
+                self._waiting.pop(caller, None)
 
-    def _write(
-        self,
-        operation: Callable[..., T],
-        args: tuple[Any, ...],
-        on_busy: Callable[[], object] | None,
-    ) -> T:
+    def _write(self, operation: Callable[..., T], args: tuple[Any, ...]) -> T:
         self._writer_thread = threading.get_ident()
         give_up = time.monotonic() + self.busy_give_up_after
-        while True:
-            try:
-                with storage_errors():
-                    if database.connect(reuse_if_open=True):  # the writer keeps its connection
-                        database.execute_sql(f"PRAGMA busy_timeout = {int(self.busy_wait * 1000)}")
-                    # One transaction: a write that met a busy database left nothing behind, so
-                    # trying it again can never write it twice.
-                    with database.atomic():
-                        return operation(*args)
-            except DatabaseBusy as busy:
-                if time.monotonic() >= give_up:
-                    raise DatabaseBusy(
-                        f"The database stayed busy for {self.busy_give_up_after:.0f} s: another "
-                        "program is writing to it. Nothing was saved; try again."
-                    ) from busy
-                if on_busy is not None:
-                    on_busy()
-                    on_busy = None
-                time.sleep(BUSY_PAUSE)
+        try:
+            while True:
+                try:
+                    with storage_errors():
+                        if database.connect(reuse_if_open=True):  # the writer keeps it open
+                            timeout = int(self.busy_wait * 1000)
+                            database.execute_sql(f"PRAGMA busy_timeout = {timeout}")
+                        # One transaction: a write that met a busy database left nothing
+                        # behind, so trying it again can never write it twice.
+                        with database.atomic():
+                            return operation(*args)
+                except DatabaseBusy as busy:
+                    if time.monotonic() >= give_up:
+                        raise DatabaseBusy(
+                            f"The database stayed busy for {self.busy_give_up_after:.0f} s: "
+                            "another program is writing to it. Nothing was saved; try again."
+                        ) from busy
+                    self._tell_busy()
+                    time.sleep(BUSY_PAUSE)
+        finally:
+            self._busy = False
+
+    def _tell_busy(self) -> None:
+        with self._busy_state:
+            self._busy = True
+            waiting, self._waiting = list(self._waiting.values()), {}
+        for tell in waiting:
+            tell()
 
     def demo_codes(self, limit: int = 200) -> list[str]:
         return catalog.sample_codes(limit)

@@ -13,14 +13,23 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
+from storage import accounts, customers, loyalty, parked, sales
 from storage.models import Customer as CustomerRow
+from storage.models import ParkedSale
+from storage.models import Sale as SaleRow
 from till.app import TillApp, make_app
-from till.config import Settings
+from till.config import SecuritySettings, Settings
+from till.core.pin import hash_pin
+from till.screens.customer_form import CustomerFormScreen
+from till.screens.customer_search import CustomerSearchScreen
+from till.screens.customer_view import CustomerViewScreen
+from till.screens.quick_add import QuickAddScreen
 from till.screens.sale import SaleScreen
 from till.screens.writes import BUSY
 
@@ -28,6 +37,7 @@ from ..conftest import PRODUCTS
 from .conftest import error_notifications, scan
 
 BAGUETTE, CAFE = PRODUCTS[0][0], PRODUCTS[1][0]
+PIN = "4821"
 
 HOLDS = [2.0, pytest.param(10.0, marks=pytest.mark.soak, id="10s")]
 
@@ -91,16 +101,22 @@ async def until(pilot, condition: Callable[[], bool], what: str) -> None:
 
 
 async def busy_while_held(
-    pilot, holder: LockHolder, says: Callable[[], str], answer_a_key: Callable[[], Awaitable[None]]
+    pilot,
+    holder: LockHolder,
+    says: Callable[[], str],
+    answer_a_key: Callable[[], Awaitable[None]],
+    not_written: Callable[[], bool],
 ) -> None:
     """The screen says the database is busy, then answers keys for as long as the lock is
-    held; then the lock is released and the write left to finish."""
+    held, and nothing is written meanwhile; then the lock is released and the write left to
+    finish."""
     await until(pilot, lambda: BUSY in says(), "the screen says the database is busy")
     keys = 0
     while not holder.held.done():
         await answer_a_key()
         keys += 1
     assert keys >= 2
+    assert not_written()
     await holder.release()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -123,21 +139,50 @@ def focus_moves(pilot) -> Callable[[], Awaitable[None]]:
 
 
 def typed_into_scan_field(pilot, code: str) -> Callable[[], Awaitable[None]]:
-    """A key answered: the next digit of ``code`` appears in the scan field (and stays)."""
-    typed = iter(code * 1000)
+    """A key answered: the next digit of ``code`` appears in the scan field; once all are
+    typed, the arrows move the cursor in it."""
+    keys = iter([*code, *["left", "right"] * 1000])
 
     async def press() -> None:
         field = pilot.app.screen.query_one("#scan", Input)
-        before = field.value
-        await pilot.press(next(typed))
-        assert len(field.value) == len(before) + 1
+        value, cursor = field.value, field.cursor_position
+        key = next(keys)
+        await pilot.press(key)
+        if len(key) == 1:
+            assert field.value == value + key
+        else:
+            assert field.cursor_position != cursor
 
     return press
 
 
 @pytest.fixture
 def app(settings: Settings) -> TillApp:
-    return make_app(settings)
+    return make_app(replace(settings, security=SecuritySettings(manager_pin=hash_pin(PIN))))
+
+
+@pytest.fixture
+def zoe(settings):
+    return customers.create_customer(
+        {"last_name": "Martin", "first_name": "Zoé", "email": "zoe@example.fr"},
+        actor="setup",
+        till_no=1,
+        region="FR",
+    )
+
+
+async def open_file(pilot, tab: str) -> CustomerViewScreen:
+    """Zoé's file, on the given tab."""
+    await pilot.press("f2", *"martin", "f4")
+    view = pilot.app.screen
+    assert isinstance(view, CustomerViewScreen)
+    view.query_one("#customer-tabs").active = tab
+    await pilot.pause()
+    return view
+
+
+def said(view: CustomerViewScreen) -> Callable[[], str]:
+    return lambda: text(view, "#customer-message")
 
 
 # --- customers ------------------------------------------------------------------------------
@@ -152,10 +197,227 @@ async def test_quick_add_while_the_database_is_busy(app, db_path, hold):
             await pilot.press("f10")
             quick_add = app.screen
             await busy_while_held(
-                pilot, holder, lambda: text(quick_add, "#quick-match"), focus_moves(pilot)
+                pilot,
+                holder,
+                lambda: text(quick_add, "#quick-match"),
+                focus_moves(pilot),
+                lambda: CustomerRow.select().count() == 0,
             )
         assert isinstance(app.screen, SaleScreen)
         assert "LEFÈVRE Anne" in text(app.screen, "#sale-customer")
         assert len(app.screen.cart.lines) == 1  # the open sale is still there
         assert error_notifications(app) == []
     assert [(c.last_name, c.mobile) for c in CustomerRow.select()] == [("Lefèvre", "+33698765432")]
+
+
+async def test_a_write_the_database_stays_too_busy_for_fails_in_plain_words(app, db_path):
+    app.register.busy_give_up_after = 0.5
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", *"Lefèvre", "enter", *"Anne", "enter", *"0698765432")
+        async with LockHolder(db_path, 0) as holder:
+            await pilot.press("f10")
+            quick_add = app.screen
+            await until(
+                pilot,
+                lambda: "stayed busy" in text(quick_add, "#quick-match"),
+                "the write gives up",
+            )
+            assert "Nothing was saved; try again" in text(quick_add, "#quick-match")
+            assert isinstance(app.screen, QuickAddScreen)  # what was typed is still there
+            assert app.screen.query_one("#quick-last_name", Input).value == "Lefèvre"
+            assert app.screen.query_one("#quick-mobile", Input).value == "0698765432"
+            assert CustomerRow.select().count() == 0
+            await holder.release()
+        await pilot.press("f10")  # the cashier tries again
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, SaleScreen)
+    assert CustomerRow.select().count() == 1
+
+
+@pytest.mark.parametrize("hold", HOLDS)
+async def test_customer_edit_while_the_database_is_busy(app, db_path, zoe, hold):
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_file(pilot, "tab-main")
+        await pilot.press("f4")
+        form = app.screen
+        assert isinstance(form, CustomerFormScreen)
+        form.query_one("#field-first_name", Input).value = "Zoë"
+        async with LockHolder(db_path, hold) as holder:
+            await pilot.press("f10")
+            await busy_while_held(
+                pilot,
+                holder,
+                lambda: text(form, "#status"),
+                focus_moves(pilot),
+                lambda: customers.get_customer(zoe.id).first_name == "Zoé",
+            )
+        assert app.screen is view
+        assert "MARTIN Zoë" in text(view, "#status")
+        assert error_notifications(app) == []
+    assert customers.get_customer(zoe.id).first_name == "Zoë"
+    changes = [e for e in customers_audit(zoe.id) if e.field == "first_name"]
+    assert [(e.old_value, e.new_value) for e in changes].count(("Zoé", "Zoë")) == 1
+
+
+def customers_audit(customer_id: str):
+    from storage import audit
+
+    return audit.history("customer", customer_id)
+
+
+@pytest.mark.parametrize("hold", HOLDS)
+async def test_deactivating_while_the_database_is_busy(app, db_path, zoe, hold):
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_file(pilot, "tab-loyalty")
+        async with LockHolder(db_path, hold) as holder:
+            await pilot.press("f8")
+            await busy_while_held(
+                pilot,
+                holder,
+                said(view),
+                focus_moves(pilot),
+                lambda: customers.get_customer(zoe.id).active,
+            )
+        assert "C01-000001 is now inactive." in said(view)()
+        assert "INACTIVE" in text(view, "#status")
+        assert error_notifications(app) == []
+    assert customers.get_customer(zoe.id).active is False
+    changes = [e for e in customers_audit(zoe.id) if e.field == "active"]
+    assert len(changes) == 1
+
+
+@pytest.mark.parametrize("hold", HOLDS)
+async def test_deleting_while_the_database_is_busy(app, db_path, zoe, hold):
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_file(pilot, "tab-loyalty")
+        async with LockHolder(db_path, hold) as holder:
+            await pilot.press("f9", "y")
+            await busy_while_held(
+                pilot, holder, said(view), focus_moves(pilot), lambda: CustomerRow.select().count()
+            )
+        assert isinstance(app.screen, CustomerSearchScreen)  # deleted: the file is closed
+    assert CustomerRow.select().count() == 0
+
+
+@pytest.mark.parametrize("hold", HOLDS)
+async def test_adding_an_address_while_the_database_is_busy(app, db_path, zoe, hold):
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_file(pilot, "tab-addresses")
+        await pilot.press("f3", *"2 rue des Lilas")
+        async with LockHolder(db_path, hold) as holder:
+            await pilot.press("f10")
+            assert app.screen is view
+            await busy_while_held(
+                pilot,
+                holder,
+                said(view),
+                focus_moves(pilot),
+                lambda: not customers.get_customer(zoe.id).addresses,
+            )
+        assert "Delivery address saved." in said(view)()
+        assert view.query_one("#customer-extra-addresses").row_count == 1
+    assert [a.line1 for a in customers.get_customer(zoe.id).addresses] == ["2 rue des Lilas"]
+
+
+@pytest.mark.parametrize("hold", HOLDS)
+async def test_a_deposit_while_the_database_is_busy(app, db_path, zoe, hold):
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_file(pilot, "tab-account")
+        await pilot.press("f3", *"20,00")
+        async with LockHolder(db_path, hold) as holder:
+            await pilot.press("f2")  # cash
+            await busy_while_held(
+                pilot,
+                holder,
+                said(view),
+                focus_moves(pilot),
+                lambda: not accounts.movements(zoe.id),
+            )
+        assert "Deposit of 20,00" in said(view)().replace("\u202f", " ")
+        assert view.query_one("#customer-account-moves").row_count == 1
+    assert accounts.balance(zoe.id) == 2000
+    assert len(accounts.movements(zoe.id)) == 1
+
+
+@pytest.mark.parametrize("hold", HOLDS)
+async def test_a_points_adjustment_while_the_database_is_busy(app, db_path, zoe, hold):
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_file(pilot, "tab-loyalty")
+        await pilot.press("f5", *"250", "enter", *"birthday gift", "enter", *PIN)
+        async with LockHolder(db_path, hold) as holder:
+            await pilot.press("enter")
+            await busy_while_held(
+                pilot, holder, said(view), focus_moves(pilot), lambda: not loyalty.history(zoe.id)
+            )
+        assert "+250 points (birthday gift). Balance 250." in said(view)()
+    assert loyalty.balance(zoe.id) == 250
+    assert len(loyalty.history(zoe.id)) == 1
+
+
+@pytest.mark.parametrize("hold", HOLDS)
+async def test_issuing_a_card_while_the_database_is_busy(app, db_path, zoe, hold):
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_file(pilot, "tab-loyalty")
+        async with LockHolder(db_path, hold) as holder:
+            await pilot.press("f3")
+            await busy_while_held(
+                pilot,
+                holder,
+                said(view),
+                focus_moves(pilot),
+                lambda: not customers.get_customer(zoe.id).card_number,
+            )
+        assert "issued." in said(view)()
+    card = customers.get_customer(zoe.id).card_number
+    assert card and customers.find_by_card(card).id == zoe.id
+
+
+# --- the sale ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hold", HOLDS)
+async def test_parking_while_the_database_is_busy(app, db_path, hold):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await scan(pilot, BAGUETTE)
+        await pilot.press("f5", "ctrl+a", "ctrl+k", *"Anne")
+        async with LockHolder(db_path, hold) as holder:
+            await pilot.press("enter")
+            assert app.screen is screen
+            await busy_while_held(
+                pilot,
+                holder,
+                lambda: text(screen, "#message"),
+                typed_into_scan_field(pilot, CAFE),
+                lambda: ParkedSale.select().count() == 0,
+            )
+        assert "Parked as 'Anne'" in text(screen, "#message")
+        await pilot.press("enter")  # what was typed during the wait is scanned now
+        assert [line.item.name for line in screen.cart.lines] == [PRODUCTS[1][1]]
+    assert [p.name for p in parked.parked_sales(1)] == ["Anne"]
+    assert ParkedSale.select().count() == 1
+
+
+@pytest.mark.parametrize("hold", HOLDS)
+async def test_committing_a_sale_while_the_database_is_busy(app, db_path, hold):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await scan(pilot, BAGUETTE)
+        await pilot.press("f10", *"1,20")
+        async with LockHolder(db_path, hold) as holder:
+            await pilot.press("f2")  # cash: the sale is paid and saved
+            assert app.screen is screen
+            await busy_while_held(
+                pilot,
+                holder,
+                lambda: text(screen, "#message"),
+                typed_into_scan_field(pilot, CAFE),
+                lambda: SaleRow.select().count() == 0,
+            )
+        assert "Sale 01-000001 saved" in text(screen, "#message")
+        await pilot.press("enter")
+        assert [line.item.name for line in screen.cart.lines] == [PRODUCTS[1][1]]
+        assert error_notifications(app) == []
+    assert sales.get_sale("01-000001").total == 120
+    assert SaleRow.select().count() == 1
