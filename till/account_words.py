@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from till.core.formats import formats_for
 from till.core.money import MoneyFormat
 
 KIND_WORDS = {"credit_note": "Credit note", "deposit": "Deposit", "sale": "Sale on account"}
@@ -23,6 +22,6 @@ def balance_words(balance: int, money: MoneyFormat, *, any_movement: bool = True
     return f"Balance {money(0)}" if any_movement else "No account movements"
 
 
-def local_time(at: str) -> str:
-    """A stored UTC timestamp as the shop's local date and time, short enough for a table."""
-    return datetime.fromisoformat(at).astimezone().strftime("%d/%m/%y %H:%M")
+def local_time(at: str, locale: str) -> str:
+    """A stored UTC timestamp as the shop's local date and time, as the locale writes it."""
+    return formats_for(locale).date_time(at)

@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 from devices.scanner.simulated import SimulatedScanner
 from till import logs
 from till.config import Settings
+from till.core.formats import count
 from till.core.sale import RecordedSale
 from till.core.text import printable
 from till.errors import ScannerError, TillError
@@ -274,8 +275,8 @@ class TillApp(App):
         before = self.printer_state
         if state.error and state.error != before.error:
             self.notify(
-                f"{state.error}\n{state.waiting} receipt(s) waiting. The sales are saved; the "
-                "receipts print when the printer is back (F7 F6 to reprint).",
+                f"{state.error}\n{count(state.waiting, 'receipt')} waiting. The sales are saved;"
+                " the receipts print when the printer is back (F7 F6 to reprint).",
                 title="Receipt not printed",
                 severity="error",
                 timeout=10,

@@ -42,6 +42,11 @@ class Context:
         locale = self.settings().locale
         return MoneyFormat(locale.currency, locale.locale)
 
+    def formats(self):
+        from till.core.formats import formats_for
+
+        return formats_for(self.settings().locale.locale)
+
     def open_database(self, settings: Settings, *, create: bool = False) -> None:
         _open(settings, create=create)
 

@@ -83,7 +83,8 @@ def show(ctx, code: str, as_json: bool):
     money = ctx.money()
     click.echo(f"  {stats.sale_count} sales, {money(stats.total_spent)} spent in all.")
     for sale in sales:
-        click.echo(f"  {sale.receipt_code}  {sale.created_at[:16]}  {money(sale.total):>12}")
+        when = ctx.formats().date_time(sale.created_at)
+        click.echo(f"  {sale.receipt_code}  {when}  {money(sale.total):>12}")
 
 
 @customers.command()
@@ -181,7 +182,8 @@ def account(ctx, code: str, as_json: bool):
         amount = f"{'+' if m.amount > 0 else ''}{money(m.amount)}"
         detail = " ".join(part for part in (m.receipt_code, m.reason) if part)
         click.echo(
-            f"  {local_time(m.at)}  {kind_words(m.kind):<15} {amount:>12}  {detail}  ({m.actor})"
+            f"  {local_time(m.at, money.locale)}  {kind_words(m.kind):<15} {amount:>12}  {detail}"
+            f"  ({m.actor})"
         )
 
 

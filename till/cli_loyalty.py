@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from till.core.formats import count
+
 
 def _service(ctx):
     from till.register import Register
@@ -36,12 +38,14 @@ def balance(ctx, code: str) -> None:
     customer = _customer(register, code)
     summary = register.loyalty.summary(customer.id)
     click.echo(f"{customer.code}  {customer.display_name}  card {customer.card_number or '-'}")
-    click.echo(f"Balance: {summary.balance} points")
+    click.echo(f"Balance: {count(summary.balance, 'point')}")
     if summary.next_expiry_points:
-        click.echo(f"{summary.next_expiry_points} points expire on {summary.next_expiry}")
+        expiry = ctx.formats().date(summary.next_expiry)
+        click.echo(f"{count(summary.next_expiry_points, 'point')} expire on {expiry}")
     for move in register.loyalty.history(customer.id):
         click.echo(
-            f"  {move.at[:16]}  {move.kind:<7} {move.points:+6d}  {move.receipt_code:<10}"
+            f"  {ctx.formats().date_time(move.at)}  {move.kind:<7} {move.points:+6d}"
+            f"  {move.receipt_code:<10}"
             f" {move.reason}  ({move.actor})"
         )
 
@@ -96,7 +100,7 @@ def adjust(ctx, code: str, points: str, reason: str) -> None:
     approved, message = register.loyalty.approve(pin)
     if not approved:
         raise click.ClickException(message)
-    click.echo(f"Balance: {register.loyalty.adjust(customer.id, change, reason)} points")
+    click.echo(f"Balance: {count(register.loyalty.adjust(customer.id, change, reason), 'point')}")
 
 
 @click.command(name="manager-pin")

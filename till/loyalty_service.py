@@ -14,6 +14,7 @@ from devices.printer.slip import BalanceSlip, build_balance_slip
 from storage import loyalty
 from storage.loyalty import LoyaltySummary, Movement
 from till.config import Settings
+from till.core.formats import for_print, formats_for
 from till.core.loyalty import LoyaltyProgram, spendable_points
 from till.core.money import MoneyFormat
 from till.core.pin import PinGate
@@ -95,6 +96,7 @@ class LoyaltyService:
         """The balance slip; the kiosk leaves the card's barcode off, since anyone may take
         a slip left in the tray and attach its owner at the till."""
         summary = self.summary(customer_id)
+        formats = formats_for(self.settings.locale.locale)
         value = self.money.for_print(summary.balance * self.program.point_value)
         slip = BalanceSlip(
             store_name=self.settings.store.name,
@@ -102,8 +104,8 @@ class LoyaltyService:
             card_number=card_number if with_card else "",
             balance=summary.balance,
             value=value,
-            next_expiry=summary.next_expiry,
+            next_expiry=for_print(formats.date(summary.next_expiry)) if summary.next_expiry else "",
             next_expiry_points=summary.next_expiry_points,
-            printed_at=datetime.now().strftime("%d/%m/%Y %H:%M"),
+            printed_at=for_print(formats.date_time(datetime.now())),
         )
         return build_balance_slip(slip, self.settings.printer.width)

@@ -18,6 +18,7 @@ from storage.errors import DatabaseBusy, storage_errors
 from storage.models import database
 from till.config import Settings
 from till.core.barcodes import parse_scan_entry
+from till.core.formats import formats_for
 from till.core.money import MoneyFormat
 from till.core.sale import Cart, Item, Parked, PaymentMethod, RecordedSale, SaleCustomer
 from till.printing import PrintQueue
@@ -44,6 +45,8 @@ class Register:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.money = MoneyFormat(settings.locale.currency, settings.locale.locale)
+        self.formats = formats_for(settings.locale.locale)
+        """Dates, times, percentages and counts as the configured locale writes them."""
         layout = ReceiptLayout(
             store_name=settings.store.name,
             address=settings.store.address,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
-from till.core.money import MoneyFormat, format_rate
+from till.core.formats import count as plural
+from till.core.formats import for_print, formats_for
+from till.core.money import MoneyFormat
 from till.core.sale import PAYMENT_LABELS, PaymentMethod, ReceiptHeader, RecordedSale
 from till.core.tax import net_of
 from till.core.text import printable
@@ -94,7 +95,8 @@ def build_receipt(
     blocks += [Text(line, "center") for line in header.address]
     if header.vat_number:
         blocks.append(Text(f"VAT {header.vat_number}", "center"))
-    when = datetime.fromisoformat(sale.created_at).astimezone().strftime("%d/%m/%Y %H:%M")
+    formats = formats_for(layout.money.locale)
+    when = for_print(formats.date_time(sale.created_at))
     blocks += [
         Rule(),
         Text(_columns(f"Receipt {sale.receipt_code}", when, width)),
@@ -128,7 +130,8 @@ def build_receipt(
     if excl:
         blocks.append(Text(_columns("Total excl. VAT", money(sum(v.net for v in sale.vat)), width)))
         for vat in sale.vat:
-            blocks.append(Text(_columns(f"VAT {format_rate(vat.rate_bp)}", money(vat.vat), width)))
+            rate = for_print(formats.rate(vat.rate_bp))
+            blocks.append(Text(_columns(f"VAT {rate}", money(vat.vat), width)))
     blocks.append(
         Text(
             _columns("TOTAL incl. VAT" if excl else "TOTAL", money(sale.total), width),
@@ -147,7 +150,8 @@ def build_receipt(
         blocks += [Rule(), Text(header.export_mention[:width], bold=True)]
     blocks += [Rule(), Text(_vat_row(("VAT", "Net", "Tax", "Gross"), width))]
     for vat in sale.vat:
-        cells = (format_rate(vat.rate_bp), money(vat.net), money(vat.vat), money(vat.gross))
+        rate = for_print(formats.rate(vat.rate_bp))
+        cells = (rate, money(vat.net), money(vat.vat), money(vat.gross))
         blocks.append(Text(_vat_row(cells, width)))
     if sale.points_balance is not None:
         blocks.append(Rule())
@@ -165,7 +169,7 @@ def build_receipt(
             blocks.append(Text(_columns("Points earned", str(sale.points_earned), width)))
         blocks.append(Text(_columns("Points balance", str(sale.points_balance), width), bold=True))
     count = abs(sale.item_count)
-    items = "1 item" if count == 1 else f"{count} items"
+    items = plural(count, "item")
     if sale.refund_of:
         items += " returned"
     blocks += [Rule(), Text(items), Barcode(sale.receipt_code)]

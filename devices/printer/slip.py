@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devices.printer.receipt import Barcode, Block, ReceiptDocument, Rule, Text
+from till.core.formats import count
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,11 @@ def build_balance_slip(slip: BalanceSlip, width: int) -> ReceiptDocument:
         Text("Loyalty points", "center", bold=True),
         Rule(),
         Text(slip.customer_name[:width]),
-        Text(f"Balance: {slip.balance} points ({slip.value})", bold=True),
+        Text(f"Balance: {count(slip.balance, 'point')} ({slip.value})", bold=True),
     ]
     if slip.next_expiry_points:
-        blocks.append(Text(f"{slip.next_expiry_points} points expire on {slip.next_expiry}"))
+        expiring = count(slip.next_expiry_points, "point")
+        blocks.append(Text(f"{expiring} expire on {slip.next_expiry}"))
     if slip.printed_at:
         blocks.append(Text(f"Printed {slip.printed_at}"))
     if slip.card_number:

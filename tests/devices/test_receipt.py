@@ -54,8 +54,8 @@ def test_text_receipt_has_everything_a_customer_reads():
         "9,50 €",
         "Change",
         "10,50 €",
-        "5.5%",
-        "20%",
+        "5,5 %",  # the fr_FR percentage, its no-break space made printable
+        "20 %",
         "3 items",
         "01-000007",
         "Merci !",

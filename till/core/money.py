@@ -119,8 +119,14 @@ class MoneyFormat:
         return formatted
 
     def plain(self, minor: int) -> str:
-        """The amount without currency sign, as a cashier would type it: ``12.50``."""
-        return f"{Decimal(minor).scaleb(-self.precision):.{self.precision}f}"
+        """The amount without currency sign or grouping, as a cashier would type it in this
+        locale (``12,50`` in fr_FR, ``12.50`` in en_US): what an amount field is prefilled
+        with; ``parse_amount`` reads either separator."""
+        from till.core.formats import formats_for
+
+        text = f"{Decimal(minor).scaleb(-self.precision):.{self.precision}f}"
+        decimal = formats_for(self.locale).patterns.decimal
+        return text.replace(".", decimal) if decimal in (",", ".") else text
 
     def for_print(self, minor: int) -> str:
         """The amount with the no-break spaces no receipt code page has replaced by spaces."""

@@ -7,6 +7,8 @@ import hmac
 import os
 import re
 
+from till.core.formats import count
+
 N, R, P = 2**14, 8, 1
 NO_MANAGER_PIN = "No manager PIN is set: a technician sets one with `till manager-pin`."
 MIN_LENGTH = 4
@@ -106,4 +108,4 @@ class PinGate:
             self._failures = 0
             self._locked_until = now + self.lockout_seconds
             return False, f"Wrong PIN. Locked for {int(self.lockout_seconds)} s."
-        return False, f"Wrong PIN ({self.tries - self._failures} tries left)."
+        return False, f"Wrong PIN ({count(self.tries - self._failures, 'try', 'tries')} left)."

@@ -22,11 +22,11 @@ if TYPE_CHECKING:
     from till.account_service import AccountService
 
 MOVEMENT_COLUMNS = (  # 68 columns and their padding: inside 80 even with a scrollbar
-    ("When", 14),
+    ("When", 16),
     ("What", 15),
     ("Amount", 11),
     ("Receipt, reason", 15),
-    ("Who", 13),
+    ("Who", 11),
 )
 
 
@@ -62,7 +62,7 @@ class AccountPanel(Vertical):
         table.clear()
         for move in moves:
             table.add_row(
-                local_time(move.at),
+                local_time(move.at, money.locale),
                 plain(kind_words(move.kind)),  # an unknown kind is shown as stored
                 Text(f"{'+' if move.amount > 0 else ''}{money(move.amount)}", justify="right"),
                 plain(" ".join(part for part in (move.receipt_code, move.reason) if part)),

@@ -23,6 +23,7 @@ from till.core.customer import (
     shown,
 )
 from till.core.customer_lookup import HistoryFilter
+from till.core.formats import count
 from till.core.sale import SaleCustomer
 from till.screens.account import AccountPanel, DepositScreen
 from till.screens.prompts import ConfirmScreen
@@ -175,15 +176,18 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
 
     def _figures(self, customer: Customer) -> Text:
         stats = self.app.register.customers.stats(customer.id)
-        money = self.app.register.money
+        money, formats = self.app.register.money, self.app.register.formats
         figures = [
             ("Sales", str(stats.sale_count)),
             ("Total spent", money(stats.total_spent)),
             ("Average basket", money(stats.average_basket)),
-            ("Last purchase", stats.last_purchase[:10] or "never"),
+            (
+                "Last purchase",
+                formats.date(stats.last_purchase) if stats.last_purchase else "never",
+            ),
             (
                 "Visits every",
-                f"{stats.days_between_visits:.0f} days"
+                count(round(stats.days_between_visits), "day")
                 if stats.days_between_visits is not None
                 else "-",
             ),
@@ -197,7 +201,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
                 LABELS[name],
                 shown(getattr(customer, name))
                 + (
-                    f" ({getattr(customer, name + '_at')[:10]})"
+                    f" ({formats.date(getattr(customer, name + '_at'))})"
                     if getattr(customer, name + "_at")
                     else ""
                 ),
@@ -236,11 +240,12 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         )
         lines = [
             f"Card: {customer.card_number or 'none (F3 issues one)'}",
-            f"Balance: {summary.balance} points, worth {value} ({spend})",
+            f"Balance: {count(summary.balance, 'point')}, worth {value} ({spend})",
         ]
         if summary.next_expiry_points:
             lines.append(
-                f"Next expiry: {summary.next_expiry_points} points on {summary.next_expiry}"
+                f"Next expiry: {count(summary.next_expiry_points, 'point')} on "
+                f"{self.app.register.formats.date(summary.next_expiry)}"
             )
         if summary.balance < 0:
             lines.append(
@@ -252,7 +257,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         table.clear()
         for move in service.history(customer.id):
             table.add_row(
-                move.at[:16].replace("T", " "),
+                self.app.register.formats.date_time(move.at),
                 plain(move.kind),
                 Text(f"{move.points:+d}", justify="right"),
                 plain(move.receipt_code),
@@ -376,7 +381,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         for sale in sales:
             table.add_row(
                 Text(sale.receipt_code),
-                sale.created_at[:16].replace("T", " "),
+                self.app.register.formats.date_time(sale.created_at),
                 plain(sale.store),
                 plain(sale.seller),
                 str(sale.item_count),
@@ -389,7 +394,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         table.clear()
         for entry in self.app.register.customers.audit(self.customer_id):
             table.add_row(
-                entry.at[:16].replace("T", " "),
+                self.app.register.formats.date_time(entry.at),
                 plain(entry.actor),
                 plain(entry.action),
                 plain(LABELS.get(entry.field, entry.field)),

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from till.core.formats import count
 from till.errors import TillError
 from till.messages import Scanned
 from till.widgets.footer import TillFooter
@@ -83,14 +84,16 @@ class KioskScreen(Screen):
         lines = [
             f"Hello {customer.first_name or customer.last_name}!",
             "",
-            f"You have {summary.balance} points, worth {worth}.",
+            f"You have {count(summary.balance, 'point')}, worth {worth}.",
         ]
         if loyalty.can_spend(summary.balance):
             lines.append("You can use them at the till today.")
         else:
             lines.append(f"From {program.threshold} points you can use them at the till.")
         if summary.next_expiry_points:
-            lines.append(f"{summary.next_expiry_points} points expire on {summary.next_expiry}.")
+            expiry = self.app.register.formats.date(summary.next_expiry)
+            expiring = count(summary.next_expiry_points, "point")
+            lines.append(f"{expiring} expire on {expiry}.")
         lines += ["", "F6: print my points    Esc: done" if self._can_print else "Esc: done"]
         self._show(customer, "\n".join(lines))
 

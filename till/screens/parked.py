@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -81,7 +80,7 @@ class ParkedScreen(WritingScreen, Screen[str | None]):
         table.clear()
         money = self.app.register.money
         for sale in self.parked:
-            when = datetime.fromisoformat(sale.created_at).astimezone().strftime("%d/%m %H:%M")
+            when = self.app.register.formats.date_time(sale.created_at)
             table.add_row(
                 plain(sale.name),
                 when,

@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Input, Static
 
-from till.core.money import format_rate
+from till.core.formats import count
 from till.core.pricing import reduction_label
 from till.core.sale import WALK_IN, Cart, Parked, PaymentMethod, RecordedSale, SaleCustomer
 from till.errors import InvalidSale, TillError, UnknownProduct
@@ -352,7 +352,7 @@ class SaleScreen(WritingScreen):
         self.saving = False
         self.cart = cart
         self._show(self.cart, selected=len(self.cart.lines) - 1)
-        self.say(f"Sale resumed: {self.cart.item_count} items.", "success")
+        self.say(f"Sale resumed: {count(self.cart.item_count, 'item')}.", "success")
 
     def _progress(self, text: str) -> None:
         self.say(text, "warning" if text == BUSY else "info")
@@ -478,10 +478,10 @@ class SaleScreen(WritingScreen):
             self.query_one("#vat", Line).show(f"New sale: scan the first item.{hint}")
             self.query_one("#total", Line).show("")
             return
-        money = self.app.register.money
-        vat = "  ".join(f"VAT {format_rate(v.rate_bp)} {money(v.vat)}" for v in cart.vat)
+        money, rate = self.app.register.money, self.app.register.formats.rate
+        vat = "  ".join(f"VAT {rate(v.rate_bp)} {money(v.vat)}" for v in cart.vat)
         saved = f"  Saved {money(cart.discount)}" if cart.discount else ""
-        self.query_one("#vat", Line).show(f"{cart.item_count} items  {vat}{saved}")
+        self.query_one("#vat", Line).show(f"{count(cart.item_count, 'item')}  {vat}{saved}")
         due = f"TOTAL {money(cart.total)}"
         if cart.tax_free:
             due = f"Export, no VAT  {due}"
