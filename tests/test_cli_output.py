@@ -38,7 +38,7 @@ def db(tmp_path):
             CustomerRow.id == customer.id
         ).execute()
         loyalty.add_movement(
-            customer.id, "adjust", -5, actor=HOSTILE, at="2026-01-01", reason=HOSTILE
+            customer.id, "adjust", -5, actor=HOSTILE, at="2026-01-01T00:00:00+00:00", reason=HOSTILE
         )
     finally:
         close_database()
