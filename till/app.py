@@ -27,6 +27,7 @@ from till.register import Register
 from till.screens.prompts import ConfirmScreen
 from till.screens.sale import SaleScreen
 from till.typeahead import KeyGate
+from till.widgets.console_glyphs import key_word, use_whole_cell_scrollbars
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -136,6 +137,10 @@ class TillApp(App):
                 self.exit()
 
         self.push_screen(ConfirmScreen("Close the register?"), answer)
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Key names the Linux console can draw (``enter``, not ⏎)."""
+        return key_word(binding) or super().get_key_display(binding)
 
     # --- scanners -------------------------------------------------------------------------
 
@@ -304,6 +309,7 @@ def make_app(
 ) -> TillApp:
     """The app on an already opened database; the CLI and the tests both build it here.
     ``settings`` were checked when the config was loaded (the theme and keymap included)."""
+    use_whole_cell_scrollbars()  # the console font has no eighth blocks for the thumb ends
     app = TillApp(Register(settings), demo=demo, kiosk_timeout=kiosk_timeout)
     if not gc.get_freeze_count():
         # What start-up built lives as long as the process: out of the collector's sight, the

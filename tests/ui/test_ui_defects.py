@@ -83,7 +83,7 @@ async def test_an_empty_amount_pays_nothing_on_the_payment_screen_as_in_the_depo
         await pilot.press("f10")
         payment = app.screen
         assert isinstance(payment, PaymentScreen)
-        assert payment.query_one("#amount", Input).value == "1.20"  # the amount due, filled in
+        assert payment.query_one("#amount", Input).value in ("1.20", "1,20")  # the amount due
         assert "empty amount pays nothing" in screen_text(app)
         payment.query_one("#amount", Input).value = ""
         await pilot.press("enter")
@@ -107,3 +107,148 @@ async def test_an_empty_amount_pays_nothing_on_the_payment_screen_as_in_the_depo
         assert app.screen is deposit
         assert "Type an amount" in str(deposit.query_one("#deposit-error").render())
     assert accounts.balance(zoe.id) == 0
+
+
+async def test_the_points_field_refuses_letters_with_a_message_and_keeps_the_focus(settings):
+    from dataclasses import replace
+
+    from till.app import make_app
+    from till.config import SecuritySettings
+    from till.core.pin import hash_pin
+    from till.screens.manager import AdjustPointsScreen
+
+    zoe = add(last_name="Martin", first_name="Zoé", mobile="0633333333")
+    app = make_app(replace(settings, security=SecuritySettings(manager_pin=hash_pin("4821"))))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", *"martin", "f4")
+        app.screen.query_one(TabbedContent).active = "tab-loyalty"
+        await pilot.pause()
+        await pilot.press("f5")
+        dialog = app.screen
+        assert isinstance(dialog, AdjustPointsScreen)
+        for field in dialog.query(Input):  # framed like every other dialog's fields
+            assert field.styles.border_top[0] == "solid"
+        await pilot.press(*"abc")
+        error = dialog.query_one("#adjust-error")
+        assert error.display and "whole number" in str(error.render())
+        await pilot.press("enter")
+        assert focused_id(app) == "adjust-points"  # not on to the reason
+        assert error.display and "how many points" in str(error.render())
+        await pilot.press(*"50", "enter")
+        assert focused_id(app) == "adjust-reason"
+        assert not error.display
+        await pilot.press("escape")
+    assert zoe.id
+
+
+# --- TERM=linux: only glyphs a stock console font draws ---------------------------------
+
+CP437_DRAWING = set("─│┌┐└┘├┤┬┴┼═║╒╓╔╕╖╗╘╙╚╛╜╝╞╟╠╡╢╣╤╥╦╧╨╩╪╫╬█▄▌▐▀░▒▓■▬▲►▼◄○◘◙←↑→↓↔↕")
+"""The box, block, shape and arrow glyphs of the PC character set, which every Linux console
+font has; the rest of those ranges (heavy lines, eighth blocks, ⏎, …) shows as a diamond."""
+DRAWING_RANGES = ((0x2190, 0x21FF), (0x2300, 0x23FF), (0x2500, 0x25FF), (0x2800, 0x28FF))
+
+
+def missing_glyphs(text: str) -> set[str]:
+    return {
+        c
+        for c in text
+        if c not in CP437_DRAWING and any(lo <= ord(c) <= hi for lo, hi in DRAWING_RANGES)
+    }
+
+
+async def test_every_screen_draws_only_console_glyphs_on_term_linux(settings, monkeypatch):
+    from dataclasses import replace
+
+    from till.app import make_app
+    from till.config import SecuritySettings
+    from till.core.pin import hash_pin
+
+    monkeypatch.setenv("TERM", "linux")
+    for index in range(60):  # enough customers and lines for scrollbars
+        add(last_name=f"Martin{index:02d}", mobile=f"06444444{index:02d}")
+    zoe = customers.find_by_code("C01-000001")
+    app = make_app(replace(settings, security=SecuritySettings(manager_pin=hash_pin("4821"))))
+    seen: dict[str, set[str]] = {}
+    screens: list[str] = []
+
+    async def look(where: str) -> None:
+        await pilot.pause()
+        seen[where] = missing_glyphs(screen_text(app))
+        screens.append(type(app.screen).__name__)
+
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        assert app.theme == "ansi-dark"
+        for _ in range(30):
+            await scan(pilot, BAGUETTE)
+            await scan(pilot, PRODUCTS[2][0])
+        app.notify("A toast")
+        await look("sale")
+        await pilot.press("f4")
+        await look("quantity")
+        await pilot.press("escape", "f5")
+        await look("park name")
+        await pilot.press("enter")
+        await pilot.press("f5")
+        await look("parked")
+        await pilot.press("enter", "f10")
+        await look("payment")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.press("f7")
+        await look("receipt")
+        await pilot.press("f5")
+        await look("manager pin")
+        await pilot.press("escape", "escape", "f3")
+        await look("quick add")
+        await pilot.press("escape")
+        await scan(pilot, BAGUETTE)
+        await pilot.press("f9")
+        await look("confirm")
+        await pilot.press("y")
+        await pilot.press("f2")
+        await look("customer search")
+        await pilot.press(*"martin00", "f4")
+        await pilot.pause()
+        for tab in ("tab-main", "tab-addresses", "tab-details", "tab-loyalty", "tab-history"):
+            app.screen.query_one(TabbedContent).active = tab
+            await look(tab)
+        app.screen.query_one(TabbedContent).active = "tab-loyalty"
+        await pilot.pause()
+        await pilot.press("f5")
+        await look("adjust points")
+        await pilot.press("escape")
+        app.screen.query_one(TabbedContent).active = "tab-account"
+        await look("tab-account")
+        await pilot.press("f3")
+        await look("deposit")
+        await pilot.press("escape")
+        app.screen.query_one(TabbedContent).active = "tab-addresses"
+        await pilot.press("f3")
+        await look("address")
+        await pilot.press("escape", "f4")
+        await look("customer form")
+        await pilot.press("escape", "escape", "escape", "f6")
+        await look("return")
+    assert zoe is not None
+    missing = {where: "".join(sorted(glyphs)) for where, glyphs in seen.items() if glyphs}
+    assert screens == [
+        "SaleScreen",
+        "QuantityScreen",
+        "ParkNameScreen",
+        "ParkedScreen",
+        "PaymentScreen",
+        "ReceiptScreen",
+        "ManagerPinScreen",
+        "QuickAddScreen",
+        "ConfirmScreen",
+        "CustomerSearchScreen",
+        *["CustomerViewScreen"] * 5,
+        "AdjustPointsScreen",
+        "CustomerViewScreen",
+        "DepositScreen",
+        "AddressScreen",
+        "CustomerFormScreen",
+        "ReturnScreen",
+    ]
+    assert missing == {}

@@ -11,10 +11,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label
 
 from till.widgets.field_error import FieldError
+from till.widgets.number_input import NumberInput
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
+
+
+HOW_MANY_POINTS = "Type how many points: 50 adds, -50 removes."
+POINTS_ARE_WHOLE = "Points are a whole number (letters are refused): 50 adds, -50 removes."
 
 
 class ManagerPinScreen(ModalScreen[bool]):
@@ -74,10 +79,10 @@ class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(plain(f"Adjust points of {self.customer_label}: {self.balance} now"))
-            yield Input(
+            yield NumberInput(
+                signed=True,
                 placeholder="Points: 50 to add, -50 to remove",
                 id="adjust-points",
-                restrict=r"-?[0-9]*",
                 max_length=7,
             )
             yield Input(
@@ -91,19 +96,27 @@ class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):
     def on_mount(self) -> None:
         self.query_one("#adjust-points", Input).focus()
 
+    def on_number_input_refused(self, event: NumberInput.Refused) -> None:
+        self.query_one("#adjust-error", FieldError).show_reason(POINTS_ARE_WHOLE)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_one("#adjust-error", FieldError).clear()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "adjust-points":
-            self.query_one("#adjust-reason", Input).focus()
-        else:
+        if event.input.id != "adjust-points":
             self.action_save()
+        elif not self.query_one("#adjust-points", NumberInput).number:
+            self.query_one("#adjust-error", FieldError).show_reason(HOW_MANY_POINTS)
+        else:
+            self.query_one("#adjust-reason", Input).focus()
 
     def action_save(self) -> None:
         typed = self.query_one("#adjust-points", Input).value
         reason = self.query_one("#adjust-reason", Input).value.strip()
         error = self.query_one("#adjust-error", FieldError)
         if typed in ("", "-") or int(typed) == 0:
-            error.show_reason("Type how many points: 50 adds, -50 removes.")
+            error.show_reason(HOW_MANY_POINTS)
         elif not reason:
             error.show_reason("Say why the points are adjusted.")
         else:
