@@ -26,6 +26,18 @@ def pay_exact_in_cash(terminal: Terminal) -> None:
     terminal.wait_for(" saved.")
 
 
+def scan_field(terminal: Terminal) -> str | None:
+    """What the sale screen's scan field holds ("" while it shows its placeholder), or None
+    while it is not drawn (a frame may show the message line before the field)."""
+    lines = terminal.display()
+    for top in range(len(lines) - 3, -1, -1):
+        box = lines[top : top + 3]
+        if box[0].startswith("┌") and box[1].startswith("│") and box[2].startswith("└"):
+            inside = box[1].rstrip().removeprefix("│").removesuffix("│").strip()
+            return "" if inside.startswith(SCAN_PLACEHOLDER) else inside
+    return None
+
+
 def row_of(terminal: Terminal, text: str) -> int:
     """The screen row ``text`` is on (the first one)."""
     rows = [n for n, line in enumerate(terminal.display()) if text in line]

@@ -45,7 +45,9 @@ def test_customer_key_name_and_enter_in_one_write(shop, start_register, term):
 
     outcome = till.wait_for("DURAND Claire attached.", " attached.", timeout=10)
     assert outcome == "DURAND Claire attached.", till.text()
-    assert "C01-000002 DURAND Claire" in till.display()[0]
+    till.wait_until(
+        lambda: "C01-000002 DURAND Claire" in till.display()[0], "the customer in the status line"
+    )
     scan(till, BAGUETTE)
     pay_exact_in_cash(till)
     [sale] = shop.sales()

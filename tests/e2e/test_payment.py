@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import BAGUETTE, COFFEE, Shop
-from .steps import SCAN_PLACEHOLDER, pay_exact_in_cash, scan
+from .steps import pay_exact_in_cash, scan, scan_field
 from .terminal import ENTER, F10, Terminal
 
 TERMS = ["xterm-256color", "linux"]
@@ -15,7 +15,8 @@ TERMS = ["xterm-256color", "linux"]
 def assert_paid_20_in_cash(till: Terminal, shop: Shop) -> None:
     screen = till.text()
     assert "Sale 01-000001 saved. Total 1,20 €.  Change 18,80 €" in screen, screen
-    assert SCAN_PLACEHOLDER in screen, f"the scan field is not empty:\n{screen}"
+    till.wait_until(lambda: scan_field(till) is not None, "the scan field drawn")
+    assert scan_field(till) == "", f"the scan field is not empty:\n{till.text()}"
     [sale] = shop.sales()
     assert (sale["total"], sale["change_given"]) == (120, 1880)
     [payment] = shop.payments(sale["id"])
