@@ -95,8 +95,9 @@ class TillApp(App):
             self.push_screen(SaleScreen())
         self.start_scanners()
         self.call_after_refresh(self.warm_up)
-        self.set_interval(PRINTER_RETRY_SECONDS, self._retry_printing)
-        self.spool()  # receipts left queued before a restart or a power cut print now
+        if self.kiosk_timeout is None:  # the kiosk leaves the queue to the register (one lock)
+            self.set_interval(PRINTER_RETRY_SECONDS, self._retry_printing)
+            self.spool()  # receipts left queued before a restart or a power cut print now
 
     def on_unmount(self) -> None:
         if self._log_forwarding is not None:

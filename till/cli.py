@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -312,8 +310,9 @@ def _open(settings: Settings, *, create: bool) -> None:
 
 def _run_app(settings: Settings, *, demo: bool) -> None:
     from till.app import make_app
+    from till.instance import single_instance
 
-    with single_instance(Path(settings.database.path)):
+    with single_instance(settings.database.path):
         _run(make_app(settings, demo=demo))
 
 
@@ -331,25 +330,6 @@ def _run(app: TillApp) -> None:
         said = f"internal error: the register stopped{what} (the details are in {where})"
         click.echo(f"till: {one_line(said)}", err=True)
         sys.exit(EXIT_INTERNAL)
-
-
-@contextmanager
-def single_instance(db_path: Path):
-    """Refuse to start a second register on the same database (scanners, printer, writer)."""
-    lock_path = db_path.with_name(db_path.name + ".lock")
-    with open(lock_path, "a+") as lock_file:
-        try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise TillError(
-                f"The register is already running on {db_path}. "
-                "Attach to it (tmux attach) instead of starting another."
-            ) from None
-        lock_file.seek(0)
-        lock_file.truncate()
-        lock_file.write(str(os.getpid()))
-        lock_file.flush()
-        yield
 
 
 def main() -> None:
