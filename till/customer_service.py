@@ -18,6 +18,7 @@ from till.core.customer_lookup import (
     HistoryFilter,
     SaleSummary,
 )
+from till.core.formats import for_print, formats_for
 from till.core.pricing import customer_terms
 from till.core.sale import SaleCustomer
 from till.core.text import digits, fold, fold_email
@@ -33,6 +34,7 @@ class CustomerService:
         self.till_no = settings.till.number
         self.region = settings.locale.locale.partition("_")[2] or "FR"
         self.actor = actor or f"till {settings.till.number} ({settings.till.seller})"
+        self.formats = formats_for(settings.locale.locale)
         self.pricing = settings.pricing
 
     def search(
@@ -128,6 +130,7 @@ class CustomerService:
             segment_discounts=self.pricing.segment_discounts,
             allow_below_cost=self.pricing.allow_below_cost,
             today=today or date.today(),
+            percent=lambda bp: for_print(self.formats.rate(bp)),  # kept on paper: no nbsp
         )
         return SaleCustomer(
             customer.id,

@@ -47,7 +47,7 @@ async def test_b2b_prices_excluding_tax_on_screen_and_receipt(app, printer_file)
     assert sale.customer.id == firm.id
     text = decode(printer_file.read_bytes()).text
     assert "Total excl. VAT" in text and "15,25 €" in text
-    assert "VAT 20%" in text and "3,05 €" in text
+    assert "VAT 20 %" in text and "3,05 €" in text  # the rate as fr_FR writes it
     assert "TOTAL incl. VAT" in text and "18,30 €" in text
     assert "  2 x 6,58 €" in text
     assert sales.verify_journal(1) == []  # the flag is part of the hashed journal

@@ -44,14 +44,16 @@ async def test_a_vip_discount_applies_on_attach_and_is_printed(shop, printer_fil
         await pilot.press("f2", *"vidal", "enter")
         assert "TOTAL 7,11" in _screen_text(app) and "Saved 0,79" in _screen_text(app)
         cart = app.screen.query_one(CartTable)
-        assert str(cart.get_cell_at((0, 0))) == "Vin rouge (VIP 10% -0,79\xa0€)"  # why, on the line
+        why = "Vin rouge (VIP 10 % -0,79\xa0€)"
+        assert str(cart.get_cell_at((0, 0))) == why  # the reason, on the line
         await scan(pilot, SAVON)  # scanned after attaching: discounted too
         assert "TOTAL 9,36" in _screen_text(app)
         await _pay_by_card(app, pilot)
     sale = sales.get_sale("01-000001")
-    assert [(line.discount, line.note) for line in sale.lines] == [(79, "VIP 10%"), (25, "VIP 10%")]
+    notes = [(line.discount, line.note) for line in sale.lines]
+    assert notes == [(79, "VIP 10 %"), (25, "VIP 10 %")]
     text = decode(printer_file.read_bytes()).text
-    assert "VIP 10%" in text and "-0,79 €" in text and "You saved" in text
+    assert "VIP 10 %" in text and "-0,79 €" in text and "You saved" in text
     assert "TOTAL" in text and "9,36 €" in text
 
 

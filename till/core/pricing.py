@@ -136,8 +136,10 @@ def customer_terms(
     segment_discounts: dict[str, int],
     allow_below_cost: bool,
     today: date,
+    percent: Callable[[int], str] | None = None,
 ) -> PriceTerms:
-    """The price terms a customer file gives, on ``today``."""
+    """The price terms a customer file gives, on ``today``; ``percent`` writes the discount
+    in its reason (the locale's ``Formats.rate``; ``5%`` without one)."""
     from till.core.money import parse_rate
 
     until = date.fromisoformat(customer.discount_until) if customer.discount_until else None
@@ -148,6 +150,7 @@ def customer_terms(
         personal_bp=personal,
         personal_until=until,
         today=today,
+        percent=percent,
     )
     return PriceTerms(
         price_code=customer.price_code,
@@ -166,15 +169,17 @@ def customer_discount(
     personal_bp: int,
     personal_until: date | None,
     today: date,
+    percent: Callable[[int], str] | None = None,
 ) -> tuple[int, str]:
     """The discount a customer gets today and its reason: the larger of their segment's and
     their personal discount, which counts up to and including its expiry date."""
+    percent = percent or format_percent
     offers = [(0, "")]
     segment_bp = segment_discounts.get(segment, 0)
     if segment_bp:
-        offers.append((segment_bp, f"{segment} {format_percent(segment_bp)}"))
+        offers.append((segment_bp, f"{segment} {percent(segment_bp)}"))
     if personal_bp and (personal_until is None or today <= personal_until):
-        offers.append((personal_bp, f"Discount {format_percent(personal_bp)}"))
+        offers.append((personal_bp, f"Discount {percent(personal_bp)}"))
     return max(offers, key=lambda offer: offer[0])
 
 
