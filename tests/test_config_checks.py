@@ -166,11 +166,12 @@ values = st.recursive(
     ),
     max_leaves=6,
 )
+DEFAULTS = Settings()
 KEYS = [
     (section.name, key.name)
     for section in fields(Settings)
-    if is_dataclass(section.default_factory())  # type: ignore[misc]
-    for key in fields(section.default_factory())  # type: ignore[misc]
+    if is_dataclass(getattr(DEFAULTS, section.name))
+    for key in fields(getattr(DEFAULTS, section.name))
 ]
 
 

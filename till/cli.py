@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,12 +63,24 @@ class TillGroup(click.Group):
     """The ``till`` group: every command ends through ``run_command``, so any failure is one
     ``till: …`` line and a documented exit status (till/cli_errors.py), never a traceback."""
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
-        if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+    def main(  # one signature for click's two overloads
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         from till.cli_errors import run_command
 
-        run_command(lambda: super(TillGroup, self).main(*args, standalone_mode=False, **kwargs))
+        def invoke() -> Any:
+            return super(TillGroup, self).main(
+                args, prog_name, complete_var, standalone_mode=False, **extra
+            )
+
+        if not standalone_mode:
+            return invoke()
+        run_command(invoke)
 
 
 @click.group(cls=TillGroup, invoke_without_command=True)
