@@ -252,3 +252,32 @@ async def test_every_screen_draws_only_console_glyphs_on_term_linux(settings, mo
         "ReturnScreen",
     ]
     assert missing == {}
+
+
+def footer_text(app) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+async def test_once_payment_has_started_the_footer_offers_only_what_applies(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, BAGUETTE)
+        await scan(pilot, PRODUCTS[3][0])
+        footer = footer_text(app)
+        for key in ("Pay", "Customer", "Park", "Qty", "Void", "Cancel"):
+            assert key in footer
+        await pilot.press("f10")
+        app.screen.query_one("#amount", Input).value = "1"
+        await pilot.press("f3", "escape")  # 1,00 by card, then back to the sale
+        sale = app.screen
+        assert isinstance(sale, SaleScreen) and sale.cart.payments
+        await pilot.pause()
+        footer = footer_text(app)
+        assert "Pay" in footer and "Cancel" in footer
+        for key in ("Customer", "New", "Park", "Qty", "Void", "Return"):
+            assert key not in footer, key
+        await pilot.press("f5", "f2", "f3", "f4", "f8")  # nothing asks for a name or a number
+        assert app.screen is sale
+        await pilot.press("f9", "y")  # cancelled: a new sale offers everything again
+        await pilot.pause()
+        assert not sale.cart.lines
+        assert "Park" in footer_text(app) and "Customer" in footer_text(app)

@@ -44,6 +44,10 @@ CHANGES_SALE = frozenset(
         "return_items",
     }
 )
+LOCKED_ONCE_PAID = frozenset(
+    {"quantity", "void", "demo_scan", "customer", "quick_add", "park", "return_items"}
+)
+"""Keys that cannot apply once payment has started: hidden from the footer until the sale ends."""
 
 
 class SaleScreen(WritingScreen):
@@ -72,6 +76,9 @@ class SaleScreen(WritingScreen):
 
     saving: reactive[bool] = reactive(False, bindings=True)
     """True while a paid sale is being committed: no key may change it meanwhile."""
+
+    _payment_started = False
+    """Whether the footer now shows the keys of a sale whose payment has started."""
 
     def compose(self) -> ComposeResult:
         settings = self.app.register.settings
@@ -160,8 +167,10 @@ class SaleScreen(WritingScreen):
         self.query_one("#sale-customer", Line).show(label)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "demo_scan":
-            return self.app.demo
+        if action == "demo_scan" and not self.app.demo:
+            return False
+        if self._payment_started and action in LOCKED_ONCE_PAID:
+            return False
         return not (self.saving and action in CHANGES_SALE)
 
     # --- the one input path -------------------------------------------------------------
@@ -470,6 +479,10 @@ class SaleScreen(WritingScreen):
 
     def _show(self, cart: Cart, selected: int | None = None, first_changed: int = 0) -> None:
         """Show the sale after any change to it, and keep that state on disk."""
+        started = bool(cart.payments or cart.points_discount)
+        if started != self._payment_started:  # rare: the footer is rebuilt only then
+            self._payment_started = started
+            self.refresh_bindings()
         self._keep(cart)
         self._show_customer()
         self.query_one(CartTable).show(cart, selected, first_changed)
