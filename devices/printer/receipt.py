@@ -130,8 +130,8 @@ def build_receipt(
     if excl:
         blocks.append(Text(_columns("Total excl. VAT", money(sum(v.net for v in sale.vat)), width)))
         for vat in sale.vat:
-            rate = for_print(formats.rate(vat.rate_bp))
-            blocks.append(Text(_columns(f"VAT {rate}", money(vat.vat), width)))
+            shown_rate = for_print(formats.rate(vat.rate_bp))
+            blocks.append(Text(_columns(f"VAT {shown_rate}", money(vat.vat), width)))
     blocks.append(
         Text(
             _columns("TOTAL incl. VAT" if excl else "TOTAL", money(sale.total), width),
@@ -150,8 +150,12 @@ def build_receipt(
         blocks += [Rule(), Text(header.export_mention[:width], bold=True)]
     blocks += [Rule(), Text(_vat_row(("VAT", "Net", "Tax", "Gross"), width))]
     for vat in sale.vat:
-        rate = for_print(formats.rate(vat.rate_bp))
-        cells = (rate, money(vat.net), money(vat.vat), money(vat.gross))
+        cells = (
+            for_print(formats.rate(vat.rate_bp)),
+            money(vat.net),
+            money(vat.vat),
+            money(vat.gross),
+        )
         blocks.append(Text(_vat_row(cells, width)))
     if sale.points_balance is not None:
         blocks.append(Rule())
