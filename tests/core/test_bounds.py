@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from till.core import bounds
 from till.core.barcodes import MAX_QUANTITY
-from till.core.money import MAX_AMOUNT, parse_amount
+from till.core.money import MAX_AMOUNT, parse_amount, parse_rate
 from till.errors import InvalidSale
 
 
@@ -44,10 +44,10 @@ def test_whole_numbers_within_the_bound_are_read():
 @given(st.text(max_size=40))
 def test_parse_whole_raises_only_invalid_sale(text):
     try:
-        value = bounds.parse_whole(text, "count", 0, bounds.MAX_COUNT)
+        value = bounds.parse_whole(text, "stock", -bounds.MAX_STOCK, bounds.MAX_STOCK)
     except InvalidSale:
         return
-    assert 0 <= value <= bounds.MAX_COUNT
+    assert -bounds.MAX_STOCK <= value <= bounds.MAX_STOCK
 
 
 @pytest.mark.parametrize("points", [0, bounds.MAX_POINTS + 1, -bounds.MAX_POINTS - 1, 2**63 - 1])
@@ -83,3 +83,10 @@ def test_parse_amount_raises_only_invalid_sale_and_stays_in_bounds(text):
     except InvalidSale:
         return
     assert 0 <= minor <= bounds.MAX_AMOUNT
+
+
+@pytest.mark.parametrize("text", ["100", "99.995", "1e3", "-1"])
+def test_percentages_are_under_the_bound(text):
+    with pytest.raises(InvalidSale):
+        parse_rate(text)
+    assert parse_rate("99.99") == bounds.MAX_PERCENT_BP

@@ -25,14 +25,11 @@ MAX_POINTS = 1_000_000
 MAX_POINTS_BALANCE = 1_000_000_000
 """A points balance an adjustment may reach, either way."""
 
-MAX_PERCENT_BP = 10_000
-"""A percentage in basis points: 100 %."""
+MAX_PERCENT_BP = 9_999
+"""A percentage (VAT rate, discount) in basis points: under 100 %."""
 
 MAX_STOCK = 10_000_000
 """Units counted on hand, either way (a stock can go below zero between counts)."""
-
-MAX_COUNT = 1_000_000
-"""Any other count typed or configured (limits, months, sizes), unless a rule says less."""
 
 _WHOLE = re.compile(r"^[+-]?[0-9]{1,19}$")
 

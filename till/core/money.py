@@ -18,7 +18,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from till.core.bounds import MAX_AMOUNT as MAX_AMOUNT  # the bound lives in bounds.py
+from till.core.bounds import MAX_AMOUNT as MAX_AMOUNT  # the bounds live in bounds.py
+from till.core.bounds import MAX_PERCENT_BP
 from till.errors import InvalidSale
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def parse_rate(text: str) -> int:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise InvalidSale(f"{text.strip()!r} is not a percentage.") from None
-    if not value.is_finite() or value < 0 or value >= 100:
+    if not value.is_finite() or value < 0 or value * 100 > MAX_PERCENT_BP:
         raise InvalidSale(f"{text.strip()!r} is not a percentage between 0 and 100.")
     basis_points = value * 100
     if basis_points != basis_points.to_integral_value():
