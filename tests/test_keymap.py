@@ -81,3 +81,11 @@ async def test_a_remap_the_config_accepts_is_the_one_textual_applies(settings):
         actions = {key: b.binding.action for key, b in app.screen.active_bindings.items()}
         assert actions.get("f11") == "void" and actions.get("f12") == "pay"
         assert actions.get("f10") is None
+
+
+def test_the_printer_profiles_the_config_accepts_are_python_escpos_own():
+    from escpos.capabilities import CAPABILITIES
+
+    from till.config import _escpos_profiles
+
+    assert _escpos_profiles() == set(CAPABILITIES["profiles"])

@@ -384,6 +384,28 @@ def _check_printer(printer: PrinterSettings) -> None:
         open_transport(printer.url, printer.timeout)
     except ValueError as error:  # urllib's own complaint, e.g. "Invalid IPv6 URL"
         raise ConfigError(f"[printer] url: {printer.url!r} is not a valid URL ({error}).") from None
+    profiles = _escpos_profiles()
+    if profiles and printer.profile not in profiles:
+        raise ConfigError(
+            f"[printer] profile: {printer.profile!r} is not a python-escpos profile (try "
+            "TM-T88V, TM-T20II or default)."
+        )
+
+
+def _escpos_profiles() -> frozenset[str]:
+    """The printer models python-escpos knows, read from its data file: importing it takes
+    half a second, and the config is read by every command."""
+    import importlib.util
+    import json
+
+    spec = importlib.util.find_spec("escpos")
+    if spec is None or spec.origin is None:
+        return frozenset()  # nothing to check against; printing itself will say
+    try:
+        data = json.loads(Path(spec.origin).with_name("capabilities.json").read_text("utf-8"))
+        return frozenset(data["profiles"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
 
 
 def _check_display(display: DisplaySettings) -> None:
