@@ -64,6 +64,13 @@ def test_an_adjustment_may_not_push_the_balance_past_its_bound():
         bounds.check_points_adjustment(-1, -bounds.MAX_POINTS_BALANCE)
 
 
+def test_a_balance_already_beyond_the_bound_may_be_brought_back():
+    huge = bounds.MAX_POINTS_BALANCE * 5
+    assert bounds.check_points_adjustment(-bounds.MAX_POINTS, huge) == -bounds.MAX_POINTS
+    with pytest.raises(InvalidSale, match="balance"):
+        bounds.check_points_adjustment(1, huge)
+
+
 def test_a_huge_number_is_described_without_printing_it():
     with pytest.raises(InvalidSale) as refused:
         bounds.check_range(10**5000, "points", 0, 10)

@@ -57,11 +57,12 @@ def check_stock(units: int) -> int:
 
 def check_points_adjustment(points: int, balance: int = 0) -> int:
     """A manual points adjustment: not zero, at most MAX_POINTS either way, and leaving the
-    balance within MAX_POINTS_BALANCE."""
+    balance within MAX_POINTS_BALANCE (or, for a balance already beyond it, nearer zero)."""
     if not points:
         raise InvalidSale("An adjustment of zero points changes nothing.")
     check_range(points, "points", -MAX_POINTS, MAX_POINTS)
-    if not -MAX_POINTS_BALANCE <= balance + points <= MAX_POINTS_BALANCE:
+    after = balance + points
+    if abs(after) > MAX_POINTS_BALANCE and abs(after) >= abs(balance):
         raise InvalidSale(
             f"points: the balance would be {balance + points:,}, beyond "
             f"{MAX_POINTS_BALANCE:,} either way."
