@@ -21,7 +21,15 @@ ACTIVE, BLOCKED = "active", "blocked"
 
 
 class BlockedCard(TillError):
-    """A card that was replaced: the customer has a newer one."""
+    """A card that was replaced: the customer has a newer one. ``day``: when, as the screen
+    writes it (the ISO date without one)."""
+
+    def __init__(self, number: str, blocked_at: str, day: str = "") -> None:
+        self.number, self.blocked_at = number, blocked_at
+        super().__init__(
+            f"Card {number} was replaced on {day or blocked_at[:10]}: ask for the new card, "
+            "or find the customer by name."
+        )
 
 
 @dataclass(frozen=True)
@@ -77,10 +85,7 @@ def check_card(number: str) -> None:
     """Raise BlockedCard for a card that was replaced."""
     card = LoyaltyCard.get_or_none(LoyaltyCard.number == number.strip())
     if card is not None and card.status == BLOCKED:
-        raise BlockedCard(
-            f"Card {card.number} was replaced on {card.blocked_at[:10]}: ask for the new card, "
-            "or find the customer by name."
-        )
+        raise BlockedCard(card.number, card.blocked_at)
 
 
 def add_movement(

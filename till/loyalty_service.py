@@ -67,7 +67,12 @@ class LoyaltyService:
         )
 
     def check_card(self, number: str) -> None:
-        loyalty.check_card(number)
+        """Raise BlockedCard, its day as the locale writes it, for a card that was replaced."""
+        try:
+            loyalty.check_card(number)
+        except loyalty.BlockedCard as blocked:
+            day = formats_for(self.settings.locale.locale).date(blocked.blocked_at)
+            raise loyalty.BlockedCard(blocked.number, blocked.blocked_at, day) from None
 
     def summary(self, customer_id: str) -> LoyaltySummary:
         return loyalty.summary(customer_id, self.program)

@@ -28,3 +28,21 @@ async def test_a_kiosk_without_printer_says_it_cannot_print(settings):
         await app.workers.wait_for_complete()
         text = str(app.screen.query_one("#kiosk-text").render())
         assert text == NO_PRINTER and "Printing" not in text
+
+
+async def test_a_replaced_card_says_when_as_the_locale_writes_dates(settings):
+    from datetime import datetime
+
+    from storage.models import LoyaltyCard
+
+    zoe = customers.create_customer({"last_name": "Martin"}, actor="t", till_no=1, region="FR")
+    old = loyalty.issue_card(zoe.id, actor="t", till_no=1)
+    loyalty.issue_card(zoe.id, actor="t", till_no=1)
+    blocked_at = LoyaltyCard.get(LoyaltyCard.number == old).blocked_at
+    day = f"{datetime.fromisoformat(blocked_at).astimezone():%d/%m/%Y}"
+    kiosk = replace(settings, security=SecuritySettings(hash_pin("4821")))
+    app = make_app(kiosk, kiosk_timeout=30)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, old)
+        text = str(app.screen.query_one("#kiosk-text").render())
+        assert f"was replaced on {day}:" in text and blocked_at[:10] not in text
