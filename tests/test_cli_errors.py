@@ -319,3 +319,18 @@ def test_any_number_given_to_a_command_is_answered_cleanly(shop, name, value):
     config = str(db.with_name("till.toml"))
     result = invoke_till("--config", config, "--db", str(db), *path, *words, input=f"{PIN}\n")
     assert_one_clean_line(result)
+
+
+@pytest.mark.parametrize("seconds", ["0", "-5", "99999999999999999999"])
+def test_the_kiosk_timeout_is_bounded(shop, monkeypatch, seconds):
+    import till.app
+
+    def kiosk_started(*args, **kwargs):
+        raise AssertionError("the kiosk started")
+
+    monkeypatch.setattr(till.app, "make_app", kiosk_started)
+    db, _, _ = shop
+    config = str(db.with_name("till.toml"))
+    result = invoke_till("--config", config, "--db", str(db), "kiosk", "--timeout", seconds)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("till: Invalid value for '--timeout'")

@@ -109,7 +109,13 @@ def run(ctx: Context) -> None:
 
 
 @cli.command()
-@click.option("--timeout", default=20, show_default=True, help="Seconds before the welcome.")
+@click.option(
+    "--timeout",
+    type=click.IntRange(5, 3600),
+    default=20,
+    show_default=True,
+    help="Seconds before the welcome.",
+)
 @pass_context
 def kiosk(ctx: Context, timeout: int) -> None:
     """The customer kiosk: scan a card, see and print your points. Ctrl+Q asks a manager PIN,
