@@ -281,3 +281,30 @@ async def test_once_payment_has_started_the_footer_offers_only_what_applies(app)
         await pilot.pause()
         assert not sale.cart.lines
         assert "Park" in footer_text(app) and "Customer" in footer_text(app)
+
+
+async def test_esc_in_the_customer_form_asks_before_throwing_edits_away(app):
+    from till.screens.customer_form import CustomerFormScreen
+    from till.screens.customer_view import CustomerViewScreen
+    from till.screens.prompts import ConfirmScreen
+
+    zoe = add(last_name="Martin", first_name="Zoé", mobile="0633333333", reconfirm=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", *"martin", "f4")
+        await pilot.pause()
+        await pilot.press("f4", "escape")  # nothing changed: closes at once
+        assert isinstance(app.screen, CustomerViewScreen)
+        await pilot.press("f4")
+        form = app.screen
+        assert isinstance(form, CustomerFormScreen)
+        form.query_one("#field-city", Input).value = "Lyon"
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Discard your changes?" in screen_text(app)
+        await pilot.press("n")  # no: back to the form, the edit still there
+        assert app.screen is form
+        assert form.query_one("#field-city", Input).value == "Lyon"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, CustomerViewScreen)
+    assert customers.get_customer(zoe.id).city == ""

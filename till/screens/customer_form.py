@@ -176,7 +176,27 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
         if self.write_pending:  # the changes are being saved: the form closes once they are
             self._status(STILL_SAVING)
             return
-        self.dismiss(None)
+        if not self._edited():
+            self.dismiss(None)
+            return
+        from till.screens.prompts import ConfirmScreen
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard your changes?"), answer)
+
+    def _edited(self) -> bool:
+        """Whether any field differs from the customer as stored."""
+        try:
+            values = self.values()
+        except FieldErrors:  # a value too badly formed to read: it was typed, so it is an edit
+            return True
+        values.pop("reconfirm", None)  # set by the form itself when confirming
+        return any(
+            value != _as_typed(name, getattr(self.customer, name)) for name, value in values.items()
+        )
 
 
 def _pairs(field: str, text: str) -> dict[str, str]:
