@@ -1,4 +1,5 @@
-"""Printing a recorded sale: build the document, render ESC/POS, send it. One job at a time."""
+"""Printing a recorded sale: build the document, render ESC/POS, send it. One job at a time.
+Each call returns how far the job is known to have gone (see ``Delivery``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import threading
 
 from devices.printer.escpos import drawer_kick, render_escpos
 from devices.printer.receipt import ReceiptDocument, ReceiptLayout, build_receipt, render_text
-from devices.printer.transport import Transport
+from devices.printer.transport import Delivery, Transport
 from till.core.sale import PaymentMethod, RecordedSale
 
 
@@ -27,21 +28,21 @@ class ReceiptPrinter:
 
     def print_sale(
         self, sale: RecordedSale, *, kick_drawer: bool | None = None, duplicate: bool = False
-    ) -> None:
+    ) -> Delivery:
         """Print the receipt; opens the drawer on cash sales unless told otherwise."""
         if kick_drawer is None:
             kick_drawer = any(p.method is PaymentMethod.CASH for p in sale.payments)
         document = build_receipt(sale, self.layout, duplicate=duplicate)
         data = render_escpos(document, self.profile, kick_drawer=kick_drawer)
         with self._lock:
-            self.transport.send(data)
+            return self.transport.send(data)
 
-    def print_document(self, document: ReceiptDocument) -> None:
+    def print_document(self, document: ReceiptDocument) -> Delivery:
         """Print any document (a balance slip, a test page) straight away."""
         data = render_escpos(document, self.profile)
         with self._lock:
-            self.transport.send(data)
+            return self.transport.send(data)
 
-    def open_drawer(self) -> None:
+    def open_drawer(self) -> Delivery:
         with self._lock:
-            self.transport.send(drawer_kick(self.profile))
+            return self.transport.send(drawer_kick(self.profile))

@@ -5,14 +5,23 @@ libusb), ``serial:///dev/ttyUSB0?baudrate=19200``, ``file:///dev/usb/lp0`` (the 
 driver: the robust path for USB) or any file (the demo), and ``none``.
 Every failure becomes a PrinterError a cashier can read; nothing here blocks longer than the
 configured timeout.
+
+``send`` says how far a job is known to have gone (:class:`Delivery`): a network printer that
+answers real-time status confirms each job (it answers a status query sent after the job only
+once it has read the job); other printers can only be sent to. A job that may or may not have
+reached the paper raises :class:`DeliveryUncertain`.
 """
 
 from __future__ import annotations
 
+import enum
 import errno
 import logging
+import os
 import socket
-from dataclasses import dataclass
+import stat
+import time
+from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -21,12 +30,30 @@ from till.errors import ConfigError, PrinterError
 log = logging.getLogger(__name__)
 
 
+class Delivery(enum.Enum):
+    """How far a job is known to have gone once ``send`` returns."""
+
+    CONFIRMED = "confirmed"
+    """The printer said it had read the whole job (or the file holds it: the demo)."""
+    SENT = "sent"
+    """Handed to a printer or device that cannot say whether it read it."""
+    NO_PRINTER = "no printer"
+    """No printer is configured: nothing was meant to print."""
+
+
+class DeliveryUncertain(PrinterError):
+    """The job went out, in part or whole, and the printer did not confirm it: it may or may
+    not be on paper. Never re-sent by itself (that could print it twice): someone looks."""
+
+
 class Transport(Protocol):
     """Something that takes ESC/POS bytes."""
 
     url: str
 
-    def send(self, data: bytes) -> None: ...
+    def send(self, data: bytes) -> Delivery:
+        """Deliver a job; raise PrinterError if it was not sent (DeliveryUncertain: if it
+        went out and was not confirmed where confirmation was expected)."""
 
     def check(self) -> str:
         """Raise PrinterError if the printer cannot be reached; else say what is known."""
@@ -38,8 +65,8 @@ class NullTransport:
 
     url: str = "none"
 
-    def send(self, data: bytes) -> None:
-        return None
+    def send(self, data: bytes) -> Delivery:
+        return Delivery.NO_PRINTER
 
     def check(self) -> str:
         return "no printer configured"
@@ -47,17 +74,23 @@ class NullTransport:
 
 @dataclass
 class FileTransport:
-    """A device node such as ``/dev/usb/lp0`` (kernel usblp driver) or a plain file (demo)."""
+    """A device node such as ``/dev/usb/lp0`` (kernel usblp driver) or a plain file (demo).
+
+    A device node takes the bytes into a driver buffer and says nothing of the paper: SENT.
+    A plain file is the printout itself (the demo and the tests read it): once written, the
+    job is there, CONFIRMED."""
 
     path: str
     url: str
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes) -> Delivery:
         try:
             with open(self.path, "ab", buffering=0) as device:
                 device.write(data)
+                plain_file = stat.S_ISREG(os.fstat(device.fileno()).st_mode)
         except OSError as error:
             raise self._error(error) from None
+        return Delivery.CONFIRMED if plain_file else Delivery.SENT
 
     def check(self) -> str:
         try:
@@ -85,12 +118,18 @@ PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4: real-time paper sensor status
 PAPER_OUT_BITS = 0x60
 PAPER_LOW_BITS = 0x0C
 STATUS_WAIT = 0.4
-"""Seconds to wait for a status answer; printers that do not answer are printed to anyway."""
+"""Seconds to wait for a status answer from a printer never heard from; printers that do not
+answer are printed to anyway."""
+
+
+def is_status_byte(reply: bytes) -> bool:
+    """Whether ``reply`` is one real-time status byte (bits 1 and 4 set, 0 and 7 clear)."""
+    return len(reply) == 1 and reply[0] & 0x93 == 0x12
 
 
 def paper_problem(reply: bytes) -> str:
     """What a DLE EOT 4 answer says is wrong with the paper, or an empty string."""
-    if len(reply) != 1 or reply[0] & 0x93 != 0x12:  # not a status byte: nothing known
+    if not is_status_byte(reply):  # not a status byte: nothing known
         return ""
     if reply[0] & PAPER_OUT_BITS:
         return "out of paper"
@@ -99,39 +138,98 @@ def paper_problem(reply: bytes) -> str:
 
 @dataclass
 class NetworkTransport:
-    """A network printer on a raw TCP port (JetDirect, usually 9100)."""
+    """A network printer on a raw TCP port (JetDirect, usually 9100).
+
+    Before each job it asks the paper status (DLE EOT 4). Once the printer has answered one
+    such query, it is known to answer: after each job it is asked again, and its answer, which
+    comes only once it has read everything sent before the query, confirms the job. A printer
+    never heard from gets its jobs sent, unconfirmed, as before."""
 
     host: str
     port: int
     timeout: float
     url: str
+    answers_status: bool = field(default=False, compare=False)
+    """Whether this printer has answered a status query since the till started."""
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes) -> Delivery:
         with self._connect() as connection:
             self._refuse_without_paper(connection)
             try:
                 connection.sendall(data)
+            except TimeoutError:
+                raise DeliveryUncertain(
+                    f"Printer {self.url}: stopped reading in the middle of the job"
+                    f" (nothing taken for {self.timeout:g} s)."
+                ) from None
             except OSError as error:
-                raise PrinterError(f"Printer {self.url}: connection lost ({error}).") from None
+                raise DeliveryUncertain(
+                    f"Printer {self.url}: connection lost during the job ({error})."
+                ) from None
+            if not self.answers_status:
+                return Delivery.SENT
+            try:
+                confirmed = self._status(connection, self.timeout) is not None
+            except PrinterError as error:  # the job is out: it must not be re-sent
+                raise DeliveryUncertain(str(error)) from None
+            if not confirmed:
+                raise DeliveryUncertain(
+                    f"Printer {self.url}: did not confirm the job within {self.timeout:g} s"
+                    " (it answers status)."
+                )
+            return Delivery.CONFIRMED
 
     def check(self) -> str:
         with self._connect() as connection:
             self._refuse_without_paper(connection)
-            return f"{self.host}:{self.port} accepts connections"
+        if self.answers_status:
+            return f"{self.host}:{self.port} answers status: receipts are confirmed"
+        return (
+            f"{self.host}:{self.port} accepts connections; no status answer: receipts are sent,"
+            " not confirmed"
+        )
 
     def _refuse_without_paper(self, connection: socket.socket) -> None:
-        """Ask for the paper status; advisory, since many printers never answer."""
-        try:
-            connection.sendall(PAPER_STATUS_QUERY)
-            connection.settimeout(STATUS_WAIT)
-            reply = connection.recv(1)
-        except OSError:
-            reply = b""
-        finally:
-            connection.settimeout(self.timeout)
+        """Ask for the paper status before a job. A printer never heard from may stay silent
+        (many never answer); one known to answer that stays silent gets no job: it may not
+        be reading at all, and a job sent now could be lost."""
+        known = self.answers_status
+        reply = self._status(connection, self.timeout if known else min(STATUS_WAIT, self.timeout))
+        if reply is None:
+            if known:
+                raise PrinterError(
+                    f"Printer {self.url}: no status answer within {self.timeout:g} s, though it"
+                    " answered before. Is it jammed or open? The receipt waits."
+                )
+            return
         problem = paper_problem(reply)
         if problem:
             raise PrinterError(f"Printer {self.url}: {problem}. Load paper; the receipt waits.")
+
+    def _status(self, connection: socket.socket, wait: float) -> bytes | None:
+        """Send DLE EOT 4 and wait up to ``wait`` seconds for the status byte; None if none
+        came. Other bytes (automatic status back, flow control) are passed over."""
+        deadline = time.monotonic() + wait
+        try:
+            connection.sendall(PAPER_STATUS_QUERY)
+            while (left := deadline - time.monotonic()) > 0:
+                connection.settimeout(left)
+                reply = connection.recv(1)
+                if not reply:
+                    raise PrinterError(
+                        f"Printer {self.url}: closed the connection. Is it busy with another"
+                        " till? The receipt waits."
+                    )
+                if is_status_byte(reply):
+                    self.answers_status = True
+                    return reply
+        except TimeoutError:
+            return None
+        except OSError as error:
+            raise PrinterError(f"Printer {self.url}: connection lost ({error}).") from None
+        finally:
+            connection.settimeout(self.timeout)
+        return None
 
     def _connect(self) -> socket.socket:
         try:
@@ -156,7 +254,7 @@ class EscposTransport:
     options: dict
     url: str
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: bytes) -> Delivery:
         printer = self._open()
         try:
             printer._raw(data)
@@ -164,6 +262,7 @@ class EscposTransport:
             raise PrinterError(f"Printer {self.url}: {error}") from None
         finally:
             printer.close()
+        return Delivery.SENT  # no status is read back over USB or serial (yet)
 
     def check(self) -> str:
         self._open().close()

@@ -100,7 +100,10 @@ def test_out_of_paper_keeps_the_receipt_queued(stocked_db):
     finally:
         server.stop()
     printed = decode(jobs[-1])
-    assert printed.status_queries == 1 and printed.barcodes == [("CODE128", code)]
+    assert printed.barcodes == [("CODE128", code)]
+    assert printed.status_queries == 2  # the paper before the job, the confirmation after
+    assert jobs[-1].endswith(PAPER_STATUS_QUERY)
+    assert print_jobs.delivery(sales.get_sale(code).id) == print_jobs.CONFIRMED
 
 
 def test_a_job_that_cannot_be_prepared_does_not_block_the_others(stocked_db, printer_server):
