@@ -144,6 +144,7 @@ def scenarios() -> Iterator:
             yield pytest.param(path, "missing database", id=f"{name}: missing database")
         if name not in STARTS_A_SCREEN:
             yield pytest.param(path, "read-only database", id=f"{name}: read-only database")
+            yield pytest.param(path, "not a database", id=f"{name}: not a database")
         for param in numeric_params(command):
             yield pytest.param(path, f"bad {param.name}", id=f"{name}: bad {param.name}")
 
@@ -161,6 +162,9 @@ def test_every_command_fails_in_one_line(shop, path, scenario):
         assert "No such option" in result.stderr
     elif scenario == "missing database":
         result = invoke_till("--db", str(db.with_name("absent.db")), *path, *args)
+    elif scenario == "not a database":
+        db.write_bytes(b"this is a spreadsheet, not a database\n" * 200)
+        result = invoke_till(*base, *path, *args, input=f"{PIN}\n")
     elif scenario == "read-only database":
         with read_only(db):
             result = invoke_till(*base, *path, *args, input=f"{PIN}\n")
@@ -334,3 +338,12 @@ def test_the_kiosk_timeout_is_bounded(shop, monkeypatch, seconds):
     result = invoke_till("--config", config, "--db", str(db), "kiosk", "--timeout", seconds)
     assert result.exit_code == 2
     assert result.stderr.startswith("till: Invalid value for '--timeout'")
+
+
+def test_the_doctor_fails_a_damaged_database_on_its_line(shop):
+    db, _, _ = shop
+    db.write_bytes(b"this is a spreadsheet, not a database\n" * 200)
+    result = invoke_till("--db", str(db), "doctor")
+    assert result.exit_code == 1
+    assert f"fail  database     {db}: not a database SQLite can read" in result.stdout
+    assert "sync" in result.stdout  # the other parts are still checked

@@ -24,6 +24,8 @@ def diagnose(settings: Settings, config_source: str) -> Iterator[Check]:
 
 
 def _database(settings: Settings) -> Iterator[Check]:
+    from peewee import DatabaseError
+
     from storage import sales
     from storage.db import integrity_ok, open_database, schema_version
     from storage.migrations import available
@@ -33,6 +35,9 @@ def _database(settings: Settings) -> Iterator[Check]:
         open_database(path, create=False)
     except TillError as error:
         yield "fail", "database", str(error)
+        return
+    except DatabaseError as error:  # e.g. "file is not a database": a damaged or foreign file
+        yield "fail", "database", f"{path}: not a database SQLite can read ({error})"
         return
     newest = available()[-1][0]
     version = schema_version()
