@@ -50,11 +50,15 @@ def is_control(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Cs") or char in _FORMAT_CONTROLS
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u206f\ud800-\udfff]")
+"""The characters ``is_control`` names, for scanning whole fields at once."""
+
+
 def first_control(text: str, allowed: str = "") -> str | None:
     """The first control character of ``text`` not in ``allowed``, as ``U+001B``; or None."""
-    for char in text:
-        if char not in allowed and is_control(char):
-            return f"U+{ord(char):04X}"
+    for match in _CONTROL.finditer(text):
+        if match.group() not in allowed:
+            return f"U+{ord(match.group()):04X}"
     return None
 
 
@@ -76,21 +80,25 @@ def clean_block(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u206f\ud800-\udfff]")
+"""Every control character (``is_control``) and the Unicode line and paragraph separators."""
+_AS_SPACE = frozenset("\t\n\r\v\f\x85\u2028\u2029")
+
+
 def printable(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` safe to send to a printer or a terminal whatever it holds: line breaks and
     tabs become spaces (or, with ``keep_newlines``, line breaks stay), every other control
     character is dropped. For output: data stored before the input rule existed."""
-    if text.isascii() and text.isprintable():
-        return text  # the common case, at no cost
-    out = []
-    for char in text:
+    if (text.isascii() and text.isprintable()) or _UNSAFE.search(text) is None:
+        return text  # the common cases: no copy
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
         if keep_newlines and char == "\n":
-            out.append(char)
-        elif char in "\t\n\r\v\f\x85\u2028\u2029":
-            out.append(" ")
-        elif not is_control(char):
-            out.append(char)
-    return "".join(out)
+            return char
+        return " " if char in _AS_SPACE else ""
+
+    return _UNSAFE.sub(replace, text)
 
 
 def _word_char(char: str) -> bool:
