@@ -48,7 +48,12 @@ def load(till_no: int) -> Cart | None:
     try:
         return cart_from_document(json.loads(document))
     except (TypeError, KeyError, ValueError):
-        log.error("the open sale of till %d cannot be read back: %s", till_no, document)
+        log.error(  # shown: the TillError below is what the cashier reads
+            "the open sale of till %d cannot be read back: %s",
+            till_no,
+            document,
+            extra={"shown": True},
+        )
         raise TillError(
             "The sale in progress before the register stopped cannot be read back; "
             "it is written in full to the log."

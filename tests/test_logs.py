@@ -103,6 +103,17 @@ def test_warnings_and_errors_are_forwarded_once_infos_are_not():
     assert shown == [("scanner A unplugged", "warning"), ("printer gone", "error")]
 
 
+def test_a_record_the_cashier_was_already_shown_is_not_forwarded():
+    shown: list[str] = []
+    handler = logs.forward_to_screen(lambda text, severity: shown.append(text))
+    try:
+        logging.getLogger("till.test").error("told on the screen already", extra=logs.SHOWN)
+        logging.getLogger("till.test").error("news")
+    finally:
+        logs.stop_forwarding(handler)
+    assert shown == ["news"]
+
+
 def test_a_record_logged_while_forwarding_is_not_forwarded_again():
     shown: list[str] = []
 

@@ -161,7 +161,7 @@ class TillApp(App):
                 source=self.scanner_source,
             )
         except ScannerError as error:
-            log.warning("evdev scanners not in use: %s", error)
+            log.warning("evdev scanners not in use: %s", error, extra=logs.SHOWN)
             self.notify(
                 f"{error}\nScanners type into the scan field meanwhile.",
                 title="Scanners",
@@ -253,7 +253,7 @@ class TillApp(App):
         try:
             state = self.register.printing.run()
         except Exception as error:  # the queue itself failed: say so, keep selling
-            log.exception("the print queue failed")
+            log.exception("the print queue failed", extra=logs.SHOWN)  # the state says it
             state = PrinterState(self.printer_state.waiting or 1, f"Printing stopped: {error}")
         self.call_from_thread(self._printer_update, state)
 

@@ -24,6 +24,10 @@ FILE_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 JOURNAL_FORMAT = "till[%(process)d]: %(levelname)s %(name)s [%(threadName)s] %(message)s"
 """The ``till[pid]:`` prefix is the syslog tag: journald files the lines under ``till``."""
 
+SHOWN = {"shown": True}
+"""``extra=SHOWN`` on a record whose news the cashier already has (a message on the screen, a
+notification of its own): it is logged, not shown a second time."""
+
 Notify = Callable[[str, str], object]
 """Shows a message to the cashier: (text, severity ``warning`` or ``error``), from any thread."""
 
@@ -94,7 +98,7 @@ class NotifyHandler(logging.Handler):
         """Set while forwarding: a record logged by the forwarding itself is not forwarded."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if getattr(self._inside, "active", False):
+        if getattr(self._inside, "active", False) or getattr(record, "shown", False):
             return
         self._inside.active = True
         try:

@@ -15,6 +15,7 @@ from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import Delivery, DeliveryUncertain
 from storage import print_jobs, sales
 from till.errors import PrinterError
+from till.logs import SHOWN
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +98,16 @@ class PrintQueue:
                         sale, kick_drawer=job.kick_drawer, duplicate=job.kind == "reprint"
                     )
                 except DeliveryUncertain as error:  # out, unconfirmed: someone must look
-                    log.warning("receipt %s not confirmed: %s", sale.receipt_code, error)
+                    log.warning(
+                        "receipt %s not confirmed: %s", sale.receipt_code, error, extra=SHOWN
+                    )
                     self._in_writer(print_jobs.mark_unconfirmed, job.id, str(error))
                     return self._state(NOT_CONFIRMED.format(code=sale.receipt_code))
                 except PrinterError as error:  # the printer: keep the order, retry later
                     self._in_writer(print_jobs.mark_failed, job.id, str(error))
                     return self._state(str(error))
                 except Exception as error:  # this job itself: give up on it, print the rest
-                    log.exception("print job %s cannot be printed", job.id)
+                    log.exception("print job %s cannot be printed", job.id, extra=SHOWN)
                     reason = f"A receipt could not be prepared and was set aside: {error}"
                     self._in_writer(print_jobs.set_aside, job.id, reason)
                     return self._state(reason)

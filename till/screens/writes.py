@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from till.errors import TillError
+from till.logs import SHOWN
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -91,7 +92,8 @@ class WritingScreen(Screen[Any]):
         except TillError as error:
             self._report(failed, error)
         except Exception as error:
-            log.exception("a write failed: %s", getattr(operation, "__qualname__", operation))
+            name = getattr(operation, "__qualname__", operation)
+            log.exception("a write failed: %s", name, extra=SHOWN)  # the screen says so
             self._report(failed, TillError(f"Not saved: an unexpected error ({error})."))
         else:
             self._report(done, result)
