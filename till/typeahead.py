@@ -41,6 +41,8 @@ class KeyGate:
         """Textual's own handling of a key read from the terminal."""
         self._held: deque[events.Key] = deque()
         self._busy = False
+        self._typed_into: Input | None = None
+        """The input that printable keys went straight to since the last key settled."""
         self._settling: asyncio.Task[None] | None = None
 
     async def take(self, key: events.Key) -> None:
@@ -52,13 +54,24 @@ class KeyGate:
 
     async def _pass(self, key: events.Key) -> None:
         target = self._app.focused
-        await self._dispatch(key)
-        if key.is_printable and isinstance(target, Input) and self._app.focused is target:
+        typing = key.is_printable and isinstance(target, Input)
+        if not typing and self._typed_into is not None:
+            # What was typed just before lands first (and what it sets off, such as a search
+            # as you type): this key may act on it.
+            self._held.appendleft(key)
+            self._settle_after(self._typed_into)
             return
+        await self._dispatch(key)
+        if typing and self._app.focused is target:
+            self._typed_into = target
+            return
+        self._settle_after(target)
+
+    def _settle_after(self, node: DOMNode | None) -> None:
+        """Hold the keys behind until ``node`` and everything above it have caught up."""
+        self._typed_into = None
         self._busy = True
-        chain: list[MessagePump] = (
-            _ancestors(target) if target is not None else [self._app.screen, self._app]
-        )
+        chain = _ancestors(node) if node is not None else [self._app.screen, self._app]
         self._settling = asyncio.create_task(self._settle(chain))
 
     async def _settle(self, chain: list[MessagePump]) -> None:
