@@ -48,6 +48,8 @@ async def test_quick_add_during_a_sale(app):
         await pilot.press("f3")
         await pilot.press(*"Lefèvre", "enter", *"Anne", "enter", *"06 98 76 54 32", "enter")
         await pilot.press("enter")  # e-mail left empty: Enter on the last field saves
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
         assert "C01-000001 LEFÈVRE Anne" in customer_label(app)
@@ -124,6 +126,8 @@ async def test_edit_refuses_a_bad_vat_number_at_the_field(app, dupont):
         form.query_one("#field-vat_number", Input).value = "FR40303265046"
         form.query_one("#field-city", Input).value = "Lyon"
         await pilot.press("f10")
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         assert isinstance(app.screen, CustomerFormScreen)
         error = form.query_one("#error-vat_number")
         assert error.display and "checksum" in str(error.render())
@@ -131,6 +135,8 @@ async def test_edit_refuses_a_bad_vat_number_at_the_field(app, dupont):
         assert customers.get_customer(dupont.id).city == ""  # nothing saved
         form.query_one("#field-vat_number", Input).value = "FR 40 303 265 045"
         await pilot.press("f10")
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         assert isinstance(app.screen, CustomerViewScreen)
     saved = customers.get_customer(dupont.id)
     assert (saved.city, saved.vat_number) == ("Lyon", "FR40303265045")
@@ -163,6 +169,8 @@ async def test_a_customer_without_sales_is_deleted(app):
     gone = add(last_name="Temporaire", email="t@example.com")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f2", *"tempo", "f4", "f9", "y")
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, CustomerSearchScreen)
         assert app.screen.results == []
@@ -198,6 +206,8 @@ async def test_reconfirm_flag_asks_the_cashier_to_check_details(app, dupont):
         assert isinstance(app.screen, CustomerFormScreen)
         assert "Please check these details" in str(app.screen.query_one("#status").render())
         await pilot.press("f10")
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         assert isinstance(app.screen, SaleScreen)
     assert customers.get_customer(dupont.id).reconfirm is False
 
@@ -212,6 +222,8 @@ async def test_extra_addresses_are_added_and_removed(app, dupont):
         await pilot.pause()
         await pilot.press("f3", *"5 quai des Docks", "tab", "tab", "tab", *"13002")
         await pilot.press("tab", *"Marseille", "f10")
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         await pilot.pause()
         assert view.query_one("#customer-extra-addresses").row_count == 1
         saved = customers.get_customer(dupont.id).addresses
@@ -219,6 +231,8 @@ async def test_extra_addresses_are_added_and_removed(app, dupont):
             ("delivery", "5 quai des Docks", "13002", "Marseille")
         ]
         await pilot.press("f6", "y")
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         await pilot.pause()
         assert view.query_one("#customer-extra-addresses").row_count == 0
     assert customers.get_customer(dupont.id).addresses == ()

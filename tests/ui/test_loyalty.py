@@ -51,9 +51,13 @@ async def test_issue_then_replace_a_card(app, zoe):
         view = await open_loyalty_tab(pilot)
         assert "none (F3 issues one)" in loyalty_text(view)
         await pilot.press("f3")
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         first = customers.get_customer(zoe.id).card_number
         assert first and first in loyalty_text(view)
         await pilot.press("f3", "y")  # replace: the old card is blocked
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         second = customers.get_customer(zoe.id).card_number
         assert second != first and second in loyalty_text(view)
     with pytest.raises(loyalty.BlockedCard):
@@ -76,6 +80,8 @@ async def test_adjusting_points_needs_the_manager_pin(app, zoe):
         assert loyalty.balance(zoe.id) == 0
 
         await pilot.press("f5", *"250", "enter", *"birthday gift", "enter", *"4821", "enter")
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, CustomerViewScreen)
         assert "Balance: 250 points" in loyalty_text(view)

@@ -169,6 +169,8 @@ async def test_park_serve_someone_else_then_resume(app):
         await pilot.press("f2", *"martin", "enter")
         await pilot.press("f5")
         await pilot.press("ctrl+a", "ctrl+k", *"Zoé, back soon", "enter")
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         assert screen.cart.lines == [] and screen.cart.customer is None
         assert "Parked as 'Zoé, back soon'" in message(app)
 
@@ -182,6 +184,8 @@ async def test_park_serve_someone_else_then_resume(app):
         assert table.row_count == 1
         assert str(table.get_cell_at((0, 0))) == "Zoé, back soon"
         await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
+        await pilot.pause()
         assert [(line.item.name, line.quantity) for line in screen.cart.lines] == [
             ("Vin rouge", 1),
             ("Café moulu 250 g", 2),
