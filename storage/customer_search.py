@@ -60,6 +60,26 @@ def search_customers(
     return search.results()
 
 
+def everyone(
+    filters: CustomerFilter = CustomerFilter(), *, offset: int = 0, limit: int = 50
+) -> list[CustomerSummary]:
+    """One page of every customer the filters allow, by name: what an empty search lists."""
+    where, params = _filter_sql(filters)
+    sql = (
+        f"SELECT {SUMMARY_COLUMNS} FROM customer INDEXED BY customer_name_key"
+        f" WHERE name_key >= ?{where} ORDER BY name_key, num LIMIT ? OFFSET ?"
+    )
+    rows = database.execute_sql(sql, ("", *params, limit, offset))
+    return [_summary(row) for row in rows]
+
+
+def count_everyone(filters: CustomerFilter = CustomerFilter()) -> int:
+    """How many customers the filters allow: the length of the list an empty search pages."""
+    where, params = _filter_sql(filters)
+    sql = f"SELECT COUNT(*) FROM customer WHERE 1{where}"
+    return database.execute_sql(sql, params).fetchone()[0]
+
+
 def phone_prefix(text: str, region: str) -> str:
     """What a typed phone fragment starts with in E.164 digits."""
     number = digits(text)

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from storage import audit, customer_history, customers
-from storage.customer_search import phone_prefix, search_customers
+from storage.customer_search import count_everyone, everyone, phone_prefix, search_customers
 from storage.customers import DeleteOutcome
 from till.config import Settings
 from till.core.customer import Address, Customer, CustomerKind, FieldErrors, validate_changes
@@ -41,6 +41,16 @@ class CustomerService:
         self, query: str, filters: CustomerFilter = CustomerFilter(), limit: int = 50
     ) -> list[CustomerSummary]:
         return search_customers(query, filters, region=self.region, limit=limit)
+
+    def everyone(
+        self, filters: CustomerFilter = CustomerFilter(), offset: int = 0, limit: int = 50
+    ) -> list[CustomerSummary]:
+        """A page of every customer the filters allow, by name (an empty search)."""
+        return everyone(filters, offset=offset, limit=limit)
+
+    def count(self, filters: CustomerFilter = CustomerFilter()) -> int:
+        """How many customers the filters allow."""
+        return count_everyone(filters)
 
     def offer(self, typed: dict[str, str]) -> CustomerSummary | None:
         """The customer on file who matches everything typed so far for a new customer (each

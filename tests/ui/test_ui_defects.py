@@ -308,3 +308,28 @@ async def test_esc_in_the_customer_form_asks_before_throwing_edits_away(app):
         await pilot.pause()
         assert isinstance(app.screen, CustomerViewScreen)
     assert customers.get_customer(zoe.id).city == ""
+
+
+async def test_an_empty_search_tells_how_many_there_are_and_pages_through_all(app):
+    from till.screens.customer_search import PAGE_SIZE, CustomerSearchScreen
+
+    total = PAGE_SIZE * 2 + 7
+    for index in range(total):
+        add(last_name=f"Client{index:03d}", mobile=f"065555{index:04d}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        search = app.screen
+        assert isinstance(search, CustomerSearchScreen)
+        filters = str(search.query_one("#customer-filters").render())
+        assert f"{PAGE_SIZE} of {total} shown" in filters
+        seen = 0
+        for _ in range(40):  # PageDown to the very end
+            await pilot.press("pagedown")
+            seen = max(seen, search.query_one("#customer-results").cursor_row)
+        assert len(search.results) == total
+        assert seen == total - 1
+        assert f"{total} of {total} shown" in str(search.query_one("#customer-filters").render())
+        names = [c.last_name for c in search.results]
+        assert names == sorted(names) and len(set(names)) == total  # each once, in order
+        await pilot.press(*"client00")  # a search says how many it found
+        assert "10 found" in str(search.query_one("#customer-filters").render())

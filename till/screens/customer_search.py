@@ -12,7 +12,7 @@ from textual.widgets import Footer, Input, Static
 from till.core.customer import format_phone
 from till.core.customer_lookup import CustomerFilter, CustomerSummary
 from till.core.sale import WALK_IN, SaleCustomer
-from till.widgets.line_table import Column, LineTable
+from till.widgets.line_table import Cells, Column, LineTable
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 STATUSES = ("active", "inactive", "all")
 KINDS = ("", "individual", "business")
+PAGE_SIZE = 50
+"""Customers read at a time; nothing typed lists everyone, a page more past the last loaded."""
 COLUMNS: tuple[Column, ...] = (
     ("Code", 10, "left"),
     ("Name", 21, "left"),
@@ -55,6 +57,9 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         self.attaching = attaching
         self.filters = CustomerFilter()
         self.results: list[CustomerSummary] = []
+        self.total: int | None = None
+        """Everyone the filters allow while nothing is typed (then listed a page at a time)."""
+        self._counts: dict[CustomerFilter, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("Customers", id="status")
@@ -76,29 +81,58 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         self.refresh_results()
 
     def refresh_results(self) -> None:
-        """Run the search for what is typed now and show it."""
+        """Run the search for what is typed now and show it; nothing typed lists everyone,
+        a page at a time."""
         query = self.query_one("#customer-query", Input).value
-        self.results = self.app.register.customers.search(query, self.filters)
+        customers = self.app.register.customers
+        if query.strip():
+            self.total = None
+            self.results = customers.search(query, self.filters, limit=PAGE_SIZE)
+        else:
+            if self.filters not in self._counts:  # 0.1 s at a million customers: once per filter
+                self._counts[self.filters] = customers.count(self.filters)
+            self.total = self._counts[self.filters]
+            self.results = customers.everyone(self.filters, 0, PAGE_SIZE)
+        table = self.query_one("#customer-results", LineTable)
+        table.set_rows(self._rows(self.results), selected=0)
+        self._show_count()
+
+    def _rows(self, found: list[CustomerSummary]) -> list[Cells]:
         region = self.app.register.customers.region
-        self.query_one("#customer-results", LineTable).set_rows(
-            [
-                (
-                    c.code,
-                    c.name + ("" if c.active else " (inactive)"),
-                    c.company,
-                    c.city,
-                    format_phone(c.mobile, region) or c.email,
-                )
-                for c in self.results
-            ],
-            selected=0,
-        )
+        return [
+            (
+                c.code,
+                c.name + ("" if c.active else " (inactive)"),
+                c.company,
+                c.city,
+                format_phone(c.mobile, region) or c.email,
+            )
+            for c in found
+        ]
+
+    def _load_more(self) -> None:
+        """Everyone is listed: read the next page once the cursor goes past the last loaded."""
+        if self.total is None or len(self.results) >= self.total:
+            return
+        first = len(self.results)
+        more = self.app.register.customers.everyone(self.filters, first, PAGE_SIZE)
+        self.results.extend(more)
+        self.query_one("#customer-results", LineTable).set_rows(self._rows(more), first)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        shown = len(self.results)
+        if self.total is not None:
+            count = f"{shown} of {self.total} shown"
+            if shown < self.total:
+                count += " (PageDown for more)"
+        elif shown >= PAGE_SIZE:
+            count = f"first {shown} found: type more to narrow"
+        else:
+            count = f"{shown} found"
         f = self.filters
         self.query_one("#customer-filters", Static).update(
-            plain(
-                f"{len(self.results)} shown · {f.status} · type: {f.kind or 'any'}"
-                f" · segment: {f.segment or 'any'}"
-            )
+            plain(f"{count} · {f.status} · type: {f.kind or 'any'} · segment: {f.segment or 'any'}")
         )
 
     def selected(self) -> CustomerSummary | None:
@@ -112,12 +146,16 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         self.query_one("#customer-message", Static).update(plain(text))
 
     def action_move(self, step: int) -> None:
-        table = self.query_one("#customer-results", LineTable)
-        table.move_cursor(row=table.cursor_row + step)
+        self._move_to(self.query_one("#customer-results", LineTable).cursor_row + step)
 
     def action_page(self, pages: int) -> None:
         table = self.query_one("#customer-results", LineTable)
-        table.move_cursor(row=table.cursor_row + pages * table.rows_in_view)
+        self._move_to(table.cursor_row + pages * table.rows_in_view)
+
+    def _move_to(self, row: int) -> None:
+        if row >= len(self.results):
+            self._load_more()
+        self.query_one("#customer-results", LineTable).move_cursor(row=row)
 
     def action_attach(self) -> None:
         found = self.selected()
@@ -144,6 +182,7 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         if attach is not None:
             self.dismiss(attach)
         else:
+            self._counts.clear()  # the file may have been changed, deactivated or deleted
             self.refresh_results()
 
     def action_quick_add(self) -> None:
@@ -153,6 +192,7 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
             if customer is not None and self.attaching:
                 self.dismiss(customer)
             else:
+                self._counts.clear()
                 self.refresh_results()
 
         query = self.query_one("#customer-query", Input).value
