@@ -31,7 +31,7 @@ from till.screens.customer_search import CustomerSearchScreen
 from till.screens.customer_view import CustomerViewScreen
 from till.screens.quick_add import QuickAddScreen
 from till.screens.sale import SaleScreen
-from till.screens.writes import BUSY
+from till.screens.writes import BUSY, STILL_SAVING
 
 from ..conftest import PRODUCTS
 from .conftest import error_notifications, scan
@@ -138,6 +138,24 @@ def focus_moves(pilot) -> Callable[[], Awaitable[None]]:
     return press
 
 
+def escape_waits_then_focus_moves(pilot, says: Callable[[], str]) -> Callable[[], Awaitable[None]]:
+    """Keys answered: Esc is refused while saving (so the outcome is told where it was
+    asked for) and says so; Tab moves the focus."""
+    tab = focus_moves(pilot)
+    turns = iter([True, False] * 1000)
+
+    async def press() -> None:
+        if next(turns):
+            screen = pilot.app.screen
+            await pilot.press("escape")
+            assert pilot.app.screen is screen
+            assert STILL_SAVING in says()
+        else:
+            await tab()
+
+    return press
+
+
 def typed_into_scan_field(pilot, code: str) -> Callable[[], Awaitable[None]]:
     """A key answered: the next digit of ``code`` appears in the scan field; once all are
     typed, the arrows move the cursor in it."""
@@ -200,7 +218,7 @@ async def test_quick_add_while_the_database_is_busy(app, db_path, hold):
                 pilot,
                 holder,
                 lambda: text(quick_add, "#quick-match"),
-                focus_moves(pilot),
+                escape_waits_then_focus_moves(pilot, lambda: text(quick_add, "#quick-match")),
                 lambda: CustomerRow.select().count() == 0,
             )
         assert isinstance(app.screen, SaleScreen)
@@ -249,7 +267,7 @@ async def test_customer_edit_while_the_database_is_busy(app, db_path, zoe, hold)
                 pilot,
                 holder,
                 lambda: text(form, "#status"),
-                focus_moves(pilot),
+                escape_waits_then_focus_moves(pilot, lambda: text(form, "#status")),
                 lambda: customers.get_customer(zoe.id).first_name == "Zoé",
             )
         assert app.screen is view
@@ -276,7 +294,7 @@ async def test_deactivating_while_the_database_is_busy(app, db_path, zoe, hold):
                 pilot,
                 holder,
                 said(view),
-                focus_moves(pilot),
+                escape_waits_then_focus_moves(pilot, said(view)),
                 lambda: customers.get_customer(zoe.id).active,
             )
         assert "C01-000001 is now inactive." in said(view)()
@@ -294,7 +312,11 @@ async def test_deleting_while_the_database_is_busy(app, db_path, zoe, hold):
         async with LockHolder(db_path, hold) as holder:
             await pilot.press("f9", "y")
             await busy_while_held(
-                pilot, holder, said(view), focus_moves(pilot), lambda: CustomerRow.select().count()
+                pilot,
+                holder,
+                said(view),
+                escape_waits_then_focus_moves(pilot, said(view)),
+                lambda: CustomerRow.select().count(),
             )
         assert isinstance(app.screen, CustomerSearchScreen)  # deleted: the file is closed
     assert CustomerRow.select().count() == 0
@@ -312,7 +334,7 @@ async def test_adding_an_address_while_the_database_is_busy(app, db_path, zoe, h
                 pilot,
                 holder,
                 said(view),
-                focus_moves(pilot),
+                escape_waits_then_focus_moves(pilot, said(view)),
                 lambda: not customers.get_customer(zoe.id).addresses,
             )
         assert "Delivery address saved." in said(view)()
@@ -331,7 +353,7 @@ async def test_a_deposit_while_the_database_is_busy(app, db_path, zoe, hold):
                 pilot,
                 holder,
                 said(view),
-                focus_moves(pilot),
+                escape_waits_then_focus_moves(pilot, said(view)),
                 lambda: not accounts.movements(zoe.id),
             )
         assert "Deposit of 20,00" in said(view)().replace("\u202f", " ")
@@ -348,7 +370,11 @@ async def test_a_points_adjustment_while_the_database_is_busy(app, db_path, zoe,
         async with LockHolder(db_path, hold) as holder:
             await pilot.press("enter")
             await busy_while_held(
-                pilot, holder, said(view), focus_moves(pilot), lambda: not loyalty.history(zoe.id)
+                pilot,
+                holder,
+                said(view),
+                escape_waits_then_focus_moves(pilot, said(view)),
+                lambda: not loyalty.history(zoe.id),
             )
         assert "+250 points (birthday gift). Balance 250." in said(view)()
     assert loyalty.balance(zoe.id) == 250
@@ -365,7 +391,7 @@ async def test_issuing_a_card_while_the_database_is_busy(app, db_path, zoe, hold
                 pilot,
                 holder,
                 said(view),
-                focus_moves(pilot),
+                escape_waits_then_focus_moves(pilot, said(view)),
                 lambda: not customers.get_customer(zoe.id).card_number,
             )
         assert "issued." in said(view)()
