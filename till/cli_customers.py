@@ -56,7 +56,7 @@ def search(ctx, query: str, status: str, kind: str | None, segment: str, limit: 
 @click.pass_obj
 def show(ctx, code: str, as_json: bool):
     """The customer file of CODE (or loyalty card number), with figures and recent sales."""
-    from till.core.customer import LABELS, shown
+    from till.core.customer import DATE_FIELDS, LABELS, shown
 
     service = _service(ctx)
     customer = service.by_code(code) or service.by_card(code)
@@ -76,7 +76,8 @@ def show(ctx, code: str, as_json: bool):
     for name, label in LABELS.items():
         value = getattr(customer, name, None)
         if value not in (None, "", (), {}, False) or name == "active":
-            click.echo(f"  {label:<28} {shown(value)}")
+            text = ctx.formats().date(value) if name in DATE_FIELDS else shown(value)
+            click.echo(f"  {label:<28} {text}")
     for address in customer.addresses:
         parts = (address.line1, address.line2, address.postcode, address.city, address.country)
         click.echo(f"  Address ({address.kind}){'':<14} {', '.join(p for p in parts if p)}")

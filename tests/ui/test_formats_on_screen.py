@@ -55,3 +55,33 @@ def test_the_cli_writes_dates_as_the_locale_does(runner, settings, stocked_db, m
     local = datetime.fromisoformat(at).astimezone()
     assert f"{local:%d/%m/%Y %H:%M}" in result.output and at[:10] not in result.output
     assert "Balance: 1 point\n" in result.output
+
+
+def test_a_customer_s_days_are_written_as_the_locale_does(runner, settings, stocked_db):
+    customers.create_customer(
+        {"last_name": "Martin", "birth_date": "1980-12-31", "discount_until": "2027-01-05"},
+        actor="t",
+        till_no=1,
+        region="FR",
+    )
+    result = runner.invoke(cli, ["--db", str(stocked_db), "customers", "show", "C01-000001"])
+    assert result.exit_code == 0, result.output
+    assert "31/12/1980" in result.output and "05/01/2027" in result.output
+    assert "1980-12-31" not in result.output
+
+
+async def test_the_customer_file_writes_its_days_as_the_locale_does(settings):
+    from till.screens.customer_view import CustomerViewScreen
+
+    customers.create_customer(
+        {"last_name": "Martin", "discount_percent": "5", "discount_until": "2027-01-05"},
+        actor="t",
+        till_no=1,
+        region="FR",
+    )
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", *"martin", "f4")
+        assert isinstance(app.screen, CustomerViewScreen)
+        details = str(app.screen.query_one("#customer-details").render())
+        assert "05/01/2027" in details and "2027-01-05" not in details

@@ -178,6 +178,9 @@ DETAIL_FIELDS = (
 )
 """How the screens group the editable fields; together they are every one of them."""
 
+DATE_FIELDS = frozenset({"birth_date", "id_document_expiry", "discount_until"})
+"""Fields holding a day (ISO in storage), shown as the locale writes dates."""
+
 LABELS = {
     "kind": "Type",
     "title": "Title",

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, Tab
 
 from till.account_words import balance_words
 from till.core.customer import (
+    DATE_FIELDS,
     DETAIL_FIELDS,
     IDENTITY_FIELDS,
     LABELS,
@@ -23,7 +24,7 @@ from till.core.customer import (
     shown,
 )
 from till.core.customer_lookup import HistoryFilter
-from till.core.formats import count
+from till.core.formats import Formats, count
 from till.core.sale import SaleCustomer
 from till.screens.account import AccountPanel, DepositScreen
 from till.screens.prompts import ConfirmScreen
@@ -160,10 +161,13 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         self.query_one("#status", Static).update(
             plain(f"{customer.code}  {customer.display_name}{state}")
         )
-        self.query_one("#customer-main", Static).update(_fields(customer, MAIN_FIELDS))
+        formats = self.app.register.formats
+        self.query_one("#customer-main", Static).update(_fields(customer, MAIN_FIELDS, formats))
         self.query_one("#customer-figures", Static).update(self._figures(customer))
         self.query_one("#customer-addresses", Static).update(self._addresses(customer))
-        self.query_one("#customer-details", Static).update(_fields(customer, DETAIL_FIELDS))
+        self.query_one("#customer-details", Static).update(
+            _fields(customer, DETAIL_FIELDS, formats)
+        )
         self.show_loyalty(customer)
         self.query_one(AccountPanel).show(
             self.app.register.accounts,
@@ -552,10 +556,14 @@ def _join(*parts: str) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _fields(customer: Customer, names: tuple[str, ...]) -> Text:
+def _fields(customer: Customer, names: tuple[str, ...], formats: Formats) -> Text:
+    def value(name: str) -> str:
+        stored = getattr(customer, name)
+        return formats.date(stored) if name in DATE_FIELDS else shown(stored)
+
     return _pairs(
         [
-            (LABELS.get(name, name), shown(getattr(customer, name)))
+            (LABELS.get(name, name), value(name))
             for name in names
             if getattr(customer, name) not in ("", (), {}, None)
         ]
