@@ -54,16 +54,16 @@ class KeyGate:
 
     async def _pass(self, key: events.Key) -> None:
         target = self._app.focused
-        typing = key.is_printable and isinstance(target, Input)
-        if not typing and self._typed_into is not None:
+        typed_into = target if key.is_printable and isinstance(target, Input) else None
+        if typed_into is None and self._typed_into is not None:
             # What was typed just before lands first (and what it sets off, such as a search
             # as you type): this key may act on it.
             self._held.appendleft(key)
             self._settle_after(self._typed_into)
             return
         await self._dispatch(key)
-        if typing and self._app.focused is target:
-            self._typed_into = target
+        if typed_into is not None and self._app.focused is typed_into:
+            self._typed_into = typed_into
             return
         self._settle_after(target)
 
@@ -71,7 +71,9 @@ class KeyGate:
         """Hold the keys behind until ``node`` and everything above it have caught up."""
         self._typed_into = None
         self._busy = True
-        chain = _ancestors(node) if node is not None else [self._app.screen, self._app]
+        chain: list[MessagePump] = (
+            _ancestors(node) if node is not None else [self._app.screen, self._app]
+        )
         self._settling = asyncio.create_task(self._settle(chain))
 
     async def _settle(self, chain: list[MessagePump]) -> None:
