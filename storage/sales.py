@@ -87,7 +87,9 @@ def record_sale(
     if paid_by_points and not (loyalty_program and cart.customer and cart.customer.enrolled):
         raise InvalidSale("Points paid, but no customer with a card is attached to take them from.")
     if loyalty_program and cart.points_discount % loyalty_program.point_value:
-        raise InvalidSale(f"Points pay in steps of {loyalty_program.point_value} cents.")
+        raise InvalidSale(
+            f"Points pay in steps of {loyalty_program.point_value}, a point's worth in minor units."
+        )
     created_at = (now or datetime.now(UTC)).isoformat()
     product_ids = [line.item.product_id for line in cart.lines]
     prices = [line.price for line in cart.lines]

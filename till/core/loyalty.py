@@ -88,7 +88,9 @@ def points_for(amount: int, program: LoyaltyProgram) -> int:
     if amount <= 0:
         raise InvalidSale("A payment must be more than zero.")
     if amount % program.point_value:
-        raise InvalidSale(f"Points pay in steps of {program.point_value} cents.")
+        raise InvalidSale(
+            f"Points pay in steps of {program.point_value}, a point's worth in minor units."
+        )
     return amount // program.point_value
 
 
