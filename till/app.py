@@ -111,6 +111,7 @@ class TillApp(App):
         """Load what the first scan needs (the money format) once the screen is up, then
         freeze the start-up objects so full garbage collections stay short during sales."""
         self.register.money(0)
+        self.register.formats.rate(0)  # and the locale's patterns: the sale line shows a rate
         # The garbage of building the screens goes first: frozen, it would never be freed.
         # From this thread: call_from_thread(gc.freeze) would have Textual read the builtin's
         # signature, which compiles the tokenize module's regex on the event loop.
