@@ -280,7 +280,7 @@ class PrintJob(BaseModel):
     printed_at = TextField()
 
     class Meta:
-        indexes = ((("status", "created_at"), False),)
+        indexes = ((("status", "created_at"), False), (("sale",), False))
 
 
 ALL_MODELS = (*ALL_MODELS, PrintJob)

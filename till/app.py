@@ -280,7 +280,15 @@ class TillApp(App):
 
     def _printer_update(self, state: PrinterState) -> None:
         before = self.printer_state
-        if state.error and state.error != before.error:
+        if state.uncertain and state.error != before.error:  # out, unconfirmed: not retried
+            self.notify(
+                state.error,
+                title="Receipt not confirmed",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+        elif state.error and state.error != before.error:
             self.notify(
                 f"{state.error}\n{count(state.waiting, 'receipt')} waiting. The sales are saved;"
                 " the receipts print when the printer is back (F7 F6 to reprint).",
@@ -289,8 +297,9 @@ class TillApp(App):
                 timeout=10,
                 markup=False,
             )
-        elif before.error and not state.error:
-            self.notify("The printer is back: waiting receipts are printed.")
+        elif before.error and not before.uncertain and not state.error:
+            done = "sent (it cannot confirm them)" if state.sent_only else "printed"
+            self.notify(f"The printer is back: waiting receipts are {done}.")
         self.printer_state = state
 
     def _retry_printing(self) -> None:

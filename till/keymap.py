@@ -95,6 +95,7 @@ SCREENS: dict[str, dict[str, str]] = {
         "receipt.back": "escape,f7,ctrl+l",
         "receipt.reprint": "f6,ctrl+p",
         "receipt.drawer": "f5,ctrl+o",
+        "receipt.dismiss": "f4,ctrl+g",
     },
     "ReturnScreen": {
         "return.all": "f6,ctrl+r",

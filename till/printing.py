@@ -52,6 +52,8 @@ class PrinterState:
     """Receipt codes sent to a printer that did not confirm them: reprint or dismiss each."""
     sent_only: bool = False
     """The last job went to a printer that cannot confirm: it was sent, not confirmed."""
+    uncertain: bool = False
+    """The error is a receipt that went out unconfirmed: it is not retried, it is listed."""
 
     @property
     def ok(self) -> bool:
@@ -102,7 +104,7 @@ class PrintQueue:
                         "receipt %s not confirmed: %s", sale.receipt_code, error, extra=SHOWN
                     )
                     self._in_writer(print_jobs.mark_unconfirmed, job.id, str(error))
-                    return self._state(NOT_CONFIRMED.format(code=sale.receipt_code))
+                    return self._state(NOT_CONFIRMED.format(code=sale.receipt_code), True)
                 except PrinterError as error:  # the printer: keep the order, retry later
                     self._in_writer(print_jobs.mark_failed, job.id, str(error))
                     return self._state(str(error))
@@ -115,13 +117,14 @@ class PrintQueue:
                 self._last_delivery = delivery
             return self._state()
 
-    def _state(self, error: str = "") -> PrinterState:
+    def _state(self, error: str = "", uncertain: bool = False) -> PrinterState:
         unconfirmed = self._in_writer(print_jobs.unconfirmed)
         return PrinterState(
             self._in_writer(print_jobs.waiting),
             error,
             tuple(job.receipt_code for job in unconfirmed),
             self._last_delivery is Delivery.SENT,
+            uncertain,
         )
 
     def reprint(self, sale_id: str) -> None:

@@ -1,4 +1,4 @@
-"""The text preview of a receipt, with reprint."""
+"""The text preview of a receipt, what became of its print job, and reprint."""
 
 from __future__ import annotations
 
@@ -8,17 +8,20 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from till.core.sale import RecordedSale
+from till.printing import PrinterState
+from till.screens.writes import WritingScreen
+from till.widgets.line import Line
 
 if TYPE_CHECKING:
     from till.app import TillApp
 
 
-class ReceiptScreen(Screen):
-    """Shows a recorded sale's receipt exactly as the printer gets it, in text."""
+class ReceiptScreen(WritingScreen):
+    """Shows a recorded sale's receipt exactly as the printer gets it, in text, and whether
+    the printer confirmed it."""
 
     app: TillApp
 
@@ -26,6 +29,7 @@ class ReceiptScreen(Screen):
         Binding("escape,f7,ctrl+l", "app.pop_screen", "Back", id="receipt.back"),
         Binding("f6,ctrl+p", "reprint", "Reprint", id="receipt.reprint"),
         Binding("f5,ctrl+o", "open_drawer", "Open drawer", id="receipt.drawer"),
+        Binding("f4,ctrl+g", "dismiss_unconfirmed", "It came out", id="receipt.dismiss"),
     ]
 
     def __init__(self, sale: RecordedSale) -> None:
@@ -34,9 +38,37 @@ class ReceiptScreen(Screen):
 
     def compose(self) -> ComposeResult:
         preview = self.app.register.printer.preview(self.sale)
+        yield Line(id="receipt-delivery")
         with VerticalScroll(id="receipt"):
             yield Static(Text(preview), id="receipt-text")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "printer_state", self._show_delivery)
+
+    def _show_delivery(self, state: PrinterState | None = None) -> None:
+        """Printed, sent, not confirmed or waiting: read again whenever the printer moves."""
+        printing = self.app.register.printing
+        self.query_one("#receipt-delivery", Line).show(printing.delivery(self.sale.id))
+        self._unconfirmed = printing.is_unconfirmed(self.sale.id)
+        self.refresh_bindings()
+
+    _unconfirmed = False
+    """Whether this receipt went out unconfirmed: F4 is offered to say it came out."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "dismiss_unconfirmed":
+            return self._unconfirmed
+        return True
+
+    def action_dismiss_unconfirmed(self) -> None:
+        """The cashier has the receipt in hand: it leaves the list of unconfirmed receipts."""
+        self.start_write(
+            self.app.register.printing.dismiss,
+            self.sale.id,
+            show=self.query_one("#receipt-delivery", Line).show,
+            done=lambda _: self.app.spool(),  # the printer's state is read again
+        )
 
     def action_reprint(self) -> None:
         self.app.reprint(self.sale)

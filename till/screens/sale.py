@@ -159,7 +159,7 @@ class SaleScreen(WritingScreen):
     def _show_printer(self, state: PrinterState) -> None:
         line = self.query_one("#printer-status", Line)
         line.set_class(not state.ok, "warning")
-        line.show("" if state.ok else f"Printer: {state.waiting} waiting")
+        line.show(state.line)  # waiting, not confirmed (F7 reprints), or sent, not confirmed
 
     def _show_customer(self) -> None:
         customer = self.cart.customer
