@@ -78,10 +78,10 @@ async def test_a_failed_save_keeps_the_paid_sale_on_screen(app, monkeypatch):
     real_record = Register.record
     failures = iter([StorageError("disk full")])
 
-    def flaky(self, cart):
+    def flaky(self, cart, on_busy=None):
         for error in failures:
             raise error
-        return real_record(self, cart)
+        return real_record(self, cart, on_busy)
 
     monkeypatch.setattr(Register, "record", flaky)
     async with app.run_test(size=(80, 24)) as pilot:
