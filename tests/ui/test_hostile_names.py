@@ -276,7 +276,7 @@ async def test_quick_add_with_markup_in_the_names(shop, people):
         await pilot.press("1")  # the key after the toast used to end the register
         await pilot.pause()
         assert "TEST[/] [bold]Zoé" in screen_text(app)
-        await pilot.press("escape", "f3", *"hostile1")  # the offer names the match
+        await pilot.press("escape", "f3", "tab", "tab", *"0612345601")  # the offer names them
         await pilot.pause()
         assert "[bold]Gras" in screen_text(app)
         await pilot.press("escape")
