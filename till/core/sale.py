@@ -376,7 +376,7 @@ def cart_document(cart: Cart) -> dict:
     customer = cart.customer
     document: dict = {
         "lines": [
-            {**asdict(line.item), "quantity": line.quantity}
+            {**vars(line.item), "quantity": line.quantity}
             | ({"points_off": line.points_off} if line.points_off else {})
             for line in cart.lines
         ],
