@@ -4,6 +4,7 @@ restarts; saving, cancelling or parking it ends it."""
 from storage import open_sale, sales
 from till.app import make_app
 from till.core.sale import PaymentMethod
+from till.screens.prompts import ConfirmScreen
 
 from ..conftest import PRODUCTS
 from .conftest import error_notifications, message, scan
@@ -92,4 +93,20 @@ async def test_parking_the_sale_ends_it_on_disk(app, settings):
         await pilot.press("f5", "enter")  # park under the suggested name
         await app.workers.wait_for_complete()
         assert "Parked as" in message(app)
+        assert open_sale.load(settings.till.number) is None
+
+
+async def test_cancelling_a_partly_paid_sale_names_the_payment_to_give_back(app, settings):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, VIN)
+        await pilot.press("f10", "ctrl+a", "ctrl+k", *"5", "f3", "escape")
+        await app.workers.wait_for_complete()
+        await pilot.press("f9")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question == (
+            "Payment taken: Card 5,00 €. Give it back, then cancel this sale?"
+        ).replace(" €", "\u00a0€")
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        assert app.screen.cart.lines == []
         assert open_sale.load(settings.till.number) is None

@@ -15,7 +15,15 @@ from textual.widgets import Input, Static
 
 from till.core.formats import count
 from till.core.pricing import reduction_label
-from till.core.sale import WALK_IN, Cart, Parked, PaymentMethod, RecordedSale, SaleCustomer
+from till.core.sale import (
+    PAYMENT_LABELS,
+    WALK_IN,
+    Cart,
+    Parked,
+    PaymentMethod,
+    RecordedSale,
+    SaleCustomer,
+)
 from till.errors import InvalidSale, TillError, UnknownProduct
 from till.messages import Scanned
 from till.printing import PrinterState
@@ -265,7 +273,14 @@ class SaleScreen(WritingScreen):
                 self.cart = Cart()
                 self.say("Sale cancelled.", "info")
 
-        self.app.push_screen(ConfirmScreen("Cancel this sale and clear every line?"), answer)
+        question = "Cancel this sale and clear every line?"
+        if self.cart.payments:  # never dropped without a word: the money goes back first
+            money = self.app.register.money
+            taken = ", ".join(
+                f"{PAYMENT_LABELS[p.method]} {money(p.amount)}" for p in self.cart.payments
+            )
+            question = f"Payment taken: {taken}. Give it back, then cancel this sale?"
+        self.app.push_screen(ConfirmScreen(question), answer)
 
     def action_pay(self) -> None:
         if not self.cart.lines:
