@@ -1,14 +1,22 @@
-"""The catalog: products, their barcodes, lookup by code and import from CSV."""
+"""The catalog: products, their barcodes, lookup by code and import from CSV.
+
+Imports stream (storage/imports.py): a file of any size is read in bounded memory and
+written a chunk at a time, each chunk compared with what is stored so that only the rows
+that changed are written.
+"""
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
 
+from storage import imports
 from storage.ids import new_id
+from storage.imports import ImportReport, Record, RowError
 from storage.models import Barcode, PriceListEntry, Product, database
 from storage.rows import tuples
 from till.core.barcodes import normalise_code
@@ -16,7 +24,7 @@ from till.core.bounds import MAX_STOCK, parse_whole
 from till.core.money import parse_amount, parse_rate
 from till.core.sale import Item
 from till.core.text import clean_line
-from till.errors import BarcodeError, ImportRowError, InvalidSale, UnknownProduct
+from till.errors import ImportRowError, InvalidSale, UnknownProduct
 
 IMPORT_COLUMNS = ("barcode", "name", "price", "vat")
 OPTIONAL_COLUMNS = ("category", "cost", "promo_price", "discountable", "stock")
@@ -49,13 +57,7 @@ class PriceListRow:
     price: int
 
 
-@dataclass
-class ImportReport:
-    """What an import did: rows added, rows updated, and each refused row with its reason."""
-
-    added: int = 0
-    updated: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+__all__ = ["ImportReport"]  # imported from here by the CLI and the tests
 
 
 _LOOKUP = (
@@ -122,41 +124,43 @@ def sample_codes(limit: int) -> list[str]:
 
 def parse_product_csv(
     text: str, allowed_rates: Iterable[int], precision: int = 2
-) -> tuple[list[tuple[int, ProductRow]], list[tuple[int, str]]]:
+) -> tuple[list[tuple[int, ProductRow]], list[RowError]]:
     """Read ``barcode,name,price,vat[,category]``; return valid rows and errors, by line.
-    ``precision``: the currency's decimals (amounts are read into its minor units)."""
-    rates = set(allowed_rates)
-    reader = _reader(text, IMPORT_COLUMNS, ",".join(IMPORT_COLUMNS) + "[,category,…]")
+    ``precision``: the currency's decimals (amounts are read into its minor units). For text
+    already in memory; a file is imported with ``import_product_file``."""
     rows: list[tuple[int, ProductRow]] = []
-    errors: list[tuple[int, str]] = []
+    errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for record in reader:
-        line = reader.line_num
-        try:
-            row = _product_row(record, rates, precision)
-        except (ImportRowError, BarcodeError, InvalidSale) as error:
-            errors.append((line, str(error)))
-            continue
-        if row.code in seen:
-            errors.append((line, f"barcode {row.code} is already on line {seen[row.code]}."))
-            continue
-        seen[row.code] = line
-        rows.append((line, row))
+    for line, row in product_rows(_text_stream(text), allowed_rates, precision):
+        if isinstance(row, str):
+            errors.append((line, row))
+        elif row.code in seen:
+            errors.append((line, _duplicate_product(row, seen[row.code])))
+        else:
+            seen[row.code] = line
+            rows.append((line, row))
     return rows, errors
 
 
-def _reader(text: str, required: tuple[str, ...], usage: str) -> csv.DictReader:
-    """A CSV reader whose header (BOM, case and spaces forgiven) names every required column."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing = [name for name in required if name not in header]
-    if missing:
-        raise ImportRowError(f"line 1: the header must name {usage}; missing {', '.join(missing)}.")
-    reader.fieldnames = header
-    return reader
+def product_rows(
+    stream: TextIO, allowed_rates: Iterable[int], precision: int = 2
+) -> Iterator[tuple[int, ProductRow | str]]:
+    """Each record of a product CSV stream as a row, or the reason it is refused, by line."""
+    rates = set(allowed_rates)
+    usage = ",".join(IMPORT_COLUMNS) + "[,category,…]"
+    records = imports.csv_records(stream, IMPORT_COLUMNS, usage)
+    return imports.checked_rows(records, lambda record: _product_row(record, rates, precision))
 
 
-def _product_row(record: dict[str, str | None], rates: set[int], precision: int) -> ProductRow:
+def _text_stream(text: str) -> TextIO:
+    return io.StringIO(text.lstrip("\ufeff"), newline="")
+
+
+def _duplicate_product(row: ProductRow, line: int) -> str:
+    return f"barcode {row.code} is already on line {line}."
+
+
+def _product_row(record: Record, rates: set[int], precision: int) -> ProductRow:
     if None in record or any(record.get(name) is None for name in IMPORT_COLUMNS):
         raise ImportRowError("wrong number of columns.")
     code = normalise_code(record["barcode"] or "")
@@ -186,7 +190,7 @@ def _product_row(record: dict[str, str | None], rates: set[int], precision: int)
     return ProductRow(code, name, price, rate, category, cost, promo, discountable, stock)
 
 
-def _text(record: dict[str, str | None], column: str) -> str:
+def _text(record: Record, column: str) -> str:
     """A text column on one line; a control character refuses the row, naming the column."""
     try:
         return clean_line(record.get(column) or "")
@@ -194,7 +198,7 @@ def _text(record: dict[str, str | None], column: str) -> str:
         raise ImportRowError(f"{column}: {error}") from None
 
 
-def _optional_amount(record: dict[str, str | None], column: str, precision: int) -> int | None:
+def _optional_amount(record: Record, column: str, precision: int) -> int | None:
     text = (record.get(column) or "").strip()
     if not text:
         return None
@@ -217,108 +221,232 @@ def _yes_no(text: str | None, column: str) -> bool:
     raise ImportRowError(f"{column}: write yes or no, got {text!r}.")
 
 
-def import_products(rows: list[tuple[int, ProductRow]]) -> ImportReport:
-    """Add or update products by barcode, all in one transaction."""
+def import_product_file(
+    path: Path,
+    allowed_rates: Iterable[int],
+    precision: int = 2,
+    *,
+    on_error: Callable[[int, str], None],
+    on_progress: Callable[[ImportReport], None] = lambda report: None,
+    chunk_rows: int = imports.CHUNK_ROWS,
+) -> ImportReport:
+    """Add or update products by barcode from the CSV file at ``path``, streamed: memory
+    stays bounded whatever its size, each chunk of rows is its own transaction, and rows
+    that match what is stored are not written. Refused rows go to ``on_error`` (line,
+    reason); ``on_progress`` hears the report after each chunk."""
+    with imports.open_csv(path) as stream:
+        size = path.stat().st_size or 1
+        return imports.import_chunked(
+            product_rows(stream, allowed_rates, precision),
+            key=lambda row: row.code,
+            duplicate=_duplicate_product,
+            write=_write_products,
+            on_error=on_error,
+            on_progress=on_progress,
+            position=lambda: min(stream.buffer.tell() / size, 1.0),
+            chunk_rows=chunk_rows,
+        )
+
+
+def import_products(
+    rows: list[tuple[int, ProductRow]], chunk_rows: int = imports.CHUNK_ROWS
+) -> ImportReport:
+    """Add or update products by barcode, a transaction per chunk of ``chunk_rows``."""
     report = ImportReport()
-    now = datetime.now(UTC).isoformat()
-    with database.atomic():
-        existing = _existing_products([row.code for _, row in rows])
-        new_products, new_barcodes = [], []
-        for _, row in rows:
-            values = {
-                "name": row.name,
-                "price": row.price,
-                "vat_rate_bp": row.vat_rate_bp,
-                "category": row.category,
-                "cost": row.cost,
-                "promo_price": row.promo_price,
-                "discountable": row.discountable,
-                "active": True,
-                "updated_at": now,
-                **({"stock": row.stock} if row.stock is not None else {}),
-            }
-            product_id = existing.get(row.code)
-            if product_id is None:
-                product_id = new_id()
-                new_products.append({"id": product_id, **values, "stock": row.stock or 0})
-                new_barcodes.append({"code": row.code, "product": product_id})
-                report.added += 1
-            else:
-                Product.update(**values).where(Product.id == product_id).execute()
-                report.updated += 1
-        for start in range(0, len(new_products), 500):
-            Product.insert_many(new_products[start : start + 500]).execute()
-            Barcode.insert_many(new_barcodes[start : start + 500]).execute()
+    for start in range(0, len(rows), chunk_rows):
+        tally, _ = imports.write_chunk(rows[start : start + chunk_rows], _write_products)
+        report.add(tally)
     return report
 
 
-def _existing_products(codes: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for start in range(0, len(codes), 500):
-        chunk = codes[start : start + 500]
-        query = Barcode.select(Barcode.code, Barcode.product).where(Barcode.code.in_(chunk))
-        found.update(dict(tuples(query)))
-    return found
+_STORED_PRODUCTS = (
+    "SELECT b.code, p.id, p.name, p.price, p.vat_rate_bp, p.category, p.cost, p.promo_price,"
+    " p.discountable, p.active, p.stock FROM barcode b JOIN product p ON p.id = b.product_id"
+    " WHERE b.code IN ({})"
+)
+_INSERT_PRODUCT = (
+    "INSERT INTO product (name, price, vat_rate_bp, category, cost, promo_price, discountable,"
+    " active, stock, updated_at, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE_PRODUCT = (
+    "UPDATE product SET name = ?, price = ?, vat_rate_bp = ?, category = ?, cost = ?,"
+    " promo_price = ?, discountable = ?, active = ?, stock = ?, updated_at = ? WHERE id = ?"
+)
+
+
+def _write_products(chunk: list[tuple[int, ProductRow]]) -> tuple[ImportReport, list[RowError]]:
+    """Compare the chunk with the stored products in one query; insert the new ones, update
+    those that differ, leave the rest (their ``updated_at`` too)."""
+    tally = ImportReport()
+    now = datetime.now(UTC).isoformat()
+    marks = ",".join("?" * len(chunk))
+    stored = {
+        code: (product_id, values)
+        for code, product_id, *values in database.execute_sql(
+            _STORED_PRODUCTS.format(marks), [row.code for _, row in chunk]
+        )
+    }
+    new_products, new_barcodes, changed = [], [], []
+    for _, row in chunk:
+        found = stored.get(row.code)
+        if found is None:
+            product_id = new_id()
+            new_products.append((*_product_values(row, row.stock or 0), now, product_id))
+            new_barcodes.append((row.code, product_id))
+            tally.added += 1
+            continue
+        product_id, values = found
+        wanted = _product_values(row, values[-1] if row.stock is None else row.stock)
+        if tuple(values) == wanted:
+            tally.unchanged += 1
+        else:
+            changed.append((*wanted, now, product_id))
+            tally.updated += 1
+    cursor = database.cursor()
+    cursor.executemany(_INSERT_PRODUCT, new_products)
+    cursor.executemany("INSERT INTO barcode (code, product_id) VALUES (?, ?)", new_barcodes)
+    cursor.executemany(_UPDATE_PRODUCT, changed)
+    return tally, []
+
+
+def _product_values(row: ProductRow, stock: int) -> tuple[object, ...]:
+    """The stored columns of ``row``, in ``_STORED_PRODUCTS``'s order (an imported product
+    is active)."""
+    return (
+        row.name,
+        row.price,
+        row.vat_rate_bp,
+        row.category,
+        row.cost,
+        row.promo_price,
+        int(row.discountable),
+        1,
+        stock,
+    )
 
 
 def parse_price_list_csv(
     text: str, precision: int = 2
-) -> tuple[list[tuple[int, PriceListRow]], list[tuple[int, str]]]:
+) -> tuple[list[tuple[int, PriceListRow]], list[RowError]]:
     """Read ``price_code,barcode,price``; return valid rows and errors, by line. The barcode
-    must name a product of the catalog."""
-    reader = _reader(text, PRICE_LIST_COLUMNS, ",".join(PRICE_LIST_COLUMNS))
+    must name a product of the catalog (checked when importing)."""
     rows: list[tuple[int, PriceListRow]] = []
-    errors: list[tuple[int, str]] = []
-    seen: dict[tuple[str, str], int] = {}
-    for record in reader:
-        line = reader.line_num
-        try:
-            if None in record or any(record.get(name) is None for name in PRICE_LIST_COLUMNS):
-                raise ImportRowError("wrong number of columns.")
-            price_code = _text(record, "price_code")
-            if not price_code:
-                raise ImportRowError("the price code is empty.")
-            price = _optional_amount(record, "price", precision)
-            if price is None:
-                raise ImportRowError("price: Type an amount.")
-            row = PriceListRow(price_code, normalise_code(record["barcode"] or ""), price)
-        except (ImportRowError, BarcodeError, InvalidSale) as error:
-            errors.append((line, str(error)))
-            continue
-        key = (row.price_code, row.code)
-        if key in seen:
-            errors.append((line, f"{row.code} is already on line {seen[key]} for this code."))
-            continue
-        seen[key] = line
-        rows.append((line, row))
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for line, row in price_list_rows(_text_stream(text), precision):
+        if isinstance(row, str):
+            errors.append((line, row))
+        elif _price_key(row) in seen:
+            errors.append((line, _duplicate_price(row, seen[_price_key(row)])))
+        else:
+            seen[_price_key(row)] = line
+            rows.append((line, row))
     return rows, errors
 
 
-def import_price_list(
-    rows: list[tuple[int, PriceListRow]],
-) -> tuple[ImportReport, list[tuple[int, str]]]:
-    """Set each product's price for each price code, in one transaction; rows naming a barcode
-    the catalog does not have are refused by line."""
-    report, unknown = ImportReport(), []
-    now = datetime.now(UTC).isoformat()
-    with database.atomic():
-        products = _existing_products([row.code for _, row in rows])
-        codes = {row.price_code for _, row in rows}
-        listed = set(
-            PriceListEntry.select(PriceListEntry.price_code, PriceListEntry.product)
-            .where(PriceListEntry.price_code.in_(codes))
-            .tuples()
+def price_list_rows(stream: TextIO, precision: int = 2) -> Iterator[tuple[int, PriceListRow | str]]:
+    """Each record of a price-list CSV stream as a row, or the reason it is refused, by line."""
+    records = imports.csv_records(stream, PRICE_LIST_COLUMNS, ",".join(PRICE_LIST_COLUMNS))
+    return imports.checked_rows(records, lambda record: _price_list_row(record, precision))
+
+
+def _price_list_row(record: Record, precision: int) -> PriceListRow:
+    if None in record or any(record.get(name) is None for name in PRICE_LIST_COLUMNS):
+        raise ImportRowError("wrong number of columns.")
+    price_code = _text(record, "price_code")
+    if not price_code:
+        raise ImportRowError("the price code is empty.")
+    price = _optional_amount(record, "price", precision)
+    if price is None:
+        raise ImportRowError("price: Type an amount.")
+    return PriceListRow(price_code, normalise_code(record["barcode"] or ""), price)
+
+
+def _price_key(row: PriceListRow) -> str:
+    return f"{row.price_code}\x1f{row.code}"  # a control character: in neither column
+
+
+def _duplicate_price(row: PriceListRow, line: int) -> str:
+    return f"{row.code} is already on line {line} for this code."
+
+
+def import_price_list_file(
+    path: Path,
+    precision: int = 2,
+    *,
+    on_error: Callable[[int, str], None],
+    on_progress: Callable[[ImportReport], None] = lambda report: None,
+    chunk_rows: int = imports.CHUNK_ROWS,
+) -> ImportReport:
+    """Set each product's price for each price code from the CSV file at ``path``, streamed
+    and written in chunks like ``import_product_file``; a row naming a barcode the catalog
+    lacks is refused by line."""
+    with imports.open_csv(path) as stream:
+        size = path.stat().st_size or 1
+        return imports.import_chunked(
+            price_list_rows(stream, precision),
+            key=_price_key,
+            duplicate=_duplicate_price,
+            write=_write_prices,
+            on_error=on_error,
+            on_progress=on_progress,
+            position=lambda: min(stream.buffer.tell() / size, 1.0),
+            chunk_rows=chunk_rows,
         )
-        for line, row in rows:
-            product_id = products.get(row.code)
-            if product_id is None:
-                unknown.append((line, f"no product has the barcode {row.code}."))
-                continue
-            PriceListEntry.insert(
-                price_code=row.price_code, product=product_id, price=row.price, updated_at=now
-            ).on_conflict_replace().execute()
-            if (row.price_code, product_id) in listed:
-                report.updated += 1
-            else:
-                report.added += 1
+
+
+def import_price_list(
+    rows: list[tuple[int, PriceListRow]], chunk_rows: int = imports.CHUNK_ROWS
+) -> tuple[ImportReport, list[RowError]]:
+    """Set each product's price for each price code, a transaction per chunk; rows naming a
+    barcode the catalog does not have are refused by line."""
+    report, unknown = ImportReport(), []
+    for start in range(0, len(rows), chunk_rows):
+        tally, refused = imports.write_chunk(rows[start : start + chunk_rows], _write_prices)
+        report.add(tally)
+        unknown.extend(refused)
     return report, unknown
+
+
+_LISTED = (
+    "SELECT b.code, b.product_id, l.price_code, l.price FROM barcode b"
+    " LEFT JOIN price_list_entry l ON l.product_id = b.product_id AND l.price_code IN ({})"
+    " WHERE b.code IN ({})"
+)
+_UPSERT_PRICE = (
+    "INSERT INTO price_list_entry (price_code, product_id, price, updated_at) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (price_code, product_id) DO UPDATE"
+    " SET price = excluded.price, updated_at = excluded.updated_at"
+)
+
+
+def _write_prices(chunk: list[tuple[int, PriceListRow]]) -> tuple[ImportReport, list[RowError]]:
+    """Compare the chunk with the stored prices in one query and write those that differ."""
+    tally, unknown = ImportReport(), []
+    now = datetime.now(UTC).isoformat()
+    price_codes = list({row.price_code for _, row in chunk})
+    codes = list({row.code for _, row in chunk})
+    sql = _LISTED.format(",".join("?" * len(price_codes)), ",".join("?" * len(codes)))
+    products: dict[str, str] = {}
+    listed: dict[tuple[str, str], int] = {}
+    for code, product_id, price_code, price in database.execute_sql(sql, price_codes + codes):
+        products[code] = product_id
+        if price_code is not None:
+            listed[(price_code, product_id)] = price
+    writes = []
+    for line, row in chunk:
+        product_id = products.get(row.code)
+        if product_id is None:
+            unknown.append((line, f"no product has the barcode {row.code}."))
+            continue
+        stored = listed.get((row.price_code, product_id))
+        if stored == row.price:
+            tally.unchanged += 1
+            continue
+        writes.append((row.price_code, product_id, row.price, now))
+        if stored is None:
+            tally.added += 1
+        else:
+            tally.updated += 1
+    database.cursor().executemany(_UPSERT_PRICE, writes)
+    return tally, unknown

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,10 +16,12 @@ from till.cli_customers import customers
 from till.cli_devices import devices
 from till.cli_loyalty import loyalty, manager_pin
 from till.cli_printer import drawer, print_test, receipt_print
+from till.cli_server import server
 from till.config import Settings, load_settings
 from till.errors import ConfigError, TillError
 
 if TYPE_CHECKING:
+    from storage.imports import ImportReport
     from till.app import TillApp
 
 
@@ -206,15 +209,24 @@ def import_group() -> None:
 @pass_context
 def import_products(ctx: Context, file: str) -> None:
     """Add or update products from a CSV file:
-    barcode,name,price,vat[,category][,cost][,promo_price][,discountable]."""
+    barcode,name,price,vat[,category][,cost][,promo_price][,discountable][,stock].
+    Rows are committed a thousand at a time: sales go on meanwhile, and running the same
+    file again is safe (rows already up to date are not written)."""
     from storage import catalog
 
     settings = ctx.settings()
     _open(settings, create=False)
     precision = ctx.money().precision
-    rows, errors = catalog.parse_product_csv(_read_csv(file), settings.vat.rates, precision)
-    report = catalog.import_products(rows)
-    _report_import(file, report, errors)
+    progress = _ImportProgress(file)
+    with progress:
+        report = catalog.import_product_file(
+            Path(file),
+            settings.vat.rates,
+            precision,
+            on_error=progress.refused,
+            on_progress=progress.committed,
+        )
+    progress.summary(report)
 
 
 @import_group.command(name="prices")
@@ -225,24 +237,59 @@ def import_prices(ctx: Context, file: str) -> None:
     from storage import catalog
 
     _open(ctx.settings(), create=False)
-    rows, errors = catalog.parse_price_list_csv(_read_csv(file), ctx.money().precision)
-    report, unknown = catalog.import_price_list(rows)
-    _report_import(file, report, sorted(errors + unknown))
+    progress = _ImportProgress(file)
+    with progress:
+        report = catalog.import_price_list_file(
+            Path(file),
+            ctx.money().precision,
+            on_error=progress.refused,
+            on_progress=progress.committed,
+        )
+    progress.summary(report)
 
 
-def _read_csv(file: str) -> str:
-    try:
-        return Path(file).read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{file}: not UTF-8 text. Save it as UTF-8 CSV.") from None
+class _ImportProgress:
+    """What an import prints as it goes: each refused row as ``FILE:LINE: reason`` on stderr,
+    a progress line on stderr every few seconds when it is a terminal, the summary on
+    stdout; if the import stops, what was committed before it stopped."""
+
+    EVERY_S = 2.0
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.report: ImportReport | None = None
+        self.shown_at = time.monotonic()
+        self.on_terminal = sys.stderr.isatty()
+
+    def refused(self, line: int, message: str) -> None:
+        click.echo(f"{self.file}:{line}: {message}", err=True)
+
+    def committed(self, report: ImportReport) -> None:
+        self.report = report
+        if self.on_terminal and time.monotonic() - self.shown_at >= self.EVERY_S:
+            self.shown_at = time.monotonic()
+            share = f"{report.done:.0%} read, " if report.done is not None else ""
+            click.echo(f"{self.file}: {share}line {report.lines:,}: {_counts(report)}", err=True)
+
+    def __enter__(self) -> _ImportProgress:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None and self.report is not None:
+            click.echo(
+                f"{self.file}: stopped after line {self.report.lines:,}, committed: "
+                f"{_counts(self.report)}; importing the file again is safe.",
+                err=True,
+            )
+
+    def summary(self, report: ImportReport) -> None:
+        click.echo(f"{_counts(report)}. {report.unchanged:,} already up to date.")
+        if report.refused:
+            sys.exit(1)
 
 
-def _report_import(file: str, report, errors: list[tuple[int, str]]) -> None:
-    for line, message in errors:
-        click.echo(f"{file}:{line}: {message}", err=True)
-    click.echo(f"{report.added} added, {report.updated} updated, {len(errors)} refused.")
-    if errors:
-        sys.exit(1)
+def _counts(report: ImportReport) -> str:
+    return f"{report.added:,} added, {report.updated:,} updated, {report.refused:,} refused"
 
 
 @cli.group()
@@ -296,6 +343,7 @@ cli.add_command(loyalty)
 cli.add_command(manager_pin)
 cli.add_command(print_test)
 cli.add_command(drawer)
+cli.add_command(server)
 receipt.add_command(receipt_print)
 
 

@@ -1,0 +1,193 @@
+"""Big imports do not stop the shop: a product file is written a chunk at a time, so sales
+made meanwhile never meet a locked database; it is read in bounded memory; an unchanged
+re-import writes nothing; an oversized field is one refused row."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from storage import catalog, sales
+from storage.db import close_database, open_database
+from storage.models import database
+from till.config import Settings
+
+from ..conftest import ean13
+from .sale_loop import random_cart
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+RATES = Settings().vat.rates
+HEADER = "barcode,name,price,vat,category,stock\n"
+SALE_BUSY_MS = 500
+"""How long a sale waits for the write lock here: a fraction of a second."""
+
+
+def write_products(path: Path, count: int, *, start: int = 0, price_shift: int = 0) -> None:
+    """A product file of ``count`` valid rows; serials from ``start``."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(HEADER)
+        for n in range(start, start + count):
+            price = (n % 5000 + 100 + price_shift) / 100
+            out.write(f"{ean13(n, '21')},Produit n° {n},{price:.2f},20,Rayon {n % 40},{n % 90}\n")
+
+
+def _ignore(line: int, message: str) -> None:
+    raise AssertionError(f"line {line} refused: {message}")
+
+
+def _stored(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as raw:
+        return raw.execute(
+            "SELECT b.code, p.* FROM barcode b JOIN product p ON p.id = b.product_id ORDER BY 1"
+        ).fetchall()
+
+
+def test_sales_go_on_while_a_big_file_imports(tmp_path, stocked_db):
+    big = tmp_path / "big.csv"
+    rows = 40_000
+    write_products(big, rows)
+    codes = catalog.sample_codes(10)
+    before = catalog.product_count()
+    database.execute_sql(f"PRAGMA busy_timeout = {SALE_BUSY_MS}")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "till", "--db", str(stocked_db), "import", "products", str(big)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    rng = random.Random(7)
+    recorded, locked, during = 0, 0, 0
+    while child.poll() is None:
+        seen = catalog.product_count()
+        try:
+            sales.record_sale(random_cart(rng, codes), till_no=1, seller="t", currency="EUR")
+        except Exception as error:
+            if "locked" not in str(error).lower():
+                raise
+            locked += 1
+            continue
+        recorded += 1
+        during += before < seen < before + rows
+    out, err = child.communicate()
+    assert child.returncode == 0, err
+    assert f"{rows:,} added, 0 updated, 0 refused." in out
+    assert catalog.product_count() == before + rows
+    assert locked == 0, f"{locked} of {recorded + locked} sales met a locked database"
+    assert during >= 5, f"only {during} sales between the first chunk and the last"
+
+
+def test_unchanged_reimport_writes_nothing_and_a_change_is_written(tmp_path, db_path):
+    path = tmp_path / "products.csv"
+    write_products(path, 2_500)
+    first = catalog.import_product_file(path, RATES, on_error=_ignore)
+    assert (first.added, first.updated, first.unchanged) == (2_500, 0, 0)
+    stored = _stored(db_path)
+    watcher = sqlite3.connect(db_path)  # data_version moves when another connection commits
+    version = watcher.execute("PRAGMA data_version").fetchone()[0]
+
+    again = catalog.import_product_file(path, RATES, on_error=_ignore)
+
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2_500)
+    assert watcher.execute("PRAGMA data_version").fetchone()[0] == version
+    assert _stored(db_path) == stored  # updated_at included
+    line = f"{ean13(7, '21')},Produit n° 7,"
+    text = path.read_text(encoding="utf-8").replace(line, line.replace("7,", "7 bio,"), 1)
+    path.write_text(text, encoding="utf-8")
+
+    changed = catalog.import_product_file(path, RATES, on_error=_ignore)
+
+    assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 2_499)
+    assert watcher.execute("PRAGMA data_version").fetchone()[0] != version
+    assert catalog.lookup(ean13(7, "21")).name == "Produit n° 7 bio"
+    after = {row[0]: row for row in _stored(db_path)}
+    assert [row[0] for row in stored if after[row[0]] != row] == [ean13(7, "21")]
+    watcher.close()
+
+
+def test_rows_committed_before_a_stop_stay_and_running_again_finishes(tmp_path, db_path):
+    path = tmp_path / "products.csv"
+    write_products(path, 2_500)
+
+    def stop_after_two_chunks(report: catalog.ImportReport) -> None:
+        if report.lines > 2 * 1_000:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        catalog.import_product_file(
+            path, RATES, on_error=_ignore, on_progress=stop_after_two_chunks, chunk_rows=1_000
+        )
+    assert catalog.product_count() == 2_000  # two chunks committed, the third was never read
+    rest = catalog.import_product_file(path, RATES, on_error=_ignore, chunk_rows=1_000)
+    assert (rest.added, rest.updated, rest.unchanged) == (500, 0, 2_000)
+    assert catalog.product_count() == 2_500
+
+
+def test_a_200000_character_field_is_one_refused_row(tmp_path, db_path):
+    huge = "x" * 200_000
+    text = (
+        HEADER
+        + f"{ean13(1)},Pain,1.20,5.5,,\n"
+        + f"{ean13(2)},{huge},1.20,5.5,,\n"
+        + f"{ean13(3)},Vin,7.90,20,,\n"
+    )
+    rows, errors = catalog.parse_product_csv(text, RATES)
+    assert [row.name for _, row in rows] == ["Pain", "Vin"]
+    assert [line for line, _ in errors] == [3]
+    assert "longer than 10,000 characters" in errors[0][1]
+
+    path = tmp_path / "huge.csv"
+    path.write_text(text, encoding="utf-8")
+    refused: list[tuple[int, str]] = []
+    report = catalog.import_product_file(
+        path, RATES, on_error=lambda line, message: refused.append((line, message))
+    )
+    assert (report.added, report.refused) == (2, 1)
+    assert [line for line, _ in refused] == [3]
+    assert catalog.lookup(ean13(3)).name == "Vin"
+
+
+def test_a_line_too_long_or_not_utf8_is_one_refused_row(tmp_path, db_path):
+    path = tmp_path / "odd.csv"
+    with path.open("wb") as out:
+        out.write(HEADER.encode())
+        out.write(f"{ean13(1)},Pain,1.20,5.5,,\n".encode())
+        out.write(f"{ean13(2)},Long,1.20,5.5,{'y,' * 600_000}\n".encode())
+        out.write(f"{ean13(3)},Café,1.20,5.5,,\n".encode("latin-1"))
+        out.write(f"{ean13(4)},Thé,1.20,5.5,,\n".encode())
+    refused: list[tuple[int, str]] = []
+    report = catalog.import_product_file(
+        path, RATES, on_error=lambda line, message: refused.append((line, message))
+    )
+    assert report.added == 2
+    assert [line for line, _ in refused] == [3, 4]
+    assert "longer than 1,000,000 characters" in refused[0][1]
+    assert "not UTF-8" in refused[1][1]
+    assert catalog.lookup(ean13(4)).name == "Thé"
+
+
+def _import_peak(tmp_path: Path, rows: int) -> int:
+    """Peak of Python allocations while importing a fresh file of ``rows`` products."""
+    db = tmp_path / f"peak{rows}.db"
+    path = tmp_path / f"peak{rows}.csv"
+    write_products(path, rows)
+    open_database(db)
+    tracemalloc.start()
+    try:
+        catalog.import_product_file(path, RATES, on_error=_ignore)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        close_database()
+
+
+def test_memory_does_not_grow_with_the_file(tmp_path):
+    small = _import_peak(tmp_path, 3_000)
+    large = _import_peak(tmp_path, 30_000)
+    assert large < 1.5 * small, f"3,000 rows peaked at {small:,} B, 30,000 at {large:,} B"
