@@ -265,7 +265,7 @@ class Register:
                 except DatabaseBusy as busy:
                     if time.monotonic() >= give_up:
                         raise DatabaseBusy(
-                            f"The database stayed busy for {self.busy_give_up_after:.0f} s: "
+                            f"The database stayed busy for {self.busy_give_up_after:g} s: "
                             "another program is writing to it. Nothing was saved; try again."
                         ) from busy
                     self._tell_busy()

@@ -106,13 +106,14 @@ async def busy_while_held(
     says: Callable[[], str],
     answer_a_key: Callable[[], Awaitable[None]],
     not_written: Callable[[], bool],
+    at_least: int = 4,
 ) -> None:
     """The screen says the database is busy, then answers keys for as long as the lock is
     held, and nothing is written meanwhile; then the lock is released and the write left to
     finish."""
     await until(pilot, lambda: BUSY in says(), "the screen says the database is busy")
     keys = 0
-    while keys < 4 or not holder.held.done():  # the lock is held until released below
+    while keys < at_least or not holder.held.done():  # held until released below
         await answer_a_key()
         keys += 1
     assert not_written()
@@ -155,17 +156,22 @@ def escape_waits_then_focus_moves(pilot, says: Callable[[], str]) -> Callable[[]
     return press
 
 
-def typed_into_scan_field(pilot, code: str) -> Callable[[], Awaitable[None]]:
-    """A key answered: the next digit of ``code`` appears in the scan field; once all are
-    typed, the arrows move the cursor in it."""
-    keys = iter([*code, *["left", "right"] * 1000])
+def scanning_meanwhile(pilot, first: str, second: str) -> Callable[[], Awaitable[None]]:
+    """Keys answered in the scan field: ``first`` typed then Enter (the scan is kept for the
+    sale after the one being saved), ``second`` typed (it stays in the field), then the
+    arrows move the cursor."""
+    keys = iter([*first, "enter", *second, *["left", "right"] * 1000])
 
     async def press() -> None:
-        field = pilot.app.screen.query_one("#scan", Input)
+        screen = pilot.app.screen
+        field = screen.query_one("#scan", Input)
         value, cursor = field.value, field.cursor_position
         key = next(keys)
         await pilot.press(key)
-        if len(key) == 1:
+        if key == "enter":
+            assert field.value == ""
+            assert "1 scan kept for after" in text(screen, "#message")
+        elif len(key) == 1:
             assert field.value == value + key
         else:
             assert field.cursor_position != cursor
@@ -414,12 +420,12 @@ async def test_parking_while_the_database_is_busy(app, db_path, hold):
                 pilot,
                 holder,
                 lambda: text(screen, "#message"),
-                typed_into_scan_field(pilot, CAFE),
+                scanning_meanwhile(pilot, CAFE, BAGUETTE),
                 lambda: ParkedSale.select().count() == 0,
+                at_least=len(CAFE) + 1 + len(BAGUETTE) + 2,
             )
-        assert "Parked as 'Anne'" in text(screen, "#message")
-        await pilot.press("enter")  # what was typed during the wait is scanned now
-        assert [line.item.name for line in screen.cart.lines] == [PRODUCTS[1][1]]
+        await pilot.press("enter")  # what was typed meanwhile, then scanned now
+        assert [line.item.name for line in screen.cart.lines] == [PRODUCTS[1][1], PRODUCTS[0][1]]
     assert [p.name for p in parked.parked_sales(1)] == ["Anne"]
     assert ParkedSale.select().count() == 1
 
@@ -437,12 +443,38 @@ async def test_committing_a_sale_while_the_database_is_busy(app, db_path, hold):
                 pilot,
                 holder,
                 lambda: text(screen, "#message"),
-                typed_into_scan_field(pilot, CAFE),
+                scanning_meanwhile(pilot, CAFE, BAGUETTE),
                 lambda: SaleRow.select().count() == 0,
+                at_least=len(CAFE) + 1 + len(BAGUETTE) + 2,
             )
-        assert "Sale 01-000001 saved" in text(screen, "#message")
-        await pilot.press("enter")
-        assert [line.item.name for line in screen.cart.lines] == [PRODUCTS[1][1]]
+        await pilot.press("enter")  # what was typed meanwhile, then scanned now
+        assert [line.item.name for line in screen.cart.lines] == [PRODUCTS[1][1], PRODUCTS[0][1]]
         assert error_notifications(app) == []
     assert sales.get_sale("01-000001").total == 120
+    assert SaleRow.select().count() == 1
+
+
+# The open sale's own write, queued behind the sale's, gives up too, and says so.
+@pytest.mark.expect_errors("keeping the open sale")
+async def test_a_sale_the_database_stays_too_busy_for_stays_on_screen(app, db_path):
+    app.register.busy_give_up_after = 0.5
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await scan(pilot, BAGUETTE)
+        await pilot.press("f10", *"1,20")
+        async with LockHolder(db_path, 0) as holder:
+            await pilot.press("f2")  # cash: paid, being saved
+            await scan(pilot, CAFE)  # the next customer's first item, kept meanwhile
+            await until(pilot, lambda: "NOT saved" in text(screen, "#message"), "gives up")
+            said = text(screen, "#message")
+            assert "stayed busy" in said and "Press F10 to try again" in said
+            assert "1 scan made meanwhile not added: scan again" in said
+            assert [line.item.name for line in screen.cart.lines] == [PRODUCTS[0][1]]
+            assert screen.cart.is_settled  # paid: F10 saves it without a second payment
+            await holder.release()
+        await pilot.press("f10")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Sale 01-000001 saved" in text(screen, "#message")
+        assert screen.cart.lines == []
     assert SaleRow.select().count() == 1

@@ -83,7 +83,13 @@ class SaleScreen(WritingScreen):
     """The sale being rung up; reassigned (or mutated then refreshed) after every change."""
 
     saving: reactive[bool] = reactive(False, bindings=True)
-    """True while a paid sale is being committed: no key may change it meanwhile."""
+    """True while the sale is being committed or parked (or one resumed): no key may change
+    it meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._held_scans: list[Scanned] = []
+        """Scans made while the sale was being saved or parked, for the sale after it."""
 
     _payment_started = False
     """Whether the footer now shows the keys of a sale whose payment has started."""
@@ -190,8 +196,9 @@ class SaleScreen(WritingScreen):
             self.post_message(Scanned(event.value, "keyboard"))
 
     def on_scanned(self, message: Scanned) -> None:
-        if self.saving:
-            self.say("Saving the last sale: scan again in a moment.", "warning")
+        if self.saving:  # the sale is being saved or parked: this scan is for the next one
+            self._held_scans.append(message)
+            self.say(f"Saving… {count(len(self._held_scans), 'scan')} kept for after.", "warning")
             return
         if message.role == "loyalty":  # a scanner that reads only loyalty cards
             self._recall_card(message.text.strip())
@@ -355,8 +362,8 @@ class SaleScreen(WritingScreen):
                 )
 
         def parked(parked: Parked) -> None:
-            self.saving = False
             self.cart = Cart()
+            self._write_ended(ok=True)
             self.say(f"Parked as {parked.name!r}. F5 on an empty sale resumes it.", "success")
 
         self.app.push_screen(ParkNameScreen(suggestion), park)
@@ -373,8 +380,8 @@ class SaleScreen(WritingScreen):
             )
 
     def _resumed(self, cart: Cart) -> None:
-        self.saving = False
         self.cart = cart
+        self._write_ended(ok=True)
         self._show(self.cart, selected=len(self.cart.lines) - 1)
         self.say(f"Sale resumed: {count(self.cart.item_count, 'item')}.", "success")
 
@@ -382,8 +389,21 @@ class SaleScreen(WritingScreen):
         self.say(text, "warning" if text == BUSY else "info")
 
     def _write_failed(self, error: TillError) -> None:
+        self._write_ended(ok=False)
+        self.say(str(error) + self._scans_dropped(), "error")
+
+    def _write_ended(self, *, ok: bool) -> None:
+        """The sale's write is over: scans kept meanwhile go on to the sale now on screen."""
         self.saving = False
-        self.say(str(error), "error")
+        if ok:
+            for scan in self._held_scans:
+                self.post_message(scan)
+            self._held_scans.clear()
+
+    def _scans_dropped(self) -> str:
+        """After a failed write: the scans kept meanwhile are not added to the unsaved sale."""
+        dropped, self._held_scans = len(self._held_scans), []
+        return f" {count(dropped, 'scan')} made meanwhile not added: scan again." if dropped else ""
 
     def action_last_receipt(self) -> None:
         sale = self.app.register.last_sale()
@@ -439,17 +459,20 @@ class SaleScreen(WritingScreen):
             self.app.call_from_thread(self._saved, sale)
 
     def _save_failed(self, error: Exception) -> None:
-        self.saving = False
+        self._write_ended(ok=False)
+        dropped = self._scans_dropped()
         if isinstance(error, InvalidSale):  # the rules refused it: trying again cannot help
             self.cart.clear_payments()
             self._show(self.cart)
-            self.say(f"The sale is NOT saved: {error} Take the payment again (F10).", "error")
+            self.say(
+                f"The sale is NOT saved: {error} Take the payment again (F10).{dropped}", "error"
+            )
             return
-        self.say(f"The sale is NOT saved: {error}. Press F10 to try again.", "error")
+        self.say(f"The sale is NOT saved: {error}. Press F10 to try again.{dropped}", "error")
 
     def _saved(self, sale: RecordedSale) -> None:
-        self.saving = False
         self.cart = Cart()
+        self._write_ended(ok=True)
         money = self.app.register.money
         change = f"  Change {money(sale.change_given)}" if sale.change_given else ""
         if sale.points_balance is not None:
