@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from storage import sync_state
 from storage.models import Outbox, database
 
 PROTOCOL_VERSION = 1
@@ -30,8 +31,9 @@ def append(
 
 
 def pending(limit: int = 100) -> list[dict[str, Any]]:
-    """The oldest changes not yet pushed, as plain dicts."""
-    rows = Outbox.select().order_by(Outbox.seq).limit(limit)
+    """The oldest changes the server has not confirmed, as plain dicts."""
+    confirmed = sync_state.get(sync_state.PUSHED_UP_TO)
+    rows = Outbox.select().where(Outbox.seq > confirmed).order_by(Outbox.seq).limit(limit)
     return [
         {
             "seq": row.seq,
@@ -42,3 +44,11 @@ def pending(limit: int = 100) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+def acknowledge(up_to_seq: int) -> None:
+    """The server confirmed every change up to ``up_to_seq``: they are no longer pending.
+    The rows stay (nothing the server has not confirmed is ever removed, and the confirmed
+    ones are kept until a pruning rule exists); a late, lower answer changes nothing."""
+    with database.atomic():
+        sync_state.advance(sync_state.PUSHED_UP_TO, up_to_seq)

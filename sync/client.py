@@ -1,0 +1,194 @@
+"""The till's side of sync: push the outbox, pull the feed, over one long-lived HTTP client.
+
+A push sends the oldest unconfirmed outbox rows under a key made from them, and marks them
+confirmed only once the server has answered; a timeout, a lost connection or a 5xx is
+retried with backoff, which is safe because a replayed key gets the first answer back. A pull
+applies the changes after the stored cursor and stores the new cursor in the same local
+transaction. The caller holds the till's database open (``storage.db.open_database``).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import ssl
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from storage import outbox
+from storage.remote_changes import Applied, RemoteChange, apply_remote, pull_cursor
+from sync.fields import ProtocolError
+from sync.protocol import (
+    MAX_BATCH_CHANGES,
+    PROTOCOL_VERSION,
+    VERSION_HEADER,
+    Change,
+    PullAnswer,
+    PullRequest,
+    PushAnswer,
+    PushBatch,
+    VersionMismatch,
+)
+from till.errors import SyncError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PushResult:
+    """One push: how many outbox rows went, and what the server made of them."""
+
+    sent: int
+    answer: PushAnswer | None
+
+
+@dataclass(frozen=True)
+class PullResult:
+    received: int
+    applied: Applied
+    cursor: int
+    more: bool
+
+
+class SyncClient:
+    """Talks to one back-office server as one till. Thread-safe: two workers pushing from the
+    same till take turns, so one batch is never sent twice at once."""
+
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        till: str,
+        *,
+        ca_bundle: str | None = None,
+        connect_timeout: float = 3.0,
+        timeout: float = 15.0,
+        attempts: int = 4,
+        backoff: float = 0.5,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if timeout <= 0 or connect_timeout <= 0:
+            raise ValueError("sync timeouts must be positive")
+        self.till = till
+        self.attempts = max(1, attempts)
+        self.backoff = backoff
+        verify: ssl.SSLContext | bool = (
+            ssl.create_default_context(cafile=ca_bundle) if ca_bundle else True
+        )
+        self._http = httpx.Client(
+            base_url=url,
+            headers={"Authorization": f"Bearer {token}", VERSION_HEADER: str(PROTOCOL_VERSION)},
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            verify=verify,
+            transport=transport,
+        )
+        self._push_lock = threading.Lock()
+        self._pull_lock = threading.Lock()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SyncClient:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def push_once(self, limit: int = MAX_BATCH_CHANGES) -> PushResult:
+        """Push the oldest unconfirmed outbox rows (at most ``limit``)."""
+        with self._push_lock:
+            rows = outbox.pending(min(limit, MAX_BATCH_CHANGES))
+            if not rows:
+                return PushResult(0, None)
+            changes = tuple(
+                Change(r["seq"], r["entity"], r["entity_id"], r["operation"], r["payload"])
+                for r in rows
+            )
+            batch = PushBatch(self.till, PushBatch.key_for(self.till, changes), changes)
+            answer = PushAnswer.from_json(self._request("POST", "/v1/push", json=batch.to_json()))
+            if answer.key != batch.key or answer.up_to_seq != changes[-1].seq:
+                raise SyncError(
+                    f"The server answered batch {answer.key} up to {answer.up_to_seq} for batch "
+                    f"{batch.key}; nothing is marked as sent."
+                )
+            outbox.acknowledge(answer.up_to_seq)
+            return PushResult(len(changes), answer)
+
+    def push_all(self) -> int:
+        """Push until nothing is pending; the number of rows sent."""
+        total = 0
+        while sent := self.push_once().sent:
+            total += sent
+        return total
+
+    def pull_once(self, limit: int | None = None) -> PullResult:
+        """Apply the next changes after this till's cursor."""
+        with self._pull_lock:
+            after = pull_cursor()
+            request = PullRequest(after=after, **({"limit": limit} if limit else {}))
+            document = self._request("GET", "/v1/changes", params=request.to_params())
+            try:
+                answer = PullAnswer.from_json(document, after)
+            except ProtocolError as error:
+                raise SyncError(f"The server sent a change this till refuses: {error}") from None
+            applied = apply_remote(
+                (RemoteChange(c.entity, c.operation, c.payload) for c in answer.changes),
+                answer.cursor,
+            )
+            return PullResult(len(answer.changes), applied, answer.cursor, answer.more)
+
+    def pull_all(self) -> int:
+        """Pull until the feed is exhausted; the number of changes received."""
+        total = 0
+        while True:
+            result = self.pull_once()
+            total += result.received
+            if not result.more:
+                return total
+
+    def sync_once(self) -> tuple[int, int]:
+        """Push everything pending, then pull everything new: (pushed, pulled)."""
+        return self.push_all(), self.pull_all()
+
+    def _request(self, method: str, path: str, **options: Any) -> Any:
+        failure = ""
+        for attempt in range(self.attempts):
+            if attempt:
+                time.sleep(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
+            try:
+                response = self._http.request(method, path, **options)
+            except httpx.TransportError as error:  # timeouts, refused and cut connections
+                failure = f"cannot reach the server at {self._http.base_url} ({_reason(error)})"
+                log.info("sync %s %s: %s; attempt %d", method, path, failure, attempt + 1)
+                continue
+            if response.status_code >= 500:
+                failure = f"the server failed ({response.status_code}: {_message(response)})"
+                log.info("sync %s %s: %s; attempt %d", method, path, failure, attempt + 1)
+                continue
+            if response.status_code == 409:
+                raise VersionMismatch(_message(response))
+            if response.status_code >= 400:
+                raise SyncError(f"The server refused: {_message(response)}")
+            try:
+                return response.json()
+            except ValueError:
+                failure = "the server's answer is not JSON"
+        raise SyncError(f"Sync failed: {failure}.")
+
+
+def _reason(error: httpx.TransportError) -> str:
+    return str(error) or type(error).__name__
+
+
+def _message(response: httpx.Response) -> str:
+    """The server's one-line message, printable and short."""
+    try:
+        message = str(response.json().get("message", ""))
+    except (ValueError, AttributeError):
+        message = response.text
+    message = " ".join("".join(c if c.isprintable() else " " for c in message).split())
+    return message[:300] or f"HTTP {response.status_code}"

@@ -1,0 +1,203 @@
+"""What each kind of change may carry: one checker per (entity, operation) the outbox writes,
+applying the till's own rules (till/core/bounds.py for numbers, clean text, the customer
+field list). A change that fails is refused whole, with the record and field named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sync.fields import Fields, ProtocolError, checked_text
+from till.core.bounds import MAX_AMOUNT, MAX_PERCENT_BP, MAX_POINTS_BALANCE, MAX_QUANTITY
+from till.core.customer import BOOLEAN_FIELDS, EDITABLE, TEXT_LIMITS, CustomerKind
+
+MAX_LINES = 1_000
+"""Lines on one sale (and VAT bands, payments): far beyond a real basket."""
+MAX_TEXT = 200
+"""Any short text the protocol carries that has no limit of its own."""
+MAX_HEADER_TEXT = 1_000
+"""A receipt header line, a QR payload."""
+_SALE_NUMBER = 10**9
+_SIGNED_AMOUNT = (-MAX_AMOUNT * MAX_QUANTITY, MAX_AMOUNT * MAX_QUANTITY)
+"""A sale total or line total: a line may hold MAX_QUANTITY units of MAX_AMOUNT (refunds
+are negative)."""
+
+CUSTOMER_FIELDS = frozenset(EDITABLE) | {"card_number", "active"}
+"""The customer fields a change may carry: those a person edits, plus the card and the flag
+that have their own paths on the till."""
+
+
+def check_payload(entity: str, operation: str, entity_id: str, payload: Fields) -> None:
+    """Check every field of one change's payload (the ``v`` field is checked by the caller)."""
+    checker = CHECKERS.get((entity, operation))
+    if checker is None:
+        raise payload.error("entity", f"{entity} {operation} is not a change this server takes.")
+    checker(payload)
+    if payload.has("id") and payload.raw("id") != entity_id:
+        raise payload.error("id", "differs from the change's entity_id.")
+    payload.done()
+
+
+def _ledger(value_column: str, low: int, high: int) -> Callable[[Fields], None]:
+    def check(f: Fields) -> None:
+        f.identifier("id")
+        f.identifier("customer_id")
+        f.token("kind")
+        f.integer(value_column, low, high)
+        f.identifier("sale_id", required=False)
+        f.text("reason", MAX_TEXT)
+        f.text("actor", MAX_TEXT)
+        f.timestamp("at")
+
+    return check
+
+
+def _customer_create(f: Fields) -> None:
+    f.identifier("id")
+    f.text("code", 20, empty=False)
+    f.timestamp("at")
+    _customer_fields(f)
+
+
+def _customer_update(f: Fields) -> None:
+    f.identifier("id")
+    f.timestamp("at")
+    _customer_fields(f)
+
+
+def _customer_delete(f: Fields) -> None:
+    f.identifier("id")
+    f.timestamp("at")
+
+
+def _customer_fields(f: Fields) -> None:
+    values = f.obj("fields")
+    assert values is not None
+    for name, value in values.items():
+
+        def fail(reason: str, name: str = name) -> ProtocolError:
+            return f.error(f"fields.{name}", reason)
+
+        if name not in CUSTOMER_FIELDS:
+            raise fail("is not a customer field.")
+        check_customer_value(name, value, fail)
+
+
+def check_customer_value(name: str, value: Any, fail: Callable[[str], ProtocolError]) -> None:
+    """One customer field as the till stores it."""
+    if name in BOOLEAN_FIELDS:
+        if not isinstance(value, bool):
+            raise fail("must be true or false.")
+    elif name == "kind":
+        if value not in {str(kind) for kind in CustomerKind}:
+            raise fail(f"must be one of {', '.join(str(k) for k in CustomerKind)}.")
+    elif name == "targeting":
+        if not isinstance(value, list) or len(value) > 100:
+            raise fail("must be a list of at most 100 tags.")
+        for tag in value:
+            checked_text(tag, MAX_TEXT, empty=False, fail=fail)
+    elif name in ("extra", "external_codes"):
+        if not isinstance(value, dict) or len(value) > 100:
+            raise fail("must be an object of at most 100 names and values.")
+        for key, item in value.items():
+            checked_text(key, MAX_TEXT, empty=False, fail=fail)
+            checked_text(item, MAX_TEXT, fail=fail)
+    else:
+        limit = TEXT_LIMITS.get(name, MAX_TEXT)
+        checked_text(value, limit, block=name == "notes", fail=fail)
+
+
+def _address_upsert(f: Fields) -> None:
+    f.identifier("id")
+    f.identifier("customer_id")
+    f.timestamp("at")
+    f.text("kind", 40, empty=False)
+    for name in ("line1", "line2", "line3", "city", "country"):
+        f.text(name, 120)
+    f.text("postcode", 16)
+
+
+def _address_delete(f: Fields) -> None:
+    f.identifier("customer_id")
+    f.timestamp("at")
+
+
+def _sale_create(f: Fields) -> None:
+    f.identifier("id")
+    f.integer("till_no", 0, 99)
+    f.integer("receipt_no", 1, _SALE_NUMBER)
+    f.text("receipt_code", 40, empty=False)
+    f.timestamp("created_at")
+    f.text("seller", MAX_TEXT)
+    f.text("currency", 3, empty=False)
+    f.integer("total", *_SIGNED_AMOUNT)
+    f.integer("item_count", -MAX_QUANTITY * MAX_LINES, MAX_QUANTITY * MAX_LINES)
+    f.integer("change_given", 0, MAX_AMOUNT)
+    f.text("store", MAX_TEXT)
+    f.identifier("customer_id", required=False)
+    f.boolean("prices_excl_tax")
+    f.boolean("tax_free", required=False)
+    f.identifier("refund_of", required=False)
+    header = f.obj("receipt_header", required=False)
+    if header is not None:
+        _receipt_header(Fields(header, f"{f.where}, field receipt_header"))
+    for n, line in enumerate(f.array("lines", MAX_LINES), 1):
+        _sale_line(Fields(line, f"{f.where}, line {n}"))
+    for n, vat in enumerate(f.array("vat", MAX_LINES), 1):
+        _sale_vat(Fields(vat, f"{f.where}, VAT band {n}"))
+    for n, payment in enumerate(f.array("payments", MAX_LINES), 1):
+        _sale_payment(Fields(payment, f"{f.where}, payment {n}"))
+
+
+def _sale_line(f: Fields) -> None:
+    f.integer("line_no", 1, MAX_LINES)
+    f.text("product_id", MAX_TEXT)
+    f.text("code", 40)
+    f.text("name", MAX_TEXT, empty=False)
+    f.integer("quantity", -MAX_QUANTITY, MAX_QUANTITY)
+    f.integer("unit_price", -MAX_AMOUNT, MAX_AMOUNT)
+    f.integer("vat_rate_bp", 0, MAX_PERCENT_BP)
+    f.integer("total", *_SIGNED_AMOUNT)
+    f.integer("discount", *_SIGNED_AMOUNT, required=False)
+    f.text("note", MAX_TEXT, required=False)
+    f.done()
+
+
+def _sale_vat(f: Fields) -> None:
+    f.integer("rate_bp", 0, MAX_PERCENT_BP)
+    for name in ("gross", "net", "vat"):
+        f.integer(name, *_SIGNED_AMOUNT)
+    f.done()
+
+
+def _sale_payment(f: Fields) -> None:
+    f.token("method")
+    f.integer("amount", *_SIGNED_AMOUNT)
+    f.integer("tendered", *_SIGNED_AMOUNT)
+    f.done()
+
+
+def _receipt_header(f: Fields) -> None:
+    for name in list(f._values):  # a header's lines are the shop's own words: text, or lists
+        value = f.raw(name)
+        if isinstance(value, list):
+            if len(value) > 20:
+                raise f.error(name, "has more than 20 lines.")
+            for item in value:
+                checked_text(item, MAX_HEADER_TEXT, fail=f._fail(name))
+        else:
+            checked_text(value, MAX_HEADER_TEXT, fail=f._fail(name))
+    f.done()
+
+
+CHECKERS: dict[tuple[str, str], Callable[[Fields], None]] = {
+    ("loyalty_entry", "create"): _ledger("points", -MAX_POINTS_BALANCE, MAX_POINTS_BALANCE),
+    ("account_entry", "create"): _ledger("amount", -MAX_AMOUNT, MAX_AMOUNT),
+    ("customer", "create"): _customer_create,
+    ("customer", "update"): _customer_update,
+    ("customer", "delete"): _customer_delete,
+    ("customer_address", "upsert"): _address_upsert,
+    ("customer_address", "delete"): _address_delete,
+    ("sale", "create"): _sale_create,
+}
+"""Every change the outbox writes today (storage/ledger.py, customers.py, sales.py)."""

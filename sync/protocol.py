@@ -1,0 +1,279 @@
+"""The sync protocol between a till and the back office, version 1: plain JSON documents.
+
+- A push batch: ``{"v", "till", "key", "changes": [{"seq", "entity", "entity_id",
+  "operation", "payload"}]}``, the changes taken in order from the till's outbox; ``key`` makes
+  a replay answer what the first push answered.
+- A push answer: ``{"v", "key", "up_to_seq", "accepted", "duplicates", "feed_seq"}``.
+- A pull request: ``GET /v1/changes?after=N&limit=M``.
+- A pull answer: ``{"v", "changes": [{"seq", "till", "entity", "entity_id", "operation",
+  "payload"}], "cursor", "more"}``.
+
+Every incoming document is read by ``Fields`` (sync/fields.py): a refusal names the record
+and the field. A document of another version gives one line saying which side to update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from sync.fields import Fields, ProtocolError
+from sync.payloads import check_payload
+from till.errors import SyncError
+
+PROTOCOL_VERSION = 1
+
+MAX_BATCH_CHANGES = 500
+"""Changes in one push: a till with more sends several batches."""
+MAX_BODY_BYTES = 4 * 1024 * 1024
+"""The largest request body the server reads: 500 large sales fit well inside."""
+MAX_PULL_LIMIT = 1_000
+DEFAULT_PULL_LIMIT = 500
+MAX_SEQ = 2**62
+"""Sequence numbers (the till's outbox, the server's feed) stay well inside 64 bits."""
+MAX_KEY_LENGTH = 120
+MAX_TILL_NAME = 40
+VERSION_HEADER = "Till-Sync-Version"
+"""The header a pull carries its protocol version in (a push carries ``v`` in its body)."""
+
+
+class VersionMismatch(SyncError):
+    """The till and the server speak different versions of the protocol."""
+
+
+def version_line(till_version: object, server_version: int = PROTOCOL_VERSION) -> str:
+    """The one line both sides print when the versions differ: which side to update."""
+    if not isinstance(till_version, int) or isinstance(till_version, bool):
+        return f"The till sent no usable protocol version ({till_version!r}); update the till."
+    older = "the till" if till_version < server_version else "the server"
+    return (
+        f"The till speaks sync protocol {till_version} and the server protocol "
+        f"{server_version}: update {older}."
+    )
+
+
+def check_version(value: object, *, local_is_server: bool) -> None:
+    """VersionMismatch unless ``value`` (the other side's ``v``) is ours."""
+    if value == PROTOCOL_VERSION and not isinstance(value, bool):
+        return
+    if local_is_server:
+        raise VersionMismatch(version_line(value, PROTOCOL_VERSION))
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise VersionMismatch(f"The server sent no usable protocol version ({value!r}).")
+    raise VersionMismatch(version_line(PROTOCOL_VERSION, value))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One outbox row on its way to the server; ``seq`` is the till's outbox number."""
+
+    seq: int
+    entity: str
+    entity_id: str
+    operation: str
+    payload: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "operation": self.operation,
+            "payload": self.payload,
+        }
+
+
+@dataclass(frozen=True)
+class PushBatch:
+    """Changes a till pushes, in its outbox order, under one idempotency key."""
+
+    till: str
+    key: str
+    changes: tuple[Change, ...]
+    v: int = PROTOCOL_VERSION
+
+    @staticmethod
+    def key_for(till: str, changes: tuple[Change, ...] | list[Change]) -> str:
+        """The same rows always make the same key, so a retry is recognised as one."""
+        return f"{till}:{changes[0].seq}-{changes[-1].seq}:{len(changes)}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": self.v,
+            "till": self.till,
+            "key": self.key,
+            "changes": [change.to_json() for change in self.changes],
+        }
+
+    @classmethod
+    def from_json(cls, document: Any) -> PushBatch:
+        """The batch in ``document``, every field checked; ProtocolError or VersionMismatch."""
+        f = Fields(document, "batch")
+        check_version(f.raw("v"), local_is_server=True)
+        till = f.text("till", MAX_TILL_NAME, empty=False)
+        key = f.text("key", MAX_KEY_LENGTH, empty=False)
+        items = f.array("changes", MAX_BATCH_CHANGES)
+        f.done()
+        if not items:
+            raise f.error("changes", "is empty: a push carries at least one change.")
+        changes = tuple(_change(item, n) for n, item in enumerate(items, 1))
+        seqs = [change.seq for change in changes]
+        if any(b <= a for a, b in pairwise(seqs)):
+            raise f.error("changes", "must be in increasing seq order.")
+        assert till is not None and key is not None
+        return cls(till=till, key=key, changes=changes)
+
+
+def _change(item: Any, n: int) -> Change:
+    head = Fields(item, f"change {n}")
+    seq = head.integer("seq", 1, MAX_SEQ)
+    entity = head.token("entity")
+    operation = head.token("operation")
+    entity_id = head.text("entity_id", 80, empty=False)
+    payload = head.obj("payload")
+    head.done()
+    assert seq is not None and entity_id is not None and payload is not None
+    body = Fields(payload, f"change {n} ({entity} {entity_id})")
+    check_version(body.raw("v"), local_is_server=True)
+    check_payload(entity, operation, entity_id, body)
+    return Change(seq, entity, entity_id, operation, payload)
+
+
+@dataclass(frozen=True)
+class PushAnswer:
+    """What the server answers a push: the batch is in, up to the till's ``up_to_seq``."""
+
+    key: str
+    up_to_seq: int
+    accepted: int
+    """Changes new to the server."""
+    duplicates: int
+    """Changes it already had (sent before under another batch)."""
+    feed_seq: int
+    """The feed's last number once the batch was in."""
+    v: int = PROTOCOL_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": self.v,
+            "key": self.key,
+            "up_to_seq": self.up_to_seq,
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "feed_seq": self.feed_seq,
+        }
+
+    @classmethod
+    def from_json(cls, document: Any) -> PushAnswer:
+        f = Fields(document, "push answer")
+        check_version(f.raw("v"), local_is_server=False)
+        answer = cls(
+            key=f.text("key", MAX_KEY_LENGTH, empty=False) or "",
+            up_to_seq=f.integer("up_to_seq", 1, MAX_SEQ) or 0,
+            accepted=f.integer("accepted", 0, MAX_BATCH_CHANGES) or 0,
+            duplicates=f.integer("duplicates", 0, MAX_BATCH_CHANGES) or 0,
+            feed_seq=f.integer("feed_seq", 0, MAX_SEQ) or 0,
+        )
+        f.done()
+        return answer
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """Changes after ``after`` in the server's feed, at most ``limit`` of them."""
+
+    after: int
+    limit: int = DEFAULT_PULL_LIMIT
+
+    def to_params(self) -> dict[str, int]:
+        return {"after": self.after, "limit": self.limit}
+
+    @classmethod
+    def from_params(cls, params: Any) -> PullRequest:
+        """From the query string: ``after`` required, ``limit`` optional and bounded."""
+        values = {}
+        for name, default, high in (("after", None, MAX_SEQ), ("limit", DEFAULT_PULL_LIMIT, None)):
+            text = params.get(name)
+            if text is None:
+                if default is None:
+                    raise ProtocolError(f"pull request, field {name}: is missing.")
+                values[name] = default
+                continue
+            if not (text.isascii() and text.isdigit() and len(text) <= 19):
+                raise ProtocolError(f"pull request, field {name}: must be a whole number.")
+            values[name] = int(text)
+            if high is not None and values[name] > high:
+                raise ProtocolError(f"pull request, field {name}: is beyond {high:,}.")
+        limit = max(1, min(values["limit"], MAX_PULL_LIMIT))
+        return cls(after=values["after"], limit=limit)
+
+
+@dataclass(frozen=True)
+class FeedChange:
+    """One change in the server's feed: ``seq`` is its place, ``till`` the till it came from."""
+
+    seq: int
+    till: str
+    entity: str
+    entity_id: str
+    operation: str
+    payload: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "till": self.till,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "operation": self.operation,
+            "payload": self.payload,
+        }
+
+
+@dataclass(frozen=True)
+class PullAnswer:
+    """Changes after the cursor, in feed order, and the cursor to ask from next."""
+
+    changes: tuple[FeedChange, ...]
+    cursor: int
+    more: bool
+    v: int = PROTOCOL_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "v": self.v,
+            "changes": [change.to_json() for change in self.changes],
+            "cursor": self.cursor,
+            "more": self.more,
+        }
+
+    @classmethod
+    def from_json(cls, document: Any, after: int) -> PullAnswer:
+        """The answer to a pull after ``after``: every change checked as a push is, numbered
+        above ``after`` and in order (a server bug must not move the cursor backwards)."""
+        f = Fields(document, "pull answer")
+        check_version(f.raw("v"), local_is_server=False)
+        items = f.array("changes", MAX_PULL_LIMIT)
+        cursor = f.integer("cursor", 0, MAX_SEQ) or 0
+        more = bool(f.boolean("more"))
+        f.done()
+        changes = []
+        previous = after
+        for n, item in enumerate(items, 1):
+            head = Fields(item, f"feed change {n}")
+            seq = head.integer("seq", previous + 1, MAX_SEQ) or 0
+            till = head.text("till", MAX_TILL_NAME, empty=False) or ""
+            entity = head.token("entity")
+            operation = head.token("operation")
+            entity_id = head.text("entity_id", 80, empty=False) or ""
+            payload = head.obj("payload") or {}
+            head.done()
+            body = Fields(payload, f"feed change {seq} ({entity} {entity_id})")
+            check_version(body.raw("v"), local_is_server=False)
+            check_payload(entity, operation, entity_id, body)
+            changes.append(FeedChange(seq, till, entity, entity_id, operation, payload))
+            previous = seq
+        if cursor < previous:
+            raise f.error("cursor", f"{cursor} is behind the changes it answers.")
+        return cls(changes=tuple(changes), cursor=cursor, more=more)

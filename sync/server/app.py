@@ -1,0 +1,167 @@
+"""The server's HTTP side (Starlette): ``POST /v1/push`` and ``GET /v1/changes``.
+
+Every request names its till by ``Authorization: Bearer <token>``; a refusal is an HTTP status
+and ``{"error": code, "message": one line}``, and writes nothing:
+400 malformed JSON, 401 no or unknown or revoked token, 403 a batch in another till's name,
+409 another protocol version, 413 a body or batch too large, 422 a field the protocol refuses,
+503 the database is busy (the till retries: its key makes that safe).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from peewee import OperationalError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from sync.fields import ProtocolError
+from sync.protocol import (
+    MAX_BATCH_CHANGES,
+    MAX_BODY_BYTES,
+    PROTOCOL_VERSION,
+    VERSION_HEADER,
+    PullRequest,
+    PushBatch,
+    VersionMismatch,
+    check_version,
+)
+from sync.server import store
+from sync.server.models import database
+
+log = logging.getLogger(__name__)
+
+DB_URL_VARIABLE = "TILL_SERVER_DB"
+
+T = TypeVar("T")
+
+
+class Refused(Exception):
+    """A request answered with an error status."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def create_app(db_url: str | None = None) -> Starlette:
+    """The server for the database at ``db_url`` (default: the TILL_SERVER_DB variable, which
+    ``till server run`` sets for each uvicorn worker)."""
+    store.open_server_database(db_url or os.environ[DB_URL_VARIABLE])
+    return Starlette(
+        routes=[
+            Route("/v1/push", push, methods=["POST"]),
+            Route("/v1/changes", changes, methods=["GET"]),
+            Route("/v1/health", health, methods=["GET"]),
+        ],
+        exception_handlers={Refused: _refused},  # type: ignore[dict-item]
+    )
+
+
+async def push(request: Request) -> JSONResponse:
+    till = await _till(request)
+    document = _json(await _body(request))
+    items = document.get("changes") if isinstance(document, dict) else None
+    if isinstance(items, list) and len(items) > MAX_BATCH_CHANGES:
+        raise Refused(
+            413,
+            "too_large",
+            f"A batch holds at most {MAX_BATCH_CHANGES} changes; this one has {len(items):,}.",
+        )
+    try:
+        batch = PushBatch.from_json(document)
+    except VersionMismatch as error:
+        raise Refused(409, "version", str(error)) from None
+    except ProtocolError as error:
+        raise Refused(422, "invalid", str(error)) from None
+    if batch.till != till:
+        raise Refused(
+            403, "wrong_till", f"This token is till {till}'s; it cannot push for another till."
+        )
+    answer = await _in_database(store.push, till, batch)
+    return JSONResponse(answer)
+
+
+async def changes(request: Request) -> JSONResponse:
+    await _till(request)
+    try:
+        check_version(_header_version(request), local_is_server=True)
+        pull = PullRequest.from_params(request.query_params)
+    except VersionMismatch as error:
+        raise Refused(409, "version", str(error)) from None
+    except ProtocolError as error:
+        raise Refused(422, "invalid", str(error)) from None
+    answer = await _in_database(store.pull, pull)
+    return JSONResponse(answer.to_json())
+
+
+async def health(request: Request) -> JSONResponse:
+    """Whether the server runs, and its protocol version; no token needed."""
+    return JSONResponse({"v": PROTOCOL_VERSION, "ok": True})
+
+
+def _header_version(request: Request) -> object:
+    text = request.headers.get(VERSION_HEADER)
+    return int(text) if text is not None and text.isascii() and text.isdigit() else text
+
+
+async def _till(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Refused(401, "unauthorised", "No till token: send 'Authorization: Bearer <token>'.")
+    till = await _in_database(store.authenticate, token.strip())
+    if till is None:
+        raise Refused(401, "unauthorised", "This till token is unknown or was revoked.")
+    return till
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise _too_large()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise _too_large()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large() -> Refused:
+    return Refused(413, "too_large", f"A request body holds at most {MAX_BODY_BYTES:,} bytes.")
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise Refused(400, "malformed", f"Malformed JSON: not UTF-8 ({error.reason}).") from None
+    except ValueError as error:
+        raise Refused(400, "malformed", f"Malformed JSON: {error}.") from None
+
+
+async def _in_database(function: Callable[..., T], *args: Any) -> T:
+    """Run ``function`` on a worker thread with its own connection (the event loop never
+    waits on the database); a busy database is a 503 the till retries."""
+
+    def run() -> T:
+        with database.connection_context():
+            return function(*args)
+
+    try:
+        return await run_in_threadpool(run)
+    except OperationalError as error:
+        log.warning("database busy: %s", error)
+        raise Refused(503, "busy", "The server's database is busy; try again.") from None
+
+
+async def _refused(request: Request, error: Refused) -> JSONResponse:
+    return JSONResponse({"error": error.code, "message": error.message}, status_code=error.status)

@@ -1,0 +1,100 @@
+"""The server's own tables (not the till's storage/models.py), bound to the database the
+``--db`` URL names. Portable SQL only: SQLite, PostgreSQL, and CockroachDB by configuration."""
+
+from __future__ import annotations
+
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CompositeKey,
+    DatabaseProxy,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+"""Initialised by ``sync.server.store.open_server_database``."""
+
+
+class ServerModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Till(ServerModel):
+    """A till (or an integration) allowed to sync: its token is kept only as a SHA-256."""
+
+    name = TextField(unique=True)
+    token_hash = TextField(unique=True)
+    revoked = BooleanField(default=False)
+    created_at = TextField()
+
+
+class FeedCounter(ServerModel):
+    """One row: the last number given in the change feed. A push updates it inside its
+    transaction, so pushes number their changes one after the other, in commit order."""
+
+    id = IntegerField(primary_key=True)
+    value = BigIntegerField()
+
+
+class AcceptedBatch(ServerModel):
+    """A push that was applied: a replay of its key gets ``answer`` back, and changes nothing."""
+
+    till = TextField()
+    key = TextField()
+    answer = TextField()
+    accepted_at = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("till", "key")
+
+
+class FeedEntry(ServerModel):
+    """One accepted change, numbered in the feed every till pulls."""
+
+    seq = BigIntegerField(primary_key=True)
+    till = TextField()
+    till_seq = BigIntegerField()
+    """The change's number in its till's outbox: the same change pushed twice is one entry."""
+    entity = TextField()
+    entity_id = TextField()
+    operation = TextField()
+    payload = TextField()
+    received_at = TextField()
+
+    class Meta:
+        indexes = ((("till", "till_seq"), True),)
+
+
+class LedgerEntry(ServerModel):
+    """A points or account movement from any till: the union of every till's entries."""
+
+    id = TextField(primary_key=True)
+    ledger = TextField()
+    """``loyalty_entry`` or ``account_entry``."""
+    customer_id = TextField(index=True)
+    kind = TextField()
+    value = BigIntegerField()
+    sale_id = TextField(null=True)
+    reason = TextField()
+    actor = TextField()
+    at = TextField()
+    till = TextField()
+
+
+class ServerCustomer(ServerModel):
+    """The customer file as the server holds it: the fields as JSON, as the tills sent them."""
+
+    id = TextField(primary_key=True)
+    code = TextField(unique=True)
+    fields = TextField()
+    created_at = TextField()
+    updated_at = TextField()
+    till = TextField()
+    deleted = BooleanField(default=False)
+
+
+SERVER_MODELS = (Till, FeedCounter, AcceptedBatch, FeedEntry, LedgerEntry, ServerCustomer)

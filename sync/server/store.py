@@ -1,0 +1,252 @@
+"""What the server does with its database: tills and their tokens, applying a push all or
+nothing, and reading the change feed. No HTTP here (sync/server/app.py speaks it)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from peewee import Database, IntegrityError, fn
+from playhouse.db_url import connect
+
+from sync.protocol import Change, FeedChange, PullAnswer, PullRequest, PushAnswer, PushBatch
+from sync.server.models import (
+    SERVER_MODELS,
+    AcceptedBatch,
+    FeedCounter,
+    FeedEntry,
+    LedgerEntry,
+    ServerCustomer,
+    Till,
+    database,
+)
+from till.errors import TillError
+
+log = logging.getLogger(__name__)
+
+TOKEN_BYTES = 32
+MAX_TOKEN_LENGTH = 200
+_TILL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": 2,  # FULL: an answered push survives a power cut
+    "foreign_keys": 1,
+    "busy_timeout": 10_000,
+}
+
+
+class ServerError(TillError):
+    """The server database could not be opened, or a till command was refused."""
+
+
+def open_server_database(url: str) -> Database:
+    """Bind the server's models to the database at ``url`` (as ``playhouse.db_url`` reads
+    it) and create the tables it lacks."""
+    scheme = urlsplit(url).scheme
+    options: dict[str, Any] = {}
+    if scheme.startswith("sqlite"):
+        # Every transaction takes the write lock at BEGIN: two pushes never both read, then
+        # fail to write ("database is locked"); the feed numbering waits its turn instead.
+        options = {"pragmas": SQLITE_PRAGMAS, "lock_type": "IMMEDIATE", "timeout": 10}
+    try:
+        db = connect(url, **options)
+    except Exception as error:  # an unknown scheme, a missing driver
+        raise ServerError(
+            f"cannot use the database URL ({scheme or 'no scheme'}): {error}"
+        ) from None
+    if database.obj is not None and not database.obj.is_closed():
+        database.obj.close()
+    database.initialize(db)
+    try:
+        with db.connection_context(), db.atomic():
+            db.create_tables(SERVER_MODELS, safe=True)
+            FeedCounter.insert(id=1, value=0).on_conflict_ignore().execute()
+    except Exception as error:
+        raise ServerError(f"cannot open the server database ({error}).") from None
+    return db
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def add_till(name: str) -> str:
+    """Register a till; returns its new token (shown once: only its hash is kept)."""
+    if not _TILL_NAME.match(name):
+        raise ServerError(f"{name!r} cannot name a till: 1 to 40 letters, digits, '.', '_' or '-'.")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    try:
+        with database.atomic():
+            Till.insert(name=name, token_hash=token_hash(token), created_at=_now()).execute()
+    except IntegrityError:
+        raise ServerError(f"A till named {name} exists already.") from None
+    return token
+
+
+@dataclass(frozen=True)
+class TillInfo:
+    name: str
+    revoked: bool
+    created_at: str
+
+
+def list_tills() -> list[TillInfo]:
+    return [
+        TillInfo(row.name, row.revoked, row.created_at) for row in Till.select().order_by(Till.name)
+    ]
+
+
+def revoke(name: str) -> None:
+    with database.atomic():
+        if not Till.update(revoked=True).where(Till.name == name).execute():
+            raise ServerError(f"No till is named {name}.")
+
+
+def authenticate(token: str) -> str | None:
+    """The name of the till holding ``token``, or None (unknown, revoked)."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    presented = token_hash(token)
+    row = Till.get_or_none(Till.token_hash == presented)
+    if row is None or row.revoked:
+        return None
+    return row.name if hmac.compare_digest(row.token_hash, presented) else None
+
+
+def push(till: str, batch: PushBatch) -> dict[str, Any]:
+    """Apply ``batch`` from ``till`` all or nothing; a replayed key gets its first answer."""
+    with database.atomic():
+        # Take the feed's lock first (a row lock on PostgreSQL; SQLite holds the database's
+        # since BEGIN IMMEDIATE): numbers are given in commit order, with no gap a reader
+        # could step over, and a replay of a key being applied waits for its answer.
+        database.execute_sql("UPDATE feed_counter SET value = value WHERE id = 1")
+        stored = AcceptedBatch.get_or_none(
+            (AcceptedBatch.till == till) & (AcceptedBatch.key == batch.key)
+        )
+        if stored is not None:
+            return json.loads(stored.answer)
+        last = FeedCounter.get_by_id(1).value
+        now = _now()
+        accepted = 0
+        for change in batch.changes:
+            known = FeedEntry.select().where(
+                (FeedEntry.till == till) & (FeedEntry.till_seq == change.seq)
+            )
+            if known.exists():
+                continue
+            last += 1
+            FeedEntry.insert(
+                seq=last,
+                till=till,
+                till_seq=change.seq,
+                entity=change.entity,
+                entity_id=change.entity_id,
+                operation=change.operation,
+                payload=json.dumps(change.payload, separators=(",", ":"), ensure_ascii=False),
+                received_at=now,
+            ).execute()
+            _apply(till, change)
+            accepted += 1
+        FeedCounter.update(value=last).where(FeedCounter.id == 1).execute()
+        answer = PushAnswer(
+            key=batch.key,
+            up_to_seq=batch.changes[-1].seq,
+            accepted=accepted,
+            duplicates=len(batch.changes) - accepted,
+            feed_seq=last,
+        ).to_json()
+        AcceptedBatch.insert(
+            till=till, key=batch.key, answer=json.dumps(answer), accepted_at=now
+        ).execute()
+    log.info(
+        "push from %s: %d new, %d known, feed at %d", till, accepted, answer["duplicates"], last
+    )
+    return answer
+
+
+def _apply(till: str, change: Change) -> None:
+    """Keep the server's own view of the ledgers and the customer file."""
+    payload = change.payload
+    if change.entity in ("loyalty_entry", "account_entry"):
+        value = payload["points" if change.entity == "loyalty_entry" else "amount"]
+        LedgerEntry.insert(
+            id=payload["id"],
+            ledger=change.entity,
+            customer_id=payload["customer_id"],
+            kind=payload["kind"],
+            value=value,
+            sale_id=payload.get("sale_id"),
+            reason=payload["reason"],
+            actor=payload["actor"],
+            at=payload["at"],
+            till=till,
+        ).on_conflict_ignore().execute()
+    elif change.entity == "customer" and change.operation == "create":
+        ServerCustomer.insert(
+            id=payload["id"],
+            code=payload["code"],
+            fields=json.dumps(payload["fields"], ensure_ascii=False, sort_keys=True),
+            created_at=payload["at"],
+            updated_at=payload["at"],
+            till=till,
+        ).on_conflict_ignore().execute()
+    elif change.entity == "customer":
+        # Provisional until the field-by-field HLC merge: the later arrival wins.
+        row = ServerCustomer.get_or_none(ServerCustomer.id == payload["id"])
+        if row is None:
+            return
+        if change.operation == "delete":
+            row.deleted = True
+        else:
+            row.fields = json.dumps(
+                {**json.loads(row.fields), **payload["fields"]}, ensure_ascii=False, sort_keys=True
+            )
+        row.updated_at = payload["at"]
+        row.save()
+    # Sales and addresses live in the feed only, for now.
+
+
+def pull(request: PullRequest) -> PullAnswer:
+    """Changes after the cursor, oldest first."""
+    rows = list(
+        FeedEntry.select()
+        .where(FeedEntry.seq > request.after)
+        .order_by(FeedEntry.seq)
+        .limit(request.limit)
+    )
+    changes = tuple(
+        FeedChange(
+            seq=row.seq,
+            till=row.till,
+            entity=row.entity,
+            entity_id=row.entity_id,
+            operation=row.operation,
+            payload=json.loads(row.payload),
+        )
+        for row in rows
+    )
+    cursor = changes[-1].seq if changes else request.after
+    return PullAnswer(changes=changes, cursor=cursor, more=len(changes) == request.limit)
+
+
+def ledger_balance(ledger: str, customer_id: str) -> int:
+    """The sum of a customer's entries in ``ledger`` from every till, as the server has them."""
+    total = (
+        LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.value), 0))
+        .where((LedgerEntry.ledger == ledger) & (LedgerEntry.customer_id == customer_id))
+        .scalar()
+    )
+    return int(total or 0)

@@ -1,0 +1,92 @@
+"""Two tills, two SQLite files, one real server: points earned offline on both tills for the
+same customer count on both, once, and the server agrees."""
+
+from __future__ import annotations
+
+import httpx
+
+from storage import outbox
+from storage.customer_search import search_customers
+from storage.customers import find_by_code, get_customer
+from sync.client import SyncClient
+from sync.server import store
+from sync.server.models import LedgerEntry, ServerCustomer
+
+
+def test_points_earned_offline_on_two_tills_reach_both_and_the_server(server, make_till):
+    north = make_till("north", 1)
+    south = make_till("south", 2)
+    customer = north.new_customer("Martin")
+    assert north.sync() == (1, 1)  # its own change comes back in the feed: a checkpoint
+    assert south.sync() == (0, 1)
+    assert south.points(customer) == []  # the customer is there, with no points yet
+
+    # Both tills offline: each earns points for the same customer.
+    on_north = north.earn(customer, 10)
+    on_south = south.earn(customer, 25)
+
+    north.sync()
+    south.sync()
+    north.sync()  # the north till pulls what the south till pushed after it
+
+    expected = sorted([(on_north, 10), (on_south, 25)])
+    assert north.points(customer) == expected
+    assert south.points(customer) == expected
+    assert store.ledger_balance("loyalty_entry", customer) == 35
+    assert LedgerEntry.select().count() == 2
+    assert ServerCustomer.get_by_id(customer).till == "north"
+
+    # Syncing again changes nothing anywhere.
+    assert north.sync() == (0, 0)
+    assert south.sync() == (0, 0)
+    assert north.points(customer) == expected
+    assert len(server.feed()) == 3
+
+
+def test_a_pulled_customer_is_found_by_code_on_the_other_till(server, make_till):
+    north = make_till("north", 1)
+    south = make_till("south", 2)
+    customer = north.new_customer("Ødegård")
+    north.sync()
+    south.sync()
+    south.use()
+    pulled = get_customer(customer)
+    assert pulled.last_name == "Ødegård"
+    assert find_by_code(pulled.code) == pulled
+    assert [found.id for found in search_customers("odegard")] == [customer]
+    # Applying a remote change writes no outbox row: nothing goes back to the server.
+    assert outbox.pending() == []
+
+
+class CashierDuringPush(httpx.HTTPTransport):
+    """The network between till and server: while a push is on the wire, the cashier earns
+    points for a customer (a new outbox row the push did not read)."""
+
+    def __init__(self, during_push) -> None:
+        super().__init__()
+        self.during_push = during_push
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/push":
+            self.during_push()
+        return super().handle_request(request)
+
+
+def test_a_change_made_while_a_push_is_in_flight_stays_pending(server, make_till):
+    north = make_till("north", 1)
+    customer = north.new_customer("Leroy")
+    late: list[str] = []
+    token = server.add_till("north-worker")
+    client = SyncClient(
+        server.url,
+        token,
+        "north-worker",
+        transport=CashierDuringPush(lambda: late.append(north.earn(customer, 5))),
+    )
+    with client:
+        north.use()
+        assert client.push_once().sent == 1
+    north.use()
+    assert [row["entity_id"] for row in outbox.pending()] == late
+    north.sync()
+    assert [entry.entity_id for entry in server.feed()] == [customer, *late]

@@ -1,0 +1,87 @@
+"""``till server``: run the back-office server and manage the tills allowed to sync with it."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+DB_HELP = "The server's database URL: sqlite:///PATH, or postgresql://USER@HOST/NAME."
+
+
+def _database(url: str) -> None:
+    from sync.server.store import open_server_database
+
+    open_server_database(url)
+
+
+@click.group()
+def server() -> None:
+    """The back-office server: tills push their changes to it and pull every other till's."""
+
+
+@server.command()
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=8470, show_default=True, type=click.IntRange(1, 65535), help="Port."
+)
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Processes."
+)
+def run(url: str, host: str, port: int, workers: int) -> None:
+    """Serve tills over HTTP (put TLS in front of it: a reverse proxy)."""
+    import uvicorn
+
+    from sync.server.app import DB_URL_VARIABLE
+
+    _database(url)  # a bad URL is one line here, not a traceback in each worker
+    os.environ[DB_URL_VARIABLE] = url
+    uvicorn.run(
+        "sync.server.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@server.command("add-till")
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+@click.argument("name")
+def add_till(url: str, name: str) -> None:
+    """Allow till NAME to sync; prints its token (once) on the last line."""
+    from sync.server.store import add_till as add
+
+    _database(url)
+    token = add(name)
+    click.echo(f"Till {name} added. Its token, shown only now, goes in the till's [sync] token:")
+    click.echo(token)
+
+
+@server.command()
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+def tills(url: str) -> None:
+    """The tills allowed to sync, and those revoked."""
+    from sync.server.store import list_tills
+
+    _database(url)
+    rows = list_tills()
+    if not rows:
+        click.echo("No tills yet: add one with 'till server add-till --db URL NAME'.")
+    for row in rows:
+        state = "revoked" if row.revoked else "active"
+        click.echo(f"{row.name:<40}  {state:<7}  added {row.created_at[:19]}")
+
+
+@server.command()
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+@click.argument("name")
+def revoke(url: str, name: str) -> None:
+    """Refuse till NAME's token from now on."""
+    from sync.server.store import revoke as revoke_till
+
+    _database(url)
+    revoke_till(name)
+    click.echo(f"Till {name} revoked: its token is refused from now on.")
