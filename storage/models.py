@@ -374,3 +374,13 @@ class OpenSale(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, OpenSale)
+
+
+class SyncState(BaseModel):
+    """Where this till stands with the back office (storage/sync_state.py reads and moves it)."""
+
+    name = TextField(primary_key=True)
+    value = IntegerField()
+
+
+ALL_MODELS = (*ALL_MODELS, SyncState)
