@@ -230,6 +230,17 @@ def test_migration_12_calls_the_old_printed_jobs_sent(stocked_db):
 # --- the register: the cashier sees it -------------------------------------------------------
 
 
+async def settle(pilot) -> None:
+    """Wait until the app has no worker left: the sale saved, then its receipt spooled (the
+    spool starts only once the save's news reaches the screen)."""
+    for _ in range(20):
+        await pilot.pause()
+        if not list(pilot.app.workers):
+            return
+        await pilot.app.workers.wait_for_complete()
+    raise AssertionError(f"workers still running: {list(pilot.app.workers)}")
+
+
 def _screen_text(app) -> str:
     return str(app.screen.query_one("#receipt-delivery").render())
 
@@ -245,8 +256,7 @@ async def test_the_cashier_sees_an_unconfirmed_receipt_and_reprints_it(settings)
         async with app.run_test(size=(80, 24)) as pilot:
             await scan(pilot, PRODUCTS[0][0])
             await pilot.press("f10", "enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             expected = "Receipt 01-000001 not confirmed by the printer: check it and reprint (F7)."
             assert error_notifications(app) == [expected]
             assert _status_line(app) == "Not confirmed: 01-000001 (F7)"
@@ -256,8 +266,7 @@ async def test_the_cashier_sees_an_unconfirmed_receipt_and_reprints_it(settings)
             assert _screen_text(app).startswith("Not confirmed: the printer did not confirm")
             server.answers = None
             await pilot.press("f6")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             assert _screen_text(app) == "Printed: the printer confirmed it."
             await pilot.press("escape")
             assert _status_line(app) == ""
@@ -275,8 +284,7 @@ async def test_a_receipt_sent_to_a_printer_that_cannot_confirm_says_so(settings)
         async with app.run_test(size=(80, 24)) as pilot:
             await scan(pilot, PRODUCTS[0][0])
             await pilot.press("f10", "enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             assert _status_line(app) == "Sent, not confirmed"
             await pilot.press("f7")
             assert _screen_text(app).startswith("Sent, not confirmed: this printer cannot say")
@@ -291,11 +299,10 @@ async def test_the_cashier_says_an_unconfirmed_receipt_came_out(settings):
         async with app.run_test(size=(80, 24)) as pilot:
             await scan(pilot, PRODUCTS[0][0])
             await pilot.press("f10", "enter")
-            await app.workers.wait_for_complete()
+            await settle(pilot)
             await pilot.press("f7")
             await pilot.press("f4")  # it did come out
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             assert _screen_text(app).endswith("it came out, the cashier said.")
             await pilot.press("escape")
             assert _status_line(app) == ""
