@@ -14,6 +14,7 @@ straight into the database: older files, a sync or a bug may still hold them.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 
 import pytest
@@ -175,8 +176,12 @@ def errors(seen: list[tuple[str, str]]) -> list[str]:
 
 
 def screen_text(app: TillApp) -> str:
-    """What the terminal shows of the current screen, line by line."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    """What the terminal shows of the current screen, line by line; a control character in it
+    would reach the terminal (ESC starts a command: retitle, blank or redefine keys)."""
+    lines = [strip.text for strip in app.screen._compositor.render_strips()]
+    leaks = {repr(c) for line in lines for c in line if unicodedata.category(c) == "Cc"}
+    assert not leaks, f"control characters on {type(app.screen).__name__}: {sorted(leaks)}"
+    return "\n".join(lines)
 
 
 async def settle(pilot) -> None:

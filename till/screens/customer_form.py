@@ -24,9 +24,11 @@ from till.core.customer import (
     FieldErrors,
     shown,
 )
+from till.core.text import printable
 from till.errors import TillError
 from till.screens.writes import STILL_SAVING, WritingScreen
 from till.widgets.field_error import FieldError
+from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -66,7 +68,7 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
         if self.confirming:
             banner = f"Please check these details with the customer, then F10.  {banner}"
         self.banner = banner
-        yield Static(Text(banner), id="status")
+        yield Static(plain(banner), id="status")
         with VerticalScroll(id="customer-form"):
             for name in FORM_FIELDS:
                 with Horizontal(classes="field-row"):
@@ -88,17 +90,17 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
             if value and value not in values:
                 values.append(value)
             return Select(
-                [(Text(v), v) for v in values],  # stored values: never markup
+                [(plain(v), v) for v in values],  # stored values: never markup nor controls
                 value=value or Select.NULL,
                 id=f"field-{name}",
                 compact=True,
             )
         if name in ("extra", "external_codes"):
-            text = "; ".join(f"{k}={v}" for k, v in value.items())
+            text = "; ".join(f"{k}={v}" for k, v in _as_typed(name, value).items())
             return Input(
                 text, placeholder="name=value; name=value", id=f"field-{name}", compact=True
             )
-        return Input(shown(value), id=f"field-{name}", compact=True)
+        return Input(_as_typed(name, value), id=f"field-{name}", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#field-last_name", Input).focus()
@@ -211,9 +213,15 @@ def _pairs(field: str, text: str) -> dict[str, str]:
 
 
 def _as_typed(name: str, value: Any) -> Any:
-    """A stored value as the form would give it back untouched, to see what the cashier changed."""
+    """A stored value as the form shows it and would give it back untouched, to see what the
+    cashier changed. Control characters are not shown (they would reach the terminal); a value
+    that held some is saved without them only if the cashier edits it."""
     if isinstance(value, CustomerKind):
         return value.value
-    if isinstance(value, bool) or name in ("extra", "external_codes"):
+    if isinstance(value, bool):
         return value
-    return shown(value)
+    if name in ("extra", "external_codes"):
+        return {printable(k): printable(v) for k, v in value.items()}
+    if name in LISTED:  # a choice in a list: given back exactly as stored
+        return shown(value)
+    return printable(shown(value))
