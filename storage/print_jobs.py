@@ -133,6 +133,12 @@ def reprint(sale_id: str) -> str:
         return enqueue(sale_id, "reprint", False)
 
 
+def reprinted(sale_id: str) -> int:
+    """A copy was printed outside the queue (``till receipt print``): the sale's unconfirmed
+    jobs leave the list."""
+    return _settle(sale_id, REPRINTED)
+
+
 def dismiss(sale_id: str) -> int:
     """The cashier saw the receipt come out: its unconfirmed jobs leave the list."""
     return _settle(sale_id, DISMISSED)

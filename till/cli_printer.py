@@ -33,6 +33,18 @@ def receipt_printer(settings):
     return Register(settings).printer
 
 
+def delivered(what: str, url: str, delivery) -> str:
+    """What the technician reads once a job went out: printed if the printer confirmed it,
+    else sent (the printer cannot say). An unconfirmed job raised a PrinterError before."""
+    from devices.printer.transport import Delivery
+
+    if delivery is Delivery.CONFIRMED:
+        return f"{what} printed on {url} (the printer confirmed it)."
+    if delivery is Delivery.NO_PRINTER:
+        return f"{what} not printed: no printer is configured."
+    return f"{what} sent to {url}; this printer cannot confirm it: check that it came out."
+
+
 @click.command(name="print-test")
 @printer_option
 @click.pass_obj
@@ -48,8 +60,10 @@ def print_test(ctx, printer_url: str | None) -> None:
             "No printer is configured: set [printer] url in the config, or give --printer URL."
         )
     page = build_test_page(printer.url, printer.profile, printer.width)
-    open_transport(printer.url, printer.timeout).send(render_escpos(page, printer.profile))
-    click.echo(f"Test page sent to {printer.url}.")
+    delivery = open_transport(printer.url, printer.timeout).send(
+        render_escpos(page, printer.profile)
+    )
+    click.echo(delivered("Test page", printer.url, delivery))
 
 
 @click.command()
@@ -68,8 +82,9 @@ def drawer(ctx, printer_url: str | None) -> None:
 @printer_option
 @click.pass_obj
 def receipt_print(ctx, number: str, printer_url: str | None) -> None:
-    """Print receipt NUMBER again (42 on this till, or 01-000042), without opening the drawer."""
-    from storage import sales
+    """Print receipt NUMBER again (42 on this till, or 01-000042), without opening the drawer.
+    A receipt listed as not confirmed by the printer leaves that list."""
+    from storage import print_jobs, sales
 
     settings = settings_for(ctx, printer_url)
     ctx.open_database(settings)
@@ -77,5 +92,7 @@ def receipt_print(ctx, number: str, printer_url: str | None) -> None:
         sale = sales.get_sale_by_number(settings.till.number, int(number))
     else:
         sale = sales.get_sale(number)
-    receipt_printer(settings).print_sale(sale, kick_drawer=False, duplicate=True)
-    click.echo(f"Receipt {sale.receipt_code} sent to {settings.printer.url}.")
+    delivery = receipt_printer(settings).print_sale(sale, kick_drawer=False, duplicate=True)
+    if delivery.value != print_jobs.NO_PRINTER:
+        print_jobs.reprinted(sale.id)
+    click.echo(delivered(f"Receipt {sale.receipt_code}", settings.printer.url, delivery))

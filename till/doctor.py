@@ -74,6 +74,16 @@ def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:
             yield "warn", "print queue", f"{waiting} receipt(s) waiting for the printer"
         else:
             yield "ok", "print queue", "empty"
+        unconfirmed = [job.receipt_code for job in print_jobs.unconfirmed()]
+        if unconfirmed:
+            more = len(unconfirmed) - 5
+            shown = ", ".join(unconfirmed[:5]) + (f" and {more} more" if more > 0 else "")
+            yield (
+                "warn",
+                "print queue",
+                f"{len(unconfirmed)} receipt(s) not confirmed by the printer ({shown}):"
+                " check them, reprint with `till receipt print N`",
+            )
 
 
 def _scanners(settings: Settings) -> Iterator[Check]:

@@ -98,7 +98,9 @@ class FileTransport:
                 pass
         except OSError as error:
             raise self._error(error) from None
-        return f"{self.path} is writable"
+        if os.path.isfile(self.path):
+            return f"{self.path} is writable (a plain file: what is written is the printout)"
+        return f"{self.path} is writable; a device node: receipts are sent, not confirmed"
 
     def _error(self, error: OSError) -> PrinterError:
         if isinstance(error, FileNotFoundError):
@@ -266,7 +268,7 @@ class EscposTransport:
 
     def check(self) -> str:
         self._open().close()
-        return "device found"
+        return "device found; no status read back: receipts are sent, not confirmed"
 
     def _open(self):
         try:

@@ -4,6 +4,7 @@ that answer status, never answer, never read, answer then stop, or stop reading 
 from dataclasses import replace
 
 import pytest
+from click.testing import CliRunner
 
 from devices.printer.escpos import render_escpos
 from devices.printer.receipt import build_receipt
@@ -16,9 +17,10 @@ from devices.printer.transport import (
     open_transport,
 )
 from storage import catalog, print_jobs, sales
-from storage.db import database
+from storage.db import close_database, database, open_database
 from storage.migrations import m0012_print_delivery
 from till.app import make_app
+from till.cli import cli
 from till.config import PrinterSettings
 from till.core.sale import Cart, PaymentMethod
 from till.errors import PrinterError
@@ -310,3 +312,65 @@ async def test_the_cashier_says_an_unconfirmed_receipt_came_out(settings):
         server.stop()
     assert print_jobs.unconfirmed() == []
     assert len(server.wait_for(1)) == 1  # nothing printed again
+
+
+# --- the technician's commands --------------------------------------------------------------
+
+
+def test_print_test_says_printed_only_when_the_printer_confirmed():
+    runner = CliRunner()
+    answering, silent, stopping = (
+        serve(status_reply=PAPER_OK),
+        serve(),
+        serve(status_reply=PAPER_OK, answers=1),
+    )
+    try:
+        confirmed = runner.invoke(cli, ["print-test", "--printer", answering.url])
+        sent = runner.invoke(cli, ["print-test", "--printer", silent.url])
+        lost = runner.invoke(cli, ["print-test", "--printer", stopping.url])
+    finally:
+        for server in (answering, silent, stopping):
+            server.stop()
+    assert confirmed.exit_code == 0, confirmed.output
+    assert confirmed.output == f"Test page printed on {answering.url} (the printer confirmed it).\n"
+    assert sent.exit_code == 0, sent.output
+    assert sent.output == (
+        f"Test page sent to {silent.url}; this printer cannot confirm it: check that it came out.\n"
+    )
+    assert lost.exit_code == 2
+    assert lost.output.startswith("till: Printer ") and "did not confirm the job" in lost.output
+
+
+def test_doctor_lists_unconfirmed_receipts_and_a_reprint_clears_them(stocked_db):
+    server = serve(status_reply=PAPER_OK, answers=1)
+    try:
+        code = _sell()
+        assert _queue(server.url).run().unconfirmed == (code,)
+        close_database()
+        runner = CliRunner()
+        server.answers = None
+        doctor = runner.invoke(cli, ["--db", str(stocked_db), "doctor", "--printer", server.url])
+        close_database()
+        reprint = runner.invoke(
+            cli, ["--db", str(stocked_db), "receipt", "print", code, "--printer", server.url]
+        )
+        close_database()
+        after = runner.invoke(cli, ["--db", str(stocked_db), "doctor", "--printer", server.url])
+        close_database()
+        jobs = server.wait_for(4)
+    finally:
+        server.stop()
+        open_database(stocked_db)
+    lines = doctor.output.splitlines()
+    assert f"ok    printer      {server.url}: 127.0.0.1:{server.port} answers status:" in (
+        doctor.output
+    )
+    assert (
+        f"warn  print queue  1 receipt(s) not confirmed by the printer ({code}):"
+        " check them, reprint with `till receipt print N`"
+    ) in lines
+    assert reprint.exit_code == 0, reprint.output
+    assert reprint.output == f"Receipt {code} printed on {server.url} (the printer confirmed it).\n"
+    assert decode(jobs[2]).barcodes == [("CODE128", code)]
+    assert "not confirmed" not in after.output
+    assert print_jobs.unconfirmed() == [] and _status(code) == print_jobs.REPRINTED
