@@ -28,12 +28,16 @@ from till.config import LoyaltySettings, ReceiptSettings, SecuritySettings, Stor
 from till.core.customer import Address
 from till.core.pin import hash_pin
 from till.core.sale import Cart, PaymentMethod, SaleCustomer
+from till.screens.account import DepositScreen
+from till.screens.address import AddressScreen
 from till.screens.customer_form import CustomerFormScreen
 from till.screens.customer_search import CustomerSearchScreen
 from till.screens.customer_view import CustomerViewScreen
 from till.screens.kiosk import KioskScreen
+from till.screens.manager import AdjustPointsScreen
 from till.screens.parked import ParkedScreen
 from till.screens.payment import PaymentScreen
+from till.screens.prompts import ConfirmScreen
 from till.screens.receipt import ReceiptScreen
 from till.screens.returns import ReturnScreen
 from till.screens.sale import SaleScreen
@@ -184,6 +188,15 @@ def screen_text(app: TillApp) -> str:
     return "\n".join(lines)
 
 
+async def look(pilot, key: str, screen: type) -> None:
+    """Press ``key``, read the ``screen`` it opens as the terminal shows it, close it with Esc."""
+    await pilot.press(key)
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, screen)
+    screen_text(pilot.app)
+    await pilot.press("escape")
+
+
 async def settle(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
@@ -241,19 +254,15 @@ async def test_each_customer_file_each_tab_and_dialog(shop, people):
                 await pilot.pause()
                 screen_text(app)
                 if tab == "tab-addresses":
-                    await pilot.press("f5", "escape")  # the address dialog
+                    await look(pilot, "f5", AddressScreen)
                 if tab == "tab-loyalty":
-                    await pilot.press("f5", "escape")  # the points dialog
-                    await pilot.press("f3", "n")  # replace the card? no
+                    await look(pilot, "f5", AdjustPointsScreen)
+                    await look(pilot, "f3", ConfirmScreen)  # replace the card? (Esc: no)
                 if tab == "tab-history":
-                    await pilot.press("f7")  # the sale's receipt preview
-                    assert isinstance(app.screen, ReceiptScreen)
-                    await pilot.press("escape")
+                    await look(pilot, "f7", ReceiptScreen)
                 if tab == "tab-account":
-                    await pilot.press("f3", "escape")  # the deposit dialog
-            await pilot.press("f9")  # delete? the question names the customer
-            screen_text(app)
-            await pilot.press("n")
+                    await look(pilot, "f3", DepositScreen)
+            await look(pilot, "f9", ConfirmScreen)  # delete? the question names the customer
             await pilot.press("f4")  # the form, every field filled with the hostile name
             assert isinstance(app.screen, CustomerFormScreen)
             screen_text(app)
