@@ -333,3 +333,24 @@ async def test_an_empty_search_tells_how_many_there_are_and_pages_through_all(ap
         assert names == sorted(names) and len(set(names)) == total  # each once, in order
         await pilot.press(*"client00")  # a search says how many it found
         assert "10 found" in str(search.query_one("#customer-filters").render())
+
+
+async def test_a_refused_customer_form_puts_the_cursor_on_the_first_bad_field(app):
+    from till.screens.customer_form import CustomerFormScreen
+
+    add(last_name="Martin", first_name="Zoé", mobile="0633333333")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", *"martin", "f4")
+        await pilot.pause()
+        await pilot.press("f4")
+        form = app.screen
+        assert isinstance(form, CustomerFormScreen)
+        form.query_one("#field-email", Input).value = "zoe@"
+        form.query_one("#field-last_name", Input).value = ""
+        form.query_one("#field-email", Input).focus()
+        await pilot.press("f10")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert form.query_one("#error-email").display
+        assert form.query_one("#error-last_name").display
+        assert focused_id(app) == "field-last_name"  # the first from the top, not the last typed
