@@ -9,6 +9,7 @@ transaction. The caller holds the till's database open (``storage.db.open_databa
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import ssl
@@ -24,6 +25,7 @@ from storage.remote_changes import Applied, RemoteChange, apply_remote, pull_cur
 from sync.fields import ProtocolError
 from sync.protocol import (
     MAX_BATCH_CHANGES,
+    MAX_BODY_BYTES,
     PROTOCOL_VERSION,
     VERSION_HEADER,
     Change,
@@ -108,8 +110,13 @@ class SyncClient:
                 Change(r["seq"], r["entity"], r["entity_id"], r["operation"], r["payload"])
                 for r in rows
             )
-            batch = PushBatch(self.till, PushBatch.key_for(self.till, changes), changes)
-            answer = PushAnswer.from_json(self._request("POST", "/v1/push", json=batch.to_json()))
+            batch, body = self._fitting_batch(changes)
+            answer = PushAnswer.from_json(
+                self._request(
+                    "POST", "/v1/push", content=body, headers={"Content-Type": "application/json"}
+                )
+            )
+            changes = batch.changes
             if answer.key != batch.key or answer.up_to_seq != changes[-1].seq:
                 raise SyncError(
                     f"The server answered batch {answer.key} up to {answer.up_to_seq} for batch "
@@ -117,6 +124,16 @@ class SyncClient:
                 )
             outbox.acknowledge(answer.up_to_seq)
             return PushResult(len(changes), answer)
+
+    def _fitting_batch(self, changes: tuple[Change, ...]) -> tuple[PushBatch, bytes]:
+        """``changes`` from the first, halved until the body fits what the server reads
+        (large sales make large bodies); the same rows always give the same batch."""
+        while True:
+            batch = PushBatch(self.till, PushBatch.key_for(self.till, changes), changes)
+            body = json.dumps(batch.to_json(), separators=(",", ":")).encode("utf-8")
+            if len(body) <= MAX_BODY_BYTES or len(changes) == 1:
+                return batch, body
+            changes = changes[: len(changes) // 2]
 
     def push_all(self) -> int:
         """Push until nothing is pending; the number of rows sent."""

@@ -3,7 +3,8 @@
 Every request names its till by ``Authorization: Bearer <token>``; a refusal is an HTTP status
 and ``{"error": code, "message": one line}``, and writes nothing:
 400 malformed JSON, 401 no or unknown or revoked token, 403 a batch in another till's name,
-409 another protocol version, 413 a body or batch too large, 422 a field the protocol refuses,
+409 another protocol version, 413 a body or batch too large, 422 a field the protocol refuses
+or a change that contradicts the server (a customer code another customer holds),
 503 the database is busy (the till retries: its key makes that safe).
 """
 
@@ -85,7 +86,10 @@ async def push(request: Request) -> JSONResponse:
         raise Refused(
             403, "wrong_till", f"This token is till {till}'s; it cannot push for another till."
         )
-    answer = await _in_database(store.push, till, batch)
+    try:
+        answer = await _in_database(store.push, till, batch)
+    except store.Conflict as error:
+        raise Refused(422, "conflict", str(error)) from None
     return JSONResponse(answer)
 
 
@@ -146,6 +150,8 @@ def _json(body: bytes) -> Any:
         raise Refused(400, "malformed", f"Malformed JSON: not UTF-8 ({error.reason}).") from None
     except ValueError as error:
         raise Refused(400, "malformed", f"Malformed JSON: {error}.") from None
+    except RecursionError:
+        raise Refused(400, "malformed", "Malformed JSON: nested too deeply.") from None
 
 
 async def _in_database(function: Callable[..., T], *args: Any) -> T:

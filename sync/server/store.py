@@ -48,6 +48,10 @@ class ServerError(TillError):
     """The server database could not be opened, or a till command was refused."""
 
 
+class Conflict(ServerError):
+    """A change contradicts what the server holds; the whole batch is refused."""
+
+
 def open_server_database(url: str) -> Database:
     """Bind the server's models to the database at ``url`` (as ``playhouse.db_url`` reads
     it) and create the tables it lacks."""
@@ -195,6 +199,13 @@ def _apply(till: str, change: Change) -> None:
             till=till,
         ).on_conflict_ignore().execute()
     elif change.entity == "customer" and change.operation == "create":
+        if ServerCustomer.get_or_none(ServerCustomer.id == payload["id"]) is not None:
+            return
+        if ServerCustomer.get_or_none(ServerCustomer.code == payload["code"]) is not None:
+            raise Conflict(
+                f"Customer code {payload['code']} from till {till} belongs to another customer "
+                "already: do two tills share a till number?"
+            )
         ServerCustomer.insert(
             id=payload["id"],
             code=payload["code"],
@@ -202,7 +213,7 @@ def _apply(till: str, change: Change) -> None:
             created_at=payload["at"],
             updated_at=payload["at"],
             till=till,
-        ).on_conflict_ignore().execute()
+        ).execute()
     elif change.entity == "customer":
         # Provisional until the field-by-field HLC merge: the later arrival wins.
         row = ServerCustomer.get_or_none(ServerCustomer.id == payload["id"])

@@ -143,6 +143,12 @@ def _hostile_requests(server) -> list[tuple[str, dict[str, Any], int, str]]:
             "change 3",
         ),
         (
+            "nested too deeply",
+            {"content": b"[" * 200_000 + b"]" * 200_000, "token": north},
+            400,
+            "Malformed JSON",
+        ),
+        (
             "newer protocol",
             {"content": json.dumps({**batch("north"), "v": 2}), "token": north},
             409,
@@ -193,3 +199,38 @@ def test_tokens_are_stored_only_as_hashes(server):
     assert token not in dump
     assert store.token_hash(token) in dump
     assert len(token) >= 43  # 32 random bytes, URL-safe base64
+
+
+def _customer_create(customer_id: str, code: str) -> dict[str, Any]:
+    return {
+        "seq": 1,
+        "entity": "customer",
+        "entity_id": customer_id,
+        "operation": "create",
+        "payload": {
+            "v": 1,
+            "id": customer_id,
+            "code": code,
+            "at": "2026-12-01T10:00:00+00:00",
+            "fields": {"last_name": "Martin"},
+        },
+    }
+
+
+def test_a_customer_code_another_customer_holds_refuses_the_batch(server):
+    north, south = server.add_till("north"), server.add_till("south")
+    first = "0193a1b2-0000-7000-8000-00000000aaaa"
+    second = "0193a1b2-0000-7000-8000-00000000bbbb"
+    with server.http(north) as http:
+        assert http.post("/v1/push", json=batch("north", _customer_create(first, "C01-000001")))
+    with server.http(south) as http:
+        refused = http.post(
+            "/v1/push",
+            json=batch(
+                "south", loyalty_change(1), _customer_create(second, "C01-000001") | {"seq": 2}
+            ),
+        )
+    assert refused.status_code == 422
+    assert "C01-000001 from till south belongs to another customer" in refused.json()["message"]
+    assert len(server.feed()) == 1 and server.batches() == 1
+    assert LedgerEntry.select().count() == 0  # the good change in the batch went nowhere either

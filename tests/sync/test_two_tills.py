@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import httpx
 
-from storage import outbox
+from storage import loyalty, outbox
 from storage.customer_search import search_customers
 from storage.customers import find_by_code, get_customer
+from storage.models import database as till_database
 from sync.client import SyncClient
 from sync.server import store
 from sync.server.models import LedgerEntry, ServerCustomer
@@ -90,3 +91,25 @@ def test_a_change_made_while_a_push_is_in_flight_stays_pending(server, make_till
     assert [row["entity_id"] for row in outbox.pending()] == late
     north.sync()
     assert [entry.entity_id for entry in server.feed()] == [customer, *late]
+
+
+def test_a_till_offline_for_long_catches_up_in_batches_the_server_can_read(
+    server, make_till, monkeypatch
+):
+    north = make_till("north", 1)
+    south = make_till("south", 2)
+    customer = north.new_customer("Martin")
+    north.use()
+    at = "2026-12-01T10:00:00+00:00"
+    with till_database.atomic():
+        for _ in range(1_100):
+            loyalty.add_movement(customer, "earn", 1, actor="test", at=at)
+    # A body limit this small forces batches far below MAX_BATCH_CHANGES: each halves to fit.
+    monkeypatch.setattr("sync.client.MAX_BODY_BYTES", 20_000)
+    assert north.sync() == (1_101, 1_101)
+    assert outbox.pending() == []
+    assert [entry.till_seq for entry in server.feed()] == list(range(1, 1_102))
+    assert server.batches() > 1_101 // 60  # ~300 bytes a change: at most ~60 a batch
+    assert south.sync() == (0, 1_101)
+    assert len(south.points(customer)) == 1_100
+    assert store.ledger_balance("loyalty_entry", customer) == 1_100
