@@ -307,7 +307,7 @@ def receipt_show(ctx: Context, number: str) -> None:
 
     settings = ctx.settings()
     _open(settings, create=False)
-    if number.isdigit():
+    if number.isascii() and number.isdigit():
         sale = sales.get_sale_by_number(settings.till.number, int(number))
     else:
         sale = sales.get_sale(number)

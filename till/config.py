@@ -428,7 +428,8 @@ def check_settings(settings: Settings) -> Settings:
 def _check(settings: Settings) -> None:
     _check_bounds(settings)
     loyalty = settings.loyalty
-    if not (loyalty.card_prefix.isdigit() and len(loyalty.card_prefix) == 2):
+    prefix = loyalty.card_prefix
+    if not (prefix.isascii() and prefix.isdigit() and len(prefix) == 2):
         raise ConfigError(
             f"[loyalty] card_prefix: two digits such as 29, got {loyalty.card_prefix!r}."
         )

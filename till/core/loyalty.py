@@ -118,7 +118,7 @@ def expires_at(earned_at: datetime, program: LoyaltyProgram) -> datetime:
 def parse_month_day(text: str) -> tuple[int, int]:
     """``MM-DD`` as (month, day); raises ValueError with the reason."""
     month, dash, day = text.partition("-")
-    if not (dash and month.isdigit() and day.isdigit()):
+    if not (dash and text.isascii() and month.isdigit() and day.isdigit()):
         raise ValueError(f"write a day of the year as MM-DD such as 12-31, got {text!r}")
     month_no, day_no = int(month), int(day)
     if not 1 <= month_no <= 12 or not 1 <= day_no <= calendar.monthrange(2024, month_no)[1]:

@@ -38,7 +38,7 @@ def hash_problem(stored: str) -> str | None:
     if len(parts) != 6 or parts[0] != "scrypt":
         return "must be the hash `till manager-pin` prints (scrypt$N$r$p$salt$hash), not a PIN"
     n, r, p, salt, digest = parts[1:]
-    if not all(value.isdigit() and len(value) <= 8 for value in (n, r, p)):
+    if not all(value.isascii() and value.isdigit() and len(value) <= 8 for value in (n, r, p)):
         return "N, r and p must be whole numbers"
     if not (2 <= int(n) <= MAX_N and int(n) & (int(n) - 1) == 0):
         return f"N must be a power of two up to {MAX_N}, got {n}"

@@ -24,7 +24,8 @@ def parse_receipt_number(text: str) -> str:
     till, dash, number = cleaned.partition("-")
     if not dash and cleaned.isdigit() and len(cleaned) == 8:
         till, number = cleaned[:2], cleaned[2:]
-    if not (till.isdigit() and number.isdigit() and 1 <= len(till) <= 2 and len(number) <= 6):
+    ascii_digits = cleaned.isascii() and till.isdigit() and number.isdigit()  # not ² nor ٣
+    if not (ascii_digits and 1 <= len(till) <= 2 and len(number) <= 6):
         raise InvalidSale(
             f"{text.strip()[:40]!r} is not a receipt number: scan the receipt's barcode or type "
             "it like 01-000042."
