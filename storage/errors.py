@@ -37,6 +37,7 @@ class DiskFailure(StorageError):
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html), and the words of each.
 _BUSY, _LOCKED, _READONLY, _IOERR, _FULL = 5, 6, 8, 10, 13
+_KNOWN = (_BUSY, _LOCKED, _READONLY, _IOERR, _FULL)
 _BY_MESSAGE = (
     ("database is locked", _BUSY),
     ("database table is locked", _LOCKED),
@@ -48,7 +49,7 @@ _BY_MESSAGE = (
 
 def storage_error(error: OperationalError | sqlite3.OperationalError) -> StorageError:
     """The register's own exception for an SQLite failure, with what the cashier can do."""
-    code = _primary_code(error)
+    code = _telling_code(error)
     if code in (_BUSY, _LOCKED):
         return DatabaseBusy()
     if code == _FULL:
@@ -75,6 +76,21 @@ def storage_errors() -> Iterator[None]:
         yield
     except (OperationalError, sqlite3.OperationalError) as error:
         raise storage_error(error) from error
+
+
+def _telling_code(error: BaseException) -> int | None:
+    """The code of ``error``, or of the failure it happened while handling: a full disk makes
+    SQLite roll back by itself, so Peewee's own rollback then fails with "cannot rollback - no
+    transaction is active", which says nothing; the full disk is in its context."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        code = _primary_code(current)
+        if code in _KNOWN:
+            return code
+        current = current.__cause__ or current.__context__
+    return _primary_code(error)
 
 
 def _primary_code(error: BaseException) -> int | None:
