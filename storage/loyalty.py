@@ -160,9 +160,9 @@ def expire_due(customer_id: str, program: LoyaltyProgram, now: datetime | None =
 
 def balance(customer_id: str) -> int:
     cursor = database.execute_sql(
-        "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry WHERE customer_id = ?", (customer_id,)
+        "SELECT TOTAL(points) FROM loyalty_entry WHERE customer_id = ?", (customer_id,)
     )
-    return cursor.fetchone()[0]
+    return int(cursor.fetchone()[0])  # TOTAL: never "integer overflow" on an old ledger
 
 
 def effective_balance(
@@ -213,13 +213,13 @@ def overdrafts(limit: int = 500) -> list[Overdraft]:
     return after they were spent), most overdrawn first: for a manager to settle."""
     rows = database.execute_sql(
         "SELECT e.customer_id, c.code, c.kind, c.last_name, c.first_name, c.company,"
-        " SUM(e.points) AS balance"
+        " TOTAL(e.points) AS balance"  # SUM fails forever once a ledger passes 2**63
         " FROM loyalty_entry e JOIN customer c ON c.id = e.customer_id"
         " GROUP BY e.customer_id HAVING balance < 0 ORDER BY balance LIMIT ?",
         (limit,),
     )
     return [
-        Overdraft(cid, code, display_name(kind, last, first, company), balance)
+        Overdraft(cid, code, display_name(kind, last, first, company), int(balance))
         for cid, code, kind, last, first, company, balance in rows
     ]
 

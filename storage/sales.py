@@ -464,12 +464,13 @@ def _sale_points(sale: Sale) -> dict:
     ).fetchone()
     if not moves and not (has_card and has_card[0]):
         return {}
+    # TOTAL, not SUM: a ledger written before points were bounded may hold more than SQLite's
+    # 64-bit integers, and SUM would then fail every receipt and journal check of this customer
     (balance,) = database.execute_sql(
-        "SELECT COALESCE(SUM(points), 0) FROM loyalty_entry"
-        " WHERE customer_id = ? AND created_at <= ?",
+        "SELECT TOTAL(points) FROM loyalty_entry WHERE customer_id = ? AND created_at <= ?",
         (sale.customer_id, sale.created_at),
     ).fetchone()
-    return {"points_earned": earned, "points_spent": spent, "points_balance": balance}
+    return {"points_earned": earned, "points_spent": spent, "points_balance": int(balance)}
 
 
 def _sale_customer(customer_id: str | None, header: ReceiptHeader | None) -> SaleCustomer | None:
