@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from till.core.sale import RecordedSale
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from till.app import TillApp
 
 
-class ReceiptScreen(WritingScreen):
+class ReceiptScreen(WritingScreen, Screen):
     """Shows a recorded sale's receipt exactly as the printer gets it, in text, and whether
     the printer confirmed it."""
 
