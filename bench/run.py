@@ -2,14 +2,15 @@
 
 ``python -m bench.run`` (``make bench``). Each figure also runs alone:
 ``python -m bench.startup``, ``python -m bench.commit``, ``python -m bench.scan``,
-``python -m bench.customer_search`` (builds a 1,000,000-customer database in data/bench/ once).
+``python -m bench.customer_search`` (builds a 1,000,000-customer database in data/bench/ once),
+``python -m bench.import_memory`` (imports a generated 1,000,000-row product file three times).
 """
 
 from __future__ import annotations
 
 import time
 
-from bench import commit, customer_search, report, scan, scan_evdev, startup
+from bench import commit, customer_search, import_memory, report, scan, scan_evdev, startup
 
 BENCHMARKS = (startup, commit, scan, scan_evdev)
 
@@ -21,9 +22,10 @@ def main() -> None:
         figure = benchmark.measure()
         print(figure.report(), flush=True)
         figures.append(figure)
-    for figure in customer_search.run():
-        print(figure.report(), flush=True)
-        figures.append(figure)
+    for suite in (customer_search, import_memory):
+        for figure in suite.run():
+            print(figure.report(), flush=True)
+            figures.append(figure)
     path = report.write(figures, time.monotonic() - started)
     print(f"Wrote {path.relative_to(report.REPO)}")
 

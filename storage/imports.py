@@ -207,7 +207,10 @@ class _SeenKeys:
         return dict(database.execute_sql(sql, keys).fetchall())
 
     def take(self, taken: list[tuple[str, int]]) -> None:
-        database.cursor().executemany("INSERT INTO temp.import_seen VALUES (?, ?)", taken)
+        # One transaction for the chunk (each insert would be its own), and a deferred one:
+        # it writes the temporary table only, so it never takes the database's write lock.
+        with database.atomic(lock_type="DEFERRED"):
+            database.cursor().executemany("INSERT INTO temp.import_seen VALUES (?, ?)", taken)
 
     def close(self) -> None:
         database.execute_sql("DROP TABLE IF EXISTS temp.import_seen")
