@@ -232,6 +232,11 @@ async def test_every_screen_draws_only_console_glyphs_on_term_linux(settings, mo
         await look("return")
     assert zoe is not None
     missing = {where: "".join(sorted(glyphs)) for where, glyphs in seen.items() if glyphs}
+    kiosk = make_app(settings, kiosk_timeout=30)
+    async with kiosk.run_test(size=(80, 24), notifications=True) as pilot:
+        assert kiosk.theme == "ansi-dark"
+        await pilot.pause()
+        seen["kiosk"] = missing_glyphs(screen_text(kiosk))
     assert screens == [
         "SaleScreen",
         "QuantityScreen",
