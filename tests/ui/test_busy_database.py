@@ -478,3 +478,13 @@ async def test_a_sale_the_database_stays_too_busy_for_stays_on_screen(app, db_pa
         assert "Sale 01-000001 saved" in text(screen, "#message")
         assert screen.cart.lines == []
     assert SaleRow.select().count() == 1
+
+
+async def test_a_dialog_that_writes_is_still_a_centred_dialog(app):
+    """Textual takes a screen's CSS type from its first widget base: the write helper must not
+    be one, or quick add stops being a ModalScreen (left-aligned, nothing dimmed below)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        assert isinstance(app.screen, QuickAddScreen)
+        dialog = app.screen.query_one("#quick-add")
+        assert dialog.region.x > 0 and dialog.region.right < 80

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from till.core.formats import count
@@ -58,7 +59,7 @@ LOCKED_ONCE_PAID = frozenset(
 """Keys that cannot apply once payment has started: hidden from the footer until the sale ends."""
 
 
-class SaleScreen(WritingScreen):
+class SaleScreen(WritingScreen, Screen):
     """Rings up one sale after another on the same screen."""
 
     app: TillApp

@@ -15,7 +15,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message import Message
-from textual.screen import Screen
 
 from till.errors import TillError
 from till.logs import SHOWN
@@ -40,10 +39,16 @@ class WriteReport(Message):
     news: Any
 
 
-class WritingScreen(Screen[Any]):
-    """A screen that saves through :meth:`start_write` (mix it in before the screen class)."""
+class WritingScreen:
+    """For a screen that saves through :meth:`start_write`: mix it in before the screen class
+    (``class Form(WritingScreen, Screen[...])``). Not a widget itself, so the screen keeps its
+    CSS type: Textual takes CSS types from the first widget base only (a ``ModalScreen`` stays
+    one, centred and dimming what is below)."""
 
-    app: TillApp
+    if TYPE_CHECKING:
+        app: TillApp
+
+        def post_message(self, message: Message) -> bool: ...
 
     write_pending = False
     """True from the moment a write starts until its outcome is handled."""
