@@ -78,9 +78,14 @@ class SyncClient:
         self.till = till
         self.attempts = max(1, attempts)
         self.backoff = backoff
-        verify: ssl.SSLContext | bool = (
-            ssl.create_default_context(cafile=ca_bundle) if ca_bundle else True
-        )
+        verify: ssl.SSLContext | bool = True
+        if ca_bundle:
+            try:
+                verify = ssl.create_default_context(cafile=ca_bundle)
+            except (OSError, ssl.SSLError) as error:
+                raise SyncError(
+                    f"{ca_bundle}: not a CA bundle this till can read ({error})."
+                ) from None
         self._http = httpx.Client(
             base_url=url,
             headers={"Authorization": f"Bearer {token}", VERSION_HEADER: str(PROTOCOL_VERSION)},

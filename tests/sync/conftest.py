@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,24 +56,30 @@ def _free_socket() -> socket.socket:
     return sock
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
-    db_url = f"sqlite:///{tmp_path / 'server.db'}"
-    app = create_app(db_url)
+@contextmanager
+def serving(app: Any, **config: Any) -> Iterator[tuple[str, int]]:
+    """Run ``app`` under uvicorn in a thread on a free loopback port until the block ends."""
     sock = _free_socket()
-    config = uvicorn.Config(app, log_level="warning", lifespan="off")
-    running = uvicorn.Server(config)
+    running = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **config))
     thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not running.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.01)
-    host, port = sock.getsockname()
-    yield RunningServer(url=f"http://{host}:{port}", db_url=db_url)
-    running.should_exit = True
-    thread.join(10)
-    sock.close()
+    try:
+        yield sock.getsockname()
+    finally:
+        running.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[RunningServer]:
+    db_url = f"sqlite:///{tmp_path / 'server.db'}"
+    with serving(create_app(db_url)) as (host, port):
+        yield RunningServer(url=f"http://{host}:{port}", db_url=db_url)
 
 
 class Till:
@@ -80,7 +87,7 @@ class Till:
     is process-wide, so ``use()`` switches to this till's file before touching it."""
 
     def __init__(self, path: Path, name: str, token: str, url: str, till_no: int) -> None:
-        self.path, self.name, self.till_no = path, name, till_no
+        self.path, self.name, self.till_no, self.token = path, name, till_no, token
         self.use()
         self.client = SyncClient(url, token, name, attempts=4, backoff=0.05, timeout=5)
 

@@ -3,6 +3,8 @@ same customer count on both, once, and the server agrees."""
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 
 from storage import loyalty, outbox
@@ -113,3 +115,34 @@ def test_a_till_offline_for_long_catches_up_in_batches_the_server_can_read(
     assert south.sync() == (0, 1_101)
     assert len(south.points(customer)) == 1_100
     assert store.ledger_balance("loyalty_entry", customer) == 1_100
+
+
+def test_two_sync_workers_on_one_till_send_each_change_once(server, make_till):
+    north = make_till("north", 1)
+    customer = north.new_customer("Martin")
+    for _ in range(40):
+        north.earn(customer, 1)
+    north.use()
+    clients = [north.client, SyncClient(server.url, north.token, "north", backoff=0.05)]
+    start = threading.Barrier(len(clients))
+    failures: list[BaseException] = []
+
+    def worker(client: SyncClient) -> None:
+        try:
+            with till_database.connection_context():
+                start.wait()
+                while client.push_once(limit=7).sent:
+                    pass
+        except BaseException as error:  # reported below, in the test's thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=worker, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    clients[1].close()
+    assert failures == []
+    assert [entry.till_seq for entry in server.feed()] == list(range(1, 42))
+    assert outbox.pending() == []
+    assert store.ledger_balance("loyalty_entry", customer) == 40
