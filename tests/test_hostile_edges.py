@@ -109,3 +109,13 @@ def test_a_ledger_past_64_bits_still_reads(register):
     copy = register.printer.preview(sales.get_sale(sale.receipt_code))
     assert "Points balance" in copy
     assert sales.verify_journal(1) == []
+
+
+def test_a_config_that_never_ends_is_refused_without_filling_memory(tmp_path):
+    """TILL_CONFIG=/dev/zero grew the process past 2 GB; a big file is read only up to 1 MiB."""
+    path = tmp_path / "huge.toml"
+    path.write_text("# padding\n" * 200_000, encoding="utf-8")
+    with pytest.raises(ConfigError, match="more than 1 MiB"):
+        load_settings(path)
+    with pytest.raises(ConfigError, match="more than 1 MiB"):
+        load_settings("/dev/zero")

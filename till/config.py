@@ -14,6 +14,8 @@ from till.core.text import first_control
 from till.errors import ConfigError, InvalidSale
 
 CONFIG_ENV = "TILL_CONFIG"
+MAX_CONFIG_BYTES = 1 << 20
+"""A config is a few kilobytes; reading more (a log file, /dev/zero) would only fill memory."""
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,11 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         return Settings()
     config_path = Path(chosen)
     try:
-        data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        with config_path.open("rb") as file:
+            raw = file.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{config_path}: more than 1 MiB: not a config file.")
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{config_path}: no such config file.") from None
     except (OSError, UnicodeDecodeError) as error:
