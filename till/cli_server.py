@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import socket
 
 import click
+
+from till.errors import TillError
 
 DB_HELP = "The server's database URL: sqlite:///PATH, or postgresql://USER@HOST/NAME."
 
@@ -36,6 +39,7 @@ def run(url: str, host: str, port: int, workers: int) -> None:
     from sync.server.app import DB_URL_VARIABLE
 
     _database(url)  # a bad URL is one line here, not a traceback in each worker
+    _check_address(host, port)
     os.environ[DB_URL_VARIABLE] = url
     uvicorn.run(
         "sync.server.app:create_app",
@@ -45,6 +49,17 @@ def run(url: str, host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level="info",
     )
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse an address nobody can listen on in one line (uvicorn would log it and exit 3)."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise TillError(f"cannot listen on {host} port {port} ({error.strerror}).") from None
 
 
 @server.command("add-till")

@@ -109,3 +109,16 @@ def test_server_run_serves_tills(tmp_path: Path):
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(10)
+
+
+def test_a_port_in_use_is_one_line(runner, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        url = f"sqlite:///{tmp_path / 'server.db'}"
+        result = runner.invoke(cli, ["server", "run", "--db", url, "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"till: cannot listen on 127.0.0.1 port {port} (Address already in use).\n"
+    )
