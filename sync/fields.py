@@ -6,6 +6,7 @@ characters."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +36,9 @@ class Fields:
 
     def has(self, name: str) -> bool:
         return name in self._values
+
+    def names(self) -> list[str]:
+        return list(self._values)
 
     def raw(self, name: str, *, required: bool = True) -> Any:
         self._taken.add(name)
@@ -75,7 +79,7 @@ class Fields:
         value = self.raw(name, required=required)
         if value is None and not required:
             return None
-        return checked_text(value, max_length, empty=empty, block=block, fail=self._fail(name))
+        return checked_text(value, max_length, empty=empty, block=block, fail=self.failing(name))
 
     def identifier(self, name: str, *, required: bool = True) -> str | None:
         """A UUID in its lower-case text form (the ids of rows that travel between tills)."""
@@ -129,14 +133,23 @@ class Fields:
         if extra:
             raise self.error(extra[0], "is not part of this protocol version.")
 
-    def _fail(self, name: str):
+    def failing(self, name: str) -> Callable[[str], ProtocolError]:
+        """The error builder ``checked_text`` takes, for field ``name``."""
+
         def fail(reason: str) -> ProtocolError:
             return self.error(name, reason)
 
         return fail
 
 
-def checked_text(value: Any, max_length: int, *, empty: bool = True, block: bool = False, fail):
+def checked_text(
+    value: Any,
+    max_length: int,
+    *,
+    empty: bool = True,
+    block: bool = False,
+    fail: Callable[[str], ProtocolError],
+) -> str:
     """``value`` as text the till may store: a string, no control characters (line breaks only
     in a block), within ``max_length``; ``fail(reason)`` builds the error otherwise."""
     if not isinstance(value, str):

@@ -178,15 +178,15 @@ def _sale_payment(f: Fields) -> None:
 
 
 def _receipt_header(f: Fields) -> None:
-    for name in list(f._values):  # a header's lines are the shop's own words: text, or lists
+    for name in f.names():  # a header's lines are the shop's own words: text, or lists
         value = f.raw(name)
         if isinstance(value, list):
             if len(value) > 20:
                 raise f.error(name, "has more than 20 lines.")
             for item in value:
-                checked_text(item, MAX_HEADER_TEXT, fail=f._fail(name))
+                checked_text(item, MAX_HEADER_TEXT, fail=f.failing(name))
         else:
-            checked_text(value, MAX_HEADER_TEXT, fail=f._fail(name))
+            checked_text(value, MAX_HEADER_TEXT, fail=f.failing(name))
     f.done()
 
 
