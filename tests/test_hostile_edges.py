@@ -119,3 +119,12 @@ def test_a_config_that_never_ends_is_refused_without_filling_memory(tmp_path):
         load_settings(path)
     with pytest.raises(ConfigError, match="more than 1 MiB"):
         load_settings("/dev/zero")
+
+
+def test_receipt_print_with_a_superscript_is_one_line(stocked_db, monkeypatch):
+    monkeypatch.delenv("TILL_CONFIG", raising=False)
+    args = ["--db", str(stocked_db), "receipt", "print", "²", "--printer", "none"]
+    result = CliRunner().invoke(cli, args)
+    close_database()
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "till: No sale has the receipt number ².\n"

@@ -88,7 +88,7 @@ def receipt_print(ctx, number: str, printer_url: str | None) -> None:
 
     settings = settings_for(ctx, printer_url)
     ctx.open_database(settings)
-    if number.isdigit():
+    if number.isascii() and number.isdigit():
         sale = sales.get_sale_by_number(settings.till.number, int(number))
     else:
         sale = sales.get_sale(number)
