@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import socketserver
 import threading
+from typing import Any
 
 STATUS_QUERY = b"\x10\x04\x04"
 PAPER_OK = bytes([0x12])
@@ -47,8 +48,8 @@ class PrinterServer:
         """Stop reading (and hold the connection) once this many queries were answered."""
         self.receive_buffer = receive_buffer
         """SO_RCVBUF of the printer's sockets: small, a printer that stops reading fills fast."""
-        self.jobs: list[bytes] = []
-        """The bytes read on each connection, recorded when it ends."""
+        self._jobs: dict[int, bytes] = {}
+        self._numbers: dict[socket.socket, int] = {}
         self.answered = 0
         self.connections = 0
         self._server: socketserver.ThreadingTCPServer | None = None
@@ -58,6 +59,12 @@ class PrinterServer:
     @property
     def url(self) -> str:
         return f"tcp://127.0.0.1:{self.port}"
+
+    @property
+    def jobs(self) -> list[bytes]:
+        """The bytes read on each connection that has ended, in the order they connected."""
+        with self._received:
+            return [self._jobs[number] for number in sorted(self._jobs)]
 
     def _answer(self) -> bytes:
         """The reply to one more status query (empty: none), counting it."""
@@ -77,8 +84,7 @@ class PrinterServer:
 
         class Job(socketserver.BaseRequestHandler):
             def handle(self) -> None:
-                with server._received:
-                    server.connections += 1
+                number = server._numbers.pop(self.request)
                 received = bytearray()
                 queries_seen = 0
                 try:
@@ -95,11 +101,17 @@ class PrinterServer:
                         server._stopping.wait()
                 finally:
                     with server._received:
-                        server.jobs.append(bytes(received))
+                        server._jobs[number] = bytes(received)
                         server._received.notify_all()
 
         class Server(socketserver.ThreadingTCPServer):
             allow_reuse_address = True
+
+            def process_request(self, request: Any, client_address: Any) -> None:
+                with server._received:  # numbered in the order accepted
+                    server.connections += 1
+                    server._numbers[request] = server.connections
+                super().process_request(request, client_address)
 
             def server_bind(self) -> None:
                 if server.receive_buffer:
@@ -115,7 +127,7 @@ class PrinterServer:
 
     def wait_for(self, count: int, timeout: float = 5) -> list[bytes]:
         with self._received:
-            self._received.wait_for(lambda: len(self.jobs) >= count, timeout)
+            self._received.wait_for(lambda: len(self._jobs) >= count, timeout)
         return self.jobs
 
     def stop(self) -> None:

@@ -6,6 +6,7 @@ from dataclasses import replace
 import pytest
 from click.testing import CliRunner
 
+from devices.printer import transport
 from devices.printer.escpos import render_escpos
 from devices.printer.receipt import build_receipt
 from devices.printer.service import ReceiptPrinter
@@ -34,6 +35,15 @@ from .printer_server import PAPER_OK, PrinterServer
 from .test_receipt import LAYOUT, SALE
 
 RECEIPT = render_escpos(build_receipt(SALE, LAYOUT), "TM-T88V", kick_drawer=True)
+TIMEOUT = 2
+"""Seconds: the printer's configured timeout in these tests (a silent printer costs this)."""
+
+
+@pytest.fixture(autouse=True)
+def patient_status_wait(monkeypatch):
+    """A busy test machine may take longer than 0.4 s to answer a status query: here the first
+    answer is awaited as long as the transport's timeout, so no test depends on speed."""
+    monkeypatch.setattr(transport, "STATUS_WAIT", 60.0)
 
 
 def serve(**mode) -> PrinterServer:
@@ -47,7 +57,7 @@ def _sell(code: str = PRODUCTS[0][0]) -> str:
     return sales.record_sale(cart, till_no=1, seller="Ann", currency="EUR").receipt_code
 
 
-def _queue(url: str, timeout: float = 1) -> PrintQueue:
+def _queue(url: str, timeout: float = TIMEOUT) -> PrintQueue:
     printer = ReceiptPrinter(open_transport(url, timeout), LAYOUT, "TM-T88V")
     return PrintQueue(printer, lambda operation, *args: operation(*args))
 
@@ -62,7 +72,7 @@ def _status(code: str) -> str:
 def test_a_printer_that_answers_status_confirms_the_job_it_has_read():
     server = serve(status_reply=PAPER_OK)
     try:
-        assert open_transport(server.url, 1).send(RECEIPT) is Delivery.CONFIRMED
+        assert open_transport(server.url, TIMEOUT).send(RECEIPT) is Delivery.CONFIRMED
         [job] = server.wait_for(1)
     finally:
         server.stop()
@@ -75,7 +85,7 @@ def test_a_printer_that_answers_status_confirms_the_job_it_has_read():
 def test_a_printer_that_reads_but_never_answers_is_sent_to_not_confirmed():
     server = serve()
     try:
-        assert open_transport(server.url, 1).send(RECEIPT) is Delivery.SENT
+        assert open_transport(server.url, TIMEOUT).send(RECEIPT) is Delivery.SENT
         [job] = server.wait_for(1)
     finally:
         server.stop()
@@ -87,7 +97,7 @@ def test_a_printer_that_never_reads_is_only_sent_to():
     """The TCP buffers take the whole receipt and sendall returns: it is not printed."""
     server = serve(reads=False)
     try:
-        assert open_transport(server.url, 1).send(RECEIPT) is Delivery.SENT
+        assert open_transport(server.url, TIMEOUT).send(RECEIPT) is Delivery.SENT
     finally:
         server.stop()
     assert server.wait_for(1) == [b""]  # nothing of it was ever read
@@ -96,8 +106,8 @@ def test_a_printer_that_never_reads_is_only_sent_to():
 def test_a_printer_that_stops_answering_after_the_job_leaves_it_uncertain():
     server = serve(status_reply=PAPER_OK, answers=1)  # answers before the job, not after
     try:
-        with pytest.raises(DeliveryUncertain, match="did not confirm the job within 1 s"):
-            open_transport(server.url, 1).send(RECEIPT)
+        with pytest.raises(DeliveryUncertain, match=f"did not confirm the job within {TIMEOUT} s"):
+            open_transport(server.url, TIMEOUT).send(RECEIPT)
         [job] = server.wait_for(1)
     finally:
         server.stop()
@@ -110,7 +120,7 @@ def test_a_printer_that_stops_reading_mid_job_times_the_send_out():
     server = serve(status_reply=PAPER_OK, reads_after_answers=1, receive_buffer=4096)
     try:
         with pytest.raises(DeliveryUncertain, match="stopped reading in the middle of the job"):
-            open_transport(server.url, 0.5).send(b"x" * 16_000_000)
+            open_transport(server.url, TIMEOUT).send(b"x" * 16_000_000)
     finally:
         server.stop()
 
@@ -118,12 +128,12 @@ def test_a_printer_that_stops_reading_mid_job_times_the_send_out():
 def test_a_printer_known_to_answer_gets_no_job_while_it_is_silent():
     """It answered before and now reads nothing: the job is not sent into the void."""
     server = serve(status_reply=PAPER_OK)
-    transport = open_transport(server.url, 1)
+    link = open_transport(server.url, TIMEOUT)
     try:
-        assert transport.send(RECEIPT) is Delivery.CONFIRMED
+        assert link.send(RECEIPT) is Delivery.CONFIRMED
         server.reads = False
         with pytest.raises(PrinterError, match="though it answered before") as refused:
-            transport.send(RECEIPT)
+            link.send(RECEIPT)
         assert not isinstance(refused.value, DeliveryUncertain)  # nothing went out: retry
     finally:
         server.stop()
@@ -253,7 +263,7 @@ def _status_line(app) -> str:
 
 async def test_the_cashier_sees_an_unconfirmed_receipt_and_reprints_it(settings):
     server = serve(status_reply=PAPER_OK, answers=1)
-    app = make_app(replace(settings, printer=PrinterSettings(url=server.url, timeout=1)))
+    app = make_app(replace(settings, printer=PrinterSettings(url=server.url, timeout=TIMEOUT)))
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await scan(pilot, PRODUCTS[0][0])
@@ -281,7 +291,7 @@ async def test_the_cashier_sees_an_unconfirmed_receipt_and_reprints_it(settings)
 
 async def test_a_receipt_sent_to_a_printer_that_cannot_confirm_says_so(settings):
     server = serve(reads=False)
-    app = make_app(replace(settings, printer=PrinterSettings(url=server.url, timeout=1)))
+    app = make_app(replace(settings, printer=PrinterSettings(url=server.url, timeout=TIMEOUT)))
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await scan(pilot, PRODUCTS[0][0])
@@ -296,7 +306,7 @@ async def test_a_receipt_sent_to_a_printer_that_cannot_confirm_says_so(settings)
 
 async def test_the_cashier_says_an_unconfirmed_receipt_came_out(settings):
     server = serve(status_reply=PAPER_OK, answers=1)
-    app = make_app(replace(settings, printer=PrinterSettings(url=server.url, timeout=1)))
+    app = make_app(replace(settings, printer=PrinterSettings(url=server.url, timeout=TIMEOUT)))
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await scan(pilot, PRODUCTS[0][0])
@@ -317,7 +327,15 @@ async def test_the_cashier_says_an_unconfirmed_receipt_came_out(settings):
 # --- the technician's commands --------------------------------------------------------------
 
 
-def test_print_test_says_printed_only_when_the_printer_confirmed():
+@pytest.fixture
+def config(tmp_path) -> list[str]:
+    """The ``--config`` of a till whose printer times out after TIMEOUT seconds."""
+    path = tmp_path / "till.toml"
+    path.write_text(f"[printer]\ntimeout = {TIMEOUT}\n")
+    return ["--config", str(path)]
+
+
+def test_print_test_says_printed_only_when_the_printer_confirmed(config):
     runner = CliRunner()
     answering, silent, stopping = (
         serve(status_reply=PAPER_OK),
@@ -325,9 +343,9 @@ def test_print_test_says_printed_only_when_the_printer_confirmed():
         serve(status_reply=PAPER_OK, answers=1),
     )
     try:
-        confirmed = runner.invoke(cli, ["print-test", "--printer", answering.url])
-        sent = runner.invoke(cli, ["print-test", "--printer", silent.url])
-        lost = runner.invoke(cli, ["print-test", "--printer", stopping.url])
+        confirmed = runner.invoke(cli, [*config, "print-test", "--printer", answering.url])
+        sent = runner.invoke(cli, [*config, "print-test", "--printer", silent.url])
+        lost = runner.invoke(cli, [*config, "print-test", "--printer", stopping.url])
     finally:
         for server in (answering, silent, stopping):
             server.stop()
@@ -341,7 +359,7 @@ def test_print_test_says_printed_only_when_the_printer_confirmed():
     assert lost.output.startswith("till: Printer ") and "did not confirm the job" in lost.output
 
 
-def test_doctor_lists_unconfirmed_receipts_and_a_reprint_clears_them(stocked_db):
+def test_doctor_lists_unconfirmed_receipts_and_a_reprint_clears_them(stocked_db, config):
     server = serve(status_reply=PAPER_OK, answers=1)
     try:
         code = _sell()
@@ -349,13 +367,18 @@ def test_doctor_lists_unconfirmed_receipts_and_a_reprint_clears_them(stocked_db)
         close_database()
         runner = CliRunner()
         server.answers = None
-        doctor = runner.invoke(cli, ["--db", str(stocked_db), "doctor", "--printer", server.url])
-        close_database()
-        reprint = runner.invoke(
-            cli, ["--db", str(stocked_db), "receipt", "print", code, "--printer", server.url]
+        doctor = runner.invoke(
+            cli, [*config, "--db", str(stocked_db), "doctor", "--printer", server.url]
         )
         close_database()
-        after = runner.invoke(cli, ["--db", str(stocked_db), "doctor", "--printer", server.url])
+        reprint = runner.invoke(
+            cli,
+            [*config, "--db", str(stocked_db), "receipt", "print", code, "--printer", server.url],
+        )
+        close_database()
+        after = runner.invoke(
+            cli, [*config, "--db", str(stocked_db), "doctor", "--printer", server.url]
+        )
         close_database()
         jobs = server.wait_for(4)
     finally:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from devices.printer import transport
 from devices.printer.escpos import render_escpos
 from devices.printer.receipt import build_receipt
 from devices.printer.service import ReceiptPrinter
@@ -15,6 +16,13 @@ from ..conftest import PRODUCTS
 from ..escpos_decoder import decode
 from .printer_server import PrinterServer, free_port
 from .test_receipt import LAYOUT, SALE
+
+
+@pytest.fixture(autouse=True)
+def patient_status_wait(monkeypatch):
+    """A busy test machine may take longer than 0.4 s to answer a status query: here the first
+    answer is awaited as long as the transport's timeout, so no test depends on speed."""
+    monkeypatch.setattr(transport, "STATUS_WAIT", 60.0)
 
 
 @pytest.fixture
