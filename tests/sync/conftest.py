@@ -3,10 +3,11 @@ and a small TCP proxy that can lose an answer after the server has acted on the 
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -142,10 +143,16 @@ def make_till(server: RunningServer, tmp_path: Path) -> Iterator[Any]:
 class LosingProxy:
     """A TCP proxy on loopback. For the first ``lose`` connections it forwards the request,
     waits for the server's answer, then closes the till's connection without passing the
-    answer on: the server acted, the till never heard."""
+    answer on: the server acted, the till never heard. ``on_request`` sees each piece of a
+    request once it has gone on to the server."""
 
-    def __init__(self, target_port: int, lose: int) -> None:
-        self.target_port, self.lose = target_port, lose
+    def __init__(
+        self,
+        target_port: int,
+        lose: int = 0,
+        on_request: Callable[[bytes], None] | None = None,
+    ) -> None:
+        self.target_port, self.lose, self.on_request = target_port, lose, on_request
         self.lost = 0
         self._sock = _free_socket()
         self._sock.listen()
@@ -169,22 +176,34 @@ class LosingProxy:
             threading.Thread(target=self._handle, args=(client,), daemon=True).start()
 
     def _handle(self, client: socket.socket) -> None:
-        upstream = socket.create_connection((LOOPBACK, self.target_port))
+        try:
+            upstream = socket.create_connection((LOOPBACK, self.target_port))
+        except OSError:  # the server is down: so is the till's connection
+            client.close()
+            return
         losing = self.lost < self.lose
         if losing:
             self.lost += 1
-        threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
+        threading.Thread(target=self._forward, args=(client, upstream), daemon=True).start()
         with client, upstream:
-            while data := upstream.recv(65536):
-                if losing:  # the server has answered: it committed. Cut the till off.
-                    client.shutdown(socket.SHUT_RDWR)
-                    return
-                client.sendall(data)
+            try:
+                while data := upstream.recv(65536):
+                    if losing:  # the server has answered: it committed. Cut the till off.
+                        break
+                    client.sendall(data)
+            except OSError:
+                pass
+            # Shut down, not only close: the forwarding thread still reads the till's socket,
+            # and a socket another thread reads is only closed once that read returns.
+            for end in (client, upstream):
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
 
-    @staticmethod
-    def _pipe(source: socket.socket, target: socket.socket) -> None:
+    def _forward(self, source: socket.socket, target: socket.socket) -> None:
         try:
             while data := source.recv(65536):
                 target.sendall(data)
+                if self.on_request is not None:
+                    self.on_request(data)
         except OSError:
             pass
