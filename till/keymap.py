@@ -96,6 +96,7 @@ SCREENS: dict[str, dict[str, str]] = {
         "receipt.reprint": "f6,ctrl+p",
         "receipt.drawer": "f5,ctrl+o",
         "receipt.dismiss": "f4,ctrl+g",
+        "receipt.unconfirmed": "f3,ctrl+n",
     },
     "ReturnScreen": {
         "return.all": "f6,ctrl+r",

@@ -397,3 +397,42 @@ def test_doctor_lists_unconfirmed_receipts_and_a_reprint_clears_them(stocked_db,
     assert decode(jobs[2]).barcodes == [("CODE128", code)]
     assert "not confirmed" not in after.output
     assert print_jobs.unconfirmed() == [] and _status(code) == print_jobs.REPRINTED
+
+
+async def test_the_receipt_screen_leads_to_an_older_unconfirmed_receipt(settings):
+    """F7 shows the last sale; a receipt left unconfirmed before it is named there, F3 opens it."""
+    server = serve(status_reply=PAPER_OK, answers=1)
+    app = make_app(replace(settings, printer=PrinterSettings(url=server.url, timeout=TIMEOUT)))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await scan(pilot, PRODUCTS[0][0])
+            await pilot.press("f10", "enter")
+            await settle(pilot)
+            server.answers = None  # the printer answers again: the next sale prints
+            await scan(pilot, PRODUCTS[1][0])
+            await pilot.press("f10", "enter")
+            await settle(pilot)
+            assert _status_line(app) == "Not confirmed: 01-000001 (F7)"
+
+            await pilot.press("f7")
+            assert app.screen.sale.receipt_code == "01-000002"
+            assert _screen_text(app) == (
+                "Printed: the printer confirmed it."
+                " Receipt 01-000001 is not confirmed: F3 shows it."
+            )
+            await pilot.press("f3")
+            assert isinstance(app.screen, ReceiptScreen)
+            assert app.screen.sale.receipt_code == "01-000001"
+            assert _screen_text(app).startswith("Not confirmed: the printer did not confirm")
+            await pilot.press("f6")
+            await settle(pilot)
+            assert _screen_text(app) == "Printed: the printer confirmed it."
+            await pilot.press("escape")
+            assert _status_line(app) == ""
+    finally:
+        server.stop()
+    assert [decode(job).barcodes for job in server.wait_for(3)] == [
+        [("CODE128", "01-000001")],
+        [("CODE128", "01-000002")],
+        [("CODE128", "01-000001")],
+    ]

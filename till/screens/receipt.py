@@ -31,6 +31,7 @@ class ReceiptScreen(WritingScreen, Screen):
         Binding("f6,ctrl+p", "reprint", "Reprint", id="receipt.reprint"),
         Binding("f5,ctrl+o", "open_drawer", "Open drawer", id="receipt.drawer"),
         Binding("f4,ctrl+g", "dismiss_unconfirmed", "It came out", id="receipt.dismiss"),
+        Binding("f3,ctrl+n", "show_unconfirmed", "Not confirmed", id="receipt.unconfirmed"),
     ]
 
     def __init__(self, sale: RecordedSale) -> None:
@@ -48,19 +49,34 @@ class ReceiptScreen(WritingScreen, Screen):
         self.watch(self.app, "printer_state", self._show_delivery)
 
     def _show_delivery(self, state: PrinterState | None = None) -> None:
-        """Printed, sent, not confirmed or waiting: read again whenever the printer moves."""
+        """Printed, sent, not confirmed or waiting: read again whenever the printer moves.
+        Another receipt left unconfirmed (F7 shows the last sale) is named, F3 shows it."""
         printing = self.app.register.printing
-        self.query_one("#receipt-delivery", Line).show(printing.delivery(self.sale.id))
+        said = printing.delivery(self.sale.id)
         self._unconfirmed = printing.is_unconfirmed(self.sale.id)
+        code = self.sale.receipt_code
+        self._others = [c for c in (state or self.app.printer_state).unconfirmed if c != code]
+        if self._others:
+            said += f" Receipt {self._others[0]} is not confirmed: F3 shows it."
+        self.query_one("#receipt-delivery", Line).show(said.strip())
         self.refresh_bindings()
 
     _unconfirmed = False
     """Whether this receipt went out unconfirmed: F4 is offered to say it came out."""
+    _others: list[str] = []
+    """Other receipts left unconfirmed, oldest first: F3 shows the first."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "dismiss_unconfirmed":
             return self._unconfirmed
+        if action == "show_unconfirmed":
+            return bool(self._others)
         return True
+
+    def action_show_unconfirmed(self) -> None:
+        """Show the oldest other receipt the printer did not confirm, to reprint or dismiss."""
+        if self._others:
+            self.app.switch_screen(ReceiptScreen(self.app.register.sale(self._others[0])))
 
     def action_dismiss_unconfirmed(self) -> None:
         """The cashier has the receipt in hand: it leaves the list of unconfirmed receipts."""
