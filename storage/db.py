@@ -34,6 +34,7 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True) -> None:
     db_path = Path(path)
     if not create and not db_path.exists():
         raise StorageError(f"{db_path}: no database here. Create one with 'till init'.")
+    refuse_hard_links(db_path)
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         if not database.is_closed():
@@ -49,6 +50,20 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True) -> None:
         migrate()
     except (OperationalError, OSError) as error:
         raise StorageError(f"{db_path}: cannot open the database ({error}).") from None
+
+
+def refuse_hard_links(db_path: Path) -> None:
+    """SQLite names its journal after the path it was given: a database reached through two
+    hard links gets two journals, and writes through both corrupt it. A symlink is safe."""
+    try:
+        links = db_path.stat().st_nlink
+    except OSError:
+        return  # not there yet: it will be created with one name
+    if links > 1:
+        raise StorageError(
+            f"{db_path}: the database file has {links} names (hard links); SQLite would keep a "
+            "journal for each and corrupt it. Remove the extra names; use a symlink instead."
+        )
 
 
 def close_database() -> None:

@@ -20,6 +20,7 @@ from till.app import make_app
 from till.cli import cli
 from till.config import PrinterSettings, SecuritySettings
 from till.core.pin import hash_pin
+from till.errors import StorageError
 from till.instance import AlreadyRunning, single_instance
 
 from .conftest import PRODUCTS
@@ -102,7 +103,9 @@ def test_the_cli_refuses_a_second_register_through_a_symlink(tmp_path, db_path, 
         raise AssertionError("a second register was started")
 
     monkeypatch.setattr(till.app, "make_app", second_register)
-    symlink = links(tmp_path, db_path)["symlink"]
+    names = links(tmp_path, db_path)
+    names["hard link"].unlink()  # a database with two names is refused before any lock
+    symlink = names["symlink"]
     with held_by_another_process(db_path):
         result = CliRunner().invoke(cli, ["--db", str(symlink), "run"])
     storage.db.close_database()
@@ -165,3 +168,18 @@ async def test_the_kiosk_leaves_the_queue_to_the_register(settings, printer_file
         await again.workers.wait_for_complete()
     assert print_jobs.waiting() == 0
     assert printer_file.read_bytes()
+
+
+def test_a_database_with_a_second_hard_link_is_refused(tmp_path, db_path):
+    """SQLite keeps a journal per name: writes through two hard links corrupt the database."""
+    storage.db.close_database()
+    hard_link = links(tmp_path, db_path)["hard link"]
+    for name in (db_path, hard_link):
+        with pytest.raises(StorageError, match="2 names \\(hard links\\)"):
+            storage.db.open_database(name)
+    result = CliRunner().invoke(cli, ["--db", str(hard_link), "customers", "search", "x"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("till: ") and "hard links" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    hard_link.unlink()
+    storage.db.open_database(db_path)  # one name again: fine
