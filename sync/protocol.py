@@ -14,6 +14,8 @@ and the field. A document of another version gives one line saying which side to
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -97,6 +99,17 @@ class PushBatch:
     def key_for(till: str, changes: tuple[Change, ...] | list[Change]) -> str:
         """The same rows always make the same key, so a retry is recognised as one."""
         return f"{till}:{changes[0].seq}-{changes[-1].seq}:{len(changes)}"
+
+    def digest(self) -> str:
+        """What the batch carries, as a SHA-256: a key replayed with other changes is not a
+        replay but a till that lost its database, and is refused."""
+        canonical = json.dumps(
+            [change.to_json() for change in self.changes],
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -45,6 +45,8 @@ class AcceptedBatch(ServerModel):
 
     till = TextField()
     key = TextField()
+    digest = TextField()
+    """SHA-256 of the batch's changes: the same key with other changes is refused."""
     answer = TextField()
     accepted_at = TextField()
 

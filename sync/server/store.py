@@ -52,6 +52,12 @@ class Conflict(ServerError):
     """A change contradicts what the server holds; the whole batch is refused."""
 
 
+_REUSED = (
+    "Till {till} sent {what} again with other changes: was its database replaced? Register "
+    "it under a new name ('till server add-till') so nothing it sends is mistaken for old."
+)
+
+
 def open_server_database(url: str) -> Database:
     """Bind the server's models to the database at ``url`` (as ``playhouse.db_url`` reads
     it) and create the tables it lacks."""
@@ -140,16 +146,25 @@ def push(till: str, batch: PushBatch) -> dict[str, Any]:
         stored = AcceptedBatch.get_or_none(
             (AcceptedBatch.till == till) & (AcceptedBatch.key == batch.key)
         )
+        digest = batch.digest()
         if stored is not None:
+            if stored.digest != digest:
+                raise Conflict(_REUSED.format(till=till, what=f"batch key {batch.key}"))
             return json.loads(stored.answer)
         last = FeedCounter.get_by_id(1).value
         now = _now()
         accepted = 0
         for change in batch.changes:
-            known = FeedEntry.select().where(
+            known = FeedEntry.get_or_none(
                 (FeedEntry.till == till) & (FeedEntry.till_seq == change.seq)
             )
-            if known.exists():
+            if known is not None:
+                if (known.entity, known.entity_id, known.operation) != (
+                    change.entity,
+                    change.entity_id,
+                    change.operation,
+                ) or json.loads(known.payload) != change.payload:
+                    raise Conflict(_REUSED.format(till=till, what=f"outbox number {change.seq}"))
                 continue
             last += 1
             FeedEntry.insert(
@@ -173,7 +188,7 @@ def push(till: str, batch: PushBatch) -> dict[str, Any]:
             feed_seq=last,
         ).to_json()
         AcceptedBatch.insert(
-            till=till, key=batch.key, answer=json.dumps(answer), accepted_at=now
+            till=till, key=batch.key, digest=digest, answer=json.dumps(answer), accepted_at=now
         ).execute()
     log.info(
         "push from %s: %d new, %d known, feed at %d", till, accepted, answer["duplicates"], last

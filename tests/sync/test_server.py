@@ -234,3 +234,20 @@ def test_a_customer_code_another_customer_holds_refuses_the_batch(server):
     assert "C01-000001 from till south belongs to another customer" in refused.json()["message"]
     assert len(server.feed()) == 1 and server.batches() == 1
     assert LedgerEntry.select().count() == 0  # the good change in the batch went nowhere either
+
+
+def test_a_till_whose_database_was_replaced_is_refused_not_mistaken_for_old(server):
+    token = server.add_till("north")
+    other_entry = "0193a1b2-0000-7000-8000-00000000beef"
+    fresh = loyalty_change(1, id=other_entry) | {"entity_id": other_entry}
+    with server.http(token) as http:
+        assert http.post("/v1/push", json=batch("north", loyalty_change(1))).status_code == 200
+        same_key = http.post("/v1/push", json=batch("north", fresh))
+        same_seq = http.post("/v1/push", json=batch("north", fresh, key="k2"))
+    for refused, what in ((same_key, "batch key k1"), (same_seq, "outbox number 1")):
+        assert refused.status_code == 422
+        assert refused.json()["message"].startswith(
+            f"Till north sent {what} again with other changes: was its database replaced?"
+        )
+    assert len(server.feed()) == 1 and server.batches() == 1
+    assert LedgerEntry.select().count() == 1
