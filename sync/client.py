@@ -157,8 +157,15 @@ class SyncClient:
                 answer = PullAnswer.from_json(document, after)
             except ProtocolError as error:
                 raise SyncError(f"The server sent a change this till refuses: {error}") from None
+            # This till's own changes come back too (the feed is the server's checkpoint), but
+            # they are already here, as they are now: applying them again could bring back
+            # what was deleted since.
             applied = apply_remote(
-                (RemoteChange(c.entity, c.operation, c.payload) for c in answer.changes),
+                (
+                    RemoteChange(c.entity, c.operation, c.payload)
+                    for c in answer.changes
+                    if c.till != self.till
+                ),
                 answer.cursor,
             )
             return PullResult(len(answer.changes), applied, answer.cursor, answer.more)

@@ -7,7 +7,7 @@ import threading
 
 import httpx
 
-from storage import loyalty, outbox
+from storage import customers, loyalty, outbox
 from storage.customer_search import search_customers
 from storage.customers import find_by_code, get_customer
 from storage.models import database as till_database
@@ -146,3 +146,13 @@ def test_two_sync_workers_on_one_till_send_each_change_once(server, make_till):
     assert [entry.till_seq for entry in server.feed()] == list(range(1, 42))
     assert outbox.pending() == []
     assert store.ledger_balance("loyalty_entry", customer) == 40
+
+
+def test_a_tills_own_change_coming_back_does_not_undo_what_it_did_since(server, make_till):
+    north = make_till("north", 1)
+    customer = north.new_customer("Brief")
+    north.client.push_all()
+    north.use()
+    customers.delete_customer(customer, actor="test")  # no history: really deleted
+    north.client.pull_all()  # the feed still holds the customer's creation, from this till
+    assert customers.find_by_code("C01-000001") is None
