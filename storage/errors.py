@@ -9,30 +9,22 @@ from contextlib import contextmanager
 
 from peewee import OperationalError
 
-from till.errors import StorageError
+from till.errors import (
+    DatabaseBusy,
+    DiskFailure,
+    DiskFull,
+    ReadOnlyDatabase,
+    StorageError,
+)
 
-
-class DatabaseBusy(StorageError):
-    """Another program holds the database's write lock; waiting and trying again helps."""
-
-    def __init__(
-        self,
-        message: str = "The database is busy: another program is writing to it. Nothing was "
-        "saved; try again in a moment.",
-    ) -> None:
-        super().__init__(message)
-
-
-class DiskFull(StorageError):
-    """No room left on the disk for the change."""
-
-
-class ReadOnlyDatabase(StorageError):
-    """The file or the disk refuses writes."""
-
-
-class DiskFailure(StorageError):
-    """The disk failed to read or write."""
+__all__ = [
+    "DatabaseBusy",
+    "DiskFailure",
+    "DiskFull",
+    "ReadOnlyDatabase",
+    "storage_error",
+    "storage_errors",
+]
 
 
 # SQLite's primary result codes (https://sqlite.org/rescode.html), and the words of each.

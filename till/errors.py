@@ -37,5 +37,28 @@ class StorageError(TillError):
     """The database could not be opened, migrated or written."""
 
 
+class DatabaseBusy(StorageError):
+    """Another program holds the database's write lock; waiting and trying again helps."""
+
+    def __init__(
+        self,
+        message: str = "The database is busy: another program is writing to it. Nothing was "
+        "saved; try again in a moment.",
+    ) -> None:
+        super().__init__(message)
+
+
+class DiskFull(StorageError):
+    """No room left on the disk for the change."""
+
+
+class ReadOnlyDatabase(StorageError):
+    """The file or the disk refuses writes."""
+
+
+class DiskFailure(StorageError):
+    """The disk failed to read or write."""
+
+
 class SyncError(TillError):
     """The back office could not be reached or refused a batch."""

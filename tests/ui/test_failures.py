@@ -84,3 +84,16 @@ async def test_an_unhandled_exception_is_logged_before_the_register_stops(app, c
     [record] = [r for r in caplog.records if r.levelno == logging.CRITICAL]
     assert record.getMessage().startswith("The register stopped on an unexpected error")
     assert record.exc_info and record.exc_info[0] is ZeroDivisionError
+
+
+@pytest.mark.expect_errors("The register stopped on an unexpected error")
+async def test_ui_tests_draw_their_toasts_so_a_toast_that_cannot_be_drawn_fails(app):
+    """Pilot hides toasts unless asked; the UI tests' fixture shows them, so a toast built from
+    a name holding markup fails the test that raised it instead of passing unseen."""
+    from textual.markup import MarkupError
+
+    with pytest.raises(MarkupError):
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.notify("TEST[/] added.")  # markup on: what the quick add toast once did
+            await pilot.pause()
+            await pilot.pause()

@@ -25,7 +25,16 @@ from till.core.sale import (
     RecordedSale,
     SaleCustomer,
 )
-from till.errors import InvalidSale, TillError, UnknownProduct
+from till.errors import (
+    DatabaseBusy,
+    DiskFailure,
+    DiskFull,
+    InvalidSale,
+    ReadOnlyDatabase,
+    StorageError,
+    TillError,
+    UnknownProduct,
+)
 from till.messages import Scanned
 from till.printing import PrinterState
 from till.screens.payment import AccountOffer, PaymentScreen, PointsOffer
@@ -57,6 +66,15 @@ LOCKED_ONCE_PAID = frozenset(
     {"quantity", "void", "demo_scan", "customer", "quick_add", "park", "return_items"}
 )
 """Keys that cannot apply once payment has started: hidden from the footer until the sale ends."""
+
+NOT_SAVED: dict[type[StorageError], str] = {
+    DiskFull: "The disk is full: this sale is kept on screen, NOT saved. Call for help.",
+    ReadOnlyDatabase: "The database is read-only: this sale is kept on screen. Call for help.",
+    DiskFailure: "Disk error: this sale is kept on screen, NOT saved. Call for help.",
+    DatabaseBusy: "The database is busy: this sale is kept on screen. F10 tries again.",
+    StorageError: "The sale is NOT saved (database error): it is kept on screen. F10 retries.",
+}
+"""What the cashier reads on the one message line (80 columns) when the save fails."""
 
 
 class SaleScreen(WritingScreen, Screen):
@@ -468,6 +486,10 @@ class SaleScreen(WritingScreen, Screen):
             self.say(
                 f"The sale is NOT saved: {error} Take the payment again (F10).{dropped}", "error"
             )
+            return
+        if isinstance(error, StorageError):  # the full reason in a toast, the gist on the line
+            self.app.notify(str(error), title="Sale not saved", severity="error", markup=False)
+            self.say(f"{NOT_SAVED.get(type(error), NOT_SAVED[StorageError])}{dropped}", "error")
             return
         self.say(f"The sale is NOT saved: {error}. Press F10 to try again.{dropped}", "error")
 
