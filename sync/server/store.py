@@ -17,7 +17,15 @@ from urllib.parse import urlsplit
 from peewee import Database, IntegrityError, fn
 from playhouse.db_url import connect
 
-from sync.protocol import Change, FeedChange, PullAnswer, PullRequest, PushAnswer, PushBatch
+from sync.protocol import (
+    MAX_BODY_BYTES,
+    Change,
+    FeedChange,
+    PullAnswer,
+    PullRequest,
+    PushAnswer,
+    PushBatch,
+)
 from sync.server.models import (
     SERVER_MODELS,
     AcceptedBatch,
@@ -246,26 +254,32 @@ def _apply(till: str, change: Change) -> None:
 
 
 def pull(request: PullRequest) -> PullAnswer:
-    """Changes after the cursor, oldest first."""
-    rows = list(
+    """Changes after the cursor, oldest first: at most ``limit`` of them, and no more than
+    the till would accept in one push's body (always one, however large)."""
+    rows = (
         FeedEntry.select()
         .where(FeedEntry.seq > request.after)
         .order_by(FeedEntry.seq)
         .limit(request.limit)
     )
-    changes = tuple(
-        FeedChange(
-            seq=row.seq,
-            till=row.till,
-            entity=row.entity,
-            entity_id=row.entity_id,
-            operation=row.operation,
-            payload=json.loads(row.payload),
+    changes: list[FeedChange] = []
+    size = 0
+    for row in rows:
+        size += len(row.payload)
+        if changes and size > MAX_BODY_BYTES:
+            return PullAnswer(changes=tuple(changes), cursor=changes[-1].seq, more=True)
+        changes.append(
+            FeedChange(
+                seq=row.seq,
+                till=row.till,
+                entity=row.entity,
+                entity_id=row.entity_id,
+                operation=row.operation,
+                payload=json.loads(row.payload),
+            )
         )
-        for row in rows
-    )
     cursor = changes[-1].seq if changes else request.after
-    return PullAnswer(changes=changes, cursor=cursor, more=len(changes) == request.limit)
+    return PullAnswer(changes=tuple(changes), cursor=cursor, more=len(changes) == request.limit)
 
 
 def ledger_balance(ledger: str, customer_id: str) -> int:

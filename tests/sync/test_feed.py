@@ -73,3 +73,23 @@ def test_the_feed_has_no_gaps_under_concurrent_pushes(server):
     for name in tokens:
         mine = [entry.till_seq for entry in server.feed() if entry.till == name]
         assert mine == list(range(1, BATCHES * CHANGES + 1))
+
+
+def test_a_pull_answer_stays_within_the_body_limit_and_says_there_is_more(server, monkeypatch):
+    token = server.add_till("north")
+    changes = [_change(n) for n in range(1, 31)]
+    with server.http(token) as http:
+        http.post("/v1/push", json={"v": 1, "till": "north", "key": "k", "changes": changes})
+        size = len(server.feed()[0].payload)
+        monkeypatch.setattr("sync.server.store.MAX_BODY_BYTES", size * 10)
+        cursor, pages = 0, []
+        while True:
+            answer = http.get(
+                "/v1/changes", params={"after": cursor}, headers={"Till-Sync-Version": "1"}
+            ).json()
+            pages.append([change["seq"] for change in answer["changes"]])
+            cursor = answer["cursor"]
+            if not answer["more"]:
+                break
+    assert [len(page) for page in pages] == [10, 10, 10]
+    assert [seq for page in pages for seq in page] == list(range(1, 31))
