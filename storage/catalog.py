@@ -11,6 +11,8 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
@@ -161,7 +163,8 @@ def _duplicate_product(row: ProductRow, line: int) -> str:
 
 
 def _product_row(record: Record, rates: set[int], precision: int) -> ProductRow:
-    if None in record or any(record.get(name) is None for name in IMPORT_COLUMNS):
+    # Every row of a file comes here: the checks are the same, the repeated values cached.
+    if None in record or None in _required(record):
         raise ImportRowError("wrong number of columns.")
     code = normalise_code(record["barcode"] or "")
     name = _text(record, "name")
@@ -172,11 +175,11 @@ def _product_row(record: Record, rates: set[int], precision: int) -> ProductRow:
     price = _optional_amount(record, "price", precision)
     if price is None:
         raise ImportRowError("price: Type an amount.")
-    rate = parse_rate(record["vat"] or "")
+    rate = _rate(record["vat"] or "")
     if rate not in rates:
         allowed = ", ".join(f"{r / 100:g}" for r in sorted(rates, reverse=True))
         raise ImportRowError(f"VAT {record['vat']}% is not a configured rate ({allowed}).")
-    category = _text(record, "category")
+    category = _text(record, "category", _clean_repeated)
     cost = _optional_amount(record, "cost", precision) or 0
     promo = _optional_amount(record, "promo_price", precision)
     if promo is not None and promo > price:
@@ -190,10 +193,17 @@ def _product_row(record: Record, rates: set[int], precision: int) -> ProductRow:
     return ProductRow(code, name, price, rate, category, cost, promo, discountable, stock)
 
 
-def _text(record: Record, column: str) -> str:
+_required = itemgetter(*IMPORT_COLUMNS)
+_rate = lru_cache(maxsize=64)(parse_rate)
+"""A file repeats a handful of VAT rates (a refused one raises each time: not cached)."""
+_clean_repeated = lru_cache(maxsize=1024)(clean_line)
+"""For columns a file repeats (categories)."""
+
+
+def _text(record: Record, column: str, clean: Callable[[str], str] = clean_line) -> str:
     """A text column on one line; a control character refuses the row, naming the column."""
     try:
-        return clean_line(record.get(column) or "")
+        return clean(record.get(column) or "")
     except ValueError as error:
         raise ImportRowError(f"{column}: {error}") from None
 

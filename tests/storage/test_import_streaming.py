@@ -12,11 +12,14 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from storage import catalog, sales
 from storage.db import close_database, open_database
 from storage.models import database
+from till.cli import cli
 from till.config import Settings
+from till.errors import ImportRowError
 
 from ..conftest import ean13
 from .sale_loop import random_cart
@@ -191,3 +194,54 @@ def test_memory_does_not_grow_with_the_file(tmp_path):
     small = _import_peak(tmp_path, 3_000)
     large = _import_peak(tmp_path, 30_000)
     assert large < 1.5 * small, f"3,000 rows peaked at {small:,} B, 30,000 at {large:,} B"
+
+
+def test_a_price_list_file_streams_refuses_by_line_and_skips_unchanged(tmp_path, stocked_db):
+    listed, other = catalog.sample_codes(2)
+    path = tmp_path / "prices.csv"
+    path.write_text(
+        "price_code,barcode,price\n"
+        f"PRO,{listed},1.00\n"
+        f"PRO,{ean13(999)},2.00\n"
+        f"PRO,{listed},3.00\n"
+        f"VIP,{other},0.50\n",
+        encoding="utf-8",
+    )
+    refused: list[tuple[int, str]] = []
+
+    def keep(line: int, message: str) -> None:
+        refused.append((line, message))
+
+    first = catalog.import_price_list_file(path, on_error=keep)
+    assert (first.added, first.updated, first.unchanged, first.refused) == (2, 0, 0, 2)
+    assert [line for line, _ in refused] == [3, 4]
+    assert "no product has the barcode" in refused[0][1]
+    assert "already on line 2" in refused[1][1]
+    watcher = sqlite3.connect(stocked_db)
+    version = watcher.execute("PRAGMA data_version").fetchone()[0]
+    again = catalog.import_price_list_file(path, on_error=keep)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert watcher.execute("PRAGMA data_version").fetchone()[0] == version
+    watcher.close()
+
+
+def test_a_file_that_does_not_start_as_utf8_is_refused_whole(tmp_path, db_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(f"{HEADER}{ean13(1)},Café,1.20,5.5,,\n".encode("latin-1"))
+    with pytest.raises(ImportRowError, match="not UTF-8"):
+        catalog.import_product_file(path, RATES, on_error=_ignore)
+    assert catalog.product_count() == 0
+
+
+def test_the_cli_says_what_an_unchanged_import_did(tmp_path, db_path):
+    path = tmp_path / "products.csv"
+    write_products(path, 1_200)
+    command = ["--db", str(db_path), "import", "products", str(path)]
+    assert (
+        CliRunner()
+        .invoke(cli, command)
+        .output.endswith("1,200 added, 0 updated, 0 refused. 0 already up to date.\n")
+    )
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("0 added, 0 updated, 0 refused. 1,200 already up to date.\n")
