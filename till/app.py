@@ -20,6 +20,7 @@ from till.config import Settings
 from till.core.formats import count
 from till.core.sale import RecordedSale
 from till.core.text import printable
+from till.driver import TillDriver
 from till.errors import ScannerError, TillError
 from till.messages import DeviceNotice, DeviceScanned, Logged, Scanned
 from till.printing import PrinterState
@@ -59,7 +60,7 @@ class TillApp(App):
     def __init__(
         self, register: Register, *, demo: bool = False, kiosk_timeout: float | None = None
     ) -> None:
-        super().__init__()
+        super().__init__(driver_class=TillDriver)
         self.register = register
         self.demo = demo
         self.kiosk_timeout = kiosk_timeout
