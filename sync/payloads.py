@@ -147,6 +147,33 @@ def _sale_create(f: Fields) -> None:
         _sale_vat(Fields(vat, f"{f.where}, VAT band {n}"))
     for n, payment in enumerate(f.array("payments", MAX_LINES), 1):
         _sale_payment(Fields(payment, f"{f.where}, payment {n}"))
+    _sale_adds_up(f)
+
+
+def _sale_adds_up(f: Fields) -> None:
+    """The sums a recorded sale holds by construction (till/core/sale.py): a sale that breaks
+    one was not made by a till. Lines are not checked against quantity × unit price, which
+    a tax-free sale rounds per line."""
+    lines, bands, payments = f.raw("lines"), f.raw("vat"), f.raw("payments")
+    total, items, change = f.raw("total"), f.raw("item_count"), f.raw("change_given")
+    checks = (
+        ("total", sum(line["total"] for line in lines), total, "the lines come to"),
+        ("item_count", sum(line["quantity"] for line in lines), items, "the lines hold"),
+        ("vat", sum(band["gross"] for band in bands), total, "the bands' gross comes to"),
+        ("payments", sum(p["amount"] for p in payments), total, "the amounts come to"),
+        (
+            "change_given",
+            sum(p["tendered"] - p["amount"] for p in payments),
+            change,
+            "the payments leave",
+        ),
+    )
+    for name, computed, stated, words in checks:
+        if computed != stated:
+            raise f.error(name, f"{words} {computed:,}, but the sale says {stated:,}.")
+    for n, band in enumerate(bands, 1):
+        if band["net"] + band["vat"] != band["gross"]:
+            raise f.error("vat", f"band {n}: net and VAT do not make the gross.")
 
 
 def _sale_line(f: Fields) -> None:

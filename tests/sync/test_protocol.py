@@ -203,3 +203,87 @@ def test_a_pull_answer_must_move_forward():
     bad["changes"][0]["payload"]["reason"] = "\x1b]0;pwned\x07"
     with pytest.raises(ProtocolError, match="field reason: has a control character"):
         PullAnswer.from_json(bad, after=3)
+
+
+SALE = "0193a1b2-0000-7000-8000-0000000005a1"
+
+
+def sale_change(**changes: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "v": 1,
+        "id": SALE,
+        "till_no": 1,
+        "receipt_no": 7,
+        "receipt_code": "01-000007",
+        "created_at": AT,
+        "seller": "Ann",
+        "currency": "EUR",
+        "total": 610,
+        "item_count": 4,
+        "change_given": 1_390,
+        "store": "",
+        "customer_id": None,
+        "prices_excl_tax": False,
+        "lines": [
+            {
+                "line_no": 1,
+                "product_id": "p1",
+                "code": "2000000000015",
+                "name": "Baguette",
+                "quantity": 3,
+                "unit_price": 120,
+                "vat_rate_bp": 550,
+                "total": 360,
+            },
+            {
+                "line_no": 2,
+                "product_id": "p3",
+                "code": "2000000000039",
+                "name": "Savon",
+                "quantity": 1,
+                "unit_price": 250,
+                "vat_rate_bp": 2000,
+                "total": 250,
+            },
+        ],
+        "vat": [
+            {"rate_bp": 550, "gross": 360, "net": 341, "vat": 19},
+            {"rate_bp": 2000, "gross": 250, "net": 208, "vat": 42},
+        ],
+        "payments": [{"method": "cash", "amount": 610, "tendered": 2_000}],
+    }
+    for path, value in changes.items():
+        *parents, name = path.split("__")
+        target = payload
+        for part in parents:
+            target = target[int(part)] if part.isdigit() else target[part]
+        target[name] = value
+    return {
+        "seq": 1,
+        "entity": "sale",
+        "entity_id": SALE,
+        "operation": "create",
+        "payload": payload,
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"total": 600}, "field total: the lines come to 610, but the sale says 600."),
+        ({"lines__0__total": 350}, "field total: the lines come to 600, but the sale says 610."),
+        ({"item_count": 5}, "field item_count: the lines hold 4, but the sale says 5."),
+        ({"vat__1__gross": 240}, "field vat: the bands' gross comes to 600, but the sale"),
+        ({"vat__0__vat": 20}, "field vat: band 1: net and VAT do not make the gross."),
+        ({"payments__0__amount": 500}, "field payments: the amounts come to 500, but the sale"),
+        ({"change_given": 0}, "field change_given: the payments leave 1,390, but the sale says 0."),
+        ({"lines__1__quantity": 1_000}, "line 2, field quantity: 1,000 is outside -999 to 999."),
+        ({"lines__1__name": "Savon\x1b"}, "line 2, field name: has a control character"),
+        ({"payments__0__method": 7}, "payment 1, field method: must be a lower-case word"),
+    ],
+)
+def test_a_sale_that_does_not_add_up_is_refused(changes, expected):
+    PushBatch.from_json(batch(sale_change()))  # as written, it adds up
+    message = refusal(batch(sale_change(**changes)))
+    assert message.startswith(f"change 1 (sale {SALE}), ")
+    assert expected in message

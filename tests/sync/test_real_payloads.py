@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from storage import accounts, catalog, customers, loyalty, outbox, returns, sales
 from sync.payloads import CHECKERS
 from sync.protocol import PushBatch
-from till.core.customer import Address
+from till.core.customer import Address, Customer
 from till.core.loyalty import LoyaltyProgram
+from till.core.pricing import NO_TERMS, PriceTerms
 from till.core.sale import Cart, PaymentMethod, ReceiptHeader, SaleCustomer
 
 from ..conftest import PRODUCTS
@@ -44,7 +45,7 @@ def _make_every_kind_of_change() -> None:
     customers.set_active(record.id, True, actor="Ann")
     loyalty.issue_card(record.id, actor="Ann", till_no=1)
     loyalty.adjust_points(record.id, 50, "goodwill", actor="Boss")
-    accounts.deposit(record.id, 2_000, "cash", actor="Ann")
+    accounts.deposit(record.id, 20_000, "cash", actor="Ann")
     address = customers.save_address(
         record.id, Address(kind="delivery", line1="1 rue Neuve", city="Lyon"), actor="Ann"
     )
@@ -52,30 +53,69 @@ def _make_every_kind_of_change() -> None:
     gone = customers.create_customer({"last_name": "Brief"}, actor="Ann", till_no=1, region="FR")
     customers.delete_customer(gone.id, actor="Ann")
 
-    cart = Cart(customer=SaleCustomer(record.id, record.code, "ODEGARD", enrolled=True))
-    cart.add(catalog.lookup(PRODUCTS[3][0]), 2)
-    cart.add(catalog.lookup(PRODUCTS[4][0]))
-    cart.pay(PaymentMethod.CARD, cart.total)
+    _sell_every_way(record)
+
+
+def _sell_every_way(record: Customer) -> None:
+    """Sales of every kind the register makes, and refunds of them: their sums must add up."""
+    codes = [product[0] for product in PRODUCTS]
     header = ReceiptHeader("Test Shop", ("1 Main Street",), "FR123", ("Thank you!",))
-    sale = sales.record_sale(
-        cart,
-        till_no=1,
-        seller="Ann",
-        currency="EUR",
-        loyalty_program=PROGRAM,
-        header=header,
-        now=datetime.now(UTC),
+
+    def sell(terms: PriceTerms | None, business: bool, lines, payments):
+        customer = None
+        if terms is not None:
+            customer = SaleCustomer(
+                record.id, record.code, "ODEGARD", enrolled=True, business=business, terms=terms
+            )
+        cart = Cart(customer=customer)
+        for code, quantity in lines:
+            cart.add(catalog.lookup(code), quantity)
+        for method, tendered in payments:
+            cart.pay(method, tendered or cart.remaining)
+        return sales.record_sale(
+            cart,
+            till_no=1,
+            seller="Ann",
+            currency="EUR",
+            loyalty_program=PROGRAM,
+            account_credit=100_000,
+            header=header,
+            now=datetime.now(UTC),
+        )
+
+    cash = sell(None, False, [(codes[0], 3), (codes[2], 1)], [(PaymentMethod.CASH, 2_000)])
+    sell(NO_TERMS, True, [(codes[3], 2), (codes[1], 1)], [(PaymentMethod.CARD, 0)])
+    sell(
+        PriceTerms(tax_free=True), False, [(codes[3], 2), (codes[1], 1)], [(PaymentMethod.CARD, 0)]
     )
-    returns.record_return(
-        sale.receipt_code,
-        {1: 1},
-        PaymentMethod.CASH,
-        till_no=1,
-        seller="Ann",
-        currency="EUR",
-        approved_by="Boss",
-        loyalty_program=PROGRAM,
+    mixed = sell(
+        PriceTerms(discount_bp=1_250, discount_reason="VIP"),
+        False,
+        [(codes[3], 3), (codes[4], 1)],
+        [(PaymentMethod.POINTS, 30), (PaymentMethod.ACCOUNT, 500), (PaymentMethod.CASH, 5_000)],
     )
+    business = sell(
+        PriceTerms(discount_bp=333, discount_reason="Trade"),
+        True,
+        [(codes[3], 7), (codes[1], 3), (codes[0], 1)],
+        [(PaymentMethod.CARD, 0)],
+    )
+    for sale, lines, method in (
+        (cash, {1: 1}, PaymentMethod.CASH),
+        (mixed, {1: 1}, PaymentMethod.CASH),
+        (mixed, {2: 1}, PaymentMethod.ACCOUNT),
+        (business, {1: 2}, PaymentMethod.CARD),
+    ):
+        returns.record_return(
+            sale.receipt_code,
+            lines,
+            method,
+            till_no=1,
+            seller="Ann",
+            currency="EUR",
+            approved_by="Boss",
+            loyalty_program=PROGRAM,
+        )
 
 
 def test_every_change_the_outbox_writes_passes_the_protocol(stocked_db):
@@ -89,5 +129,7 @@ def test_every_change_the_outbox_writes_passes_the_protocol(stocked_db):
     assert len(batch.changes) == len(rows)
     made = {(row["entity"], row["operation"]) for row in rows}
     assert made == set(CHECKERS)  # every checker met a real payload, and nothing went unchecked
-    refund = next(row["payload"] for row in rows if row["payload"].get("refund_of"))
-    assert refund["total"] < 0
+    sold = [row["payload"] for row in rows if row["entity"] == "sale"]
+    assert len(sold) == 9 and sum(1 for sale in sold if sale.get("refund_of")) == 4
+    assert any(sale.get("tax_free") for sale in sold)
+    assert any(sale["prices_excl_tax"] for sale in sold)

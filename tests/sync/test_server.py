@@ -13,7 +13,7 @@ from sync.protocol import MAX_BATCH_CHANGES, MAX_BODY_BYTES
 from sync.server import store
 from sync.server.models import LedgerEntry
 from tests.sync.conftest import LosingProxy
-from tests.sync.test_protocol import loyalty_change
+from tests.sync.test_protocol import loyalty_change, sale_change
 
 
 def batch(till: str, *changes: dict[str, Any], key: str = "k1") -> dict[str, Any]:
@@ -141,6 +141,12 @@ def _hostile_requests(server) -> list[tuple[str, dict[str, Any], int, str]]:
             },
             422,
             "change 3",
+        ),
+        (
+            "a sale whose lines do not add up",
+            {"content": json.dumps(batch("north", sale_change(total=1))), "token": north},
+            422,
+            "field total: the lines come to 610, but the sale says 1.",
         ),
         (
             "nested too deeply",
