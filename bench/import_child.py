@@ -2,7 +2,9 @@
 
 ``python -m bench.import_child read FILE`` is the floor: it reads FILE with ``csv.reader``
 over the opened file and counts the records, importing nothing else.
-``python -m bench.import_child import DB FILE RATES`` imports FILE into the database DB
+``python -m bench.import_child check FILE RATES`` reads and checks every row as an import does
+(``storage.catalog.product_rows``), writing nothing: what any import costs before the
+database. ``python -m bench.import_child import DB FILE RATES`` imports FILE into the database DB
 with ``storage.catalog.import_product_file`` (RATES: the VAT rates in basis points, comma
 separated) and also times each chunk's transaction, from ``BEGIN IMMEDIATE`` to the end of
 its ``COMMIT``. Each prints one JSON line: its counts, its time in seconds and its peak
@@ -34,6 +36,16 @@ def read(path: str) -> dict[str, float]:
     with open(path, encoding="utf-8", newline="") as stream:
         records = sum(1 for _ in csv.reader(stream))
     return {"records": records, "seconds": time.perf_counter() - started, "peak_kb": peak_kb()}
+
+
+def check(path: str, rates: str) -> dict[str, float]:
+    from storage import catalog, imports
+
+    started = time.perf_counter()
+    with imports.open_csv(Path(path)) as stream:
+        rows = catalog.product_rows(stream, [int(rate) for rate in rates.split(",")])
+        valid = sum(1 for _, row in rows if not isinstance(row, str))
+    return {"valid": valid, "seconds": time.perf_counter() - started, "peak_kb": peak_kb()}
 
 
 def import_file(database: str, path: str, rates: str) -> dict[str, object]:
@@ -74,10 +86,12 @@ def import_file(database: str, path: str, rates: str) -> dict[str, object]:
 def main(argv: list[str]) -> None:
     if argv[:1] == ["read"] and len(argv) == 2:
         print(json.dumps(read(argv[1])))
+    elif argv[:1] == ["check"] and len(argv) == 3:
+        print(json.dumps(check(*argv[1:])))
     elif argv[:1] == ["import"] and len(argv) == 4:
         print(json.dumps(import_file(*argv[1:])))
     else:
-        sys.exit("usage: python -m bench.import_child read FILE | import DB FILE RATES")
+        sys.exit("usage: python -m bench.import_child read FILE | check … | import DB FILE RATES")
 
 
 if __name__ == "__main__":

@@ -290,11 +290,9 @@ def _write_products(chunk: list[tuple[int, ProductRow]]) -> tuple[ImportReport, 
     tally = ImportReport()
     now = datetime.now(UTC).isoformat()
     marks = ",".join("?" * len(chunk))
+    codes = [row.code for _, row in chunk]
     stored = {
-        code: (product_id, values)
-        for code, product_id, *values in database.execute_sql(
-            _STORED_PRODUCTS.format(marks), [row.code for _, row in chunk]
-        )
+        found[0]: found for found in database.execute_sql(_STORED_PRODUCTS.format(marks), codes)
     }
     new_products, new_barcodes, changed = [], [], []
     for _, row in chunk:
@@ -305,12 +303,11 @@ def _write_products(chunk: list[tuple[int, ProductRow]]) -> tuple[ImportReport, 
             new_barcodes.append((row.code, product_id))
             tally.added += 1
             continue
-        product_id, values = found
-        wanted = _product_values(row, values[-1] if row.stock is None else row.stock)
-        if tuple(values) == wanted:
+        wanted = _product_values(row, found[-1] if row.stock is None else row.stock)
+        if found[2:] == wanted:  # found: code, id, then the columns _product_values gives
             tally.unchanged += 1
         else:
-            changed.append((*wanted, now, product_id))
+            changed.append((*wanted, now, found[1]))
             tally.updated += 1
     cursor = database.cursor()
     cursor.executemany(_INSERT_PRODUCT, new_products)

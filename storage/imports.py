@@ -256,22 +256,24 @@ def _import_chunk(
     write: ChunkWriter[Row],
 ) -> tuple[ImportReport, list[RowError]]:
     errors: list[RowError] = []
-    valid: list[tuple[int, Row]] = []
+    valid: list[tuple[int, str, Row]] = []
     for line, row in chunk:
         if isinstance(row, str):
             errors.append((line, row))
         else:
-            valid.append((line, row))
-    taken = seen.earlier(list({key(row) for _, row in valid}))
+            valid.append((line, key(row), row))
+    taken = seen.earlier(list({name for _, name, _ in valid}))
     fresh: list[tuple[int, Row]] = []
-    for line, row in valid:
-        earlier = taken.get(key(row))
+    keys: list[tuple[str, int]] = []
+    for line, name, row in valid:
+        earlier = taken.get(name)
         if earlier is not None:
             errors.append((line, duplicate(row, earlier)))
             continue
-        taken[key(row)] = line
+        taken[name] = line
         fresh.append((line, row))
-    seen.take([(key(row), line) for line, row in fresh])
+        keys.append((name, line))
+    seen.take(keys)
     tally, refused = write_chunk(fresh, write)
     errors.extend(refused)
     tally.refused += len(errors)
