@@ -488,8 +488,10 @@ class SaleScreen(WritingScreen, Screen):
             )
             return
         if isinstance(error, StorageError):  # the full reason in a toast, the gist on the line
-            self.app.notify(str(error), title="Sale not saved", severity="error", markup=False)
-            self.say(f"{NOT_SAVED.get(type(error), NOT_SAVED[StorageError])}{dropped}", "error")
+            self.app.notify(
+                f"{error}{dropped}", title="Sale not saved", severity="error", markup=False
+            )
+            self.say(NOT_SAVED.get(type(error), NOT_SAVED[StorageError]), "error")
             return
         self.say(f"The sale is NOT saved: {error}. Press F10 to try again.{dropped}", "error")
 
