@@ -127,7 +127,7 @@ class SaleScreen(WritingScreen, Screen):
         yield CartTable(self.app.register.money, id="cart")
         with Horizontal(id="totals"):
             yield Line(id="vat")
-            yield Line(id="total")
+            yield Line(id="total", keep_newlines=True)  # TOTAL, then Paid … Due …
         yield Line(id="message")
         yield Input(placeholder="Scan or type a barcode (3*code for three)", id="scan")
         yield TillFooter(compact=True)
