@@ -131,7 +131,7 @@ def csv_records(
     """Each record of a CSV stream with the line it ends on, or the reason it cannot be read.
     The header (byte-order mark, case and spaces forgiven) must name every required column,
     or ImportRowError names what is missing."""
-    csv.field_size_limit(MAX_FIELD_CHARS)
+    csv.field_size_limit(MAX_FIELD_CHARS)  # process-wide; imports are the till's only CSV
     lines = _Lines(stream)
     reader = csv.reader(lines)
     try:
