@@ -14,6 +14,7 @@ keeps them in order.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -30,6 +31,10 @@ SETTLE_ROUNDS = (2, 8)
 """At least and at most this many passes over the focused widgets, the screen and the App."""
 NODE_TIMEOUT = 10.0
 """Seconds to wait for one widget to reach a key's turn before the keys behind it go on."""
+WRITE_HOLD = 0.5
+"""Seconds keys wait behind a save a key started: a save lands in milliseconds and often closes
+the dialog, so what is typed next belongs to the screen after it; while the database is busy
+the save takes longer, and the keys go on to the screen as it is, which keeps answering."""
 
 
 class KeyGate:
@@ -44,6 +49,15 @@ class KeyGate:
         self._typed_into: Input | None = None
         """The input that printable keys went straight to since the last key settled."""
         self._settling: asyncio.Task[None] | None = None
+        self._writes: list[asyncio.Event] = []
+        """Saves started by the key being settled; the keys behind wait for them a moment."""
+
+    def hold_for_write(self) -> asyncio.Event:
+        """A save is starting: keys typed behind the key that started it wait (at most
+        ``WRITE_HOLD``) until the returned event is set, when the save's outcome is shown."""
+        written = asyncio.Event()
+        self._writes.append(written)
+        return written
 
     async def take(self, key: events.Key) -> None:
         """A key read from the terminal: handle it now, or after the keys before it."""
@@ -80,6 +94,7 @@ class KeyGate:
         try:
             for node in chain:  # the key itself: handled, bubbled up, its binding run
                 await _drained(node)
+            await self._writes_landed()
             least, most = SETTLE_ROUNDS
             for round_no in range(most):  # what it set off: messages, screens, focus
                 before = (tuple(self._app.screen_stack), self._app.focused)
@@ -96,6 +111,13 @@ class KeyGate:
             log.exception("settling a key failed")
         finally:
             self._app.call_later(self._release)
+
+    async def _writes_landed(self) -> None:
+        writes, self._writes = self._writes, []
+        if writes:
+            waiting = asyncio.gather(*(written.wait() for written in writes))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(waiting, WRITE_HOLD)
 
     async def _release(self) -> None:
         self._busy = False

@@ -73,3 +73,19 @@ async def test_quick_add_fields_typed_ahead_with_tabs(app):
         assert isinstance(screen, QuickAddScreen)
         values = [field.value for field in screen.query("Input")]
         assert values[:3] == ["Martin", "Zoe", "0612345678"]
+
+
+async def test_a_scan_typed_right_after_saving_a_quick_add_goes_to_the_sale(app):
+    """F10 saves the new customer off the event loop and closes the dialog when it lands: the
+    scan typed behind it belongs to the sale, not to the dialog about to close."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", *"Martin", "tab", *"Zoe", "tab", *"0612345678")
+        assert isinstance(app.screen, QuickAddScreen)
+        burst(app, "f10", *typed(VIN), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickAddScreen)
+        cart = app.screen.cart
+        assert cart.customer is not None and cart.customer.name.startswith("MARTIN")
+        assert [line.item.name for line in cart.lines] == ["Vin rouge"]

@@ -8,6 +8,7 @@ closed meanwhile (its outcome is then told as a notification, if it failed).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ class WritingScreen:
 
     write_pending = False
     """True from the moment a write starts until its outcome is handled."""
+    _written: asyncio.Event
+    """Set when the outcome is handled: keys typed behind the save wait for it a moment."""
 
     def start_write(
         self,
@@ -70,6 +73,7 @@ class WritingScreen:
             show(STILL_SAVING)
             return False
         self.write_pending = True
+        self._written = self.app.key_gate.hold_for_write()
         show(SAVING)
         self.app.run_worker(
             partial(self._write, operation, args, show, done, failed or show),
@@ -92,7 +96,9 @@ class WritingScreen:
         register = self.app.register
         try:
             result = register.in_writer(
-                operation, *args, on_busy=lambda: self.post_message(WriteReport(show, BUSY))
+                operation,
+                *args,
+                on_busy=lambda: self.post_message(WriteReport(partial(self._busy, show), BUSY)),
             )
         except TillError as error:
             self._report(failed, error)
@@ -115,8 +121,13 @@ class WritingScreen:
             except RuntimeError:  # the app has stopped
                 log.error("a write failed after its screen closed: %s", news)
 
+    def _busy(self, show: Callable[[str], object], text: str) -> None:
+        self._written.set()  # a long wait: keys typed behind go on to this screen meanwhile
+        show(text)
+
     def _finished(self, receive: Callable[[Any], object], news: Any) -> None:
         self.write_pending = False
+        self._written.set()  # keys typed behind go on once this handler (a dismissal) is done
         receive(news)
 
     def on_write_report(self, report: WriteReport) -> None:
