@@ -24,7 +24,11 @@ from till.errors import InvalidSale
 
 log = logging.getLogger(__name__)
 
-_PRINTER_UNSAFE_SPACES = str.maketrans({"\u202f": " ", "\u00a0": " "})
+# What no receipt code page has, for what they have: no-break spaces, and the fullwidth
+# currency signs some locales write (ja_JP's ￥ printed as "?").
+_PRINTER_UNSAFE_SPACES = str.maketrans(
+    {"\u202f": " ", "\u00a0": " ", "\uffe5": "\u00a5", "\uffe1": "\u00a3", "\uffe0": "\u00a2"}
+)
 
 
 def parse_amount(text: str, precision: int = 2) -> int:
@@ -130,7 +134,8 @@ class MoneyFormat:
         return text.replace(".", decimal) if decimal in (",", ".") else text
 
     def for_print(self, minor: int) -> str:
-        """The amount with the no-break spaces no receipt code page has replaced by spaces."""
+        """The amount with what no receipt code page has (no-break spaces, a fullwidth
+        currency sign) replaced by what they have."""
         return self(minor).translate(_PRINTER_UNSAFE_SPACES)
 
 
