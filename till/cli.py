@@ -259,7 +259,7 @@ class _ImportProgress:
         self.file = file
         self.report: ImportReport | None = None
         self.shown_at = time.monotonic()
-        self.on_terminal = sys.stderr.isatty()
+        self.on_terminal = _stderr_is_terminal()
 
     def refused(self, line: int, message: str) -> None:
         click.echo(f"{self.file}:{line}: {message}", err=True)
@@ -286,6 +286,10 @@ class _ImportProgress:
         click.echo(f"{_counts(report)}. {report.unchanged:,} already up to date.")
         if report.refused:
             sys.exit(1)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
 def _counts(report: ImportReport) -> str:

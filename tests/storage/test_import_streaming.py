@@ -245,3 +245,36 @@ def test_the_cli_says_what_an_unchanged_import_did(tmp_path, db_path):
     result = CliRunner().invoke(cli, command)
     assert result.exit_code == 0, result.output
     assert result.output.endswith("0 added, 0 updated, 0 refused. 1,200 already up to date.\n")
+
+
+def test_the_cli_shows_progress_on_a_terminal_and_what_was_kept_when_stopped(
+    tmp_path, db_path, monkeypatch
+):
+    import till.cli
+
+    path = tmp_path / "products.csv"
+    write_products(path, 2_500)
+    monkeypatch.setattr(till.cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(till.cli._ImportProgress, "EVERY_S", 0.0)
+    command = ["--db", str(db_path), "import", "products", str(path)]
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 0, result.output
+    assert "% read, line 1,001: 1,000 added, 0 updated, 0 refused\n" in result.stderr
+    assert f"{path}: 100% read, line 2,501: 2,500 added" in result.stderr
+
+    shown = till.cli._ImportProgress.committed
+
+    def stop_after_the_first_chunk(progress, report):
+        shown(progress, report)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(till.cli._ImportProgress, "committed", stop_after_the_first_chunk)
+    path.write_text(path.read_text(encoding="utf-8").replace(",Produit", ",Article"))
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 130
+    assert (
+        f"{path}: stopped after line 1,001, committed: 0 added, 1,000 updated, 0 refused; "
+        "importing the file again is safe." in result.stderr
+    )
+    assert catalog.lookup(ean13(999, "21")).name.startswith("Article")
+    assert catalog.lookup(ean13(1_000, "21")).name.startswith("Produit")
