@@ -18,7 +18,8 @@ from typing import TextIO
 
 from storage import imports
 from storage.ids import new_id
-from storage.imports import ImportReport, Record, RowError
+from storage.imports import ImportReport as ImportReport  # callers know it from here
+from storage.imports import Record, RowError
 from storage.models import Barcode, PriceListEntry, Product, database
 from storage.rows import tuples
 from till.core.barcodes import normalise_code
@@ -57,9 +58,6 @@ class PriceListRow:
     price_code: str
     code: str
     price: int
-
-
-__all__ = ["ImportReport"]  # imported from here by the CLI and the tests
 
 
 _LOOKUP = (
