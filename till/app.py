@@ -281,6 +281,11 @@ class TillApp(App):
 
     def _printer_update(self, state: PrinterState) -> None:
         before = self.printer_state
+        if state.error and state.error != before.error and not state.uncertain:
+            # the log too (the journal), once; an unconfirmed receipt is logged where it is known
+            log.warning("printer: %s (%d waiting)", state.error, state.waiting, extra=logs.SHOWN)
+        elif before.error and not state.error:
+            log.info("the printer is back: %s", before.error)
         if state.uncertain and state.error != before.error:  # out, unconfirmed: not retried
             self.notify(
                 state.error,
