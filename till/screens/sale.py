@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ from till.errors import (
     TillError,
     UnknownProduct,
 )
+from till.logs import SHOWN
 from till.messages import Scanned
 from till.printing import PrinterState
 from till.screens.payment import AccountOffer, PaymentScreen, PointsOffer
@@ -48,6 +50,7 @@ from till.widgets.line import Line
 if TYPE_CHECKING:
     from till.app import TillApp
 
+log = logging.getLogger(__name__)
 
 CHANGES_SALE = frozenset(
     {
@@ -473,6 +476,10 @@ class SaleScreen(WritingScreen, Screen):
                 cart, on_busy=lambda: self.post_message(WriteReport(self._progress, BUSY))
             )
         except Exception as error:  # the sale stays on screen, paid, ready to save again
+            if not isinstance(error, TillError):  # a bug: its traceback in the log
+                log.exception("the sale could not be saved", extra=SHOWN)
+            elif isinstance(error, StorageError):  # the database's doing: the journal keeps it
+                log.warning("the sale could not be saved: %s", error, extra=SHOWN)
             self.app.call_from_thread(self._save_failed, error)
         else:
             self.app.call_from_thread(self._saved, sale)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message import Message
 
-from till.errors import TillError
+from till.errors import StorageError, TillError
 from till.logs import SHOWN
 
 if TYPE_CHECKING:
@@ -101,6 +101,9 @@ class WritingScreen:
                 on_busy=lambda: self.post_message(WriteReport(partial(self._busy, show), BUSY)),
             )
         except TillError as error:
+            if isinstance(error, StorageError):  # the database's doing: a technician's matter
+                name = getattr(operation, "__qualname__", operation)
+                log.warning("a write failed: %s: %s", name, error, extra=SHOWN)
             self._report(failed, error)
         except Exception as error:
             name = getattr(operation, "__qualname__", operation)
