@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
 from till.core.customer import Address
+from till.core.text import printable
 
 KINDS = ("delivery", "billing", "second home", "work", "other")
 ADDRESS_FIELDS = (
@@ -42,7 +43,7 @@ class AddressScreen(ModalScreen[Address | None]):
             with Horizontal(classes="field-row"):
                 yield Label("Which address", classes="field-label")
                 yield Select(
-                    [(Text(k.capitalize()), k) for k in kinds],  # a stored kind: never markup
+                    [(Text(printable(k).capitalize()), k) for k in kinds],  # stored: shown as text
                     value=self.address.kind,
                     allow_blank=False,
                     id="address-kind",
@@ -51,7 +52,11 @@ class AddressScreen(ModalScreen[Address | None]):
             for name, label in ADDRESS_FIELDS:
                 with Horizontal(classes="field-row"):
                     yield Label(label, classes="field-label")
-                    yield Input(getattr(self.address, name), id=f"address-{name}", compact=True)
+                    yield Input(
+                        printable(getattr(self.address, name)),  # never a control character
+                        id=f"address-{name}",
+                        compact=True,
+                    )
             yield Static(id="address-error", classes="error")
         yield Footer(compact=True)
 
@@ -59,10 +64,7 @@ class AddressScreen(ModalScreen[Address | None]):
         self.query_one("#address-line1", Input).focus()
 
     def action_save(self) -> None:
-        values = {
-            name: self.query_one(f"#address-{name}", Input).value.strip()
-            for name, _ in ADDRESS_FIELDS
-        }
+        values = {name: self._typed(name) for name, _ in ADDRESS_FIELDS}
         if not values["line1"] and not values["city"]:
             self.query_one("#address-error", Static).update(
                 Text("Give at least the street or the city.")
@@ -71,6 +73,13 @@ class AddressScreen(ModalScreen[Address | None]):
         values["country"] = values["country"].upper()
         kind = self.query_one("#address-kind", Select).value
         self.dismiss(replace(self.address, kind=str(kind), **values))
+
+    def _typed(self, name: str) -> str:
+        """The field as typed; a stored value shown without its control characters is given
+        back as stored unless the cashier changed it."""
+        stored = getattr(self.address, name)
+        value = self.query_one(f"#address-{name}", Input).value.strip()
+        return stored if value == printable(stored).strip() else value
 
     def action_cancel(self) -> None:
         self.dismiss(None)
