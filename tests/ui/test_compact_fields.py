@@ -51,3 +51,25 @@ async def test_the_address_form_shows_what_is_typed_unframed(app):
         assert "5 quai des Docks" in screen_text(app), screen_text(app)
         for field in dialog.query(Input):
             assert field.styles.border_top[0] in ("", "none"), field.id
+
+
+async def test_a_refused_form_counts_its_fields_in_words(app):
+    """'1 field refused', '2 fields refused': not '1 field(s)' (one formatter for counts)."""
+    add(last_name="Martin", mobile="0633333333")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", *"martin", "f4")
+        await pilot.pause()
+        await pilot.press("f4")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, CustomerFormScreen)
+        form.query_one("#field-email", Input).value = "zoe@"
+        await pilot.press("f10")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        form.query_one("#field-last_name", Input).value = ""
+        await pilot.press("f10")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    said = [n.message for n in app._notifications if "refused" in n.message]
+    assert said == ["1 field refused; see the red lines.", "2 fields refused; see the red lines."]

@@ -24,6 +24,7 @@ from till.core.customer import (
     FieldErrors,
     shown,
 )
+from till.core.formats import count
 from till.core.text import printable
 from till.errors import TillError
 from till.screens.writes import STILL_SAVING, WritingScreen
@@ -171,7 +172,7 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
         first = min(refused.errors, key=FORM_FIELDS.index)  # the first bad field from the top
         self.query_one(f"#field-{first}").focus()
         self.notify(
-            f"{len(refused.errors)} field(s) refused; see the red lines.", severity="warning"
+            f"{count(len(refused.errors), 'field')} refused; see the red lines.", severity="warning"
         )
 
     def action_cancel(self) -> None:
