@@ -102,6 +102,7 @@ class KeyGate:
                 nodes = _ancestors(focused) if focused is not None else [self._app.screen]
                 for node in [*nodes, self._app]:
                     await _drained(node)
+                await self._writes_landed()  # a save started by what the key set off
                 if round_no + 1 >= least and before == (
                     tuple(self._app.screen_stack),
                     self._app.focused,

@@ -89,3 +89,22 @@ async def test_a_scan_typed_right_after_saving_a_quick_add_goes_to_the_sale(app)
         cart = app.screen.cart
         assert cart.customer is not None and cart.customer.name.startswith("MARTIN")
         assert [line.item.name for line in cart.lines] == ["Vin rouge"]
+
+
+async def test_a_second_sale_typed_ahead_while_the_first_is_saving(app):
+    """Scan, F10 Enter (exact cash), then the next sale's scan and F10 5 Enter, all in one
+    read: the first sale saves, the second is rung up and paid with 5 handed over."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, *typed(BAGUETTE), "enter", "f10", "enter")
+        burst(app, *typed(CAFE), "enter", "f10", "5", "enter")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert "No product" not in message(app)
+        assert "Change 1,15" in message(app)
+
+    first, second = sales.get_sale("01-000001"), sales.get_sale("01-000002")
+    assert [line.name for line in first.lines] == ["Baguette"]
+    assert [(line.name, p.tendered) for line in second.lines for p in second.payments] == [
+        ("Café moulu 250 g", 500)
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -112,6 +113,9 @@ class SaleScreen(WritingScreen, Screen):
         super().__init__()
         self._held_scans: list[Scanned] = []
         """Scans made while the sale was being saved or parked, for the sale after it."""
+        self._written = asyncio.Event()
+        """Set once the sale being saved is written (or found busy): keys typed behind go on."""
+        self._written.set()
 
     _payment_started = False
     """Whether the footer now shows the keys of a sale whose payment has started."""
@@ -408,6 +412,8 @@ class SaleScreen(WritingScreen, Screen):
         self.say(f"Sale resumed: {count(self.cart.item_count, 'item')}.", "success")
 
     def _progress(self, text: str) -> None:
+        if text == BUSY:  # a long wait: keys typed behind go on meanwhile (scans are kept)
+            self._written.set()
         self.say(text, "warning" if text == BUSY else "info")
 
     def _write_failed(self, error: TillError) -> None:
@@ -417,6 +423,7 @@ class SaleScreen(WritingScreen, Screen):
     def _write_ended(self, *, ok: bool) -> None:
         """The sale's write is over: scans kept meanwhile go on to the sale now on screen."""
         self.saving = False
+        self._written.set()
         if ok:
             for scan in self._held_scans:
                 self.post_message(scan)
@@ -466,6 +473,7 @@ class SaleScreen(WritingScreen, Screen):
     def save_sale(self) -> None:
         """Commit the paid sale in a worker; the screen says done only once it is durable."""
         self.saving = True
+        self._written = self.app.key_gate.hold_for_write()  # keys typed behind: the next sale's
         self.say("Saving the sale…", "info")
         self._commit(self.cart)
 
