@@ -50,7 +50,32 @@ class KeyGate:
         """The input that printable keys went straight to since the last key settled."""
         self._settling: asyncio.Task[None] | None = None
         self._writes: list[asyncio.Event] = []
+        self._deferring: asyncio.Event | None = None
+        """While a form saves: typing is kept until this is set (``defer_typing``)."""
+        self._deferred: list[events.Key] = []
+        self._replays: set[asyncio.Task[None]] = set()
         """Saves started by the key being settled; the keys behind wait for them a moment."""
+
+    def defer_typing(self, until: asyncio.Event) -> None:
+        """A form is saving what was typed into it: printable keys and Enter typed meanwhile
+        (however long the database stays busy) are kept, and handed on once ``until`` is set,
+        to the screen then in front (the next one if the form closed). Other keys still act."""
+        self._deferring = until
+        task = asyncio.create_task(self._replay_when(until))
+        self._replays.add(task)
+        task.add_done_callback(self._replays.discard)
+
+    async def _replay_when(self, until: asyncio.Event) -> None:
+        await until.wait()
+        self._app.call_later(self._replay, until)
+
+    async def _replay(self, until: asyncio.Event) -> None:
+        if self._deferring is until:
+            self._deferring = None
+        kept, self._deferred = self._deferred, []
+        self._held.extendleft(reversed(kept))
+        if not self._busy and self._held:  # let the screen after the form settle first
+            self._settle_after(None)
 
     def hold_for_write(self) -> asyncio.Event:
         """A save is starting: keys typed behind the key that started it wait (at most
@@ -67,6 +92,10 @@ class KeyGate:
         await self._pass(key)
 
     async def _pass(self, key: events.Key) -> None:
+        deferring = self._deferring is not None and not self._deferring.is_set()
+        if deferring and (key.is_printable or key.key == "enter"):
+            self._deferred.append(key)  # typed while a form saves: for what follows it
+            return
         target = self._app.focused
         typed_into = target if key.is_printable and isinstance(target, Input) else None
         if typed_into is None and self._typed_into is not None:

@@ -108,3 +108,29 @@ async def test_a_second_sale_typed_ahead_while_the_first_is_saving(app):
     assert [(line.name, p.tendered) for line in second.lines for p in second.payments] == [
         ("Café moulu 250 g", 500)
     ]
+
+
+async def test_a_scan_typed_while_quick_add_waits_for_a_busy_database_goes_to_the_sale(
+    app, db_path
+):
+    """The database is busy past the short wait: typing after F10 does not change the fields
+    being saved (nor vanish with the dialog); it reaches the sale once the customer is saved."""
+    from .test_busy_database import BUSY, LockHolder, text, until
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3", *"Busyname", "tab", "tab", *"0622334466")
+        quick_add = app.screen
+        async with LockHolder(db_path, 0) as holder:
+            await pilot.press("f10")
+            await until(pilot, lambda: BUSY in text(quick_add, "#quick-match"), "busy is said")
+            burst(app, *typed(VIN), "enter")
+            await pilot.pause()
+            assert quick_add.query_one("#quick-mobile").value == "0622334466"
+            await holder.release()
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert not isinstance(app.screen, QuickAddScreen)
+        cart = app.screen.cart
+        assert cart.customer is not None and cart.customer.name.startswith("BUSYNAME")
+        assert [line.item.name for line in cart.lines] == ["Vin rouge"]

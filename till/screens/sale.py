@@ -84,6 +84,8 @@ NOT_SAVED: dict[type[StorageError], str] = {
 class SaleScreen(WritingScreen, Screen):
     """Rings up one sale after another on the same screen."""
 
+    DEFERS_TYPING = False  # scans typed while the sale is parked or saved are kept as scans
+
     app: TillApp
 
     BINDINGS = [

@@ -53,7 +53,12 @@ class WritingScreen:
 
     write_pending = False
     """True from the moment a write starts until its outcome is handled."""
+    DEFERS_TYPING = True
+    """Typing during a save is kept for what follows it: the fields being saved do not change,
+    and a scan typed ahead reaches the screen after the form rather than a closing field."""
     _written: asyncio.Event
+    _landed: asyncio.Event
+    """Set when the outcome is handled, busy or not: typing kept meanwhile is handed on."""
     """Set when the outcome is handled: keys typed behind the save wait for it a moment."""
 
     def start_write(
@@ -74,6 +79,9 @@ class WritingScreen:
             return False
         self.write_pending = True
         self._written = self.app.key_gate.hold_for_write()
+        self._landed = asyncio.Event()
+        if self.DEFERS_TYPING:
+            self.app.key_gate.defer_typing(self._landed)
         show(SAVING)
         self.app.run_worker(
             partial(self._write, operation, args, show, done, failed or show),
@@ -131,6 +139,7 @@ class WritingScreen:
     def _finished(self, receive: Callable[[Any], object], news: Any) -> None:
         self.write_pending = False
         self._written.set()  # keys typed behind go on once this handler (a dismissal) is done
+        self._landed.set()
         receive(news)
 
     def on_write_report(self, report: WriteReport) -> None:
