@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/till demo
 
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 soak: $(STAMP)
 	$(BIN)/pytest -q -m soak
