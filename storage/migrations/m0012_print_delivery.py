@@ -5,4 +5,6 @@ screen asks what became of one sale's receipt: an index on the sale finds its jo
 
 def up(database) -> None:
     database.execute_sql("UPDATE print_job SET status = 'sent' WHERE status = 'printed'")
-    database.execute_sql('CREATE INDEX IF NOT EXISTS "print_job_sale_id" ON "print_job" ("sale_id")')
+    database.execute_sql(
+        'CREATE INDEX IF NOT EXISTS "print_job_sale_id" ON "print_job" ("sale_id")'
+    )
