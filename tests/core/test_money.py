@@ -59,3 +59,13 @@ def test_money_format_for_screen_and_printer():
     assert money(1250).startswith("12,50")
     assert money.for_print(123456) == "1 234,56 €"
     assert MoneyFormat("GBP", "en_GB")(1250) == "£12.50"
+
+
+@pytest.mark.parametrize("typed", ["٣", "1_0", "1e3", "１２", "²", "0x10", "nan", "inf"])
+def test_amounts_and_rates_are_ascii_digits_and_one_point(typed):
+    """Decimal() reads Arabic-Indic and fullwidth digits, underscores and exponents: an import
+    or a CLI argument holding them was taken as a price (whole numbers already refused them)."""
+    with pytest.raises(InvalidSale, match="is not an amount"):
+        parse_amount(typed)
+    with pytest.raises(InvalidSale, match="is not a percentage"):
+        parse_rate(typed)

@@ -31,11 +31,17 @@ _PRINTER_UNSAFE_SPACES = str.maketrans(
 )
 
 
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
+"""A number as a cashier or a file writes it: ASCII digits and one decimal point."""
+
+
 def parse_amount(text: str, precision: int = 2) -> int:
     """Turn a typed amount such as ``12``, ``12.5`` or ``12,50`` into minor units."""
     cleaned = text.strip().replace(" ", "").replace(",", ".")
     if not cleaned:
         raise InvalidSale("Type an amount.")
+    if not _DECIMAL.fullmatch(cleaned.removeprefix("-")):  # Decimal reads ٣, 1_0 and 1e3
+        raise InvalidSale(f"{text.strip()[:24]!r} is not an amount.")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
@@ -58,6 +64,8 @@ def parse_amount(text: str, precision: int = 2) -> int:
 def parse_rate(text: str) -> int:
     """Turn a percentage such as ``5.5`` or ``20`` into basis points (550, 2000)."""
     cleaned = text.strip().rstrip("%").strip().replace(",", ".")
+    if not _DECIMAL.fullmatch(cleaned):
+        raise InvalidSale(f"{text.strip()[:24]!r} is not a percentage.")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 SAVING = "Saving…"
-BUSY = "Saving… the database is busy (another program is writing); it saves as soon as it can."
+BUSY = "Saving… the database is busy; it saves as soon as it can."
+"""Short enough for the 80-column message line, beside nothing else."""
 STILL_SAVING = "Saving… a moment: the last change is not saved yet."
 
 
