@@ -41,6 +41,16 @@ def test_outside_systemd_the_log_is_a_file_beside_the_database(tmp_path: Path):
     assert "too fine" not in text
 
 
+def test_the_log_file_holds_no_terminal_command(tmp_path: Path):
+    """A name holding ESC sequences, logged, would retitle or blank the screen of a technician
+    reading the log with tail -f."""
+    where = logs.configure(tmp_path / "till.db", environ={})
+    logging.getLogger("till.test").warning("no product %s", "Tit\x1b]0;pwned\x07le\x1b[2J")
+    text = Path(where).read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\x07" not in text
+    assert "pwned" in text and text.endswith("\n")
+
+
 def test_configuring_again_replaces_the_destination(tmp_path: Path):
     first = logs.configure(tmp_path / "a" / "till.db", environ={})
     second = logs.configure(tmp_path / "b" / "till.db", environ={})

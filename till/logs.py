@@ -15,6 +15,8 @@ import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from till.core.text import printable
+
 LOG_FILE = "till.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 3
@@ -57,7 +59,7 @@ def configure(
     handler: logging.Handler
     if under_systemd(environ) and Path(syslog_socket).exists():
         handler = logging.handlers.SysLogHandler(address=syslog_socket)
-        handler.setFormatter(logging.Formatter(JOURNAL_FORMAT))
+        handler.setFormatter(PrintableFormatter(JOURNAL_FORMAT))
         where = "the journal (journalctl -t till)"
     else:
         path = Path(database).resolve().parent / LOG_FILE
@@ -65,7 +67,7 @@ def configure(
         handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
         )
-        handler.setFormatter(logging.Formatter(FILE_FORMAT))
+        handler.setFormatter(PrintableFormatter(FILE_FORMAT))
         where = str(path)
     _destination.append(handler)
     root.addHandler(handler)
@@ -73,6 +75,14 @@ def configure(
     logging.captureWarnings(True)
     threading.excepthook = _log_thread_exception
     return where
+
+
+class PrintableFormatter(logging.Formatter):
+    """Log lines as text only: a product or customer name holding ESC sequences, logged in a
+    message, must not command the terminal of a technician reading the log (``tail -f``)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record), keep_newlines=True)
 
 
 def _log_thread_exception(args: threading.ExceptHookArgs) -> None:
