@@ -285,7 +285,7 @@ async def test_quick_add_with_markup_in_the_names(shop, people):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("f3", *"Test[/]", "tab", *"[bold]Zoé", "tab", *"0698765432")
         await pilot.press("f10")
-        await pilot.pause()
+        await settle(pilot)  # the save runs off the event loop
         assert isinstance(app.screen, SaleScreen)
         await pilot.press("1")  # the key after the toast used to end the register
         await pilot.pause()
