@@ -6,11 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from stdnum import ean
 
 from storage import catalog
 from storage.db import close_database, open_database
 from till.config import PrinterSettings, ReceiptSettings, Settings, StoreSettings
+
+hypothesis_settings.register_profile("till", deadline=None)
+hypothesis_settings.load_profile("till")
+"""No time limit per example: tests assert behaviour, never timing (benchmarks are in bench/),
+and a first example that loads data (babel's locales) would fail a loaded machine at random."""
 
 
 def ean13(serial: int, prefix: str = "200") -> str:

@@ -10,25 +10,21 @@ another babel version, or the locale's pattern uses a field this module does not
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import re
-import threading
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, cached_property
 from typing import Any
 
-from till.core.money import cache_directory
+from till.core.money import cached_json
 
 log = logging.getLogger(__name__)
 
 _FIELDS = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*")
 _NUMERIC_FIELDS = {"d", "M", "y", "H", "h", "m", "s", "a"}
 _PRINTER_UNSAFE_SPACES = str.maketrans({"\u202f": " ", "\u00a0": " "})
-_SAFE_NAME = re.compile(r"[A-Za-z0-9_@.-]+")
 
 
 def count(number: int, one: str, many: str = "") -> str:
@@ -131,27 +127,14 @@ def cached_patterns(locale: str) -> LocalePatterns:
     it was written; a cache that cannot be read or written only costs babel's memory."""
     import babel  # the package alone: its version, no locale data
 
-    name = f"formats-{babel.__version__}-{locale}.json"
-    try:
-        path = cache_directory() / name if _SAFE_NAME.fullmatch(name) else None
-    except RuntimeError:  # no home directory
-        path = None
-    if path is not None:
-        try:
-            return LocalePatterns.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError) as error:
-            log.info("locale format cache %s ignored: %s", path, error)
-    patterns = patterns_from_babel(locale)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
-            partial.write_text(json.dumps(patterns.to_json(), ensure_ascii=False), "utf-8")
-            partial.replace(path)
-        except OSError as error:
-            log.info("locale formats not cached in %s: %s", path.parent, error)
+    patterns = cached_json(
+        f"formats-{babel.__version__}-{locale}.json",
+        lambda: patterns_from_babel(locale),
+        LocalePatterns.from_json,
+        LocalePatterns.to_json,
+        "locale formats",
+    )
+    assert patterns is not None  # babel always has patterns for a locale it parsed
     return patterns
 
 

@@ -13,15 +13,17 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from till.core.bounds import MAX_AMOUNT as MAX_AMOUNT  # the bounds live in bounds.py
 from till.core.bounds import MAX_PERCENT_BP
 from till.errors import InvalidSale
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 # What no receipt code page has, for what they have: no-break spaces, and the fullwidth
@@ -274,30 +276,48 @@ def cache_directory() -> Path:
     return Path(base) / "till"
 
 
-def cached_pattern(currency: str, locale: str) -> CurrencyPattern | None:
-    """``pattern_from_babel``, read from the cache when babel's version has not changed since it
-    was written there; a cache that cannot be read or written only costs babel's memory."""
-    import babel  # the package alone: its version, no locale data
-
-    name = f"money-{babel.__version__}-{locale}-{currency}.json"
+def cached_json(
+    name: str,
+    compute: Callable[[], T | None],
+    load: Callable[[Any], T],
+    dump: Callable[[T], Any],
+    what: str,
+) -> T | None:
+    """``compute()``, kept as JSON in the cache file ``name``: read from there while it exists
+    (put babel's version in the name), written there otherwise. A cache that cannot be read or
+    written only costs the computing; a file is replaced whole, never half written."""
     try:
         path = cache_directory() / name if _SAFE_NAME.fullmatch(name) else None
     except RuntimeError:  # no home directory
         path = None
     if path is not None:
         try:
-            return CurrencyPattern.from_json(json.loads(path.read_text(encoding="utf-8")))
+            return load(json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
             pass
         except (OSError, ValueError) as error:
-            log.info("money format cache %s ignored: %s", path, error)
-    pattern = pattern_from_babel(currency, locale)
-    if path is not None and pattern is not None:
+            log.info("%s cache %s ignored: %s", what, path, error)
+    value = compute()
+    if path is not None and value is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
-            partial.write_text(json.dumps(pattern.to_json(), ensure_ascii=False), "utf-8")
+            partial.write_text(json.dumps(dump(value), ensure_ascii=False), "utf-8")
             partial.replace(path)
         except OSError as error:
-            log.info("money format not cached in %s: %s", path.parent, error)
-    return pattern
+            log.info("%s not cached in %s: %s", what, path.parent, error)
+    return value
+
+
+def cached_pattern(currency: str, locale: str) -> CurrencyPattern | None:
+    """``pattern_from_babel``, read from the cache when babel's version has not changed since it
+    was written there."""
+    import babel  # the package alone: its version, no locale data
+
+    return cached_json(
+        f"money-{babel.__version__}-{locale}-{currency}.json",
+        lambda: pattern_from_babel(currency, locale),
+        CurrencyPattern.from_json,
+        CurrencyPattern.to_json,
+        "money format",
+    )
