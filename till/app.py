@@ -255,6 +255,9 @@ class TillApp(App):
         try:
             state = self.register.printing.run()
         except Exception as error:  # the queue itself failed: say so, keep selling
+            if self.register.closed:  # the register is closing: the queue prints at next start
+                log.info("printing stopped with the register: %s", error)
+                return
             log.exception("the print queue failed", extra=logs.SHOWN)  # the state says it
             state = PrinterState(self.printer_state.waiting or 1, f"Printing stopped: {error}")
         self.call_from_thread(self._printer_update, state)

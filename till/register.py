@@ -62,6 +62,8 @@ class Register:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-writer")
         """Sales are written by one long-lived thread with one connection, in order."""
         self._writer_thread: int | None = None
+        self.closed = False
+        """True once :meth:`close` has begun: work still running then (printing) stops quietly."""
         self._busy = False
         """True while the writer waits for another program's write lock."""
         self._waiting: dict[object, Callable[[], object]] = {}
@@ -169,6 +171,9 @@ class Register:
 
     def close(self) -> None:
         """Write the open sale's last state, close the writer thread's connection, stop it."""
+        if self.closed:
+            return
+        self.closed = True
         if "open_sale" in self.__dict__:
             try:
                 self.open_sale.flush()

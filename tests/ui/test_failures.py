@@ -97,3 +97,18 @@ async def test_ui_tests_draw_their_toasts_so_a_toast_that_cannot_be_drawn_fails(
             app.notify("TEST[/] added.")  # markup on: what the quick add toast once did
             await pilot.pause()
             await pilot.pause()
+
+
+async def test_printing_cut_short_by_closing_is_no_failure(app, caplog):
+    """The register closes while a receipt is being printed: the writer is gone, the queue
+    keeps the job for the next start, and nobody is told printing failed."""
+    caplog.set_level(logging.INFO)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, PRODUCTS[0][0])
+        app.register.close()  # what closing does, while the app still runs a print worker
+        app.spool()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert error_notifications(app) == []
+    assert "printing stopped with the register" in caplog.text
+    assert "the print queue failed" not in caplog.text
