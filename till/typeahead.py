@@ -49,12 +49,13 @@ class KeyGate:
         self._typed_into: Input | None = None
         """The input that printable keys went straight to since the last key settled."""
         self._settling: asyncio.Task[None] | None = None
+        """The running settle (a reference keeps the task alive)."""
         self._writes: list[asyncio.Event] = []
+        """Saves started by the key being settled; the keys behind wait for them a moment."""
         self._deferring: asyncio.Event | None = None
         """While a form saves: typing is kept until this is set (``defer_typing``)."""
         self._deferred: list[events.Key] = []
         self._replays: set[asyncio.Task[None]] = set()
-        """Saves started by the key being settled; the keys behind wait for them a moment."""
 
     def defer_typing(self, until: asyncio.Event) -> None:
         """A form is saving what was typed into it: printable keys and Enter typed meanwhile
