@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
 
@@ -77,13 +77,7 @@ class Change:
     payload: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "operation": self.operation,
-            "payload": self.payload,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -168,14 +162,7 @@ class PushAnswer:
     v: int = PROTOCOL_VERSION
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "v": self.v,
-            "key": self.key,
-            "up_to_seq": self.up_to_seq,
-            "accepted": self.accepted,
-            "duplicates": self.duplicates,
-            "feed_seq": self.feed_seq,
-        }
+        return asdict(self)
 
     @classmethod
     def from_json(cls, document: Any) -> PushAnswer:
@@ -234,14 +221,7 @@ class FeedChange:
     payload: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "till": self.till,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "operation": self.operation,
-            "payload": self.payload,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
