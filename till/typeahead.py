@@ -28,7 +28,8 @@ from textual.widgets import Input
 log = logging.getLogger(__name__)
 
 SETTLE_ROUNDS = (2, 8)
-"""At least and at most this many passes over the focused widgets, the screen and the App."""
+"""At least and at most this many passes over the focused widgets, the screen and the App, after
+a key that may act. Characters typed into a field need one pass: they open no screen."""
 NODE_TIMEOUT = 10.0
 """Seconds to wait for one widget to reach a key's turn before the keys behind it go on."""
 WRITE_HOLD = 0.5
@@ -103,7 +104,7 @@ class KeyGate:
             # What was typed just before lands first (and what it sets off, such as a search
             # as you type): this key may act on it.
             self._held.appendleft(key)
-            self._settle_after(self._typed_into)
+            self._settle_after(self._typed_into, least_rounds=1)
             return
         await self._dispatch(key)
         if typed_into is not None and self._app.focused is typed_into:
@@ -111,22 +112,21 @@ class KeyGate:
             return
         self._settle_after(target)
 
-    def _settle_after(self, node: DOMNode | None) -> None:
+    def _settle_after(self, node: DOMNode | None, least_rounds: int = SETTLE_ROUNDS[0]) -> None:
         """Hold the keys behind until ``node`` and everything above it have caught up."""
         self._typed_into = None
         self._busy = True
         chain: list[MessagePump] = (
             _ancestors(node) if node is not None else [self._app.screen, self._app]
         )
-        self._settling = asyncio.create_task(self._settle(chain))
+        self._settling = asyncio.create_task(self._settle(chain, least_rounds))
 
-    async def _settle(self, chain: list[MessagePump]) -> None:
+    async def _settle(self, chain: list[MessagePump], least: int) -> None:
         try:
             for node in chain:  # the key itself: handled, bubbled up, its binding run
                 await _drained(node)
             await self._writes_landed()
-            least, most = SETTLE_ROUNDS
-            for round_no in range(most):  # what it set off: messages, screens, focus
+            for round_no in range(SETTLE_ROUNDS[1]):  # what it set off: messages, screens, focus
                 before = (tuple(self._app.screen_stack), self._app.focused)
                 focused = self._app.focused
                 nodes = _ancestors(focused) if focused is not None else [self._app.screen]
