@@ -144,5 +144,7 @@ async def test_a_city_change_alone_needs_no_manager(app):
         assert isinstance(form, CustomerFormScreen)
         form.query_one("#field-city", Input).value = "Lyon"
         await pilot.press("f10")
+        await app.workers.wait_for_complete()  # the save runs off the event loop
+        await pilot.pause()
         assert not isinstance(app.screen, CustomerFormScreen)
     assert customers.get_customer(martin.id).city == "Lyon"
