@@ -162,7 +162,7 @@ class SyncClient:
             # what was deleted since.
             applied = apply_remote(
                 (
-                    RemoteChange(c.entity, c.operation, c.payload)
+                    RemoteChange(c.entity, c.operation, c.payload, c.till)
                     for c in answer.changes
                     if c.till != self.till
                 ),

@@ -14,29 +14,27 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from peewee import Database, IntegrityError, fn
+from peewee import Database, IntegrityError
 from playhouse.db_url import connect
 
 from sync.protocol import (
     MAX_BODY_BYTES,
-    Change,
     FeedChange,
     PullAnswer,
     PullRequest,
     PushAnswer,
     PushBatch,
 )
+from sync.server.apply import apply_change
+from sync.server.errors import Conflict, ServerError
 from sync.server.models import (
     SERVER_MODELS,
     AcceptedBatch,
     FeedCounter,
     FeedEntry,
-    LedgerEntry,
-    ServerCustomer,
     Till,
     database,
 )
-from till.errors import TillError
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +48,6 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10_000,
 }
-
-
-class ServerError(TillError):
-    """The server database could not be opened, or a till command was refused."""
-
-
-class Conflict(ServerError):
-    """A change contradicts what the server holds; the whole batch is refused."""
 
 
 _REUSED = (
@@ -185,7 +175,7 @@ def push(till: str, batch: PushBatch) -> dict[str, Any]:
                 payload=json.dumps(change.payload, separators=(",", ":"), ensure_ascii=False),
                 received_at=now,
             ).execute()
-            _apply(till, change)
+            apply_change(till, change)
             accepted += 1
         FeedCounter.update(value=last).where(FeedCounter.id == 1).execute()
         answer = PushAnswer(
@@ -202,55 +192,6 @@ def push(till: str, batch: PushBatch) -> dict[str, Any]:
         "push from %s: %d new, %d known, feed at %d", till, accepted, answer["duplicates"], last
     )
     return answer
-
-
-def _apply(till: str, change: Change) -> None:
-    """Keep the server's own view of the ledgers and the customer file."""
-    payload = change.payload
-    if change.entity in ("loyalty_entry", "account_entry"):
-        value = payload["points" if change.entity == "loyalty_entry" else "amount"]
-        LedgerEntry.insert(
-            id=payload["id"],
-            ledger=change.entity,
-            customer_id=payload["customer_id"],
-            kind=payload["kind"],
-            value=value,
-            sale_id=payload.get("sale_id"),
-            reason=payload["reason"],
-            actor=payload["actor"],
-            at=payload["at"],
-            till=till,
-        ).on_conflict_ignore().execute()
-    elif change.entity == "customer" and change.operation == "create":
-        if ServerCustomer.get_or_none(ServerCustomer.id == payload["id"]) is not None:
-            return
-        if ServerCustomer.get_or_none(ServerCustomer.code == payload["code"]) is not None:
-            raise Conflict(
-                f"Customer code {payload['code']} from till {till} belongs to another customer "
-                "already: do two tills share a till number?"
-            )
-        ServerCustomer.insert(
-            id=payload["id"],
-            code=payload["code"],
-            fields=json.dumps(payload["fields"], ensure_ascii=False, sort_keys=True),
-            created_at=payload["at"],
-            updated_at=payload["at"],
-            till=till,
-        ).execute()
-    elif change.entity == "customer":
-        # Provisional until the field-by-field HLC merge: the later arrival wins.
-        row = ServerCustomer.get_or_none(ServerCustomer.id == payload["id"])
-        if row is None:
-            return
-        if change.operation == "delete":
-            row.deleted = True
-        else:
-            row.fields = json.dumps(
-                {**json.loads(row.fields), **payload["fields"]}, ensure_ascii=False, sort_keys=True
-            )
-        row.updated_at = payload["at"]
-        row.save()
-    # Sales and addresses live in the feed only, for now.
 
 
 def pull(request: PullRequest) -> PullAnswer:
@@ -280,13 +221,3 @@ def pull(request: PullRequest) -> PullAnswer:
         )
     cursor = changes[-1].seq if changes else request.after
     return PullAnswer(changes=tuple(changes), cursor=cursor, more=len(changes) == request.limit)
-
-
-def ledger_balance(ledger: str, customer_id: str) -> int:
-    """The sum of a customer's entries in ``ledger`` from every till, as the server has them."""
-    total = (
-        LedgerEntry.select(fn.COALESCE(fn.SUM(LedgerEntry.value), 0))
-        .where((LedgerEntry.ledger == ledger) & (LedgerEntry.customer_id == customer_id))
-        .scalar()
-    )
-    return int(total or 0)

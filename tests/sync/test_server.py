@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from sync.protocol import MAX_BATCH_CHANGES, MAX_BODY_BYTES
-from sync.server import store
+from sync.server import ledgers, store
 from sync.server.models import LedgerEntry
 from tests.sync.conftest import LosingProxy
 from tests.sync.test_protocol import loyalty_change, sale_change
@@ -39,7 +39,7 @@ def test_the_same_batch_sent_twice_is_applied_once_and_answered_the_same(server)
         }
     )
     assert len(server.feed()) == 1 and server.batches() == 1
-    assert store.ledger_balance("loyalty_entry", loyalty_change()["payload"]["customer_id"]) == 12
+    assert ledgers.ledger_balance("loyalty_entry", loyalty_change()["payload"]["customer_id"]) == 12
 
 
 def test_a_change_sent_again_under_another_key_is_not_doubled(server):

@@ -12,7 +12,7 @@ from storage.customer_search import search_customers
 from storage.customers import find_by_code, get_customer
 from storage.models import database as till_database
 from sync.client import SyncClient
-from sync.server import store
+from sync.server import ledgers
 from sync.server.models import LedgerEntry, ServerCustomer
 
 
@@ -35,7 +35,7 @@ def test_points_earned_offline_on_two_tills_reach_both_and_the_server(server, ma
     expected = sorted([(on_north, 10), (on_south, 25)])
     assert north.points(customer) == expected
     assert south.points(customer) == expected
-    assert store.ledger_balance("loyalty_entry", customer) == 35
+    assert ledgers.ledger_balance("loyalty_entry", customer) == 35
     assert LedgerEntry.select().count() == 2
     assert ServerCustomer.get_by_id(customer).till == "north"
 
@@ -114,7 +114,7 @@ def test_a_till_offline_for_long_catches_up_in_batches_the_server_can_read(
     assert server.batches() > 1_101 // 60  # ~300 bytes a change: at most ~60 a batch
     assert south.sync() == (0, 1_101)
     assert len(south.points(customer)) == 1_100
-    assert store.ledger_balance("loyalty_entry", customer) == 1_100
+    assert ledgers.ledger_balance("loyalty_entry", customer) == 1_100
 
 
 def test_two_sync_workers_on_one_till_send_each_change_once(server, make_till):
@@ -145,7 +145,7 @@ def test_two_sync_workers_on_one_till_send_each_change_once(server, make_till):
     assert failures == []
     assert [entry.till_seq for entry in server.feed()] == list(range(1, 42))
     assert outbox.pending() == []
-    assert store.ledger_balance("loyalty_entry", customer) == 40
+    assert ledgers.ledger_balance("loyalty_entry", customer) == 40
 
 
 def test_a_tills_own_change_coming_back_does_not_undo_what_it_did_since(server, make_till):

@@ -1,0 +1,25 @@
+"""Applying an accepted change to the server's own tables: one applier per entity, each in
+its own module. The change is already numbered in the feed; an entity with no applier lives
+in the feed only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sync.protocol import Change
+from sync.server import customers, ledgers
+
+Applier = Callable[[str, Change], None]
+"""(the till that sent it, the change): called inside the push's transaction."""
+
+APPLIERS: dict[str, Applier] = {
+    "loyalty_entry": ledgers.apply_entry,
+    "account_entry": ledgers.apply_entry,
+    "customer": customers.apply_customer,
+}
+
+
+def apply_change(till: str, change: Change) -> None:
+    applier = APPLIERS.get(change.entity)
+    if applier is not None:
+        applier(till, change)
