@@ -9,6 +9,8 @@ from storage.models import database
 
 PULL_CURSOR = "pull_cursor"
 PUSHED_UP_TO = "pushed_up_to"
+SYNCED_AT = "synced_at"
+"""Seconds since the epoch of the last complete sync; 0: never."""
 
 
 def get(name: str, cursor: Any = None) -> int:
@@ -26,3 +28,13 @@ def advance(name: str, value: int, cursor: Any = None) -> None:
     (cursor or database.cursor()).execute(
         "UPDATE sync_state SET value = MAX(value, ?) WHERE name = ?", (value, name)
     )
+
+
+def mark_synced(at_epoch: int) -> None:
+    """A complete sync (push and pull) has just finished."""
+    with database.atomic():
+        advance(SYNCED_AT, at_epoch)
+
+
+def synced_at() -> int:
+    return get(SYNCED_AT)

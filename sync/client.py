@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from storage import outbox
+from storage import outbox, sync_state
 from storage.remote_changes import Applied, RemoteChange, apply_remote, pull_cursor
 from sync.fields import ProtocolError
 from sync.protocol import (
@@ -181,7 +181,9 @@ class SyncClient:
 
     def sync_once(self) -> tuple[int, int]:
         """Push everything pending, then pull everything new: (pushed, pulled)."""
-        return self.push_all(), self.pull_all()
+        pushed, pulled = self.push_all(), self.pull_all()
+        sync_state.mark_synced(int(time.time()))
+        return pushed, pulled
 
     def _request(self, method: str, path: str, **options: Any) -> Any:
         failure = ""

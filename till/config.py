@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -14,6 +15,8 @@ from till.core.text import first_control
 from till.errors import ConfigError, InvalidSale
 
 CONFIG_ENV = "TILL_CONFIG"
+SYNC_URL_ENV = "TILL_SYNC_URL"
+SYNC_TOKEN_ENV = "TILL_SYNC_TOKEN"
 MAX_CONFIG_BYTES = 1 << 20
 """A config is a few kilobytes; reading more (a log file, /dev/zero) would only fill memory."""
 
@@ -148,6 +151,29 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True)
+class SyncSettings:
+    """The ``[sync]`` section: the back office this till syncs with (none: a till alone).
+    ``TILL_SYNC_URL`` and ``TILL_SYNC_TOKEN`` override ``url`` and ``token``."""
+
+    url: str = ""
+    """The server, ``https://…``; plain ``http://`` only to this machine (127.0.0.1,
+    localhost, ::1), e.g. through an SSH tunnel."""
+    token: str = ""
+    """This till's token, as ``till server add-till`` printed it."""
+    interval: int = 30
+    """Seconds between syncs (a sale also starts one)."""
+    ca_bundle: str = ""
+    """A PEM file of the certificate authorities to trust instead of the system's."""
+    offline_after: int = 300
+    """Seconds since the last complete sync after which the till counts as offline: points
+    and account credit are then capped by what the customer had at that sync."""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.url)
+
+
+@dataclass(frozen=True)
 class DatabaseSettings:
     path: str = "data/till.db"
 
@@ -169,6 +195,7 @@ class Settings:
     accounts: AccountSettings = field(default_factory=AccountSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
+    sync: SyncSettings = field(default_factory=SyncSettings)
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id → keys, e.g. ``pay = "f12,ctrl+t"``, to remap the register's keys."""
 
@@ -210,7 +237,18 @@ def shown(name: str) -> str:
     return name if name.isprintable() and name.strip() == name and name else repr(name)
 
 
-def settings_from_dict(data: dict[str, Any]) -> Settings:
+def settings_from_dict(data: dict[str, Any], environ: Any = None) -> Settings:
+    """``data`` as read from the TOML file, with ``TILL_SYNC_URL``/``TILL_SYNC_TOKEN`` from
+    ``environ`` (default: the process's) over ``[sync] url``/``token``."""
+    environ = os.environ if environ is None else environ
+    overrides = {
+        key: environ[variable]
+        for key, variable in (("url", SYNC_URL_ENV), ("token", SYNC_TOKEN_ENV))
+        if environ.get(variable)
+    }
+    section = data.get("sync", {})
+    if overrides and isinstance(section, dict):
+        data = {**data, "sync": {**section, **overrides}}
     defaults = Settings()
     sections = [f.name for f in fields(Settings)]
     values: dict[str, Any] = {}
@@ -369,11 +407,44 @@ BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("loyalty", "expiry_months"): (0, 120),
     ("loyalty", "offline_cap"): (0, 10_000_000),
     ("accounts", "credit_limit"): (0, 10_000_000),
+    ("sync", "interval"): (1, 86_400),
+    ("sync", "offline_after"): (10, 30 * 86_400),
 }
 """Every whole-number setting's range: a value outside would overflow a sum, a date or the
 database long after the config was read."""
 MAX_QR_LENGTH = 200
 """Characters of a receipt's QR code: more than a receipt printer's QR code holds."""
+
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _check_sync(sync: SyncSettings) -> None:
+    from urllib.parse import urlsplit
+
+    if not sync.url:
+        if sync.token:
+            raise ConfigError("[sync] token: set, but [sync] url is empty.")
+        return
+    try:
+        parts = urlsplit(sync.url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 -- a bad port raises here, not at the first sync
+    except ValueError as error:
+        raise ConfigError(f"[sync] url: {sync.url!r} is not a valid URL ({error}).") from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise ConfigError(f"[sync] url: must be https://HOST[:PORT], got {sync.url!r}.")
+    if parts.scheme == "http" and host not in _LOOPBACK:
+        raise ConfigError(
+            f"[sync] url: plain http:// only to this machine (an SSH tunnel); {host} needs "
+            "https://."
+        )
+    if not sync.token:
+        raise ConfigError("[sync] token: needed with [sync] url (or set TILL_SYNC_TOKEN).")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,200}", sync.token):
+        raise ConfigError("[sync] token: not a token as 'till server add-till' prints it.")
+    if sync.ca_bundle and not Path(sync.ca_bundle).is_file():
+        raise ConfigError(f"[sync] ca_bundle: {sync.ca_bundle} is not a file.")
 
 
 def _check_bounds(settings: Settings) -> None:
@@ -433,6 +504,7 @@ def check_settings(settings: Settings) -> Settings:
 
 def _check(settings: Settings) -> None:
     _check_bounds(settings)
+    _check_sync(settings.sync)
     loyalty = settings.loyalty
     prefix = loyalty.card_prefix
     if not (prefix.isascii() and prefix.isdigit() and len(prefix) == 2):

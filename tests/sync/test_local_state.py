@@ -4,6 +4,7 @@ outbox row."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -89,3 +90,11 @@ def test_the_cursor_never_moves_back(db_path):
     apply_remote([], 9)
     apply_remote([], 4)
     assert sync_state.get(sync_state.PULL_CURSOR) == 9
+
+
+def test_a_complete_sync_records_when_it_finished(server, make_till):
+    till = make_till("north", 1)
+    before = int(time.time())
+    assert sync_state.synced_at() == 0
+    till.sync()
+    assert sync_state.synced_at() >= before
