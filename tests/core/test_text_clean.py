@@ -18,7 +18,7 @@ BIDI_OVERRIDES = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\
 
 
 def _printable_only(text: str) -> bool:
-    return not any(is_control(c) for c in text)
+    return not any(is_control(c) or c in "\u200b\ufeff\u2060\u180e" for c in text)
 
 
 @pytest.mark.parametrize("char", [c for c in CONTROLS if c not in "\t\n\r"] + BIDI_OVERRIDES)
@@ -59,6 +59,23 @@ def test_output_drops_commands_and_keeps_the_text():
     assert printable("a\nb\tc") == "a b c"
     assert printable("a\nb", keep_newlines=True) == "a\nb"
     assert printable("Spoof\u202eNAME") == "SpoofNAME"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u2060", "\u180e"])
+def test_invisible_characters_are_dropped_in_and_out_and_never_split_a_word(invisible):
+    name = f"{invisible}Mar{invisible}tin"
+    assert clean_line(name) == "Martin"
+    assert clean_block(f"{name}\nDupont") == "Martin\nDupont"
+    assert printable(name) == "Martin"
+    assert fold(name) == "martin"
+
+
+def test_joiners_that_shape_words_and_emoji_stay():
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert clean_line(f"Ana {family}") == f"Ana {family}"
+    assert printable("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645") == (
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    )
 
 
 @given(st.text())

@@ -40,6 +40,11 @@ _FORMAT_CONTROLS = frozenset(
 """Invisible characters that reorder or reshape the text around them: a name holding one can
 display as something else. Right-to-left letters need none of them; LRM/RLM marks stay."""
 
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u180e]")
+"""Zero-width space, word joiner, byte-order mark, Mongolian vowel separator: they carry
+nothing a person can see, so ``Mar\u200btin`` would look like Martin and be someone else.
+Pasted text and exported files are full of them; they are dropped, never refused."""
+
 _INPUT_WHITESPACE = "\t\n\r"
 """The only control characters outside text may hold: they fold into a space."""
 
@@ -68,7 +73,7 @@ def clean_line(text: str) -> str:
     found = first_control(text, _INPUT_WHITESPACE)
     if found:
         raise ValueError(f"has a control character ({found}), which cannot be printed.")
-    return " ".join(text.split())
+    return " ".join(_INVISIBLE.sub("", text).split())
 
 
 def clean_block(text: str) -> str:
@@ -77,11 +82,15 @@ def clean_block(text: str) -> str:
     found = first_control(text, _INPUT_WHITESPACE)
     if found:
         raise ValueError(f"has a control character ({found}), which cannot be printed.")
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return _INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u206f\ud800-\udfff]")
-"""Every control character (``is_control``) and the Unicode line and paragraph separators."""
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u180e\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u206f\ufeff"
+    "\ud800-\udfff]"
+)
+"""Every control character (``is_control``), the invisible characters that input drops, and
+the Unicode line and paragraph separators."""
 _AS_SPACE = frozenset("\t\n\r\v\f\x85\u2028\u2029")
 
 
@@ -110,7 +119,9 @@ def fold(text: str) -> str:
     Apostrophes join rather than split: ``O'Brien`` is ``obrien``, as people type it.
     Letters of every script are words (``محمد``, ``דוד``, ``Ελένη``); the rest separates them.
     """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).translate(_APOSTROPHES))
+    decomposed = unicodedata.normalize(
+        "NFKD", _INVISIBLE.sub("", text).translate(_LIGATURES).translate(_APOSTROPHES)
+    )
     plain = "".join(
         c if _word_char(c) else " "
         for c in decomposed
