@@ -359,3 +359,30 @@ async def test_a_refused_customer_form_puts_the_cursor_on_the_first_bad_field(ap
         assert form.query_one("#error-email").display
         assert form.query_one("#error-last_name").display
         assert focused_id(app) == "field-last_name"  # the first from the top, not the last typed
+
+
+async def test_esc_in_quick_add_asks_before_throwing_typed_fields_away(app):
+    from till.screens.prompts import ConfirmScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", *"durand", "f3")  # quick add from the search: nothing more typed
+        await pilot.pause()
+        assert isinstance(app.screen, QuickAddScreen)
+        await pilot.press("escape")  # only what the search passed in: closes at once
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickAddScreen | ConfirmScreen)
+        await pilot.press("f3")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, QuickAddScreen)
+        await pilot.press("tab", *"Léa", "tab", *"0612345678", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Discard this new customer?" in screen_text(app)
+        await pilot.press("n")  # no: the fields are still there
+        assert app.screen is form
+        assert form.query_one("#quick-mobile", Input).value == "0612345678"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickAddScreen | ConfirmScreen)
+    assert customers.customer_count() == 0

@@ -141,4 +141,18 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
         if self.write_pending:  # leaving now would add the customer without attaching them
             self._status(STILL_SAVING)
             return
-        self.dismiss(None)
+        if not self._typed_more():
+            self.dismiss(None)
+            return
+        from till.screens.prompts import ConfirmScreen
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard this new customer?"), answer)
+
+    def _typed_more(self) -> bool:
+        """Whether the cashier typed anything beyond what the search passed in."""
+        typed = [self.query_one(f"#quick-{name}", Input).value.strip() for name, _ in QUICK_FIELDS]
+        return any(value and value != self.typed for value in typed)
