@@ -152,21 +152,26 @@ class Register:
         self, receipt: str, quantities: dict[int, int], method: PaymentMethod, approved_by: str
     ) -> RecordedSale:
         """Refund durably, on the writer thread: call from a worker."""
+        return self.in_writer(self.refund, receipt, quantities, method, approved_by)
+
+    def refund(
+        self, receipt: str, quantities: dict[int, int], method: PaymentMethod, approved_by: str
+    ) -> RecordedSale:
+        """The refund's write itself: run it on the writer thread (``in_writer``, or a
+        screen's ``start_write``)."""
         from storage import returns
 
-        return self.in_writer(
-            lambda: returns.record_return(
-                receipt,
-                quantities,
-                method,
-                till_no=self.till_no,
-                seller=self.settings.till.seller,
-                currency=self.settings.locale.currency,
-                store=self.settings.store.name,
-                approved_by=approved_by,
-                loyalty_program=self.settings.loyalty.program,
-                header=receipt_header(self.printer.layout),
-            )
+        return returns.record_return(
+            receipt,
+            quantities,
+            method,
+            till_no=self.till_no,
+            seller=self.settings.till.seller,
+            currency=self.settings.locale.currency,
+            store=self.settings.store.name,
+            approved_by=approved_by,
+            loyalty_program=self.settings.loyalty.program,
+            header=receipt_header(self.printer.layout),
         )
 
     def close(self) -> None:

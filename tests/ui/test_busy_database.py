@@ -454,6 +454,38 @@ async def test_committing_a_sale_while_the_database_is_busy(app, db_path, hold):
     assert SaleRow.select().count() == 1
 
 
+@pytest.mark.parametrize("hold", HOLDS)
+async def test_a_refund_while_the_database_is_busy(app, db_path, hold):
+    from storage import catalog
+    from till.core.sale import Cart, PaymentMethod
+    from till.screens.manager import ManagerPinScreen
+    from till.screens.returns import ReturnScreen
+
+    cart = Cart()
+    cart.add(catalog.lookup(BAGUETTE))
+    cart.pay(PaymentMethod.CASH, cart.total)
+    sales.record_sale(cart, till_no=1, seller="Ann", currency="EUR")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        screen = app.screen
+        assert isinstance(screen, ReturnScreen)
+        await pilot.press(*"01-000001", "enter", "enter", "f2")  # the line, in cash
+        assert isinstance(app.screen, ManagerPinScreen)
+        async with LockHolder(db_path, hold) as holder:
+            await pilot.press(*PIN, "enter")
+            await busy_while_held(
+                pilot,
+                holder,
+                lambda: text(screen, "#return-message"),
+                escape_waits_then_focus_moves(pilot, lambda: text(screen, "#return-message")),
+                lambda: SaleRow.select().count() == 1,
+            )
+        await until(pilot, lambda: isinstance(app.screen, SaleScreen), "back at the sale")
+    refund = sales.get_sale("01-000002")
+    assert refund.refund_of == "01-000001" and refund.total == -cart.total
+    assert SaleRow.select().count() == 2
+
+
 # The sale's failure is told in a toast too; the open sale's own write, queued behind the
 # sale's, gives up as well and says so.
 @pytest.mark.expect_errors("stayed busy")

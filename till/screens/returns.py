@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,6 +15,7 @@ from till.core.returns import return_lines
 from till.core.sale import PaymentMethod, RecordedSale
 from till.errors import TillError
 from till.screens.prompts import QuantityScreen
+from till.screens.writes import STILL_SAVING, WritingScreen
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ REFUNDS = {
 }
 
 
-class ReturnScreen(Screen[RecordedSale | None]):
+class ReturnScreen(WritingScreen, Screen[RecordedSale | None]):
     """Dismisses with the recorded refund, or None when nothing was refunded."""
 
     app: TillApp
@@ -135,32 +136,31 @@ class ReturnScreen(Screen[RecordedSale | None]):
         what = f"Refund {self.app.register.money(self._refund())} {REFUNDS[paid_by]}"
 
         def approved(ok: bool | None) -> None:
-            if ok:
+            if ok and self.returnable is not None:
                 self.busy = True
                 self.refresh_bindings()
-                self.say("Saving the refund…", "info")
-                self._record(chosen, paid_by)
+                self.start_write(
+                    self.app.register.refund,
+                    self.returnable.sale.receipt_code,
+                    chosen,
+                    paid_by,
+                    "manager PIN",
+                    show=self.say,
+                    done=self.dismiss,
+                    failed=self._failed,
+                )
 
         self.app.push_screen(ManagerPinScreen(what), approved)
 
-    @work(thread=True, exclusive=True, group="return", exit_on_error=False)
-    def _record(self, quantities: dict[int, int], method: PaymentMethod) -> None:
-        assert self.returnable is not None
-        receipt = self.returnable.sale.receipt_code
-        try:
-            refund = self.app.register.record_return(receipt, quantities, method, "manager PIN")
-        except Exception as error:  # nothing was written: the cashier may try again
-            self.app.call_from_thread(self._failed, error)
-        else:
-            self.app.call_from_thread(self.dismiss, refund)
-
-    def _failed(self, error: Exception) -> None:
+    def _failed(self, error: TillError) -> None:  # nothing was written: the cashier may retry
         self.busy = False
         self.refresh_bindings()
         self.say(f"The refund is NOT saved: {error}", "error")
 
     def action_back(self) -> None:
-        if not self.busy:
+        if self.write_pending:
+            self.say(STILL_SAVING)
+        elif not self.busy:
             self.dismiss(None)
 
     # --- display ------------------------------------------------------------------------
