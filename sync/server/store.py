@@ -48,6 +48,12 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10_000,
 }
+POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresext", "postgresqlext", "psycopg3"}
+"""``playhouse.db_url``'s names for PostgreSQL, each also with ``+pool``."""
+POSTGRES_LOCK_TIMEOUT_MS = 10_000
+"""As SQLite's busy timeout: a push waiting longer for a lock is a 503 the till retries."""
+_CREATE_TABLES_LOCK = 0x7117_5E4F
+"""A PostgreSQL advisory lock: servers starting together create the tables one at a time."""
 
 
 _REUSED = (
@@ -65,6 +71,9 @@ def open_server_database(url: str) -> Database:
         # Every transaction takes the write lock at BEGIN: two pushes never both read, then
         # fail to write ("database is locked"); the feed numbering waits its turn instead.
         options = {"pragmas": SQLITE_PRAGMAS, "lock_type": "IMMEDIATE", "timeout": 10}
+    postgres = scheme.partition("+")[0] in POSTGRES_SCHEMES
+    if postgres:
+        options = {"options": f"-c lock_timeout={POSTGRES_LOCK_TIMEOUT_MS}"}
     try:
         db = connect(url, **options)
     except Exception as error:  # an unknown scheme, a missing driver
@@ -76,6 +85,8 @@ def open_server_database(url: str) -> Database:
     database.initialize(db)
     try:
         with db.connection_context(), db.atomic():
+            if postgres:  # two CREATE TABLE IF NOT EXISTS at once: one fails on pg_type
+                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_CREATE_TABLES_LOCK,))
             db.create_tables(SERVER_MODELS, safe=True)
             FeedCounter.insert(id=1, value=0).on_conflict_ignore().execute()
     except Exception as error:

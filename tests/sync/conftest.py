@@ -1,10 +1,16 @@
-"""The real back-office server under uvicorn on 127.0.0.1 (a free port), tills as SQLite files,
-and a small TCP proxy that can lose an answer after the server has acted on the request."""
+"""The real back-office server under uvicorn on 127.0.0.1 (a free port), on SQLite and on
+PostgreSQL (every test using ``server`` runs on both), tills as SQLite files, and a small TCP
+proxy that can lose an answer after the server has acted on the request."""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,14 +33,19 @@ from sync.client import SyncClient
 from sync.server import store
 from sync.server.app import create_app
 from sync.server.models import AcceptedBatch, FeedEntry
+from sync.server.models import database as server_database
+from tests.pg import PostgresUnavailable, fresh_database, running_postgres
 
 LOOPBACK = "127.0.0.1"
+BACKENDS = ("sqlite", "postgresql")
 
 
 @dataclass
 class RunningServer:
     url: str
     db_url: str
+    backend: str = "sqlite"
+    """``sqlite`` or ``postgresql``: what ``db_url`` names."""
 
     def add_till(self, name: str) -> str:
         return store.add_till(name)
@@ -76,11 +87,95 @@ def serving(app: Any, **config: Any) -> Iterator[tuple[str, int]]:
         sock.close()
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """One throwaway PostgreSQL per test session (per xdist worker): its URL. Never skipped:
+    without PostgreSQL's binaries the tests that need it fail, saying what to install."""
+    try:
+        with running_postgres() as url:
+            yield url
+    except PostgresUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+
+
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[RunningServer]:
-    db_url = f"sqlite:///{tmp_path / 'server.db'}"
-    with serving(create_app(db_url)) as (host, port):
-        yield RunningServer(url=f"http://{host}:{port}", db_url=db_url)
+def postgres_db_url(postgres: str) -> Iterator[str]:
+    """A new, empty database on the session's PostgreSQL, dropped after the test."""
+    with fresh_database(postgres) as url:
+        yield url
+        if server_database.obj is not None:
+            server_database.obj.close()  # this thread's connection: the rest closed per request
+
+
+@pytest.fixture(params=BACKENDS)
+def server_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty server database: a SQLite file in tmp_path, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'server.db'}"
+    url: str = request.getfixturevalue("postgres_db_url")
+    return url
+
+
+@pytest.fixture
+def server(server_db_url: str) -> Iterator[RunningServer]:
+    backend = "sqlite" if server_db_url.startswith("sqlite") else "postgresql"
+    with serving(create_app(server_db_url)) as (host, port):
+        yield RunningServer(url=f"http://{host}:{port}", db_url=server_db_url, backend=backend)
+
+
+@dataclass
+class ServerProcess:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def workers(self) -> list[int]:
+        """The process ids of the uvicorn workers ``till server run`` started."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError):
+                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+                command = (stat.parent / "cmdline").read_bytes()
+                if parent == self.process.pid and b"spawn_main" in command:
+                    children.append(int(stat.parent.name))
+        return children
+
+
+@contextmanager
+def server_process(db_url: str, workers: int = 1) -> Iterator[ServerProcess]:
+    """``till server run --db db_url --workers N`` in its own process group on a free port,
+    until the block ends (then the group is stopped)."""
+    with _free_socket() as probe:
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "till", "server", "run", "--db", db_url]
+    command += ["--port", str(port), "--workers", str(workers)]
+    with tempfile.TemporaryFile() as log:  # uvicorn logs every request: no pipe to fill
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        running = ServerProcess(f"http://{LOOPBACK}:{port}", process)
+        try:
+            deadline = time.monotonic() + 30
+            while len(running.workers()) < workers or not _answers(running.url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise AssertionError(f"no server: {log.read().decode()[-2000:]}")
+                time.sleep(0.05)
+            yield running
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/v1/health", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 class Till:

@@ -23,8 +23,8 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def test_add_till_prints_its_token_alone_on_the_last_line(runner, tmp_path):
-    url = f"sqlite:///{tmp_path / 'server.db'}"
+def test_add_till_prints_its_token_alone_on_the_last_line(runner, server_db_url):
+    url = server_db_url
     added = runner.invoke(cli, ["server", "add-till", "--db", url, "north"])
     assert added.exit_code == 0, added.output
     token = added.stdout.splitlines()[-1]
@@ -50,8 +50,8 @@ def test_add_till_prints_its_token_alone_on_the_last_line(runner, tmp_path):
         (["revoke", "south"], "No till is named south."),
     ],
 )
-def test_refusals_are_one_line_with_status_2(runner, tmp_path, args, message):
-    url = f"sqlite:///{tmp_path / 'server.db'}"
+def test_refusals_are_one_line_with_status_2(runner, server_db_url, args, message):
+    url = server_db_url
     runner.invoke(cli, ["server", "add-till", "--db", url, "north"])
     result = runner.invoke(cli, ["server", args[0], "--db", url, *args[1:]])
     assert result.exit_code == 2

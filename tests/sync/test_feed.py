@@ -1,13 +1,18 @@
 """The change feed under concurrent pushes: numbered without gaps in commit order, so a till
-that reads while others push and moves its cursor never steps over a change."""
+that reads while others push and moves its cursor never steps over a change. On SQLite and
+PostgreSQL in one server process, and on PostgreSQL with two (``till server run --workers 2``)."""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
 
+import httpx
+
 from storage.ids import new_id
-from sync.server.models import LedgerEntry
+from sync.server import store
+from sync.server.models import AcceptedBatch, FeedEntry, LedgerEntry
+from tests.sync.conftest import server_process
 from tests.sync.test_protocol import loyalty_change
 
 TILLS = 5
@@ -22,18 +27,23 @@ def _change(seq: int) -> dict[str, Any]:
     return change
 
 
-def test_the_feed_has_no_gaps_under_concurrent_pushes(server):
-    tokens = {f"till{n}": server.add_till(f"till{n}") for n in range(TILLS)}
-    reader_token = server.add_till("reader")
+def _push_concurrently_while_reading(
+    url: str, tokens: dict[str, str], reader_token: str
+) -> tuple[list[str], list[int]]:
+    """Every till pushes its batches while a reader pulls 7 at a time: the refusals, and
+    the feed numbers the reader saw."""
     errors: list[str] = []
     done = threading.Event()
 
+    def http(token: str) -> httpx.Client:
+        return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
     def push_from(name: str) -> None:
-        with server.http(tokens[name]) as http:
+        with http(tokens[name]) as client:
             for b in range(BATCHES):
                 changes = [_change(b * CHANGES + n) for n in range(1, CHANGES + 1)]
                 body = {"v": 1, "till": name, "key": f"{name}:{b}", "changes": changes}
-                response = http.post("/v1/push", json=body)
+                response = client.post("/v1/push", json=body)
                 if response.status_code != 200:
                     errors.append(f"{name} batch {b}: {response.status_code} {response.text}")
 
@@ -42,10 +52,10 @@ def test_the_feed_has_no_gaps_under_concurrent_pushes(server):
     def read_while_pushing() -> None:
         cursor = 0
         headers = {"Till-Sync-Version": "1"}
-        with server.http(reader_token) as http:
+        with http(reader_token) as client:
             while True:
                 finished = done.is_set()  # read once more after the last push
-                answer = http.get(
+                answer = client.get(
                     "/v1/changes", params={"after": cursor, "limit": 7}, headers=headers
                 ).json()
                 seen.extend(change["seq"] for change in answer["changes"])
@@ -62,17 +72,39 @@ def test_the_feed_has_no_gaps_under_concurrent_pushes(server):
         thread.join()
     done.set()
     reader.join(30)
+    assert not reader.is_alive()
+    return errors, seen
 
+
+def _assert_gap_free(tokens: dict[str, str], errors: list[str], seen: list[int]) -> None:
     total = TILLS * BATCHES * CHANGES
+    feed = list(FeedEntry.select().order_by(FeedEntry.seq))
     assert errors == []
-    assert [entry.seq for entry in server.feed()] == list(range(1, total + 1))
+    assert [entry.seq for entry in feed] == list(range(1, total + 1))
     assert seen == list(range(1, total + 1))  # the reader missed nothing, saw nothing twice
     assert LedgerEntry.select().count() == total
-    assert server.batches() == TILLS * BATCHES
+    assert AcceptedBatch.select().count() == TILLS * BATCHES
     # Each till's changes keep their order in the feed.
     for name in tokens:
-        mine = [entry.till_seq for entry in server.feed() if entry.till == name]
+        mine = [entry.till_seq for entry in feed if entry.till == name]
         assert mine == list(range(1, BATCHES * CHANGES + 1))
+
+
+def test_the_feed_has_no_gaps_under_concurrent_pushes(server):
+    tokens = {f"till{n}": server.add_till(f"till{n}") for n in range(TILLS)}
+    reader_token = server.add_till("reader")
+    errors, seen = _push_concurrently_while_reading(server.url, tokens, reader_token)
+    _assert_gap_free(tokens, errors, seen)
+
+
+def test_two_server_processes_on_postgresql_keep_the_feed_gap_free(postgres_db_url):
+    store.open_server_database(postgres_db_url)
+    tokens = {f"till{n}": store.add_till(f"till{n}") for n in range(TILLS)}
+    reader_token = store.add_till("reader")
+    with server_process(postgres_db_url, workers=2) as running:
+        assert len(running.workers()) == 2
+        errors, seen = _push_concurrently_while_reading(running.url, tokens, reader_token)
+    _assert_gap_free(tokens, errors, seen)
 
 
 def test_a_pull_answer_stays_within_the_body_limit_and_says_there_is_more(server, monkeypatch):

@@ -1,12 +1,12 @@
-"""The server killed (SIGKILL) while a till pushes, then started again on the same database:
-the till keeps retrying, and in the end every change is on the server exactly once."""
+"""The server killed (SIGKILL) while a till pushes, then started again on the same database
+(SQLite and PostgreSQL): the till keeps retrying, and in the end every change is on the server
+exactly once."""
 
 from __future__ import annotations
 
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -17,6 +17,8 @@ import httpx
 from storage import loyalty, outbox
 from storage.models import database as till_database
 from sync.client import SyncClient
+from sync.server.models import FeedEntry, LedgerEntry
+from sync.server.store import open_server_database
 from till.errors import SyncError
 
 from .conftest import LosingProxy
@@ -41,12 +43,11 @@ def _start(db_url: str, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.05)
 
 
-def test_a_server_killed_mid_push_loses_and_doubles_nothing(tmp_path, monkeypatch):
+def test_a_server_killed_mid_push_loses_and_doubles_nothing(tmp_path, monkeypatch, server_db_url):
     from storage.customers import create_customer
     from storage.db import close_database, open_database
 
-    db_file = tmp_path / "server.db"
-    db_url = f"sqlite:///{db_file}"
+    db_url = server_db_url
     env = {**os.environ, "TILL_SERVER_DB": db_url}
     token = subprocess.run(
         [sys.executable, "-m", "till", "server", "add-till", "north"],
@@ -105,11 +106,9 @@ def test_a_server_killed_mid_push_loses_and_doubles_nothing(tmp_path, monkeypatc
         server.wait(10)
         client.close()
         proxy.close()
-    with sqlite3.connect(db_file) as connection:
-        seqs = [
-            row[0] for row in connection.execute("SELECT till_seq FROM feed_entry ORDER BY seq")
-        ]
-        assert connection.execute("SELECT COUNT(*) FROM ledger_entry").fetchone()[0] == CHANGES - 1
+    open_server_database(db_url)
+    seqs = [entry.till_seq for entry in FeedEntry.select().order_by(FeedEntry.seq)]
+    assert LedgerEntry.select().count() == CHANGES - 1
     assert seqs == list(range(1, CHANGES + 1))
     assert failures  # the push the kill cut failed, and the till retried it
     assert outbox.pending() == []
