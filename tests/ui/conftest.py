@@ -72,3 +72,8 @@ async def scan(pilot, code: str) -> None:
 
 def message(app: TillApp) -> str:
     return str(app.screen.query_one("#message").render())
+
+
+def footer_text(app) -> str:
+    """The keys the footer offers, as shown."""
+    return " ".join(str(widget.render()) for widget in app.screen.query("FooterKey"))

@@ -6,11 +6,7 @@ from till.app import make_app
 from till.screens.payment import PaymentScreen
 
 from ..conftest import PRODUCTS
-from .conftest import scan
-
-
-def footer_text(app) -> str:
-    return " ".join(str(widget.render()) for widget in app.screen.query("FooterKey"))
+from .conftest import footer_text, scan
 
 
 async def test_sale_screen_footer_fits_80_columns(settings):
