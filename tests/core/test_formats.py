@@ -137,3 +137,10 @@ def test_a_timestamp_with_another_offset_is_shown_in_local_time():
     moment = datetime(2026, 12, 1, 23, 30, tzinfo=UTC) - timedelta(hours=5)
     assert Formats("fr_FR").date_time(moment) == f"{moment.astimezone():%d/%m/%Y %H:%M}"
     assert Decimal(Formats("fr_FR").decimal(Decimal("1.50"), 2).replace(",", ".")) == Decimal("1.5")
+
+
+def test_a_phone_number_reads_nationally_at_home_and_internationally_from_abroad():
+    assert Formats("fr_FR").phone("+33612345678") == "06 12 34 56 78"
+    assert Formats("en_GB").phone("+33612345678") == "+33 6 12 34 56 78"
+    assert Formats("en_GB").phone("+442079460958") == "020 7946 0958"
+    assert Formats("fr_FR").phone("") == ""

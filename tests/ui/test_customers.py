@@ -71,7 +71,7 @@ async def test_quick_add_needs_a_phone_or_email_and_refuses_bad_ones(app):
         await pilot.press("f10")
         email_error = app.screen.query_one("#quick-email-error")
         assert email_error.display and "after the @" in str(email_error.render())
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # typed fields: it asks first
         assert isinstance(app.screen, SaleScreen)
     assert customers.customer_count() == 0
 
@@ -238,3 +238,13 @@ async def test_extra_addresses_are_added_and_removed(app, dupont):
     assert customers.get_customer(dupont.id).addresses == ()
     fields = [e.field for e in audit.history("customer", dupont.id)]
     assert fields.count("address delivery") == 2
+
+
+async def test_the_file_shows_phone_numbers_as_people_read_them(app, dupont):
+    customers.update_customer(dupont.id, {"landline": "+442079460958"}, actor="t", region="FR")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", *"dupont", "f4")
+        await pilot.pause()
+        main = str(app.screen.query_one("#customer-main").render())
+        assert "06 12 34 56 78" in main  # stored as +33612345678: national at home
+        assert "+44 20 7946 0958" in main  # abroad: international

@@ -152,6 +152,13 @@ class Formats:
     def _numeric(self) -> bool:
         return self.patterns.numeric
 
+    def phone(self, e164: str) -> str:
+        """A stored number as people here read it: national form for the locale's country,
+        international for others (``06 12 34 56 78`` in fr_FR, ``+44 20 7946 0958``)."""
+        from till.core.customer import format_phone
+
+        return format_phone(e164, self.locale.partition("_")[2])
+
     def date(self, value: datetime | date | str) -> str:
         """A day as the locale writes it short: ``01/12/2026`` (fr_FR), ``12/1/26`` (en_US)."""
         moment = _local(value)

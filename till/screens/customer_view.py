@@ -556,9 +556,14 @@ def _join(*parts: str) -> str:
     return ", ".join(part for part in parts if part)
 
 
+PHONE_FIELDS = ("mobile", "landline")
+
+
 def _fields(customer: Customer, names: tuple[str, ...], formats: Formats) -> Text:
     def value(name: str) -> str:
         stored = getattr(customer, name)
+        if name in PHONE_FIELDS:
+            return formats.phone(stored)
         return formats.date(stored) if name in DATE_FIELDS else shown(stored)
 
     return _pairs(
