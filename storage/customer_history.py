@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from peewee import fn
-
-from storage.models import Sale, SaleLine, database
+from storage.models import RemoteSale, Sale, database
 from storage.rows import tuples
 from till.core.customer_lookup import CustomerStats, HistoryFilter, SaleSummary
 from till.core.money import divide_half_up
@@ -15,56 +14,75 @@ from till.core.money import divide_half_up
 def customer_sales(
     customer_id: str, filters: HistoryFilter = HistoryFilter(), limit: int = 200
 ) -> list[SaleSummary]:
-    query = Sale.select(
-        Sale.receipt_code,
-        Sale.created_at,
-        Sale.store,
-        Sale.till_no,
-        Sale.seller,
-        Sale.total,
-        Sale.item_count,
-        Sale.id,
-    ).where(Sale.customer_id == customer_id)
+    """The customer's sales newest first: this till's, and the other tills' it keeps
+    (storage/remote_sales.py), ``filters`` applied to both."""
+    local = _filtered(Sale, _LOCAL_COLUMNS, customer_id, filters, limit)
+    methods = _methods([row[-1] for row in local])
+    sales = [
+        SaleSummary(
+            code, at, store, till_no, seller, total, items, methods.get(sale_id, ""), True, sale_id
+        )
+        for code, at, store, till_no, seller, total, items, sale_id in local
+    ]
+    remote = _filtered(RemoteSale, _REMOTE_COLUMNS, customer_id, filters, limit)
+    sales += [
+        SaleSummary(code, at, store, till_no, seller, total, items, methods, False, sale_id)
+        for code, at, store, till_no, seller, total, items, methods, sale_id in remote
+    ]
+    sales.sort(key=lambda sale: (sale.created_at, sale.sale_id), reverse=True)
+    return sales[:limit]
+
+
+_LOCAL_COLUMNS = (
+    "receipt_code",
+    "created_at",
+    "store",
+    "till_no",
+    "seller",
+    "total",
+    "item_count",
+    "id",
+)
+_REMOTE_COLUMNS = (*_LOCAL_COLUMNS[:-1], "methods", "id")
+
+
+def _filtered(
+    table: type[Sale] | type[RemoteSale],
+    columns: tuple[str, ...],
+    customer_id: str,
+    filters: HistoryFilter,
+    limit: int,
+) -> list[tuple[Any, ...]]:
+    query = table.select(*(getattr(table, name) for name in columns)).where(
+        table.customer_id == customer_id
+    )
     if filters.receipt:
-        query = query.where(Sale.receipt_code.contains(filters.receipt.strip()))
+        query = query.where(table.receipt_code.contains(filters.receipt.strip()))
     if filters.store:
-        query = query.where(Sale.store.contains(filters.store.strip()))
+        query = query.where(table.store.contains(filters.store.strip()))
     if filters.seller:
-        query = query.where(Sale.seller.contains(filters.seller.strip()))
+        query = query.where(table.seller.contains(filters.seller.strip()))
     start, end = _utc_bound(filters.date_from), _utc_bound(filters.date_to, days_after=1)
     if start:
-        query = query.where(Sale.created_at >= start)
+        query = query.where(table.created_at >= start)
     if end:
-        query = query.where(Sale.created_at < end)
-    rows = list(tuples(query.order_by(Sale.created_at.desc()).limit(limit)))
-    methods = _methods([row[-1] for row in rows])
-    return [
-        SaleSummary(code, at, store, till_no, seller, total, item_count, methods.get(sale_id, ""))
-        for code, at, store, till_no, seller, total, item_count, sale_id in rows
-    ]
+        query = query.where(table.created_at < end)
+    return list(tuples(query.order_by(table.created_at.desc()).limit(limit)))
 
 
 def customer_stats(customer_id: str, favourites: int = 5) -> CustomerStats:
-    count, total, first, last = next(
-        tuples(
-            Sale.select(
-                fn.COUNT(Sale.id),
-                fn.COALESCE(fn.SUM(Sale.total), 0),
-                fn.MIN(Sale.created_at),
-                fn.MAX(Sale.created_at),
-            ).where(Sale.customer_id == customer_id)
-        )
-    )
+    """The figures from every sale this till knows of: its own, the other tills' it keeps,
+    and the older ones it has summed. A refund is a sale with negative lines: it counts as
+    one, takes its amount off the total and its quantities off the favourites."""
+    count, total, first, last = 0, 0, "", ""
+    for sales, amount, earliest, latest in database.execute_sql(_TOTALS, (customer_id,) * 3):
+        if sales:
+            count, total = count + sales, total + amount
+            first = min(first or earliest, earliest)
+            last = max(last, latest)
     if not count:
         return CustomerStats()
-    favourite = (
-        SaleLine.select(SaleLine.name, fn.SUM(SaleLine.quantity).alias("quantity"))
-        .join(Sale)
-        .where(Sale.customer_id == customer_id)
-        .group_by(SaleLine.name)
-        .order_by(fn.SUM(SaleLine.quantity).desc(), SaleLine.name)
-        .limit(favourites)
-    )
+    favourite = database.execute_sql(_FAVOURITES, (customer_id,) * 3 + (favourites,))
     days = None
     if count > 1:
         span = datetime.fromisoformat(last) - datetime.fromisoformat(first)
@@ -76,8 +94,33 @@ def customer_stats(customer_id: str, favourites: int = 5) -> CustomerStats:
         first_purchase=first,
         last_purchase=last,
         days_between_visits=days,
-        favourite_products=tuple(tuples(favourite)),
+        favourite_products=tuple((name, quantity) for name, quantity in favourite),
     )
+
+
+_TOTALS = """
+SELECT COUNT(*), COALESCE(SUM(total), 0), MIN(created_at), MAX(created_at)
+    FROM sale WHERE customer_id = ?
+UNION ALL SELECT COUNT(*), COALESCE(SUM(total), 0), MIN(created_at), MAX(created_at)
+    FROM remote_sale WHERE customer_id = ?
+UNION ALL SELECT sale_count, total, first_at, last_at FROM remote_sale_folded WHERE customer_id = ?
+"""
+_FAVOURITES = """
+SELECT name, SUM(quantity) FROM (
+    SELECT l.name, l.quantity FROM sale_line l JOIN sale s ON s.id = l.sale_id
+        WHERE s.customer_id = ?
+    UNION ALL SELECT l.name, l.quantity FROM remote_sale_line l
+        JOIN remote_sale s ON s.id = l.sale_id WHERE s.customer_id = ?
+    UNION ALL SELECT name, quantity FROM remote_sale_folded_product WHERE customer_id = ?
+) GROUP BY name ORDER BY SUM(quantity) DESC, name LIMIT ?
+"""
+
+
+def held_here(sale_ids: list[str]) -> set[str]:
+    """Which of ``sale_ids`` this till made (its journal holds them)."""
+    if not sale_ids:
+        return set()
+    return {row[0] for row in tuples(Sale.select(Sale.id).where(Sale.id.in_(sale_ids)))}
 
 
 def _methods(sale_ids: list[str]) -> dict[str, str]:

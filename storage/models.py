@@ -384,3 +384,76 @@ class SyncState(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, SyncState)
+
+
+class RemoteSale(BaseModel):
+    """A customer's sale made on another till, as this till keeps it (storage/remote_sales.py):
+    the figures and the History tab read it; never part of this till's journal."""
+
+    id = TextField(primary_key=True)
+    customer_id = TextField()
+    till_no = IntegerField()
+    receipt_no = IntegerField()
+    receipt_code = TextField()
+    created_at = TextField()
+    """UTC, ISO 8601, as this till writes its own sales' times."""
+    store = TextField()
+    seller = TextField()
+    total = IntegerField()
+    item_count = IntegerField()
+    methods = TextField()
+    """The payment methods, in the order paid, joined by "+"."""
+    refund_of = TextField(null=True)
+
+    class Meta:
+        indexes = ((("customer_id", "created_at"), False), (("created_at",), False))
+
+
+class RemoteSaleLine(BaseModel):
+    """What a remote sale's line says about favourite products: the name and the quantity."""
+
+    sale = ForeignKeyField(RemoteSale, on_delete="CASCADE", index=False)
+    line_no = IntegerField()
+    name = TextField()
+    quantity = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("sale", "line_no")
+
+
+class RemoteSaleFolded(BaseModel):
+    """A customer's remote sales older than the ones kept, summed: the figures still count them."""
+
+    customer_id = TextField(primary_key=True)
+    sale_count = IntegerField()
+    total = IntegerField()
+    first_at = TextField()
+    last_at = TextField()
+
+
+class RemoteSaleFoldedProduct(BaseModel):
+    """The quantities of each product in a customer's folded remote sales."""
+
+    customer_id = TextField()
+    name = TextField()
+    quantity = IntegerField()
+
+    class Meta:
+        primary_key = CompositeKey("customer_id", "name")
+
+
+class RemoteSaleFoldedUpTo(BaseModel):
+    """Per till number, the highest receipt folded: a replayed feed never counts a sale twice."""
+
+    till_no = IntegerField(primary_key=True)
+    receipt_no = IntegerField()
+
+
+ALL_MODELS = (
+    *ALL_MODELS,
+    RemoteSale,
+    RemoteSaleLine,
+    RemoteSaleFolded,
+    RemoteSaleFoldedProduct,
+    RemoteSaleFoldedUpTo,
+)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from storage import remote_customers, remote_ledgers, sync_state
+from storage import remote_customers, remote_ledgers, remote_sales, sync_state
 from storage.models import database
 
 
@@ -44,6 +44,7 @@ APPLIERS: dict[str, Applier] = {
     "loyalty_entry": remote_ledgers.apply_entry,
     "account_entry": remote_ledgers.apply_entry,
     "customer": remote_customers.apply_customer,
+    "sale": remote_sales.apply_sale,
 }
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
-from storage import audit, customer_history, customers
+from storage import audit, customer_history, customers, remote_sales, sync_state
 from storage.customer_search import count_everyone, everyone, phone_prefix, search_customers
 from storage.customers import DeleteOutcome
 from till.config import Settings
@@ -19,10 +20,13 @@ from till.core.customer_lookup import (
     SaleSummary,
 )
 from till.core.formats import for_print, formats_for
+from till.core.history_scope import HistoryPlace, HistoryScope, OlderSales, is_offline
 from till.core.pricing import customer_terms
 from till.core.sale import SaleCustomer
 from till.core.text import digits, fold, fold_email
 
+OLDER_PAGE = 50
+"""Older sales fetched from the server at a time."""
 OFFER_CANDIDATES = 20
 """Customers read per typed field when looking for one already on file."""
 
@@ -36,6 +40,7 @@ class CustomerService:
         self.actor = actor or f"till {settings.till.number} ({settings.till.seller})"
         self.formats = formats_for(settings.locale.locale)
         self.pricing = settings.pricing
+        self.sync = settings.sync
 
     def search(
         self, query: str, filters: CustomerFilter = CustomerFilter(), limit: int = 50
@@ -126,6 +131,49 @@ class CustomerService:
 
     def stats(self, customer_id: str) -> CustomerStats:
         return customer_history.customer_stats(customer_id)
+
+    def history_scope(self) -> HistoryScope:
+        """What this till's history of a customer covers (its sync standing)."""
+        synced = sync_state.synced_at()
+        offline = is_offline(synced, time.time(), self.sync.offline_after)
+        return HistoryScope(self.sync.enabled, synced, offline)
+
+    def older_history(
+        self, customer_id: str, place: HistoryPlace | None = None, limit: int = OLDER_PAGE
+    ) -> OlderSales:
+        """The customer's sales older than those this till keeps of other tills, from every
+        till, as the server has them; from ``place`` on for the next page. A network call (a
+        ``SyncError`` when the server cannot be reached or refuses): run it off the UI."""
+        from sync.client import SyncClient  # httpx: loaded only by a till that asks
+        from sync.history import HistoryRequest
+
+        start = place or HistoryPlace(remote_sales.kept_since())
+        wanted = HistoryRequest(customer_id, start.before, start.before_id, limit)
+        # Reading needs no till name (only a push carries one).
+        with SyncClient(
+            self.sync.url, self.sync.token, "", ca_bundle=self.sync.ca_bundle or None, attempts=2
+        ) as client:
+            page = client.customer_history(wanted)
+        mine = customer_history.held_here([sale.id for sale in page.sales])
+        sales = tuple(
+            SaleSummary(
+                sale.receipt_code,
+                sale.created_at,
+                sale.store,
+                sale.till_no,
+                sale.seller,
+                sale.total,
+                sale.item_count,
+                sale.methods,
+                sale.id in mine,
+                sale.id,
+            )
+            for sale in page.sales
+        )
+        last = page.sales[-1] if page.sales else None
+        return OlderSales(
+            sales, HistoryPlace(last.created_at, last.id) if page.more and last else None
+        )
 
     def audit(self, customer_id: str) -> list[AuditEntry]:
         return audit.history("customer", customer_id)

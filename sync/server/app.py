@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from sync.fields import ProtocolError
+from sync.history import HistoryRequest
 from sync.protocol import (
     MAX_BATCH_CHANGES,
     MAX_BODY_BYTES,
@@ -34,7 +35,7 @@ from sync.protocol import (
     VersionMismatch,
     check_version,
 )
-from sync.server import store
+from sync.server import sales, store
 from sync.server.models import database
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ def create_app(db_url: str | None = None) -> Starlette:
             Route("/v1/push", push, methods=["POST"]),
             Route("/v1/changes", changes, methods=["GET"]),
             Route("/v1/health", health, methods=["GET"]),
+            Route("/v1/customers/{customer_id}/history", customer_history, methods=["GET"]),
         ],
         exception_handlers={Refused: _refused},  # type: ignore[dict-item]
     )
@@ -104,6 +106,22 @@ async def changes(request: Request) -> JSONResponse:
         raise Refused(422, "invalid", str(error)) from None
     answer = await _in_database(store.pull, pull)
     return JSONResponse(answer.to_json())
+
+
+async def customer_history(request: Request) -> JSONResponse:
+    """A customer's sales from every till, newest first: the history a till no longer holds."""
+    await _till(request)
+    try:
+        check_version(_header_version(request), local_is_server=True)
+        wanted = HistoryRequest.from_params(
+            request.path_params["customer_id"], request.query_params
+        )
+    except VersionMismatch as error:
+        raise Refused(409, "version", str(error)) from None
+    except ProtocolError as error:
+        raise Refused(422, "invalid", str(error)) from None
+    page = await _in_database(sales.customer_history, wanted)
+    return JSONResponse(page.to_json())
 
 
 async def health(request: Request) -> JSONResponse:

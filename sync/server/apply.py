@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sync.protocol import Change
-from sync.server import customers, ledgers
+from sync.server import customers, ledgers, sales
 
 Applier = Callable[[str, Change], None]
 """(the till that sent it, the change): called inside the push's transaction."""
@@ -16,6 +16,7 @@ APPLIERS: dict[str, Applier] = {
     "loyalty_entry": ledgers.apply_entry,
     "account_entry": ledgers.apply_entry,
     "customer": customers.apply_customer,
+    "sale": sales.apply_sale,
 }
 
 

@@ -99,4 +99,37 @@ class ServerCustomer(ServerModel):
     deleted = BooleanField(default=False)
 
 
-SERVER_MODELS = (Till, FeedCounter, AcceptedBatch, FeedEntry, LedgerEntry, ServerCustomer)
+SERVER_MODELS: tuple[type[ServerModel], ...] = (
+    Till,
+    FeedCounter,
+    AcceptedBatch,
+    FeedEntry,
+    LedgerEntry,
+    ServerCustomer,
+)
+
+
+class ServerSale(ServerModel):
+    """A sale from any till, summed up for a customer's history (sync/server/sales.py): the
+    whole sale stays in the feed."""
+
+    id = TextField(primary_key=True)
+    customer_id = TextField(null=True)
+    till = TextField()
+    till_no = IntegerField()
+    receipt_no = BigIntegerField()
+    receipt_code = TextField()
+    created_at = TextField()
+    """UTC, ISO 8601: times from every till compare as text."""
+    store = TextField()
+    seller = TextField()
+    total = BigIntegerField()
+    item_count = BigIntegerField()
+    methods = TextField()
+    refund_of = TextField(null=True)
+
+    class Meta:
+        indexes = ((("customer_id", "created_at", "id"), False),)
+
+
+SERVER_MODELS = (*SERVER_MODELS, ServerSale)

@@ -60,6 +60,9 @@ class SaleSummary:
     total: int
     item_count: int
     methods: str
+    on_this_till: bool = True
+    """False: made on another till (its receipt is not on this one)."""
+    sale_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -23,9 +24,11 @@ from till.core.customer import (
     CustomerKind,
     shown,
 )
-from till.core.customer_lookup import HistoryFilter
+from till.core.customer_lookup import HistoryFilter, SaleSummary
 from till.core.formats import Formats, count
+from till.core.history_scope import HistoryPlace, HistoryScope, OlderSales, history_notice
 from till.core.sale import SaleCustomer
+from till.errors import TillError
 from till.screens.account import AccountPanel, DepositScreen
 from till.screens.prompts import ConfirmScreen
 from till.screens.writes import STILL_SAVING, WritingScreen
@@ -55,6 +58,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         Binding("f8,ctrl+r", "toggle_active", "Active", id="customer.active"),
         Binding("f9,ctrl+g", "delete", "Delete", id="customer.delete"),
         Binding("f7,ctrl+l", "open_sale", "Receipt", id="customer.receipt"),
+        Binding("f5,ctrl+b", "older_history", "Older", id="customer.older_history"),
         Binding("f3,ctrl+n", "add_address", "New addr.", id="customer.add_address"),
         Binding("f5,ctrl+b", "edit_address", "Change", id="customer.edit_address"),
         Binding("f6,ctrl+p", "remove_address", "Remove", id="customer.remove_address"),
@@ -70,7 +74,15 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         self.customer_id = customer_id
         self.attaching = attaching
         self.customer: Customer | None = None
-        self.sale_codes: list[str] = []
+        self.shown_sales: list[SaleSummary] = []
+        self.older_sales: list[SaleSummary] = []
+        """Fetched from the server (F5 on the History tab), below this till's own list."""
+        self.older_from: HistoryPlace | None = None
+        """Where the next page of older sales starts; None: from the start, or none left."""
+        self.older_all_fetched = False
+        self.fetching_older = False
+        self.history_scope = HistoryScope(sync_enabled=False)
+        """What the history shown covers; read again each time it is shown."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -90,6 +102,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
                 with Horizontal(id="history-filters"):
                     for name, label in HISTORY_FILTERS:
                         yield Input(placeholder=label, id=f"history-{name}")
+                yield Static(id="history-scope")
                 yield DataTable(id="customer-sales", cursor_type="row", zebra_stripes=True)
             with TabPane("Account", id="tab-account"):
                 yield AccountPanel(id="customer-account-panel")
@@ -103,7 +116,8 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         for label, width in (
             ("Receipt", 10),
             ("Date", 16),
-            ("Store", 14),
+            ("Till", 4),
+            ("Store", 10),
             ("Seller", 8),
             ("Items", 5),
             ("Total", 10),
@@ -142,6 +156,8 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         tab = self.query_one(TabbedContent).active
         if action == "open_sale":
             return tab == "tab-history"
+        if action == "older_history":
+            return tab == "tab-history" and self.history_scope.can_fetch
         if action == "add_address":
             return tab == "tab-addresses"
         if action in ("edit_address", "remove_address"):
@@ -377,21 +393,71 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         values = {
             name: self.query_one(f"#history-{name}", Input).value for name, _ in HISTORY_FILTERS
         }
-        sales = self.app.register.customers.history(self.customer_id, HistoryFilter(**values))
-        money = self.app.register.money
+        service = self.app.register.customers
+        sales = service.history(self.customer_id, HistoryFilter(**values))
+        if not any(value.strip() for value in values.values()):  # the server's are unfiltered
+            shown = {sale.sale_id for sale in sales}
+            sales += [sale for sale in self.older_sales if sale.sale_id not in shown]
+        money, formats = self.app.register.money, self.app.register.formats
         table = self.query_one("#customer-sales", DataTable)
         table.clear()
-        self.sale_codes = [sale.receipt_code for sale in sales]
+        self.shown_sales = sales
         for sale in sales:
             table.add_row(
                 Text(sale.receipt_code),
-                self.app.register.formats.date_time(sale.created_at),
+                formats.date_time(sale.created_at),
+                "here" if sale.on_this_till else f"{sale.till_no:02d}",
                 plain(sale.store),
                 plain(sale.seller),
                 str(sale.item_count),
                 Text(money(sale.total), justify="right"),
                 plain(sale.methods),
             )
+        self.history_scope = service.history_scope()
+        notice = history_notice(self.history_scope, self._sync_time)
+        self.query_one("#history-scope", Static).update(plain(notice))
+
+    def _sync_time(self, epoch: int) -> str:
+        """A sync time: the time alone today, else the date and time."""
+        moment = datetime.fromtimestamp(epoch, UTC)
+        formats = self.app.register.formats
+        same_day = moment.astimezone().date() == datetime.now().astimezone().date()
+        return formats.time(moment) if same_day else formats.date_time(moment)
+
+    def action_older_history(self) -> None:
+        filtered = any(
+            self.query_one(f"#history-{name}", Input).value.strip() for name, _ in HISTORY_FILTERS
+        )
+        if filtered:
+            self.say("Clear the filters to fetch older sales from the server.")
+        elif self.older_all_fetched:
+            self.say("The server has no older sales for this customer.")
+        elif not self.fetching_older:
+            self.fetching_older = True
+            self.say("Asking the server for older sales…")
+            self._fetch_older(self.older_from)
+
+    @work(thread=True, exclusive=True, group="older-history", exit_on_error=False)
+    def _fetch_older(self, place: HistoryPlace | None) -> None:
+        try:
+            older = self.app.register.customers.older_history(self.customer_id, place)
+        except TillError as error:  # offline, or refused: the cashier reads why
+            self.app.call_from_thread(self._older_failed, error)
+        else:
+            self.app.call_from_thread(self._older_arrived, older)
+
+    def _older_arrived(self, older: OlderSales) -> None:
+        self.fetching_older = False
+        self.older_sales += older.sales
+        self.older_from = older.next
+        self.older_all_fetched = older.next is None
+        self.show_history()
+        more = " F5: more." if older.next else " That is all."
+        self.say(f"{count(len(older.sales), 'older sale')} from the server.{more}")
+
+    def _older_failed(self, error: TillError) -> None:
+        self.fetching_older = False
+        self.say(f"Older sales need the server: {error}")
 
     def show_changes(self) -> None:
         table = self.query_one("#customer-audit", DataTable)
@@ -541,9 +607,15 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         from till.screens.receipt import ReceiptScreen
 
         table = self.query_one("#customer-sales", DataTable)
-        if self.sale_codes:
-            code = self.sale_codes[min(table.cursor_row, len(self.sale_codes) - 1)]
-            self.app.push_screen(ReceiptScreen(self.app.register.sale(code)))
+        if self.shown_sales:
+            sale = self.shown_sales[min(table.cursor_row, len(self.shown_sales) - 1)]
+            if not sale.on_this_till:
+                self.say(
+                    f"Receipt {sale.receipt_code} was made on till {sale.till_no:02d}: "
+                    "it is printed from there."
+                )
+                return
+            self.app.push_screen(ReceiptScreen(self.app.register.sale(sale.receipt_code)))
 
     def action_back(self) -> None:
         if self.write_pending:  # a change is being saved: its outcome is told here
