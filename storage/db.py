@@ -29,8 +29,11 @@ PRAGMAS = {
 }
 
 
-def open_database(path: str | os.PathLike[str], *, create: bool = True) -> None:
-    """Bind the models to the SQLite file at ``path`` and bring its schema up to date."""
+def open_database(
+    path: str | os.PathLike[str], *, create: bool = True, busy_timeout: float = 5
+) -> None:
+    """Bind the models to the SQLite file at ``path`` and bring its schema up to date.
+    ``busy_timeout``: seconds a statement waits for another program's write lock."""
     db_path = Path(path)
     if not create and not db_path.exists():
         raise StorageError(f"{db_path}: no database here. Create one with 'till init'.")
@@ -39,7 +42,8 @@ def open_database(path: str | os.PathLike[str], *, create: bool = True) -> None:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         if not database.is_closed():
             database.close()
-        database.init(str(db_path), pragmas=PRAGMAS, timeout=5)
+        pragmas = {**PRAGMAS, "busy_timeout": int(busy_timeout * 1000)}
+        database.init(str(db_path), pragmas=pragmas, timeout=busy_timeout)
         database.connect(reuse_if_open=True)
         mode = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal":
