@@ -46,6 +46,12 @@ def pending(limit: int = 100) -> list[dict[str, Any]]:
     ]
 
 
+def pending_count() -> int:
+    """How many changes the server has not confirmed yet."""
+    confirmed = sync_state.get(sync_state.PUSHED_UP_TO)
+    return Outbox.select().where(Outbox.seq > confirmed).count()
+
+
 def acknowledge(up_to_seq: int) -> None:
     """The server confirmed every change up to ``up_to_seq``: they are no longer pending.
     The rows stay (nothing the server has not confirmed is ever removed, and the confirmed

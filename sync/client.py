@@ -23,7 +23,6 @@ import httpx
 from storage import outbox, sync_state
 from storage.remote_changes import Applied, RemoteChange, apply_remote, pull_cursor
 from sync.fields import ProtocolError
-from sync.history import HistoryPage, HistoryRequest
 from sync.protocol import (
     MAX_BATCH_CHANGES,
     MAX_BODY_BYTES,
@@ -35,10 +34,16 @@ from sync.protocol import (
     PushAnswer,
     PushBatch,
     VersionMismatch,
+    check_version,
 )
 from till.errors import SyncError
 
 log = logging.getLogger(__name__)
+
+
+class ServerUnreachable(SyncError):
+    """The server could not be reached or kept failing (timeouts, refused or cut connections,
+    5xx): the till is offline, as opposed to refused."""
 
 
 @dataclass(frozen=True)
@@ -186,16 +191,18 @@ class SyncClient:
         sync_state.mark_synced(int(time.time()))
         return pushed, pulled
 
-    def customer_history(self, request: HistoryRequest) -> HistoryPage:
-        """A page of a customer's sales from every till, as the server keeps them (the till
-        holds only the recent ones of other tills)."""
-        document = self._request(
-            "GET", f"/v1/customers/{request.customer_id}/history", params=request.to_params()
-        )
-        try:
-            return HistoryPage.from_json(document)
-        except ProtocolError as error:
-            raise SyncError(f"The server sent a history this till refuses: {error}") from None
+    def health(self) -> int:
+        """The server's protocol version, from ``GET /v1/health`` (no token needed);
+        a ``VersionMismatch`` when it is not this till's."""
+        document = self._request("GET", "/v1/health")
+        version = document.get("v") if isinstance(document, dict) else None
+        check_version(version, local_is_server=False)
+        return PROTOCOL_VERSION
+
+    def check_token(self) -> None:
+        """The cheapest call that needs the token (one change at most, not applied): a
+        ``SyncError`` when the server refuses it."""
+        self._request("GET", "/v1/changes", params=PullRequest(after=0, limit=1).to_params())
 
     def _request(self, method: str, path: str, **options: Any) -> Any:
         failure = ""
@@ -220,7 +227,7 @@ class SyncClient:
                 return response.json()
             except ValueError:
                 failure = "the server's answer is not JSON"
-        raise SyncError(f"Sync failed: {failure}.")
+        raise ServerUnreachable(f"Sync failed: {failure}.")
 
 
 def _reason(error: httpx.TransportError) -> str:

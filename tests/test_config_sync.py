@@ -19,7 +19,14 @@ def test_a_till_without_sync_is_alone():
 
 def test_a_server_with_its_token():
     sync = settings_from_dict(
-        {"sync": {"url": "https://office.example:8470", "token": TOKEN, "interval": 10}},
+        {
+            "sync": {
+                "url": "https://office.example:8470",
+                "token": TOKEN,
+                "name": "shop1-till1",
+                "interval": 10,
+            }
+        },
         environ={},
     ).sync
     assert sync.enabled
@@ -28,7 +35,8 @@ def test_a_server_with_its_token():
 
 def test_the_environment_supplies_url_and_token():
     environ = {"TILL_SYNC_URL": "https://env.example", "TILL_SYNC_TOKEN": TOKEN}
-    sync = settings_from_dict({"sync": {"url": "https://file.example"}}, environ=environ).sync
+    table = {"url": "https://file.example", "name": "shop1-till1"}
+    sync = settings_from_dict({"sync": table}, environ=environ).sync
     assert (sync.url, sync.token) == ("https://env.example", TOKEN)
 
 
@@ -40,9 +48,17 @@ def test_the_environment_supplies_url_and_token():
         ({"url": "https://office.example"}, "[sync] token: needed"),
         ({"token": TOKEN}, "[sync] url is empty"),
         ({"url": "https://office.example:99999", "token": TOKEN}, "not a valid URL"),
+        ({"url": "https://office.example", "token": TOKEN}, "[sync] name: needed"),
+        ({"url": "https://o.example", "token": TOKEN, "name": "till 1"}, "no till name"),
         ({"url": "https://office.example", "token": "a b c d e f g h i j"}, "not a token"),
-        ({"url": "https://o.example", "token": TOKEN, "interval": 0}, "[sync] interval"),
-        ({"url": "https://o.example", "token": TOKEN, "ca_bundle": "/nope.pem"}, "not a file"),
+        (
+            {"url": "https://o.example", "token": TOKEN, "name": "t1", "interval": 0},
+            "[sync] interval",
+        ),
+        (
+            {"url": "https://o.example", "token": TOKEN, "name": "t1", "ca_bundle": "/x.pem"},
+            "not a file",
+        ),
     ],
 )
 def test_a_bad_sync_table_is_named(table, complaint):
@@ -53,6 +69,6 @@ def test_a_bad_sync_table_is_named(table, complaint):
 
 def test_loopback_http_is_allowed_for_a_tunnel():
     sync = settings_from_dict(
-        {"sync": {"url": "http://127.0.0.1:8470", "token": TOKEN}}, environ={}
+        {"sync": {"url": "http://127.0.0.1:8470", "token": TOKEN, "name": "t1"}}, environ={}
     ).sync
     assert sync.url == "http://127.0.0.1:8470"

@@ -22,7 +22,7 @@ from till.core.sale import RecordedSale
 from till.core.text import printable
 from till.driver import TillDriver
 from till.errors import ScannerError, TillError
-from till.messages import DeviceNotice, DeviceScanned, Logged, Scanned
+from till.messages import DeviceNotice, DeviceScanned, Logged, Scanned, SyncChanged
 from till.printing import PrinterState
 from till.register import Register
 from till.screens.prompts import ConfirmScreen
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from devices.scanner.evdev_reader import DeviceSource, ScannerService
+    from till.sync_service import SyncStatus, SyncWorker
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ STYLES = Path(__file__).parent / "styles"
 DEFAULT_THEME = "textual-dark"
 LINUX_CONSOLE_THEME = "ansi-dark"
 PRINTER_RETRY_SECONDS = 10
+SYNC_STOP_WAIT = 2.0
+"""Seconds closing waits for a sync in flight; after that its thread dies with the process
+(its local transaction, if any, rolls back: the next sync does it again)."""
 
 
 class TillApp(App):
@@ -57,6 +61,9 @@ class TillApp(App):
     printer_state: reactive[PrinterState] = reactive(PrinterState)
     """The printer as the cashier sees it: receipts waiting, and why."""
 
+    sync_status: reactive[SyncStatus | None] = reactive(None)
+    """This till's standing with the back office; None: no sync (none configured, the kiosk)."""
+
     def __init__(
         self, register: Register, *, demo: bool = False, kiosk_timeout: float | None = None
     ) -> None:
@@ -69,6 +76,7 @@ class TillApp(App):
         self.scanner_source: DeviceSource | None = None
         """Where evdev scanners are looked for: None is the kernel; tests set a replay twin."""
         self.scanners: ScannerService | None = None
+        self.sync_worker: SyncWorker | None = None
         self.fatal_error: BaseException | None = None
         """What stopped the register, if an unexpected error did."""
         self._log_forwarding: logs.NotifyHandler | None = None
@@ -99,12 +107,15 @@ class TillApp(App):
         if self.kiosk_timeout is None:  # the kiosk leaves the queue to the register (one lock)
             self.set_interval(PRINTER_RETRY_SECONDS, self._retry_printing)
             self.spool()  # receipts left queued before a restart or a power cut print now
+            self.start_sync()  # the kiosk leaves sync to the register too
 
     def on_unmount(self) -> None:
         if self._log_forwarding is not None:
             logs.stop_forwarding(self._log_forwarding)
         if self.scanners is not None:
             self.scanners.stop()
+        if self.sync_worker is not None:
+            self.sync_worker.stop(timeout=SYNC_STOP_WAIT)
         self.register.close()
 
     @work(thread=True, group="warm-up", exit_on_error=False)
@@ -219,6 +230,49 @@ class TillApp(App):
     def on_device_notice(self, message: DeviceNotice) -> None:
         log.info("%s", message.text)
         self.notify(message.text, title="Scanners", severity=message.severity, markup=False)
+
+    # --- sync with the back office ---------------------------------------------------
+
+    def start_sync(self) -> None:
+        """Sync in a thread of its own when a back office is configured."""
+        settings = self.register.settings.sync
+        if not settings.enabled:
+            return
+        from till.sync_service import SyncService, SyncWorker  # httpx: only tills that sync
+
+        try:
+            service = SyncService(settings)
+        except TillError as error:  # e.g. a CA bundle it cannot read: sell on, say why
+            log.warning("Sync is off: %s", error)
+            return
+        self.sync_worker = SyncWorker(
+            service,
+            lambda status: self.post_message(SyncChanged(status)),
+            interval=settings.interval,
+        )
+        self.sync_status = service.status()
+        self.sync_worker.start()
+
+    def sync_soon(self) -> None:
+        """A sale (or a refund) was saved: send it now rather than at the next interval."""
+        if self.sync_worker is not None:
+            self.sync_worker.nudge()
+
+    def on_sync_changed(self, message: SyncChanged) -> None:
+        before, status = self.sync_status, message.status
+        if not status.ok and (before is None or before.last_error != status.last_error):
+            # once when syncs start failing, or fail differently; not at every retry
+            log.warning("sync: %s", status.last_error, extra=logs.SHOWN)
+            self.notify(
+                f"{status.last_error}\nSales are saved here and sent when sync works again.",
+                title="Back office",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        elif status.ok and before is not None and not before.ok:
+            log.info("sync works again")
+        self.sync_status = status
 
     # --- failures: logged, and shown ---------------------------------------------------
 

@@ -17,6 +17,7 @@ from till.cli_devices import devices
 from till.cli_loyalty import loyalty, manager_pin
 from till.cli_printer import drawer, print_test, receipt_print
 from till.cli_server import server
+from till.cli_sync import sync
 from till.config import Settings, load_settings
 from till.errors import ConfigError, TillError
 
@@ -50,7 +51,7 @@ class Context:
         return formats_for(self.settings().locale.locale)
 
     def open_database(self, settings: Settings, *, create: bool = False) -> None:
-        _open(settings, create=create, busy_timeout=CLI_BUSY_TIMEOUT)
+        _open(settings, create=create)
 
     def settings(self) -> Settings:
         settings = load_settings(self.config_path)
@@ -215,7 +216,7 @@ def import_products(ctx: Context, file: str) -> None:
     from storage import catalog
 
     settings = ctx.settings()
-    _open(settings, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
+    _open(settings, create=False)
     precision = ctx.money().precision
     progress = _ImportProgress(file)
     with progress:
@@ -236,7 +237,7 @@ def import_prices(ctx: Context, file: str) -> None:
     """Set customer price lists from a CSV file: price_code,barcode,price."""
     from storage import catalog
 
-    _open(ctx.settings(), create=False, busy_timeout=CLI_BUSY_TIMEOUT)
+    _open(ctx.settings(), create=False)
     progress = _ImportProgress(file)
     with progress:
         report = catalog.import_price_list_file(
@@ -310,7 +311,7 @@ def receipt_show(ctx: Context, number: str) -> None:
     from till.register import Register
 
     settings = ctx.settings()
-    _open(settings, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
+    _open(settings, create=False)
     if number.isascii() and number.isdigit():
         sale = sales.get_sale_by_number(settings.till.number, int(number))
     else:
@@ -327,7 +328,7 @@ def journal(ctx: Context, as_json: bool) -> None:
     from storage.db import integrity_ok
 
     settings = ctx.settings()
-    _open(settings, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
+    _open(settings, create=False)
     broken = sales.verify_journal(settings.till.number)
     result = {"sales": sales.sale_count(), "broken": broken, "integrity": integrity_ok()}
     if as_json:
@@ -348,6 +349,7 @@ cli.add_command(manager_pin)
 cli.add_command(print_test)
 cli.add_command(drawer)
 cli.add_command(server)
+cli.add_command(sync)
 receipt.add_command(receipt_print)
 
 
@@ -373,16 +375,10 @@ def doctor(ctx: Context, printer_url: str | None) -> None:
         sys.exit(1)
 
 
-CLI_BUSY_TIMEOUT = 30
-"""Seconds a command waits for the register's (or an import's, or sync's) write to finish
-before it gives up with one line: the register saves a sale in milliseconds, an import
-commits every 1,000 rows."""
-
-
-def _open(settings: Settings, *, create: bool, busy_timeout: float = 5) -> None:
+def _open(settings: Settings, *, create: bool) -> None:
     from storage.db import open_database
 
-    open_database(settings.database.path, create=create, busy_timeout=busy_timeout)
+    open_database(settings.database.path, create=create)
 
 
 def _run_app(settings: Settings, *, demo: bool) -> None:

@@ -160,6 +160,9 @@ class SyncSettings:
     localhost, ::1), e.g. through an SSH tunnel."""
     token: str = ""
     """This till's token, as ``till server add-till`` printed it."""
+    name: str = ""
+    """This till's name on the server: the NAME given to ``till server add-till NAME``
+    (the server checks that a batch names the till its token belongs to)."""
     interval: int = 30
     """Seconds between syncs (a sale also starts one)."""
     ca_bundle: str = ""
@@ -443,6 +446,15 @@ def _check_sync(sync: SyncSettings) -> None:
         raise ConfigError("[sync] token: needed with [sync] url (or set TILL_SYNC_TOKEN).")
     if not re.fullmatch(r"[A-Za-z0-9_-]{16,200}", sync.token):
         raise ConfigError("[sync] token: not a token as 'till server add-till' prints it.")
+    if not sync.name:
+        raise ConfigError(
+            "[sync] name: needed with [sync] url: the NAME given to 'till server add-till'."
+        )
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", sync.name):
+        raise ConfigError(
+            f"[sync] name: {sync.name!r} is no till name: 1 to 40 letters, digits, '.', '_' "
+            "or '-', as given to 'till server add-till'."
+        )
     if sync.ca_bundle and not Path(sync.ca_bundle).is_file():
         raise ConfigError(f"[sync] ca_bundle: {sync.ca_bundle} is not a file.")
 

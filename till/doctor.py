@@ -20,7 +20,7 @@ def diagnose(settings: Settings, config_source: str) -> Iterator[Check]:
         yield check
     yield from _printer(settings, database_ok)
     yield from _scanners(settings)
-    yield "ok", "sync", "no back office configured: this till works offline"
+    yield from _sync(settings, database_ok)
 
 
 def _database(settings: Settings) -> Iterator[Check]:
@@ -84,6 +84,25 @@ def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:
                 f"{len(unconfirmed)} receipt(s) not confirmed by the printer ({shown}):"
                 " check them, reprint with `till receipt print N`",
             )
+
+
+def _sync(settings: Settings, database_ok: bool) -> Iterator[Check]:
+    """The server reachable, its protocol, this till's token, and what waits to be sent."""
+    if not settings.sync.enabled:
+        yield "ok", "sync", "no back office configured: this till works offline"
+        return
+    from till.sync_service import SyncService
+
+    try:
+        service = SyncService(settings.sync, attempts=1)
+    except TillError as error:
+        yield "fail", "sync", str(error)
+        return
+    try:
+        for status, message in service.checks(with_database=database_ok):
+            yield status, "sync", message
+    finally:
+        service.close()
 
 
 def _scanners(settings: Settings) -> Iterator[Check]:

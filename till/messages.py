@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.notifications import SeverityLevel
+
+if TYPE_CHECKING:
+    from till.sync_service import SyncStatus
 
 
 @dataclass
@@ -41,3 +45,10 @@ class Logged(Message):
 
     severity: SeverityLevel
     text: str
+
+
+@dataclass
+class SyncChanged(Message):
+    """The sync worker's news: the till's standing with the back office after a sync."""
+
+    status: SyncStatus

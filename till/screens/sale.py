@@ -50,6 +50,7 @@ from till.widgets.line import Line
 
 if TYPE_CHECKING:
     from till.app import TillApp
+    from till.sync_service import SyncStatus
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,7 @@ class SaleScreen(WritingScreen, Screen):
                 id="store",
             )
             yield Line(id="printer-status")
+            yield Line(id="sync-status")
             yield Line(id="sale-customer")
         yield CartTable(self.app.register.money, id="cart")
         with Horizontal(id="totals"):
@@ -143,6 +145,7 @@ class SaleScreen(WritingScreen, Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "printer_state", self._show_printer)
+        self.watch(self.app, "sync_status", self._show_sync)
         self.cart = self._reopen()
         self.query_one("#scan", Input).focus()
 
@@ -202,6 +205,13 @@ class SaleScreen(WritingScreen, Screen):
         line = self.query_one("#printer-status", Line)
         line.set_class(not state.ok, "warning")
         line.show(state.line)  # waiting, not confirmed (F7 reprints), or sent, not confirmed
+
+    def _show_sync(self, status: SyncStatus | None) -> None:
+        line = self.query_one("#sync-status", Line)
+        line.display = status is not None
+        if status is not None:
+            line.set_class(not status.ok, "warning")
+            line.show(status.line(self.app.register.formats.time))
 
     def _show_customer(self) -> None:
         customer = self.cart.customer
@@ -460,6 +470,7 @@ class SaleScreen(WritingScreen, Screen):
             )
             self.say(f"Refund {refund.receipt_code} saved: {how}.", "success")
             self.app.spool()
+            self.app.sync_soon()
 
         self.app.push_screen(ReturnScreen(), refunded)
 
@@ -521,6 +532,7 @@ class SaleScreen(WritingScreen, Screen):
             change += f"  +{sale.points_earned} points ({sale.points_balance})"
         self.say(f"Sale {sale.receipt_code} saved. Total {money(sale.total)}.{change}", "success")
         self.app.spool()
+        self.app.sync_soon()
 
     # --- display ------------------------------------------------------------------------
 
