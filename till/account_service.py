@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from storage import accounts
+from storage import accounts, offline_balance
 from storage.accounts import AccountMovement
 from till.config import Settings
+from till.core.formats import formats_for
 from till.core.money import MoneyFormat
+from till.core.offline import Overdrawn, overdraft
 from till.core.sale import SaleCustomer
+from till.offline_limit import SpendLimit, SyncStanding
 
 
 class AccountService:
@@ -16,6 +19,7 @@ class AccountService:
         self.settings = settings
         self.actor = actor
         self.money = money or MoneyFormat(settings.locale.currency, settings.locale.locale)
+        self.standing = SyncStanding(settings.sync, formats_for(settings.locale.locale))
 
     def balance(self, customer_id: str) -> int:
         """Positive: credit the customer can spend; negative: what they owe."""
@@ -35,4 +39,29 @@ class AccountService:
 
     def available(self, customer: SaleCustomer) -> int:
         """What the account can pay for this customer now."""
-        return max(self.balance(customer.id) + self.credit_limit(customer.business), 0)
+        return self.spend_limit(customer).amount
+
+    def spend_limit(self, customer: SaleCustomer) -> SpendLimit:
+        """What the account can pay now: its balance plus the credit allowed; offline, the
+        money held at the last sync less what this till took since (plus the credit), with
+        the reason in words."""
+        balance = self.balance(customer.id)
+        credit = self.credit_limit(customer.business)
+        full = max(balance + credit, 0)
+        if not self.standing.offline():
+            return SpendLimit(full)
+        held = offline_balance.held_since_sync("account_entry", customer.id, balance)
+        amount = max(min(balance, held) + credit, 0)
+        if amount == full:
+            return SpendLimit(amount)
+        return SpendLimit(
+            amount,
+            f"{self.standing.since_words()}: the account can pay at most {self.money(amount)}"
+            " until the till syncs.",
+        )
+
+    def overdrawn(self, customer_id: str, *, business: bool) -> Overdrawn | None:
+        """Money spent beyond what the account held (and the credit allowed): two tills took
+        the same money before they synced. None when there is no such overdraft."""
+        entries = offline_balance.entries("account_entry", customer_id)
+        return overdraft(entries, -self.credit_limit(business))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from till.core.formats import formats_for
 from till.core.money import MoneyFormat
+from till.core.offline import Overdrawn
 
 KIND_WORDS = {"credit_note": "Credit note", "deposit": "Deposit", "sale": "Sale on account"}
 
@@ -20,6 +21,19 @@ def balance_words(balance: int, money: MoneyFormat, *, any_movement: bool = True
     if balance < 0:
         return f"Owes {money(-balance)}"
     return f"Balance {money(0)}" if any_movement else "No account movements"
+
+
+def overdraft_words(overdrawn: Overdrawn, money: MoneyFormat) -> str:
+    """``Overdrawn by 12,00 € after tills synced: …``: money taken on two tills before they
+    synced beyond what the account held (and the credit allowed), with who took it when."""
+    spends = "; ".join(
+        f"{money(-entry.value)} by {entry.till}, {local_time(entry.at.isoformat(), money.locale)}"
+        for entry in overdrawn.entries
+    )
+    return (
+        f"Overdrawn by {money(overdrawn.by)} after tills synced: taken on two tills before"
+        f" they synced{f' ({spends})' if spends else ''}."
+    )
 
 
 def local_time(at: str, locale: str) -> str:

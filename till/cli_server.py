@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 
@@ -100,3 +101,35 @@ def revoke(url: str, name: str) -> None:
     _database(url)
     revoke_till(name)
     click.echo(f"Till {name} revoked: its token is refused from now on.")
+
+
+@server.command()
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout.")
+def overdrafts(url: str, as_json: bool) -> None:
+    """Customers whose points or account went below zero once every till's entries met (two
+    tills spent the same points or credit before they synced), with the spends that did it.
+    A business account may owe up to the till config's [accounts] credit_limit."""
+    from sync.server.overdrafts import overdrafts as find
+
+    context = click.get_current_context().find_root().obj
+    money = context.money()
+    credit = context.settings().accounts.credit_limit * money.minor_per_unit
+    _database(url)
+    found = find(credit_limit=credit)
+    if as_json:
+        click.echo(json.dumps([overdraft.to_json() for overdraft in found], ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No overdrafts: every customer's points and account are at or above zero.")
+    for overdraft in found:
+        points = overdraft.ledger == "loyalty_entry"
+
+        def amount(value: int, points: bool = points) -> str:
+            return f"{value} points" if points else money(value)
+
+        what = "points" if points else "account"
+        click.echo(f"{overdraft.code}  {overdraft.name}  {what}: {amount(overdraft.balance)}")
+        for entry in overdraft.entries:
+            at = entry.at.isoformat(sep=" ", timespec="seconds")
+            click.echo(f"  {amount(entry.value)} by till {entry.till} at {at} ({entry.kind})")

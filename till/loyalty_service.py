@@ -11,13 +11,15 @@ from pathlib import Path
 
 from devices.printer.receipt import ReceiptDocument
 from devices.printer.slip import BalanceSlip, build_balance_slip
-from storage import loyalty
+from storage import loyalty, offline_balance
 from storage.loyalty import LoyaltySummary, Movement
 from till.config import Settings
 from till.core.formats import for_print, formats_for
 from till.core.loyalty import LoyaltyProgram, spendable_points
 from till.core.money import MoneyFormat
+from till.core.offline import Overdrawn, overdraft
 from till.core.pin import PinGate
+from till.offline_limit import SpendLimit, SyncStanding
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ class LoyaltyService:
         self.lock_file = Path(settings.database.path).with_suffix(".pin-lock")
         """Where failed PINs are counted, so that neither a restart nor each CLI call resets
         the lockout."""
+        self.standing = SyncStanding(settings.sync, formats_for(settings.locale.locale))
 
     @property
     def has_manager_pin(self) -> bool:
@@ -90,10 +93,28 @@ class LoyaltyService:
     def can_spend(self, balance: int) -> bool:
         return balance >= self.program.threshold
 
-    def spendable(self, balance: int) -> int:
-        """Points spendable now. Until sync arrives every till counts as offline, so the
-        offline cap applies: two tills can never spend the same points beyond it."""
-        return spendable_points(balance, self.program, online=False)
+    def spend_limit(self, customer_id: str) -> SpendLimit:
+        """Points the customer may spend now. Online (or with no server), the whole balance
+        from the threshold; offline, at most what they had at the last sync less what this
+        till spent since, and at most the offline cap, with the reason in words."""
+        balance = loyalty.effective_balance(customer_id, self.program)
+        full = spendable_points(balance, self.program, online=True)
+        if not self.standing.offline():
+            return SpendLimit(full)
+        held = offline_balance.held_since_sync("loyalty_entry", customer_id, balance)
+        points = spendable_points(balance, self.program, online=False, held_at_sync=held)
+        if points == full:
+            return SpendLimit(points)
+        return SpendLimit(
+            points,
+            f"{self.standing.since_words()}: at most {points} points can be spent until the"
+            " till syncs.",
+        )
+
+    def overdrawn(self, customer_id: str) -> Overdrawn | None:
+        """The customer's points overdraft (spent on two tills before they synced, or taken
+        back by a return), or None."""
+        return overdraft(offline_balance.entries("loyalty_entry", customer_id))
 
     def slip(
         self, customer_name: str, card_number: str, customer_id: str, *, with_card: bool = True

@@ -75,12 +75,19 @@ def points_earned(
     return max(eligible - paid_with_points, 0) * program.points_per_unit // minor_per_unit
 
 
-def spendable_points(balance: int, program: LoyaltyProgram, *, online: bool) -> int:
-    """Points that may be spent now: none below the threshold, and at most the offline cap
-    while the back office cannot confirm the balance."""
+def spendable_points(
+    balance: int, program: LoyaltyProgram, *, online: bool, held_at_sync: int | None = None
+) -> int:
+    """Points that may be spent now: none below the threshold (so none while overdrawn); while
+    the back office cannot confirm the balance, at most the offline cap and at most
+    ``held_at_sync`` (what the customer had at the last sync less what this till spent since,
+    ``till.core.offline.held_at_sync``)."""
     if balance < max(program.threshold, 1):
         return 0
-    return balance if online else min(balance, program.offline_cap)
+    if online:
+        return balance
+    limit = min(balance, program.offline_cap)
+    return limit if held_at_sync is None else max(min(limit, held_at_sync), 0)
 
 
 def points_for(amount: int, program: LoyaltyProgram) -> int:

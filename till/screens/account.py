@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
-from till.account_words import balance_words, kind_words, local_time
+from till.account_words import balance_words, kind_words, local_time, overdraft_words
 from till.core.money import MoneyFormat, parse_amount
 from till.errors import TillError
 from till.widgets.field_error import FieldError
@@ -51,8 +51,15 @@ class AccountPanel(Vertical):
     ) -> None:
         moves = accounts.movements(customer_id)
         balance = accounts.balance(customer_id)
-        text = Text(balance_words(balance, money, any_movement=bool(moves)), style="bold")
         limit = accounts.credit_limit(business)
+        overdrawn = accounts.overdrawn(customer_id, business=business) if balance < -limit else None
+        text = Text(balance_words(balance, money, any_movement=bool(moves)), style="bold")
+        if overdrawn is not None:
+            text.append(f"\n{overdraft_words(overdrawn, money)}", style="bold")
+            text.append(
+                "\nNothing can be paid on account until it is paid off (a deposit, F3).",
+                style="bold",
+            )
         if limit:
             text.append(f"\nCredit limit {money(limit)}: the account can pay ")
             text.append(money(max(balance + limit, 0)))

@@ -26,6 +26,7 @@ from till.core.customer import (
 )
 from till.core.customer_lookup import HistoryFilter, SaleSummary
 from till.core.formats import Formats, count
+from till.core.offline import Overdrawn
 from till.core.history_scope import HistoryPlace, HistoryScope, OlderSales, history_notice
 from till.core.sale import SaleCustomer
 from till.errors import TillError
@@ -258,19 +259,16 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
             if service.can_spend(summary.balance)
             else f"spendable from {program.threshold}"
         )
-        lines = [
-            f"Card: {customer.card_number or 'none (F3 issues one)'}",
-            f"Balance: {count(summary.balance, 'point')}, worth {value} ({spend})",
-        ]
+        lines = [f"Card: {customer.card_number or 'none (F3 issues one)'}"]
+        overdrawn = service.overdrawn(customer.id) if summary.balance < 0 else None
+        if overdrawn is None:
+            lines.append(f"Balance: {count(summary.balance, 'point')}, worth {value} ({spend})")
+        else:
+            lines += _overdraft_lines(overdrawn, self.app.register.formats)
         if summary.next_expiry_points:
             lines.append(
                 f"Next expiry: {count(summary.next_expiry_points, 'point')} on "
                 f"{self.app.register.formats.date(summary.next_expiry)}"
-            )
-        if summary.balance < 0:
-            lines.append(
-                f"Overdrawn by {-summary.balance} points (spent twice offline, or taken back by"
-                " a return): the next points earned pay it off, or a manager adjusts it (F5)."
             )
         self.query_one("#customer-loyalty", Static).update(plain("\n".join(lines)))
         table = self.query_one("#customer-points", DataTable)
@@ -622,6 +620,25 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
             self.say(STILL_SAVING)
             return
         self.dismiss(None)
+
+
+def _overdraft_lines(overdrawn: Overdrawn, formats: Formats) -> list[str]:
+    """A points overdraft in words: not a balance, and nothing can be spent until it is paid."""
+    if overdrawn.after_sync:
+        head = f"Overdrawn by {count(overdrawn.by, 'point')} after tills synced: spent on"
+        head += " two tills before they synced"
+    else:
+        head = f"Overdrawn by {count(overdrawn.by, 'point')}: a return took back points"
+        head += " already spent"
+    spends = "; ".join(
+        f"{count(-entry.value, 'point')} by {entry.till}, {formats.date_time(entry.at)}"
+        for entry in overdrawn.entries
+    )
+    return [
+        f"{head}{f' ({spends})' if spends else ''}.",
+        "No points can be spent until it is paid off: the next points earned pay it off, or a"
+        " manager adjusts it (F5).",
+    ]
 
 
 def _join(*parts: str) -> str:

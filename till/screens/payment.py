@@ -179,11 +179,18 @@ class PointsOffer:
     point_value: int = 1
     balance: int = 0
     threshold: int = 0
+    note: str = ""
+    """Why fewer points than the balance allows may be spent (the till is offline)."""
 
     def describe(self, money: MoneyFormat) -> str:
+        if self.balance < 0:
+            return f"Overdrawn by {-self.balance} points: none can be spent."
         if self.spendable:
             worth = money(self.spendable * self.point_value)
-            return f"F4 pays, F6 takes off: {self.spendable} points, worth {worth}"
+            text = f"F4 pays, F6 takes off: {self.spendable} points, worth {worth}"
+            return f"{text}\n{self.note}" if self.note else text
+        if self.note:
+            return self.note
         if self.balance:
             return f"{self.balance} points: they can be spent from {self.threshold}."
         return ""
@@ -191,14 +198,14 @@ class PointsOffer:
     def check(self, amount: int, money: MoneyFormat) -> None:
         worth = self.spendable * self.point_value
         if amount > worth:
-            raise InvalidSale(f"The points can pay at most {money(worth)}.")
+            raise InvalidSale(self.note or f"The points can pay at most {money(worth)}.")
         if amount % self.point_value:
             raise InvalidSale(f"Points pay in steps of {money(self.point_value)}.")
 
     def after(self, amount: int) -> PointsOffer:
         used = amount // self.point_value
         return PointsOffer(
-            self.spendable - used, self.point_value, self.balance - used, self.threshold
+            self.spendable - used, self.point_value, self.balance - used, self.threshold, self.note
         )
 
 
@@ -209,22 +216,29 @@ class AccountOffer:
     available: int = 0
     balance: int = 0
     credit_limit: int = 0
+    note: str = ""
+    """Why the account can pay less than its balance allows (the till is offline)."""
 
     def describe(self, money: MoneyFormat) -> str:
         if self.available > 0:
             text = f"F5: pay on account: {money(self.available)} available"
             if self.credit_limit:
                 text += f" (limit {money(self.credit_limit)})"
-            return text
+            return f"{text}\n{self.note}" if self.note else text
+        if self.balance < -self.credit_limit:
+            return f"Overdrawn: the account owes {money(-self.balance)}; it cannot pay."
         if self.balance < 0:
             return f"The account owes {money(-self.balance)}: it cannot pay more."
-        return ""
+        return self.note
 
     def check(self, amount: int, money: MoneyFormat) -> None:
         if amount > self.available:
             raise InvalidSale(
-                f"The account can pay at most {money(self.available)}: type it, then F5."
+                self.note
+                or f"The account can pay at most {money(self.available)}: type it, then F5."
             )
 
     def after(self, amount: int) -> AccountOffer:
-        return AccountOffer(self.available - amount, self.balance - amount, self.credit_limit)
+        return AccountOffer(
+            self.available - amount, self.balance - amount, self.credit_limit, self.note
+        )

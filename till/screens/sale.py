@@ -356,13 +356,15 @@ class SaleScreen(WritingScreen, Screen):
             return None
         loyalty = self.app.register.loyalty
         balance = loyalty.summary(self.cart.customer.id).balance
+        limit = loyalty.spend_limit(self.cart.customer.id)
         points_paid = sum(p.amount for p in self.cart.payments if p.method is PaymentMethod.POINTS)
         already = (points_paid + self.cart.points_discount) // loyalty.program.point_value
         return PointsOffer(
-            spendable=max(loyalty.spendable(balance) - already, 0),
+            spendable=max(limit.amount - already, 0),
             point_value=loyalty.program.point_value,
             balance=balance,
             threshold=loyalty.program.threshold,
+            note=limit.note,
         )
 
     def _account_offer(self) -> AccountOffer | None:
@@ -371,10 +373,12 @@ class SaleScreen(WritingScreen, Screen):
             return None
         accounts = self.app.register.accounts
         already = sum(p.amount for p in self.cart.payments if p.method is PaymentMethod.ACCOUNT)
+        limit = accounts.spend_limit(customer)
         return AccountOffer(
-            available=max(accounts.available(customer) - already, 0),
+            available=max(limit.amount - already, 0),
             balance=accounts.balance(customer.id) - already,
             credit_limit=accounts.credit_limit(customer.business),
+            note=limit.note,
         )
 
     def action_park(self) -> None:
