@@ -23,6 +23,7 @@ import httpx
 from storage import outbox, sync_state
 from storage.remote_changes import Applied, RemoteChange, apply_remote, pull_cursor
 from sync.fields import ProtocolError
+from sync.history import HistoryPage, HistoryRequest
 from sync.protocol import (
     MAX_BATCH_CHANGES,
     MAX_BODY_BYTES,
@@ -203,6 +204,17 @@ class SyncClient:
         """The cheapest call that needs the token (one change at most, not applied): a
         ``SyncError`` when the server refuses it."""
         self._request("GET", "/v1/changes", params=PullRequest(after=0, limit=1).to_params())
+
+    def customer_history(self, request: HistoryRequest) -> HistoryPage:
+        """A page of a customer's sales from every till, as the server keeps them (the till
+        holds only the recent ones of other tills)."""
+        document = self._request(
+            "GET", f"/v1/customers/{request.customer_id}/history", params=request.to_params()
+        )
+        try:
+            return HistoryPage.from_json(document)
+        except ProtocolError as error:
+            raise SyncError(f"The server sent a history this till refuses: {error}") from None
 
     def _request(self, method: str, path: str, **options: Any) -> Any:
         failure = ""
