@@ -37,6 +37,36 @@ def record(
         AuditLog.insert_many(rows).execute()
 
 
+def record_merge(
+    entity: str,
+    entity_id: str,
+    action: str,
+    actor: str,
+    at: str,
+    losses: Iterable[tuple[str, str, str, str, str]],
+) -> None:
+    """Append one row per ``(field, losing value, winning value, losing clock, winning
+    clock)`` of a merge across tills (old: the value that lost, new: the one kept)."""
+    rows = [
+        {
+            "id": new_id(),
+            "at": at,
+            "actor": actor,
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "field": field,
+            "old_value": lost,
+            "new_value": kept,
+            "old_clock": lost_clock,
+            "new_clock": kept_clock,
+        }
+        for field, lost, kept, lost_clock, kept_clock in losses
+    ]
+    if rows:
+        AuditLog.insert_many(rows).execute()
+
+
 def history(entity: str, entity_id: str) -> list[AuditEntry]:
     """Every change to one record, newest first."""
     query = (

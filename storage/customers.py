@@ -11,7 +11,7 @@ from typing import Any
 
 from peewee import IntegrityError
 
-from storage import audit, outbox
+from storage import audit, clock, field_clocks, outbox
 from storage.customer_keys import search_columns, search_text
 from storage.ids import new_id
 from storage.models import (
@@ -36,6 +36,7 @@ from till.core.customer import (
     shown,
     validate_changes,
 )
+from till.core.merge import DELETED
 from till.errors import TillError
 
 LISTED_FIELDS = ("status", "family", "segment", "price_code", "tax_zone")
@@ -82,6 +83,9 @@ def create_customer(
         _index(num, None, replace(customer, external_codes=external_codes))
         _set_external_codes(customer.id, external_codes)
         filled = {**clean, "external_codes": external_codes}
+        values = _payload(filled)
+        clocks = dict.fromkeys(values, clock.stamp())
+        field_clocks.stamp("customer", customer.id, clocks)
         audit.record(
             "customer",
             customer.id,
@@ -94,7 +98,13 @@ def create_customer(
             "customer",
             customer.id,
             "create",
-            {"id": customer.id, "code": customer.code, "at": at, "fields": _payload(filled)},
+            {
+                "id": customer.id,
+                "code": customer.code,
+                "at": at,
+                "fields": values,
+                "clocks": clocks,
+            },
             at,
         )
     return get_customer(customer.id)
@@ -205,7 +215,16 @@ def delete_customer(
                 f"{row.code} is still referred to elsewhere and cannot be deleted; deactivate it."
             ) from None
         audit.record("customer", customer_id, "delete", actor, at, [("code", row.code, "")])
-        outbox.append("customer", customer_id, "delete", {"id": customer_id, "at": at}, at)
+        deletion = clock.stamp()
+        field_clocks.bury("customer", [customer_id], deletion)
+        field_clocks.bury("customer_address", [a.id for a in before.addresses], deletion)
+        outbox.append(
+            "customer",
+            customer_id,
+            "delete",
+            {"id": customer_id, "at": at, "clocks": {DELETED: deletion}},
+            at,
+        )
     return DeleteOutcome.DELETED, f"{row.code} is deleted."
 
 
@@ -243,10 +262,13 @@ def save_address(
             before = _format_address(_to_address(old))
             CustomerAddress.update(values).where(CustomerAddress.id == address.id).execute()
             saved = address
+            old_values = {name: getattr(old, name) for name in values}
         else:
             saved = replace(address, id=new_id())
             before = ""
             CustomerAddress.insert(id=saved.id, customer=customer_id, **values).execute()
+            old_values = {}
+        clocks = _address_clocks(saved.id, old_values, values)
         audit.record(
             "customer",
             customer_id,
@@ -259,7 +281,7 @@ def save_address(
             "customer_address",
             saved.id,
             "upsert",
-            {"customer_id": customer_id, "at": at, **values, "id": saved.id},
+            {"customer_id": customer_id, "at": at, **values, "id": saved.id, "clocks": clocks},
             at,
         )
     return saved
@@ -276,6 +298,8 @@ def remove_address(
         if old is None:
             raise CustomerNotFound("That address is not on this customer's file.")
         old.delete_instance()
+        deletion = clock.stamp()
+        field_clocks.bury("customer_address", [address_id], deletion)
         audit.record(
             "customer",
             customer_id,
@@ -285,7 +309,11 @@ def remove_address(
             [(f"address {old.kind}", _format_address(_to_address(old)), "")],
         )
         outbox.append(
-            "customer_address", address_id, "delete", {"customer_id": customer_id, "at": at}, at
+            "customer_address",
+            address_id,
+            "delete",
+            {"id": address_id, "customer_id": customer_id, "at": at, "clocks": {DELETED: deletion}},
+            at,
         )
 
 
@@ -447,11 +475,35 @@ def _check_lists(clean: dict[str, Any]) -> None:
 
 
 def _outbox_update(customer_id: str, at: str, fields: dict[str, Any]) -> None:
-    """Queue changed fields of a customer for the back office (inside the change's transaction)."""
+    """Queue changed fields of a customer for the back office, each stamped with a fresh
+    clock (inside the change's transaction)."""
+    values = _payload(fields)
+    clocks = dict.fromkeys(values, clock.stamp())
+    field_clocks.stamp("customer", customer_id, clocks)
     outbox.append(
         "customer",
         customer_id,
         "update",
-        {"id": customer_id, "at": at, "fields": _payload(fields)},
+        {"id": customer_id, "at": at, "fields": values, "clocks": clocks},
         at,
     )
+
+
+def _address_clocks(
+    address_id: str, old_values: dict[str, Any], values: dict[str, Any]
+) -> dict[str, str]:
+    """Each address field's clock: a fresh one for a field that changed (or was never
+    stamped), the one it holds for the others. The payload carries them all."""
+    held = field_clocks.held("customer_address", address_id)
+    fresh = clock.stamp()
+    clocks = {
+        name: held[name][0] if name in held and old_values.get(name) == value else fresh
+        for name, value in values.items()
+    }
+    field_clocks.stamp("customer_address", address_id, clocks)
+    return clocks
+
+
+def payload_values(customer: Customer, names: Any) -> dict[str, Any]:
+    """Fields of ``customer`` as a change's payload carries them (JSON values)."""
+    return _payload({name: getattr(customer, name) for name in names})

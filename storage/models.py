@@ -204,6 +204,8 @@ class Customer(BaseModel):
     updated_at = TextField()
     discount_percent = TextField(default="")
     discount_until = TextField(default="")
+    origin_till = TextField(default="")
+    """The till that made the customer, as the server names it ("": this till)."""
 
 
 class CustomerAddress(BaseModel):
@@ -216,6 +218,8 @@ class CustomerAddress(BaseModel):
     postcode = TextField(default="")
     city = TextField(default="")
     country = TextField(default="")
+    origin_till = TextField(default="")
+    """The till that made the address, as the server names it ("": this till)."""
 
 
 class CustomerExternalCode(BaseModel):
@@ -250,6 +254,9 @@ class AuditLog(BaseModel):
     field = TextField(default="")
     old_value = TextField(default="")
     new_value = TextField(default="")
+    old_clock = TextField(default="")
+    new_clock = TextField(default="")
+    """A merge across tills: the losing value's clock and the winning one's."""
 
     class Meta:
         indexes = ((("entity", "entity_id", "at"), False),)
@@ -457,3 +464,29 @@ ALL_MODELS = (
     RemoteSaleFoldedProduct,
     RemoteSaleFoldedUpTo,
 )
+
+
+class HlcClock(BaseModel):
+    """This till's hybrid logical clock, one row (storage/clock.py)."""
+
+    id = IntegerField(primary_key=True)
+    node = TextField()
+    wall_ms = IntegerField()
+    counter = IntegerField()
+
+
+class FieldClock(BaseModel):
+    """The clock and origin till of each field of a synced record; ``deleted``: its tombstone
+    (storage/field_clocks.py)."""
+
+    entity = TextField()
+    entity_id = TextField()
+    field = TextField()
+    clock = TextField()
+    till = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("entity", "entity_id", "field")
+
+
+ALL_MODELS = (*ALL_MODELS, HlcClock, FieldClock)

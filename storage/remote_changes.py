@@ -43,8 +43,17 @@ None: not applied. Called inside the pull's transaction."""
 APPLIERS: dict[str, Applier] = {
     "loyalty_entry": remote_ledgers.apply_entry,
     "account_entry": remote_ledgers.apply_entry,
-    "customer": remote_customers.apply_customer,
     "sale": remote_sales.apply_sale,
+}
+
+
+Merger = Callable[[str, dict[str, Any], str], "bool | None"]
+"""(operation, payload, the till that made it) → as an Applier: the customer file merges
+field by field, and keeps which till wrote each value."""
+
+MERGERS: dict[str, Merger] = {
+    "customer": remote_customers.apply_customer,
+    "customer_address": remote_customers.apply_address,
 }
 
 
@@ -56,11 +65,15 @@ def apply_remote(changes: Iterable[RemoteChange], new_cursor: int) -> Applied:
         cursor = database.cursor()
         for change in changes:
             applier = APPLIERS.get(change.entity)
-            outcome = (
-                applier(change.entity, change.operation, change.payload, cursor)
-                if applier
-                else None
-            )
+            merger = MERGERS.get(change.entity)
+            if merger is not None:
+                outcome = merger(change.operation, change.payload, change.till)
+            else:
+                outcome = (
+                    applier(change.entity, change.operation, change.payload, cursor)
+                    if applier
+                    else None
+                )
             inserted += outcome is True
             already += outcome is False
             passed += outcome is None

@@ -4,12 +4,14 @@ field list). A change that fails is refused whole, with the record and field nam
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sync.fields import Fields, ProtocolError, checked_text
 from till.core.bounds import MAX_AMOUNT, MAX_PERCENT_BP, MAX_POINTS_BALANCE, MAX_QUANTITY
 from till.core.customer import BOOLEAN_FIELDS, EDITABLE, TEXT_LIMITS, CustomerKind
+from till.core.hlc import ClockError, Hlc
+from till.core.merge import DELETED
 
 MAX_LINES = 1_000
 """Lines on one sale (and VAT bands, payments): far beyond a real basket."""
@@ -56,21 +58,44 @@ def _customer_create(f: Fields) -> None:
     f.identifier("id")
     f.text("code", 20, empty=False)
     f.timestamp("at")
-    _customer_fields(f)
+    _clocks(f, _customer_fields(f))
 
 
 def _customer_update(f: Fields) -> None:
     f.identifier("id")
     f.timestamp("at")
-    _customer_fields(f)
+    _clocks(f, _customer_fields(f))
 
 
 def _customer_delete(f: Fields) -> None:
     f.identifier("id")
     f.timestamp("at")
+    _clocks(f, [DELETED])
 
 
-def _customer_fields(f: Fields) -> None:
+def _clocks(f: Fields, names: Iterable[str]) -> None:
+    """``clocks``: a hybrid logical clock (till/core/hlc.py) for exactly the fields the change
+    carries. Optional: a change queued by a till before clocks existed has none."""
+    clocks = f.obj("clocks", required=False)
+    if clocks is None:
+        return
+    expected = set(names)
+    for name in clocks:
+        if name not in expected:
+            raise f.error(f"clocks.{str(name)[:40]}", "is not a field this change carries.")
+    missing = sorted(expected - set(clocks))
+    if missing:
+        raise f.error(f"clocks.{missing[0]}", "is missing.")
+    for name, value in clocks.items():
+        try:
+            Hlc.parse(value)
+        except ClockError:
+            raise f.error(
+                f"clocks.{name}", "must be a clock (wall-counter-node, as a till writes it)."
+            ) from None
+
+
+def _customer_fields(f: Fields) -> dict[str, Any]:
     values = f.obj("fields")
     assert values is not None
     for name, value in values.items():
@@ -81,6 +106,7 @@ def _customer_fields(f: Fields) -> None:
         if name not in CUSTOMER_FIELDS:
             raise fail("is not a customer field.")
         check_customer_value(name, value, fail)
+    return values
 
 
 def check_customer_value(name: str, value: Any, fail: Callable[[str], ProtocolError]) -> None:
@@ -107,6 +133,10 @@ def check_customer_value(name: str, value: Any, fail: Callable[[str], ProtocolEr
         checked_text(value, limit, block=name == "notes", fail=fail)
 
 
+ADDRESS_FIELDS = ("kind", "line1", "line2", "line3", "postcode", "city", "country")
+"""The fields of an extra address, each with its clock."""
+
+
 def _address_upsert(f: Fields) -> None:
     f.identifier("id")
     f.identifier("customer_id")
@@ -115,11 +145,14 @@ def _address_upsert(f: Fields) -> None:
     for name in ("line1", "line2", "line3", "city", "country"):
         f.text(name, 120)
     f.text("postcode", 16)
+    _clocks(f, ADDRESS_FIELDS)
 
 
 def _address_delete(f: Fields) -> None:
+    f.identifier("id", required=False)
     f.identifier("customer_id")
     f.timestamp("at")
+    _clocks(f, [DELETED])
 
 
 def _sale_create(f: Fields) -> None:

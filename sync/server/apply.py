@@ -16,6 +16,7 @@ APPLIERS: dict[str, Applier] = {
     "loyalty_entry": ledgers.apply_entry,
     "account_entry": ledgers.apply_entry,
     "customer": customers.apply_customer,
+    "customer_address": customers.apply_address,
     "sale": sales.apply_sale,
 }
 

@@ -133,3 +133,50 @@ class ServerSale(ServerModel):
 
 
 SERVER_MODELS = (*SERVER_MODELS, ServerSale)
+
+
+class ServerFieldClock(ServerModel):
+    """The clock and the till of each field the server holds of a customer or an address
+    (``deleted``: its tombstone), for the field-by-field merge (sync/server/customers.py)."""
+
+    entity = TextField()
+    entity_id = TextField()
+    field = TextField()
+    clock = TextField()
+    till = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("entity", "entity_id", "field")
+
+
+class ServerCustomerAddress(ServerModel):
+    """A customer's extra address, its fields as JSON as the tills send them."""
+
+    id = TextField(primary_key=True)
+    customer_id = TextField(index=True)
+    fields = TextField()
+    till = TextField()
+    """The till that made it."""
+    deleted = BooleanField(default=False)
+    created_at = TextField()
+    updated_at = TextField()
+
+
+class ServerMergeLoss(ServerModel):
+    """A value that lost a merge, beside the one kept, with both clocks and tills."""
+
+    id = TextField(primary_key=True)
+    entity = TextField()
+    entity_id = TextField(index=True)
+    field = TextField()
+    lost_value = TextField()
+    """JSON."""
+    lost_clock = TextField()
+    lost_till = TextField()
+    kept_value = TextField()
+    kept_clock = TextField()
+    kept_till = TextField()
+    at = TextField()
+
+
+SERVER_MODELS = (*SERVER_MODELS, ServerFieldClock, ServerCustomerAddress, ServerMergeLoss)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from till.core.hlc import MAX_COUNTER, MAX_WALL_MS, ClockError, Hlc, start
+from till.core.hlc import MAX_COUNTER, MAX_WALL_MS, ClockError, Hlc, from_time, start
 
 nodes = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
 walls = st.integers(0, 2**45)
@@ -100,3 +100,9 @@ def test_any_text_parses_to_a_clock_or_is_refused(text):
     except ClockError:
         return
     assert str(clock) == text
+
+
+def test_a_change_from_before_clocks_counts_from_its_time():
+    assert from_time("2026-12-01T10:00:00.250+01:00", "north") == Hlc(1_796_115_600_250, 0, "north")
+    with pytest.raises(ClockError):
+        from_time("2026-12-01T10:00:00", "north")

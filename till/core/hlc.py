@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 WALL_DIGITS = 12
 COUNTER_DIGITS = 4
@@ -94,3 +95,12 @@ def _next(wall: int, counter: int, node: str) -> Hlc:
     if counter > MAX_COUNTER:  # 65,536 events in one millisecond: borrow the next one
         wall, counter = wall + 1, 0
     return Hlc(wall, counter, node)  # ClockError past year 10889
+
+
+def from_time(at: str, node: str) -> Hlc:
+    """The clock a change made before clocks existed counts with: the time it says it was
+    made (ISO 8601 with an offset), counter 0, the till that made it."""
+    moment = datetime.fromisoformat(at)
+    if moment.tzinfo is None:
+        raise ClockError(f"{at!r} says no time zone.")
+    return Hlc(max(0, int(moment.timestamp() * 1000)), 0, node)
