@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from till.core.hlc import from_time, is_node
+
 DELETED = "deleted"
 """The pseudo-field a deletion's clock is stamped on."""
 
@@ -91,12 +93,17 @@ def after_deletion(deletion: Version, incoming: Mapping[str, Version]) -> Merge:
     )
 
 
-def stamped(
-    values: Mapping[str, Any], clocks: Mapping[str, str], till: str = ""
-) -> dict[str, Version]:
-    """Versions of ``values``, each with its clock from ``clocks``."""
-    return {name: Version(value, clocks[name], till) for name, value in values.items()}
-
-
 def _canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def versions_of(
+    values: Mapping[str, Any], clocks: Mapping[str, str] | None, at: str, till: str
+) -> dict[str, Version]:
+    """A change's values as versions: each with its clock, or, for a change written before
+    clocks existed, the clock of the time it says it was made (``at``) and its till. Every
+    replica (tills and server) reads a change this same way."""
+    if clocks is None:
+        legacy = str(from_time(at, till if is_node(till) else "unknown"))
+        clocks = dict.fromkeys(values, legacy)
+    return {name: Version(value, clocks[name], till) for name, value in values.items()}
