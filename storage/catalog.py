@@ -8,7 +8,7 @@ that changed are written.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -24,6 +24,7 @@ from storage.models import Barcode, PriceListEntry, Product, database
 from storage.rows import tuples
 from till.core.barcodes import normalise_code
 from till.core.bounds import MAX_STOCK, parse_whole
+from till.core.customer import TEXT_LIMITS
 from till.core.money import parse_amount, parse_rate
 from till.core.sale import Item
 from till.core.text import clean_line
@@ -33,6 +34,8 @@ IMPORT_COLUMNS = ("barcode", "name", "price", "vat")
 OPTIONAL_COLUMNS = ("category", "cost", "promo_price", "discountable", "stock")
 PRICE_LIST_COLUMNS = ("price_code", "barcode", "price")
 MAX_NAME_LENGTH = 120
+MAX_PRICE_CODE_LENGTH = TEXT_LIMITS["price_code"]
+"""A longer price code could name no customer's list."""
 
 
 @dataclass(frozen=True)
@@ -237,22 +240,27 @@ def import_product_file(
     on_error: Callable[[int, str], None],
     on_progress: Callable[[ImportReport], None] = lambda report: None,
     chunk_rows: int = imports.CHUNK_ROWS,
+    target: imports.Target[ProductRow] | None = None,
 ) -> ImportReport:
     """Add or update products by barcode from the CSV file at ``path``, streamed: memory
     stays bounded whatever its size, each chunk of rows is its own transaction, and rows
     that match what is stored are not written. Refused rows go to ``on_error`` (line,
-    reason); ``on_progress`` hears the report after each chunk."""
+    reason); ``on_progress`` hears the report after each chunk. The rows go to this till's
+    catalog, or to ``target`` (the back office's)."""
+    target = target or imports.Target(write_products)
     with imports.open_csv(path) as stream:
         size = path.stat().st_size or 1
         return imports.import_chunked(
             product_rows(stream, allowed_rates, precision),
             key=lambda row: row.code,
             duplicate=_duplicate_product,
-            write=_write_products,
+            write=target.write,
             on_error=on_error,
             on_progress=on_progress,
             position=lambda: min(stream.buffer.tell() / size, 1.0),
             chunk_rows=chunk_rows,
+            transaction=target.transaction,
+            seen_keys_in=target.seen_keys_in,
         )
 
 
@@ -262,7 +270,7 @@ def import_products(
     """Add or update products by barcode, a transaction per chunk of ``chunk_rows``."""
     report = ImportReport()
     for start in range(0, len(rows), chunk_rows):
-        tally, _ = imports.write_chunk(rows[start : start + chunk_rows], _write_products)
+        tally, _ = imports.write_chunk(rows[start : start + chunk_rows], write_products)
         report.add(tally)
     return report
 
@@ -282,9 +290,12 @@ _UPDATE_PRODUCT = (
 )
 
 
-def _write_products(chunk: list[tuple[int, ProductRow]]) -> tuple[ImportReport, list[RowError]]:
+def write_products(
+    chunk: list[tuple[int, ProductRow]], ids: Mapping[str, str] | None = None
+) -> tuple[ImportReport, list[RowError]]:
     """Compare the chunk with the stored products in one query; insert the new ones, update
-    those that differ, leave the rest (their ``updated_at`` too)."""
+    those that differ, leave the rest (their ``updated_at`` too). A new product takes the id
+    ``ids`` gives its barcode (the back office's), or a new one."""
     tally = ImportReport()
     now = datetime.now(UTC).isoformat()
     marks = ",".join("?" * len(chunk))
@@ -296,7 +307,7 @@ def _write_products(chunk: list[tuple[int, ProductRow]]) -> tuple[ImportReport, 
     for _, row in chunk:
         found = stored.get(row.code)
         if found is None:
-            product_id = new_id()
+            product_id = (ids or {}).get(row.code) or new_id()
             new_products.append((*_product_values(row, row.stock or 0), now, product_id))
             new_barcodes.append((row.code, product_id))
             tally.added += 1
@@ -361,6 +372,8 @@ def _price_list_row(record: Record, precision: int) -> PriceListRow:
     price_code = _text(record, "price_code")
     if not price_code:
         raise ImportRowError("the price code is empty.")
+    if len(price_code) > MAX_PRICE_CODE_LENGTH:
+        raise ImportRowError(f"price_code: is longer than {MAX_PRICE_CODE_LENGTH} characters.")
     price = _optional_amount(record, "price", precision)
     if price is None:
         raise ImportRowError("price: Type an amount.")
@@ -382,21 +395,25 @@ def import_price_list_file(
     on_error: Callable[[int, str], None],
     on_progress: Callable[[ImportReport], None] = lambda report: None,
     chunk_rows: int = imports.CHUNK_ROWS,
+    target: imports.Target[PriceListRow] | None = None,
 ) -> ImportReport:
     """Set each product's price for each price code from the CSV file at ``path``, streamed
     and written in chunks like ``import_product_file``; a row naming a barcode the catalog
     lacks is refused by line."""
+    target = target or imports.Target(write_prices)
     with imports.open_csv(path) as stream:
         size = path.stat().st_size or 1
         return imports.import_chunked(
             price_list_rows(stream, precision),
             key=_price_key,
             duplicate=_duplicate_price,
-            write=_write_prices,
+            write=target.write,
             on_error=on_error,
             on_progress=on_progress,
             position=lambda: min(stream.buffer.tell() / size, 1.0),
             chunk_rows=chunk_rows,
+            transaction=target.transaction,
+            seen_keys_in=target.seen_keys_in,
         )
 
 
@@ -407,7 +424,7 @@ def import_price_list(
     barcode the catalog does not have are refused by line."""
     report, unknown = ImportReport(), []
     for start in range(0, len(rows), chunk_rows):
-        tally, refused = imports.write_chunk(rows[start : start + chunk_rows], _write_prices)
+        tally, refused = imports.write_chunk(rows[start : start + chunk_rows], write_prices)
         report.add(tally)
         unknown.extend(refused)
     return report, unknown
@@ -425,7 +442,7 @@ _UPSERT_PRICE = (
 )
 
 
-def _write_prices(chunk: list[tuple[int, PriceListRow]]) -> tuple[ImportReport, list[RowError]]:
+def write_prices(chunk: list[tuple[int, PriceListRow]]) -> tuple[ImportReport, list[RowError]]:
     """Compare the chunk with the stored prices in one query and write those that differ."""
     tally, unknown = ImportReport(), []
     now = datetime.now(UTC).isoformat()

@@ -16,9 +16,12 @@ import codecs
 import csv
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TextIO, TypeVar
+from typing import Any, Generic, Protocol, TextIO, TypeVar
+
+from peewee import SqliteDatabase
 
 from storage.models import database
 from till.errors import BarcodeError, ImportRowError, InvalidSale
@@ -66,6 +69,9 @@ class ImportReport:
         self.refused += tally.refused
 
 
+Transaction = Callable[[], AbstractContextManager[object]]
+"""Opens the transaction one chunk is written in."""
+
 RowError = tuple[int, str]
 """A refused row: its line in the file and the reason."""
 
@@ -76,6 +82,16 @@ class ChunkWriter(Protocol[Row]):
     returns, uncounted."""
 
     def __call__(self, chunk: list[tuple[int, Row]]) -> tuple[ImportReport, list[RowError]]: ...
+
+
+@dataclass(frozen=True)
+class Target(Generic[Row]):
+    """Where an import's checked rows go: the till's own database by default; the back
+    office gives its writer, its transaction and a scratch SQLite database for the keys."""
+
+    write: ChunkWriter[Row]
+    transaction: Transaction | None = None
+    seen_keys_in: SqliteDatabase | None = None
 
 
 def open_csv(path: Path) -> TextIO:
@@ -191,12 +207,13 @@ class _SeenKeys:
     connection (on disk when large, never the write lock): a million barcodes would take
     some 150 MB as a Python dict."""
 
-    def __init__(self) -> None:
-        database.execute_sql(
+    def __init__(self, db: SqliteDatabase) -> None:
+        self.db = db
+        db.execute_sql(
             "CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, line INTEGER)"
             " WITHOUT ROWID"
         )
-        database.execute_sql("DELETE FROM temp.import_seen")
+        db.execute_sql("DELETE FROM temp.import_seen")
 
     def earlier(self, keys: list[str]) -> dict[str, int]:
         """The line of each of ``keys`` already taken."""
@@ -204,16 +221,16 @@ class _SeenKeys:
             return {}
         marks = ",".join("?" * len(keys))
         sql = f"SELECT key, line FROM temp.import_seen WHERE key IN ({marks})"
-        return dict(database.execute_sql(sql, keys).fetchall())
+        return dict(self.db.execute_sql(sql, keys).fetchall())
 
     def take(self, taken: list[tuple[str, int]]) -> None:
         # One transaction for the chunk (each insert would be its own), and a deferred one:
         # it writes the temporary table only, so it never takes the database's write lock.
-        with database.atomic(lock_type="DEFERRED"):
-            database.cursor().executemany("INSERT INTO temp.import_seen VALUES (?, ?)", taken)
+        with self.db.atomic(lock_type="DEFERRED"):
+            self.db.cursor().executemany("INSERT INTO temp.import_seen VALUES (?, ?)", taken)
 
     def close(self) -> None:
-        database.execute_sql("DROP TABLE IF EXISTS temp.import_seen")
+        self.db.execute_sql("DROP TABLE IF EXISTS temp.import_seen")
 
 
 def import_chunked(
@@ -226,17 +243,23 @@ def import_chunked(
     on_progress: Callable[[ImportReport], None] = lambda report: None,
     position: Callable[[], float | None] = lambda: None,
     chunk_rows: int = CHUNK_ROWS,
+    transaction: Transaction | None = None,
+    seen_keys_in: SqliteDatabase | None = None,
 ) -> ImportReport:
     """Write ``rows`` (checked rows, or reasons) in chunks of ``chunk_rows``, each in its own
     transaction. Refused rows go to ``on_error`` a chunk at a time, in line order; a row
     whose ``key`` an earlier row had is refused with ``duplicate(row, earlier_line)``.
     ``on_progress`` hears the report after each chunk is committed: if the import stops
-    (an error, Ctrl+C), the report says what is committed."""
+    (an error, Ctrl+C), the report says what is committed.
+
+    By default the chunks are written to the till's database, which also holds the keys
+    seen; another writer (the back-office server) passes its own ``transaction`` and a
+    SQLite database of its own for the keys."""
     report = ImportReport()
-    seen = _SeenKeys()
+    seen = _SeenKeys(seen_keys_in or database)
     try:
         for chunk in _chunks(rows, chunk_rows):
-            tally, errors = _import_chunk(chunk, seen, key, duplicate, write)
+            tally, errors = _import_chunk(chunk, seen, key, duplicate, write, transaction)
             report.add(tally)
             report.lines = chunk[-1][0]
             report.done = position()
@@ -254,6 +277,7 @@ def _import_chunk(
     key: Callable[[Row], str],
     duplicate: Callable[[Row, int], str],
     write: ChunkWriter[Row],
+    transaction: Transaction | None,
 ) -> tuple[ImportReport, list[RowError]]:
     errors: list[RowError] = []
     valid: list[tuple[int, str, Row]] = []
@@ -274,19 +298,20 @@ def _import_chunk(
         fresh.append((line, row))
         keys.append((name, line))
     seen.take(keys)
-    tally, refused = write_chunk(fresh, write)
+    tally, refused = write_chunk(fresh, write, transaction)
     errors.extend(refused)
     tally.refused += len(errors)
     return tally, errors
 
 
 def write_chunk(
-    chunk: list[tuple[int, Row]], write: ChunkWriter[Row]
+    chunk: list[tuple[int, Row]], write: ChunkWriter[Row], transaction: Transaction | None = None
 ) -> tuple[ImportReport, list[RowError]]:
-    """``write(chunk)`` in one ``BEGIN IMMEDIATE`` transaction (none for an empty chunk)."""
+    """``write(chunk)`` in one transaction (none for an empty chunk): by default the till's,
+    ``BEGIN IMMEDIATE``."""
     if not chunk:
         return ImportReport(), []
-    with database.atomic():
+    with (transaction or database.atomic)():
         return write(chunk)
 
 

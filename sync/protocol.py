@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from itertools import pairwise
 from typing import Any
 
 from sync.fields import Fields, ProtocolError
-from sync.payloads import check_payload
+from sync.payloads import MASTER_DATA, check_payload
 from till.errors import SyncError
 
 PROTOCOL_VERSION = 1
@@ -38,6 +38,9 @@ MAX_KEY_LENGTH = 120
 MAX_TILL_NAME = 40
 VERSION_HEADER = "Till-Sync-Version"
 """The header a pull carries its protocol version in (a push carries ``v`` in its body)."""
+SERVER_ORIGIN = "@server"
+"""The ``till`` of a change the back office made itself (an import): no till can have this
+name (till names start with a letter or digit), so no till passes it over as its own."""
 
 
 class VersionMismatch(SyncError):
@@ -141,6 +144,8 @@ def _change(item: Any, n: int) -> Change:
     payload = head.obj("payload")
     head.done()
     assert seq is not None and entity_id is not None and payload is not None
+    if entity in MASTER_DATA:
+        raise head.error("entity", f"{entity} is the back office's: a till does not send it.")
     body = Fields(payload, f"change {n} ({entity} {entity_id})")
     check_version(body.raw("v"), local_is_server=True)
     check_payload(entity, operation, entity_id, body)
@@ -221,7 +226,9 @@ class FeedChange:
     payload: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Field for field, but shallow: asdict deep-copies each payload, two thirds of the
+        # server's time answering a pull of 500 products.
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
 @dataclass(frozen=True)

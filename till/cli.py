@@ -216,6 +216,7 @@ def import_products(ctx: Context, file: str) -> None:
     from storage import catalog
 
     settings = ctx.settings()
+    _refuse_when_synced(settings, "products")
     _open(settings, create=False)
     precision = ctx.money().precision
     progress = _ImportProgress(file)
@@ -237,6 +238,7 @@ def import_prices(ctx: Context, file: str) -> None:
     """Set customer price lists from a CSV file: price_code,barcode,price."""
     from storage import catalog
 
+    _refuse_when_synced(ctx.settings(), "prices")
     _open(ctx.settings(), create=False)
     progress = _ImportProgress(file)
     with progress:
@@ -247,6 +249,17 @@ def import_prices(ctx: Context, file: str) -> None:
             on_progress=progress.committed,
         )
     progress.summary(report)
+
+
+def _refuse_when_synced(settings: Settings, what: str) -> None:
+    """A till syncing with a back office takes its catalog from there: a local import would
+    differ from every other till's and be overwritten by the next change the server sends."""
+    if settings.sync.enabled:
+        raise TillError(
+            f"this till takes its {what} from the back office ({settings.sync.url}): import "
+            f"them there with 'till server import {what} --db URL FILE'; every till receives "
+            "them on its next sync."
+        )
 
 
 class _ImportProgress:

@@ -5,10 +5,17 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from till.errors import TillError
+
+if TYPE_CHECKING:
+    from storage.imports import ImportReport
 
 DB_HELP = "The server's database URL: sqlite:///PATH, or postgresql://USER@HOST/NAME."
 
@@ -33,15 +40,26 @@ def server() -> None:
 @click.option(
     "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Processes."
 )
-def run(url: str, host: str, port: int, workers: int) -> None:
-    """Serve tills over HTTP (put TLS in front of it: a reverse proxy)."""
+@click.option(
+    "--region",
+    default="FR",
+    show_default=True,
+    envvar="TILL_SERVER_REGION",
+    help="The web service reads phone numbers without +country code as this country's.",
+)
+def run(url: str, host: str, port: int, workers: int, region: str) -> None:
+    """Serve tills over HTTP (put TLS in front of it: a reverse proxy), and the web service
+    for integrations at /api/v1 (its documentation at /api/v1/docs)."""
     import uvicorn
 
-    from sync.server.app import DB_URL_VARIABLE
+    from sync.server.app import DB_URL_VARIABLE, REGION_VARIABLE
 
+    if not (len(region) == 2 and region.isascii() and region.isalpha()):
+        raise TillError(f"{region!r} is not a two-letter country code such as FR.")
     _database(url)  # a bad URL is one line here, not a traceback in each worker
     _check_address(host, port)
     os.environ[DB_URL_VARIABLE] = url
+    os.environ[REGION_VARIABLE] = region.upper()
     uvicorn.run(
         "sync.server.app:create_app",
         factory=True,
@@ -76,19 +94,50 @@ def add_till(url: str, name: str) -> None:
     click.echo(token)
 
 
+@server.command("add-integration")
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+@click.option(
+    "--scope",
+    "scopes",
+    required=True,
+    help="What it may do, separated by commas: customers:read, customers:write, "
+    "loyalty:read, sales:read.",
+)
+@click.argument("name")
+def add_integration(url: str, scopes: str, name: str) -> None:
+    """Allow integration NAME (a web shop, an ERP) to use the web service with these scopes;
+    prints its token (once) on the last line. It cannot push or pull as a till."""
+    from sync.server.integrations import add_integration as add
+    from sync.server.integrations import parse_scopes
+
+    wanted = parse_scopes(scopes)
+    _database(url)
+    token = add(name, wanted)
+    click.echo(
+        f"Integration {name} added ({', '.join(sorted(wanted))}). Its token, shown only now, "
+        "goes in its 'Authorization: Bearer' header:"
+    )
+    click.echo(token)
+
+
 @server.command()
 @click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
 def tills(url: str) -> None:
-    """The tills allowed to sync, and those revoked."""
+    """The tills and integrations allowed in, and those revoked."""
+    from sync.server.integrations import scopes_by_name
     from sync.server.store import list_tills
 
     _database(url)
     rows = list_tills()
+    scopes = scopes_by_name()
     if not rows:
         click.echo("No tills yet: add one with 'till server add-till --db URL NAME'.")
     for row in rows:
         state = "revoked" if row.revoked else "active"
-        click.echo(f"{row.name:<40}  {state:<7}  added {row.created_at[:19]}")
+        line = f"{row.name:<40}  {state:<7}  added {row.created_at[:19]}"
+        if row.name in scopes:
+            line += f"  integration: {','.join(sorted(scopes[row.name]))}"
+        click.echo(line)
 
 
 @server.command()
@@ -133,3 +182,85 @@ def overdrafts(url: str, as_json: bool) -> None:
         for entry in overdraft.entries:
             at = entry.at.isoformat(sep=" ", timespec="seconds")
             click.echo(f"  {amount(entry.value)} by till {entry.till} at {at} ({entry.kind})")
+
+
+@server.group(name="import")
+def import_group() -> None:
+    """Import the catalog every till receives on its next sync."""
+
+
+JSON_HELP = "The summary as one JSON object on stdout (refused rows stay on stderr)."
+
+
+@import_group.command(name="products")
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_products(url: str, as_json: bool, file: str) -> None:
+    """Add or update products from a CSV file, as 'till import products' reads it (VAT rates
+    and currency from the till's config); each change reaches every till. Stock is each
+    till's own: the column is checked, not sent."""
+    from sync.server import catalog
+
+    settings, precision = _catalog_settings()
+    _database(url)
+    _import(
+        file,
+        as_json,
+        lambda progress: catalog.import_products(
+            Path(file),
+            settings.vat.rates,
+            precision,
+            on_error=progress.refused,
+            on_progress=progress.committed,
+        ),
+    )
+
+
+@import_group.command(name="prices")
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_prices(url: str, as_json: bool, file: str) -> None:
+    """Set customer price lists from a CSV file (price_code,barcode,price) for every till."""
+    from sync.server import catalog
+
+    _, precision = _catalog_settings()
+    _database(url)
+    _import(
+        file,
+        as_json,
+        lambda progress: catalog.import_prices(
+            Path(file), precision, on_error=progress.refused, on_progress=progress.committed
+        ),
+    )
+
+
+def _catalog_settings() -> tuple[Any, int]:
+    """The till's settings (``till --config``, $TILL_CONFIG or the defaults) and its
+    currency's decimals: the back office checks rows by the rules its tills use."""
+    context = click.get_current_context().find_root().obj
+    return context.settings(), context.money().precision
+
+
+def _import(file: str, as_json: bool, run: Callable[[Any], ImportReport]) -> None:
+    from sync.server.catalog import feed_position
+    from till.cli import _ImportProgress
+
+    progress = _ImportProgress(file)
+    with progress:
+        report = run(progress)
+    if not as_json:
+        progress.summary(report)
+        return
+    summary = {
+        "file": file,
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "refused": report.refused,
+        "feed_seq": feed_position(),
+    }
+    click.echo(json.dumps(summary))
+    if report.refused:
+        sys.exit(1)

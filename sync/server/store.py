@@ -145,13 +145,20 @@ def authenticate(token: str) -> str | None:
     return row.name if hmac.compare_digest(row.token_hash, presented) else None
 
 
+def lock_feed() -> int:
+    """Take the feed counter's lock in the caller's transaction (a row lock on PostgreSQL;
+    SQLite holds the database's since BEGIN IMMEDIATE) and return the last number given.
+    Whoever numbers changes holds it until commit and writes the counter in the same
+    transaction: numbers are given in commit order, with no gap a reader could step over."""
+    database.execute_sql("UPDATE feed_counter SET value = value WHERE id = 1")
+    return FeedCounter.get_by_id(1).value
+
+
 def push(till: str, batch: PushBatch) -> dict[str, Any]:
     """Apply ``batch`` from ``till`` all or nothing; a replayed key gets its first answer."""
     with database.atomic():
-        # Take the feed's lock first (a row lock on PostgreSQL; SQLite holds the database's
-        # since BEGIN IMMEDIATE): numbers are given in commit order, with no gap a reader
-        # could step over, and a replay of a key being applied waits for its answer.
-        database.execute_sql("UPDATE feed_counter SET value = value WHERE id = 1")
+        # The feed's lock first: a replay of a key being applied waits for its answer.
+        last = lock_feed()
         stored = AcceptedBatch.get_or_none(
             (AcceptedBatch.till == till) & (AcceptedBatch.key == batch.key)
         )
@@ -160,7 +167,6 @@ def push(till: str, batch: PushBatch) -> dict[str, Any]:
             if stored.digest != digest:
                 raise Conflict(_REUSED.format(till=till, what=f"batch key {batch.key}"))
             return json.loads(stored.answer)
-        last = FeedCounter.get_by_id(1).value
         now = _now()
         accepted = 0
         for change in batch.changes:
