@@ -26,8 +26,8 @@ from till.core.customer import (
 )
 from till.core.customer_lookup import HistoryFilter, SaleSummary
 from till.core.formats import Formats, count
-from till.core.offline import Overdrawn
 from till.core.history_scope import HistoryPlace, HistoryScope, OlderSales, history_notice
+from till.core.offline import Overdrawn
 from till.core.sale import SaleCustomer
 from till.errors import TillError
 from till.screens.account import AccountPanel, DepositScreen
