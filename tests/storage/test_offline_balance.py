@@ -19,7 +19,7 @@ from storage import (
     sales,
     sync_state,
 )
-from storage.models import Outbox
+from storage.models import Outbox, database
 from till.account_service import AccountService
 from till.config import LoyaltySettings, Settings, SyncSettings
 from till.core.loyalty import LoyaltyProgram
@@ -205,3 +205,13 @@ def test_a_stale_till_pays_on_account_at_most_the_money_held_at_the_sync(stocked
     assert stale.amount == 2000  # 30.00 at the sync, 10.00 paid on account since
     assert "the account can pay at most 20,00" in stale.note
     assert service.available(customer) == 2000
+
+
+def test_the_cap_reads_the_customers_entries_not_every_waiting_change(stocked_db):
+    """A till offline for days has thousands of outbox rows: the cap looks up the customer's
+    own entries (their index) and each one's outbox row (m0019), never scans the outbox."""
+    for ledger in ("loyalty_entry", "account_entry"):
+        query = "EXPLAIN QUERY PLAN " + offline_balance.unconfirmed_sql(ledger)
+        plan = " | ".join(row[3] for row in database.execute_sql(query, ("c", 0)))
+        assert f"USING INDEX outbox_{ledger}" in plan, plan
+        assert "SCAN" not in plan, plan

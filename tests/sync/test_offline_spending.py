@@ -9,11 +9,14 @@ import json
 import socket
 import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from storage import accounts, catalog, loyalty, sales
+from storage.customers import create_customer
+from storage.models import database as till_database
 from sync.server import ledgers
 from till.account_service import AccountService
 from till.app import make_app
@@ -32,6 +35,10 @@ from ..conftest import PRODUCTS
 VIN = PRODUCTS[3][0]  # 7.90
 NO_EARNING = LoyaltyProgram(points_per_unit=0, threshold=100)
 AN_HOUR_LATER = 3600
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 def _stock(till) -> None:
@@ -219,3 +226,36 @@ async def test_money_held_spent_twice_offline_is_an_account_overdraft(server, ma
         assert "Overdrawn by 5,80 € after tills synced" in shown
         assert "Nothing can be paid on account until it is paid off" in shown
         assert app.register.accounts.available(customer) == 0
+
+
+def test_a_business_account_is_overdrawn_only_beyond_its_credit_limit(server, make_till, tmp_path):
+    north, south = make_till("north", 1), make_till("south", 2)
+    north.use()
+    business = create_customer(
+        {"kind": "business", "last_name": "Durand", "company": "Durand SARL"},
+        actor="test",
+        till_no=1,
+        region="FR",
+    ).id
+    north.sync()
+    south.sync()
+    for till in (north, south):  # each till lets it owe 7.50 of a 10.00 credit limit
+        till.use()
+        with till_database.atomic():
+            accounts.add_entry(business, "sale", -750, actor=f"till {till.till_no}", at=now())
+        till.sync()
+
+    def listed(limit: int) -> str:
+        config = tmp_path / f"limit{limit}.toml"
+        config.write_text(f"[accounts]\ncredit_limit = {limit}\n")
+        args = ["--config", str(config), "server", "overdrafts", "--db", server.db_url]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    shown = listed(10)  # owes 15.00: 5.00 beyond the limit
+    assert "Durand SARL (DURAND)  account: -15,00" in shown.replace("\xa0", " ")
+    assert "by till south at " in shown and "(sale)" in shown
+    assert listed(15) == (
+        "No overdrafts: every customer's points and account are at or above zero.\n"
+    )
