@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from sync.fields import ProtocolError
 from sync.history import HistoryRequest
@@ -35,12 +35,15 @@ from sync.protocol import (
     VersionMismatch,
     check_version,
 )
-from sync.server import sales, store
+from sync.server import customer_index, integrations, sales, store, web_service
 from sync.server.models import database
 
 log = logging.getLogger(__name__)
 
 DB_URL_VARIABLE = "TILL_SERVER_DB"
+REGION_VARIABLE = "TILL_SERVER_REGION"
+"""The country the web service reads phone numbers in when they have no +country code."""
+DEFAULT_REGION = "FR"
 
 T = TypeVar("T")
 
@@ -56,9 +59,13 @@ class Refused(Exception):
 def create_app(db_url: str | None = None) -> Starlette:
     """The server for the database at ``db_url`` (default: the TILL_SERVER_DB variable, which
     ``till server run`` sets for each uvicorn worker)."""
-    store.open_server_database(db_url or os.environ[DB_URL_VARIABLE])
+    db = store.open_server_database(db_url or os.environ[DB_URL_VARIABLE])
+    with db.connection_context(), db.atomic():
+        customer_index.backfill()
+    region = os.environ.get(REGION_VARIABLE, DEFAULT_REGION)
     return Starlette(
         routes=[
+            Mount(web_service.PREFIX, app=web_service.create_web_service(region)),
             Route("/v1/push", push, methods=["POST"]),
             Route("/v1/changes", changes, methods=["GET"]),
             Route("/v1/health", health, methods=["GET"]),
@@ -141,6 +148,10 @@ async def _till(request: Request) -> str:
     till = await _in_database(store.authenticate, token.strip())
     if till is None:
         raise Refused(401, "unauthorised", "This till token is unknown or was revoked.")
+    if await _in_database(integrations.is_integration, till):
+        raise Refused(
+            403, "not_a_till", f"{till} is an integration: its token opens the web service only."
+        )
     return till
 
 

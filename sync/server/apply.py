@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sync.protocol import Change
-from sync.server import customers, ledgers, sales
+from sync.server import customer_index, customers, ledgers, sales
 
 Applier = Callable[[str, Change], None]
 """(the till that sent it, the change): called inside the push's transaction."""
@@ -25,3 +25,5 @@ def apply_change(till: str, change: Change) -> None:
     applier = APPLIERS.get(change.entity)
     if applier is not None:
         applier(till, change)
+    if change.entity == "customer":
+        customer_index.refresh(change.entity_id)

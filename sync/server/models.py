@@ -180,3 +180,72 @@ class ServerMergeLoss(ServerModel):
 
 
 SERVER_MODELS = (*SERVER_MODELS, ServerFieldClock, ServerCustomerAddress, ServerMergeLoss)
+
+
+class IntegrationScope(ServerModel):
+    """What an integration's token may do (``customers:read``, …), one row per scope. A row of
+    ``till`` that has scopes is an integration (a web shop, an ERP): it uses the web service
+    and cannot push or pull as a till."""
+
+    name = TextField()
+    scope = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("name", "scope")
+
+
+class ServerCounter(ServerModel):
+    """A named counter the web service takes numbers from (the customer codes it gives, each
+    integration's changes), inside the transaction that uses the number."""
+
+    name = TextField(primary_key=True)
+    value = BigIntegerField()
+
+
+class CustomerSearchKey(ServerModel):
+    """A server customer's search keys, folded as the till folds them
+    (storage/customer_keys.py), so the web service finds customers by prefix ranges."""
+
+    customer_id = TextField(primary_key=True)
+    code = TextField(index=True)
+    name_key = TextField(index=True)
+    alt_key = TextField(index=True)
+    company_key = TextField(index=True)
+    email_key = TextField(index=True)
+    phone_key = TextField(index=True)
+    landline_key = TextField(index=True)
+    card_number = TextField(index=True)
+
+
+SERVER_MODELS = (*SERVER_MODELS, IntegrationScope, ServerCounter, CustomerSearchKey)
+
+
+class CatalogProduct(ServerModel):
+    """A product of the back office's catalog (``till server import products``), by barcode:
+    one barcode, one product, its id the one every till gives it."""
+
+    id = TextField(primary_key=True)
+    code = TextField(unique=True)
+    name = TextField()
+    price = BigIntegerField()
+    vat_rate_bp = IntegerField()
+    category = TextField()
+    cost = BigIntegerField()
+    promo_price = BigIntegerField(null=True)
+    discountable = BooleanField()
+    updated_at = TextField()
+
+
+class CatalogPrice(ServerModel):
+    """A product's price on a customer price list (``till server import prices``)."""
+
+    price_code = TextField()
+    code = TextField()
+    price = BigIntegerField()
+    updated_at = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("price_code", "code")
+
+
+SERVER_MODELS = (*SERVER_MODELS, CatalogProduct, CatalogPrice)
