@@ -31,6 +31,9 @@ TIMEOUT = 10.0
 """Seconds for one request: a sync never keeps the till's thread (or a closing register) long."""
 ATTEMPTS = 2
 """Requests per call before a sync counts as failed; the worker's backoff takes over then."""
+PULL_PAGE = 100
+"""Changes applied per local transaction: a sale saved meanwhile waits for the one in progress
+(bench/sale_during_pull.py: a sale's p99 0.4 s with pages of 100, 2.1 s with 1,000)."""
 FIRST_RETRY = 2.0
 MAX_RETRY = 120.0
 NOT_CONFIGURED = (
@@ -139,7 +142,7 @@ class SyncService:
         the feed too, as the server's checkpoint, and are not counted."""
         pushed, pulled = self.client.push_all(), 0
         while True:
-            result = self.client.pull_once()
+            result = self.client.pull_once(PULL_PAGE)
             applied = result.applied
             pulled += applied.inserted + applied.already_here + applied.passed_over
             if not result.more:
