@@ -51,7 +51,7 @@ class Context:
         return formats_for(self.settings().locale.locale)
 
     def open_database(self, settings: Settings, *, create: bool = False) -> None:
-        _open(settings, create=create)
+        _open(settings, create=create, busy_timeout=CLI_BUSY_TIMEOUT)
 
     def settings(self) -> Settings:
         settings = load_settings(self.config_path)
@@ -217,7 +217,7 @@ def import_products(ctx: Context, file: str) -> None:
 
     settings = ctx.settings()
     _refuse_when_synced(settings, "products")
-    _open(settings, create=False)
+    _open(settings, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
     precision = ctx.money().precision
     progress = _ImportProgress(file)
     with progress:
@@ -239,7 +239,7 @@ def import_prices(ctx: Context, file: str) -> None:
     from storage import catalog
 
     _refuse_when_synced(ctx.settings(), "prices")
-    _open(ctx.settings(), create=False)
+    _open(ctx.settings(), create=False, busy_timeout=CLI_BUSY_TIMEOUT)
     progress = _ImportProgress(file)
     with progress:
         report = catalog.import_price_list_file(
@@ -324,7 +324,7 @@ def receipt_show(ctx: Context, number: str) -> None:
     from till.register import Register
 
     settings = ctx.settings()
-    _open(settings, create=False)
+    _open(settings, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
     if number.isascii() and number.isdigit():
         sale = sales.get_sale_by_number(settings.till.number, int(number))
     else:
@@ -341,7 +341,7 @@ def journal(ctx: Context, as_json: bool) -> None:
     from storage.db import integrity_ok
 
     settings = ctx.settings()
-    _open(settings, create=False)
+    _open(settings, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
     broken = sales.verify_journal(settings.till.number)
     result = {"sales": sales.sale_count(), "broken": broken, "integrity": integrity_ok()}
     if as_json:
@@ -388,10 +388,16 @@ def doctor(ctx: Context, printer_url: str | None) -> None:
         sys.exit(1)
 
 
-def _open(settings: Settings, *, create: bool) -> None:
+CLI_BUSY_TIMEOUT = 30
+"""Seconds a command waits for the register's (or an import's, or sync's) write to finish
+before it gives up with one line: the register saves a sale in milliseconds, an import
+commits every 1,000 rows."""
+
+
+def _open(settings: Settings, *, create: bool, busy_timeout: float = 5) -> None:
     from storage.db import open_database
 
-    open_database(settings.database.path, create=create)
+    open_database(settings.database.path, create=create, busy_timeout=busy_timeout)
 
 
 def _run_app(settings: Settings, *, demo: bool) -> None:
