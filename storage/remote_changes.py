@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from storage import remote_customers, remote_ledgers, remote_sales, sync_state
+from storage import remote_catalog, remote_customers, remote_ledgers, remote_sales, sync_state
 from storage.models import database
 
 
@@ -43,6 +43,8 @@ None: not applied. Called inside the pull's transaction."""
 APPLIERS: dict[str, Applier] = {
     "loyalty_entry": remote_ledgers.apply_entry,
     "account_entry": remote_ledgers.apply_entry,
+    "product": remote_catalog.apply_product,
+    "price": remote_catalog.apply_price,
     "sale": remote_sales.apply_sale,
 }
 

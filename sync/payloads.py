@@ -7,11 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from storage.catalog import MAX_NAME_LENGTH, MAX_PRICE_CODE_LENGTH
+from storage.imports import MAX_FIELD_CHARS
 from sync.fields import Fields, ProtocolError, checked_text
+from till.core.barcodes import MAX_CODE_LENGTH, normalise_code
 from till.core.bounds import MAX_AMOUNT, MAX_PERCENT_BP, MAX_POINTS_BALANCE, MAX_QUANTITY
 from till.core.customer import BOOLEAN_FIELDS, EDITABLE, TEXT_LIMITS, CustomerKind
 from till.core.hlc import ClockError, Hlc
 from till.core.merge import DELETED
+from till.errors import BarcodeError
 
 MAX_LINES = 1_000
 """Lines on one sale (and VAT bands, payments): far beyond a real basket."""
@@ -250,6 +254,46 @@ def _receipt_header(f: Fields) -> None:
     f.done()
 
 
+def _product_upsert(f: Fields) -> None:
+    """A product as the back office imported it (storage/catalog.py's rules)."""
+    f.identifier("id")
+    _barcode(f)
+    f.text("name", MAX_NAME_LENGTH, empty=False)
+    price = f.integer("price", 0, MAX_AMOUNT)
+    f.integer("vat_rate_bp", 0, MAX_PERCENT_BP)
+    f.text("category", MAX_FIELD_CHARS)
+    f.integer("cost", 0, MAX_AMOUNT)
+    promo = f.integer("promo_price", 0, MAX_AMOUNT, required=False)
+    if promo is not None and price is not None and promo > price:
+        raise f.error("promo_price", "is above the price.")
+    f.boolean("discountable")
+    f.timestamp("at")
+
+
+def _price_upsert(f: Fields) -> None:
+    """A product's price on a customer price list (``price_code``)."""
+    f.text("price_code", MAX_PRICE_CODE_LENGTH, empty=False)
+    _barcode(f)
+    f.integer("price", 0, MAX_AMOUNT)
+    f.timestamp("at")
+
+
+def _barcode(f: Fields) -> None:
+    """A barcode as the till stores it: scannable characters, GTIN check digits right, UPC-A
+    as its EAN-13."""
+    code = f.text("barcode", MAX_CODE_LENGTH, empty=False)
+    assert code is not None
+    try:
+        stored = normalise_code(code)
+    except BarcodeError as error:
+        raise f.error("barcode", str(error)) from None
+    if stored != code:
+        raise f.error("barcode", f"must be stored as {stored}.")
+
+
+MASTER_DATA = frozenset({"product", "price"})
+"""Entities only the back office writes: they come down the feed, a till never pushes them."""
+
 CHECKERS: dict[tuple[str, str], Callable[[Fields], None]] = {
     ("loyalty_entry", "create"): _ledger("points", -MAX_POINTS_BALANCE, MAX_POINTS_BALANCE),
     ("account_entry", "create"): _ledger("amount", -MAX_AMOUNT, MAX_AMOUNT),
@@ -259,5 +303,8 @@ CHECKERS: dict[tuple[str, str], Callable[[Fields], None]] = {
     ("customer_address", "upsert"): _address_upsert,
     ("customer_address", "delete"): _address_delete,
     ("sale", "create"): _sale_create,
+    ("product", "upsert"): _product_upsert,
+    ("price", "upsert"): _price_upsert,
 }
-"""Every change the outbox writes today (storage/ledger.py, customers.py, sales.py)."""
+"""Every change the outbox writes today (storage/ledger.py, customers.py, sales.py), and the
+master data the back office imports (sync/server/catalog.py)."""
