@@ -38,7 +38,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def render(figures: list[Figure], elapsed: float) -> str:
+def table(figures: list[Figure]) -> list[str]:
     rows = [
         "| figure | measured | floor | ratio | target | met? |",
         "|---|---|---|---|---|---|",
@@ -53,6 +53,11 @@ def render(figures: list[Figure], elapsed: float) -> str:
             "yes" if figure.met else "**no**",
         )
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return rows
+
+
+def render(figures: list[Figure], elapsed: float) -> str:
+    rows = table(figures)
     notes = [f"- {figure.title}: {note}" for figure in figures for note in figure.notes]
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join(
@@ -86,4 +91,34 @@ def render(figures: list[Figure], elapsed: float) -> str:
 def write(figures: list[Figure], elapsed: float) -> Path:
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(render(figures, elapsed), encoding="utf-8")
+    return DOC
+
+
+def write_section(title: str, command: str, figures: list[Figure], elapsed: float) -> Path:
+    """Put ``figures`` in their own ``## title`` section of docs/performance.md, replacing the
+    section a previous run wrote (the rest of the page stays as it is)."""
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    section = [
+        f"## {title}",
+        "",
+        f"Produced by {command} on {when}, in {elapsed:.0f} s.",
+        "",
+        *table(figures),
+        "",
+        *(f"- {figure.title}: {note}" for figure in figures for note in figure.notes),
+        "",
+        *dict.fromkeys(f"- {' '.join(figure.about.split())}" for figure in figures),
+        "",
+    ]
+    lines = DOC.read_text(encoding="utf-8").splitlines() if DOC.exists() else []
+    heading = f"## {title}"
+    if heading in lines:
+        start = lines.index(heading)
+        end = next(
+            (n for n in range(start + 1, len(lines)) if lines[n].startswith("## ")), len(lines)
+        )
+        lines[start:end] = section
+    else:
+        lines += ["", *section] if lines and lines[-1] else section
+    DOC.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
     return DOC

@@ -4,13 +4,24 @@
 ``python -m bench.startup``, ``python -m bench.commit``, ``python -m bench.scan``,
 ``python -m bench.customer_search`` (builds a 1,000,000-customer database in data/bench/ once),
 ``python -m bench.import_memory`` (imports a generated 1,000,000-row product file three times).
+The sync figures (``python -m bench.sync``) go in their own section of the page.
 """
 
 from __future__ import annotations
 
 import time
 
-from bench import commit, customer_search, import_memory, report, scan, scan_evdev, startup
+from bench import (
+    commit,
+    customer_search,
+    import_memory,
+    report,
+    scan,
+    scan_evdev,
+    startup,
+    sync,
+    sync_server,
+)
 
 BENCHMARKS = (startup, commit, scan, scan_evdev)
 
@@ -28,6 +39,10 @@ def main() -> None:
             figures.append(figure)
     path = report.write(figures, time.monotonic() - started)
     print(f"Wrote {path.relative_to(report.REPO)}")
+    started = time.monotonic()
+    outcomes = sync.run(sync.default_backend())
+    sync_server.report(outcomes)
+    sync.write(outcomes, time.monotonic() - started, f"{report.COMMAND}, then bench.sync")
 
 
 if __name__ == "__main__":
