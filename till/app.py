@@ -250,7 +250,6 @@ class TillApp(App):
             lambda status: self.post_message(SyncChanged(status)),
             interval=settings.interval,
         )
-        self.sync_status = service.status()
         self.sync_worker.start()
 
     def sync_soon(self) -> None:

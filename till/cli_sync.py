@@ -21,7 +21,6 @@ from till.errors import SyncError
 @click.pass_context
 def sync(click_ctx: click.Context, mode: str | None) -> None:
     """Send this till's changes to the back office and fetch everyone else's."""
-    from storage.db import open_database
     from till.sync_service import NOT_CONFIGURED, SyncService
 
     if mode is None:
@@ -29,7 +28,7 @@ def sync(click_ctx: click.Context, mode: str | None) -> None:
     settings = click_ctx.obj.settings()
     if not settings.sync.enabled:
         raise SyncError(NOT_CONFIGURED)
-    open_database(settings.database.path, create=False)
+    click_ctx.obj.open_database(settings)  # waits for the register's write, as every command
     service = SyncService(settings.sync)
     try:
         if mode == "once":

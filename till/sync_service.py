@@ -265,6 +265,7 @@ class SyncWorker:
         failures = 0
         next_sync = time.monotonic()
         try:
+            self.on_status(self.service.status())  # what the last run left, before any wait
             while True:
                 nudged = self._wake.wait(max(0.0, next_sync - time.monotonic()))
                 if self._stopping.is_set():
