@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -29,9 +30,11 @@ from sync.server.models import (
     FeedEntry,
     ServerCounter,
     ServerCustomer,
+    ServerFieldClock,
     database,
 )
 from till.core.customer import Customer, FieldErrors, validate_changes
+from till.core.hlc import Hlc, start
 
 CODE_COUNTER = "customer_code"
 MAX_PAGE = 100
@@ -90,6 +93,21 @@ def _checked(values: dict[str, Any], region: str) -> dict[str, Any]:
     return clean
 
 
+def _clocks(integration: str, customer_id: str | None, names: list[str]) -> dict[str, str]:
+    """One clock for every field a change carries, in the integration's name: later than the
+    wall clock and than every clock the server holds for the customer, so the change wins
+    over what the tills have sent so far and loses to a later edit, as a till's would."""
+    now_ms = time.time_ns() // 1_000_000
+    stamp = start(integration).tick(now_ms)
+    if customer_id is not None:
+        held = ServerFieldClock.select(ServerFieldClock.clock).where(
+            (ServerFieldClock.entity == "customer") & (ServerFieldClock.entity_id == customer_id)
+        )
+        for row in held:
+            stamp = stamp.receive(Hlc.parse(row.clock), now_ms)
+    return dict.fromkeys(names, str(stamp))
+
+
 def _record(integration: str, key: str, change: Change) -> None:
     """Number ``change`` in the feed and apply it, as a push from ``integration`` under the
     batch key ``key``. It is checked first as every till will check it when it pulls."""
@@ -137,6 +155,7 @@ def create(
             code = server_code(_next(CODE_COUNTER))
             payload = {"v": PROTOCOL_VERSION, "id": customer_id, "code": code, "at": at}
             payload["fields"] = clean
+            payload["clocks"] = _clocks(integration, None, list(clean))
             change = Change(seq, "customer", customer_id, "create", payload)
             _record(integration, key or f"{integration}:web:{seq}", change)
             return get(code), True
@@ -158,6 +177,7 @@ def update(integration: str, code: str, values: dict[str, Any], *, region: str) 
             return before
         seq = _next(f"changes:{integration}")
         payload = {"v": PROTOCOL_VERSION, "id": before.id, "at": _now(), "fields": changed}
+        payload["clocks"] = _clocks(integration, before.id, list(changed))
         change = Change(seq, "customer", before.id, "update", payload)
         _record(integration, f"{integration}:web:{seq}", change)
         return get(code)

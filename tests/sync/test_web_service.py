@@ -5,6 +5,7 @@ own validation rules applied to what an integration sends."""
 from __future__ import annotations
 
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -12,11 +13,12 @@ import httpx
 import pytest
 from openapi_spec_validator import validate
 
-from storage.customers import find_by_code
+from storage.customers import find_by_code, get_customer, update_customer
 from sync.server import integrations
 from sync.server.integrations import Scope
 from tests.sync.test_protocol import sale_change
 from till.core.customer import TEXT_LIMITS, FieldErrors, validate_changes
+from till.core.hlc import Hlc
 
 API = "/api/v1"
 EVERY_SCOPE = frozenset(Scope)
@@ -109,6 +111,57 @@ def test_an_update_changes_only_what_differs_and_is_fed_to_the_tills(server):
     assert api.get(f"{API}/customers/{code}").json()["city"] == "Lyon"
 
 
+def test_a_change_through_the_service_merges_field_by_field_like_a_tills(server, make_till):
+    api = integration(server)
+    north = make_till("north", 1)
+    customer_id = north.new_customer("Martin")
+    north.use()
+    code = get_customer(customer_id).code
+    update_customer(customer_id, {"city": "Paris"}, actor="test", region="FR")
+    north.sync()
+
+    assert api.patch(f"{API}/customers/{code}", json={"city": "Lyon"}).json()["city"] == "Lyon"
+    payload = json.loads(server.feed()[-1].payload)
+    stamp = Hlc.parse(payload["clocks"]["city"])
+    assert set(payload["clocks"]) == {"city"} and stamp.node == "webshop"
+    held = json.loads(server.feed()[-2].payload)["clocks"]["city"]
+    assert stamp > Hlc.parse(held)  # later than the till's edit the server holds
+    north.sync()
+    north.use()
+    assert get_customer(customer_id).city == "Lyon"
+
+    update_customer(customer_id, {"city": "Nice"}, actor="test", region="FR")  # later again
+    north.sync()
+    assert api.get(f"{API}/customers/{code}").json()["city"] == "Nice"
+
+
+def test_a_service_change_wins_over_a_till_clock_running_ahead(server):
+    api = integration(server)
+    code = create(api, city="Paris").json()["code"]
+    customer_id = api.get(f"{API}/customers/{code}").json()["id"]
+    ahead = Hlc(time.time_ns() // 1_000_000 + 3_600_000, 0, "north")  # an hour fast
+    north = server.http(server.add_till("north"))
+    update = {
+        "seq": 1,
+        "entity": "customer",
+        "entity_id": customer_id,
+        "operation": "update",
+        "payload": {
+            "v": 1,
+            "id": customer_id,
+            "at": "2026-12-01T10:00:00+00:00",
+            "fields": {"city": "Nice"},
+            "clocks": {"city": str(ahead)},
+        },
+    }
+    pushed = north.post("/v1/push", json={"v": 1, "till": "north", "key": "k", "changes": [update]})
+    assert pushed.status_code == 200, pushed.text
+    assert api.get(f"{API}/customers/{code}").json()["city"] == "Nice"
+
+    assert api.patch(f"{API}/customers/{code}", json={"city": "Lyon"}).json()["city"] == "Lyon"
+    assert Hlc.parse(json.loads(server.feed()[-1].payload)["clocks"]["city"]) > ahead
+
+
 def test_search_reads_names_emails_phones_codes_and_cards_as_the_till_does(server):
     api = integration(server)
     zoe = create(api, first_name="Zoé", mobile="0612345678", email="zoe@example.com").json()
@@ -142,8 +195,6 @@ def test_search_finds_a_customer_a_till_made_and_its_card(server, make_till):
     customer_id = till.new_customer("Lefèvre")
     till.sync()
     till.use()
-    from storage.customers import get_customer
-
     code = get_customer(customer_id).code
     found = api.get(f"{API}/customers", params={"q": "lefevre"}).json()["customers"]
     assert [c["code"] for c in found] == [code]
