@@ -8,6 +8,7 @@ from typing import Any
 from storage.models import RemoteSale, Sale, database
 from storage.rows import tuples
 from till.core.customer_lookup import CustomerStats, HistoryFilter, SaleSummary
+from till.core.moments import utc_text
 from till.core.money import divide_half_up
 
 
@@ -91,8 +92,8 @@ def customer_stats(customer_id: str, favourites: int = 5) -> CustomerStats:
         sale_count=count,
         total_spent=total,
         average_basket=divide_half_up(total, count),
-        first_purchase=first,
-        last_purchase=last,
+        first_purchase=utc_text(first),
+        last_purchase=utc_text(last),
         days_between_visits=days,
         favourite_products=tuple((name, quantity) for name, quantity in favourite),
     )

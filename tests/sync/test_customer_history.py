@@ -17,6 +17,7 @@ from sync.client import SyncClient
 from sync.history import HistoryPage, HistoryRequest
 from sync.server.models import ServerSale
 from till.config import Settings, SyncSettings
+from till.core.moments import utc_text
 from till.core.sale import Cart, PaymentMethod, RecordedSale, SaleCustomer
 from till.customer_service import CustomerService
 from till.errors import SyncError
@@ -113,8 +114,8 @@ def test_both_tills_count_both_tills_sales_and_refunds_after_sync(two_tills):
         "Baguette": 3 - 2 + 1,
         "Vin rouge": 1 + 2 - 1,
     }
-    assert on_north.first_purchase == bread.created_at
-    assert on_north.last_purchase == max(sale.created_at for sale in every)
+    assert on_north.first_purchase == utc_text(bread.created_at)
+    assert on_north.last_purchase == utc_text(max(sale.created_at for sale in every))
 
     # Each history lists all five, newest first, each marked with where it was made.
     assert [s.receipt_code for s in north_history] == [s.receipt_code for s in south_history]
@@ -155,7 +156,7 @@ def test_remote_sales_older_than_kept_are_summed_and_a_replayed_feed_counts_noth
     stats = customer_stats(customer)
     assert stats.sale_count == 2  # …but still counts
     assert stats.total_spent == old.total + recent.total
-    assert stats.first_purchase == old.created_at
+    assert stats.first_purchase == utc_text(old.created_at)
     assert stats.favourite_products == (("Savon de Marseille", 5),)
 
     # The feed again from the start (as a cursor reset would replay it): nothing doubles.
