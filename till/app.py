@@ -266,7 +266,7 @@ class TillApp(App):
                 f"{status.last_error}\nSales are saved here and sent when sync works again.",
                 title="Back office",
                 severity="warning",
-                timeout=10,
+                timeout=5,
                 markup=False,
             )
         elif status.ok and before is not None and not before.ok:

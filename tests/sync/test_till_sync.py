@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from storage import outbox, sales
 from tests.conftest import PRODUCTS
@@ -126,6 +127,28 @@ async def test_offline_the_till_keeps_selling_and_retries_ever_later(settings, m
             assert outbox.pending_count() >= 1
     finally:
         dead.close()
+
+
+async def test_a_refused_token_is_said_once_not_as_offline(settings, tmp_path, monkeypatch):
+    monkeypatch.setattr(sync_service, "FIRST_RETRY", 0.05)
+    monkeypatch.setattr(sync_service, "MAX_RETRY", 0.2)
+    with sqlite_server(tmp_path) as server:
+        server.add_till(NAME)
+        app = make_app(synced(settings, server.url, "r" * 43, interval=60))
+        notices: list[str] = []
+        notify = app.notify
+
+        def noting(message: str, **options: Any) -> None:
+            if options.get("title") == "Back office":
+                notices.append(message)
+            notify(message, **options)
+
+        app.notify = noting  # type: ignore[method-assign]
+        async with app.run_test(size=(80, 24)) as pilot:
+            worker = app.sync_worker
+            await until(pilot, lambda: len(worker.retry_delays) >= 3, "three refused syncs")
+            assert "Sync refused since" in status_line(app)
+            assert len(notices) == 1 and "token is unknown or was revoked" in notices[0]
 
 
 async def test_when_the_server_comes_back_the_waiting_sale_goes(settings, tmp_path, monkeypatch):
