@@ -238,3 +238,12 @@ def test_doctor_exits_1_when_sync_fails(tmp_path, server):
         dead.close()
     assert result.returncode == 1
     assert any(line.startswith("fail  sync") for line in result.stdout.splitlines())
+
+
+def test_doctor_names_the_side_to_update_when_protocols_differ(tmp_path, server, monkeypatch):
+    north = north_with_changes(tmp_path, server, customers=1, points=0)
+    monkeypatch.setattr("sync.server.app.PROTOCOL_VERSION", 2)  # the server, in this process
+    lines = sync_lines(sync_settings(north.path, server.url, north.token))
+    assert lines == [
+        ("fail", "The till speaks sync protocol 1 and the server protocol 2: update the till.")
+    ]
