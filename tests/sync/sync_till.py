@@ -8,6 +8,7 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,15 @@ def sqlite_server(directory: Path) -> Iterator[RunningServer]:
     db_url = f"sqlite:///{directory / 'server.db'}"
     with serving(create_app(db_url)) as (host, port):
         yield RunningServer(url=f"http://{host}:{port}", db_url=db_url)
+
+
+def earn_point(customer_id: str) -> str:
+    """A point earned on the till whose database is open, inside the caller's transaction."""
+    from storage import loyalty
+    from storage.ids import new_id
+
+    at = datetime.now(UTC).isoformat()
+    return loyalty.add_movement(customer_id, "earn", 1, actor="test", at=at, sale_id=new_id())
 
 
 def feed_of(till: str) -> list[tuple[str, str, str]]:

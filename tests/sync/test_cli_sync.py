@@ -6,18 +6,16 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from storage import loyalty, outbox, sync_state
+from storage import outbox, sync_state
 from storage.customers import create_customer
 from storage.db import close_database, open_database
-from storage.ids import new_id
 from storage.models import database as till_database
 from tests.sync.conftest import RunningServer, Till
-from tests.sync.sync_till import DeadPort, feed_of, sqlite_server, wait_until
+from tests.sync.sync_till import DeadPort, earn_point, feed_of, sqlite_server, wait_until
 from till.config import Settings, SyncSettings
 from till.doctor import diagnose
 
@@ -51,12 +49,6 @@ def run(config_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def earn(customer_id: str) -> str:
-    """A point earned on the till whose database is open, inside the caller's transaction."""
-    at = datetime.now(UTC).isoformat()
-    return loyalty.add_movement(customer_id, "earn", 1, actor="test", at=at, sale_id=new_id())
-
-
 def north_with_changes(tmp_path: Path, server: RunningServer, customers: int, points: int):
     """Till north with ``customers`` customers each earning ``points`` times, not synced."""
     till = Till(tmp_path / "north.db", NORTH, server.add_till(NORTH), server.url, till_no=1)
@@ -66,7 +58,7 @@ def north_with_changes(tmp_path: Path, server: RunningServer, customers: int, po
                 {"last_name": f"North{n}"}, actor="test", till_no=1, region="FR"
             ).id
             for _ in range(points):
-                earn(customer)
+                earn_point(customer)
     till.client.close()
     close_database()
     return till
@@ -152,7 +144,7 @@ def test_two_sync_processes_on_one_till_lose_and_double_nothing(tmp_path, server
     south = Till(tmp_path / "south.db", SOUTH, server.add_till(SOUTH), server.url, till_no=2)
     shared = south.new_customer("Shared")
     with till_database.atomic():
-        south_entries = [earn(shared) for _ in range(300)]
+        south_entries = [earn_point(shared) for _ in range(300)]
     south.sync()
     south.client.close()
     close_database()

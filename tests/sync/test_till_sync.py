@@ -3,6 +3,8 @@ backing off while the server is away) and its state on the sale screen's status 
 
 from __future__ import annotations
 
+import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -10,14 +12,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from storage import outbox, sales
+from storage.db import close_database, open_database
+from storage.models import database
 from tests.conftest import PRODUCTS
-from tests.sync.sync_till import DeadPort, feed_of, payloads_of, sqlite_server
+from tests.storage.sale_loop import random_cart
+from tests.sync.conftest import Till
+from tests.sync.sync_till import DeadPort, earn_point, feed_of, payloads_of, sqlite_server
 from tests.ui.conftest import no_unexpected_errors  # noqa: F401 -- UI tests fail on errors
 from till import sync_service
 from till.app import make_app
 from till.config import Settings, SyncSettings
 from till.messages import Scanned
-from till.sync_service import SyncStatus, retry_delay
+from till.register import Register
+from till.sync_service import SyncService, SyncStatus, retry_delay
 
 BAGUETTE = PRODUCTS[0][0]
 NAME = "shop1-till1"
@@ -201,3 +208,46 @@ async def test_closing_the_register_stops_the_worker(settings, tmp_path):
         assert worker._thread is not None
         worker._thread.join(5)  # the deadline guards a hang; stopping is what is asserted
         assert not worker._thread.is_alive()
+
+
+def test_sales_save_while_a_big_pull_applies(settings, tmp_path):
+    """Sync writes through its own connection, one page of changes per transaction: the
+    register's writer waits for a page and never fails a sale."""
+    with sqlite_server(tmp_path) as server:
+        south = Till(tmp_path / "south.db", "south", server.add_till("south"), server.url, 2)
+        shared = south.new_customer("Shared")
+        with database.atomic():
+            entries = [earn_point(shared) for _ in range(2_000)]
+        south.sync()
+        south.client.close()
+        open_database(settings.database.path)
+
+        service = SyncService(synced(settings, server.url, server.add_till(NAME)).sync)
+        register = Register(settings)
+        pulled = threading.Event()
+        outcome: list[object] = []
+
+        def pull() -> None:
+            try:
+                outcome.append(service.sync())
+            except Exception as error:  # the test fails on it below
+                outcome.append(error)
+            finally:
+                close_database()  # this thread's connection
+                pulled.set()
+
+        threading.Thread(target=pull).start()
+        saved, rng = [], random.Random(7)
+        codes = [p[0] for p in PRODUCTS[:4]]
+        while not pulled.is_set() or len(saved) < 5:
+            saved.append(register.record(random_cart(rng, codes)).id)
+        register.close()
+        service.close()
+    open_database(settings.database.path)
+    assert not isinstance(outcome[0], Exception), outcome
+    assert outcome[0].pulled == 2_001
+    assert sales.sale_count() == len(saved) and len(set(saved)) == len(saved)
+    rows = database.execute_sql(
+        "SELECT count(*) FROM loyalty_entry WHERE customer_id = ?", (shared,)
+    )
+    assert rows.fetchone()[0] == len(entries)
