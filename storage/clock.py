@@ -5,9 +5,14 @@ inside the transaction of the change they belong to."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from storage.models import database
 from till.core.hlc import Hlc
+
+_pending: ContextVar[list[str] | None] = ContextVar("witnessed", default=None)
 
 
 def now_ms() -> int:
@@ -22,15 +27,36 @@ def stamp(now: int | None = None) -> str:
     return str(clock)
 
 
-def witness(clocks: list[str], now: int | None = None) -> None:
-    """Clocks from another till have been seen: later local changes stamp past them."""
-    if not clocks:
+def witness(clocks: Iterable[str], now: int | None = None) -> None:
+    """Clocks from another till have been seen: later local changes stamp past them. Inside
+    ``witnessing()`` only the latest is noted, and written once when the block ends."""
+    latest = max(clocks, default="")
+    if not latest:
         return
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(latest)
+        return
+    _receive(latest, now)
+
+
+@contextmanager
+def witnessing() -> Iterator[None]:
+    """Note the clocks witnessed in the block (a pull's changes) and move this till's clock
+    past the latest once, at the end: one write instead of one per change."""
+    pending: list[str] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending:
+        _receive(max(pending), None)
+
+
+def _receive(latest: str, now: int | None) -> None:
     current = _load()
-    wall = now_ms() if now is None else now
-    for text in clocks:
-        current = current.receive(Hlc.parse(text), wall)
-    _store(current)
+    _store(current.receive(Hlc.parse(latest), now_ms() if now is None else now))
 
 
 def current() -> Hlc:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage import remote_catalog, remote_customers, remote_ledgers, remote_sales, sync_state
+from storage.clock import witnessing
 from storage.models import database
 
 
@@ -63,7 +64,7 @@ def apply_remote(changes: Iterable[RemoteChange], new_cursor: int) -> Applied:
     """Apply ``changes`` (checked already by the protocol) and move the pull cursor to
     ``new_cursor``, all in one transaction."""
     inserted = already = passed = 0
-    with database.atomic():
+    with database.atomic(), witnessing():
         cursor = database.cursor()
         for change in changes:
             applier = APPLIERS.get(change.entity)
