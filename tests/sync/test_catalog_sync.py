@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from storage import catalog, outbox, remote_changes
 from storage.models import Product
-from sync.protocol import SERVER_ORIGIN
+from sync.fields import ProtocolError
+from sync.protocol import SERVER_ORIGIN, PullAnswer
 from sync.server import store
 from sync.server.models import CatalogPrice, CatalogProduct, FeedEntry
 from till.cli import cli
@@ -245,6 +246,37 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize(("entity", "payload", "complaint"), HOSTILE)
+def test_a_hostile_catalog_change_is_refused_by_the_tills_check(entity, payload, complaint):
+    answer = {
+        "v": 1,
+        "changes": [
+            {
+                "seq": 1,
+                "till": SERVER_ORIGIN,
+                "entity": entity,
+                "entity_id": payload.get("id", payload["barcode"]),
+                "operation": "upsert",
+                "payload": payload,
+            }
+        ],
+        "cursor": 1,
+        "more": False,
+    }
+    with pytest.raises(ProtocolError) as refused:
+        PullAnswer.from_json(answer, 0)
+    assert complaint in str(refused.value)
+
+
+def test_good_catalog_changes_pass_the_tills_check():
+    price = {"v": 1, "price_code": "PRO", "barcode": ean13(1), "price": 1, "at": _product()["at"]}
+    for entity, payload in (("product", _product()), ("price", price)):
+        change = {"seq": 1, "till": SERVER_ORIGIN, "entity": entity, "operation": "upsert"}
+        change |= {"entity_id": payload.get("id", ean13(1)), "payload": payload}
+        answer = {"v": 1, "changes": [change], "cursor": 1, "more": False}
+        assert PullAnswer.from_json(answer, 0).changes[0].payload == payload
+
+
+@pytest.mark.parametrize(("entity", "payload", "complaint"), [HOSTILE[4], HOSTILE[-1]])
 def test_a_hostile_catalog_change_in_the_feed_is_refused_and_changes_nothing(
     server, make_till, tmp_path, entity, payload, complaint
 ):
