@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from storage.models import database
-from till.core.hlc import Hlc
+from till.core.hlc import Hlc, absorbable
 
 _pending: ContextVar[list[str] | None] = ContextVar("witnessed", default=None)
 
@@ -55,8 +55,8 @@ def witnessing() -> Iterator[None]:
 
 
 def _receive(latest: str, now: int | None) -> None:
-    current = _load()
-    _store(current.receive(Hlc.parse(latest), now_ms() if now is None else now))
+    wall = now_ms() if now is None else now
+    _store(_load().receive(absorbable(Hlc.parse(latest), wall), wall))
 
 
 def current() -> Hlc:

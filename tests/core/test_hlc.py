@@ -7,7 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from till.core.hlc import MAX_COUNTER, MAX_WALL_MS, ClockError, Hlc, from_time, start
+from till.core.hlc import (
+    MAX_AHEAD_MS,
+    MAX_COUNTER,
+    MAX_WALL_MS,
+    ClockError,
+    Hlc,
+    absorbable,
+    from_time,
+    start,
+)
 
 nodes = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
 walls = st.integers(0, 2**45)
@@ -106,3 +115,16 @@ def test_a_change_from_before_clocks_counts_from_its_time():
     assert from_time("2026-12-01T10:00:00.250+01:00", "north") == Hlc(1_796_115_600_250, 0, "north")
     with pytest.raises(ClockError):
         from_time("2026-12-01T10:00:00", "north")
+
+
+@given(clocks, clocks, walls)
+def test_a_clock_far_ahead_is_followed_at_most_a_day_past_now(local, remote, now):
+    followed = local.receive(absorbable(remote, now), now)
+    assert followed > local
+    assert followed.wall_ms <= max(local.wall_ms, now + MAX_AHEAD_MS) + 1
+
+
+def test_a_hostile_clock_at_the_limit_cannot_stop_local_changes():
+    hostile = Hlc(MAX_WALL_MS, MAX_COUNTER, "evil")
+    local = start("north").receive(absorbable(hostile, 1_000), 1_000)
+    assert local.tick(1_000).wall_ms == 1_000 + MAX_AHEAD_MS

@@ -12,7 +12,7 @@ from storage.db import close_database, migrate, open_database
 from storage.migrations import available
 from storage.models import database
 from till.core.customer import Address
-from till.core.hlc import Hlc
+from till.core.hlc import MAX_AHEAD_MS, MAX_COUNTER, MAX_WALL_MS, Hlc
 from till.core.merge import DELETED
 
 
@@ -112,3 +112,10 @@ def test_m0015_stamps_the_audit_log_and_replays_the_feed(tmp_path, monkeypatch):
     }
     assert clock.current().wall_ms == wall + 3_600_000
     close_database()
+
+
+def test_a_pulled_clock_far_ahead_moves_this_till_at_most_a_day(db_path):
+    with database.atomic():
+        clock.witness([str(Hlc(MAX_WALL_MS, MAX_COUNTER, "evil"))], now=1_000)
+    stamped = Hlc.parse(clock.stamp(now=2_000))
+    assert stamped.wall_ms == 1_000 + MAX_AHEAD_MS

@@ -82,6 +82,19 @@ class Hlc:
         return _next(wall, counter, self.node)
 
 
+MAX_AHEAD_MS = 24 * 3600 * 1000
+"""How far ahead of this node's wall clock a remote clock may carry it: a till whose clock
+is a day fast, or a hostile one stamping the year 10000, cannot run every clock into its
+limit."""
+
+
+def absorbable(remote: Hlc, now_ms: int) -> Hlc:
+    """``remote`` as far as a node at wall time ``now_ms`` follows it: unchanged, or brought
+    back to MAX_AHEAD_MS past now. (Its value still merges with its own clock.)"""
+    limit = now_ms + MAX_AHEAD_MS
+    return remote if remote.wall_ms <= limit else Hlc(max(0, limit), 0, remote.node)
+
+
 def start(node: str) -> Hlc:
     """A node's clock before its first event."""
     return Hlc(0, 0, node)
