@@ -56,10 +56,10 @@ def import_file(database: str, path: str, rates: str) -> dict[str, object]:
     holds: list[float] = []
     write_chunk = imports.write_chunk
 
-    def timed(chunk, write):  # the transaction a sale may have to wait for
+    def timed(chunk, write, transaction=None):  # the transaction a sale may have to wait for
         started = time.perf_counter()
         try:
-            return write_chunk(chunk, write)
+            return write_chunk(chunk, write, transaction)
         finally:
             holds.append(time.perf_counter() - started)
 
