@@ -42,6 +42,13 @@ NOT_CONFIGURED = (
 )
 
 
+FAILURE_WORDS = {
+    "offline": "Offline since",
+    "refused": "Sync refused since",
+    "failed": "Sync failing since",
+}
+
+
 @dataclass(frozen=True)
 class SyncStatus:
     """This till's standing with the back office, as the screen and the doctor say it."""
@@ -52,8 +59,10 @@ class SyncStatus:
     """Local changes the server has not confirmed yet."""
     failing_since: float | None = None
     """When the syncs began failing (seconds since the epoch); None: the last one worked."""
-    unreachable: bool = False
-    """The failure is the network or the server being down (offline), not a refusal."""
+    failure: str = ""
+    """What kind of failure: ``offline`` (the network or the server down), ``refused`` (the
+    server said no: a revoked token, another protocol version), ``failed`` (anything else:
+    this till's database, a bug); "" while syncs work."""
     last_error: str = ""
 
     @property
@@ -66,7 +75,7 @@ class SyncStatus:
         waiting = f" · {self.waiting} waiting" if self.waiting else ""
         if self.failing_since is not None:
             since = time_of(datetime.fromtimestamp(self.failing_since, UTC))
-            state = "Offline since" if self.unreachable else "Sync refused since"
+            state = FAILURE_WORDS.get(self.failure, FAILURE_WORDS["failed"])
             return f"{state} {since}{waiting}"
         if self.last_success:
             return f"Synced {time_of(datetime.fromtimestamp(self.last_success, UTC))}{waiting}"
@@ -116,7 +125,7 @@ class SyncService:
         )
         self._one_sync = threading.Lock()
         self._failing_since: float | None = None
-        self._unreachable = False
+        self._failure = ""
         self._last_error = ""
 
     def close(self) -> None:
@@ -134,7 +143,7 @@ class SyncService:
                 raise
             if self._failing_since is not None:
                 log.info("sync works again (it failed since %s)", _iso(self._failing_since))
-            self._failing_since, self._last_error = None, ""
+            self._failing_since, self._last_error, self._failure = None, "", ""
             return SyncResult(pushed, pulled, self.status())
 
     def _push_and_pull(self) -> tuple[int, int]:
@@ -169,7 +178,7 @@ class SyncService:
         except TillError as error:
             log.info("sync status not read: %s", error)
             last, waiting = 0, 0
-        return SyncStatus(last, waiting, self._failing_since, self._unreachable, self._last_error)
+        return SyncStatus(last, waiting, self._failing_since, self._failure, self._last_error)
 
     def _failed(self, error: BaseException) -> None:
         line = " ".join(str(error).split()) or type(error).__name__
@@ -177,7 +186,13 @@ class SyncService:
             log.info("sync failed: %s", line)  # once, not at every retry; the caller tells
         if self._failing_since is None:
             self._failing_since = time.time()
-        self._unreachable = isinstance(error, ServerUnreachable)
+        self._failure = (
+            "offline"
+            if isinstance(error, ServerUnreachable)
+            else "refused"
+            if isinstance(error, SyncError)
+            else "failed"
+        )
         self._last_error = line
 
     def checks(self, *, with_database: bool = True) -> Iterator[tuple[str, str]]:

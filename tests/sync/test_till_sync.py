@@ -47,10 +47,12 @@ def test_the_status_line_says_the_state_in_a_few_words():
     assert SyncStatus().line(hh_mm) == "Not synced yet"
     assert SyncStatus(last_success=int(noon)).line(hh_mm) == "Synced 12:03"
     assert SyncStatus(int(noon), waiting=3).line(hh_mm) == "Synced 12:03 · 3 waiting"
-    offline = SyncStatus(int(noon), 3, failing_since=noon - 60 * 23, unreachable=True)
+    offline = SyncStatus(int(noon), 3, failing_since=noon - 60 * 23, failure="offline")
     assert offline.line(hh_mm) == "Offline since 11:40 · 3 waiting"
-    refused = SyncStatus(int(noon), 0, failing_since=noon, last_error="The server refused")
+    refused = SyncStatus(int(noon), 0, failing_since=noon, failure="refused")
     assert refused.line(hh_mm) == "Sync refused since 12:03"
+    busy = SyncStatus(int(noon), 0, failing_since=noon, failure="failed")  # e.g. the database
+    assert busy.line(hh_mm) == "Sync failing since 12:03"
 
 
 def synced(settings: Settings, url: str, token: str, interval: int = 3600) -> Settings:
