@@ -84,14 +84,26 @@ def open_server_database(url: str) -> Database:
         database.obj.close()
     database.initialize(db)
     try:
-        with db.connection_context(), db.atomic():
-            if postgres:  # two CREATE TABLE IF NOT EXISTS at once: one fails on pg_type
-                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_CREATE_TABLES_LOCK,))
-            db.create_tables(SERVER_MODELS, safe=True)
-            FeedCounter.insert(id=1, value=0).on_conflict_ignore().execute()
+        with db.connection_context():
+            _create_what_is_missing(db, postgres)
     except Exception as error:
         raise ServerError(f"cannot open the server database ({error}).") from None
     return db
+
+
+def _create_what_is_missing(db: Database, postgres: bool) -> None:
+    """Create the tables and the feed counter's row if they are missing, and take no lock when
+    nothing is: a server starting beside others must not wait for their pushes (SQLite's write
+    lock; on PostgreSQL the counter's row lock, and the table lock even a
+    ``CREATE INDEX IF NOT EXISTS`` takes first), nor make them wait behind it."""
+    missing = [model for model in SERVER_MODELS if not model.table_exists()]
+    if not missing and FeedCounter.get_or_none(FeedCounter.id == 1) is not None:
+        return
+    with db.atomic():
+        if postgres:  # two CREATE TABLE IF NOT EXISTS at once: one fails on pg_type
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_CREATE_TABLES_LOCK,))
+        db.create_tables([model for model in SERVER_MODELS if not model.table_exists()])
+        FeedCounter.insert(id=1, value=0).on_conflict_ignore().execute()
 
 
 def _now() -> str:

@@ -154,7 +154,7 @@ def server_process(db_url: str, workers: int = 1) -> Iterator[ServerProcess]:
         )
         running = ServerProcess(f"http://{LOOPBACK}:{port}", process)
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60  # against hanging, not a timing
             while len(running.workers()) < workers or not _answers(running.url):
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)

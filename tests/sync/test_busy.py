@@ -1,6 +1,7 @@
 """A push that waits too long for the feed's lock (another writer holds it) is answered
-``503 busy`` and writes nothing; once the lock is free the till's retry is applied. On SQLite
-(the database's write lock) and PostgreSQL (the counter's row lock)."""
+``503 busy`` and writes nothing; once the lock is free the till's retry is applied; a server
+process starting meanwhile does not wait for that lock. On SQLite (the database's write lock)
+and PostgreSQL (the counter's row lock, and the table locks a push's inserts take)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ WAIT_MS = 200
 
 @contextmanager
 def another_writer(db_url: str) -> Iterator[None]:
-    """A connection of its own holding the lock a push needs, until the block ends."""
+    """A connection of its own holding the locks a push holds, until the block ends."""
     if db_url.startswith("sqlite"):
         connection = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
         connection.execute("BEGIN IMMEDIATE")
@@ -34,6 +35,7 @@ def another_writer(db_url: str) -> Iterator[None]:
         return
     with psycopg.connect(db_url) as holder:  # a transaction until the block ends
         holder.execute("UPDATE feed_counter SET value = value WHERE id = 1")
+        holder.execute("LOCK TABLE feed_entry IN ROW EXCLUSIVE MODE")  # as an INSERT does
         yield
         holder.rollback()
 
@@ -57,3 +59,14 @@ def test_a_push_kept_waiting_for_the_lock_is_busy_and_its_retry_is_applied(
         retried = http.post(url, json=body)
     assert retried.status_code == 200 and retried.json()["accepted"] == 1
     assert FeedEntry.select().count() == 1
+
+
+def test_a_server_starting_while_a_push_holds_the_lock_does_not_wait_for_it(
+    server_db_url, monkeypatch
+):
+    store.open_server_database(server_db_url)  # the tables exist: another server made them
+    monkeypatch.setitem(store.SQLITE_PRAGMAS, "busy_timeout", WAIT_MS)
+    monkeypatch.setattr(store, "POSTGRES_LOCK_TIMEOUT_MS", WAIT_MS)
+    with another_writer(server_db_url):
+        store.open_server_database(server_db_url)  # a ServerError if it waited past WAIT_MS
+        assert FeedEntry.select().count() == 0
