@@ -124,12 +124,19 @@ class SyncService:
             attempts=attempts,
         )
         self._one_sync = threading.Lock()
+        self._interrupted = threading.Event()
+        """Set when closing: a long sync (a new till's first) stops after the batch or page
+        in progress, leaving the rest for the next run."""
         self._failing_since: float | None = None
         self._failure = ""
         self._last_error = ""
 
     def close(self) -> None:
         self.client.close()
+
+    def interrupt(self) -> None:
+        """Stop the sync in progress after its current batch or page (from any thread)."""
+        self._interrupted.set()
 
     def sync(self) -> SyncResult:
         """Push everything waiting, then pull everything new; a ``TillError`` (a
@@ -149,14 +156,16 @@ class SyncService:
     def _push_and_pull(self) -> tuple[int, int]:
         """(changes sent, changes received from other tills): this till's own come back in
         the feed too, as the server's checkpoint, and are not counted."""
-        pushed, pulled = self.client.push_all(), 0
-        while True:
+        pushed = pulled = 0
+        while not self._interrupted.is_set() and (sent := self.client.push_once().sent):
+            pushed += sent
+        while not self._interrupted.is_set():
             result = self.client.pull_once(PULL_PAGE)
             applied = result.applied
             pulled += applied.inserted + applied.already_here + applied.passed_over
             if not result.more:
+                sync_state.mark_synced(int(time.time()))
                 break
-        sync_state.mark_synced(int(time.time()))
         return pushed, pulled
 
     def attempt(self) -> SyncStatus:
@@ -265,6 +274,7 @@ class SyncWorker:
         """Stop after the sync in progress, if any; wait for it at most ``timeout`` s."""
         self._stopping.set()
         self._wake.set()
+        self.service.interrupt()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout)
             if self._thread.is_alive():

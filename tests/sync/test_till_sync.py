@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from storage import outbox, sales
+from storage.customers import create_customer
 from storage.db import close_database, open_database
 from storage.models import database
 from tests.conftest import PRODUCTS
@@ -253,3 +254,25 @@ def test_sales_save_while_a_big_pull_applies(settings, tmp_path):
         "SELECT count(*) FROM loyalty_entry WHERE customer_id = ?", (shared,)
     )
     assert rows.fetchone()[0] == len(entries)
+
+
+def test_an_interrupted_sync_stops_between_batches_and_is_not_counted_as_complete(
+    settings, tmp_path
+):
+    with sqlite_server(tmp_path) as server:
+        service = SyncService(synced(settings, server.url, server.add_till(NAME)).sync)
+        try:
+            open_database(settings.database.path)
+            assert outbox.pending_count() == 0
+            with database.atomic():
+                customer = create_customer(
+                    {"last_name": "Late"}, actor="test", till_no=1, region="FR"
+                ).id
+                earn_point(customer)
+            service.interrupt()  # as closing the register does, here before the first batch
+            result = service.sync()
+            assert (result.pushed, result.pulled) == (0, 0)
+            assert result.status.waiting == 2 and result.status.last_success == 0
+            assert feed_of(NAME) == []
+        finally:
+            service.close()
