@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from storage.models import database
-from till.core.hlc import Hlc, absorbable
+from till.core.hlc import Hlc, absorbable, is_node
 
 _pending: ContextVar[list[str] | None] = ContextVar("witnessed", default=None)
 
@@ -57,6 +57,16 @@ def witnessing() -> Iterator[None]:
 def _receive(latest: str, now: int | None) -> None:
     wall = now_ms() if now is None else now
     _store(_load().receive(absorbable(Hlc.parse(latest), wall), wall))
+
+
+def adopt_node(name: str) -> None:
+    """Stamp from now on in ``name`` (the till's name on the server, once it syncs): ties then
+    go by till name. Clocks already made keep their node; this till's clock only moves
+    forward, so no two of its stamps can tie whatever their nodes."""
+    if is_node(name):
+        database.execute_sql(
+            "UPDATE hlc_clock SET node = ? WHERE id = 1 AND node <> ?", (name, name)
+        )
 
 
 def current() -> Hlc:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage import remote_catalog, remote_customers, remote_ledgers, remote_sales, sync_state
-from storage.clock import witnessing
+from storage.clock import adopt_node, witnessing
 from storage.models import database
 
 
@@ -60,11 +60,14 @@ MERGERS: dict[str, Merger] = {
 }
 
 
-def apply_remote(changes: Iterable[RemoteChange], new_cursor: int) -> Applied:
+def apply_remote(changes: Iterable[RemoteChange], new_cursor: int, node: str = "") -> Applied:
     """Apply ``changes`` (checked already by the protocol) and move the pull cursor to
-    ``new_cursor``, all in one transaction."""
+    ``new_cursor``, all in one transaction. ``node``: this till's name on the server, which
+    its clock stamps with from then on."""
     inserted = already = passed = 0
     with database.atomic(), witnessing():
+        if node:
+            adopt_node(node)
         cursor = database.cursor()
         for change in changes:
             applier = APPLIERS.get(change.entity)

@@ -174,6 +174,7 @@ class SyncClient:
                     if c.till != self.till
                 ),
                 answer.cursor,
+                node=self.till,
             )
             return PullResult(len(answer.changes), applied, answer.cursor, answer.more)
 

@@ -29,6 +29,15 @@ def test_the_clock_survives_a_restart_and_a_wall_clock_set_back(tmp_path):
     assert second.node == first.node
 
 
+def test_a_till_that_learns_its_name_stamps_in_it_and_still_moves_forward(db_path):
+    before = Hlc.parse(clock.stamp(now=5_000))
+    with database.atomic():
+        clock.adopt_node("north")
+    after = Hlc.parse(clock.stamp(now=5_000))
+    assert after.node == "north" and before.node.startswith("till-")
+    assert (after.wall_ms, after.counter) > (before.wall_ms, before.counter)
+
+
 def test_a_node_is_made_once_per_database(tmp_path):
     nodes = set()
     for name in ("a.db", "b.db"):

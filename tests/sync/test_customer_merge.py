@@ -87,6 +87,8 @@ def test_the_same_phone_changed_offline_on_two_tills_converges_to_the_later_cloc
     early = edit(north, customer, T0 + 1_000, wall, mobile="0611111111")["mobile"]
     late = edit(south, customer, T0 + 2_000, wall, mobile="0622222222")["mobile"]
     assert late > early
+    # Once a till has synced, it stamps in its own name: ties go by till name.
+    assert early.endswith("-north") and late.endswith("-south")
     sync_all(*((north, south) if first == "north" else (south, north)))
 
     assert on(north, customer)["mobile"] == on(south, customer)["mobile"] == "+33622222222"
