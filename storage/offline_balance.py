@@ -24,7 +24,7 @@ def unconfirmed(ledger: str, customer_id: str, cursor: Any = None) -> list[Uncon
 
 def unconfirmed_sql(ledger: str) -> str:
     """From the customer's entries (indexed), each checked against its outbox row (a partial
-    index, m0019): a till offline for days has thousands of rows waiting to be pushed."""
+    index, m0017): a till offline for days has thousands of rows waiting to be pushed."""
     value = _VALUE[ledger]  # also keeps the table name out of the caller's hands
     return (
         f"SELECT e.{value}, e.sale_id, s.refund_of FROM {ledger} e"

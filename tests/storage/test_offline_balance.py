@@ -209,7 +209,7 @@ def test_a_stale_till_pays_on_account_at_most_the_money_held_at_the_sync(stocked
 
 def test_the_cap_reads_the_customers_entries_not_every_waiting_change(stocked_db):
     """A till offline for days has thousands of outbox rows: the cap looks up the customer's
-    own entries (their index) and each one's outbox row (m0019), never scans the outbox."""
+    own entries (their index) and each one's outbox row (m0017), never scans the outbox."""
     for ledger in ("loyalty_entry", "account_entry"):
         query = "EXPLAIN QUERY PLAN " + offline_balance.unconfirmed_sql(ledger)
         plan = " | ".join(row[3] for row in database.execute_sql(query, ("c", 0)))
