@@ -395,8 +395,9 @@ def _has_history(customer_id: str) -> bool:
         database.execute_sql(
             "SELECT EXISTS (SELECT 1 FROM loyalty_card WHERE customer_id = ?)"
             " OR EXISTS (SELECT 1 FROM loyalty_entry WHERE customer_id = ?)"
-            " OR EXISTS (SELECT 1 FROM account_entry WHERE customer_id = ?)",
-            (customer_id, customer_id, customer_id),
+            " OR EXISTS (SELECT 1 FROM account_entry WHERE customer_id = ?)"
+            " OR EXISTS (SELECT 1 FROM remote_sale WHERE customer_id = ?)",
+            (customer_id, customer_id, customer_id, customer_id),
         ).fetchone()[0]
     )
 

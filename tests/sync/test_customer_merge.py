@@ -231,3 +231,21 @@ def test_a_till_that_passed_over_updates_replays_the_feed_from_the_start(
         customers.get_customer(gone)  # deleted here: the replayed create does not bring it back
     assert customers.customer_count() == 1
     assert south.sync() == (0, 0)
+
+
+def test_a_till_holding_points_of_a_customer_deleted_elsewhere_keeps_it_inactive(
+    server, make_till, wall
+):
+    north, south = make_till("north", 1), make_till("south", 2)
+    customer = north.new_customer("Martin")
+    sync_all(north, south)
+    south.earn(customer, 10)  # offline: north does not know
+    north.use()
+    assert customers.delete_customer(customer, actor="test")[0] == customers.DeleteOutcome.DELETED
+    sync_all(north, south)
+
+    south.use()
+    kept = customers.get_customer(customer)
+    assert not kept.active  # its history stays here, as a delete made here would keep it
+    assert south.points(customer) != []
+    assert ServerCustomer.get_by_id(customer).deleted
