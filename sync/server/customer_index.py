@@ -9,11 +9,11 @@ import json
 import re
 from dataclasses import fields
 
-from peewee import JOIN
+from peewee import JOIN, Expression, Field, SqliteDatabase
 
 from storage.customer_keys import search_columns
 from storage.customer_search import phone_prefix
-from sync.server.models import CustomerSearchKey, ServerCustomer
+from sync.server.models import CustomerSearchKey, ServerCustomer, database
 from till.core.customer import Customer, CustomerKind
 from till.core.text import digits, fold, fold_email
 
@@ -73,6 +73,14 @@ def _keys(row: ServerCustomer) -> dict[str, str]:
     }
 
 
+def _starts(column: Field, prefix: str) -> Expression:
+    """``column`` starts with ``prefix``. On SQLite a range, which its index answers (text
+    compares byte by byte there); elsewhere ``LIKE 'prefix%'``, whatever the collation."""
+    if isinstance(database.obj, SqliteDatabase):
+        return (column >= prefix) & (column < prefix + "\U0010ffff")
+    return column.startswith(prefix)
+
+
 def search(query: str, *, region: str, limit: int, offset: int) -> list[ServerCustomer]:
     """Live customers matching ``query`` as the till's search reads it: an e-mail prefix
     (``@``), a card or phone (digits: ``06 12``, ``+33 6 12``), a code prefix, or a name or
@@ -80,26 +88,26 @@ def search(query: str, *, region: str, limit: int, offset: int) -> list[ServerCu
     text = query.strip()[:MAX_QUERY_LENGTH]
     key = CustomerSearchKey
     if not text:
-        match = key.name_key.startswith("")
+        match = _starts(key.name_key, "")
     elif "@" in text:
-        match = key.email_key.startswith(fold_email(text))
+        match = _starts(key.email_key, fold_email(text))
     elif _PHONE_CHARS.match(text) and digits(text):
         phone = phone_prefix(text, region)
         match = (
             (key.card_number == digits(text))
-            | key.phone_key.startswith(phone)
-            | key.landline_key.startswith(phone)
+            | _starts(key.phone_key, phone)
+            | _starts(key.landline_key, phone)
         )
     else:
         words = fold(text)
         match = (
-            key.name_key.startswith(words)
-            | key.alt_key.startswith(words)
-            | key.company_key.startswith(words)
-            | key.email_key.startswith(fold_email(text))
+            _starts(key.name_key, words)
+            | _starts(key.alt_key, words)
+            | _starts(key.company_key, words)
+            | _starts(key.email_key, fold_email(text))
         )
         if _CODE.match(text):
-            match |= key.code.startswith(text.upper())
+            match |= _starts(key.code, text.upper())
         if not words:
             match = key.code == text.upper()
     rows = (
