@@ -11,7 +11,7 @@ from typing import Any
 
 from peewee import IntegrityError
 
-from storage import audit, clock, field_clocks, outbox
+from storage import audit, clock, field_clocks, outbox, remote_sales
 from storage.customer_keys import search_columns, search_text
 from storage.ids import new_id
 from storage.models import (
@@ -185,6 +185,7 @@ def delete_customer(
     with database.atomic():
         row = _row(customer_id)
         sale_count = Sale.select().where(Sale.customer_id == customer_id).count()
+        sale_count += remote_sales.sale_count(customer_id)  # made on other tills
         has_loyalty = database.execute_sql(
             "SELECT EXISTS (SELECT 1 FROM loyalty_card WHERE customer_id = ?)"
             " OR EXISTS (SELECT 1 FROM loyalty_entry WHERE customer_id = ?)",

@@ -75,6 +75,16 @@ def apply_sale(
     return True
 
 
+def sale_count(customer_id: str) -> int:
+    """How many of the customer's sales from other tills this till counts (kept and summed)."""
+    row = database.execute_sql(
+        "SELECT (SELECT COUNT(*) FROM remote_sale WHERE customer_id = ?)"
+        " + COALESCE((SELECT sale_count FROM remote_sale_folded WHERE customer_id = ?), 0)",
+        (customer_id, customer_id),
+    ).fetchone()
+    return int(row[0])
+
+
 def _known(payload: dict[str, Any], cursor: Any) -> bool:
     if cursor.execute("SELECT 1 FROM remote_sale WHERE id = ?", (payload["id"],)).fetchone():
         return True

@@ -11,7 +11,7 @@ import pytest
 
 from storage import catalog, remote_sales, returns, sales
 from storage.customer_history import customer_sales, customer_stats
-from storage.customers import get_customer
+from storage.customers import DeleteOutcome, delete_customer, get_customer
 from storage.models import database as till_database
 from sync.client import SyncClient
 from sync.history import HistoryPage, HistoryRequest
@@ -171,6 +171,11 @@ def test_remote_sales_older_than_kept_are_summed_and_a_replayed_feed_counts_noth
         assert remote_sales.fold_older(remote_sales.kept_since(later)) == 1
     assert customer_sales(customer) == []
     assert customer_stats(customer) == stats
+
+    # Sales made on other tills keep the customer from being deleted here, as this till's do.
+    outcome, message = delete_customer(customer, actor="test")
+    assert outcome is DeleteOutcome.DEACTIVATED
+    assert "has 2 sales" in message
 
 
 def test_the_server_keeps_every_sale_and_answers_a_till_for_older_history(server, two_tills):
