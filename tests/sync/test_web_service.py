@@ -372,6 +372,13 @@ PARITY = [
 ]
 
 
+def test_the_parity_table_has_a_row_for_every_rule_of_the_till():
+    from till.core import customer
+
+    rules = set(customer._VALIDATORS) | set(customer.TEXT_LIMITS)
+    assert rules <= {name for name, _ in PARITY}
+
+
 def test_a_value_the_till_refuses_the_service_refuses(server):
     api = integration(server)
     for name, value in PARITY:
@@ -443,5 +450,7 @@ def test_the_openapi_document_is_served_valid_and_documents_every_route(server):
     assert schemas["CustomerFields"]["additionalProperties"] is False
     assert schemas["Problem"]["examples"]
 
+    nowhere = api.get(f"{API}/nowhere")
+    assert nowhere.status_code == 404 and nowhere.json()["error"] == "not_found"
     page = server.http().get(f"{API}/docs")
     assert page.status_code == 200 and f"{API}/openapi.json" in page.text
