@@ -30,7 +30,7 @@ PRAGMAS = {
 
 
 def open_database(
-    path: str | os.PathLike[str], *, create: bool = True, busy_timeout: float = 5
+    path: str | os.PathLike[str], *, create: bool = True, busy_timeout: int = 5
 ) -> None:
     """Bind the models to the SQLite file at ``path`` and bring its schema up to date.
     ``busy_timeout``: seconds a statement waits for another program's write lock."""

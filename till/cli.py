@@ -394,7 +394,7 @@ before it gives up with one line: the register saves a sale in milliseconds, an 
 commits every 1,000 rows."""
 
 
-def _open(settings: Settings, *, create: bool, busy_timeout: float = 5) -> None:
+def _open(settings: Settings, *, create: bool, busy_timeout: int = 5) -> None:
     from storage.db import open_database
 
     open_database(settings.database.path, create=create, busy_timeout=busy_timeout)
