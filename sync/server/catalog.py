@@ -23,7 +23,7 @@ from peewee import SqliteDatabase
 from storage import catalog as rows
 from storage.catalog import PriceListRow, ProductRow
 from storage.ids import new_id
-from storage.imports import ImportReport, RowError, Target
+from storage.imports import CHUNK_ROWS, ImportReport, RowError, Target
 from storage.rows import tuples
 from sync.protocol import PROTOCOL_VERSION, SERVER_ORIGIN
 from sync.server.models import CatalogPrice, CatalogProduct, FeedCounter, database
@@ -40,6 +40,7 @@ def import_products(
     *,
     on_error: OnError,
     on_progress: Progress = lambda report: None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> ImportReport:
     """Add or update the catalog's products by barcode from the CSV file at ``path``; each
     product added or changed becomes a ``product`` ``upsert`` in the feed."""
@@ -50,12 +51,18 @@ def import_products(
             precision,
             on_error=on_error,
             on_progress=on_progress,
+            chunk_rows=chunk_rows,
             target=Target(feed.products, feed.transaction, feed.seen_keys),
         )
 
 
 def import_prices(
-    path: Path, precision: int, *, on_error: OnError, on_progress: Progress = lambda report: None
+    path: Path,
+    precision: int,
+    *,
+    on_error: OnError,
+    on_progress: Progress = lambda report: None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> ImportReport:
     """Set price-list prices from the CSV file at ``path``; a row naming a barcode the
     catalog lacks is refused by line; each price added or changed becomes a ``price``
@@ -66,6 +73,7 @@ def import_prices(
             precision,
             on_error=on_error,
             on_progress=on_progress,
+            chunk_rows=chunk_rows,
             target=Target(feed.prices, feed.transaction, feed.seen_keys),
         )
 

@@ -6,8 +6,10 @@ import."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -379,3 +381,79 @@ def test_fifty_thousand_products_reach_a_till_in_batches(server, make_till, tmp_
             f"({count / imported:,.0f}/s); till pull {pulled:.1f} s in {pulls} pulls "
             f"({count / pulled:,.0f}/s)"
         )
+
+
+def test_an_import_and_pushes_at_once_keep_the_feed_gap_free(server, tmp_path):
+    """The import numbers its changes under the pushes' lock: while it runs, two tills push
+    and a reader pulls 7 at a time; the feed is 1…N and the reader saw every number once."""
+    from sync.server import catalog as server_catalog
+    from tests.sync.test_feed import _change
+
+    rows = 1_000
+    products = tmp_path / "products.csv"
+    products.write_text(
+        HEADER + "".join(f"{ean13(n, '210')},P{n},1.00,20,,\n" for n in range(1, rows + 1)),
+        encoding="utf-8",
+    )
+    tokens = {name: server.add_till(name) for name in ("north", "south", "reader")}
+    failures: list[str] = []
+    seen: list[int] = []
+    done = threading.Event()
+
+    def http(name: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=server.url, headers={"Authorization": f"Bearer {tokens[name]}"}, timeout=30
+        )
+
+    def push_from(name: str) -> None:
+        with http(name) as client:
+            for b in range(10):
+                changes = [_change(b * 5 + n) for n in range(1, 6)]
+                body = {"v": 1, "till": name, "key": f"{name}:{b}", "changes": changes}
+                answer = client.post("/v1/push", json=body)
+                if answer.status_code != 200:
+                    failures.append(f"{name} {b}: {answer.status_code} {answer.text}")
+
+    def read() -> None:
+        cursor = 0
+        with http("reader") as client:
+            while True:
+                finished = done.is_set()
+                answer = client.get(
+                    "/v1/changes",
+                    params={"after": cursor, "limit": 7},
+                    headers={"Till-Sync-Version": "1"},
+                ).json()
+                seen.extend(change["seq"] for change in answer["changes"])
+                cursor = answer["cursor"]
+                if finished and not answer["more"]:
+                    return
+
+    def import_products() -> None:
+        report = server_catalog.import_products(
+            products,
+            (2000,),
+            2,
+            on_error=lambda line, why: failures.append(f"{line}: {why}"),
+            chunk_rows=100,  # ten transactions, for the pushes to come between
+        )
+        if report.added != rows:
+            failures.append(f"import: {report}")
+
+    workers = [threading.Thread(target=import_products)] + [
+        threading.Thread(target=push_from, args=(name,)) for name in ("north", "south")
+    ]
+    reader = threading.Thread(target=read)
+    reader.start()
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join(120)
+    done.set()
+    reader.join(60)
+    assert failures == []
+    total = rows + 2 * 50
+    feed = server.feed()
+    assert [entry.seq for entry in feed] == list(range(1, total + 1))
+    assert seen == list(range(1, total + 1))
+    assert sum(entry.till == SERVER_ORIGIN for entry in feed) == rows
