@@ -16,7 +16,6 @@ import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from peewee import OperationalError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -193,7 +192,7 @@ async def _in_database(function: Callable[..., T], *args: Any) -> T:
 
     try:
         return await run_in_threadpool(run)
-    except OperationalError as error:
+    except store.BUSY_ERRORS as error:
         log.warning("database busy: %s", error)
         raise Refused(503, "busy", "The server's database is busy; try again.") from None
 

@@ -14,8 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from peewee import Database, IntegrityError
+from peewee import Database, IntegrityError, OperationalError
 from playhouse.db_url import connect
+from playhouse.pool import MaxConnectionsExceeded
 
 from sync.protocol import (
     MAX_BODY_BYTES,
@@ -53,6 +54,10 @@ POSTGRES_SCHEMES = {"postgres", "postgresql", "postgresext", "postgresqlext", "p
 POSTGRES_LOCK_TIMEOUT_MS = 10_000
 """As SQLite's busy timeout: a push waiting longer for a lock is a 503 the till retries."""
 _CREATE_TABLES_LOCK = 0x7117_5E4F
+BUSY_ERRORS = (OperationalError, MaxConnectionsExceeded)
+"""A busy database: a lock or connection waited for too long, a serialization failure, the
+database unreachable (Peewee's OperationalError, whatever the driver), or every connection of a
+pooled URL in use. A request meeting one is a 503 the till retries."""
 """A PostgreSQL advisory lock: servers starting together create the tables one at a time."""
 
 

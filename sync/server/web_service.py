@@ -20,7 +20,6 @@ from fastapi import Depends, FastAPI, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from peewee import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -32,6 +31,7 @@ from sync.server.errors import Conflict
 from sync.server.integrations import Integration, authenticate_integration
 from sync.server.integrations import Scope as Permission
 from sync.server.models import database
+from sync.server.store import BUSY_ERRORS
 from sync.server.web_schema import (
     Balances,
     CustomerFields,
@@ -94,7 +94,7 @@ def _in_database(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise Refusal(404, "not_found", str(error)) from None
     except (ProtocolError, Conflict) as error:
         raise Refusal(422, "invalid", str(error)) from None
-    except OperationalError as error:
+    except BUSY_ERRORS as error:
         log.warning("database busy: %s", error)
         raise Refusal(503, "busy", "The server's database is busy; try again.") from None
 

@@ -14,7 +14,7 @@ import psycopg
 
 from sync.server import store
 from sync.server.app import create_app
-from sync.server.models import AcceptedBatch, FeedEntry
+from sync.server.models import AcceptedBatch, FeedEntry, database
 from tests.sync.conftest import serving
 from tests.sync.test_protocol import loyalty_change
 
@@ -70,3 +70,18 @@ def test_a_server_starting_while_a_push_holds_the_lock_does_not_wait_for_it(
     with another_writer(server_db_url):
         store.open_server_database(server_db_url)  # a ServerError if it waited past WAIT_MS
         assert FeedEntry.select().count() == 0
+
+
+def test_a_pooled_server_with_every_connection_in_use_is_busy(postgres_db_url):
+    pooled = postgres_db_url.replace("postgresql://", "postgresql+pool://", 1)
+    app = create_app(f"{pooled}?max_connections=1&timeout=1")
+    token = store.add_till("north")
+    body = {"v": 1, "till": "north", "key": "k1", "changes": [loyalty_change()]}
+    headers = {"Authorization": f"Bearer {token}"}
+    with serving(app) as (host, port), httpx.Client(headers=headers, timeout=10) as http:
+        url = f"http://{host}:{port}/v1/push"
+        with database.connection_context():  # this thread holds the pool's one connection
+            refused = http.post(url, json=body)
+        retried = http.post(url, json=body)
+    assert refused.status_code == 503 and refused.json()["error"] == "busy"
+    assert retried.status_code == 200 and retried.json()["accepted"] == 1

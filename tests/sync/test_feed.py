@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 import httpx
+import pytest
 
 from storage.ids import new_id
 from sync.server import store
@@ -97,11 +98,16 @@ def test_the_feed_has_no_gaps_under_concurrent_pushes(server):
     _assert_gap_free(tokens, errors, seen)
 
 
-def test_two_server_processes_on_postgresql_keep_the_feed_gap_free(postgres_db_url):
-    store.open_server_database(postgres_db_url)
+@pytest.mark.parametrize("pooled", [False, True], ids=["connect", "pool"])
+def test_two_server_processes_on_postgresql_keep_the_feed_gap_free(postgres_db_url, pooled):
+    db_url = postgres_db_url
+    if pooled:  # Peewee's pool: a connection kept per thread, not one opened per request
+        db_url = db_url.replace("postgresql://", "postgresql+pool://", 1)
+        db_url += "?max_connections=40&timeout=10"
+    store.open_server_database(db_url)
     tokens = {f"till{n}": store.add_till(f"till{n}") for n in range(TILLS)}
     reader_token = store.add_till("reader")
-    with server_process(postgres_db_url, workers=2) as running:
+    with server_process(db_url, workers=2) as running:
         assert len(running.workers()) == 2
         errors, seen = _push_concurrently_while_reading(running.url, tokens, reader_token)
     _assert_gap_free(tokens, errors, seen)
