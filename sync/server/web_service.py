@@ -1,7 +1,8 @@
 """The web service for integrations (a web shop, an ERP), FastAPI mounted at ``/api/v1``:
 create, update, look up and search customers, read their balances and history. The OpenAPI
 document is written by FastAPI from the typed models (sync/server/web_schema.py) and served
-at ``/api/v1/openapi.json``, its pages at ``/api/v1/docs``.
+at ``/api/v1/openapi.json``, its pages at ``/api/v1/docs`` (Swagger UI) and ``/api/v1/redoc``,
+their scripts served from the package (fastapi-offline), not from a CDN.
 
 Every request carries an integration's token (``till server add-integration``) with the
 scope the route needs. A refusal is ``{"error", "message", "field"}``: 401 no token or an
@@ -20,6 +21,7 @@ from fastapi import Depends, FastAPI, Header, Path, Query, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -157,7 +159,7 @@ SalesRead = Annotated[Integration, Depends(_allowed(Permission.SALES_READ))]
 
 def create_web_service(region: str) -> FastAPI:
     """The web service; ``region`` reads phone numbers written without a country code."""
-    app = FastAPI(
+    app = FastAPIOffline(
         title="till back office: customers",
         version="1",
         summary="Customers, balances and history for integrations (a web shop, an ERP).",

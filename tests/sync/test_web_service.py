@@ -5,6 +5,7 @@ own validation rules applied to what an integration sends."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -452,5 +453,10 @@ def test_the_openapi_document_is_served_valid_and_documents_every_route(server):
 
     nowhere = api.get(f"{API}/nowhere")
     assert nowhere.status_code == 404 and nowhere.json()["error"] == "not_found"
-    page = server.http().get(f"{API}/docs")
-    assert page.status_code == 200 and f"{API}/openapi.json" in page.text
+    for docs in ("docs", "redoc"):  # pages and scripts from this server, not from a CDN
+        page = server.http().get(f"{API}/{docs}")
+        assert page.status_code == 200 and f"{API}/openapi.json" in page.text
+        scripts = re.findall(r'<script src="([^"]+)"', page.text)
+        assert scripts and all(src.startswith(f"{API}/") for src in scripts), scripts
+        for src in scripts:
+            assert server.http().get(src).status_code == 200, src
