@@ -30,11 +30,11 @@ from bench.sync_server import (
     BackOffice,
     Outcome,
     answer,
-    arguments,
     back_office,
     backends,
     child,
     load_note,
+    options,
     read_feed,
     report,
     tell,
@@ -151,14 +151,27 @@ def measure(backend: str, tills: int, sales: int, workers: int) -> Outcome:
     return Outcome(figure, tuple(faults))
 
 
-def run(backend: str = "sqlite", quick: bool = False, workers: int = WORKERS) -> list[Outcome]:
-    tills, sales = (QUICK_TILLS, QUICK_SALES) if quick else (TILLS, SALES)
+def run(
+    backend: str = "sqlite",
+    quick: bool = False,
+    workers: int = WORKERS,
+    *,
+    tills: int = 0,
+    sales: int = 0,
+) -> list[Outcome]:
+    tills = tills or (QUICK_TILLS if quick else TILLS)
+    sales = sales or (QUICK_SALES if quick else SALES)
     return [measure(name, tills, sales, workers) for name in backends(backend)]
 
 
 def main() -> None:
-    options = arguments(__doc__)
-    sys.exit(report(run(options.backend, options.quick, options.workers)))
+    parser = options(__doc__)
+    parser.add_argument("--tills", type=int, default=0, help=f"instead of {TILLS}")
+    parser.add_argument("--sales", type=int, default=0, help=f"each, instead of {SALES}")
+    given = parser.parse_args()
+    sys.exit(
+        report(run(given.backend, given.quick, given.workers, tills=given.tills, sales=given.sales))
+    )
 
 
 if __name__ == "__main__":

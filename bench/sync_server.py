@@ -194,10 +194,10 @@ def _children(pid: int) -> list[int]:
 
 
 def _wait_until_serving(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine, one core (taskset): slow starts
     while True:
         try:
-            httpx.get(f"{url}/v1/health", timeout=1).raise_for_status()
+            httpx.get(f"{url}/v1/health", timeout=5).raise_for_status()
             return
         except httpx.HTTPError:
             if process.poll() is not None or time.monotonic() > deadline:

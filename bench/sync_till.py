@@ -2,8 +2,9 @@
 own ``SyncClient`` (a till's storage is one process-wide database, so one till per process).
 It prints JSON lines on stdout and takes ``go``/``stop`` lines on stdin.
 
-- ``pull DB URL TOKEN NAME``: a new till's first sync: ``pull_all`` into an empty database,
-  timed, with the time spent waiting for the server and applying changes apart.
+- ``pull DB URL TOKEN NAME PAGE``: a new till's first sync: ``pull_once(PAGE)`` until the
+  feed is exhausted, into an empty database, timed, with the time spent waiting for the
+  server and applying changes apart.
 - ``sell DATA URL TOKEN NAME TILL_NO COUNT live|backlog``: a shop till with the demo
   catalog. ``live``: after ``go``, records COUNT cash sales, pushing each one right after it
   is recorded. ``backlog``: records COUNT sales offline first, pushes them all after ``go``.
@@ -50,7 +51,7 @@ def client(url: str, token: str, name: str) -> Any:
     return SyncClient(url, token, name, timeout=60)
 
 
-def pull(db: str, url: str, token: str, name: str) -> None:
+def pull(db: str, url: str, token: str, name: str, page: str = "500") -> None:
     import sync.client
     from storage.customers import customer_count
     from storage.db import open_database
@@ -75,7 +76,7 @@ def pull(db: str, url: str, token: str, name: str) -> None:
     started, cpu = time.perf_counter(), time.process_time()
     received = 0
     while True:
-        result = sync_client.pull_once()
+        result = sync_client.pull_once(int(page))
         received += result.received
         pulls += 1
         if not result.more:
