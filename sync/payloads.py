@@ -12,7 +12,14 @@ from storage.imports import MAX_FIELD_CHARS
 from sync.fields import Fields, ProtocolError, checked_text
 from till.core.barcodes import MAX_CODE_LENGTH, normalise_code
 from till.core.bounds import MAX_AMOUNT, MAX_PERCENT_BP, MAX_POINTS_BALANCE, MAX_QUANTITY
-from till.core.customer import BOOLEAN_FIELDS, EDITABLE, TEXT_LIMITS, CustomerKind
+from till.core.customer import (
+    BOOLEAN_FIELDS,
+    EDITABLE,
+    MAX_ENTRIES,
+    MAX_FIELD_TEXT,
+    CustomerKind,
+    text_limit,
+)
 from till.core.hlc import ClockError, Hlc
 from till.core.merge import DELETED
 from till.errors import BarcodeError
@@ -122,19 +129,18 @@ def check_customer_value(name: str, value: Any, fail: Callable[[str], ProtocolEr
         if value not in {str(kind) for kind in CustomerKind}:
             raise fail(f"must be one of {', '.join(str(k) for k in CustomerKind)}.")
     elif name == "targeting":
-        if not isinstance(value, list) or len(value) > 100:
-            raise fail("must be a list of at most 100 tags.")
+        if not isinstance(value, list) or len(value) > MAX_ENTRIES:
+            raise fail(f"must be a list of at most {MAX_ENTRIES} tags.")
         for tag in value:
-            checked_text(tag, MAX_TEXT, empty=False, fail=fail)
+            checked_text(tag, MAX_FIELD_TEXT, empty=False, fail=fail)
     elif name in ("extra", "external_codes"):
-        if not isinstance(value, dict) or len(value) > 100:
-            raise fail("must be an object of at most 100 names and values.")
+        if not isinstance(value, dict) or len(value) > MAX_ENTRIES:
+            raise fail(f"must be an object of at most {MAX_ENTRIES} names and values.")
         for key, item in value.items():
-            checked_text(key, MAX_TEXT, empty=False, fail=fail)
-            checked_text(item, MAX_TEXT, fail=fail)
+            checked_text(key, MAX_FIELD_TEXT, empty=False, fail=fail)
+            checked_text(item, MAX_FIELD_TEXT, fail=fail)
     else:
-        limit = TEXT_LIMITS.get(name, MAX_TEXT)
-        checked_text(value, limit, block=name == "notes", fail=fail)
+        checked_text(value, text_limit(name), block=name == "notes", fail=fail)
 
 
 ADDRESS_FIELDS = ("kind", "line1", "line2", "line3", "postcode", "city", "country")

@@ -10,7 +10,7 @@ from typing import Any, get_type_hints
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, create_model
 
-from till.core.customer import EDITABLE, LABELS, TEXT_LIMITS, Customer, CustomerKind
+from till.core.customer import EDITABLE, LABELS, Customer, CustomerKind, text_limit
 
 _TYPES: dict[Any, Any] = {
     str: StrictStr,
@@ -24,8 +24,8 @@ _TYPES: dict[Any, Any] = {
 def _field(name: str) -> tuple[Any, Any]:
     hint = get_type_hints(Customer)[name]
     extra: dict[str, Any] = {}
-    if name in TEXT_LIMITS:
-        extra["maxLength"] = TEXT_LIMITS[name]
+    if hint is str:
+        extra["maxLength"] = text_limit(name)
     if hint is CustomerKind:
         extra["enum"] = [str(kind) for kind in CustomerKind]
     return _TYPES[hint], Field(

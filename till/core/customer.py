@@ -248,6 +248,19 @@ TEXT_LIMITS = {
     "price_code": 40,
     "tax_zone": 40,
 }
+MAX_FIELD_TEXT = 200
+"""Characters of a text field with no limit of its own (an e-mail, a phone, a code), and of
+each tag and each name and value of the extra fields and external codes."""
+MAX_ENTRIES = 100
+"""Tags, extra fields or external codes on one customer."""
+
+
+def text_limit(name: str) -> int:
+    """The most characters field ``name`` may hold: the same rule here and in sync payloads,
+    so a customer the till saves is never refused by the back office."""
+    return TEXT_LIMITS.get(name, MAX_FIELD_TEXT)
+
+
 BOOLEAN_FIELDS = frozenset(
     {
         "excluded_from_promotions",
@@ -296,19 +309,31 @@ def _validate(name: str, value: Any, region: str, today: date) -> Any:
             raise ValueError("must be individual or business.") from None
     if name == "targeting":
         tags = value.split(",") if isinstance(value, str) else list(value)
-        return tuple(dict.fromkeys(t for t in (clean_line(str(x)) for x in tags) if t))
+        kept = tuple(dict.fromkeys(t for t in (clean_line(str(x)) for x in tags) if t))
+        _check_entries(len(kept), kept)
+        return kept
     if name in ("extra", "external_codes"):
         if not isinstance(value, dict):
             raise ValueError("must be a table of names and values.")
         pairs = ((clean_line(str(k)), clean_line(str(v))) for k, v in value.items())
-        return {k: v for k, v in pairs if k}
+        table = {k: v for k, v in pairs if k}
+        _check_entries(len(table), (*table, *table.values()))
+        return table
     text = clean_block(str(value)) if name == "notes" else clean_line(str(value))
     if not text:
         return ""
-    if name in TEXT_LIMITS and len(text) > TEXT_LIMITS[name]:
-        raise ValueError(f"is longer than {TEXT_LIMITS[name]} characters.")
+    if len(text) > text_limit(name):
+        raise ValueError(f"is longer than {text_limit(name)} characters.")
     validator = _VALIDATORS.get(name)
     return validator(text, region, today) if validator else text
+
+
+def _check_entries(entries: int, texts: tuple[str, ...]) -> None:
+    if entries > MAX_ENTRIES:
+        raise ValueError(f"holds more than {MAX_ENTRIES} entries.")
+    for text in texts:
+        if len(text) > MAX_FIELD_TEXT:
+            raise ValueError(f"{text[:20]}… is longer than {MAX_FIELD_TEXT} characters.")
 
 
 def _boolean(value: Any) -> bool:
