@@ -349,8 +349,8 @@ def test_a_till_with_a_server_refuses_a_local_import(tmp_path):
         assert f"import them there with 'till server import {kind}" in result.stderr
 
 
-def test_fifty_thousand_products_reach_a_till_in_batches(server, make_till, tmp_path, capsys):
-    count = 50_000
+@pytest.mark.parametrize("count", [5_000, pytest.param(50_000, marks=pytest.mark.soak, id="50000")])
+def test_a_big_catalog_reaches_a_till_in_batches(server, make_till, tmp_path, capsys, count):
     products = tmp_path / "products.csv"
     with products.open("w", encoding="utf-8") as out:
         out.write(HEADER)
