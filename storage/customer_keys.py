@@ -38,7 +38,9 @@ def search_text(customer: Customer) -> str:
         *national,
         *customer.external_codes.values(),
     ]
-    return fold(" ".join(word for word in words if word))
+    # Folded one field at a time: the same words as folding them joined (a space separates
+    # words either way), and most fields are plain ASCII, which folds several times faster.
+    return " ".join(folded for word in words if word and (folded := fold(word)))
 
 
 def _national(e164: str) -> str:

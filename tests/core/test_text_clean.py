@@ -3,6 +3,7 @@ on output, stripped); letters of every script, emoji sequences and their joiners
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import pytest
@@ -121,3 +122,18 @@ def test_customer_fields_with_control_characters_are_refused_naming_the_field(fi
     with pytest.raises(FieldErrors) as refused:
         _validate(**({"last_name": "X"} | {field: "Evil\x1b]0;pwned\x07"}))
     assert "U+001B" in refused.value.errors[field]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_plain_ascii_folds_as_the_full_rule_does(text):
+    from till.core import text as rules
+
+    decomposed = unicodedata.normalize("NFKD", text.translate(rules._APOSTROPHES))
+    slow = " ".join("".join(c if rules._word_char(c) else " " for c in decomposed).lower().split())
+    assert fold(text) == slow
+
+
+@given(st.lists(st.text(), max_size=6))
+def test_folding_words_one_by_one_is_folding_them_joined(words):
+    one_by_one = " ".join(f for w in words if w and (f := fold(w)))
+    assert one_by_one == fold(" ".join(w for w in words if w))

@@ -29,6 +29,7 @@ _LIGATURES = str.maketrans(
 )
 _APOSTROPHES = str.maketrans({"'": None, "’": None, "`": None})
 _NOT_WORD = re.compile(r"[^0-9a-z@.+_-]+")
+_NOT_ASCII_WORD = re.compile(r"[^0-9a-z]+")
 _JOINERS = {"\u200c", "\u200d"}
 """Zero-width (non-)joiners shape a word (Persian, emoji sequences) but never split it."""
 
@@ -119,6 +120,8 @@ def fold(text: str) -> str:
     Apostrophes join rather than split: ``O'Brien`` is ``obrien``, as people type it.
     Letters of every script are words (``محمد``, ``דוד``, ``Ελένη``); the rest separates them.
     """
+    if text.isascii():  # most names and every code: no accents to take off
+        return " ".join(_NOT_ASCII_WORD.sub(" ", text.translate(_APOSTROPHES).lower()).split())
     decomposed = unicodedata.normalize(
         "NFKD", _INVISIBLE.sub("", text).translate(_LIGATURES).translate(_APOSTROPHES)
     )
