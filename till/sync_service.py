@@ -34,6 +34,9 @@ ATTEMPTS = 2
 PULL_PAGE = 100
 """Changes applied per local transaction: a sale saved meanwhile waits for the one in progress
 (bench/sale_during_pull.py: a sale's p99 0.4 s with pages of 100, 2.1 s with 1,000)."""
+PUSH_BATCH = 100
+"""Changes a push sends: a backlog of 500 sales took 14–25 s to apply on a loaded PostgreSQL
+server (bench/sync_push.py), longer than one request may last; 100 stay well inside it."""
 FIRST_RETRY = 2.0
 MAX_RETRY = 120.0
 NOT_CONFIGURED = (
@@ -157,7 +160,7 @@ class SyncService:
         """(changes sent, changes received from other tills): this till's own come back in
         the feed too, as the server's checkpoint, and are not counted."""
         pushed = pulled = 0
-        while not self._interrupted.is_set() and (sent := self.client.push_once().sent):
+        while not self._interrupted.is_set() and (sent := self.client.push_once(PUSH_BATCH).sent):
             pushed += sent
         while not self._interrupted.is_set():
             result = self.client.pull_once(PULL_PAGE)

@@ -3,6 +3,7 @@ backing off while the server is away) and its state on the sale screen's status 
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -15,6 +16,7 @@ from storage import outbox, sales
 from storage.customers import create_customer
 from storage.db import close_database, open_database
 from storage.models import database
+from sync.server.models import AcceptedBatch
 from tests.conftest import PRODUCTS
 from tests.storage.sale_loop import random_cart
 from tests.sync.conftest import Till
@@ -276,3 +278,22 @@ def test_an_interrupted_sync_stops_between_batches_and_is_not_counted_as_complet
             assert feed_of(NAME) == []
         finally:
             service.close()
+
+
+def test_the_register_pushes_a_backlog_in_short_requests(settings, tmp_path):
+    """A till back online with 250 changes waiting sends them 100 at a time: one request
+    never carries more than a loaded server applies within the request's timeout."""
+    with sqlite_server(tmp_path) as server:
+        open_database(settings.database.path)
+        customer = create_customer({"last_name": "Backlog"}, actor="t", till_no=1, region="FR")
+        with database.atomic():
+            for _ in range(249):
+                earn_point(customer.id)
+        service = SyncService(synced(settings, server.url, server.add_till(NAME)).sync)
+        try:
+            assert service.sync().pushed == 250
+        finally:
+            service.close()
+        batches = AcceptedBatch.select().where(AcceptedBatch.till == NAME)
+        sizes = sorted((json.loads(b.answer)["accepted"] for b in batches), reverse=True)
+    assert sizes == [sync_service.PUSH_BATCH, sync_service.PUSH_BATCH, 50]
