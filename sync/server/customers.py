@@ -154,24 +154,29 @@ def _held(entity: str, entity_id: str) -> dict[str, tuple[str, str]]:
 
 
 def _stamp(entity: str, entity_id: str, stamped: dict[str, Version]) -> None:
-    for name, version in stamped.items():
-        updated = (
-            ServerFieldClock.update(clock=version.clock, till=version.till)
-            .where(
-                (ServerFieldClock.entity == entity)
-                & (ServerFieldClock.entity_id == entity_id)
-                & (ServerFieldClock.field == name)
-            )
-            .execute()
-        )
-        if not updated:
-            ServerFieldClock.insert(
-                entity=entity,
-                entity_id=entity_id,
-                field=name,
-                clock=version.clock,
-                till=version.till,
-            ).execute()
+    """Record each field's clock and till: one statement for the record (an update, then an
+    insert per field took half of a push's time, and a round trip each on PostgreSQL)."""
+    if not stamped:
+        return
+    ServerFieldClock.insert_many(
+        [
+            {
+                "entity": entity,
+                "entity_id": entity_id,
+                "field": name,
+                "clock": version.clock,
+                "till": version.till,
+            }
+            for name, version in stamped.items()
+        ]
+    ).on_conflict(
+        conflict_target=(
+            ServerFieldClock.entity,
+            ServerFieldClock.entity_id,
+            ServerFieldClock.field,
+        ),
+        preserve=(ServerFieldClock.clock, ServerFieldClock.till),
+    ).execute()
 
 
 def _tombstone(entity: str, entity_id: str, deleted: bool) -> Version | None:
