@@ -80,7 +80,7 @@ def create_customer(
             **consents_at,
         )
         num = CustomerRow.insert(customer_row(customer)).execute()
-        _index(num, None, replace(customer, external_codes=external_codes))
+        reindex(num, None, replace(customer, external_codes=external_codes))
         _set_external_codes(customer.id, external_codes)
         filled = {**clean, "external_codes": external_codes}
         values = _payload(filled)
@@ -142,7 +142,7 @@ def update_customer(
         CustomerRow.update(
             {k: storable[k] for k in (*changed, *search_columns(after), "updated_at")}
         ).where(CustomerRow.id == customer_id).execute()
-        _index(row.num, before, after)
+        reindex(row.num, before, after)
         diffs = [
             (name, shown(getattr(before, name)), shown(getattr(after, name)))
             for name in clean
@@ -206,7 +206,7 @@ def delete_customer(
             )
         at = _now(now)
         before = _to_customer(row)
-        _index(row.num, before, None)
+        reindex(row.num, before, None)
         CustomerAddress.delete().where(CustomerAddress.customer == customer_id).execute()
         CustomerExternalCode.delete().where(CustomerExternalCode.customer == customer_id).execute()
         try:
@@ -237,7 +237,7 @@ def set_card_number(customer_id: str, number: str, *, actor: str, at: str) -> No
     CustomerRow.update(card_number=number, updated_at=at).where(
         CustomerRow.id == customer_id
     ).execute()
-    _index(row.num, before, after)
+    reindex(row.num, before, after)
     audit.record(
         "customer", customer_id, "card", actor, at, [("card_number", before.card_number, number)]
     )
@@ -433,7 +433,7 @@ def _payload(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _index(num: int, before: Customer | None, after: Customer | None) -> None:
+def reindex(num: int, before: Customer | None, after: Customer | None) -> None:
     """Keep the contentless FTS index in step: remove the old words, add the new."""
     if before is not None:
         database.execute_sql(

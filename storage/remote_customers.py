@@ -15,8 +15,7 @@ from typing import Any
 from peewee import IntegrityError
 
 from storage import audit, clock, field_clocks
-from storage.customer_keys import search_text
-from storage.customers import customer_row, get_customer, payload_values
+from storage.customers import customer_row, get_customer, payload_values, reindex
 from storage.models import Customer as CustomerRow
 from storage.models import CustomerAddress, CustomerExternalCode, LoyaltyCard, Sale, database
 from till.core.customer import CONSENTS, Customer, CustomerKind, shown
@@ -124,7 +123,7 @@ def _write_customer(before: Customer, changed: dict[str, Any], at: str) -> None:
             f"Customer {before.code} from the server has the card of another customer on this till."
         ) from None
     num = CustomerRow.select(CustomerRow.num).where(CustomerRow.id == before.id).scalar()
-    _reindex(num, before, after)
+    reindex(num, before, after)
     if "external_codes" in changed:
         CustomerExternalCode.delete().where(CustomerExternalCode.customer == before.id).execute()
         _insert_external_codes(after)
@@ -157,7 +156,7 @@ def _delete(payload: dict[str, Any], till: str) -> bool:
                 [("active", "yes", "no", "", deletion.clock)],
             )
         return True
-    _reindex(row.num, before, None)
+    reindex(row.num, before, None)
     field_clocks.bury(ADDRESS, [a.id for a in before.addresses], deletion.clock, till)
     CustomerAddress.delete().where(CustomerAddress.customer == customer_id).execute()
     CustomerExternalCode.delete().where(CustomerExternalCode.customer == customer_id).execute()
@@ -199,7 +198,7 @@ def _insert_customer(payload: dict[str, Any], till: str) -> None:
             f"Customer {customer.code} from the server has the card of another customer on this "
             "till."
         ) from None
-    _reindex(num, None, customer)
+    reindex(num, None, customer)
     _insert_external_codes(customer)
     if customer.card_number:
         _follow_card(replace(customer, card_number=""), customer, at)
@@ -347,18 +346,6 @@ def _audit_address(customer_id: str, kind: str, result: Merge, till: str) -> Non
             for loss in result.losses
         ],
     )
-
-
-def _reindex(num: int, before: Customer | None, after: Customer | None) -> None:
-    if before is not None:
-        database.execute_sql(
-            "INSERT INTO customer_fts (customer_fts, rowid, body) VALUES ('delete', ?, ?)",
-            (num, search_text(before)),
-        )
-    if after is not None:
-        database.execute_sql(
-            "INSERT INTO customer_fts (rowid, body) VALUES (?, ?)", (num, search_text(after))
-        )
 
 
 def _insert_external_codes(customer: Customer) -> None:

@@ -41,12 +41,7 @@ def apply_customer(till: str, change: Change) -> None:
     customer_id = payload["id"]
     row = ServerCustomer.get_or_none(ServerCustomer.id == customer_id)
     if change.operation == "delete":
-        deletion = versions(payload, {DELETED: None}, till)[DELETED]
-        _bury(CUSTOMER, customer_id, deletion)
-        if row is not None and not row.deleted:
-            row.deleted = True
-            row.updated_at = max(row.updated_at, payload["at"])
-            row.save()
+        _delete(CUSTOMER, customer_id, row, payload, till)
         return
     incoming = versions(payload, payload["fields"], till)
     tombstone = _tombstone(CUSTOMER, customer_id, row is not None and row.deleted)
@@ -83,12 +78,7 @@ def apply_address(till: str, change: Change) -> None:
     address_id = change.entity_id
     row = ServerCustomerAddress.get_or_none(ServerCustomerAddress.id == address_id)
     if change.operation == "delete":
-        deletion = versions(payload, {DELETED: None}, till)[DELETED]
-        _bury(ADDRESS, address_id, deletion)
-        if row is not None and not row.deleted:
-            row.deleted = True
-            row.updated_at = max(row.updated_at, payload["at"])
-            row.save()
+        _delete(ADDRESS, address_id, row, payload, till)
         return
     incoming = versions(payload, {name: payload[name] for name in ADDRESS_FIELDS}, till)
     customer = ServerCustomer.get_or_none(ServerCustomer.id == payload["customer_id"])
@@ -177,6 +167,16 @@ def _stamp(entity: str, entity_id: str, stamped: dict[str, Version]) -> None:
         ),
         preserve=(ServerFieldClock.clock, ServerFieldClock.till),
     ).execute()
+
+
+def _delete(entity: str, entity_id: str, row: Any, payload: dict[str, Any], till: str) -> None:
+    """A customer or an address deleted: its tombstone kept, the row marked (never removed:
+    a later edit from a till that had not seen the deletion must still lose to it)."""
+    _bury(entity, entity_id, versions(payload, {DELETED: None}, till)[DELETED])
+    if row is not None and not row.deleted:
+        row.deleted = True
+        row.updated_at = max(row.updated_at, payload["at"])
+        row.save()
 
 
 def _tombstone(entity: str, entity_id: str, deleted: bool) -> Version | None:
