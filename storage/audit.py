@@ -19,22 +19,7 @@ def record(
     changes: Iterable[tuple[str, str, str]] = (("", "", ""),),
 ) -> None:
     """Append one row per ``(field, old, new)``. Call inside the transaction of the change."""
-    rows = [
-        {
-            "id": new_id(),
-            "at": at,
-            "actor": actor,
-            "entity": entity,
-            "entity_id": entity_id,
-            "action": action,
-            "field": field,
-            "old_value": old,
-            "new_value": new,
-        }
-        for field, old, new in changes
-    ]
-    if rows:
-        AuditLog.insert_many(rows).execute()
+    _append(entity, entity_id, action, actor, at, ((*c, "", "") for c in changes))
 
 
 def record_merge(
@@ -47,6 +32,17 @@ def record_merge(
 ) -> None:
     """Append one row per ``(field, losing value, winning value, losing clock, winning
     clock)`` of a merge across tills (old: the value that lost, new: the one kept)."""
+    _append(entity, entity_id, action, actor, at, losses)
+
+
+def _append(
+    entity: str,
+    entity_id: str,
+    action: str,
+    actor: str,
+    at: str,
+    changes: Iterable[tuple[str, str, str, str, str]],
+) -> None:
     rows = [
         {
             "id": new_id(),
@@ -56,12 +52,12 @@ def record_merge(
             "entity_id": entity_id,
             "action": action,
             "field": field,
-            "old_value": lost,
-            "new_value": kept,
-            "old_clock": lost_clock,
-            "new_clock": kept_clock,
+            "old_value": old,
+            "new_value": new,
+            "old_clock": old_clock,
+            "new_clock": new_clock,
         }
-        for field, lost, kept, lost_clock, kept_clock in losses
+        for field, old, new, old_clock, new_clock in changes
     ]
     if rows:
         AuditLog.insert_many(rows).execute()
