@@ -490,3 +490,19 @@ class FieldClock(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, HlcClock, FieldClock)
+
+
+class OutboxSetAside(BaseModel):
+    """A change the back office refuses, set aside by a technician (``till sync
+    --set-aside``): it stays in the outbox and is no longer sent (storage/outbox.py)."""
+
+    seq = IntegerField(primary_key=True)
+    reason = TextField()
+    actor = TextField()
+    at = TextField()
+
+    class Meta:
+        table_name = "outbox_set_aside"
+
+
+ALL_MODELS = (*ALL_MODELS, OutboxSetAside)

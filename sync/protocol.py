@@ -146,7 +146,7 @@ def _change(item: Any, n: int) -> Change:
     assert seq is not None and entity_id is not None and payload is not None
     if entity in MASTER_DATA:
         raise head.error("entity", f"{entity} is the back office's: a till does not send it.")
-    body = Fields(payload, f"change {n} ({entity} {entity_id})")
+    body = Fields(payload, f"change {seq} ({entity} {entity_id})")  # the till's outbox number
     check_version(body.raw("v"), local_is_server=True)
     check_payload(entity, operation, entity_id, body)
     return Change(seq, entity, entity_id, operation, payload)

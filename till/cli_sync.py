@@ -18,14 +18,30 @@ from till.errors import SyncError
 @click.option(
     "--daemon", "mode", flag_value="daemon", help="Sync every [sync] interval until SIGTERM."
 )
+@click.option(
+    "--set-aside",
+    "set_aside",
+    type=click.IntRange(1, 2**62),
+    metavar="N",
+    help="Stop sending change N, which the server refuses (its refusal names it: 'change N (…)');"
+    " it stays in the outbox, listed by --set-aside-list.",
+)
+@click.option("--reason", default="", help="Why, with --set-aside (kept in the audit log).")
+@click.option("--set-aside-list", "mode", flag_value="list", help="List the changes set aside.")
 @click.pass_context
-def sync(click_ctx: click.Context, mode: str | None) -> None:
+def sync(click_ctx: click.Context, mode: str | None, set_aside: int | None, reason: str) -> None:
     """Send this till's changes to the back office and fetch everyone else's."""
     from till.sync_service import NOT_CONFIGURED, SyncService
 
+    if set_aside is not None:
+        _set_aside(click_ctx, set_aside, reason)
+        return
     if mode is None:
-        raise click.UsageError("say --once or --daemon")
+        raise click.UsageError("say --once, --daemon, --set-aside N or --set-aside-list")
     settings = click_ctx.obj.settings()
+    if mode == "list":
+        _list_set_aside(click_ctx)
+        return
     if not settings.sync.enabled:
         raise SyncError(NOT_CONFIGURED)
     click_ctx.obj.open_database(settings)  # waits for the register's write, as every command
@@ -40,6 +56,37 @@ def sync(click_ctx: click.Context, mode: str | None) -> None:
             _daemon(service, settings.sync.interval)
     finally:
         service.close()
+
+
+def _set_aside(click_ctx: click.Context, seq: int, reason: str) -> None:
+    from datetime import UTC
+
+    from storage import outbox
+    from till.core.text import clean_line
+
+    try:
+        why = clean_line(reason)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--reason") from None
+    if not why:
+        raise click.BadParameter("say why (the server's refusal, a ticket)", param_hint="--reason")
+    settings = click_ctx.obj.settings()
+    click_ctx.obj.open_database(settings)
+    actor = f"technician ({settings.till.seller})"
+    what = outbox.set_aside(seq, why[:500], actor, datetime.now(UTC).isoformat())
+    click.echo(f"Change {seq} ({what}) set aside: the changes behind it go on the next sync.")
+
+
+def _list_set_aside(click_ctx: click.Context) -> None:
+    from storage import outbox
+    from till.core.text import printable
+
+    click_ctx.obj.open_database(click_ctx.obj.settings())
+    changes = outbox.set_aside_changes()
+    for seq, what, reason, actor, at in changes:
+        click.echo(printable(f"{seq}  {what}  {at[:16]}  {actor}: {reason}"))
+    if not changes:
+        click.echo("No change is set aside.")
 
 
 def _once(service) -> None:

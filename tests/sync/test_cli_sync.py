@@ -239,3 +239,50 @@ def test_doctor_names_the_side_to_update_when_protocols_differ(tmp_path, server,
     assert lines == [
         ("fail", "The till speaks sync protocol 1 and the server protocol 2: update the till.")
     ]
+
+
+def test_a_change_the_server_refuses_can_be_set_aside_and_the_rest_goes_on(tmp_path, server):
+    """One bad row (written before a rule existed, or by an older version) would stop every
+    change behind it: the refusal names its outbox number, a technician sets it aside with a
+    reason, and the next sync sends the rest. The row stays, listed and audited."""
+    from datetime import UTC, datetime
+
+    from storage import audit
+
+    north = north_with_changes(tmp_path, server, customers=1, points=1)
+    open_database(north.path)
+    customer = outbox.pending(1)[0]["entity_id"]
+    at = datetime.now(UTC).isoformat()
+    bad = {"id": "0" * 8 + "-0000-4000-8000-" + "0" * 12, "customer_id": customer, "kind": "earn"}
+    bad |= {"points": "12", "sale_id": None, "reason": "", "actor": "old", "at": at}
+    with till_database.atomic():
+        outbox.append("loyalty_entry", bad["id"], "create", bad, at)
+        earn_point(customer)  # behind the bad one
+    bad_seq = outbox.pending(10)[-2]["seq"]
+    close_database()
+    path = config(tmp_path, north.path, server.url, north.token)
+
+    refused = run(path, "sync", "--once")
+    assert refused.returncode != 0 and refused.stderr.count("\n") == 1
+    assert f"change {bad_seq} (loyalty_entry {bad['id']}), field points" in refused.stderr
+    assert feed_of(NORTH) == []  # all or nothing: the good changes wait behind it
+
+    assert run(path, "sync", "--set-aside", str(bad_seq)).returncode == 2  # no reason given
+    done = run(path, "sync", "--set-aside", str(bad_seq), "--reason", "points as text, v0.9")
+    assert done.returncode == 0, done.stderr
+    assert f"Change {bad_seq} (loyalty_entry create {bad['id']}) set aside" in done.stdout
+    synced = run(path, "sync", "--once")
+    assert synced.returncode == 0, synced.stderr
+    assert len(feed_of(NORTH)) == 3  # the customer and both good points
+    assert bad["id"] not in {entity_id for _, _, entity_id in feed_of(NORTH)}
+    listed = run(path, "sync", "--set-aside-list")
+    assert f"{bad_seq}  loyalty_entry create {bad['id']}" in listed.stdout
+    assert "points as text, v0.9" in listed.stdout
+    again = run(path, "sync", "--set-aside", str(bad_seq), "--reason", "twice")
+    assert again.returncode != 0 and "not waiting to be sent" in again.stderr
+    open_database(north.path)
+    try:
+        assert outbox.set_aside_changes()[0][0] == bad_seq
+        assert [e.action for e in audit.history("outbox", str(bad_seq))] == ["set aside"]
+    finally:
+        close_database()
