@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -69,6 +70,7 @@ def record_sale(
     minor_per_unit: int = 100,
     header: ReceiptHeader | None = None,
     now: datetime | None = None,
+    points_limit: Callable[[str], tuple[int, str]] | None = None,
 ) -> RecordedSale:
     """Write a settled sale, its outbox entry and its receipt's print job (the drawer opens on
     cash sales) in one durable transaction. ``header``: what its receipt prints from the
@@ -78,6 +80,8 @@ def record_sale(
     query builder: the whole transaction is a handful of statements and one fsync.
     ``account_credit``: how far into debt a payment on account may take the customer.
     ``minor_per_unit``: of the sale's currency (points are earned per whole unit spent).
+    ``points_limit``: customer id → (points they may spend now, why not more), checked again
+    here: a till may have gone offline since the points were offered.
     """
     if not cart.is_settled:
         raise InvalidSale("The sale is not fully paid.")
@@ -133,7 +137,9 @@ def record_sale(
         if any(p.method is PaymentMethod.ACCOUNT for p in sale.payments):
             _charge_account(sale, account_credit, cursor)
         if loyalty_program and cart.customer and cart.customer.enrolled:
-            sale = _points(sale, cart, cart.customer, loyalty_program, minor_per_unit, cursor)
+            sale = _points(
+                sale, cart, cart.customer, loyalty_program, minor_per_unit, cursor, points_limit
+            )
         if print_receipt:
             cash = any(p.method is PaymentMethod.CASH for p in sale.payments)
             print_jobs.enqueue(sale.id, "receipt", cash, now=created_at, cursor=cursor)
@@ -240,6 +246,7 @@ def _points(
     program: LoyaltyProgram,
     minor_per_unit: int,
     cursor,
+    points_limit: Callable[[str], tuple[int, str]] | None = None,
 ) -> RecordedSale:
     """Spend the points that paid, earn on what money paid: both in the sale's transaction."""
     from storage.loyalty import add_movement, effective_balance
@@ -257,6 +264,10 @@ def _points(
     available = effective_balance(customer.id, program)
     if spent > available:
         raise InvalidSale(f"The customer has {available} points, not the {spent} this sale spends.")
+    if spent and points_limit is not None:
+        limit, why = points_limit(customer.id)
+        if spent > limit:
+            raise InvalidSale(why or f"At most {limit} points can be spent, not {spent}.")
     if spent:
         add_movement(
             customer.id,

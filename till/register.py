@@ -135,7 +135,14 @@ class Register:
             account_credit=self.account_credit(cart.customer),
             minor_per_unit=self.money.minor_per_unit,
             header=receipt_header(self.printer.layout),
+            points_limit=self._points_limit,
         )
+
+    def _points_limit(self, customer_id: str) -> tuple[int, str]:
+        """What the customer may spend now, read again in the sale's transaction: the till
+        may have gone offline since the payment screen offered the points."""
+        limit = self.loyalty.spend_limit(customer_id)
+        return limit.amount, limit.note
 
     def account_credit(self, customer: SaleCustomer | None) -> int:
         """How far into debt a payment on account may take this customer, in minor units."""

@@ -259,3 +259,36 @@ def test_a_business_account_is_overdrawn_only_beyond_its_credit_limit(server, ma
     assert listed(15) == (
         "No overdrafts: every customer's points and account are at or above zero.\n"
     )
+
+
+def test_points_offered_online_are_checked_again_when_the_sale_is_saved(
+    server, make_till, tmp_path
+):
+    """The payment screen offered 700 points while the till was online; by the time the sale
+    is saved, the till has gone an hour without syncing: the save refuses the 500 points its
+    cap no longer allows, saves nothing, and says why."""
+    import pytest
+
+    from till.errors import InvalidSale
+    from till.register import Register
+
+    north, south = make_till("north", 1), make_till("south", 2)
+    _stock(north)
+    customer = _customer_with_points(north, south, 400)
+    north.use()
+    loyalty.adjust_points(customer.id, 300, "goodwill", actor="manager")  # not synced: 700 here
+    settings = _settings(north, tmp_path, sync_url=f"http://127.0.0.1:{_closed_port()}")
+    register = Register(settings)
+    try:
+        assert register.loyalty.spend_limit(customer.id).amount == 700  # online: offered
+        cart = Cart(customer=customer)
+        cart.add(catalog.lookup(VIN), 1)
+        cart.discount_for_points(500)
+        cart.pay(PaymentMethod.CARD, cart.remaining)
+        _stale(register.loyalty)  # an hour passes before the sale is saved
+        with pytest.raises(InvalidSale, match="at most 400 points can be spent until the till"):
+            register.record(cart)
+    finally:
+        register.close()
+    assert loyalty.balance(customer.id) == 700  # nothing spent
+    assert sales.sale_count() == 0
