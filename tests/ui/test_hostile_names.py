@@ -159,7 +159,7 @@ def write_raw(customer_id: str, **fields: str) -> None:
     before = customers.get_customer(customer_id)
     CustomerRow.update(**fields).where(CustomerRow.id == customer_id).execute()
     num = CustomerRow.get(CustomerRow.id == customer_id).num
-    customers._index(num, before, customers.get_customer(customer_id))
+    customers.reindex(num, before, customers.get_customer(customer_id))
 
 
 def watch_notifications(app: TillApp) -> list[tuple[str, str]]:
