@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -60,14 +61,34 @@ def run(url: str, host: str, port: int, workers: int, region: str) -> None:
     _check_address(host, port)
     os.environ[DB_URL_VARIABLE] = url
     os.environ[REGION_VARIABLE] = region.upper()
-    uvicorn.run(
-        "sync.server.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
+    if workers == 1:
+        uvicorn.run(
+            "sync.server.app:create_app", factory=True, host=host, port=port, log_level="info"
+        )
+        return
+    _serve_with_workers(
+        uvicorn.Config(
+            "sync.server.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )
     )
+
+
+def _serve_with_workers(config: Any) -> None:
+    """As ``uvicorn.run`` with workers, but the shared listening socket sends at once: uvicorn
+    binds it without TCP_NODELAY, the accepted sockets inherit that on Linux, and every request
+    on a kept-alive connection after the first waited ~44 ms for Nagle's algorithm
+    (docs/performance.md, "Sync: where the time goes")."""
+    from uvicorn.supervisors import Multiprocess
+
+    listening = config.bind_socket()
+    listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: the workers stop, as uvicorn's
+        Multiprocess(config, sockets=[listening]).run()
 
 
 def _check_address(host: str, port: int) -> None:

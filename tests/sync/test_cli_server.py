@@ -122,3 +122,32 @@ def test_a_port_in_use_is_one_line(runner, tmp_path):
     assert result.stderr == (
         f"till: cannot listen on 127.0.0.1 port {port} (Address already in use).\n"
     )
+
+
+def test_several_workers_share_a_listening_socket_that_sends_at_once(monkeypatch, runner, tmp_path):
+    """With --workers N, uvicorn binds the socket the workers share without TCP_NODELAY, and
+    accepted connections inherit that: each request after the first on a kept-alive
+    connection waited for Nagle's algorithm. The shared socket now has it set."""
+    import uvicorn.supervisors
+
+    no_delay: list[int] = []
+
+    class Supervisor:  # stands in for uvicorn's, which would start the worker processes
+        def __init__(self, config, sockets: list[socket.socket]) -> None:
+            no_delay.extend(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in sockets)
+            self.sockets = sockets
+
+        def run(self) -> None:
+            for listening in self.sockets:
+                listening.close()
+
+    monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", Supervisor)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = f"sqlite:///{tmp_path / 'server.db'}"
+    result = runner.invoke(
+        cli, ["server", "run", "--db", db, "--port", str(port), "--workers", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert no_delay and all(no_delay)
