@@ -94,3 +94,18 @@ def wait_until(condition: Callable[[], object], what: str, deadline: float = 20.
     while not condition():
         assert time.monotonic() < give_up, f"never happened: {what}"
         time.sleep(0.02)
+
+
+def stock(till: Any) -> None:
+    """The test shop's products (tests/conftest.py PRODUCTS) on ``till``, made its database."""
+    from storage import catalog
+    from tests.conftest import PRODUCTS
+    from till.config import Settings
+
+    till.use()
+    text = "barcode,name,price,vat\n" + "".join(
+        f'{code},"{name}",{price},{vat}\n' for code, name, price, vat in PRODUCTS
+    )
+    rows, errors = catalog.parse_product_csv(text, Settings().vat.rates)
+    assert errors == []
+    catalog.import_products(rows)

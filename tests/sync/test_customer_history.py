@@ -16,6 +16,7 @@ from storage.models import database as till_database
 from sync.client import SyncClient
 from sync.history import HistoryPage, HistoryRequest
 from sync.server.models import ServerSale
+from tests.sync.sync_till import stock
 from till.config import Settings, SyncSettings
 from till.core.moments import utc_text
 from till.core.sale import Cart, PaymentMethod, RecordedSale, SaleCustomer
@@ -25,16 +26,6 @@ from till.errors import SyncError
 from ..conftest import PRODUCTS
 
 BAGUETTE, CAFE, SAVON, VIN = (product[0] for product in PRODUCTS[:4])
-
-
-def stock(till) -> None:
-    till.use()
-    text = "barcode,name,price,vat\n" + "".join(
-        f'{code},"{name}",{price},{vat}\n' for code, name, price, vat in PRODUCTS
-    )
-    rows, errors = catalog.parse_product_csv(text, Settings().vat.rates)
-    assert errors == []
-    catalog.import_products(rows)
 
 
 def sell(till, customer_id: str, lines, *, store: str, at: datetime | None = None) -> RecordedSale:

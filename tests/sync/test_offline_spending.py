@@ -18,6 +18,7 @@ from storage import accounts, catalog, loyalty, sales
 from storage.customers import create_customer
 from storage.models import database as till_database
 from sync.server import ledgers
+from tests.sync.sync_till import stock
 from till.account_service import AccountService
 from till.app import make_app
 from till.cli import cli
@@ -39,16 +40,6 @@ AN_HOUR_LATER = 3600
 
 def now() -> str:
     return datetime.now(UTC).isoformat()
-
-
-def _stock(till) -> None:
-    till.use()
-    text = "barcode,name,price,vat\n" + "".join(
-        f'{code},"{name}",{price},{vat}\n' for code, name, price, vat in PRODUCTS
-    )
-    rows, errors = catalog.parse_product_csv(text, Settings().vat.rates)
-    assert errors == []
-    catalog.import_products(rows)
 
 
 def _settings(till, tmp_path: Path, sync_url: str = "") -> Settings:
@@ -110,8 +101,8 @@ async def test_points_spent_twice_offline_are_an_overdraft_listed_and_shown_on_b
     server, make_till, tmp_path
 ):
     north, south = make_till("north", 1), make_till("south", 2)
-    _stock(north)
-    _stock(south)
+    stock(north)
+    stock(south)
     customer = _customer_with_points(north, south, 400)
 
     # Both tills offline: each spends 300 of the same 400 points, within its cap.
@@ -158,7 +149,7 @@ def _closed_port() -> int:
 
 async def test_a_stale_till_refuses_a_spend_its_balance_would_allow(server, make_till, tmp_path):
     north, south = make_till("north", 1), make_till("south", 2)
-    _stock(north)
+    stock(north)
     customer = _customer_with_points(north, south, 400)
     north.use()
     loyalty.adjust_points(customer.id, 300, "goodwill", actor="manager")  # not synced: 700 here
@@ -190,8 +181,8 @@ async def test_a_stale_till_refuses_a_spend_its_balance_would_allow(server, make
 
 async def test_money_held_spent_twice_offline_is_an_account_overdraft(server, make_till, tmp_path):
     north, south = make_till("north", 1), make_till("south", 2)
-    _stock(north)
-    _stock(south)
+    stock(north)
+    stock(south)
     customer = _customer_with_points(north, south, 0)
     north.use()
     accounts.deposit(customer.id, 1000, "cash", actor="test")  # 10.00 held for the customer
@@ -273,7 +264,7 @@ def test_points_offered_online_are_checked_again_when_the_sale_is_saved(
     from till.register import Register
 
     north, south = make_till("north", 1), make_till("south", 2)
-    _stock(north)
+    stock(north)
     customer = _customer_with_points(north, south, 400)
     north.use()
     loyalty.adjust_points(customer.id, 300, "goodwill", actor="manager")  # not synced: 700 here
