@@ -19,6 +19,7 @@ from storage.customers import customer_row, get_customer, payload_values, reinde
 from storage.models import Customer as CustomerRow
 from storage.models import CustomerAddress, CustomerExternalCode, LoyaltyCard, Sale, database
 from till.core.customer import CONSENTS, Customer, CustomerKind, shown
+from till.core.customer import EXTRA_ADDRESS_FIELDS as ADDRESS_FIELDS
 from till.core.merge import (
     DELETED,
     UNSTAMPED,
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 
 CUSTOMER = "customer"
 ADDRESS = "customer_address"
-ADDRESS_FIELDS = ("kind", "line1", "line2", "line3", "postcode", "city", "country")
 _KEPT_COLUMNS = {"id", "code", "created_at"}
 
 
@@ -309,26 +309,15 @@ def _as_fields(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _audit_customer(customer_id: str, result: Merge, till: str) -> None:
-    audit.record_merge(
-        CUSTOMER,
-        customer_id,
-        "merge",
-        _actor(till),
-        _now(),
-        [
-            (
-                loss.field,
-                shown(loss.loser.value),
-                shown(loss.winner.value),
-                loss.loser.clock,
-                loss.winner.clock,
-            )
-            for loss in result.losses
-        ],
-    )
+    _audit_losses(customer_id, result, till, "")
 
 
 def _audit_address(customer_id: str, kind: str, result: Merge, till: str) -> None:
+    _audit_losses(customer_id, result, till, f"address {kind}: ")
+
+
+def _audit_losses(customer_id: str, result: Merge, till: str, label: str) -> None:
+    """Each value the merge replaced or refused, with both clocks, under the customer."""
     audit.record_merge(
         CUSTOMER,
         customer_id,
@@ -337,7 +326,7 @@ def _audit_address(customer_id: str, kind: str, result: Merge, till: str) -> Non
         _now(),
         [
             (
-                f"address {kind}: {loss.field}",
+                f"{label}{loss.field}",
                 shown(loss.loser.value),
                 shown(loss.winner.value),
                 loss.loser.clock,

@@ -15,6 +15,7 @@ from till.core.bounds import MAX_AMOUNT, MAX_PERCENT_BP, MAX_POINTS_BALANCE, MAX
 from till.core.customer import (
     BOOLEAN_FIELDS,
     EDITABLE,
+    EXTRA_ADDRESS_FIELDS,
     MAX_ENTRIES,
     MAX_FIELD_TEXT,
     CustomerKind,
@@ -143,7 +144,7 @@ def check_customer_value(name: str, value: Any, fail: Callable[[str], ProtocolEr
         checked_text(value, text_limit(name), block=name == "notes", fail=fail)
 
 
-ADDRESS_FIELDS = ("kind", "line1", "line2", "line3", "postcode", "city", "country")
+ADDRESS_FIELDS = EXTRA_ADDRESS_FIELDS
 """The fields of an extra address, each with its clock."""
 
 

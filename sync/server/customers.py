@@ -21,6 +21,7 @@ from sync.server.models import (
     ServerFieldClock,
     ServerMergeLoss,
 )
+from till.core.customer import EXTRA_ADDRESS_FIELDS as ADDRESS_FIELDS
 from till.core.merge import (
     DELETED,
     UNSTAMPED,
@@ -33,7 +34,6 @@ from till.core.merge import (
 
 CUSTOMER = "customer"
 ADDRESS = "customer_address"
-ADDRESS_FIELDS = ("kind", "line1", "line2", "line3", "postcode", "city", "country")
 
 
 def apply_customer(till: str, change: Change) -> None:

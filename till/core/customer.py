@@ -153,6 +153,8 @@ IDENTITY_FIELDS = (
     "language",
 )
 ADDRESS_FIELDS = ("address1", "address2", "address3", "postcode", "city", "country")
+EXTRA_ADDRESS_FIELDS = ("kind", "line1", "line2", "line3", "postcode", "city", "country")
+"""An extra address (delivery, billing…) as it is stored and synced, each field with its clock."""
 CONSENT_FIELDS = ("consent_post", "consent_email", "consent_sms", "reconfirm")
 DETAIL_FIELDS = (
     "job_title",
