@@ -306,6 +306,7 @@ async def test_parked_sales_under_hostile_names(shop, products, people):
             await scan(pilot, products[index])
             await pilot.press("f2", *f"hostile{index}", "enter")
             await pilot.press("f5", "enter")  # parked under the customer's name
+            await app.workers.wait_for_complete()  # the park is saved off the event loop
             await pilot.pause()
         await pilot.press("f5")
         assert isinstance(app.screen, ParkedScreen)
