@@ -3,7 +3,8 @@
 ``python -m bench.run`` (``make bench``). Each figure also runs alone:
 ``python -m bench.startup``, ``python -m bench.commit``, ``python -m bench.scan``,
 ``python -m bench.customer_search`` (builds a 1,000,000-customer database in data/bench/ once),
-``python -m bench.import_memory`` (imports a generated 1,000,000-row product file three times).
+``python -m bench.import_memory`` (imports a generated 1,000,000-row product file three times),
+``python -m bench.customer_import`` (a 100,000-row customer list, in its own section).
 The sync figures (``python -m bench.sync``) go in their own section of the page.
 """
 
@@ -13,6 +14,7 @@ import time
 
 from bench import (
     commit,
+    customer_import,
     customer_search,
     import_memory,
     report,
@@ -43,6 +45,7 @@ def main() -> None:
     outcomes = sync.run(sync.default_backend())
     sync_server.report(outcomes)
     sync.write(outcomes, time.monotonic() - started, f"{report.COMMAND}, then bench.sync")
+    customer_import.record()
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 whether it ever fails.
 
 Another till pushes CUSTOMERS customers and POINTS entries each to the real server (uvicorn
-on loopback, SQLite). This till then pulls them, PAGE changes per local transaction (default:
-the sync service's PULL_PAGE; the server allows 1,000), in a thread of its own as the
+on loopback, SQLite). This till then pulls them, PAGE changes a pull (default: the sync
+service's PULL_PAGE; the server allows 1,000) applied ``sync.client.TRANSACTION_CHANGES`` per
+local transaction, in a thread of its own as the
 register's sync worker does, while the register records cash sales through its one writer
 thread, one after the other. The same sales are timed with no pull running, for comparison.
 
@@ -100,10 +101,10 @@ def main() -> None:
         applies: list[float] = []
         apply_remote = client_module.apply_remote
 
-        def timed_apply(*args: Any) -> Any:
+        def timed_apply(*args: Any, **options: Any) -> Any:
             started = time.perf_counter()
             try:
-                return apply_remote(*args)
+                return apply_remote(*args, **options)
             finally:
                 applies.append(time.perf_counter() - started)
 

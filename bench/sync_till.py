@@ -2,9 +2,10 @@
 own ``SyncClient`` (a till's storage is one process-wide database, so one till per process).
 It prints JSON lines on stdout and takes ``go``/``stop`` lines on stdin.
 
-- ``pull DB URL TOKEN NAME PAGE``: a new till's first sync: ``pull_once(PAGE)`` until the
-  feed is exhausted, into an empty database, timed, with the time spent waiting for the
-  server and applying changes apart.
+- ``pull DB URL TOKEN NAME PAGE``: a new till's first sync: ``pull_pages(PAGE)`` until the
+  feed is exhausted, into an empty database, timed, with the time spent in requests (in the
+  client's fetching thread, beside the applying) and applying changes apart, and the longest
+  page's transaction.
 - ``sell DATA URL TOKEN NAME TILL_NO COUNT live|backlog``: a shop till with the demo
   catalog. ``live``: after ``go``, records COUNT cash sales, pushing each one right after it
   is recorded. ``backlog``: records COUNT sales offline first, pushes them all after ``go``.
@@ -58,6 +59,7 @@ def pull(db: str, url: str, token: str, name: str, page: str = "500") -> None:
 
     open_database(db)  # a new till: the migrations run here, before the clock starts
     spent = {"request": 0.0, "apply": 0.0}
+    longest = {"request": 0.0, "apply": 0.0}
     pulls = 0
 
     def timed(phase: str, function: Any) -> Any:
@@ -66,7 +68,9 @@ def pull(db: str, url: str, token: str, name: str, page: str = "500") -> None:
             try:
                 return function(*args, **options)
             finally:
-                spent[phase] += time.perf_counter() - started
+                took = time.perf_counter() - started
+                spent[phase] += took
+                longest[phase] = max(longest[phase], took)
 
         return run
 
@@ -75,12 +79,9 @@ def pull(db: str, url: str, token: str, name: str, page: str = "500") -> None:
     sync.client.apply_remote = timed("apply", sync.client.apply_remote)
     started, cpu = time.perf_counter(), time.process_time()
     received = 0
-    while True:
-        result = sync_client.pull_once(int(page))
+    for result in sync_client.pull_pages(int(page)):  # as the register's sync service pulls
         received += result.received
         pulls += 1
-        if not result.more:
-            break
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     say(
         {
@@ -91,6 +92,7 @@ def pull(db: str, url: str, token: str, name: str, page: str = "500") -> None:
             "customers": customer_count(),
             "request_seconds": spent["request"],
             "apply_seconds": spent["apply"],
+            "longest_apply": longest["apply"],
         }
     )
 

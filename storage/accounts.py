@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from storage import audit, ledger
+from storage.customer_pointer import survivor_id
 from storage.models import database
 from till.core.bounds import check_amount
 from till.errors import TillError
@@ -65,7 +66,7 @@ def balance(customer_id: str, cursor: Any = None) -> int:
         (cursor or database.cursor())
         .execute(
             "SELECT COALESCE(SUM(amount), 0) FROM account_entry WHERE customer_id = ?",
-            (customer_id,),
+            (survivor_id(customer_id, cursor),),
         )
         .fetchone()
     )
@@ -106,6 +107,6 @@ def movements(customer_id: str, limit: int = 200) -> list[AccountMovement]:
         "SELECT e.created_at, e.kind, e.amount, COALESCE(s.receipt_code, ''), e.reason, e.actor"
         " FROM account_entry e LEFT JOIN sale s ON s.id = e.sale_id"
         " WHERE e.customer_id = ? ORDER BY e.created_at DESC, e.id DESC LIMIT ?",
-        (customer_id, limit),
+        (survivor_id(customer_id), limit),
     )
     return [AccountMovement(*row) for row in rows]

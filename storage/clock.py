@@ -27,6 +27,20 @@ def stamp(now: int | None = None) -> str:
     return str(clock)
 
 
+def stamps(count: int, now: int | None = None) -> list[str]:
+    """``count`` fresh clocks, each later than the one before (``stamp`` ``count`` times, with
+    one read and one write of the clock for them all: an import's thousand customers)."""
+    clock = _load()
+    wall = now_ms() if now is None else now
+    made = []
+    for _ in range(count):
+        clock = clock.tick(wall)
+        made.append(str(clock))
+    if made:
+        _store(clock)
+    return made
+
+
 def witness(clocks: Iterable[str], now: int | None = None) -> None:
     """Clocks from another till have been seen: later local changes stamp past them. Inside
     ``witnessing()`` only the latest is noted, and written once when the block ends."""

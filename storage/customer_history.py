@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from storage.customer_pointer import ids_counted_as
 from storage.models import RemoteSale, Sale, database
 from storage.rows import tuples
 from till.core.customer_lookup import CustomerStats, HistoryFilter, SaleSummary
@@ -17,7 +18,8 @@ def customer_sales(
 ) -> list[SaleSummary]:
     """The customer's sales newest first: this till's, and the other tills' it keeps
     (storage/remote_sales.py), ``filters`` applied to both."""
-    local = _filtered(Sale, _LOCAL_COLUMNS, customer_id, filters, limit)
+    ids = ids_counted_as(customer_id)  # a merged-away customer's sales are the survivor's
+    local = _filtered(Sale, _LOCAL_COLUMNS, ids, filters, limit)
     methods = _methods([row[-1] for row in local])
     sales = [
         SaleSummary(
@@ -25,7 +27,7 @@ def customer_sales(
         )
         for code, at, store, till_no, seller, total, items, sale_id in local
     ]
-    remote = _filtered(RemoteSale, _REMOTE_COLUMNS, customer_id, filters, limit)
+    remote = _filtered(RemoteSale, _REMOTE_COLUMNS, ids, filters, limit)
     sales += [
         SaleSummary(code, at, store, till_no, seller, total, items, methods, False, sale_id)
         for code, at, store, till_no, seller, total, items, methods, sale_id in remote
@@ -50,12 +52,12 @@ _REMOTE_COLUMNS = (*_LOCAL_COLUMNS[:-1], "methods", "id")
 def _filtered(
     table: type[Sale] | type[RemoteSale],
     columns: tuple[str, ...],
-    customer_id: str,
+    customer_ids: list[str],
     filters: HistoryFilter,
     limit: int,
 ) -> list[tuple[Any, ...]]:
     query = table.select(*(getattr(table, name) for name in columns)).where(
-        table.customer_id == customer_id
+        table.customer_id.in_(customer_ids)
     )
     if filters.receipt:
         query = query.where(table.receipt_code.contains(filters.receipt.strip()))
@@ -75,15 +77,18 @@ def customer_stats(customer_id: str, favourites: int = 5) -> CustomerStats:
     """The figures from every sale this till knows of: its own, the other tills' it keeps,
     and the older ones it has summed. A refund is a sale with negative lines: it counts as
     one, takes its amount off the total and its quantities off the favourites."""
+    ids = ids_counted_as(customer_id)  # a merged-away customer's sales are the survivor's
+    marks = ",".join("?" * len(ids))
     count, total, first, last = 0, 0, "", ""
-    for sales, amount, earliest, latest in database.execute_sql(_TOTALS, (customer_id,) * 3):
+    totals = database.execute_sql(_TOTALS.format(ids=marks), ids * 3)
+    for sales, amount, earliest, latest in totals:
         if sales:
             count, total = count + sales, total + amount
             first = min(first or earliest, earliest)
             last = max(last, latest)
     if not count:
         return CustomerStats()
-    favourite = database.execute_sql(_FAVOURITES, (customer_id,) * 3 + (favourites,))
+    favourite = database.execute_sql(_FAVOURITES.format(ids=marks), [*ids * 3, favourites])
     days = None
     if count > 1:
         span = datetime.fromisoformat(last) - datetime.fromisoformat(first)
@@ -101,18 +106,19 @@ def customer_stats(customer_id: str, favourites: int = 5) -> CustomerStats:
 
 _TOTALS = """
 SELECT COUNT(*), COALESCE(SUM(total), 0), MIN(created_at), MAX(created_at)
-    FROM sale WHERE customer_id = ?
+    FROM sale WHERE customer_id IN ({ids})
 UNION ALL SELECT COUNT(*), COALESCE(SUM(total), 0), MIN(created_at), MAX(created_at)
-    FROM remote_sale WHERE customer_id = ?
-UNION ALL SELECT sale_count, total, first_at, last_at FROM remote_sale_folded WHERE customer_id = ?
+    FROM remote_sale WHERE customer_id IN ({ids})
+UNION ALL SELECT sale_count, total, first_at, last_at FROM remote_sale_folded
+    WHERE customer_id IN ({ids})
 """
 _FAVOURITES = """
 SELECT name, SUM(quantity) FROM (
     SELECT l.name, l.quantity FROM sale_line l JOIN sale s ON s.id = l.sale_id
-        WHERE s.customer_id = ?
+        WHERE s.customer_id IN ({ids})
     UNION ALL SELECT l.name, l.quantity FROM remote_sale_line l
-        JOIN remote_sale s ON s.id = l.sale_id WHERE s.customer_id = ?
-    UNION ALL SELECT name, quantity FROM remote_sale_folded_product WHERE customer_id = ?
+        JOIN remote_sale s ON s.id = l.sale_id WHERE s.customer_id IN ({ids})
+    UNION ALL SELECT name, quantity FROM remote_sale_folded_product WHERE customer_id IN ({ids})
 ) GROUP BY name ORDER BY SUM(quantity) DESC, name LIMIT ?
 """
 

@@ -106,7 +106,7 @@ def fts_query(words: str) -> str:
 
 
 def _filter_sql(filters: CustomerFilter) -> tuple[str, list]:
-    clauses, params = [], []
+    clauses, params = ["merged_into IS NULL"], []  # a merged-away code finds its survivor
     if filters.status == "active":
         clauses.append("active = 1")
     elif filters.status == "inactive":

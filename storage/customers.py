@@ -4,7 +4,8 @@ also writes the audit log, the outbox and the search keys."""
 from __future__ import annotations
 
 import json
-from dataclasses import fields, replace
+import sqlite3
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -13,6 +14,7 @@ from peewee import IntegrityError
 
 from storage import audit, clock, field_clocks, outbox, remote_sales
 from storage.customer_keys import search_columns, search_text
+from storage.customer_pointer import survivor_id
 from storage.ids import new_id
 from storage.models import (
     Customer as CustomerRow,
@@ -25,8 +27,9 @@ from storage.models import (
     database,
 )
 from storage.rows import tuples
-from storage.sequences import next_value
+from storage.sequences import take_values
 from till.core.customer import (
+    BOOLEAN_FIELDS,
     CONSENTS,
     Address,
     Customer,
@@ -67,32 +70,84 @@ def create_customer(
     """Add a customer; only the last name is required. The code is generated here."""
     clean = validate_changes({"last_name": "", **changes}, region=region)
     _check_lists(clean)
-    at = _now(now)
-    external_codes = clean.pop("external_codes", {})
-    consents_at: dict[str, Any] = {f"{c}_at": at for c in CONSENTS if clean.get(c)}
     with database.atomic():
+        customer = insert_customer(clean, actor=actor, till_no=till_no, at=_now(now))
+    return get_customer(customer.id)
+
+
+def insert_customer(
+    clean: dict[str, Any],
+    *,
+    actor: str,
+    till_no: int,
+    at: str,
+    consents_at: dict[str, str] | None = None,
+) -> Customer:
+    """Write a new customer from fields already checked (``validate_changes``, the lists);
+    call inside the transaction. See ``insert_customers``."""
+    new = NewCustomer(clean, at, consents_at or {})
+    return insert_customers([new], actor=actor, till_no=till_no)[0]
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    """A customer to add: its checked fields, when, and when each consent was given (an
+    import keeps the date the old system recorded; by default ``at``)."""
+
+    clean: dict[str, Any]
+    at: str
+    consents_at: dict[str, str] = field(default_factory=dict)
+
+
+_INSERT_FTS = "INSERT INTO customer_fts (rowid, body) VALUES (?, ?)"
+_INSERT_CODE = "INSERT INTO customer_external_code (customer_id, system, code) VALUES (?, ?, ?)"
+
+
+def insert_customers(news: list[NewCustomer], *, actor: str, till_no: int) -> list[Customer]:
+    """Write new customers with their codes, search keys and words, external codes, field
+    clocks, audit and outbox rows: the one writer of a new customer, for the form (one) and
+    an import (a thousand at a time, a statement per table rather than per row). Call inside
+    the transaction. FieldErrors if an external code belongs to another customer."""
+    cursor = database.cursor()
+    first = take_values(f"customer:{till_no}", len(news))
+    stamps = clock.stamps(len(news))
+    field_stamps: list[tuple[str, dict[str, str], str]] = []
+    made: list[Customer] = []
+    audit_rows: list[tuple[str, str, str, str, str, str, str, str]] = []
+    fts: list[tuple[int, str]] = []
+    codes: list[tuple[str, str, str]] = []
+    insert = ""
+    for offset, new in enumerate(news):
+        clean = dict(new.clean)
+        external_codes = clean.pop("external_codes", {})
+        _check_external_codes("", external_codes)
+        consent_dates: dict[str, Any] = {
+            f"{c}_at": new.consents_at.get(c, new.at) for c in CONSENTS if clean.get(c)
+        }
         customer = Customer(
             id=new_id(),
-            code=customer_code(till_no, next_value(f"customer:{till_no}")),
-            created_at=at,
-            updated_at=at,
+            code=customer_code(till_no, first + offset),
+            created_at=new.at,
+            updated_at=new.at,
             **clean,
-            **consents_at,
+            **consent_dates,
+            external_codes=external_codes,
         )
-        num = CustomerRow.insert(customer_row(customer)).execute()
-        reindex(num, None, replace(customer, external_codes=external_codes))
-        _set_external_codes(customer.id, external_codes)
+        row = customer_row(customer)
+        if not insert:
+            names = ", ".join(f'"{name}"' for name in row)
+            insert = f"INSERT INTO customer ({names}) VALUES ({', '.join('?' * len(row))})"
+        cursor.execute(insert, tuple(row.values()))
+        fts.append((cursor.lastrowid, search_text(customer)))
+        codes.extend((customer.id, system, code) for system, code in external_codes.items())
         filled = {**clean, "external_codes": external_codes}
         values = _payload(filled)
-        clocks = dict.fromkeys(values, clock.stamp())
-        field_clocks.stamp("customer", customer.id, clocks)
-        audit.record(
-            "customer",
-            customer.id,
-            "create",
-            actor,
-            at,
-            [(name, "", shown(value)) for name, value in filled.items() if value],
+        clocks = dict.fromkeys(values, stamps[offset])
+        field_stamps.append((customer.id, clocks, ""))
+        audit_rows.extend(
+            ("customer", customer.id, "create", actor, new.at, name, "", shown(value))
+            for name, value in filled.items()
+            if value
         )
         outbox.append(
             "customer",
@@ -101,13 +156,22 @@ def create_customer(
             {
                 "id": customer.id,
                 "code": customer.code,
-                "at": at,
+                "at": new.at,
                 "fields": values,
                 "clocks": clocks,
             },
-            at,
+            new.at,
+            cursor=cursor,
         )
-    return get_customer(customer.id)
+        made.append(customer)
+    field_clocks.stamp_many("customer", field_stamps)
+    cursor.executemany(_INSERT_FTS, fts)
+    try:
+        cursor.executemany(_INSERT_CODE, codes)
+    except sqlite3.IntegrityError:
+        raise FieldErrors({"external_codes": "two new customers have the same code."}) from None
+    audit.record_many(audit_rows)
+    return made
 
 
 def update_customer(
@@ -123,7 +187,7 @@ def update_customer(
     _check_lists(clean)
     at = _now(now)
     with database.atomic():
-        row = _row(customer_id)
+        row = _editable_row(customer_id)
         before = _to_customer(row)
         changed = {name: value for name, value in clean.items() if getattr(before, name) != value}
         if not changed:
@@ -252,7 +316,7 @@ def save_address(
         raise FieldErrors({"kind": "say which address this is (delivery, billing, …)."})
     at = _now(now)
     with database.atomic():
-        _row(customer_id)
+        _editable_row(customer_id)
         values = {f.name: getattr(address, f.name) for f in fields(Address) if f.name != "id"}
         if address.id:
             old = CustomerAddress.get_or_none(
@@ -322,14 +386,66 @@ def get_customer(customer_id: str) -> Customer:
     return _to_customer(_row(customer_id))
 
 
+def get_customers(customer_ids: list[str]) -> dict[str, Customer]:
+    """The customers with these ids (those that exist), by id: three queries for them all
+    (an import compares a thousand rows at a time with what is stored)."""
+    if not customer_ids:
+        return {}
+    marks = ",".join("?" * len(customer_ids))
+    names = sorted(_ROW_FIELDS)
+    rows = database.execute_sql(  # plain tuples: a model per row costs more than the query
+        f"SELECT {', '.join(names)} FROM customer WHERE id IN ({marks})", customer_ids
+    ).fetchall()
+    addresses: dict[str, list[Address]] = {}
+    held = database.execute_sql(
+        "SELECT customer_id, kind, line1, line2, line3, postcode, city, country, id"
+        f" FROM customer_address WHERE customer_id IN ({marks}) ORDER BY kind",
+        customer_ids,
+    )
+    for customer_id, *values in held:
+        addresses.setdefault(customer_id, []).append(Address(*values))
+    codes: dict[str, dict[str, str]] = {}
+    systems = database.execute_sql(
+        "SELECT customer_id, system, code FROM customer_external_code"
+        f" WHERE customer_id IN ({marks})",
+        customer_ids,
+    )
+    for customer_id, system, code in systems:
+        codes.setdefault(customer_id, {})[system] = code
+    found = {}
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        for name in BOOLEAN_FIELDS & _ROW_FIELDS:
+            values[name] = bool(values[name])
+        values["kind"] = CustomerKind(values["kind"])
+        values["targeting"] = tuple(json.loads(values["targeting"]))
+        values["extra"] = json.loads(values["extra"])
+        values["card_number"] = values["card_number"] or ""
+        customer_id = values["id"]
+        found[customer_id] = Customer(
+            **values,
+            addresses=tuple(addresses.get(customer_id, ())),
+            external_codes=codes.get(customer_id, {}),
+        )
+    return found
+
+
 def find_by_code(code: str) -> Customer | None:
+    """The customer with ``code``; for a customer merged away, the one it was merged into."""
     row = CustomerRow.get_or_none(CustomerRow.code == code.strip().upper())
-    return _to_customer(row) if row else None
+    return _to_customer(_followed(row)) if row else None
 
 
 def find_by_card(card_number: str) -> Customer | None:
+    """The customer holding the card; a merged-away customer's card finds the survivor."""
     row = CustomerRow.get_or_none(CustomerRow.card_number == card_number.strip())
-    return _to_customer(row) if row else None
+    return _to_customer(_followed(row)) if row else None
+
+
+def _followed(row: CustomerRow) -> CustomerRow:
+    if not row.merged_into:
+        return row
+    return CustomerRow.get_or_none(CustomerRow.id == survivor_id(row.id)) or row
 
 
 def find_by_contact(email: str, mobile: str) -> Customer | None:
@@ -343,7 +459,7 @@ def find_by_contact(email: str, mobile: str) -> Customer | None:
         return None
     matches = CustomerRow.select().where(same[0] if len(same) == 1 else same[0] | same[1])
     row = matches.order_by(CustomerRow.code).first()
-    return _to_customer(row) if row else None
+    return _to_customer(_followed(row)) if row else None
 
 
 def list_values(list_name: str) -> list[str]:
@@ -369,19 +485,36 @@ def _row(customer_id: str) -> CustomerRow:
     return row
 
 
-def _to_customer(row: CustomerRow) -> Customer:
+def _editable_row(customer_id: str) -> CustomerRow:
+    """The row of a customer whose fields may change: not one whose personal data was erased
+    (GDPR, storage/customer_privacy.py), which no till or server would take back."""
+    row = _row(customer_id)
+    if row.anonymised_at:
+        raise TillError(
+            f"{row.code}'s personal data was erased on request: it cannot be filled in again. "
+            "Add the person as a new customer if they ask to be one."
+        )
+    return row
+
+
+def _to_customer(
+    row: CustomerRow,
+    addresses: tuple[Address, ...] | None = None,
+    external_codes: dict[str, str] | None = None,
+) -> Customer:
+    """The record of a row; its addresses and external codes are read unless given."""
     values = {name: getattr(row, name) for name in _ROW_FIELDS}
     values["kind"] = CustomerKind(row.kind)
     values["targeting"] = tuple(json.loads(row.targeting))
     values["extra"] = json.loads(row.extra)
     values["card_number"] = row.card_number or ""
-    addresses = CustomerAddress.select().where(CustomerAddress.customer == row.id)
-    codes = CustomerExternalCode.select().where(CustomerExternalCode.customer == row.id)
-    return Customer(
-        **values,
-        addresses=tuple(_to_address(a) for a in addresses.order_by(CustomerAddress.kind)),
-        external_codes={c.system: c.code for c in codes},
-    )
+    if addresses is None:
+        query = CustomerAddress.select().where(CustomerAddress.customer == row.id)
+        addresses = tuple(_to_address(a) for a in query.order_by(CustomerAddress.kind))
+    if external_codes is None:
+        codes = CustomerExternalCode.select().where(CustomerExternalCode.customer == row.id)
+        external_codes = {c.system: c.code for c in codes}
+    return Customer(**values, addresses=addresses, external_codes=external_codes)
 
 
 def _to_address(row: CustomerAddress) -> Address:
@@ -446,17 +579,21 @@ def reindex(num: int, before: Customer | None, after: Customer | None) -> None:
         )
 
 
-def _set_external_codes(customer_id: str, codes: dict[str, str]) -> None:
+def _check_external_codes(customer_id: str, codes: dict[str, str]) -> None:
+    """FieldErrors if one of ``codes`` belongs to another customer than ``customer_id``."""
     for system, code in codes.items():
-        owner = (
-            CustomerExternalCode.select(CustomerExternalCode.customer)
-            .where((CustomerExternalCode.system == system) & (CustomerExternalCode.code == code))
-            .scalar()
-        )
-        if owner is not None and owner != customer_id:
+        owner = database.execute_sql(
+            "SELECT customer_id FROM customer_external_code WHERE system = ? AND code = ?",
+            (system, code),
+        ).fetchone()
+        if owner is not None and owner[0] != customer_id:
             raise FieldErrors(
                 {"external_codes": f"{system} code {code} belongs to another customer."}
             )
+
+
+def _set_external_codes(customer_id: str, codes: dict[str, str]) -> None:
+    _check_external_codes(customer_id, codes)
     if codes:
         CustomerExternalCode.insert_many(
             [{"customer": customer_id, "system": s, "code": c} for s, c in codes.items()]

@@ -19,13 +19,29 @@ def held(entity: str, entity_id: str) -> dict[str, tuple[str, str]]:
     return {field: (clock, till) for field, clock, till in rows}
 
 
+_STAMP = (
+    "INSERT INTO field_clock (entity, entity_id, field, clock, till) VALUES (?, ?, ?, ?, ?)"
+    " ON CONFLICT (entity, entity_id, field) DO UPDATE SET clock = excluded.clock,"
+    " till = excluded.till"
+)
+
+
 def stamp(entity: str, entity_id: str, clocks: dict[str, str], till: str = "") -> None:
     """Record the clock each field now holds, and which till wrote it ("": this one)."""
     database.cursor().executemany(
-        "INSERT INTO field_clock (entity, entity_id, field, clock, till) VALUES (?, ?, ?, ?, ?)"
-        " ON CONFLICT (entity, entity_id, field) DO UPDATE SET clock = excluded.clock,"
-        " till = excluded.till",
-        [(entity, entity_id, field, clock, till) for field, clock in clocks.items()],
+        _STAMP, [(entity, entity_id, field, clock, till) for field, clock in clocks.items()]
+    )
+
+
+def stamp_many(entity: str, stamps: Iterable[tuple[str, dict[str, str], str]]) -> None:
+    """``stamp`` for several records, ``(entity_id, clocks, till)`` each, in one statement."""
+    database.cursor().executemany(
+        _STAMP,
+        [
+            (entity, entity_id, field, clock, till)
+            for entity_id, clocks, till in stamps
+            for field, clock in clocks.items()
+        ],
     )
 
 

@@ -147,20 +147,36 @@ def csv_records(
     """Each record of a CSV stream with the line it ends on, or the reason it cannot be read.
     The header (byte-order mark, case and spaces forgiven) must name every required column,
     or ImportRowError names what is missing."""
-    csv.field_size_limit(MAX_FIELD_CHARS)  # process-wide; imports are the till's only CSV
-    lines = _Lines(stream)
-    reader = csv.reader(lines)
-    try:
-        first = next(reader, [])
-    except (csv.Error, _BadLine):
-        first = []
-    header = [name.strip().lower() for name in first]
+    rows = csv_fields(stream)
+    first = next(rows, (1, []))[1]
+    header = [name.strip().lower() for name in first] if isinstance(first, list) else []
     if header:
         header[0] = header[0].lstrip("\ufeff").strip()
     missing = [name for name in required if name not in header]
     if missing:
         raise ImportRowError(f"line 1: the header must name {usage}; missing {', '.join(missing)}.")
     width = len(header)
+    for line, fields in rows:
+        if isinstance(fields, str):
+            yield line, fields
+            continue
+        record: Record = dict(zip(header, fields, strict=False))
+        if len(fields) > width:
+            record[None] = fields[width:]
+        elif len(fields) < width:
+            record.update((name, None) for name in header[len(fields) :])
+        yield line, record
+
+
+def csv_fields(
+    stream: TextIO, dialect: str | csv.Dialect | type[csv.Dialect] = "excel"
+) -> Iterator[tuple[int, list[str] | str]]:
+    """Each record of a CSV stream (the header too) as its fields, with the line it ends on,
+    or the reason it cannot be read: a line or a field too long, bytes not decoded. Blank
+    lines are skipped, as ``csv.DictReader`` skips them."""
+    csv.field_size_limit(MAX_FIELD_CHARS)  # process-wide; imports are the till's only CSV
+    lines = _Lines(stream)
+    reader = csv.reader(lines, dialect)
     while True:
         try:
             fields = next(reader)
@@ -172,14 +188,8 @@ def csv_records(
         except csv.Error as error:
             yield lines.count, _csv_reason(error)
             continue
-        if not fields:
-            continue  # a blank line, as csv.DictReader skips it
-        record: Record = dict(zip(header, fields, strict=False))
-        if len(fields) > width:
-            record[None] = fields[width:]
-        elif len(fields) < width:
-            record.update((name, None) for name in header[len(fields) :])
-        yield lines.count, record
+        if fields:
+            yield lines.count, fields
 
 
 def _csv_reason(error: csv.Error) -> str:
@@ -258,7 +268,7 @@ def import_chunked(
     report = ImportReport()
     seen = _SeenKeys(seen_keys_in or database)
     try:
-        for chunk in _chunks(rows, chunk_rows):
+        for chunk in chunks(rows, chunk_rows):
             tally, errors = _import_chunk(chunk, seen, key, duplicate, write, transaction)
             report.add(tally)
             report.lines = chunk[-1][0]
@@ -315,9 +325,10 @@ def write_chunk(
         return write(chunk)
 
 
-def _chunks(
+def chunks(
     rows: Iterable[tuple[int, Row | str]], size: int
 ) -> Iterator[list[tuple[int, Row | str]]]:
+    """``rows`` in lists of ``size`` (the last one shorter)."""
     chunk: list[tuple[int, Row | str]] = []
     for item in rows:
         chunk.append(item)

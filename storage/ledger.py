@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from storage import outbox
+from storage.customer_pointer import survivor_id
 from storage.ids import new_id
 from storage.models import database
 
@@ -25,6 +26,7 @@ def append(
 ) -> str:
     """Append one movement of ``value`` (points or money) to ``table``; returns its id."""
     entry_id = new_id()
+    customer_id = survivor_id(customer_id, cursor)  # a customer merged away since
     (cursor or database.cursor()).execute(
         f"INSERT INTO {table} (id, customer_id, kind, {value_column}, sale_id, reason, actor,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from storage import audit, ledger
+from storage.customer_pointer import survivor_id
 from storage.customers import get_customer, set_card_number
 from storage.models import LoyaltyCard, database
 from till.core.barcodes import gtin_check_digit
@@ -160,7 +161,8 @@ def expire_due(customer_id: str, program: LoyaltyProgram, now: datetime | None =
 
 def balance(customer_id: str) -> int:
     cursor = database.execute_sql(
-        "SELECT TOTAL(points) FROM loyalty_entry WHERE customer_id = ?", (customer_id,)
+        "SELECT TOTAL(points) FROM loyalty_entry WHERE customer_id = ?",
+        (survivor_id(customer_id),),
     )
     return int(cursor.fetchone()[0])  # TOTAL: never "integer overflow" on an old ledger
 
@@ -195,7 +197,7 @@ def history(customer_id: str, limit: int = 200) -> list[Movement]:
         "SELECT e.created_at, e.kind, e.points, COALESCE(s.receipt_code, ''), e.reason, e.actor"
         " FROM loyalty_entry e LEFT JOIN sale s ON s.id = e.sale_id"
         " WHERE e.customer_id = ? ORDER BY e.created_at DESC, e.id DESC LIMIT ?",
-        (customer_id, limit),
+        (survivor_id(customer_id), limit),
     )
     return [Movement(*row) for row in rows]
 
@@ -226,6 +228,7 @@ def overdrafts(limit: int = 500) -> list[Overdraft]:
 
 def _ledger(customer_id: str) -> list[LedgerEntry]:
     rows = database.execute_sql(
-        "SELECT points, created_at FROM loyalty_entry WHERE customer_id = ?", (customer_id,)
+        "SELECT points, created_at FROM loyalty_entry WHERE customer_id = ?",
+        (survivor_id(customer_id),),
     )
     return [LedgerEntry(points, datetime.fromisoformat(at)) for points, at in rows]

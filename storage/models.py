@@ -206,6 +206,10 @@ class Customer(BaseModel):
     discount_until = TextField(default="")
     origin_till = TextField(default="")
     """The till that made the customer, as the server names it ("": this till)."""
+    merged_into = TextField(null=True, index=True)
+    """The customer this one was merged into as a duplicate (m0019); None while it stands."""
+    anonymised_at = TextField(default="")
+    """When the person's data was erased (m0020, storage/customer_privacy.py); "" before."""
 
 
 class CustomerAddress(BaseModel):
@@ -506,3 +510,20 @@ class OutboxSetAside(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, OutboxSetAside)
+
+
+class JournalRedaction(BaseModel):
+    """A sale of the journal whose customer's name was erased (storage/journal_names.py):
+    who did it, who approved it, and for a sale recorded before journal format 2 the hash its
+    redacted form chains to (m0020; append-only)."""
+
+    sale_id = TextField(primary_key=True)
+    till_no = IntegerField()
+    at = TextField()
+    actor = TextField()
+    approved_by = TextField()
+    journal_format = IntegerField()
+    residual_hash = TextField()
+
+
+ALL_MODELS = (*ALL_MODELS, JournalRedaction)

@@ -11,12 +11,21 @@ from typing import Any
 
 from peewee import fn
 
-from storage import outbox, print_jobs
+from storage import journal_names, outbox, print_jobs
 from storage.ids import new_id
-from storage.models import Customer, Sale, SaleLine, SalePayment, SaleVat, database
+from storage.models import (
+    Customer,
+    JournalRedaction,
+    Sale,
+    SaleLine,
+    SalePayment,
+    SaleVat,
+    database,
+)
 from storage.rows import tuples
 from till.core.customer import display_name
 from till.core.loyalty import LoyaltyProgram, points_earned
+from till.core.privacy import ANONYMOUS_NAME
 from till.core.sale import (
     Cart,
     Payment,
@@ -154,6 +163,10 @@ def journal_sale(draft: RecordedSale, product_ids: list[str], cursor) -> Recorde
     receipt_no, previous_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
     sale = replace(draft, receipt_no=receipt_no, receipt_code=receipt_code(till_no, receipt_no))
     payload = sale_payload(sale, product_ids)
+    kept_header = None
+    if "receipt_header" in payload:  # the name kept apart from what is hashed: format 2
+        header = _unless_erased(payload["receipt_header"], payload["customer_id"], cursor)
+        kept_header, payload["receipt_header"] = journal_names.seal(header)
     cursor.execute(
         _INSERT_SALE,
         (
@@ -174,7 +187,7 @@ def journal_sale(draft: RecordedSale, product_ids: list[str], cursor) -> Recorde
             sale.prices_excl_tax,
             sale.tax_free,
             sale.refund_of_id,
-            _header_json(payload),
+            _header_json(kept_header),
         ),
     )
     cursor.executemany(
@@ -191,6 +204,17 @@ def journal_sale(draft: RecordedSale, product_ids: list[str], cursor) -> Recorde
     )
     outbox.append("sale", sale.id, "create", payload, sale.created_at, cursor=cursor)
     return sale
+
+
+def _unless_erased(header: dict[str, Any], customer_id: str | None, cursor) -> dict[str, Any]:
+    """A cart that was open while its customer was anonymised still holds their old name:
+    the journal records the anonymous one."""
+    if not header.get("customer_name") or not customer_id:
+        return header
+    row = cursor.execute(
+        "SELECT anonymised_at FROM customer WHERE id = ?", (customer_id,)
+    ).fetchone()
+    return {**header, "customer_name": ANONYMOUS_NAME} if row and row[0] else header
 
 
 def move_stock(cursor, product_ids: list[str], lines: tuple[RecordedLine, ...]) -> None:
@@ -342,8 +366,7 @@ def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:
     return payload
 
 
-def _header_json(payload: dict[str, Any]) -> str | None:
-    header = payload.get("receipt_header")
+def _header_json(header: dict[str, Any] | None) -> str | None:
     return None if header is None else json.dumps(header, ensure_ascii=False)
 
 
@@ -381,24 +404,59 @@ def sale_count() -> int:
 
 
 def verify_journal(till_no: int) -> list[str]:
-    """Receipt codes whose hash does not follow from the sale before it (empty when intact)."""
+    """Receipt codes whose hash does not follow from the sale before it (empty when intact).
+    A sale whose customer's name was erased (storage/journal_names.py) verifies by its
+    digest (format 2) or by its recorded redaction (format 1); a kept name that no longer
+    gives its digest is a broken sale."""
     broken = []
     previous_hash = GENESIS_HASH
+    redacted: dict[str, str] = {
+        row.sale_id: row.residual_hash
+        for row in JournalRedaction.select(
+            JournalRedaction.sale_id, JournalRedaction.residual_hash
+        ).where(JournalRedaction.till_no == till_no)
+    }
     for sale in Sale.select().where(Sale.till_no == till_no).order_by(Sale.receipt_no):
-        recorded = _recorded(sale)
-        product_ids = [
-            pid
-            for (pid,) in tuples(
-                SaleLine.select(SaleLine.product_id)
-                .where(SaleLine.sale == sale.id)
-                .order_by(SaleLine.line_no)
-            )
-        ]
-        expected = chain_hash(previous_hash, sale_payload(recorded, product_ids))
-        if sale.previous_hash != previous_hash or sale.journal_hash != expected:
+        payload, kept = journal_payload(sale)
+        expected = chain_hash(previous_hash, payload)
+        follows = sale.journal_hash == expected or redacted.get(sale.id) == expected
+        if (
+            sale.previous_hash != previous_hash
+            or not follows
+            or (kept is not None and not journal_names.name_intact(kept))
+        ):
             broken.append(sale.receipt_code)
         previous_hash = sale.journal_hash
     return broken
+
+
+def erased_names(till_no: int) -> tuple[int, int]:
+    """Sales of the till whose customer's name was erased on request, and how many of them
+    verify by their recorded redaction (format 1) rather than their own hash."""
+    erased = redacted = 0
+    for row in JournalRedaction.select(JournalRedaction.journal_format).where(
+        JournalRedaction.till_no == till_no
+    ):
+        erased += 1
+        redacted += row.journal_format == journal_names.FORMAT_1
+    return erased, redacted
+
+
+def journal_payload(sale: Sale) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """What the journal hashes for a stored sale, and the receipt header its row keeps."""
+    product_ids = [
+        pid
+        for (pid,) in tuples(
+            SaleLine.select(SaleLine.product_id)
+            .where(SaleLine.sale == sale.id)
+            .order_by(SaleLine.line_no)
+        )
+    ]
+    payload = sale_payload(_recorded(sale), product_ids)
+    kept = json.loads(sale.receipt_header) if sale.receipt_header else None
+    if kept is not None:
+        payload["receipt_header"] = journal_names.hashed(kept)
+    return payload, kept
 
 
 def _recorded(sale: Sale) -> RecordedSale:

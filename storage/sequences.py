@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.models import Sequence
+from storage.models import Sequence, database
 
 
 def next_value(name: str) -> int:
@@ -12,3 +12,15 @@ def next_value(name: str) -> int:
         Sequence.insert(name=name, value=1).execute()
         return 1
     return Sequence.get_by_id(name).value
+
+
+def take_values(name: str, count: int) -> int:
+    """Take ``count`` values of counter ``name`` at once; the first (the others follow it).
+    Call inside the transaction that uses them."""
+    row = database.execute_sql(
+        "UPDATE sequence SET value = value + ? WHERE name = ? RETURNING value", (count, name)
+    ).fetchone()
+    if row is None:
+        database.execute_sql("INSERT INTO sequence (name, value) VALUES (?, ?)", (name, count))
+        return 1
+    return int(row[0]) - count + 1

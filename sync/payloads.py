@@ -49,6 +49,8 @@ def check_payload(entity: str, operation: str, entity_id: str, payload: Fields) 
     checker(payload)
     if payload.has("id") and payload.raw("id") != entity_id:
         raise payload.error("id", "differs from the change's entity_id.")
+    if payload.has("keep") and payload.raw("keep") != entity_id:  # a merge: the one kept
+        raise payload.error("keep", "differs from the change's entity_id.")
     payload.done()
 
 
@@ -85,6 +87,44 @@ def _customer_delete(f: Fields) -> None:
     _clocks(f, [DELETED])
 
 
+def _customer_anonymise(f: Fields) -> None:
+    """A person's data erased (storage/customer_privacy.py): who did it, who approved it."""
+    f.identifier("id")
+    f.timestamp("at")
+    f.text("actor", MAX_TEXT)
+    f.text("approved_by", MAX_TEXT)
+
+
+def _customer_merge(f: Fields) -> None:
+    """A duplicate merged (storage/customer_merge.py): ``keep`` (the change's entity id)
+    takes ``other``; ``fields`` are the kept customer's new values with their ``clocks``,
+    ``clock`` the merge's own, ``address`` the extra address made of the other's main one."""
+    keep = f.identifier("keep")
+    if f.identifier("other") == keep:
+        raise f.error("other", "is the customer kept: a customer is not merged into itself.")
+    f.timestamp("at")
+    f.text("actor", MAX_TEXT)
+    _clock(f, "clock")
+    _clocks(f, _customer_fields(f))
+    address = f.obj("address", required=False)
+    if address is not None:
+        a = Fields(address, f"{f.where}, field address")
+        a.identifier("id")
+        a.text("kind", 40, empty=False)
+        for name in ("line1", "line2", "line3", "city", "country"):
+            a.text(name, 120)
+        a.text("postcode", 16)
+        _clocks(a, ADDRESS_FIELDS)
+        a.done()
+
+
+def _clock(f: Fields, name: str) -> None:
+    try:
+        Hlc.parse(f.raw(name))
+    except ClockError:
+        raise f.error(name, "must be a clock (wall-counter-node, as a till writes it).") from None
+
+
 def _clocks(f: Fields, names: Iterable[str]) -> None:
     """``clocks``: a hybrid logical clock (till/core/hlc.py) for exactly the fields the change
     carries. Optional: a change queued by a till before clocks existed has none."""
@@ -98,13 +138,17 @@ def _clocks(f: Fields, names: Iterable[str]) -> None:
     missing = sorted(expected - set(clocks))
     if missing:
         raise f.error(f"clocks.{missing[0]}", "is missing.")
+    valid: set[str] = set()  # a change's fields mostly share one clock: read it once
     for name, value in clocks.items():
+        if isinstance(value, str) and value in valid:
+            continue
         try:
             Hlc.parse(value)
         except ClockError:
             raise f.error(
                 f"clocks.{name}", "must be a clock (wall-counter-node, as a till writes it)."
             ) from None
+        valid.add(value)
 
 
 def _customer_fields(f: Fields) -> dict[str, Any]:
@@ -307,6 +351,8 @@ CHECKERS: dict[tuple[str, str], Callable[[Fields], None]] = {
     ("customer", "create"): _customer_create,
     ("customer", "update"): _customer_update,
     ("customer", "delete"): _customer_delete,
+    ("customer", "merge"): _customer_merge,
+    ("customer", "anonymise"): _customer_anonymise,
     ("customer_address", "upsert"): _address_upsert,
     ("customer_address", "delete"): _address_delete,
     ("sale", "create"): _sale_create,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from till.cli_customer_files import export_group, import_customers
 from till.cli_customers import customers
 from till.cli_devices import devices
 from till.cli_loyalty import loyalty, manager_pin
@@ -343,7 +344,14 @@ def journal(ctx: Context, as_json: bool) -> None:
     settings = ctx.settings()
     _open(settings, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
     broken = sales.verify_journal(settings.till.number)
-    result = {"sales": sales.sale_count(), "broken": broken, "integrity": integrity_ok()}
+    erased, redacted = sales.erased_names(settings.till.number)
+    result = {
+        "sales": sales.sale_count(),
+        "broken": broken,
+        "integrity": integrity_ok(),
+        "names_erased": erased,
+        "redacted_old_format": redacted,
+    }
     if as_json:
         click.echo(json.dumps(result))
     else:
@@ -351,11 +359,18 @@ def journal(ctx: Context, as_json: bool) -> None:
             f"{result['sales']} sales, integrity {'ok' if result['integrity'] else 'FAILED'}, "
             f"{'chain intact' if not broken else 'chain broken at ' + ', '.join(broken)}."
         )
+        if erased:  # docs/customers.md, "Personal data"
+            click.echo(
+                f"{erased} receipts with a customer's name erased on request,"
+                f" {redacted} of them recorded before journal format 2 (checked by redaction)."
+            )
     if broken or not result["integrity"]:
         sys.exit(1)
 
 
 cli.add_command(customers)
+cli.add_command(export_group)
+import_group.add_command(import_customers)
 cli.add_command(devices)
 cli.add_command(loyalty)
 cli.add_command(manager_pin)

@@ -136,6 +136,43 @@ def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, for
         click.echo(f"{customer.code}  {customer.display_name}")
 
 
+@customers.command()
+@click.option(
+    "--min-score",
+    type=click.IntRange(0, 100),
+    default=None,
+    help="Lowest score to list, 0-100 (default: the probable duplicates, 70).",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout.")
+@click.pass_obj
+def duplicates(ctx, min_score: int | None, as_json: bool):
+    """Customers who may be the same person, best first: the score (0-100) and why (same
+    phone, e-mail or card, a similar name with the same postcode, date of birth or company).
+    Merge a pair with `till customers merge KEEP OTHER`."""
+    from till.core.text import printable
+
+    pairs = _service(ctx).duplicates(min_score)
+    if as_json:
+        document = [
+            {
+                "first": p.first.code,
+                "second": p.second.code,
+                "score": p.score,
+                "reasons": list(p.reasons),
+            }
+            for p in pairs
+        ]
+        click.echo(json.dumps(document, ensure_ascii=False))
+        return
+    for p in pairs:
+        first, second = printable(p.first.display_name), printable(p.second.display_name)
+        click.echo(
+            f"{p.score:>3}  {p.first.code}  {first:<24.24}  {p.second.code}  {second:<24.24}"
+            f"  {p.words}"
+        )
+    click.echo(f"{len(pairs)} possible duplicates.", err=True)
+
+
 def _found(service, code: str) -> Customer:
     customer = service.by_code(code) or service.by_card(code)
     if customer is None:
@@ -208,8 +245,153 @@ def deposit(ctx, code: str, amount: str, method: str):
     )
 
 
+@customers.command()
+@click.argument("keep")
+@click.argument("other")
+@click.option("--yes", is_flag=True, help="Merge without asking (the manager PIN still is).")
+@click.pass_obj
+def merge(ctx, keep: str, other: str, yes: bool):
+    """Merge the duplicate OTHER into KEEP (codes or card numbers): KEEP takes OTHER's cards,
+    addresses, external codes, points and account, and its empty fields; OTHER's sales stay as
+    they are and count for KEEP. Shows what it will do, asks, then asks for the manager PIN."""
+    from till.core.pin import NO_MANAGER_PIN
+    from till.errors import TillError
+    from till.loyalty_service import LoyaltyService
+
+    service = _service(ctx)
+    kept, merged = _found(service, keep), _found(service, other)
+    if kept.id == merged.id:
+        raise click.ClickException(f"{other} is {kept.code} already (merged before, or the same).")
+    plan = service.plan_merge(kept.id, merged.id)
+    for line in _plan_lines(plan, ctx.money()):
+        click.echo(line)
+    if not yes and not click.confirm("Merge?", default=False):
+        click.echo("Nothing merged.")
+        return
+    approver = LoyaltyService(ctx.settings(), ctx.money(), service.actor)
+    if not approver.has_manager_pin:
+        raise TillError(NO_MANAGER_PIN)
+    approved, message = approver.approve(click.prompt("Manager PIN", hide_input=True))
+    if not approved:
+        raise click.ClickException(message)
+    survivor = service.merge(kept.id, merged.id, approved_by="manager (PIN)")
+    click.echo(f"{plan.other_code} is merged into {survivor.code}  {survivor.display_name}.")
+
+
+def _plan_lines(plan, money) -> list[str]:
+    """The merge plan as a manager reads it before saying yes."""
+    from till.core.customer import LABELS, shown
+    from till.core.formats import count
+
+    lines = [
+        f"Keep   {plan.keep_code}  {plan.keep_name}",
+        f"Merge  {plan.other_code}  {plan.other_name}  (made inactive; its code finds the kept)",
+    ]
+    lines += [f"  fills {LABELS.get(n, n)}: {shown(v)}" for n, v in plan.filled.items()]
+    if plan.main_address == "extra":
+        lines.append(f"  its main address becomes an extra address of {plan.keep_code}")
+    for kind in plan.addresses_moved:
+        lines.append(f"  moves the {kind} address")
+    for number in plan.cards_moved:
+        taken = " (becomes the kept customer's card)" if number == plan.card_taken else ""
+        lines.append(f"  moves card {number}{taken}")
+    for system, code in plan.codes_moved.items():
+        lines.append(f"  moves the {system} code {code}")
+    for system, code in plan.codes_kept.items():
+        lines.append(f"  keeps the {system} code {code} on {plan.other_code} (the kept has one)")
+    lines.append(
+        f"  moves {count(plan.loyalty_entries, 'points movement')}: "
+        f"balance after {count(plan.points_after, 'point')}"
+    )
+    lines.append(
+        f"  moves {count(plan.account_entries, 'account movement')}: "
+        f"account after {money(plan.account_after)}"
+    )
+    lines.append(f"  sales as recorded, counted for the kept from now on: {plan.sales_following}")
+    if plan.chain:
+        lines.append(f"  {', '.join(plan.chain)}, merged into {plan.other_code} before, follow")
+    return lines
+
+
 def _jsonable(customer: Customer) -> dict[str, Any]:
     document = dataclasses.asdict(customer)
     document["kind"] = str(customer.kind)
     document["targeting"] = list(customer.targeting)
     return document
+
+
+@customers.command(name="gdpr-export")
+@click.argument("code")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE (made 0600).")
+@click.pass_obj
+def gdpr_export(ctx, code: str, output: str | None):
+    """Everything this till holds about the person CODE (or card number) as JSON: the file,
+    addresses, consents with dates, cards, points and account, sales, audit entries."""
+    service = _service(ctx)
+    customer = _found(service, code)
+    text = json.dumps(service.personal_data(customer.id), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    _write_private(output, text)
+    click.echo(f"{customer.code}: written to {output}.", err=True)
+
+
+def _write_private(path: str, text: str) -> None:
+    """Write ``text`` to ``path``, readable by its owner only (personal data), even when the
+    file was there before with wider permissions."""
+    import os
+
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        os.fchmod(descriptor, 0o600)
+        file.write(text)
+
+
+@customers.command()
+@click.argument("code")
+@click.option("--yes", is_flag=True, help="Erase without asking (the manager PIN still is).")
+@click.pass_obj
+def anonymise(ctx, code: str, yes: bool):
+    """Erase the personal data of CODE (or card number) here and, by sync, everywhere: shows
+    what it will erase, asks, then asks for the manager PIN. Sales, points and account stay
+    under the code, named ANONYMISED."""
+    from till.core.pin import NO_MANAGER_PIN
+    from till.errors import TillError
+    from till.loyalty_service import LoyaltyService
+
+    service = _service(ctx)
+    customer = _found(service, code)
+    plan = service.erasure_plan(customer.id)
+    if plan.anonymised_at:
+        raise TillError(f"{plan.code} was anonymised already ({plan.anonymised_at[:10]}).")
+    for line in _erasure_lines(plan):
+        click.echo(line)
+    if not yes and not click.confirm("Erase this person's data for good?", default=False):
+        click.echo("Nothing erased.")
+        return
+    approver = LoyaltyService(ctx.settings(), ctx.money(), service.actor)
+    if not approver.has_manager_pin:
+        raise TillError(NO_MANAGER_PIN)
+    approved, message = approver.approve(click.prompt("Manager PIN", hide_input=True))
+    if not approved:
+        raise click.ClickException(message)
+    done = service.anonymise(customer.id, approved_by="manager (PIN)")
+    click.echo(
+        f"{plan.code} is anonymised: {len(done.fields)} fields erased"
+        f" ({len(done.customer_ids)} customer file{'s' if len(done.customer_ids) > 1 else ''});"
+        " the other tills erase it at their next sync."
+    )
+
+
+def _erasure_lines(plan) -> list[str]:
+    """The erasure plan as a manager reads it before saying yes."""
+    from till.core.customer import LABELS
+    from till.core.privacy import ANONYMOUS_NAME
+
+    fields = ", ".join(LABELS.get(name, name) for name in plan.fields) or "none"
+    lines = [f"{plan.code}  {plan.name}", f"Erases: {fields}"]
+    lines += [f"  {count} {what}" for what, count in plan.erased if count]
+    lines.append(f"Keeps, under {plan.code} ({ANONYMOUS_NAME}):")
+    lines += [f"  {count} {what}" for what, count in plan.kept]
+    return lines

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from storage import audit, customer_history, customers, remote_sales, sync_state
+from storage import (
+    audit,
+    customer_history,
+    customer_merge,
+    customer_privacy,
+    customers,
+    remote_sales,
+    sync_state,
+)
+from storage.customer_privacy import Anonymised, ErasurePlan
 from storage.customer_search import count_everyone, everyone, phone_prefix, search_customers
 from storage.customers import DeleteOutcome
 from till.config import Settings
@@ -19,11 +31,17 @@ from till.core.customer_lookup import (
     HistoryFilter,
     SaleSummary,
 )
+from till.core.duplicate_merge import MergePlan
 from till.core.formats import for_print, formats_for
 from till.core.history_scope import HistoryPlace, HistoryScope, OlderSales, is_offline
 from till.core.pricing import customer_terms
 from till.core.sale import SaleCustomer
 from till.core.text import digits, fold, fold_email
+from till.errors import TillError
+
+if TYPE_CHECKING:
+    from storage.customer_import import CustomerImportReport
+    from till.core.duplicates import PossibleDuplicate
 
 OLDER_PAGE = 50
 """Older sales fetched from the server at a time."""
@@ -58,12 +76,18 @@ class CustomerService:
         return count_everyone(filters)
 
     def offer(self, typed: dict[str, str]) -> CustomerSummary | None:
-        """The customer on file who matches everything typed so far for a new customer (each
-        field as the start of theirs: last and first name, mobile, e-mail), or None; nothing
-        is offered before one field holds 3 characters."""
+        """The customer on file a new customer may already be, or None; nothing is offered
+        before one field holds 3 characters. First the duplicate finder's best probable match
+        once a mobile or an e-mail is complete (``matches_for``: the same one under a similar
+        name, typos and other spellings of the number included); else, while the fields are
+        being typed, the customer each typed field is the start of (last and first name,
+        mobile, e-mail)."""
         typed = {name: value.strip() for name, value in typed.items() if value.strip()}
         if not any(len(value) >= 3 for value in typed.values()):
             return None
+        probable = self._probable_match(typed)
+        if probable is not None:
+            return probable
         name = f"{typed.get('last_name', '')} {typed.get('first_name', '')}".strip()
         for query in (name, typed.get("email", ""), typed.get("mobile", "")):
             if len(query) >= 3:
@@ -71,6 +95,42 @@ class CustomerService:
                     if self._matches(found, typed):
                         return found
         return None
+
+    def _probable_match(self, typed: dict[str, str]) -> CustomerSummary | None:
+        from storage.customer_duplicates import matches_for, summaries
+        from till.core.duplicates import Person
+
+        contact: dict[str, Any] = {}
+        for name in ("mobile", "email"):
+            if name in typed:
+                with suppress(FieldErrors):  # not complete yet
+                    contact.update(validate_changes({name: typed[name]}, region=self.region))
+        if not contact:
+            return None  # quick add has no postcode, birth date or company: names alone
+        person = Person(
+            id="",
+            last_name=typed.get("last_name", ""),
+            first_name=typed.get("first_name", ""),
+            email=fold_email(contact.get("email", "")),
+            mobile=contact.get("mobile", ""),
+        )
+        best = matches_for(person, limit=1)
+        return summaries([best[0].second_id]).get(best[0].second_id) if best else None
+
+    def duplicates(self, min_score: int | None = None) -> list[PossibleDuplicate]:
+        """Every pair of live customers who may be one person, scoring ``min_score`` or more
+        (default ``PROBABLE``), best first, with both customers' lines and the reasons. Reads
+        the whole file (seconds for a large one): call it from a worker, never the UI thread."""
+        from storage.customer_duplicates import duplicate_pairs, summaries
+        from till.core.duplicates import PROBABLE, PossibleDuplicate
+
+        pairs = duplicate_pairs(PROBABLE if min_score is None else min_score)
+        named = summaries(customer_id for m in pairs for customer_id in (m.first_id, m.second_id))
+        return [
+            PossibleDuplicate(named[m.first_id], named[m.second_id], m.score, m.reasons)
+            for m in pairs
+            if m.first_id in named and m.second_id in named
+        ]
 
     def _matches(self, found: CustomerSummary, typed: dict[str, str]) -> bool:
         starts = {
@@ -114,6 +174,37 @@ class CustomerService:
 
     def delete(self, customer_id: str) -> tuple[DeleteOutcome, str]:
         return customers.delete_customer(customer_id, actor=self.actor)
+
+    def plan_merge(self, keep_id: str, other_id: str) -> MergePlan:
+        """What merging the duplicate ``other_id`` into ``keep_id`` would do (nothing is
+        changed); a TillError when it cannot be done."""
+        return customer_merge.plan_merge(keep_id, other_id)
+
+    def merge(self, keep_id: str, other_id: str, approved_by: str) -> Customer:
+        """Merge the duplicate ``other_id`` into ``keep_id``; call only once a manager
+        approved (``LoyaltyService.approve``), named in ``approved_by``."""
+        return customer_merge.merge_customers(
+            keep_id, other_id, actor=self.actor, approved_by=approved_by
+        )
+
+    def import_file(
+        self,
+        path: Path,
+        *,
+        dry_run: bool = False,
+        on_progress: Callable[[CustomerImportReport], None] = lambda report: None,
+    ) -> CustomerImportReport:
+        """Import the customers of a CSV or XLSX file, a chunk per transaction (the till
+        keeps selling meanwhile); ``on_progress`` hears the report after each chunk."""
+        from storage.customer_import import ImportSettings, import_customer_file
+
+        settings = ImportSettings(
+            actor=self.actor, till_no=self.till_no, region=self.region, dry_run=dry_run
+        )
+        try:
+            return import_customer_file(path, settings, on_progress=on_progress)
+        except OSError as error:  # typed at the register: missing, a folder, not readable
+            raise TillError(f"cannot read {path}: {error.strerror or error}.") from None
 
     def save_address(self, customer_id: str, address: Address) -> Address:
         return customers.save_address(customer_id, address, actor=self.actor)
@@ -177,6 +268,19 @@ class CustomerService:
 
     def audit(self, customer_id: str) -> list[AuditEntry]:
         return audit.history("customer", customer_id)
+
+    def personal_data(self, customer_id: str) -> dict[str, Any]:
+        """Everything this till holds about the person (GDPR export), as JSON-ready data."""
+        return customer_privacy.personal_data(customer_id)
+
+    def erasure_plan(self, customer_id: str) -> ErasurePlan:
+        """What ``anonymise`` would erase and keep (nothing is changed)."""
+        return customer_privacy.erasure_plan(customer_id)
+
+    def anonymise(self, customer_id: str, approved_by: str) -> Anonymised:
+        """Erase the person's data here and, by sync, everywhere; sales and ledgers stay under
+        the anonymous code. Call only once a manager approved, named in ``approved_by``."""
+        return customer_privacy.anonymise(customer_id, actor=self.actor, approved_by=approved_by)
 
     def summary_for_sale(self, found: CustomerSummary) -> SaleCustomer:
         return self.for_sale(self.get(found.id))

@@ -31,9 +31,10 @@ TIMEOUT = 10.0
 """Seconds for one request: a sync never keeps the till's thread (or a closing register) long."""
 ATTEMPTS = 2
 """Requests per call before a sync counts as failed; the worker's backoff takes over then."""
-PULL_PAGE = 100
-"""Changes applied per local transaction: a sale saved meanwhile waits for the one in progress
-(bench/sale_during_pull.py: a sale's p99 0.4 s with pages of 100, 2.1 s with 1,000)."""
+PULL_PAGE = 500
+"""Changes a pull asks for. They are applied ``sync.client.TRANSACTION_CHANGES`` per local
+transaction (a sale saved meanwhile waits for the one in progress), and the next page is
+fetched while one applies (``SyncClient.pull_pages``)."""
 PUSH_BATCH = 100
 """Changes a push sends: a backlog of 500 sales took 14–25 s to apply on a loaded PostgreSQL
 server (bench/sync_push.py), longer than one request may last; 100 stay well inside it."""
@@ -162,13 +163,13 @@ class SyncService:
         pushed = pulled = 0
         while not self._interrupted.is_set() and (sent := self.client.push_once(PUSH_BATCH).sent):
             pushed += sent
-        while not self._interrupted.is_set():
-            result = self.client.pull_once(PULL_PAGE)
+        if self._interrupted.is_set():
+            return pushed, pulled
+        for result in self.client.pull_pages(PULL_PAGE, stop=self._interrupted.is_set):
             applied = result.applied
             pulled += applied.inserted + applied.already_here + applied.passed_over
             if not result.more:
                 sync_state.mark_synced(int(time.time()))
-                break
         return pushed, pulled
 
     def attempt(self) -> SyncStatus:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sync.protocol import Change
-from sync.server import customer_index, customers, ledgers, sales
+from sync.server import customer_index, customers, ledgers, merges, privacy, sales
 
 Applier = Callable[[str, Change], None]
 """(the till that sent it, the change): called inside the push's transaction."""
@@ -21,9 +21,18 @@ APPLIERS: dict[str, Applier] = {
 }
 
 
+OPERATIONS: dict[tuple[str, str], Applier] = {
+    ("customer", "merge"): merges.apply_merge,
+    ("customer", "anonymise"): privacy.apply_anonymise,
+}
+"""Operations with an applier of their own, chosen before the entity's."""
+
+
 def apply_change(till: str, change: Change) -> None:
-    applier = APPLIERS.get(change.entity)
+    change = merges.followed(till, change)  # an entry or address for a merged-away customer
+    applier = OPERATIONS.get((change.entity, change.operation)) or APPLIERS.get(change.entity)
     if applier is not None:
         applier(till, change)
+    merges.fill_survivor(till, change)
     if change.entity == "customer":
         customer_index.refresh(change.entity_id)

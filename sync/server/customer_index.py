@@ -13,7 +13,7 @@ from peewee import JOIN, Expression, Field, SqliteDatabase
 
 from storage.customer_keys import search_columns
 from storage.customer_search import phone_prefix
-from sync.server.models import CustomerSearchKey, ServerCustomer, database
+from sync.server.models import CustomerSearchKey, ServerCustomer, ServerCustomerMerge, database
 from till.core.customer import Customer, CustomerKind
 from till.core.text import digits, fold, fold_email
 
@@ -44,7 +44,8 @@ def refresh(customer_id: str) -> None:
     """Bring ``customer_id``'s keys in line with its row (inside the change's transaction)."""
     CustomerSearchKey.delete().where(CustomerSearchKey.customer_id == customer_id).execute()
     row = ServerCustomer.get_or_none(ServerCustomer.id == customer_id)
-    if row is not None and not row.deleted:
+    merged_away = ServerCustomerMerge.get_or_none(ServerCustomerMerge.other_id == customer_id)
+    if row is not None and not row.deleted and merged_away is None:
         CustomerSearchKey.insert(_keys(row)).execute()
 
 

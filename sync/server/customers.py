@@ -136,6 +136,11 @@ def _merged(
     return {**values, **{name: version.value for name, version in result.take.items()}}
 
 
+def held_clocks(entity: str, entity_id: str) -> dict[str, tuple[str, str]]:
+    """Each stamped field's ``(clock, till)`` on one record."""
+    return _held(entity, entity_id)
+
+
 def _held(entity: str, entity_id: str) -> dict[str, tuple[str, str]]:
     query = ServerFieldClock.select().where(
         (ServerFieldClock.entity == entity) & (ServerFieldClock.entity_id == entity_id)

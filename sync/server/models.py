@@ -249,3 +249,31 @@ class CatalogPrice(ServerModel):
 
 
 SERVER_MODELS = (*SERVER_MODELS, CatalogProduct, CatalogPrice)
+
+
+class ServerCustomerMerge(ServerModel):
+    """A duplicate customer merged into the one kept (sync/server/merges.py): the merged-away
+    customer stays, marked, and what arrives for it later goes to the survivor."""
+
+    other_id = TextField(primary_key=True)
+    keep_id = TextField(index=True)
+    clock = TextField()
+    till = TextField()
+    at = TextField()
+
+
+SERVER_MODELS = (*SERVER_MODELS, ServerCustomerMerge)
+
+
+class ServerAnonymised(ServerModel):
+    """A customer whose personal data was erased (sync/server/privacy.py): when, from which
+    till, by whom and approved by whom; later edits of it are not applied."""
+
+    customer_id = TextField(primary_key=True)
+    till = TextField()
+    at = TextField()
+    actor = TextField()
+    approved_by = TextField()
+
+
+SERVER_MODELS = (*SERVER_MODELS, ServerAnonymised)

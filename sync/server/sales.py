@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sync.history import HistoryPage, HistoryRequest, HistorySale
 from sync.protocol import Change
+from sync.server.merges import ids_counted_as
 from sync.server.models import ServerSale
 from till.core.moments import utc_text
 
@@ -29,7 +30,8 @@ def apply_sale(till: str, change: Change) -> None:
 
 def customer_history(request: HistoryRequest) -> HistoryPage:
     """The customer's sales from every till, newest first, older than the request's place."""
-    query = ServerSale.select().where(ServerSale.customer_id == request.customer_id)
+    customer_ids = ids_counted_as(request.customer_id)  # a merged-away customer's sales too
+    query = ServerSale.select().where(ServerSale.customer_id.in_(customer_ids))
     if request.before is not None:
         before = utc_text(request.before)
         older = ServerSale.created_at < before

@@ -20,12 +20,14 @@ from playhouse.pool import MaxConnectionsExceeded
 
 from sync.protocol import (
     MAX_BODY_BYTES,
+    Change,
     FeedChange,
     PullAnswer,
     PullRequest,
     PushAnswer,
     PushBatch,
 )
+from sync.server import privacy
 from sync.server.apply import apply_change
 from sync.server.errors import Conflict, ServerError
 from sync.server.models import (
@@ -181,21 +183,18 @@ def push(till: str, batch: PushBatch) -> dict[str, Any]:
         )
         digest = batch.digest()
         if stored is not None:
-            if stored.digest != digest:
+            if stored.digest != digest and not _resent_erased(till, batch):
                 raise Conflict(_REUSED.format(till=till, what=f"batch key {batch.key}"))
             return json.loads(stored.answer)
         now = _now()
         accepted = 0
+        erased = privacy.anonymised_among(batch.changes)
         for change in batch.changes:
             known = FeedEntry.get_or_none(
                 (FeedEntry.till == till) & (FeedEntry.till_seq == change.seq)
             )
             if known is not None:
-                if (known.entity, known.entity_id, known.operation) != (
-                    change.entity,
-                    change.entity_id,
-                    change.operation,
-                ) or json.loads(known.payload) != change.payload:
+                if not _same(known, change):
                     raise Conflict(_REUSED.format(till=till, what=f"outbox number {change.seq}"))
                 continue
             last += 1
@@ -206,10 +205,16 @@ def push(till: str, batch: PushBatch) -> dict[str, Any]:
                 entity=change.entity,
                 entity_id=change.entity_id,
                 operation=change.operation,
-                payload=json.dumps(change.payload, separators=(",", ":"), ensure_ascii=False),
+                payload=json.dumps(
+                    privacy.stored_payload(change, erased),
+                    separators=(",", ":"),
+                    ensure_ascii=False,
+                ),
                 received_at=now,
             ).execute()
-            apply_change(till, change)
+            if not privacy.refuses(till, change, erased):  # no personal value comes back
+                apply_change(till, change)
+            erased |= privacy.erased_by(change)
             accepted += 1
         FeedCounter.update(value=last).where(FeedCounter.id == 1).execute()
         answer = PushAnswer(
@@ -226,6 +231,25 @@ def push(till: str, batch: PushBatch) -> dict[str, Any]:
         "push from %s: %d new, %d known, feed at %d", till, accepted, answer["duplicates"], last
     )
     return answer
+
+
+def _same(known: FeedEntry, change: Change) -> bool:
+    """The change the feed has under this till and number (its personal values may have been
+    erased since, on either side: sync/server/privacy.py)."""
+    head = (known.entity, known.entity_id, known.operation)
+    return head == (change.entity, change.entity_id, change.operation) and privacy.same_change(
+        known, change
+    )
+
+
+def _resent_erased(till: str, batch: PushBatch) -> bool:
+    """A batch pushed again under its key after a customer in it was erased: every change is
+    one the feed has, as it was or erased."""
+    for change in batch.changes:
+        known = FeedEntry.get_or_none((FeedEntry.till == till) & (FeedEntry.till_seq == change.seq))
+        if known is None or not _same(known, change):
+            return False
+    return True
 
 
 def pull(request: PullRequest) -> PullAnswer:

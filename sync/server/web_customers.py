@@ -22,7 +22,7 @@ from sync.fields import Fields, ProtocolError
 from sync.history import HistoryPage, HistoryRequest
 from sync.payloads import check_customer_value, check_payload
 from sync.protocol import PROTOCOL_VERSION, Change, PushBatch, check_version
-from sync.server import customer_index, sales, store
+from sync.server import customer_index, merges, sales, store
 from sync.server.errors import Conflict, ServerError
 from sync.server.ledgers import ledger_balance
 from sync.server.models import (
@@ -189,7 +189,8 @@ def _row(code: str) -> ServerCustomer:
     )
     if row is None:
         raise NotFound(f"No customer has the code {code}.")
-    return row
+    survivor = merges.survivor_id(row.id)  # a duplicate merged away: the customer kept
+    return row if survivor == row.id else ServerCustomer.get_by_id(survivor)
 
 
 def get(code: str) -> Customer:

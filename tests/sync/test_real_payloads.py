@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from storage import accounts, catalog, customers, loyalty, outbox, returns, sales
+from storage import accounts, catalog, customer_privacy, customers, loyalty, outbox, returns, sales
+from storage.customer_merge import merge_customers
 from sync.payloads import CHECKERS, MASTER_DATA
 from sync.protocol import PushBatch
 from till.core.customer import Address, Customer
@@ -52,8 +53,18 @@ def _make_every_kind_of_change() -> None:
     customers.remove_address(record.id, address.id, actor="Ann")
     gone = customers.create_customer({"last_name": "Brief"}, actor="Ann", till_no=1, region="FR")
     customers.delete_customer(gone.id, actor="Ann")
+    twin = customers.create_customer(
+        {"last_name": "Ødegård", "landline": "01 23 45 67 89", "address1": "2 rue Haute"},
+        actor="Ann",
+        till_no=1,
+        region="FR",
+    )
+    loyalty.issue_card(twin.id, actor="Ann", till_no=1)
+    merge_customers(record.id, twin.id, actor="Ann", approved_by="Boss")  # a duplicate
 
     _sell_every_way(record)
+    # erases the payloads above that name them: they must still pass, as they are sent
+    customer_privacy.anonymise(record.id, actor="Ann", approved_by="Boss")
 
 
 def _sell_every_way(record: Customer) -> None:

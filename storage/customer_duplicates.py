@@ -1,0 +1,272 @@
+"""Finding duplicates in the customer file with ``till.core.duplicates``' matcher.
+
+The whole file (``duplicate_pairs``) is read in passes that each hold one group of people at a
+time, never the whole file, so a million customers fit in the memory of a till:
+
+- people sharing an e-mail or a phone number: found by grouping the indexed search keys in
+  SQL, then read together (few rows);
+- then one pass per anchor (postcode, date of birth, company), reading the file in the order
+  of that anchor and handing each group sharing it to ``matches_among`` with that anchor's
+  name keys: every name block lies whole inside one group.
+
+Cards and external codes are unique in the file (a unique index and a primary key), so no two
+stored customers share one; they count when one person is compared with the file
+(``matches_for``, for a row about to be imported or typed at quick add), which reads only the
+candidates the indexes give.
+
+Only live customers are compared: active, and not merged into another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+
+from storage.customer_search import SUMMARY_COLUMNS, _summary
+from storage.models import database
+from till.core.customer_lookup import CustomerSummary
+from till.core.duplicates import (
+    ANCHORS,
+    PROBABLE,
+    SHARED_LIMIT,
+    Match,
+    Person,
+    anchored_keys,
+    compare,
+    contact_keys,
+    matches_among,
+    postcode_key,
+)
+from till.core.text import digits, fold
+
+PERSON_COLUMNS = (
+    "id, code, last_name, first_name, company, email_key, mobile, landline, "
+    "COALESCE(card_number, ''), postcode, birth_date"
+)
+"""A ``Person`` in the order of its fields (external codes apart)."""
+POSTCODE_FUNCTION = "till_postcode_key"
+"""``till.core.duplicates.postcode_key`` as an SQL function: the file read in its order."""
+ANCHOR_SQL = {
+    "postcode": (f"{POSTCODE_FUNCTION}(postcode)", "postcode != ''"),
+    "birth_date": ("birth_date", "birth_date != ''"),
+    "company": ("company_key", "company_key != ''"),
+}
+"""Per anchor: its normal form in SQL (the company key is already folded as the matcher
+folds it), and which rows have one."""
+CANDIDATES_PER_QUERY = 500
+"""Rows ``matches_for`` reads per index range: a name prefix is shared by thousands."""
+IDS_PER_QUERY = 500
+BATCH = 2_000
+"""People handed to the matcher at once in the anchor passes (whole groups, so at times more)."""
+
+
+def duplicate_pairs(min_score: int = PROBABLE) -> list[Match]:
+    """Every pair of live customers the matcher scores ``min_score`` or more, best first."""
+    _register_functions()
+    live = LIVE
+    found: dict[tuple[str, str], Match] = {}
+    for match in _every_pass(live):
+        if match.score >= min_score:
+            found.setdefault((match.first_id, match.second_id), match)
+    return sorted(found.values(), key=lambda m: (-m.score, m.first_id, m.second_id))
+
+
+def _every_pass(live: str) -> Iterator[Match]:
+    """The matches of each pass in turn (a pair found by two passes comes twice)."""
+    yield from matches_among(_sharing_contacts(live), contact_keys)
+    for anchor in ANCHORS:
+        keys = anchored_keys(anchor)
+        for batch in _batches(_anchor_groups(anchor, live)):
+            yield from matches_among(batch, keys)
+
+
+def _batches(groups: Iterable[list[Person]]) -> Iterator[list[Person]]:
+    """Consecutive groups joined up to ``BATCH`` people: fewer calls of ``matches_among``
+    for the many small groups (a village's postcode), still whole groups only, and a name key
+    names its anchor's value, so no block spans two groups."""
+    batch: list[Person] = []
+    for group in groups:
+        batch += group
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def matches_for(person: Person, limit: int = 5, min_score: int = PROBABLE) -> list[Match]:
+    """The live customers who may be ``person`` (saved or not: its id may be ""), scoring
+    ``min_score`` or more, best first, ``person`` first in each match. Reads only what the
+    indexes find: the same e-mail, phone, card or external code, everyone born the same day
+    or of the same company, and in the same postcode the namesakes and the names starting
+    alike. Not found this way: a typo in the first three letters of a name with nothing else
+    in common but the postcode (``duplicate_pairs`` finds it)."""
+    candidates: dict[str, Person] = {}
+    for found in _candidates(person):
+        if found.id != person.id:
+            candidates.setdefault(found.id, found)
+    matches = [m for m in (compare(person, other) for other in candidates.values()) if m]
+    kept = [m for m in matches if m.score >= min_score]
+    return sorted(kept, key=lambda m: (-m.score, m.second_id))[:limit]
+
+
+def summaries(ids: Iterable[str]) -> dict[str, CustomerSummary]:
+    """The search-result line of each customer id given (merged-away ones too)."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[str, CustomerSummary] = {}
+    for start in range(0, len(wanted), IDS_PER_QUERY):
+        batch = wanted[start : start + IDS_PER_QUERY]
+        sql = f"SELECT {SUMMARY_COLUMNS} FROM customer WHERE id IN ({', '.join('?' * len(batch))})"
+        for row in database.execute_sql(sql, batch):
+            summary = _summary(row)
+            found[summary.id] = summary
+    return found
+
+
+def _register_functions() -> None:
+    database.register_function(postcode_key, POSTCODE_FUNCTION, 1, deterministic=True)
+
+
+LIVE = "active = 1 AND merged_into IS NULL"
+"""The customers compared: neither deactivated nor merged away."""
+
+
+def _person(row: tuple, codes: tuple[tuple[str, str], ...] = ()) -> Person:
+    """A row of ``PERSON_COLUMNS`` as the matcher reads it."""
+    customer_id, code, last, first, company, email, mobile, landline, card, postcode, born = row
+    return Person(
+        customer_id,
+        code,
+        last,
+        first,
+        company,
+        email,
+        mobile,
+        landline,
+        card,
+        postcode,
+        born,
+        codes,
+    )
+
+
+def _sharing_contacts(live: str) -> Iterator[Person]:
+    """Every live customer whose e-mail or phone another customer has too (unless more than
+    ``SHARED_LIMIT`` do: a placeholder). The shared values come from the indexes alone."""
+    shared = f"GROUP BY 1 HAVING COUNT(*) BETWEEN 2 AND {SHARED_LIMIT}"
+    emails = f"SELECT email_key FROM customer WHERE email_key != '' {shared}"
+    phones = f"""SELECT number FROM (
+        SELECT phone_key AS number FROM customer WHERE phone_key != ''
+        UNION ALL SELECT landline_key FROM customer WHERE landline_key != '') {shared}"""
+    seen: set[str] = set()
+    for column, values in (
+        ("email_key", emails),
+        ("phone_key", phones),
+        ("landline_key", phones),
+    ):
+        sql = (
+            f"SELECT {PERSON_COLUMNS} FROM customer INDEXED BY customer_{column}"
+            f" WHERE {column} IN ({values}) AND {live}"
+        )
+        for row in database.execute_sql(sql):
+            if row[0] not in seen:
+                seen.add(row[0])
+                yield _person(row)
+
+
+def _anchor_groups(anchor: str, live: str) -> Iterator[list[Person]]:
+    """The live customers having ``anchor``, in groups sharing its value (single people left
+    out), read in the anchor's order one group at a time."""
+    value, present = ANCHOR_SQL[anchor]
+    sql = f"SELECT {value}, {PERSON_COLUMNS} FROM customer WHERE {live} AND {present} ORDER BY 1"
+    rows = database.execute_sql(sql)
+    for _, group in groupby(rows, key=lambda row: row[0]):
+        found = list(group)
+        if len(found) > 1:
+            yield [_person(row[1:]) for row in found]
+
+
+def _candidates(person: Person) -> Iterator[Person]:
+    """Live customers sharing a contact value with ``person``, or a name start and an anchor."""
+    live = LIVE
+    where: list[tuple[str, str, list[str]]] = []
+    if person.email:
+        where.append(("", "email_key = ?", [person.email]))
+    phones = [number for number in (digits(person.mobile), digits(person.landline)) if number]
+    for number in phones:
+        where.append(("", "phone_key = ?", [number]))
+        where.append(("", "landline_key = ?", [number]))
+    if person.card_number:
+        where.append(("", "card_number = ?", [person.card_number]))
+    for system, code in person.external_codes:
+        where.append(
+            (
+                "INDEXED BY customer_id",
+                "id IN (SELECT customer_id FROM customer_external_code"
+                " WHERE system = ? AND code = ?)",
+                [system, code],
+            )
+        )
+    where.extend(_name_ranges(person))
+    for index, condition, params in where:
+        sql = (
+            f"SELECT id, {PERSON_COLUMNS} FROM customer {index} WHERE {live} AND {condition}"
+            f" LIMIT {CANDIDATES_PER_QUERY}"
+        )
+        rows = database.execute_sql(sql, params).fetchall()
+        codes = _external_codes([row[0] for row in rows])
+        for row in rows:
+            yield _person(row[1:], codes.get(row[0], ()))
+
+
+def _name_ranges(person: Person) -> list[tuple[str, str, list[str]]]:
+    """Index ranges holding who could share a name block with ``person``: everyone born the
+    same day or of the same company (a few), and in the same postcode the same last name, or
+    last and first names starting alike, straight or swapped (``customer_postcode_name_key``,
+    migration 21: a town's postcode holds thousands). The postcode as typed, in capitals, or
+    without its spaces: stored postcodes keep the spaces and case they were typed with."""
+    ranges: list[tuple[str, str, list[str]]] = []
+    if person.birth_date:
+        ranges.append(("", "birth_date = ? AND birth_date != ''", [person.birth_date]))
+    if fold(person.company):
+        ranges.append(("", "company_key = ?", [fold(person.company)]))
+    typed = person.postcode.strip()
+    if not postcode_key(typed):
+        return ranges
+    forms = list(dict.fromkeys((typed, typed.upper(), typed.replace(" ", ""))))
+    forms = list(dict.fromkeys((*forms, *(form.upper() for form in forms))))
+    last, first = fold(person.last_name), fold(person.first_name)
+    starts = [(last, "")]  # namesakes: typos in the first name, none given
+    if first:  # names starting alike, straight or swapped
+        starts += [(last[:3], first[:3]), (first[:3], last[:3])]
+    for name_start, other_start in dict.fromkeys(starts):
+        if not name_start:
+            continue
+        condition = (
+            f"postcode IN ({', '.join('?' * len(forms))}) AND postcode != ''"
+            " AND name_key >= ? AND name_key < ?"
+        )
+        params = [*forms, name_start, _after(name_start)]
+        if other_start:
+            condition += " AND alt_key >= ? AND alt_key < ?"
+            params += [other_start, _after(other_start)]
+        ranges.append(("INDEXED BY customer_postcode_name_key", condition, params))
+    return ranges
+
+
+def _after(prefix: str) -> str:
+    """The first text after every text starting with ``prefix``."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _external_codes(ids: list[str]) -> dict[str, tuple[tuple[str, str], ...]]:
+    if not ids:
+        return {}
+    sql = (
+        "SELECT customer_id, system, code FROM customer_external_code"
+        f" WHERE customer_id IN ({', '.join('?' * len(ids))}) ORDER BY system, code"
+    )
+    codes: dict[str, list[tuple[str, str]]] = {}
+    for customer_id, system, code in database.execute_sql(sql, ids):
+        codes.setdefault(customer_id, []).append((system, code))
+    return {customer_id: tuple(pairs) for customer_id, pairs in codes.items()}
