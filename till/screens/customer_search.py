@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 STATUSES = ("active", "inactive", "all")
 KINDS = ("", "individual", "business")
+APPROVER = "manager (PIN)"
+"""Who approved a merge, until the register knows its users by name."""
 PAGE_SIZE = 50
 """Customers read at a time; nothing typed lists everyone, a page more past the last loaded."""
 COLUMNS: tuple[Column, ...] = (
@@ -44,6 +46,7 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         Binding("f6,ctrl+t", "cycle_kind", "Type", id="customers.kind"),
         Binding("f7,ctrl+r", "cycle_segment", "Segment", id="customers.segment"),
         Binding("f9,ctrl+g", "walk_in", "Walk-in", id="customers.walk_in"),
+        Binding("f8,ctrl+f", "tools", "Tools", id="customers.tools"),
         Binding("escape", "back", "Back", id="customers.back"),
         Binding("up", "move(-1)", show=False, id="customers.up"),
         Binding("down", "move(1)", show=False, id="customers.down"),
@@ -212,6 +215,25 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
     def _filter(self, **changes: str) -> None:
         values = {**self.filters.__dict__, **changes}
         self.filters = CustomerFilter(**values)
+        self.refresh_results()
+
+    def action_tools(self) -> None:
+        """The manager's tools for the whole file (duplicates and merge, import)."""
+        from till.screens.duplicates import DuplicatesScreen
+        from till.screens.manager import ManagerPinScreen
+
+        if not self.app.register.loyalty.has_manager_pin:
+            self.say("Duplicates and import need a manager PIN: none is set (till manager-pin).")
+            return
+
+        def approved(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(DuplicatesScreen(APPROVER), lambda _: self._refresh_all())
+
+        self.app.push_screen(ManagerPinScreen("Duplicates, merges and imports"), approved)
+
+    def _refresh_all(self) -> None:
+        self._counts.clear()
         self.refresh_results()
 
     def action_walk_in(self) -> None:
