@@ -111,7 +111,10 @@ def build(path: Path, count: int, seed: int) -> None:
     # A throw-away file until it is renamed: no journal needed while loading.
     for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -400000"):
         connection.execute(f"PRAGMA {pragma}")
-    columns = [row[1] for row in connection.execute('PRAGMA table_info("customer")')]
+    written = {"num", *customer_row(Customer(id="", code=""))}
+    columns = [  # the others (origin_till, merged_into…) keep their defaults, as on a till
+        row[1] for row in connection.execute('PRAGMA table_info("customer")') if row[1] in written
+    ]
     indexes = connection.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customer'"
         " AND sql IS NOT NULL"
