@@ -38,6 +38,7 @@ from storage import customers
 from storage.customers import (
     LISTED_FIELDS,
     NewCustomer,
+    check_external_codes,
     get_customers,
     insert_customers,
     list_values,
@@ -467,7 +468,7 @@ class _Importer:
     def _check_new(self, row: CustomerRow) -> None:
         self._check_lists(row.changes)
         self._check_card(row.card_number, None)
-        self._check_codes(row.changes.get("external_codes", {}), None)
+        check_external_codes("", row.changes.get("external_codes", {}))
 
     def _create(self, pending: dict[str, tuple[int, CustomerRow]]) -> dict[str, str]:
         """Write the chunk's new customers (a dry run only reports them): each one's id by
@@ -524,7 +525,7 @@ class _Importer:
         if not (changes or card or active is not None or addresses):
             return False
         if self.settings.dry_run:
-            self._check_codes(changes.get("external_codes", {}), before.id)
+            check_external_codes(before.id, changes.get("external_codes", {}))
             cache[before.id] = replace(before, **changes)
             return True
         actor, region = self.settings.actor, self.settings.region
@@ -558,18 +559,6 @@ class _Importer:
         owner = _card_owner(number) if number else None
         if owner is not None and owner != customer_id:
             raise FieldErrors({"card_number": f"card {number} belongs to another customer."})
-
-    def _check_codes(self, codes: dict[str, str], customer_id: str | None) -> None:
-        """What ``update_customer`` refuses, told by a dry run too."""
-        for system, code in codes.items():
-            owner = database.execute_sql(
-                "SELECT customer_id FROM customer_external_code WHERE system = ? AND code = ?",
-                (system, code),
-            ).fetchone()
-            if owner is not None and owner[0] != customer_id:
-                raise FieldErrors(
-                    {"external_codes": f"{system} code {code} belongs to another customer."}
-                )
 
     # --- what the report says -----------------------------------------------------------
 

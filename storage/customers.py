@@ -120,7 +120,7 @@ def insert_customers(news: list[NewCustomer], *, actor: str, till_no: int) -> li
     for offset, new in enumerate(news):
         clean = dict(new.clean)
         external_codes = clean.pop("external_codes", {})
-        _check_external_codes("", external_codes)
+        check_external_codes("", external_codes)
         consent_dates: dict[str, Any] = {
             f"{c}_at": new.consents_at.get(c, new.at) for c in CONSENTS if clean.get(c)
         }
@@ -579,7 +579,7 @@ def reindex(num: int, before: Customer | None, after: Customer | None) -> None:
         )
 
 
-def _check_external_codes(customer_id: str, codes: dict[str, str]) -> None:
+def check_external_codes(customer_id: str, codes: dict[str, str]) -> None:
     """FieldErrors if one of ``codes`` belongs to another customer than ``customer_id``."""
     for system, code in codes.items():
         owner = database.execute_sql(
@@ -593,7 +593,7 @@ def _check_external_codes(customer_id: str, codes: dict[str, str]) -> None:
 
 
 def _set_external_codes(customer_id: str, codes: dict[str, str]) -> None:
-    _check_external_codes(customer_id, codes)
+    check_external_codes(customer_id, codes)
     if codes:
         CustomerExternalCode.insert_many(
             [{"customer": customer_id, "system": s, "code": c} for s, c in codes.items()]

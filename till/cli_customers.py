@@ -254,9 +254,6 @@ def merge(ctx, keep: str, other: str, yes: bool):
     """Merge the duplicate OTHER into KEEP (codes or card numbers): KEEP takes OTHER's cards,
     addresses, external codes, points and account, and its empty fields; OTHER's sales stay as
     they are and count for KEEP. Shows what it will do, asks, then asks for the manager PIN."""
-    from till.core.pin import NO_MANAGER_PIN
-    from till.errors import TillError
-    from till.loyalty_service import LoyaltyService
 
     service = _service(ctx)
     kept, merged = _found(service, keep), _found(service, other)
@@ -268,13 +265,7 @@ def merge(ctx, keep: str, other: str, yes: bool):
     if not yes and not click.confirm("Merge?", default=False):
         click.echo("Nothing merged.")
         return
-    approver = LoyaltyService(ctx.settings(), ctx.money(), service.actor)
-    if not approver.has_manager_pin:
-        raise TillError(NO_MANAGER_PIN)
-    approved, message = approver.approve(click.prompt("Manager PIN", hide_input=True))
-    if not approved:
-        raise click.ClickException(message)
-    survivor = service.merge(kept.id, merged.id, approved_by="manager (PIN)")
+    survivor = service.merge(kept.id, merged.id, approved_by=_manager_approval(ctx, service))
     click.echo(f"{plan.other_code} is merged into {survivor.code}  {survivor.display_name}.")
 
 
@@ -356,9 +347,7 @@ def anonymise(ctx, code: str, yes: bool):
     """Erase the personal data of CODE (or card number) here and, by sync, everywhere: shows
     what it will erase, asks, then asks for the manager PIN. Sales, points and account stay
     under the code, named ANONYMISED."""
-    from till.core.pin import NO_MANAGER_PIN
     from till.errors import TillError
-    from till.loyalty_service import LoyaltyService
 
     service = _service(ctx)
     customer = _found(service, code)
@@ -370,13 +359,7 @@ def anonymise(ctx, code: str, yes: bool):
     if not yes and not click.confirm("Erase this person's data for good?", default=False):
         click.echo("Nothing erased.")
         return
-    approver = LoyaltyService(ctx.settings(), ctx.money(), service.actor)
-    if not approver.has_manager_pin:
-        raise TillError(NO_MANAGER_PIN)
-    approved, message = approver.approve(click.prompt("Manager PIN", hide_input=True))
-    if not approved:
-        raise click.ClickException(message)
-    done = service.anonymise(customer.id, approved_by="manager (PIN)")
+    done = service.anonymise(customer.id, approved_by=_manager_approval(ctx, service))
     click.echo(
         f"{plan.code} is anonymised: {len(done.fields)} fields erased"
         f" ({len(done.customer_ids)} customer file{'s' if len(done.customer_ids) > 1 else ''});"
@@ -395,3 +378,19 @@ def _erasure_lines(plan) -> list[str]:
     lines.append(f"Keeps, under {plan.code} ({ANONYMOUS_NAME}):")
     lines += [f"  {count} {what}" for what, count in plan.kept]
     return lines
+
+
+def _manager_approval(ctx, service) -> str:
+    """Ask for the manager PIN; who approved (as the audit log names them), or one ``till:``
+    line when no PIN is set or the one typed is wrong."""
+    from till.core.pin import MANAGER_APPROVER, NO_MANAGER_PIN
+    from till.errors import TillError
+    from till.loyalty_service import LoyaltyService
+
+    approver = LoyaltyService(ctx.settings(), ctx.money(), service.actor)
+    if not approver.has_manager_pin:
+        raise TillError(NO_MANAGER_PIN)
+    approved, message = approver.approve(click.prompt("Manager PIN", hide_input=True))
+    if not approved:
+        raise click.ClickException(message)
+    return MANAGER_APPROVER

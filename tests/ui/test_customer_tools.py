@@ -13,7 +13,7 @@ from textual.widgets import Input
 from storage import customers
 from till.app import make_app
 from till.config import SecuritySettings
-from till.core.pin import hash_pin
+from till.core.pin import MANAGER_APPROVER, hash_pin
 from till.screens.customer_import import CustomerImportScreen
 from till.screens.customer_search import CustomerSearchScreen
 from till.screens.duplicates import DuplicatesScreen
@@ -120,7 +120,7 @@ async def test_a_duplicate_merged_after_reading_what_it_does(app, twins):
 async def test_the_merge_screen_says_why_two_customers_cannot_merge(app, twins):
     first, _ = twins
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = MergeScreen(first.id, first.id, "manager (PIN)")
+        screen = MergeScreen(first.id, first.id, MANAGER_APPROVER)
         await app.push_screen(screen)
         await pilot.pause()
         assert "cannot be merged" in _text(screen, "#merge-message")

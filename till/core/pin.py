@@ -109,3 +109,8 @@ class PinGate:
             self._locked_until = now + self.lockout_seconds
             return False, f"Wrong PIN. Locked for {int(self.lockout_seconds)} s."
         return False, f"Wrong PIN ({count(self.tries - self._failures, 'try', 'tries')} left)."
+
+
+MANAGER_APPROVER = "manager (PIN)"
+"""Who approved, in the audit log, while the one manager PIN stands for every manager (#13
+gives each user their own)."""

@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, Static
 
 from till.core.customer import format_phone
 from till.core.customer_lookup import CustomerFilter, CustomerSummary
+from till.core.pin import MANAGER_APPROVER
 from till.core.sale import WALK_IN, SaleCustomer
 from till.widgets.line_table import Cells, Column, LineTable
 from till.widgets.plain import plain
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 
 STATUSES = ("active", "inactive", "all")
 KINDS = ("", "individual", "business")
-APPROVER = "manager (PIN)"
-"""Who approved a merge, until the register knows its users by name."""
 PAGE_SIZE = 50
 """Customers read at a time; nothing typed lists everyone, a page more past the last loaded."""
 COLUMNS: tuple[Column, ...] = (
@@ -228,7 +227,9 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
 
         def approved(yes: bool | None) -> None:
             if yes:
-                self.app.push_screen(DuplicatesScreen(APPROVER), lambda _: self._refresh_all())
+                self.app.push_screen(
+                    DuplicatesScreen(MANAGER_APPROVER), lambda _: self._refresh_all()
+                )
 
         self.app.push_screen(ManagerPinScreen("Duplicates, merges and imports"), approved)
 
