@@ -310,7 +310,10 @@ def _validate(name: str, value: Any, region: str, today: date) -> Any:
         except ValueError:
             raise ValueError("must be individual or business.") from None
     if name == "targeting":
-        tags = value.split(",") if isinstance(value, str) else list(value)
+        # A tag never holds a comma: the form, the CLI and files write tags separated by
+        # commas, so one would come back from an export as two.
+        listed = [value] if isinstance(value, str) else list(value)
+        tags = [part for item in listed for part in str(item).split(",")]
         kept = tuple(dict.fromkeys(t for t in (clean_line(str(x)) for x in tags) if t))
         _check_entries(len(kept), kept)
         return kept
