@@ -34,7 +34,7 @@ class Key:
 
 
 ENTER, TAB, ESCAPE, BACKSPACE = Key("enter"), Key("tab"), Key("escape"), Key("backspace")
-UP, DOWN = Key("up"), Key("down")
+UP, DOWN, LEFT, RIGHT = Key("up"), Key("down"), Key("left"), Key("right")
 F1, F2, F3, F4, F5, F6 = (Key(f"f{n}") for n in range(1, 7))
 F7, F8, F9, F10, F11, F12 = (Key(f"f{n}") for n in range(7, 13))
 
@@ -45,6 +45,8 @@ XTERM_KEYS: Mapping[str, str] = {
     "backspace": "\x7f",
     "up": "\x1b[A",
     "down": "\x1b[B",
+    "right": "\x1b[C",
+    "left": "\x1b[D",
     "f1": "\x1bOP",
     "f2": "\x1bOQ",
     "f3": "\x1bOR",

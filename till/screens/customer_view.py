@@ -115,15 +115,15 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
     def on_mount(self) -> None:
         sales = self.query_one("#customer-sales", DataTable)
         for label, width in (
-            ("Receipt", 10),
+            ("Receipt", 9),
             ("Date", 16),
             ("Till", 4),
-            ("Store", 10),
-            ("Seller", 8),
-            ("Items", 5),
+            ("Store", 8),
+            ("Seller", 6),
+            ("Qty", 3),
             ("Total", 10),
-            ("Paid by", 9),
-        ):
+            ("Paid by", 7),
+        ):  # 63 cells and a cell of padding either side of each: within 80 columns
             sales.add_column(Text(label), width=width)
         extra = self.query_one("#customer-extra-addresses", DataTable)
         extra.add_column(Text("Kind"), width=12)
@@ -132,20 +132,20 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         for label, width in (
             ("When", 16),
             ("What", 7),
-            ("Points", 7),
-            ("Receipt", 10),
-            ("Why", 20),
-            ("Who", 12),
+            ("Points", 6),
+            ("Receipt", 9),
+            ("Why", 16),
+            ("Who", 10),
         ):
             points.add_column(Text(label), width=width)
         changes = self.query_one("#customer-audit", DataTable)
         for label, width in (
             ("When", 16),
-            ("Who", 12),
-            ("What", 10),
-            ("Field", 14),
-            ("Old", 12),
-            ("New", 12),
+            ("Who", 10),
+            ("What", 8),
+            ("Field", 12),
+            ("Old", 10),
+            ("New", 10),
         ):
             changes.add_column(Text(label), width=width)
         self.load()
