@@ -75,7 +75,7 @@ async def test_tools_need_the_manager_pin(app, twins):
         assert not isinstance(app.screen, DuplicatesScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, CustomerSearchScreen)
-        assert "Tools" in footer_text(app)
+        assert "f8 Mgr" in footer_text(app) and "esc Back" in footer_text(app)
 
 
 async def test_a_duplicate_merged_after_reading_what_it_does(app, twins):

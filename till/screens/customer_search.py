@@ -38,14 +38,14 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
     app: TillApp
 
     BINDINGS = [
-        Binding("enter", "attach", "Attach", id="customers.attach", priority=True),
+        Binding("enter", "attach", "Use", id="customers.attach", priority=True),
         Binding("f3,ctrl+n", "quick_add", "New", id="customers.new"),
         Binding("f4,ctrl+o", "view", "View", id="customers.view"),
-        Binding("f5,ctrl+b", "cycle_status", "Active/all", id="customers.status"),
+        Binding("f5,ctrl+b", "cycle_status", "Status", id="customers.status"),
         Binding("f6,ctrl+t", "cycle_kind", "Type", id="customers.kind"),
         Binding("f7,ctrl+r", "cycle_segment", "Segment", id="customers.segment"),
         Binding("f9,ctrl+g", "walk_in", "Walk-in", id="customers.walk_in"),
-        Binding("f8,ctrl+f", "tools", "Tools", id="customers.tools"),
+        Binding("f8,ctrl+f", "tools", "Mgr", id="customers.tools"),
         Binding("escape", "back", "Back", id="customers.back"),
         Binding("up", "move(-1)", show=False, id="customers.up"),
         Binding("down", "move(1)", show=False, id="customers.down"),
