@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from till.cli_backup import backup, logs, restore
 from till.cli_customer_files import export_group, import_customers
 from till.cli_customers import customers
 from till.cli_devices import devices
@@ -378,6 +379,9 @@ cli.add_command(print_test)
 cli.add_command(drawer)
 cli.add_command(server)
 cli.add_command(sync)
+cli.add_command(backup)
+cli.add_command(restore)
+cli.add_command(logs)
 receipt.add_command(receipt_print)
 
 

@@ -1,0 +1,116 @@
+"""``till backup``, ``till restore`` and ``till logs``: what a technician runs to save the
+database, put a saved one back, and read what the register logged."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from till.errors import TillError
+
+if TYPE_CHECKING:
+    from storage.backup import Contents
+    from till.cli import Context
+
+
+def _database(ctx: Context) -> Path:
+    return Path(ctx.settings().database.path)
+
+
+def _summary(contents: Contents) -> str:
+    last = contents.last_receipt or "none"
+    return (
+        f"{contents.size:,} bytes, {contents.sales:,} sales, last receipt {last}, "
+        f"schema version {contents.schema}"
+    )
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@click.pass_obj
+def backup(ctx: Context, path: str, force: bool) -> None:
+    """Copy the database to PATH, consistent even while the register sells (SQLite's online
+    backup); the copy is checked before it takes its name."""
+    from storage.backup import backup as copy_database
+
+    database = _database(ctx)
+    contents = copy_database(database, Path(path), force=force)
+    click.echo(f"Backup written: {path} ({_summary(contents)}).")
+
+
+@click.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Restore even if the sales journal is broken.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def restore(ctx: Context, path: str, force: bool, yes: bool) -> None:
+    """Replace the database with the copy at PATH. The file is checked first (SQLite, whole,
+    a till's, not from a newer till, its journal intact); the current database is kept
+    beside it as NAME.before-restore-TIME. The register must be stopped."""
+    from storage import backup as backups
+    from storage.db import open_database, schema_version
+    from till.cli import CLI_BUSY_TIMEOUT
+    from till.instance import AlreadyRunning, single_instance
+
+    database = _database(ctx)
+    source = Path(path)
+    if not source.is_file():
+        raise TillError(f"{source}: no such file; nothing restored.")
+    if source.resolve() == database.resolve():
+        raise TillError(f"{source}: that is the database itself; nothing restored.")
+    backups.check_file(source)
+    with ExitStack() as held:
+        if database.exists():  # the register's own lock: none starts while the file changes
+            try:
+                held.enter_context(single_instance(database))
+            except AlreadyRunning:
+                raise TillError(
+                    f"the register is running on {database}: stop it first (a restore replaces "
+                    "the database under it). Nothing restored."
+                ) from None
+        if not yes:
+            current = backups.describe(database) if database.exists() else None
+            now = _summary(current) if current else "unreadable or absent"
+            question = f"Replace {database} ({now}) with {source}? It is kept aside."
+            if not click.confirm(question, default=False):
+                raise TillError("nothing restored.")
+        restored = backups.restore(database, source, force=force)
+        open_database(database, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
+        version = schema_version()
+    aside = f"; the previous one is {restored.kept_aside}" if restored.kept_aside else ""
+    click.echo(
+        f"Restored {source} to {database} ({_summary(restored.contents)}, now schema version "
+        f"{version}){aside}."
+    )
+
+
+@click.command()
+@click.option(
+    "--since",
+    metavar="DURATION|TIME",
+    help="Only lines from then on: 2h, 30m, 45s, 3d, or 2026-12-01 10:00 (local time).",
+)
+@click.option(
+    "--lines",
+    "limit",
+    type=click.IntRange(1, 10_000),
+    default=200,
+    show_default=True,
+    help="At most this many lines, the latest.",
+)
+@click.option("--file", "from_file", is_flag=True, help="Read till.log even if a journal exists.")
+@click.pass_obj
+def logs(ctx: Context, since: str | None, limit: int, from_file: bool) -> None:
+    """The register's recent log lines: from the journal when systemd runs it, otherwise from
+    till.log (and its rotated files) beside the database."""
+    from till import log_reader
+
+    start = log_reader.parse_since(since, datetime.now()) if since else None
+    _, lines = log_reader.recent_lines(_database(ctx), start, limit, journal=not from_file)
+    for line in lines:
+        click.echo(line)
