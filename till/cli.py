@@ -22,6 +22,7 @@ from till.cli_server import server
 from till.cli_sync import sync
 from till.config import Settings, load_settings
 from till.errors import ConfigError, TillError
+from till.install_systemd import install_systemd
 
 if TYPE_CHECKING:
     from storage.imports import ImportReport
@@ -382,6 +383,7 @@ cli.add_command(sync)
 cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(logs)
+cli.add_command(install_systemd)
 receipt.add_command(receipt_print)
 
 
