@@ -4,20 +4,14 @@
 import pytest
 from click.testing import CliRunner
 
+from tests.cli_shop import MANAGER_PIN, shop_with_manager_pin
 from till.cli import cli
-from till.core.pin import hash_pin
 
 
 @pytest.fixture
 def base(tmp_path):
-    config = tmp_path / "till.toml"
-    config.write_text(
-        f'[security]\nmanager_pin = "{hash_pin("4821")}"\n[database]\npath = "shop.db"\n',
-        encoding="utf-8",
-    )
-    base = ["--config", str(config)]
+    base = shop_with_manager_pin(tmp_path)
     runner = CliRunner()
-    runner.invoke(cli, [*base, "init"])
     add = [*base, "customers", "add", "--last-name", "Dupont"]
     assert runner.invoke(cli, [*add, "--phone", "06 12 34 56 78"]).exit_code == 0
     assert runner.invoke(cli, [*add, "--email", "jd@example.fr", "--force"]).exit_code == 0
@@ -43,12 +37,12 @@ def test_a_wrong_pin_refuses_and_the_right_one_merges(base):
     assert wrong.exit_code == 2 and "till: Wrong PIN" in wrong.output
     still = runner.invoke(cli, [*base, "customers", "show", "C01-000002", "--json"])
     assert '"active": true' in still.output
-    done = runner.invoke(cli, merge, input="y\n4821\n")
+    done = runner.invoke(cli, merge, input=f"y\n{MANAGER_PIN}\n")
     assert done.exit_code == 0, done.output
     assert "C01-000002 is merged into C01-000001" in done.output
     found = runner.invoke(cli, [*base, "customers", "show", "C01-000002", "--json"])
     assert '"code": "C01-000001"' in found.output and "jd@example.fr" in found.output
-    again = runner.invoke(cli, [*merge, "--yes"], input="4821\n")
+    again = runner.invoke(cli, [*merge, "--yes"], input=f"{MANAGER_PIN}\n")
     assert again.exit_code == 2
     assert [line for line in again.output.splitlines() if line.startswith("till:")] == [
         "till: C01-000002 is C01-000001 already (merged before, or the same)."

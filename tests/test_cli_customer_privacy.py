@@ -9,20 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from storage.db import close_database
+from tests.cli_shop import MANAGER_PIN, shop_with_manager_pin
 from till.cli import cli
-from till.core.pin import hash_pin
 
 
 @pytest.fixture
 def base(tmp_path):
-    config = tmp_path / "till.toml"
-    config.write_text(
-        f'[security]\nmanager_pin = "{hash_pin("4821")}"\n[database]\npath = "shop.db"\n',
-        encoding="utf-8",
-    )
-    base = ["--config", str(config)]
+    base = shop_with_manager_pin(tmp_path)
     runner = CliRunner()
-    runner.invoke(cli, [*base, "init"])
     add = [*base, "customers", "add", "--last-name", "Quimby", "--first-name", "Zelda"]
     done = runner.invoke(cli, [*add, "--phone", "06 12 34 56 78", "--email", "zq@example.fr"])
     assert done.exit_code == 0, done.output
@@ -72,7 +66,7 @@ def test_anonymise_shows_asks_checks_the_pin_then_erases(base):
     unchanged = runner.invoke(cli, [*base, "customers", "show", "C01-000001", "--json"])
     assert "zq@example.fr" in unchanged.output
 
-    done = runner.invoke(cli, anonymise, input="y\n4821\n")
+    done = runner.invoke(cli, anonymise, input=f"y\n{MANAGER_PIN}\n")
     assert done.exit_code == 0, done.output
     assert "C01-000001 is anonymised" in done.output
     after = json.loads(
@@ -80,7 +74,7 @@ def test_anonymise_shows_asks_checks_the_pin_then_erases(base):
     )
     assert (after["customer"]["last_name"], after["customer"]["email"]) == ("ANONYMISED", "")
 
-    again = runner.invoke(cli, [*anonymise, "--yes"], input="4821\n")
+    again = runner.invoke(cli, [*anonymise, "--yes"], input=f"{MANAGER_PIN}\n")
     assert again.exit_code == 2
     assert len(_till_lines(again.output)) == 1 and "anonymised already" in again.output
     journal = runner.invoke(cli, [*base, "journal", "--json"])
