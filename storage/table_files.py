@@ -34,6 +34,11 @@ ends (a device, a generator) stops here with a reason rather than running for ev
 MAX_COLUMNS = 1_000
 MAX_XLSX_BYTES = 2 * 1024**3
 """The most a spreadsheet may hold once unzipped (a zip bomb is refused before reading)."""
+MAX_XLSX_LOADED_BYTES = 64 * 1024**2
+"""The most a spreadsheet may hold, unzipped, in the parts openpyxl reads whole even in
+read-only mode (the shared strings, styles, workbook): only the sheets are streamed. About
+three times that in memory, so a crafted file cannot exhaust a till of 512 MB; a real list of
+100,000 customers holds a few MB there."""
 DELIMITERS = ",;\t"
 ENCODINGS = ("utf_8", "cp1252", "latin_1")
 """What the encoding detector may answer: the ones shops' files come in."""
@@ -152,11 +157,17 @@ def _open_xlsx(path: Path) -> Table:
 
     try:
         with zipfile.ZipFile(path) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise ImportRowError(f"not a readable XLSX spreadsheet ({error}).") from None
-    if unzipped > MAX_XLSX_BYTES:
+    if sum(part.file_size for part in parts) > MAX_XLSX_BYTES:
         raise ImportRowError("the spreadsheet unzips to more than 2 GB: split it.")
+    loaded_whole = sum(p.file_size for p in parts if not p.filename.startswith("xl/worksheets/"))
+    if loaded_whole > MAX_XLSX_LOADED_BYTES:
+        raise ImportRowError(
+            f"the spreadsheet's shared text unzips to more than {MAX_XLSX_LOADED_BYTES // 1024**2}"
+            " MB, more than this till reads at once: save it as CSV (UTF-8) and import that."
+        )
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file

@@ -613,3 +613,29 @@ def test_a_row_reaching_a_customer_the_file_made_by_another_key_is_merged(db_pat
     ]
     report = run(write_csv(tmp_path / "later.csv", rows), chunk_rows=2)
     assert counts(report) == (2, 0, 1, 0, 0)
+
+
+def test_an_xlsx_whose_shared_text_would_not_fit_in_memory_is_refused_unread(
+    db_path, tmp_path, monkeypatch
+):
+    """openpyxl streams the sheets but reads the shared strings whole: a file that would
+    hold more of them than the cap is refused before openpyxl opens it."""
+    import openpyxl
+
+    from storage import table_files
+    from till.errors import ImportRowError
+
+    book = Workbook()
+    book.active.append(["Nom", "Prénom"])
+    for n in range(300):
+        book.active.append([f"Client{n:05d}", f"Prénom{n:05d}"])
+    path = tmp_path / "clients.xlsx"
+    book.save(path)
+    monkeypatch.setattr(table_files, "MAX_XLSX_LOADED_BYTES", 4096)
+
+    def never(*args, **options):
+        raise AssertionError("openpyxl opened a spreadsheet that was over the cap")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    with pytest.raises(ImportRowError, match="save it as CSV"), open_table(path):
+        pass
