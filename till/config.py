@@ -148,6 +148,9 @@ class AccountSettings:
 class SecuritySettings:
     manager_pin: str = ""
     """The manager PIN's scrypt hash, as ``till manager-pin`` prints it; never the PIN."""
+    key_dir: str = ""
+    """The folder of the till's secrets (PIN pepper, journal signing key), kept out of the
+    database and its backups; empty: a ``keys`` folder beside the database."""
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,13 @@ class Settings:
     def with_database(self, path: str | os.PathLike[str]) -> Settings:
         return replace(self, database=DatabaseSettings(str(path)))
 
+    @property
+    def key_dir(self) -> Path:
+        """Where the till's secrets live: ``[security] key_dir`` or ``keys`` beside the
+        database."""
+        configured = self.security.key_dir
+        return Path(configured) if configured else Path(self.database.path).parent / "keys"
+
 
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     """Read the config file named, or $TILL_CONFIG, or return the defaults."""
@@ -231,6 +241,10 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     if not Path(settings.database.path).is_absolute():
         resolved = (config_path.parent / settings.database.path).resolve()
         settings = settings.with_database(resolved)
+    key_dir = settings.security.key_dir
+    if key_dir and not Path(key_dir).is_absolute():
+        security = replace(settings.security, key_dir=str((config_path.parent / key_dir).resolve()))
+        settings = replace(settings, security=security)
     return settings
 
 

@@ -1,0 +1,111 @@
+"""The till's secrets, in files outside the database: the pepper that makes a short PIN
+useless to someone who copied the database, and the Ed25519 key that signs the journal.
+
+Each file is created once, on first use, readable by its owner only. A secret that goes
+missing is never made anew behind the technician's back: every PIN and signature made with
+the old one would silently stop working, so its absence is an error naming the file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from till.errors import StorageError
+
+PEPPER = "pin-pepper"
+SIGNING = "journal-signing.key"
+PUBLIC = "journal-public.key"
+SECRET_BYTES = 32
+MAX_KEY_FILE = 4096
+
+
+def fingerprint(secret: bytes) -> str:
+    """A short name for a secret that reveals nothing of it (to tell two key folders apart)."""
+    return hashlib.sha256(b"till key fingerprint\0" + secret).hexdigest()[:16]
+
+
+def pin_pepper(directory: Path, *, create: bool = False) -> bytes:
+    """The 32 secret bytes mixed into every PIN before scrypt."""
+    path = directory / PEPPER
+    if create and not path.exists():
+        _write_new(path, os.urandom(SECRET_BYTES))
+    secret = _read(path)
+    if len(secret) != SECRET_BYTES:
+        raise StorageError(f"{path}: not a PIN pepper ({len(secret)} bytes, not {SECRET_BYTES}).")
+    return secret
+
+
+def signing_key(directory: Path, *, create: bool = False) -> Ed25519PrivateKey:
+    """The private key the journal is signed with (its public half is written beside it)."""
+    path = directory / SIGNING
+    if create and not path.exists():
+        key = Ed25519PrivateKey.generate()
+        _write_new(path, key.private_bytes_raw())
+        _write_public(directory / PUBLIC, key.public_key())
+    raw = _read(path)
+    if len(raw) != SECRET_BYTES:
+        raise StorageError(f"{path}: not an Ed25519 private key.")
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def public_key(directory: Path) -> Ed25519PublicKey:
+    """The journal's public key: enough to verify, never to sign."""
+    path = directory / PUBLIC
+    raw = _read(path)
+    try:
+        key = serialization.load_pem_public_key(raw)
+    except ValueError:
+        raise StorageError(f"{path}: not a PEM public key.") from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise StorageError(f"{path}: not an Ed25519 public key.")
+    return key
+
+
+def public_pem(key: Ed25519PublicKey) -> bytes:
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def _write_public(path: Path, key: Ed25519PublicKey) -> None:
+    path.unlink(missing_ok=True)
+    _write_new(path, public_pem(key), mode=0o644)
+
+
+def _write_new(path: Path, content: bytes, mode: int = 0o600) -> None:
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        descriptor = os.open(path, flags, mode)
+    except FileExistsError:
+        return  # another process made it first: read theirs
+    except OSError as error:
+        raise StorageError(f"{path}: cannot create the key file ({error.strerror}).") from None
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(content)
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _read(path: Path) -> bytes:
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        raise StorageError(
+            f"{path}: missing. It holds a secret this database depends on: restore the keys "
+            "folder from its backup (docs/security.md)."
+        ) from None
+    except OSError as error:
+        raise StorageError(f"{path}: cannot read the key file ({error.strerror}).") from None
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise StorageError(f"{path}: not a regular file.")
+        content = file.read(MAX_KEY_FILE + 1)
+    if len(content) > MAX_KEY_FILE:
+        raise StorageError(f"{path}: too large to be a key file.")
+    return content
