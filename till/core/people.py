@@ -17,7 +17,7 @@ class Role(StrEnum):
     """A manager who also manages the users."""
 
     @property
-    def title(self) -> str:
+    def word(self) -> str:
         return ROLE_TITLES[self]
 
 
@@ -65,7 +65,7 @@ def may(role: Role, permission: Permission) -> bool:
 
 def who_may(permission: Permission) -> str:
     """``"a manager or an admin"``: the roles to ask, in plain words."""
-    titles = [role.title for role in Role if may(role, permission)]
+    titles = [role.word for role in Role if may(role, permission)]
     articled = [f"an {t}" if t[0] in "aeiou" else f"a {t}" for t in titles]
     return " or ".join(articled)
 
@@ -94,7 +94,7 @@ class NotPermitted(TillError):
         self.actor = actor
         self.permission = permission
         super().__init__(
-            f"{actor.name} ({actor.role.title}) may not {permission.value}: "
+            f"{actor.name} ({actor.role.word}) may not {permission.value}: "
             f"{who_may(permission)} may, or approve it with their PIN."
         )
 
