@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from storage import audit, ledger
+from storage import audit, events, ledger
 from storage.customer_pointer import survivor_id
 from storage.models import database
 from till.core.bounds import check_amount
@@ -97,6 +97,12 @@ def deposit(
             actor,
             at,
             [("account", str(before), f"{before + amount} (deposit by {method})")],
+        )
+        events.record_event(
+            events.DEPOSIT,
+            actor,
+            {"customer_id": customer_id, "amount": amount, "method": method},
+            at=at,
         )
     return before + amount
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
+from typing import Any
 
+from storage import journal_seal
 from storage.ids import new_id
+from storage.journal_chains import AUDIT, audit_payload, chain_hash, value_digest
 from storage.models import AuditLog, database
 from storage.rows import tuples
 from till.core.customer_lookup import AuditEntry
@@ -24,14 +28,11 @@ def record(
 
 def record_many(entries: Iterable[tuple[str, str, str, str, str, str, str, str]]) -> None:
     """Append ``(entity, entity_id, action, actor, at, field, old, new)`` rows, one statement
-    for them all (an import's thousand customers). Call inside the transaction."""
-    database.cursor().executemany(
-        "INSERT INTO audit_log (id, at, actor, entity, entity_id, action, field, old_value,"
-        " new_value, old_clock, new_clock) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')",
-        [
-            (new_id(), at, actor, entity, entity_id, action, name, old, new)
-            for entity, entity_id, action, actor, at, name, old, new in entries
-        ],
+    for them all (an import's thousand customers), and one seal. Call inside the
+    transaction."""
+    _insert(
+        (entity, entity_id, action, actor, at, name, old, new, "", "")
+        for entity, entity_id, action, actor, at, name, old, new in entries
     )
 
 
@@ -56,8 +57,29 @@ def _append(
     at: str,
     changes: Iterable[tuple[str, str, str, str, str]],
 ) -> None:
-    rows = [
-        {
+    _insert(
+        (entity, entity_id, action, actor, at, field, old, new, old_clock, new_clock)
+        for field, old, new, old_clock, new_clock in changes
+    )
+
+
+_INSERT = (
+    "INSERT INTO audit_log (id, at, actor, entity, entity_id, action, field, old_value,"
+    " new_value, old_clock, new_clock, chain_seq, value_digest, value_salt)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _insert(entries: Iterable[tuple[str, str, str, str, str, str, str, str, str, str]]) -> None:
+    """Write the rows at the end of the audit chain, and one seal over them."""
+    cursor = database.cursor()
+    seq, head = journal_seal.place(AUDIT, cursor)
+    rows: list[tuple[Any, ...]] = []
+    for entity, entity_id, action, actor, at, field, old, new, old_clock, new_clock in entries:
+        seq += 1
+        salt = secrets.token_hex(8)
+        row = {
+            "chain_seq": seq,
             "id": new_id(),
             "at": at,
             "actor": actor,
@@ -65,15 +87,20 @@ def _append(
             "entity_id": entity_id,
             "action": action,
             "field": field,
-            "old_value": old,
-            "new_value": new,
             "old_clock": old_clock,
             "new_clock": new_clock,
+            "value_digest": value_digest(salt, old, new),
         }
-        for field, old, new, old_clock, new_clock in changes
-    ]
+        head = chain_hash(head, audit_payload(row))
+        rows.append(
+            (
+                *(row["id"], at, actor, entity, entity_id, action, field, old, new),
+                *(old_clock, new_clock, seq, row["value_digest"], salt),
+            )
+        )
     if rows:
-        AuditLog.insert_many(rows).execute()
+        cursor.executemany(_INSERT, rows)
+        journal_seal.close(AUDIT, seq, head, cursor)
 
 
 def history(entity: str, entity_id: str) -> list[AuditEntry]:

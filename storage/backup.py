@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from storage import migrations
+from storage import journal_seal, migrations
 from storage.db import close_database, open_database
 from till.errors import StorageError, TillError
 
@@ -104,17 +105,23 @@ def describe(path: Path) -> Contents | None:
         return None
 
 
-def restore(database: Path, source: Path, *, force: bool = False) -> Restored:
+def restore(
+    database: Path, source: Path, *, force: bool = False, key_dir: Path | None = None
+) -> Restored:
     """Install a copy of ``source`` as ``database``, keeping the current one aside.
 
     Refused, leaving everything as it was: a file that is not SQLite, is truncated or corrupt,
     is not a till database or is one of a newer till; a broken sales journal unless ``force``.
-    The caller holds the register's lock (till/instance.py) so no register writes meanwhile."""
+    The caller holds the register's lock (till/instance.py) so no register writes meanwhile.
+    ``key_dir``: the journal's keys (``keys`` beside the database by default). The journal
+    anchor of the database replaced is kept aside beside it, and the restore is journaled in
+    the database restored with the heads that anchor held (docs/journal.md)."""
     check_file(source)
-    with _temporary_beside(database) as temporary:
+    key_dir = key_dir or database.parent / "keys"
+    with _temporary_beside(database) as temporary, _anchor_aside(key_dir) as anchor:
         _copy(source, temporary)
         contents = _checked(temporary, name=source, outcome="nothing restored")
-        broken = _broken_receipts(temporary)
+        broken = _broken_receipts(temporary, key_dir)
         if broken and not force:
             shown = ", ".join(broken[:SHOWN_RECEIPTS])
             more = (
@@ -129,8 +136,66 @@ def restore(database: Path, source: Path, *, force: bool = False) -> Restored:
             shutil.copymode(database, temporary)  # the register's user and group still can
             aside = _set_aside(database)
         os.replace(temporary, database)
+        anchor.keep()
     _fsync_folder(database.parent)
+    _journal_restore(database, source, key_dir, anchor)
     return Restored(contents, aside)
+
+
+class _AnchorAside:
+    """The journal anchor, moved aside while a restore is tried: put back if it fails, kept
+    aside (its heads journaled) if the restore is made."""
+
+    def __init__(self, key_dir: Path) -> None:
+        self.path = key_dir / journal_seal.ANCHOR
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        self.aside = key_dir / f"journal-anchor.before-restore-{stamp}.json"
+        self.kept = False
+        self.heads: dict[str, Any] = {}
+
+    def keep(self) -> None:
+        self.kept = True
+
+
+@contextmanager
+def _anchor_aside(key_dir: Path) -> Iterator[_AnchorAside]:
+    anchor = _AnchorAside(key_dir)
+    try:
+        anchor.heads = journal_seal.read_anchor(key_dir) or {}
+    except StorageError:
+        anchor.heads = {"unreadable": True}
+    moved = anchor.path.exists()
+    if moved:
+        os.replace(anchor.path, anchor.aside)
+    try:
+        yield anchor
+    finally:
+        if not anchor.kept:
+            if moved:
+                os.replace(anchor.aside, anchor.path)
+            else:
+                anchor.path.unlink(missing_ok=True)
+
+
+def _journal_restore(database: Path, source: Path, key_dir: Path, anchor: _AnchorAside) -> None:
+    from storage import events
+
+    open_database(database, create=False, busy_timeout=int(BUSY_TIMEOUT_S), key_dir=key_dir)
+    try:
+        events.record_event(
+            events.RESTORE,
+            "till restore",
+            {
+                "source": source.name,
+                "anchor_kept_as": anchor.aside.name if anchor.aside.exists() else "",
+                "heads_before": {
+                    chain: head.get("seq") if isinstance(head, dict) else head
+                    for chain, head in anchor.heads.items()
+                },
+            },
+        )
+    finally:
+        close_database()
 
 
 def check_file(path: Path) -> None:
@@ -191,13 +256,13 @@ def _contents(connection: sqlite3.Connection, path: Path) -> Contents:
     return Contents(path.stat().st_size, sales, last[0] if last else None, int(schema))
 
 
-def _broken_receipts(path: Path) -> list[str]:
+def _broken_receipts(path: Path, key_dir: Path) -> list[str]:
     """Receipts whose journal hash does not follow, every till of the file; the copy is brought
     to this till's schema first, as opening it after the restore would."""
     from storage import sales
     from storage.models import Sale
 
-    open_database(path, create=False, busy_timeout=int(BUSY_TIMEOUT_S))
+    open_database(path, create=False, busy_timeout=int(BUSY_TIMEOUT_S), key_dir=key_dir)
     try:
         tills = [sale.till_no for sale in Sale.select(Sale.till_no).distinct()]
         return [code for till_no in sorted(tills) for code in sales.verify_journal(till_no)]

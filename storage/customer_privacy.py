@@ -147,7 +147,7 @@ def _erase(ids: list[str], *, actor: str, approved_by: str, at: str, strict: boo
         )
         counts["cards"] += LoyaltyCard.delete().where(LoyaltyCard.customer == cid).execute()
     audit_values = database.execute_sql(
-        "UPDATE audit_log SET"
+        "UPDATE audit_log SET value_salt = '',"  # the salt goes with the values it hid
         " old_value = CASE WHEN old_value = '' THEN '' ELSE ? END,"
         " new_value = CASE WHEN new_value = '' THEN '' ELSE ? END"
         f" WHERE entity = 'customer' AND entity_id IN ({marks})"

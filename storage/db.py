@@ -9,7 +9,7 @@ from pathlib import Path
 
 from peewee import OperationalError
 
-from storage import migrations
+from storage import events, journal_seal, migrations
 from storage.models import SchemaVersion, database
 from till.errors import StorageError
 
@@ -30,11 +30,18 @@ PRAGMAS = {
 
 
 def open_database(
-    path: str | os.PathLike[str], *, create: bool = True, busy_timeout: int = 5
+    path: str | os.PathLike[str],
+    *,
+    create: bool = True,
+    busy_timeout: int = 5,
+    key_dir: str | os.PathLike[str] | None = None,
 ) -> None:
     """Bind the models to the SQLite file at ``path`` and bring its schema up to date.
-    ``busy_timeout``: seconds a statement waits for another program's write lock."""
+    ``busy_timeout``: seconds a statement waits for another program's write lock.
+    ``key_dir``: the folder of the key that seals the journal (storage/journal_seal.py);
+    by default ``keys`` beside the database, as the configuration's default."""
     db_path = Path(path)
+    journal_seal.bind_keys(Path(key_dir) if key_dir else db_path.parent / "keys")
     if not create and not db_path.exists():
         raise StorageError(f"{db_path}: no database here. Create one with 'till init'.")
     refuse_hard_links(db_path)
@@ -71,6 +78,7 @@ def refuse_hard_links(db_path: Path) -> None:
 
 
 def close_database() -> None:
+    journal_seal.flush_anchor()  # the heads this process committed are on disk before it goes
     if not database.is_closed():
         database.close()
 
@@ -87,7 +95,7 @@ def migrate() -> int:
     """Apply every migration newer than the database, each in its own transaction."""
     with database.atomic():
         database.create_tables([SchemaVersion], safe=True)
-    current = schema_version()
+    current = first = schema_version()
     for number, module in migrations.available():
         if number <= current:
             continue
@@ -96,6 +104,8 @@ def migrate() -> int:
             SchemaVersion.create(version=number, applied_at=datetime.now(UTC).isoformat())
         log.info("database migrated to version %d", number)
         current = number
+    if current != first and database.table_exists("journal_event"):
+        events.record_event(events.SCHEMA_CHANGE, "till", {"from": first, "to": current})
     return current
 
 

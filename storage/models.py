@@ -6,6 +6,7 @@ from peewee import (
     AutoField,
     BooleanField,
     CompositeKey,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -261,6 +262,10 @@ class AuditLog(BaseModel):
     old_clock = TextField(default="")
     new_clock = TextField(default="")
     """A merge across tills: the losing value's clock and the winning one's."""
+    chain_seq = IntegerField(null=True, unique=True)
+    """Its place in the audit chain (m0023, storage/journal_seal.py)."""
+    value_digest = TextField(default="")
+    value_salt = TextField(default="")
 
     class Meta:
         indexes = ((("entity", "entity_id", "at"), False),)
@@ -316,6 +321,10 @@ class LoyaltyEntry(BaseModel):
     reason = TextField()
     actor = TextField()
     created_at = TextField()
+    chain_seq = IntegerField(null=True, unique=True)
+    """Its place in its ledger's chain (m0023, storage/journal_seal.py)."""
+    booked_for = TextField(null=True)
+    """The customer it was written for; ``customer`` may since follow a merge."""
 
     class Meta:
         indexes = ((("customer", "created_at"), False),)
@@ -366,6 +375,10 @@ class AccountEntry(BaseModel):
     reason = TextField()
     actor = TextField()
     created_at = TextField()
+    chain_seq = IntegerField(null=True, unique=True)
+    """Its place in its ledger's chain (m0023, storage/journal_seal.py)."""
+    booked_for = TextField(null=True)
+    """The customer it was written for; ``customer`` may since follow a merge."""
 
     class Meta:
         indexes = ((("customer", "created_at"), False),)
@@ -527,3 +540,104 @@ class JournalRedaction(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, JournalRedaction)
+
+
+class TillUser(BaseModel):
+    """Someone who logs in: a role and a PIN (m0022). ``pin_tag`` finds the user a PIN
+    belongs to without trying every hash; both need the pepper kept outside the database."""
+
+    id = TextField(primary_key=True)
+    name = TextField(unique=True)
+    role = TextField()
+    pin_hash = TextField()
+    pin_tag = TextField()
+    disabled = BooleanField(default=False)
+    created_at = TextField()
+    updated_at = TextField()
+
+
+class PinGate(BaseModel):
+    """Wrong PINs counted per gate, and the end of a lockout (m0022)."""
+
+    name = TextField(primary_key=True)
+    failures = IntegerField(default=0)
+    locked_until = FloatField(default=0)
+
+
+ALL_MODELS = (*ALL_MODELS, TillUser, PinGate)
+
+
+class Closure(BaseModel):
+    """A daily (Z), monthly or yearly closure of a till: append-only, hash-chained per till
+    and signed (m0024, storage/closures.py)."""
+
+    id = TextField(primary_key=True)
+    till_no = IntegerField()
+    kind = TextField()
+    number = IntegerField()
+    """Continuous per till and kind: Z 1, 2, 3…; Month 1, 2…"""
+    chain_no = IntegerField()
+    """The closure's place in its till's chain, every kind together."""
+    period = TextField()
+    opened_at = TextField()
+    closed_at = TextField()
+    created_at = TextField()
+    first_receipt_no = IntegerField()
+    last_receipt_no = IntegerField()
+    currency = TextField()
+    totals = TextField()
+    """JSON: ``till.core.closures.PeriodTotals``."""
+    grand_total = IntegerField()
+    grand_total_absolute = IntegerField()
+    cash_opening = IntegerField(null=True)
+    cash_expected = IntegerField(null=True)
+    cash_counted = IntegerField(null=True)
+    cash_difference = IntegerField(null=True)
+    journal_receipt_no = IntegerField()
+    journal_hash = TextField()
+    actor = TextField()
+    approved_by = TextField()
+    previous_hash = TextField()
+    hash = TextField()
+    key_id = TextField()
+    signature = TextField()
+
+    class Meta:
+        indexes = (
+            (("till_no", "kind", "number"), True),
+            (("till_no", "kind", "period"), True),
+            (("till_no", "chain_no"), True),
+        )
+
+
+ALL_MODELS = (*ALL_MODELS, Closure)
+
+
+class JournalSeal(BaseModel):
+    """A signed head of a legal chain (storage/journal_seal.py); append-only."""
+
+    id = AutoField()
+    chain = TextField()
+    seq = IntegerField()
+    head = TextField()
+    sealed_at = TextField()
+    key_id = TextField()
+    signature = TextField()
+
+    class Meta:
+        indexes = ((("chain", "seq"), True),)
+
+
+class JournalEvent(BaseModel):
+    """One entry of the technical and legal event log (storage/events.py); append-only."""
+
+    id = TextField(primary_key=True)
+    chain_seq = IntegerField(unique=True)
+    at = TextField(index=True)
+    till_no = IntegerField()
+    kind = TextField()
+    actor = TextField()
+    details = TextField()
+
+
+ALL_MODELS = (*ALL_MODELS, JournalSeal, JournalEvent)

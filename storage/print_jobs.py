@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from storage import events
 from storage.ids import new_id
 from storage.models import PrintJob, Sale, database
 from storage.rows import tuples
@@ -125,18 +126,21 @@ def unconfirmed() -> list[UnconfirmedJob]:
     return [UnconfirmedJob(*row) for row in tuples(query)]
 
 
-def reprint(sale_id: str) -> str:
+def reprint(sale_id: str, actor: str = "till") -> str:
     """Queue another copy of a receipt, without the drawer; the copy answers for any earlier
-    job of that sale left unconfirmed."""
+    job of that sale left unconfirmed. The copy is journaled (``actor``: who asked)."""
     with database.atomic():
         _settle(sale_id, REPRINTED)
+        events.record_event(events.RECEIPT_COPY, actor, {"sale_id": sale_id, "queued": True})
         return enqueue(sale_id, "reprint", False)
 
 
-def reprinted(sale_id: str) -> int:
+def reprinted(sale_id: str, actor: str = "till") -> int:
     """A copy was printed outside the queue (``till receipt print``): the sale's unconfirmed
-    jobs leave the list."""
-    return _settle(sale_id, REPRINTED)
+    jobs leave the list, and the copy is journaled."""
+    with database.atomic():
+        events.record_event(events.RECEIPT_COPY, actor, {"sale_id": sale_id})
+        return _settle(sale_id, REPRINTED)
 
 
 def dismiss(sale_id: str) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage import (
+    journal_seal,
     remote_catalog,
     remote_customers,
     remote_ledgers,
@@ -82,7 +83,7 @@ def apply_remote(changes: Iterable[RemoteChange], new_cursor: int, node: str = "
     Customer creations in a row are applied together (``remote_customers.apply_creations``:
     the same outcome as one by one, faster for the thousands a new till pulls)."""
     outcomes: list[bool | None] = []
-    with database.atomic(), witnessing():
+    with database.atomic(), witnessing(), journal_seal.deferred():  # one seal a chain
         if node:
             adopt_node(node)
         cursor = database.cursor()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from storage import ledger
+
 log = logging.getLogger(__name__)
 
 _LEDGER_VALUE = {"loyalty_entry": "points", "account_entry": "amount"}
@@ -23,18 +25,18 @@ def apply_entry(table: str, operation: str, entry: dict[str, Any], cursor: Any) 
         )
         return None
     value_column = _LEDGER_VALUE[table]
-    cursor.execute(
-        f"INSERT INTO {table} (id, customer_id, kind, {value_column}, sale_id, reason, actor,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-        (
-            entry["id"],
-            entry["customer_id"],
-            entry["kind"],
-            entry[value_column],
-            entry["sale_id"],
-            entry["reason"],
-            entry["actor"],
-            entry["at"],
-        ),
+    return ledger.insert(
+        table,
+        {
+            "id": entry["id"],
+            "customer_id": entry["customer_id"],
+            "kind": entry["kind"],
+            value_column: entry[value_column],
+            "sale_id": entry["sale_id"],
+            "reason": entry["reason"],
+            "actor": entry["actor"],
+            "created_at": entry["at"],
+        },
+        cursor,
+        if_absent=True,
     )
-    return cursor.rowcount == 1

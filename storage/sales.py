@@ -11,8 +11,9 @@ from typing import Any
 
 from peewee import fn
 
-from storage import journal_names, outbox, print_jobs
+from storage import journal_names, journal_seal, outbox, print_jobs
 from storage.ids import new_id
+from storage.journal_chains import sale_chain
 from storage.models import (
     Customer,
     JournalRedaction,
@@ -167,6 +168,7 @@ def journal_sale(draft: RecordedSale, product_ids: list[str], cursor) -> Recorde
     if "receipt_header" in payload:  # the name kept apart from what is hashed: format 2
         header = _unless_erased(payload["receipt_header"], payload["customer_id"], cursor)
         kept_header, payload["receipt_header"] = journal_names.seal(header)
+    journal_hash = chain_hash(previous_hash, payload)
     cursor.execute(
         _INSERT_SALE,
         (
@@ -181,7 +183,7 @@ def journal_sale(draft: RecordedSale, product_ids: list[str], cursor) -> Recorde
             sale.item_count,
             sale.change_given,
             previous_hash,
-            chain_hash(previous_hash, payload),
+            journal_hash,
             payload["customer_id"],
             sale.store,
             sale.prices_excl_tax,
@@ -203,6 +205,7 @@ def journal_sale(draft: RecordedSale, product_ids: list[str], cursor) -> Recorde
         [(sale.id, n, *p.values()) for n, p in enumerate(payload["payments"], 1)],
     )
     outbox.append("sale", sale.id, "create", payload, sale.created_at, cursor=cursor)
+    journal_seal.close(sale_chain(till_no), receipt_no, journal_hash, cursor)
     return sale
 
 

@@ -110,15 +110,20 @@ def test_demo_seeds_a_catalog(runner, tmp_path):
     assert 0 < item.cost < item.unit_price
 
 
-def test_the_demo_manager_pin_is_the_one_the_readme_gives():
-    from till.core.pin import verify_pin
-    from till.demo import DEMO_MANAGER_PIN, DEMO_MANAGER_PIN_HASH
+def test_the_demo_people_log_in_with_the_pins_the_readme_gives(runner, tmp_path):
+    from till.core.people import Permission, Role, Session
+    from till.demo import DEMO_USERS, demo_settings
+    from till.people_service import PeopleService
 
-    assert verify_pin(DEMO_MANAGER_PIN, DEMO_MANAGER_PIN_HASH)
-    assert (
-        f"manager PIN is {DEMO_MANAGER_PIN}"
-        in (Path(__file__).parents[1] / "README.md").read_text()
-    )
+    db = tmp_path / "demo.db"
+    assert runner.invoke(cli, ["--db", str(db), "demo", "--seed-only"]).exit_code == 0
+    settings = demo_settings(tmp_path).with_database(db)
+    service = PeopleService(settings, Session(PeopleService.shop_seller_of(settings)))
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    for name, role, pin in DEMO_USERS:
+        assert (service.identify(pin).name, service.identify(pin).role) == (name, Role(role))
+        assert f"{name} ({role}, PIN {pin})" in readme
+    assert service.approve(DEMO_USERS[1][2], Permission.REFUND).name == "Manon"
 
 
 def test_import_prices_reports_bad_rows_by_line(runner, tmp_path):

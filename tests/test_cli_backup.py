@@ -8,6 +8,7 @@ import fcntl
 import json
 import os
 import queue
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -111,6 +112,8 @@ def test_a_backup_taken_while_selling_restores_every_acknowledged_sale(shop, tmp
 
     elsewhere = tmp_path / "other" / "till.db"
     elsewhere.parent.mkdir()
+    # the journal's key comes with the database: restoring needs the keys folder's backup too
+    shutil.copytree(shop.parent / "keys", elsewhere.parent / "keys")
     restored = till("--db", str(elsewhere), "restore", str(backup), "--yes")
     assert restored.exit_code == 0, restored.output
     assert integrity(elsewhere) == "ok"

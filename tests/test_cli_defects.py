@@ -69,7 +69,8 @@ def test_loyalty_adjust_says_no_pin_is_set_before_asking_for_one(runner, shop):
     assert result.exit_code == 2
     assert "Manager PIN" not in result.output  # not asked
     assert result.output == (
-        "till: No manager PIN is set: a technician sets one with `till manager-pin`.\n"
+        "till: No manager PIN is set: a technician adds a manager with `till user add NAME"
+        " --role manager`.\n"
     )
 
 

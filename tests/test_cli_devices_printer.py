@@ -59,7 +59,13 @@ def test_receipt_print_and_drawer(runner, printer, shop):
         cli, ["--db", str(shop), "receipt", "print", "1", "--printer", printer.url]
     )
     assert result.exit_code == 0, result.output
-    opened = runner.invoke(cli, ["--db", str(shop), "drawer", "--printer", printer.url])
+    drawer = ["--db", str(shop), "drawer", "--printer", printer.url]
+    refused = runner.invoke(cli, drawer)  # no manager: no PIN can open it
+    assert refused.exit_code != 0 and "No manager PIN is set" in refused.output
+    add = ["--db", str(shop), "user", "add", "Max", "--role", "manager"]
+    assert runner.invoke(cli, add, input="2222\n").exit_code == 0
+    assert runner.invoke(cli, drawer, input="1111\n").output.startswith("till: Wrong PIN")
+    opened = runner.invoke(cli, drawer, input="2222\n")
     assert opened.exit_code == 0, opened.output
     receipt, kick = printer.wait_for(2)
     assert "Crème" in decode(receipt).text and decode(receipt).drawer_kicks == []

@@ -96,6 +96,7 @@ def shop(tmp_path, template) -> tuple[Path, Path, str]:
     db = tmp_path / "till.db"
     shutil.copy(template[0], db)
     shutil.copy(template[0].with_name("till.toml"), tmp_path / "till.toml")
+    shutil.copytree(template[0].with_name("keys"), tmp_path / "keys")  # the journal's key
     csv = tmp_path / "rows.csv"
     csv.write_text("barcode,name,price,vat\n", encoding="utf-8")
     return db, csv, template[1]

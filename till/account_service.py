@@ -8,6 +8,7 @@ from till.config import Settings
 from till.core.formats import formats_for
 from till.core.money import MoneyFormat
 from till.core.offline import Overdrawn, overdraft
+from till.core.people import Session, session_of
 from till.core.sale import SaleCustomer
 from till.offline_limit import SpendLimit, SyncStanding
 
@@ -15,11 +16,17 @@ from till.offline_limit import SpendLimit, SyncStanding
 class AccountService:
     """One till's view of customer accounts."""
 
-    def __init__(self, settings: Settings, actor: str, money: MoneyFormat | None = None) -> None:
+    def __init__(
+        self, settings: Settings, actor: str | Session, money: MoneyFormat | None = None
+    ) -> None:
         self.settings = settings
-        self.actor = actor
+        self.session = session_of(actor)
         self.money = money or MoneyFormat(settings.locale.currency, settings.locale.locale)
         self.standing = SyncStanding(settings.sync, formats_for(settings.locale.locale))
+
+    @property
+    def actor(self) -> str:
+        return self.session.label
 
     def balance(self, customer_id: str) -> int:
         """Positive: credit the customer can spend; negative: what they owe."""

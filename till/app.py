@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from devices.scanner.simulated import SimulatedScanner
-from till import logs
+from till import journal_service, logs
 from till.config import Settings
 from till.core.formats import count
 from till.core.sale import RecordedSale
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from devices.scanner.evdev_reader import DeviceSource, ScannerService
+    from till.core.people import Actor
     from till.sync_service import SyncStatus, SyncWorker
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ DEFAULT_THEME = "textual-dark"
 LINUX_CONSOLE_THEME = "ansi-dark"
 PRINTER_RETRY_SECONDS = 10
 SYNC_STOP_WAIT = 2.0
+IDLE_CHECK_SECONDS = 5
 """Seconds closing waits for a sync in flight; after that its thread dies with the process
 (its local transaction, if any, rolls back: the next sync does it again)."""
 
@@ -81,8 +84,31 @@ class TillApp(App):
         """What stopped the register, if an unexpected error did."""
         self._log_forwarding: logs.NotifyHandler | None = None
         self.key_gate = KeyGate(self, super().on_event)
+        self.has_users = False
+        """Whether someone must log in (the till has users): read once at start."""
+        self.last_key_at = time.monotonic()
+
+    def log_in(self, why: str = "") -> None:
+        """Cover the screen with the login until someone's PIN is right (the sale in progress
+        stays open underneath); every service acts for whoever logs in."""
+        from till.screens.login import LoginScreen
+
+        if not isinstance(self.screen, LoginScreen):
+            self.push_screen(LoginScreen(why), self._logged_in)
+
+    def _logged_in(self, actor: Actor | None) -> None:
+        sale = next((s for s in self.screen_stack if isinstance(s, SaleScreen)), None)
+        if sale is not None and actor is not None:
+            sale.show_seller(actor.name)
+
+    def _lock_when_idle(self) -> None:
+        idle = self.register.settings.security.idle_logout
+        if idle and time.monotonic() - self.last_key_at >= idle:
+            self.log_in("The till was idle: type your PIN, then Enter.")
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key_at = time.monotonic()
         if isinstance(event, events.Key) and not event.is_forwarded:
             await self.key_gate.take(event)  # typed-ahead keys wait for the screen they are for
         else:
@@ -102,6 +128,12 @@ class TillApp(App):
             self.push_screen(KioskScreen(self.kiosk_timeout))
         else:
             self.push_screen(SaleScreen())
+            if self.register.people.needs_login:
+                self.has_users = True
+                self.log_in()
+                idle = self.register.settings.security.idle_logout
+                if idle:
+                    self.set_interval(min(IDLE_CHECK_SECONDS, idle), self._lock_when_idle)
         self.start_scanners()
         self.call_after_refresh(self.warm_up)
         if self.kiosk_timeout is None:  # the kiosk leaves the queue to the register (one lock)
@@ -116,12 +148,17 @@ class TillApp(App):
             self.scanners.stop()
         if self.sync_worker is not None:
             self.sync_worker.stop(timeout=SYNC_STOP_WAIT)
+        try:
+            self.register.in_writer(journal_service.stopped, self.register.settings)
+        except TillError:  # closing goes on; the journal shows a start without its stop
+            log.exception("The register's stop could not be journaled")
         self.register.close()
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def warm_up(self) -> None:
         """Load what the first scan needs (the money format) once the screen is up, then
         freeze the start-up objects so full garbage collections stay short during sales."""
+        self.register.in_writer(journal_service.started, self.register.settings)
         self.register.money(0)
         self.register.formats.rate(0)  # and the locale's patterns: the sale line shows a rate
         # The garbage of building the screens goes first: frozen, it would never be freed.
@@ -132,11 +169,14 @@ class TillApp(App):
 
     def action_close_register(self) -> None:
         if self.kiosk_timeout is not None:
-            from till.screens.manager import ManagerPinScreen
+            from till.core.people import Permission
+            from till.screens.manager import with_approval
 
-            self.push_screen(
-                ManagerPinScreen("Close the kiosk"), lambda ok: self.exit() if ok else None
-            )
+            def leave(approver: Actor | None) -> None:
+                self.register.authorise(Permission.LEAVE_KIOSK, approver)
+                self.exit()
+
+            with_approval(self, "Close the kiosk", Permission.LEAVE_KIOSK, leave)
             return
         sale = next((s for s in self.screen_stack if isinstance(s, SaleScreen)), None)
         if sale is not None and (sale.cart.lines or sale.saving):
@@ -329,9 +369,14 @@ class TillApp(App):
             self.call_from_thread(self.notify, str(error), severity="error", markup=False)
 
     @work(thread=True, group="printer", exit_on_error=False)
-    def open_drawer(self) -> None:
+    def open_drawer(self, approver: Actor | None = None, *, without_sale: bool = False) -> None:
+        """Open the cash drawer; ``without_sale``: outside a sale or deposit, which the
+        register allows only to a user who may, or with their ``approver``."""
         try:
-            self.register.printing.open_drawer()
+            if without_sale:
+                self.register.open_drawer(approver)
+            else:
+                self.register.printing.open_drawer()
         except TillError as error:
             self.call_from_thread(self.notify, str(error), severity="error", markup=False)
 

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from till.cli_backup import backup, logs, restore
+from till.cli_closures import close, closures, report
 from till.cli_customer_files import export_group, import_customers
 from till.cli_customers import customers
 from till.cli_devices import devices
 from till.cli_loyalty import loyalty, manager_pin
+from till.cli_people import user
 from till.cli_printer import drawer, print_test, receipt_print
 from till.cli_server import server
 from till.cli_sync import sync
@@ -134,11 +136,14 @@ def kiosk(ctx: Context, timeout: int) -> None:
 
 def _run_kiosk(settings: Settings, timeout: float) -> None:
     from till.app import make_app
+    from till.core.people import Session
+    from till.people_service import PeopleService
 
-    if not settings.security.manager_pin:
+    people = PeopleService(settings, Session(PeopleService.shop_seller_of(settings)))
+    if not people.can_approve:
         raise TillError(
-            "The kiosk can only be closed with a manager PIN and none is set: "
-            "run `till manager-pin` and put its line in the [security] table of the config."
+            "The kiosk can only be closed with a manager PIN and nobody has one: add a manager"
+            " with `till user add NAME --role manager` (or run `till manager-pin`)."
         )
     _run(make_app(settings, kiosk_timeout=timeout))
 
@@ -167,10 +172,12 @@ def demo(ctx: Context, reset: bool, seed_only: bool, as_kiosk: bool) -> None:
         DEMO_DIR,
         DEMO_MANAGER_PIN,
         demo_kiosk_cards,
+        demo_login_hint,
         demo_price_list_csv,
         demo_products_csv,
         demo_settings,
         seed_demo_customers,
+        seed_demo_users,
     )
 
     settings = demo_settings(DEMO_DIR)
@@ -191,6 +198,8 @@ def demo(ctx: Context, reset: bool, seed_only: bool, as_kiosk: bool) -> None:
     if customers.customer_count() == 0:
         added = seed_demo_customers(settings)
         click.echo(f"Demo customers: {added}.")
+    if seed_demo_users(settings):
+        click.echo(demo_login_hint())
     click.echo(f"Demo database: {db_path}")
     click.echo(f"Receipts are written as ESC/POS bytes to {settings.printer.url}")
     if seed_only:
@@ -335,39 +344,75 @@ def receipt_show(ctx: Context, number: str) -> None:
     click.echo(Register(settings).printer.preview(sale), nl=False)
 
 
-@cli.command(name="journal")
+@cli.group(name="journal", invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def journal(click_ctx: click.Context, as_json: bool) -> None:
+    """Check the journal (alone: as ``journal verify``); archive a period."""
+    if click_ctx.invoked_subcommand is None:
+        click_ctx.invoke(journal_verify, archive=None, as_json=as_json)
+
+
+@journal.command(name="verify")
+@click.argument("archive", required=False, type=click.Path(dir_okay=False, exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_context
-def journal(ctx: Context, as_json: bool) -> None:
-    """Check that this till's sales journal is intact (hash chain and SQLite integrity)."""
-    from storage import sales
-    from storage.db import integrity_ok
+def journal_verify(ctx: Context, archive: str | None, as_json: bool) -> None:
+    """Check every till's sales, the points and account ledgers, the audit and event logs
+    against their signatures and the anchor outside the database, and the triggers that keep
+    them append-only; or, with ARCHIVE, check that archive file. Exit 1 on any problem."""
+    from till.journal_service import verify_archive, verify_database
+
+    settings = ctx.settings()
+    if archive:
+        verdict = verify_archive(Path(archive), settings)
+    else:
+        _open(settings, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
+        verdict = verify_database(settings)
+    if as_json:
+        click.echo(json.dumps(verdict.facts))
+    elif archive:
+        click.echo(f"{archive}: {'signature and content intact' if verdict.ok else 'NOT intact'}.")
+    else:
+        facts = verdict.facts
+        click.echo(
+            f"{facts['sales']} sales, integrity {'ok' if facts['integrity'] else 'FAILED'}, "
+            f"{'chain intact' if verdict.ok else 'journal NOT intact'}"
+            f" ({facts['seals']} signed seals, {len(facts['tills'])} till(s)"
+            f"{', anchored' if facts['anchored'] else ''})."
+        )
+        if facts["names_erased"]:  # docs/customers.md, "Personal data"
+            click.echo(
+                f"{facts['names_erased']} receipts with a customer's name erased on request,"
+                f" {facts['redacted_old_format']} of them recorded before journal format 2"
+                " (checked by redaction)."
+            )
+    if not as_json:
+        for problem in verdict.problems:
+            click.echo(f"  - {problem}")
+    if not verdict.ok:
+        sys.exit(1)
+
+
+@journal.command(name="archive")
+@click.argument("period")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write."
+)
+@pass_context
+def journal_archive(ctx: Context, period: str, output: str) -> None:
+    """Export PERIOD (YYYY, YYYY-MM or YYYY-MM-DD, UTC) as one JSON file signed with the
+    journal's key: sales with lines, VAT and payments, events, ledger entries and seals."""
+    from till.journal_service import archive
 
     settings = ctx.settings()
     _open(settings, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
-    broken = sales.verify_journal(settings.till.number)
-    erased, redacted = sales.erased_names(settings.till.number)
-    result = {
-        "sales": sales.sale_count(),
-        "broken": broken,
-        "integrity": integrity_ok(),
-        "names_erased": erased,
-        "redacted_old_format": redacted,
-    }
-    if as_json:
-        click.echo(json.dumps(result))
-    else:
-        click.echo(
-            f"{result['sales']} sales, integrity {'ok' if result['integrity'] else 'FAILED'}, "
-            f"{'chain intact' if not broken else 'chain broken at ' + ', '.join(broken)}."
-        )
-        if erased:  # docs/customers.md, "Personal data"
-            click.echo(
-                f"{erased} receipts with a customer's name erased on request,"
-                f" {redacted} of them recorded before journal format 2 (checked by redaction)."
-            )
-    if broken or not result["integrity"]:
-        sys.exit(1)
+    counts = archive(settings, period, Path(output))
+    click.echo(
+        f"Archive of {period} written to {output}: "
+        + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
+        + "."
+    )
 
 
 cli.add_command(customers)
@@ -376,6 +421,7 @@ import_group.add_command(import_customers)
 cli.add_command(devices)
 cli.add_command(loyalty)
 cli.add_command(manager_pin)
+cli.add_command(user)
 cli.add_command(print_test)
 cli.add_command(drawer)
 cli.add_command(server)
@@ -384,6 +430,9 @@ cli.add_command(backup)
 cli.add_command(restore)
 cli.add_command(logs)
 cli.add_command(install_systemd)
+cli.add_command(close)
+cli.add_command(report)
+cli.add_command(closures)
 receipt.add_command(receipt_print)
 
 
@@ -418,7 +467,9 @@ commits every 1,000 rows."""
 def _open(settings: Settings, *, create: bool, busy_timeout: int = 5) -> None:
     from storage.db import open_database
 
-    open_database(settings.database.path, create=create, busy_timeout=busy_timeout)
+    open_database(
+        settings.database.path, create=create, busy_timeout=busy_timeout, key_dir=settings.key_dir
+    )
 
 
 def _run_app(settings: Settings, *, demo: bool) -> None:

@@ -79,8 +79,9 @@ def restore(ctx: Context, path: str, force: bool, yes: bool) -> None:
             question = f"Replace {database} ({now}) with {source}? It is kept aside."
             if not click.confirm(question, default=False):
                 raise TillError("nothing restored.")
-        restored = backups.restore(database, source, force=force)
-        open_database(database, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
+        key_dir = ctx.settings().key_dir
+        restored = backups.restore(database, source, force=force, key_dir=key_dir)
+        open_database(database, create=False, busy_timeout=CLI_BUSY_TIMEOUT, key_dir=key_dir)
         version = schema_version()
     aside = f"; the previous one is {restored.kept_aside}" if restored.kept_aside else ""
     click.echo(

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from till.cli_people import approval
+from till.core.people import Permission
+
 if TYPE_CHECKING:
     from till.core.customer import Customer
 
@@ -265,7 +268,7 @@ def merge(ctx, keep: str, other: str, yes: bool):
     if not yes and not click.confirm("Merge?", default=False):
         click.echo("Nothing merged.")
         return
-    survivor = service.merge(kept.id, merged.id, approved_by=_manager_approval(ctx, service))
+    survivor = service.merge(kept.id, merged.id, approval(ctx, Permission.MERGE_CUSTOMERS))
     click.echo(f"{plan.other_code} is merged into {survivor.code}  {survivor.display_name}.")
 
 
@@ -359,7 +362,7 @@ def anonymise(ctx, code: str, yes: bool):
     if not yes and not click.confirm("Erase this person's data for good?", default=False):
         click.echo("Nothing erased.")
         return
-    done = service.anonymise(customer.id, approved_by=_manager_approval(ctx, service))
+    done = service.anonymise(customer.id, approval(ctx, Permission.ERASE_PERSONAL_DATA))
     click.echo(
         f"{plan.code} is anonymised: {len(done.fields)} fields erased"
         f" ({len(done.customer_ids)} customer file{'s' if len(done.customer_ids) > 1 else ''});"
@@ -378,19 +381,3 @@ def _erasure_lines(plan) -> list[str]:
     lines.append(f"Keeps, under {plan.code} ({ANONYMOUS_NAME}):")
     lines += [f"  {count} {what}" for what, count in plan.kept]
     return lines
-
-
-def _manager_approval(ctx, service) -> str:
-    """Ask for the manager PIN; who approved (as the audit log names them), or one ``till:``
-    line when no PIN is set or the one typed is wrong."""
-    from till.core.pin import MANAGER_APPROVER, NO_MANAGER_PIN
-    from till.errors import TillError
-    from till.loyalty_service import LoyaltyService
-
-    approver = LoyaltyService(ctx.settings(), ctx.money(), service.actor)
-    if not approver.has_manager_pin:
-        raise TillError(NO_MANAGER_PIN)
-    approved, message = approver.approve(click.prompt("Manager PIN", hide_input=True))
-    if not approved:
-        raise click.ClickException(message)
-    return MANAGER_APPROVER

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
+from till.cli_people import read_pin, shell_actor
 from till.core.formats import count
+from till.core.people import Permission
 
 
 def _service(ctx):
@@ -13,7 +15,7 @@ def _service(ctx):
     settings = ctx.settings()
     ctx.open_database(settings)
     register = Register(settings)
-    register.customers.actor = f"cli ({ctx.user})"
+    register.session.user = shell_actor(ctx)
     return register
 
 
@@ -91,16 +93,9 @@ def adjust(ctx, code: str, points: str, reason: str) -> None:
     change = check_points_adjustment(parse_whole(points, "points", -MAX_POINTS, MAX_POINTS))
     register = _service(ctx)
     customer = _customer(register, code)
-    if not register.loyalty.has_manager_pin:
-        from till.core.pin import NO_MANAGER_PIN
-        from till.errors import TillError
-
-        raise TillError(NO_MANAGER_PIN)
-    pin = click.prompt("Manager PIN", hide_input=True)
-    approved, message = register.loyalty.approve(pin)
-    if not approved:
-        raise click.ClickException(message)
-    click.echo(f"Balance: {count(register.loyalty.adjust(customer.id, change, reason), 'point')}")
+    approver = register.people.approve(read_pin("Manager PIN"), Permission.ADJUST_POINTS)
+    balance = register.loyalty.adjust(customer.id, change, reason, approver)
+    click.echo(f"Balance: {count(balance, 'point')}")
 
 
 @click.command(name="manager-pin")

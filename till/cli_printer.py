@@ -70,10 +70,21 @@ def print_test(ctx, printer_url: str | None) -> None:
 @printer_option
 @click.pass_obj
 def drawer(ctx, printer_url: str | None) -> None:
-    """Open the cash drawer wired to the printer."""
+    """Open the cash drawer wired to the printer: outside a sale, so it asks for a manager's
+    PIN, and the opening is journaled."""
+    from till.cli_people import approval, shell_actor
+    from till.core.people import Permission
+    from till.register import Register
+
     settings = settings_for(ctx, printer_url)
     ctx.open_database(settings)
-    receipt_printer(settings).open_drawer()
+    approver = approval(ctx, Permission.OPEN_DRAWER)
+    register = Register(settings)
+    register.session.user = shell_actor(ctx)
+    try:
+        register.open_drawer(approver)
+    finally:
+        register.close()
     click.echo("Drawer opened.")
 
 

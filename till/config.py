@@ -148,6 +148,9 @@ class AccountSettings:
 class SecuritySettings:
     manager_pin: str = ""
     """The manager PIN's scrypt hash, as ``till manager-pin`` prints it; never the PIN."""
+    idle_logout: int = 300
+    """Seconds without a key after which a till with users asks for a PIN again (0: never);
+    the sale in progress stays open underneath."""
     key_dir: str = ""
     """The folder of the till's secrets (PIN pepper, journal signing key), kept out of the
     database and its backups; empty: a ``keys`` folder beside the database."""
@@ -426,6 +429,7 @@ BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("accounts", "credit_limit"): (0, 10_000_000),
     ("sync", "interval"): (1, 86_400),
     ("sync", "offline_after"): (10, 30 * 86_400),
+    ("security", "idle_logout"): (0, 86_400),
 }
 """Every whole-number setting's range: a value outside would overflow a sum, a date or the
 database long after the config was read."""

@@ -22,7 +22,14 @@ from storage.customer_privacy import Anonymised, ErasurePlan
 from storage.customer_search import count_everyone, everyone, phone_prefix, search_customers
 from storage.customers import DeleteOutcome
 from till.config import Settings
-from till.core.customer import Address, Customer, CustomerKind, FieldErrors, validate_changes
+from till.core.customer import (
+    PRICE_FIELDS,
+    Address,
+    Customer,
+    CustomerKind,
+    FieldErrors,
+    validate_changes,
+)
 from till.core.customer_lookup import (
     AuditEntry,
     CustomerFilter,
@@ -34,6 +41,7 @@ from till.core.customer_lookup import (
 from till.core.duplicate_merge import MergePlan
 from till.core.formats import for_print, formats_for
 from till.core.history_scope import HistoryPlace, HistoryScope, OlderSales, is_offline
+from till.core.people import Actor, Permission, Role, Session, session_of
 from till.core.pricing import customer_terms
 from till.core.sale import SaleCustomer
 from till.core.text import digits, fold, fold_email
@@ -52,10 +60,13 @@ OFFER_CANDIDATES = 20
 class CustomerService:
     """One till's view of the customer file."""
 
-    def __init__(self, settings: Settings, actor: str | None = None) -> None:
+    def __init__(self, settings: Settings, actor: str | Session | None = None) -> None:
         self.till_no = settings.till.number
         self.region = settings.locale.locale.partition("_")[2] or "FR"
-        self.actor = actor or f"till {settings.till.number} ({settings.till.seller})"
+        self.session = session_of(
+            actor or Actor("", settings.till.seller, Role.CASHIER, settings.till.number).label
+        )
+        """Who acts: the till's logged-in user, or the label a shell or a test gives."""
         self.formats = formats_for(settings.locale.locale)
         self.pricing = settings.pricing
         self.sync = settings.sync
@@ -142,6 +153,11 @@ class CustomerService:
         }
         return all(starts.values())
 
+    @property
+    def actor(self) -> str:
+        """The audit log's name for whoever is acting now."""
+        return self.session.label
+
     def get(self, customer_id: str) -> Customer:
         return customers.get_customer(customer_id)
 
@@ -166,25 +182,34 @@ class CustomerService:
             changes, actor=self.actor, till_no=self.till_no, region=self.region
         )
 
-    def update(self, customer_id: str, changes: dict[str, Any]) -> Customer:
-        return customers.update_customer(customer_id, changes, actor=self.actor, region=self.region)
+    def update(
+        self, customer_id: str, changes: dict[str, Any], approver: Actor | None = None
+    ) -> Customer:
+        """Change a customer; a change to what they pay (``PRICE_FIELDS``) needs a user who
+        may, or their ``approver``."""
+        actor = self.actor
+        if PRICE_FIELDS & changes.keys():
+            actor = self.session.described(Permission.EDIT_PRICE_FIELDS, approver)
+        return customers.update_customer(customer_id, changes, actor=actor, region=self.region)
 
     def set_active(self, customer_id: str, active: bool) -> Customer:
         return customers.set_active(customer_id, active, actor=self.actor)
 
-    def delete(self, customer_id: str) -> tuple[DeleteOutcome, str]:
-        return customers.delete_customer(customer_id, actor=self.actor)
+    def delete(self, customer_id: str, approver: Actor | None = None) -> tuple[DeleteOutcome, str]:
+        actor = self.session.described(Permission.DELETE, approver)
+        return customers.delete_customer(customer_id, actor=actor)
 
     def plan_merge(self, keep_id: str, other_id: str) -> MergePlan:
         """What merging the duplicate ``other_id`` into ``keep_id`` would do (nothing is
         changed); a TillError when it cannot be done."""
         return customer_merge.plan_merge(keep_id, other_id)
 
-    def merge(self, keep_id: str, other_id: str, approved_by: str) -> Customer:
-        """Merge the duplicate ``other_id`` into ``keep_id``; call only once a manager
-        approved (``LoyaltyService.approve``), named in ``approved_by``."""
+    def merge(self, keep_id: str, other_id: str, approver: Actor | None = None) -> Customer:
+        """Merge the duplicate ``other_id`` into ``keep_id``: the acting user may, or their
+        ``approver`` (``PeopleService.approve``) does."""
+        allowed_by = self.session.authorise(Permission.MERGE_CUSTOMERS, approver)
         return customer_merge.merge_customers(
-            keep_id, other_id, actor=self.actor, approved_by=approved_by
+            keep_id, other_id, actor=self.actor, approved_by=allowed_by.label
         )
 
     def import_file(
@@ -193,13 +218,15 @@ class CustomerService:
         *,
         dry_run: bool = False,
         on_progress: Callable[[CustomerImportReport], None] = lambda report: None,
+        approver: Actor | None = None,
     ) -> CustomerImportReport:
         """Import the customers of a CSV or XLSX file, a chunk per transaction (the till
         keeps selling meanwhile); ``on_progress`` hears the report after each chunk."""
         from storage.customer_import import ImportSettings, import_customer_file
 
+        actor = self.session.described(Permission.IMPORT_CUSTOMERS, approver)
         settings = ImportSettings(
-            actor=self.actor, till_no=self.till_no, region=self.region, dry_run=dry_run
+            actor=actor, till_no=self.till_no, region=self.region, dry_run=dry_run
         )
         try:
             return import_customer_file(path, settings, on_progress=on_progress)
@@ -277,10 +304,13 @@ class CustomerService:
         """What ``anonymise`` would erase and keep (nothing is changed)."""
         return customer_privacy.erasure_plan(customer_id)
 
-    def anonymise(self, customer_id: str, approved_by: str) -> Anonymised:
+    def anonymise(self, customer_id: str, approver: Actor | None = None) -> Anonymised:
         """Erase the person's data here and, by sync, everywhere; sales and ledgers stay under
-        the anonymous code. Call only once a manager approved, named in ``approved_by``."""
-        return customer_privacy.anonymise(customer_id, actor=self.actor, approved_by=approved_by)
+        the anonymous code. The acting user may, or their ``approver`` does."""
+        allowed_by = self.session.authorise(Permission.ERASE_PERSONAL_DATA, approver)
+        return customer_privacy.anonymise(
+            customer_id, actor=self.actor, approved_by=allowed_by.label
+        )
 
     def summary_for_sale(self, found: CustomerSummary) -> SaleCustomer:
         return self.for_sale(self.get(found.id))

@@ -11,7 +11,6 @@ from till.config import (
     PricingSettings,
     PrinterSettings,
     ReceiptSettings,
-    SecuritySettings,
     Settings,
     StoreSettings,
     TillSettings,
@@ -142,11 +141,7 @@ _VARIANTS = ["", "bio", "format familial", "petit format", "marque maison", "pre
 
 
 DEMO_MANAGER_PIN = "1234"
-DEMO_MANAGER_PIN_HASH = (
-    "scrypt$16384$8$1$c068e5ebd76d21d9d954467362f966a0"
-    "$691f48ec825c9658beaa03bad8f01870dab6ee8b699ac8b0338e6710c74d113b"
-)
-"""The demo shop's manager PIN and its hash (made by ``till manager-pin``); demo only."""
+"""The demo manager's PIN (demo only)."""
 
 
 def demo_settings(data_dir: Path = DEMO_DIR) -> Settings:
@@ -161,9 +156,29 @@ def demo_settings(data_dir: Path = DEMO_DIR) -> Settings:
         printer=PrinterSettings(url=f"file://{(data_dir / 'receipts.escpos').resolve()}"),
         receipt=ReceiptSettings(footer=("Merci de votre visite !", "Thank you!")),
         pricing=PricingSettings(segment_discounts={"VIP": 500, "Wholesale": 1000}),
-        security=SecuritySettings(manager_pin=DEMO_MANAGER_PIN_HASH),
         accounts=AccountSettings(credit_limit=200),
     ).with_database((data_dir / "till.db").resolve())
+
+
+DEMO_USERS = (("Camille", "cashier", "1111"), ("Manon", "manager", DEMO_MANAGER_PIN))
+"""The demo shop's people: name, role, PIN (demo only; shown on its login screen)."""
+
+
+def seed_demo_users(settings: Settings) -> int:
+    """Add the demo's cashier and manager, once."""
+    from till.core.people import Role, Session
+    from till.people_service import PeopleService
+
+    service = PeopleService(settings, Session(PeopleService.shop_seller_of(settings)))
+    if service.needs_login:
+        return 0
+    for name, role, pin in DEMO_USERS:
+        service.add_user(name, Role(role), pin)
+    return len(DEMO_USERS)
+
+
+def demo_login_hint() -> str:
+    return "Demo: " + ", ".join(f"{name} {pin} ({role})" for name, role, pin in DEMO_USERS)
 
 
 def seed_demo_customers(settings: Settings, count: int = 300) -> int:

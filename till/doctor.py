@@ -29,10 +29,11 @@ def _database(settings: Settings) -> Iterator[Check]:
     from storage import sales
     from storage.db import integrity_ok, open_database, schema_version
     from storage.migrations import available
+    from till.journal_service import verify_database
 
     path = Path(settings.database.path)
     try:
-        open_database(path, create=False)
+        open_database(path, create=False, key_dir=settings.key_dir)
     except TillError as error:
         yield "fail", "database", str(error)
         return
@@ -45,11 +46,18 @@ def _database(settings: Settings) -> Iterator[Check]:
         yield "fail", "database", f"{path}: PRAGMA integrity_check failed"
         return
     yield "ok", "database", f"{path} (schema {version}/{newest}, WAL, integrity ok)"
-    broken = sales.verify_journal(settings.till.number)
-    if broken:
-        yield "fail", "journal", f"hash chain broken at {', '.join(broken[:5])}"
+    try:
+        verdict = verify_database(settings)
+    except TillError as error:  # the public key missing or unreadable
+        yield "fail", "journal", str(error)
+        return
+    if not verdict.ok:
+        more = len(verdict.problems) - 3
+        shown = "; ".join(verdict.problems[:3]) + (f" and {more} more" if more > 0 else "")
+        yield "fail", "journal", f"{shown} (till journal verify lists them)"
     else:
-        yield "ok", "journal", f"{sales.sale_count()} sales, hash chain intact"
+        intact = f"{sales.sale_count()} sales, hash chain intact"
+        yield "ok", "journal", f"{intact}, {verdict.facts['seals']} signatures valid"
 
 
 def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:

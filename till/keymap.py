@@ -27,6 +27,8 @@ SCREENS: dict[str, dict[str, str]] = {
         "receipt": "f7,ctrl+l",
         "return": "f6,ctrl+p",
         "demo_scan": "f12,ctrl+y",
+        "switch_user": "f11,ctrl+u",
+        "close_day": "f1,ctrl+k",
         "line_up": "up",
         "line_down": "down",
         "clear_entry": "escape",
@@ -85,6 +87,7 @@ SCREENS: dict[str, dict[str, str]] = {
     },
     "AdjustPointsScreen": {"adjust.save": "f10,ctrl+t", "adjust.cancel": "escape"},
     "ManagerPinScreen": {"manager.cancel": "escape"},
+    "LoginScreen": {"login.clear": "escape"},
     "ParkNameScreen": {"park.cancel": "escape"},
     "ParkedScreen": {
         "parked.resume": "enter",
@@ -129,6 +132,7 @@ SCREENS: dict[str, dict[str, str]] = {
         "import.back": "escape",
     },
     "KioskScreen": {"kiosk.print": "f6,ctrl+p", "kiosk.done": "escape"},
+    "ClosureScreen": {"closure.close": "f10,ctrl+t", "closure.back": "escape"},
 }
 """Screen class → binding id → its default keys, as in the screen's ``BINDINGS``."""
 

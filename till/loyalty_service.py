@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 from datetime import datetime
-from pathlib import Path
 
 from devices.printer.receipt import ReceiptDocument
 from devices.printer.slip import BalanceSlip, build_balance_slip
@@ -18,7 +15,7 @@ from till.core.formats import for_print, formats_for
 from till.core.loyalty import LoyaltyProgram, spendable_points
 from till.core.money import MoneyFormat
 from till.core.offline import Overdrawn, overdraft
-from till.core.pin import PinGate
+from till.core.people import Actor, Permission, Session, session_of
 from till.offline_limit import SpendLimit, SyncStanding
 
 log = logging.getLogger(__name__)
@@ -27,39 +24,16 @@ log = logging.getLogger(__name__)
 class LoyaltyService:
     """One till's view of the loyalty program."""
 
-    def __init__(self, settings: Settings, money: MoneyFormat, actor: str) -> None:
+    def __init__(self, settings: Settings, money: MoneyFormat, actor: str | Session) -> None:
         self.settings = settings
         self.program: LoyaltyProgram = settings.loyalty.program
         self.money = money
-        self.actor = actor
-        self.lock_file = Path(settings.database.path).with_suffix(".pin-lock")
-        """Where failed PINs are counted, so that neither a restart nor each CLI call resets
-        the lockout."""
+        self.session = session_of(actor)
         self.standing = SyncStanding(settings.sync, formats_for(settings.locale.locale))
 
     @property
-    def has_manager_pin(self) -> bool:
-        """Whether a manager PIN is configured: without one, nothing it guards can be done."""
-        return bool(self.settings.security.manager_pin)
-
-    def approve(self, pin: str) -> tuple[bool, str]:
-        gate = PinGate(self.settings.security.manager_pin, state=self._lock_state())
-        answer = gate.check(pin, time.time())
-        self._save_lock_state(gate.state)
-        return answer
-
-    def _lock_state(self) -> tuple[int, float]:
-        try:
-            failures, locked_until = json.loads(self.lock_file.read_text())
-            return int(failures), float(locked_until)
-        except (OSError, ValueError, TypeError):
-            return 0, 0.0
-
-    def _save_lock_state(self, state: tuple[int, float]) -> None:
-        try:
-            self.lock_file.write_text(json.dumps(list(state)))
-        except OSError:
-            log.warning("cannot record failed manager PINs in %s", self.lock_file)
+    def actor(self) -> str:
+        return self.session.label
 
     def issue_card(self, customer_id: str) -> str:
         return loyalty.issue_card(
@@ -83,9 +57,12 @@ class LoyaltyService:
     def history(self, customer_id: str) -> list[Movement]:
         return loyalty.history(customer_id)
 
-    def adjust(self, customer_id: str, points: int, reason: str) -> int:
-        """Add or remove points; call only once a manager approved (``approve``)."""
-        return loyalty.adjust_points(customer_id, points, reason, actor=f"manager, at {self.actor}")
+    def adjust(
+        self, customer_id: str, points: int, reason: str, approver: Actor | None = None
+    ) -> int:
+        """Add or remove points: the acting user may, or their ``approver`` does."""
+        actor = self.session.described(Permission.ADJUST_POINTS, approver)
+        return loyalty.adjust_points(customer_id, points, reason, actor=actor)
 
     def overdrafts(self) -> list[loyalty.Overdraft]:
         return loyalty.overdrafts()

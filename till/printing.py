@@ -127,10 +127,10 @@ class PrintQueue:
             uncertain,
         )
 
-    def reprint(self, sale_id: str) -> None:
+    def reprint(self, sale_id: str, actor: str = "till") -> None:
         """Queue another copy of a receipt, without opening the drawer; it stands in for any
         earlier job of that sale left unconfirmed."""
-        self._in_writer(print_jobs.reprint, sale_id)
+        self._in_writer(print_jobs.reprint, sale_id, actor)
 
     def dismiss(self, sale_id: str) -> int:
         """The cashier saw the receipt come out: it leaves the unconfirmed list."""

@@ -13,14 +13,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from devices.printer.receipt import ReceiptLayout, receipt_header
 from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import open_transport
-from storage import catalog, open_sale, parked, sales
+from storage import catalog, events, open_sale, parked, sales
 from storage.errors import DatabaseBusy, storage_errors
 from storage.models import database
 from till.config import Settings
 from till.core.barcodes import parse_scan_entry
 from till.core.formats import formats_for
 from till.core.money import MoneyFormat
-from till.core.sale import Cart, Item, Parked, PaymentMethod, RecordedSale, SaleCustomer
+from till.core.people import Actor, Permission, Role, Session
+from till.core.sale import Cart, CartLine, Item, Parked, PaymentMethod, RecordedSale, SaleCustomer
 from till.printing import PrintQueue
 from till.sale_keeper import OpenSaleKeeper
 
@@ -34,9 +35,11 @@ BUSY_PAUSE = 0.01
 
 if TYPE_CHECKING:
     from till.account_service import AccountService
+    from till.closure_service import ClosureService
     from till.core.returns import Returnable
     from till.customer_service import CustomerService
     from till.loyalty_service import LoyaltyService
+    from till.people_service import PeopleService
 
 
 class Register:
@@ -74,27 +77,44 @@ class Register:
         self.busy_give_up_after = BUSY_GIVE_UP_AFTER
         """Seconds of a busy database after which a write fails (nothing saved)."""
         self.printing = PrintQueue(self.printer, self.in_writer)
+        self.session = Session(Actor("", settings.till.seller, Role.CASHIER, settings.till.number))
+        """Who is logged in: every service acts for them (the configured seller, as a
+        cashier, on a till without users)."""
+
+    @cached_property
+    def closures(self) -> ClosureService:
+        """Z, month and year closures and the X report."""
+        from till.closure_service import ClosureService
+
+        return ClosureService(self.settings, self.printer)
+
+    @cached_property
+    def people(self) -> PeopleService:
+        """Users, logins and approvals."""
+        from till.people_service import PeopleService
+
+        return PeopleService(self.settings, self.session, self.in_writer)
 
     @cached_property
     def loyalty(self) -> LoyaltyService:
         """The loyalty program; loaded on first use."""
         from till.loyalty_service import LoyaltyService
 
-        return LoyaltyService(self.settings, self.money, self.customers.actor)
+        return LoyaltyService(self.settings, self.money, self.session)
 
     @cached_property
     def accounts(self) -> AccountService:
         """Customer accounts: credit notes, deposits, on-account sales."""
         from till.account_service import AccountService
 
-        return AccountService(self.settings, self.customers.actor, self.money)
+        return AccountService(self.settings, self.session, self.money)
 
     @cached_property
     def customers(self) -> CustomerService:
         """The customer file; loaded on first use so the register starts faster."""
         from till.customer_service import CustomerService
 
-        return CustomerService(self.settings)
+        return CustomerService(self.settings, self.session)
 
     @property
     def till_no(self) -> int:
@@ -128,7 +148,7 @@ class Register:
         return sales.record_sale(
             cart,
             till_no=self.till_no,
-            seller=self.settings.till.seller,
+            seller=self.session.user.name,
             currency=self.settings.locale.currency,
             store=self.settings.store.name,
             loyalty_program=self.settings.loyalty.program,
@@ -156,27 +176,37 @@ class Register:
         return returns.returnable(parse_receipt_number(text))
 
     def record_return(
-        self, receipt: str, quantities: dict[int, int], method: PaymentMethod, approved_by: str
+        self,
+        receipt: str,
+        quantities: dict[int, int],
+        method: PaymentMethod,
+        approver: Actor | None = None,
     ) -> RecordedSale:
         """Refund durably, on the writer thread: call from a worker."""
-        return self.in_writer(self.refund, receipt, quantities, method, approved_by)
+        return self.in_writer(self.refund, receipt, quantities, method, approver)
 
     def refund(
-        self, receipt: str, quantities: dict[int, int], method: PaymentMethod, approved_by: str
+        self,
+        receipt: str,
+        quantities: dict[int, int],
+        method: PaymentMethod,
+        approver: Actor | None = None,
     ) -> RecordedSale:
         """The refund's write itself: run it on the writer thread (``in_writer``, or a
-        screen's ``start_write``)."""
+        screen's ``start_write``). The user logged in may refund, or ``approver`` does."""
         from storage import returns
+
+        allowed_by = self.session.authorise(Permission.REFUND, approver)
 
         return returns.record_return(
             receipt,
             quantities,
             method,
             till_no=self.till_no,
-            seller=self.settings.till.seller,
+            seller=self.session.user.name,
             currency=self.settings.locale.currency,
             store=self.settings.store.name,
-            approved_by=approved_by,
+            approved_by=allowed_by.name,
             loyalty_program=self.settings.loyalty.program,
             header=receipt_header(self.printer.layout),
         )
@@ -193,6 +223,54 @@ class Register:
                 log.exception("The sale in progress could not be written before closing")
         self._writer.submit(database.close).result()
         self._writer.shutdown()
+
+    def open_drawer(self, approver: Actor | None = None) -> None:
+        """Open the cash drawer outside a sale: the user may, or ``approver`` does."""
+        allowed_by = self.session.authorise(Permission.OPEN_DRAWER, approver)
+        self.printing.open_drawer()
+        self.in_writer(
+            lambda: events.record_event(
+                events.DRAWER_OPENED,
+                self.session.label,
+                {"approved_by": allowed_by.label},
+                till_no=self.till_no,
+            )
+        )
+
+    def journal_voided_line(self, line: CartLine) -> None:
+        """Journal a line taken off the open sale (on the writer thread; the screen goes on)."""
+        details = {
+            "code": line.item.code,
+            "name": line.item.name,
+            "quantity": line.quantity,
+            "total": line.total,
+        }
+        self._journal_later(events.LINE_VOIDED, details)
+
+    def journal_cancelled_sale(self, cart: Cart) -> None:
+        """Journal an open sale cancelled with its lines (and any payment given back)."""
+        details = {
+            "lines": len(cart.lines),
+            "total": cart.total,
+            "paid_back": sum(p.amount for p in cart.payments),
+        }
+        self._journal_later(events.SALE_CANCELLED, details)
+
+    def _journal_later(self, kind: str, details: dict[str, Any]) -> None:
+        label, till_no = self.session.label, self.till_no
+
+        def record() -> None:
+            try:
+                self.in_writer(lambda: events.record_event(kind, label, details, till_no=till_no))
+            except Exception:  # journaled on a best-effort basis: the sale screen goes on
+                log.exception("could not journal %s", kind)
+
+        threading.Thread(target=record, name="till-journal", daemon=True).start()
+
+    def authorise(self, permission: Permission, approver: Actor | None = None) -> Actor:
+        """Who allows the user logged in to do this (leaving the kiosk): NotPermitted if
+        nobody does."""
+        return self.session.authorise(permission, approver)
 
     def park(self, cart: Cart, name: str) -> Parked:
         revision = self.open_sale.next_revision()

@@ -1,6 +1,15 @@
 import pytest
 
-from till.core.pin import hash_pin, verify_pin
+from till.core.pin import (
+    hash_pin,
+    hash_user_pin,
+    pin_tag,
+    verify_pin,
+    verify_user_pin,
+    wrong_pin_words,
+)
+
+PEPPER = bytes(range(32))
 
 
 def test_a_pin_is_stored_only_as_a_salted_scrypt_hash():
@@ -13,20 +22,29 @@ def test_a_pin_is_stored_only_as_a_salted_scrypt_hash():
     assert not verify_pin("4821", "scrypt$x$y$z$00$00")
 
 
-@pytest.mark.parametrize("pin", ["", "12", "abcd", "12 34"])
-def test_short_or_non_digit_pins_are_refused(pin):
-    with pytest.raises(ValueError, match="at least 4 digits"):
+@pytest.mark.parametrize("pin", ["", "12", "abcd", "12 34", "1234567890123", "١٢٣٤"])
+def test_short_long_or_non_digit_pins_are_refused(pin):
+    with pytest.raises(ValueError, match="4 to 12 digits"):
         hash_pin(pin)
+    with pytest.raises(ValueError, match="4 to 12 digits"):
+        hash_user_pin(pin, PEPPER)
 
 
-def test_the_gate_locks_out_after_repeated_wrong_pins():
-    from till.core.pin import PinGate
+def test_a_user_s_pin_needs_the_pepper_kept_outside_the_database():
+    stored = hash_user_pin("4821", PEPPER)
+    assert verify_user_pin("4821", PEPPER, stored)
+    assert not verify_user_pin("4821", bytes(32), stored)  # the database alone is not enough
+    assert not verify_pin("4821", stored)  # nor is scrypt of the bare PIN
+    assert hash_user_pin("4821", PEPPER) != stored  # a salt of its own
 
-    gate = PinGate(hash_pin("4821"), tries=3, lockout_seconds=60)
-    assert gate.check("0000", now=0) == (False, "Wrong PIN (2 tries left).")
-    assert gate.check("0000", now=1)[0] is False
-    assert gate.check("0000", now=2) == (False, "Wrong PIN. Locked for 60 s.")
-    approved, message = gate.check("4821", now=30)
-    assert not approved and "try again in" in message  # even the right PIN, while locked
-    assert gate.check("4821", now=63) == (True, "Approved.")
-    assert PinGate("").check("4821", now=0)[1].startswith("No manager PIN is set")
+
+def test_the_tag_that_finds_a_pin_s_user_depends_on_the_pepper():
+    assert pin_tag("4821", PEPPER) == pin_tag("4821", PEPPER)
+    assert pin_tag("4821", PEPPER) != pin_tag("4822", PEPPER)
+    assert pin_tag("4821", PEPPER) != pin_tag("4821", bytes(32))
+    assert "4821" not in pin_tag("4821", PEPPER)
+
+
+def test_wrong_pins_are_told_plainly():
+    assert wrong_pin_words(1, 0) == "Wrong PIN (1 try left)."
+    assert wrong_pin_words(0, 300) == "Wrong PIN. Locked for 300 s."

@@ -118,14 +118,14 @@ def start_register(shop: Shop) -> Iterator[Callable[..., Terminal]]:
     ended by itself (a crash) fails the test."""
     started: list[Terminal] = []
 
-    def start(term: str = "xterm-256color") -> Terminal:
+    def start(term: str = "xterm-256color", ready: str = READY) -> Terminal:
         terminal = Terminal(
             [sys.executable, "-m", "till", "--config", str(shop.config)],
             term=term,
             cwd=shop.directory,
         )
         started.append(terminal)
-        terminal.wait_for(READY, timeout=30)  # start-up on a loaded machine
+        terminal.wait_for(ready, timeout=30)  # start-up on a loaded machine
         return terminal
 
     yield start

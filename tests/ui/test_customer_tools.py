@@ -14,6 +14,7 @@ from storage import customers
 from till.app import make_app
 from till.config import SecuritySettings
 from till.core.pin import MANAGER_APPROVER, hash_pin
+from till.people_service import LEGACY_MANAGER
 from till.screens.customer_import import CustomerImportScreen
 from till.screens.customer_search import CustomerSearchScreen
 from till.screens.duplicates import DuplicatesScreen
@@ -177,7 +178,7 @@ async def test_an_import_left_running_tells_its_outcome(app, tmp_path, monkeypat
 
     monkeypatch.setattr(service, "import_file", after_leaving)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = CustomerImportScreen()
+        screen = CustomerImportScreen(LEGACY_MANAGER)
         await app.push_screen(screen)
         screen.query_one("#import-path", Input).value = str(csv)
         await pilot.press("f10", "escape")  # leave at once: the import goes on
@@ -192,7 +193,7 @@ async def test_an_import_left_running_tells_its_outcome(app, tmp_path, monkeypat
 
 async def test_a_file_that_cannot_be_read_is_said_in_plain_words(app, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = CustomerImportScreen()
+        screen = CustomerImportScreen(LEGACY_MANAGER)
         await app.push_screen(screen)
         screen.query_one("#import-path", Input).value = str(tmp_path / "missing.csv")
         await pilot.press("f10")

@@ -503,3 +503,9 @@ def format_phone(e164: str, region: str) -> str:
         else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     )
     return phonenumbers.format_number(number, style)
+
+
+PRICE_FIELDS = frozenset(
+    {"segment", "price_code", "discount_percent", "discount_until", "export_sale"}
+)
+"""Fields that change what the customer pays: changing them needs a manager."""

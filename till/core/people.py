@@ -81,9 +81,41 @@ class Actor:
 
     @property
     def label(self) -> str:
-        """How the audit log and the journal name them: ``Alice (till 1)``."""
-        where = f"till {self.till_no}" if self.till_no else "shell"
-        return f"{self.name} ({where})"
+        """How the audit log and the journal name them: ``till 1 (Alice)``; off a till (a
+        shell, the back office), the name alone."""
+        return f"till {self.till_no} ({self.name})" if self.till_no else self.name
+
+
+def acting_as(label: str, role: Role = Role.CASHIER) -> Actor:
+    """An actor known only by the label the audit log shows (``cli (bob)``, a test's name)."""
+    return Actor(user_id="", name=label, role=role)
+
+
+class Session:
+    """Who is logged in on a till: every service of the till acts for ``user``, and a login
+    or a switch of cashier changes it for them all at once."""
+
+    def __init__(self, user: Actor) -> None:
+        self.user = user
+
+    @property
+    def label(self) -> str:
+        return self.user.label
+
+    def may(self, permission: Permission) -> bool:
+        return may(self.user.role, permission)
+
+    def authorise(self, permission: Permission, approver: Actor | None = None) -> Actor:
+        return authorise(self.user, permission, approver)
+
+    def described(self, permission: Permission, approver: Actor | None = None) -> str:
+        """The audit log's actor for a guarded change, once allowed (raises otherwise)."""
+        return described(self.user, self.authorise(permission, approver))
+
+
+def session_of(actor: str | Session) -> Session:
+    """A service's session: the till's own, or one for an actor known only by label."""
+    return actor if isinstance(actor, Session) else Session(acting_as(actor))
 
 
 class NotPermitted(TillError):
@@ -112,6 +144,6 @@ def authorise(actor: Actor, permission: Permission, approver: Actor | None = Non
 def described(actor: Actor, authorised_by: Actor) -> str:
     """The audit log's actor: ``Alice (till 1)``, or ``…, approved by Bob`` when another
     user allowed it."""
-    if authorised_by.user_id == actor.user_id:
+    if authorised_by == actor:
         return actor.label
     return f"{actor.label}, approved by {authorised_by.name}"

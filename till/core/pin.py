@@ -6,20 +6,61 @@ import hashlib
 import hmac
 import os
 import re
+from dataclasses import dataclass
 
 from till.core.formats import count
 
 N, R, P = 2**14, 8, 1
-NO_MANAGER_PIN = "No manager PIN is set: a technician sets one with `till manager-pin`."
+NO_MANAGER_PIN = (
+    "No manager PIN is set: a technician adds a manager with `till user add NAME --role manager`."
+)
 MIN_LENGTH = 4
+
+
+MAX_LENGTH = 12
+
+
+def pin_problem(pin: str) -> str | None:
+    """Why ``pin`` cannot be a PIN, or None."""
+    if not (MIN_LENGTH <= len(pin) <= MAX_LENGTH and pin.isascii() and pin.isdigit()):
+        return f"A PIN is {MIN_LENGTH} to {MAX_LENGTH} digits."
+    return None
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
     """``scrypt$N$r$p$salt$hash``, the form the ``[security] manager_pin`` setting holds."""
-    if len(pin) < MIN_LENGTH or not pin.isdigit():
-        raise ValueError(f"A PIN is at least {MIN_LENGTH} digits.")
+    problem = pin_problem(pin)
+    if problem:
+        raise ValueError(problem)
+    return _scrypt_hash(pin.encode(), salt)
+
+
+def hash_user_pin(pin: str, pepper: bytes, salt: bytes | None = None) -> str:
+    """A user's PIN hash: scrypt with a salt of its own, over the PIN keyed with the pepper
+    kept outside the database, so that a copied database alone gives no PIN away."""
+    problem = pin_problem(pin)
+    if problem:
+        raise ValueError(problem)
+    return _scrypt_hash(_peppered(pin, pepper), salt)
+
+
+def verify_user_pin(pin: str, pepper: bytes, stored: str) -> bool:
+    return _verify(_peppered(pin, pepper), stored)
+
+
+def pin_tag(pin: str, pepper: bytes) -> str:
+    """Which user a PIN belongs to, found without trying every hash (PINs are unique among
+    active users). Keyed with the pepper: without it, the tag tells nothing."""
+    return hmac.new(pepper, b"till pin tag\0" + pin.encode(), hashlib.sha256).hexdigest()
+
+
+def _peppered(pin: str, pepper: bytes) -> bytes:
+    return hmac.new(pepper, b"till pin hash\0" + pin.encode(), hashlib.sha256).digest()
+
+
+def _scrypt_hash(secret: bytes, salt: bytes | None) -> str:
     salt = salt or os.urandom(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=N, r=R, p=P, dklen=32)
+    digest = hashlib.scrypt(secret, salt=salt, n=N, r=R, p=P, dklen=32)
     return f"scrypt${N}${R}${P}${salt.hex()}${digest.hex()}"
 
 
@@ -53,12 +94,16 @@ def hash_problem(stored: str) -> str | None:
 
 
 def verify_pin(pin: str, stored: str) -> bool:
+    return _verify(pin.encode(), stored)
+
+
+def _verify(secret: bytes, stored: str) -> bool:
     if hash_problem(stored) is not None:
         return False
     try:
         _, n, r, p, salt, digest = stored.split("$")
         candidate = hashlib.scrypt(
-            pin.encode(),
+            secret,
             salt=bytes.fromhex(salt),
             n=int(n),
             r=int(r),
@@ -71,44 +116,23 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
-class PinGate:
-    """Checks manager PINs and locks out after repeated wrong ones (a 4-6 digit PIN falls to
-    guessing otherwise). The clock is passed in, so the rule is testable."""
+@dataclass(frozen=True)
+class Lockout:
+    """After ``tries`` wrong PINs in a row, no PIN is checked for ``seconds``."""
 
-    def __init__(
-        self,
-        stored: str,
-        *,
-        tries: int = 5,
-        lockout_seconds: float = 300,
-        state: tuple[int, float] = (0, 0.0),
-    ) -> None:
-        self.stored = stored
-        self.tries = tries
-        self.lockout_seconds = lockout_seconds
-        self._failures, self._locked_until = state
+    tries: int = 5
+    seconds: float = 300
 
-    @property
-    def state(self) -> tuple[int, float]:
-        """Failures so far and the end of a lockout: to keep across restarts."""
-        return self._failures, self._locked_until
 
-    def check(self, pin: str, now: float) -> tuple[bool, str]:
-        """``(approved, what to tell the cashier)``."""
-        if not self.stored:
-            return False, NO_MANAGER_PIN
-        if now < self._locked_until:
-            wait = int(self._locked_until - now) + 1
-            return False, f"Too many wrong PINs: try again in {wait} s."
-        if verify_pin(pin, self.stored):
-            self._failures = 0
-            return True, "Approved."
-        self._failures += 1
-        if self._failures >= self.tries:
-            self._failures = 0
-            self._locked_until = now + self.lockout_seconds
-            return False, f"Wrong PIN. Locked for {int(self.lockout_seconds)} s."
-        return False, f"Wrong PIN ({count(self.tries - self._failures, 'try', 'tries')} left)."
+def wrong_pin_words(tries_left: int, locked_for: float) -> str:
+    """What the person typing a wrong PIN is told."""
+    if locked_for > 0:
+        return f"Wrong PIN. Locked for {int(locked_for)} s."
+    return f"Wrong PIN ({count(tries_left, 'try', 'tries')} left)."
+
+
+def locked_words(wait: float) -> str:
+    return f"Too many wrong PINs: try again in {int(wait) + 1} s."
 
 
 MANAGER_APPROVER = "manager (PIN)"

@@ -19,6 +19,7 @@ from till.core.customer import (
     DETAIL_FIELDS,
     IDENTITY_FIELDS,
     LABELS,
+    PRICE_FIELDS,
     Customer,
     CustomerKind,
     FieldErrors,
@@ -33,6 +34,7 @@ from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
+    from till.core.people import Actor
 
 FORM_FIELDS = (
     *IDENTITY_FIELDS,
@@ -42,10 +44,6 @@ FORM_FIELDS = (
     *DETAIL_FIELDS[4:],
 )
 LISTED = ("status", "family", "segment", "tax_zone")
-PRICE_FIELDS = frozenset(
-    {"segment", "price_code", "discount_percent", "discount_until", "export_sale"}
-)
-"""Fields that change what the customer pays: changing them needs a manager."""
 
 
 class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
@@ -138,18 +136,23 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
         if not price_fields:
             self._save(changed)
             return
-        from till.screens.manager import ManagerPinScreen
+        from till.core.people import Permission
+        from till.screens.manager import with_approval
 
         what = "Change " + ", ".join(LABELS[name].lower() for name in price_fields)
-        self.app.push_screen(
-            ManagerPinScreen(what), lambda approved: self._save(changed) if approved else None
+        with_approval(
+            self.app,
+            what,
+            Permission.EDIT_PRICE_FIELDS,
+            lambda approver: self._save(changed, approver),
         )
 
-    def _save(self, changed: dict[str, Any]) -> None:
+    def _save(self, changed: dict[str, Any], approver: Actor | None = None) -> None:
         self.start_write(
             self.app.register.customers.update,
             self.customer.id,
             changed,
+            approver,
             show=self._status,
             done=self.dismiss,
             failed=self._not_saved,

@@ -19,6 +19,7 @@ from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
+    from till.core.people import Actor
 
 
 class CustomerImportReport(Protocol):
@@ -52,6 +53,11 @@ class CustomerImportScreen(Screen[None]):
         Binding("f6,ctrl+p", "start(True)", "Check only", id="import.check"),
         Binding("escape", "back", "Back", id="import.back"),
     ]
+
+    def __init__(self, approver: Actor | None = None) -> None:
+        super().__init__()
+        self.approver = approver
+        """Who allowed the import (None: the user logged in may)."""
 
     def compose(self) -> ComposeResult:
         yield Static("Customer file: import", id="status")
@@ -104,7 +110,9 @@ class CustomerImportScreen(Screen[None]):
                 app.call_from_thread(self._progress, report)
 
         try:
-            report = app.register.customers.import_file(path, dry_run=dry_run, on_progress=progress)
+            report = app.register.customers.import_file(
+                path, dry_run=dry_run, on_progress=progress, approver=self.approver
+            )
         except TillError as error:
             app.call_from_thread(self._failed, app, path, str(error))
         except Exception:

@@ -11,13 +11,13 @@ from textual.widgets import Footer, Input, Static
 
 from till.core.customer import format_phone
 from till.core.customer_lookup import CustomerFilter, CustomerSummary
-from till.core.pin import MANAGER_APPROVER
 from till.core.sale import WALK_IN, SaleCustomer
 from till.widgets.line_table import Cells, Column, LineTable
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
+    from till.core.people import Actor
 
 STATUSES = ("active", "inactive", "all")
 KINDS = ("", "individual", "business")
@@ -218,20 +218,16 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
 
     def action_tools(self) -> None:
         """The manager's tools for the whole file (duplicates and merge, import)."""
+        from till.core.people import Permission
         from till.screens.duplicates import DuplicatesScreen
-        from till.screens.manager import ManagerPinScreen
+        from till.screens.manager import with_approval
 
-        if not self.app.register.loyalty.has_manager_pin:
-            self.say("Duplicates and import need a manager PIN: none is set (till manager-pin).")
-            return
+        def approved(approver: Actor | None) -> None:
+            self.app.push_screen(DuplicatesScreen(approver), lambda _: self._refresh_all())
 
-        def approved(yes: bool | None) -> None:
-            if yes:
-                self.app.push_screen(
-                    DuplicatesScreen(MANAGER_APPROVER), lambda _: self._refresh_all()
-                )
-
-        self.app.push_screen(ManagerPinScreen("Duplicates, merges and imports"), approved)
+        with_approval(
+            self.app, "Duplicates, merges and imports", Permission.MERGE_CUSTOMERS, approved
+        )
 
     def _refresh_all(self) -> None:
         self._counts.clear()

@@ -37,6 +37,7 @@ from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
+    from till.core.people import Actor
 
 MAIN_FIELDS = (*IDENTITY_FIELDS, "card_number")
 HISTORY_FILTERS = (
@@ -309,27 +310,27 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
             issue(True)
 
     def action_adjust_points(self) -> None:
-        from till.screens.manager import AdjustPointsScreen, ManagerPinScreen
+        from till.core.people import Permission
+        from till.screens.manager import AdjustPointsScreen, with_approval
 
         if self.customer is None:
             return
-        if not self.app.register.loyalty.has_manager_pin:  # say so before anything is typed
-            from till.core.pin import NO_MANAGER_PIN
+        register = self.app.register
+        if not register.session.may(Permission.ADJUST_POINTS) and not register.people.can_approve:
+            from till.core.pin import NO_MANAGER_PIN  # said before anything is typed
 
             self.say(NO_MANAGER_PIN)
             return
         customer = self.customer
         balance = self.app.register.loyalty.summary(customer.id).balance
 
-        def approved(points: int, reason: str, ok: bool | None) -> None:
-            if not ok:
-                self.say("Points not adjusted: no manager approval.")
-                return
+        def approved(points: int, reason: str, approver: Actor | None) -> None:
             self.start_write(
                 self.app.register.loyalty.adjust,
                 customer.id,
                 points,
                 reason,
+                approver,
                 show=self.say,
                 done=lambda new_balance: adjusted(points, reason, new_balance),
             )
@@ -342,8 +343,12 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
             if answer is not None:
                 points, reason = answer
                 what = f"{points:+d} points for {customer.code} {customer.display_name}: {reason}"
-                self.app.push_screen(
-                    ManagerPinScreen(what), lambda ok: approved(points, reason, ok)
+                with_approval(
+                    self.app,
+                    what,
+                    Permission.ADJUST_POINTS,
+                    lambda approver: approved(points, reason, approver),
+                    lambda: self.say("Points not adjusted: no manager approval."),
                 )
 
         self.app.push_screen(AdjustPointsScreen(f"{customer.code}", balance), asked)
@@ -521,14 +526,21 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         if self.customer is None:
             return
 
+        from till.core.people import Permission
+        from till.screens.manager import with_approval
+
         def answer(yes: bool | None) -> None:
             if yes:
-                self.start_write(
-                    self.app.register.customers.delete,
-                    self.customer_id,
-                    show=self.say,
-                    done=deleted,
-                )
+                with_approval(self.app, "Delete this customer", Permission.DELETE, delete)
+
+        def delete(approver: Actor | None) -> None:
+            self.start_write(
+                self.app.register.customers.delete,
+                self.customer_id,
+                approver,
+                show=self.say,
+                done=deleted,
+            )
 
         def deleted(answer: tuple[str, str]) -> None:
             outcome, message = answer

@@ -19,6 +19,7 @@ from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
+    from till.core.people import Actor
 
 COLUMNS: tuple[Column, ...] = (
     ("Score", 5, "right"),
@@ -45,9 +46,10 @@ class DuplicatesScreen(Screen[None]):
         Binding("pagedown", "page(1)", show=False, id="duplicates.page_down"),
     ]
 
-    def __init__(self, approved_by: str) -> None:
+    def __init__(self, approver: Actor | None) -> None:
         super().__init__()
-        self.approved_by = approved_by
+        self.approver = approver
+        """Who allowed the manager's tools (None: the user logged in may)."""
         self.pairs: list[PossibleDuplicate] = []
         self.loading = False
 
@@ -149,12 +151,12 @@ class DuplicatesScreen(Screen[None]):
                 self.say(message)
                 self.action_refresh()
 
-        self.app.push_screen(MergeScreen(pair.first.id, pair.second.id, self.approved_by), merged)
+        self.app.push_screen(MergeScreen(pair.first.id, pair.second.id, self.approver), merged)
 
     def action_import_file(self) -> None:
         from till.screens.customer_import import CustomerImportScreen
 
-        self.app.push_screen(CustomerImportScreen(), lambda _: self.action_refresh())
+        self.app.push_screen(CustomerImportScreen(self.approver), lambda _: self.action_refresh())
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -10,6 +12,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label
 
+from till.core.people import Actor, Permission
+from till.core.pin import NO_MANAGER_PIN
+from till.errors import TillError
 from till.widgets.field_error import FieldError
 from till.widgets.number_input import NumberInput
 from till.widgets.plain import plain
@@ -22,16 +27,19 @@ HOW_MANY_POINTS = "Type how many points: 50 adds, -50 removes."
 POINTS_ARE_WHOLE = "Points are a whole number (letters are refused): 50 adds, -50 removes."
 
 
-class ManagerPinScreen(ModalScreen[bool]):
-    """Asks a manager for their PIN; dismisses with True once it is right."""
+class ManagerPinScreen(ModalScreen["Actor | None"]):
+    """Asks for the PIN of someone who may allow ``permission``; dismisses with who approved
+    (None: cancelled). The PIN is checked off the event loop (scrypt takes a moment)."""
 
     app: TillApp
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="manager.cancel")]
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, permission: Permission) -> None:
         super().__init__()
         self.what = what
+        self.permission = permission
+        self.checking = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -52,15 +60,68 @@ class ManagerPinScreen(ModalScreen[bool]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        approved, message = self.app.register.loyalty.approve(event.value)
+        pin = event.value
         event.input.clear()
-        if approved:
-            self.dismiss(True)
+        if self.checking or not pin:
+            return
+        self.checking = True
+        self.query_one("#manager-error", FieldError).show_reason("Checking…")
+        self.checked = asyncio.Event()
+        self.app.key_gate.defer_typing(self.checked)  # typed ahead: for the screen after
+        app = self.app
+        self.run_worker(
+            lambda: self._check(app, pin), thread=True, group="pin", exit_on_error=False
+        )
+
+    def _check(self, app: TillApp, pin: str) -> None:
+        try:
+            approver = app.register.people.approve(pin, self.permission)
+        except TillError as refused:
+            app.call_from_thread(self._refused, str(refused))
         else:
-            self.query_one("#manager-error", FieldError).show_reason(message)
+            app.call_from_thread(self._approved, approver)
+
+    def _approved(self, approver: Actor) -> None:
+        self.checking = False
+        if self.is_attached:
+            self.dismiss(approver)
+        self.checked.set()
+
+    def _refused(self, reason: str) -> None:
+        self.checking = False
+        if self.is_attached:
+            self.query_one("#manager-error", FieldError).show_reason(reason)
+        self.checked.set()
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
+
+
+def with_approval(
+    app: TillApp,
+    what: str,
+    permission: Permission,
+    then: Callable[[Actor | None], object],
+    cancelled: Callable[[], object] = lambda: None,
+) -> None:
+    """Run ``then``: at once with None when the user logged in may do it themselves, else
+    with whoever approves it by PIN (``cancelled`` if nobody does)."""
+    register = app.register
+    if register.session.may(permission):
+        then(None)
+        return
+    if not register.people.can_approve:
+        app.notify(NO_MANAGER_PIN, severity="warning", markup=False)
+        cancelled()
+        return
+
+    def answered(approver: Actor | None) -> None:
+        if approver is None:
+            cancelled()
+        else:
+            then(approver)
+
+    app.push_screen(ManagerPinScreen(what, permission), answered)
 
 
 class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):

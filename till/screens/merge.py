@@ -21,6 +21,7 @@ from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
+    from till.core.people import Actor
 
 FILLED_SHOWN = 4
 """Filled fields listed one by one; past that, a count (the dialog stays within 24 lines)."""
@@ -37,10 +38,10 @@ class MergeScreen(WritingScreen, ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="merge.cancel"),
     ]
 
-    def __init__(self, keep_id: str, other_id: str, approved_by: str) -> None:
+    def __init__(self, keep_id: str, other_id: str, approver: Actor | None) -> None:
         super().__init__()
         self.keep_id, self.other_id = keep_id, other_id
-        self.approved_by = approved_by
+        self.approver = approver
         self.plan: MergePlan | None = None
 
     def compose(self) -> ComposeResult:
@@ -132,7 +133,7 @@ class MergeScreen(WritingScreen, ModalScreen[str | None]):
             self.app.register.customers.merge,
             plan.keep_id,
             plan.other_id,
-            self.approved_by,
+            self.approver,
             show=self.say,
             done=merged,
         )

@@ -93,10 +93,12 @@ class ReceiptScreen(WritingScreen, Screen):
 
     def action_open_drawer(self) -> None:
         """Opening the drawer outside a cash sale needs a manager."""
-        from till.screens.manager import ManagerPinScreen
+        from till.core.people import Permission
+        from till.screens.manager import with_approval
 
-        def approved(ok: bool | None) -> None:
-            if ok:
-                self.app.open_drawer()
-
-        self.app.push_screen(ManagerPinScreen("Open the cash drawer"), approved)
+        with_approval(
+            self.app,
+            "Open the cash drawer",
+            Permission.OPEN_DRAWER,
+            lambda approver: self.app.open_drawer(approver, without_sale=True),
+        )

@@ -20,6 +20,7 @@ from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
+    from till.core.people import Actor
     from till.core.returns import Returnable
 
 REFUNDS = {
@@ -130,13 +131,14 @@ class ReturnScreen(WritingScreen, Screen[RecordedSale | None]):
                 "Choose what comes back first: Enter on a line, or F6 for everything.", "warning"
             )
             return
-        from till.screens.manager import ManagerPinScreen
+        from till.core.people import Permission
+        from till.screens.manager import with_approval
 
         paid_by = PaymentMethod(method)
         what = f"Refund {self.app.register.money(self._refund())} {REFUNDS[paid_by]}"
 
-        def approved(ok: bool | None) -> None:
-            if ok and self.returnable is not None:
+        def approved(approver: Actor | None) -> None:
+            if self.returnable is not None:
                 self.busy = True
                 self.refresh_bindings()
                 self.start_write(
@@ -144,13 +146,13 @@ class ReturnScreen(WritingScreen, Screen[RecordedSale | None]):
                     self.returnable.sale.receipt_code,
                     chosen,
                     paid_by,
-                    "manager PIN",
+                    approver,
                     show=self.say,
                     done=self.dismiss,
                     failed=self._failed,
                 )
 
-        self.app.push_screen(ManagerPinScreen(what), approved)
+        with_approval(self.app, what, Permission.REFUND, approved)
 
     def _failed(self, error: TillError) -> None:  # nothing was written: the cashier may retry
         self.busy = False

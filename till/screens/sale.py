@@ -50,6 +50,7 @@ from till.widgets.line import Line
 
 if TYPE_CHECKING:
     from till.app import TillApp
+    from till.core.people import Actor
     from till.sync_service import SyncStatus
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,8 @@ class SaleScreen(WritingScreen, Screen):
         Binding("f7,ctrl+l", "last_receipt", "Receipt", id="receipt"),
         Binding("f6,ctrl+p", "return_items", "Return", id="return"),
         Binding("f12,ctrl+y", "demo_scan", "Demo", show=False, id="demo_scan"),
+        Binding("f11,ctrl+u", "switch_user", "User", id="switch_user"),
+        Binding("f1,ctrl+k", "close_day", "Close day", show=False, id="close_day"),
         Binding("up", "cursor(-1)", "Up", show=False, id="line_up"),
         Binding("down", "cursor(1)", "Down", show=False, id="line_down"),
         Binding("escape", "clear_entry", "Clear", show=False, id="clear_entry"),
@@ -124,14 +127,8 @@ class SaleScreen(WritingScreen, Screen):
     """Whether the footer now shows the keys of a sale whose payment has started."""
 
     def compose(self) -> ComposeResult:
-        settings = self.app.register.settings
         with Horizontal(id="status"):
-            yield Static(
-                Text(
-                    f"{settings.store.name} · Till {settings.till.number} · {settings.till.seller}"
-                ),
-                id="store",
-            )
+            yield Static(self._store_line(self.app.register.session.user.name), id="store")
             yield Line(id="printer-status")
             yield Line(id="sync-status")
             yield Line(id="sale-customer")
@@ -218,8 +215,39 @@ class SaleScreen(WritingScreen, Screen):
         label = f"{customer.code} {customer.name}" if customer else "Walk-in customer"
         self.query_one("#sale-customer", Line).show(label)
 
+    def _store_line(self, seller: str) -> Text:
+        settings = self.app.register.settings
+        return Text(f"{settings.store.name} · Till {settings.till.number} · {seller}")
+
+    def show_seller(self, name: str) -> None:
+        """Who sells now (a cashier logged in): the sale's seller when it is recorded."""
+        self.query_one("#store", Static).update(self._store_line(name))
+
+    def action_close_day(self) -> None:
+        """The X report, the cash counted and the Z, for a manager (or with their PIN)."""
+        from till.core.people import Permission
+        from till.screens.closure import ClosureScreen
+        from till.screens.manager import with_approval
+
+        if self.cart.lines or self.saving:
+            self.say("Finish or park the sale before closing the day.", "warning")
+            return
+        register = self.app.register
+
+        def approved(approver: Actor | None) -> None:
+            self.app.push_screen(
+                ClosureScreen(register.closures, register.session.user, approver, register.money)
+            )
+
+        with_approval(self.app, "Close the day", Permission.CLOSE_PERIOD, approved)
+
+    def action_switch_user(self) -> None:
+        self.app.log_in("Switch cashier: type your PIN, then Enter.")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo_scan" and not self.app.demo:
+            return False
+        if action == "switch_user" and not self.app.has_users:
             return False
         if self._payment_started and action in LOCKED_ONCE_PAID:
             return False
@@ -304,9 +332,10 @@ class SaleScreen(WritingScreen, Screen):
     def action_void(self) -> None:
         index = self._selected()
         if index is not None:
-            name = self.cart.lines[index].item.name
+            line = self.cart.lines[index]
             if self._change(lambda: self.cart.void(index), max(index - 1, 0), index):
-                self.say(f"Voided {name}.", "info")
+                self.app.register.journal_voided_line(line)
+                self.say(f"Voided {line.item.name}.", "info")
 
     def action_cancel_sale(self) -> None:
         if not self.cart.lines:
@@ -315,6 +344,7 @@ class SaleScreen(WritingScreen, Screen):
 
         def answer(yes: bool | None) -> None:
             if yes:
+                self.app.register.journal_cancelled_sale(self.cart)
                 self.cart = Cart()
                 self.say("Sale cancelled.", "info")
 

@@ -1,0 +1,60 @@
+"""Logging in at a person's speed: the PIN, Enter and the first scan typed in one burst land
+where they were meant to (the scan on the sale, not in the PIN field), and a switch of cashier
+typed ahead makes the next sale theirs."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.db import close_database, open_database
+from till.config import Settings
+from till.core.people import Role, Session
+from till.people_service import PeopleService
+
+from .conftest import BAGUETTE, Shop
+from .steps import pay_exact_in_cash
+from .terminal import ENTER, F11, Terminal
+
+LOGIN = "Type your PIN, then Enter."
+
+
+@pytest.fixture
+def staffed(shop: Shop) -> Shop:
+    settings = Settings().with_database(shop.database)
+    open_database(shop.database)
+    try:
+        people = PeopleService(settings, Session(PeopleService.shop_seller_of(settings)))
+        people.add_user("Carla", Role.CASHIER, "1111")
+        people.add_user("Max", Role.MANAGER, "2222")
+    finally:
+        close_database()
+    return shop
+
+
+def _sellers(shop: Shop) -> list[str]:
+    return [row["seller"] for row in shop.rows("SELECT seller FROM sale ORDER BY receipt_no")]
+
+
+@pytest.mark.parametrize("term", ["xterm-256color", "linux"])
+def test_pin_enter_and_a_scan_in_one_burst(staffed, start_register, term):
+    till: Terminal = start_register(term=term, ready=LOGIN)
+    code, name, _, _ = BAGUETTE
+    till.send("1111", ENTER, code, ENTER)
+    till.wait_for(name)
+    till.wait_for("Carla")
+    assert " 1 item " in till.text()  # one line: no digit of the scan went to the PIN
+    pay_exact_in_cash(till)
+    till.wait_until(lambda: _sellers(staffed) == ["Carla"], "the sale saved as Carla's")
+
+
+def test_switching_cashier_typed_ahead_at_typing_speed(staffed, start_register):
+    till: Terminal = start_register(ready=LOGIN)
+    code, name, _, _ = BAGUETTE
+    till.type("1111", ENTER, gap_ms=(60, 140))
+    till.wait_for("Carla")
+    till.send(code, ENTER)
+    till.wait_for(name)
+    till.send(F11, "2222", ENTER)  # switch, the manager's PIN, typed ahead of the prompt
+    till.wait_for("Max")
+    pay_exact_in_cash(till)
+    till.wait_until(lambda: _sellers(staffed) == ["Max"], "the sale saved as Max's")

@@ -1,0 +1,126 @@
+"""The manager's "Close the day": the X report of the running day, the cash counted, then the
+Z taken and shown. Handed the closure service and who acts; it never touches the database
+itself, and every call runs in a thread worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from till.closure_service import ClosureService
+from till.core.closures import Closure
+from till.core.money import MoneyFormat, parse_amount
+from till.core.people import Actor
+from till.errors import TillError
+from till.widgets.field_error import FieldError
+
+COUNT_THE_DRAWER = "Count the cash in the drawer and type it; F10 closes the day."
+
+
+class ClosureScreen(ModalScreen["Closure | None"]):
+    """Shows the X report, asks for the cash counted, takes the Z; dismisses with the Z taken
+    (None: left without closing)."""
+
+    CSS_PATH = Path(__file__).parent.parent / "styles" / "closure.tcss"
+    BINDINGS = [
+        Binding("f10,ctrl+t", "close_day", "Close the day", id="closure.close"),
+        Binding("escape", "back", "Back", id="closure.back"),
+    ]
+
+    def __init__(
+        self,
+        service: ClosureService,
+        actor: Actor,
+        approver: Actor | None,
+        money: MoneyFormat,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.actor = actor
+        self.approver = approver
+        self.money = money
+        self.taken: Closure | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="closure"):
+            yield Label("Close the day", classes="field-label", id="closure-title")
+            with VerticalScroll(id="closure-scroll"):
+                yield Static("Reading the day…", id="closure-report", markup=False)
+            yield Input(placeholder="Cash counted, e.g. 152,40", id="closure-counted")
+            yield FieldError(id="closure-error")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#closure-counted", Input).focus()
+        self._off_loop(lambda: self.service.x_report(self.actor, self.approver), self._report_read)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_close_day()
+
+    def action_close_day(self) -> None:
+        if self.busy or self.taken is not None:
+            return
+        text = self.query_one("#closure-counted", Input).value
+        try:
+            counted = parse_amount(text, self.money.precision) if text.strip() else None
+        except TillError as error:
+            self._refusal(str(error))
+            return
+        self.query_one("#closure-error", FieldError).show_reason("Closing the day…")
+        self._off_loop(
+            lambda: self.service.close_day(self.actor, self.approver, counted=counted),
+            self._day_closed,
+        )
+
+    def action_back(self) -> None:
+        if not self.busy:
+            self.dismiss(self.taken)
+
+    def _off_loop(self, call, then) -> None:
+        """Run ``call`` off the event loop; ``then`` gets its result, a refusal is shown."""
+        self.busy = True
+        app = self.app
+
+        def run() -> None:
+            try:
+                result = call()
+            except TillError as error:
+                app.call_from_thread(self._refusal, str(error))
+            else:
+                app.call_from_thread(then, result)
+
+        self.run_worker(run, thread=True, group="closure", exit_on_error=False)
+
+    def _report_read(self, report: Closure) -> None:
+        self.busy = False
+        if self.is_attached:
+            self._display(report)
+            self.query_one("#closure-error", FieldError).show_reason(COUNT_THE_DRAWER)
+
+    def _day_closed(self, closure: Closure) -> None:
+        self.busy = False
+        self.taken = closure
+        if self.is_attached:
+            self._display(closure)
+            self.query_one("#closure-title", Label).update(f"{closure.name} taken")
+            self.query_one("#closure-counted", Input).disabled = True
+            self.query_one("#closure-error", FieldError).show_reason(
+                f"{closure.name} is kept and signed. Esc: back."
+            )
+
+    def _display(self, closure: Closure) -> None:
+        report = self.service.preview(closure)
+        self.query_one("#closure-report", Static).update(Text(report))
+
+    def _refusal(self, reason: str) -> None:
+        self.busy = False
+        if self.is_attached:
+            self.query_one("#closure-error", FieldError).show_reason(reason)

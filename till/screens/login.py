@@ -1,0 +1,98 @@
+"""Logging in: on start, after the till sat idle, or to switch cashier. The screen covers the
+sale (which stays open underneath) until someone's PIN is right; nothing else gets through."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label
+
+from till.errors import TillError
+from till.messages import Scanned
+from till.widgets.field_error import FieldError
+from till.widgets.plain import plain
+
+if TYPE_CHECKING:
+    from till.app import TillApp
+    from till.core.people import Actor
+
+LOG_IN = "Type your PIN, then Enter."
+
+
+class LoginScreen(Screen["Actor"]):
+    """Dismisses with who logged in. The PIN is checked off the event loop."""
+
+    app: TillApp
+
+    BINDINGS = [Binding("escape", "clear", "Clear", id="login.clear")]
+
+    def __init__(self, why: str = "") -> None:
+        super().__init__()
+        self.why = why
+        self.checking = False
+
+    def compose(self) -> ComposeResult:
+        register = self.app.register
+        settings = register.settings
+        with Vertical(classes="dialog", id="login"):
+            yield Label(plain(f"{settings.store.name} · Till {settings.till.number}"))
+            yield Label(plain(self.why or LOG_IN), id="login-why")
+            yield Input(
+                password=True, placeholder="PIN", id="login-pin", restrict=r"[0-9]*", max_length=12
+            )
+            yield FieldError(id="login-error")
+            if self.app.demo:
+                from till.demo import demo_login_hint
+
+                yield Label(plain(demo_login_hint()), classes="hint")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#login-pin", Input).focus()
+
+    def on_scanned(self, message: Scanned) -> None:
+        message.stop()
+        self.query_one("#login-error", FieldError).show_reason("Log in first: the scan is ignored.")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        pin = event.value
+        event.input.clear()
+        if self.checking or not pin:
+            return
+        self.checking = True
+        self.query_one("#login-error", FieldError).show_reason("Checking…")
+        self.checked = asyncio.Event()
+        self.app.key_gate.defer_typing(self.checked)  # typed ahead: for the screen after
+        app = self.app
+        self.run_worker(
+            lambda: self._check(app, pin), thread=True, group="pin", exit_on_error=False
+        )
+
+    def _check(self, app: TillApp, pin: str) -> None:
+        try:
+            actor = app.register.people.log_in(pin)
+        except TillError as refused:
+            app.call_from_thread(self._refused, str(refused))
+        else:
+            app.call_from_thread(self._logged_in, actor)
+
+    def _logged_in(self, actor: Actor) -> None:
+        self.checking = False
+        if self.is_attached:
+            self.dismiss(actor)
+        self.checked.set()
+
+    def _refused(self, reason: str) -> None:
+        self.checking = False
+        if self.is_attached:
+            self.query_one("#login-error", FieldError).show_reason(reason)
+        self.checked.set()
+
+    def action_clear(self) -> None:
+        self.query_one("#login-pin", Input).clear()
