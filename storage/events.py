@@ -26,6 +26,7 @@ CONFIG_CHANGE, PIN_CHANGE, USER_CHANGE = "config_change", "pin_change", "user_ch
 ERROR, SCHEMA_CHANGE, RESTORE = "error", "schema_change", "restore"
 DRAWER_OPENED, RECEIPT_COPY = "drawer_opened", "receipt_copy"
 LINE_VOIDED, SALE_CANCELLED = "line_voided", "sale_cancelled"
+PRICE_SET = "price_set"
 DEPOSIT, CLOSURE = "deposit", "closure"
 KINDS = frozenset(
     (
@@ -41,6 +42,7 @@ KINDS = frozenset(
         RECEIPT_COPY,
         LINE_VOIDED,
         SALE_CANCELLED,
+        PRICE_SET,
         DEPOSIT,
         CLOSURE,
     )

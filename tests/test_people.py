@@ -193,6 +193,7 @@ def test_a_cashier_is_refused_at_the_service_and_allowed_with_a_manager_s_approv
         "delete",
         "price_fields",
         "import",
+        "set_price",
     ],
 )
 def test_every_guarded_service_refuses_a_cashier_without_approval(
@@ -205,6 +206,8 @@ def test_every_guarded_service_refuses_a_cashier_without_approval(
     cart.add(catalog.lookup(PRODUCTS[0][0]))
     cart.pay(PaymentMethod.CASH, cart.total)
     sale = register.record(cart)
+    open_cart = Cart()
+    open_cart.add(catalog.lookup(PRODUCTS[0][0]))
     csv = tmp_path / "people.csv"
     csv.write_text("Nom;Prénom\nDurand;Luc\n", encoding="utf-8")
     calls = {
@@ -216,6 +219,7 @@ def test_every_guarded_service_refuses_a_cashier_without_approval(
         "delete": lambda: register.customers.delete(other.id),
         "price_fields": lambda: register.customers.update(zoe.id, {"price_code": "PRO"}),
         "import": lambda: register.customers.import_file(csv),
+        "set_price": lambda: register.set_price(open_cart, 0, 1),
     }
     before = (
         sales.sale_count(),

@@ -331,12 +331,15 @@ class TillApp(App):
                 worker.error,
                 exc_info=worker.error,
             )
+            if worker.error is not None:
+                self.register.journal_error(worker.name or worker.description, worker.error)
 
     def _handle_exception(self, error: Exception) -> None:
         """The register stops on an unexpected error: the traceback goes to the log and the
         CLI says one line (Textual would print the traceback with its locals on the terminal)."""
         log.critical("The register stopped on an unexpected error: %s", error, exc_info=error)
         self.fatal_error = error
+        self.register.journal_error("the register", error)
         super()._handle_exception(error)
         self._exit_renderables.clear()  # Textual 8.2.8 prints these once the app has stopped
 

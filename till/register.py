@@ -237,6 +237,23 @@ class Register:
             )
         )
 
+    def set_price(
+        self, cart: Cart, index: int, unit_price: int, approver: Actor | None = None
+    ) -> CartLine:
+        """Set a line's unit price by hand: the user may, or ``approver`` does. The price
+        is final for that line, and the change is journaled with who allowed it."""
+        allowed_by = self.session.authorise(Permission.OVERRIDE_PRICE, approver)
+        before = cart.set_price(index, unit_price, allowed_by.name)
+        details = {
+            "code": before.item.code,
+            "name": before.item.name,
+            "from": before.unit_price,
+            "to": unit_price,
+            "approved_by": allowed_by.label,
+        }
+        self._journal_later(events.PRICE_SET, details)
+        return cart.lines[index]
+
     def journal_voided_line(self, line: CartLine) -> None:
         """Journal a line taken off the open sale (on the writer thread; the screen goes on)."""
         details = {
@@ -255,6 +272,11 @@ class Register:
             "paid_back": sum(p.amount for p in cart.payments),
         }
         self._journal_later(events.SALE_CANCELLED, details)
+
+    def journal_error(self, where: str, failure: BaseException) -> None:
+        """Journal an unexpected error (best effort: the error is in the log already)."""
+        details = {"where": where[:80], "error": f"{type(failure).__name__}: {failure}"[:300]}
+        self._journal_later(events.ERROR, details)
 
     def _journal_later(self, kind: str, details: dict[str, Any]) -> None:
         label, till_no = self.session.label, self.till_no

@@ -232,3 +232,17 @@ def test_a_points_discount_lowers_the_vat_and_locks_the_lines():
     walk_in.add(WINE)
     with pytest.raises(InvalidSale, match="Attach the customer"):
         walk_in.discount_for_points(100)
+
+
+def test_a_price_set_by_hand_is_final_whatever_the_customer_or_promotion():
+    from till.core.sale import Cart, Item
+
+    item = Item("p1", "2000000000015", "Tarte", 1000, 550, promo_price=800, code_price=700)
+    cart = Cart()
+    cart.add(item)
+    cart.set_price(0, 450, "Max")
+    cart.attach(None, {"p1": 300})  # re-pricing for a customer keeps the manager's price
+    (line,) = cart.lines
+    assert (line.unit_price, line.total, line.price.note) == (450, 450, "Price set by Max")
+    assert cart.add(item) == 1  # a new scan of the product comes at its own price
+    assert cart.lines[1].total == 800

@@ -134,3 +134,29 @@ async def test_voided_lines_and_cancelled_sales_are_journaled_with_who(staffed):
     cancelled = events.recent(kind=events.SALE_CANCELLED)
     assert [(e.actor, e.details["code"]) for e in voided] == [("till 1 (Carla)", PRODUCTS[1][0])]
     assert [(e.actor, e.details["lines"]) for e in cancelled] == [("till 1 (Carla)", 1)]
+
+
+async def test_a_price_typed_as_equals_amount_needs_a_manager_and_is_journaled(staffed):
+    from storage import events
+    from till.screens.manager import ManagerPinScreen
+
+    app = make_app(staffed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await _pin(pilot, "1111")
+        await scan(pilot, BAGUETTE)
+        await pilot.press(*"=0,50", "enter")
+        assert isinstance(app.screen, ManagerPinScreen)
+        await _pin(pilot, "1111")  # the cashier's own PIN does not allow it
+        assert "may not change a price" in str(app.screen.query_one("#manager-error").render())
+        await _pin(pilot, "2222")
+        assert isinstance(app.screen, SaleScreen)
+        (line,) = app.screen.cart.lines
+        assert (line.unit_price, line.total, line.price.note) == (50, 50, "Price set by Max")
+        await pilot.press("f10", "f2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert sales.get_sale("01-000001").total == 50
+    (changed,) = events.recent(kind=events.PRICE_SET)
+    assert changed.actor == "till 1 (Carla)" and changed.details["approved_by"] == "till 1 (Max)"
+    assert (changed.details["from"], changed.details["to"]) == (120, 50)

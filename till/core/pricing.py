@@ -74,7 +74,9 @@ class LinePrice:
 def price_line(item: Item, quantity: int, terms: PriceTerms = NO_TERMS) -> LinePrice:
     """The price of ``quantity`` of ``item`` for a customer with ``terms``."""
     base, note = item.unit_price, ""
-    if terms.price_code and item.code_price is not None:
+    if item.price_set_by:
+        note = f"Price set by {item.price_set_by}"
+    elif terms.price_code and item.code_price is not None:
         base, note = item.code_price, f"Price list {terms.price_code}"
     rate = item.vat_rate_bp
     tax_free = terms.tax_free

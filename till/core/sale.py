@@ -41,6 +41,9 @@ class Item:
     """False for products sold at a fixed price: no promotion, discount or points."""
     code_price: int | None = None
     """The price on the attached customer's price list, when it has one for this product."""
+    price_set_by: str = ""
+    """Who set this line's price by hand (a manager): the price is then final, with no
+    promotion, price list or discount."""
 
 
 @dataclass
@@ -170,6 +173,22 @@ class Cart:
         self._check_open()
         self._check_quantity(quantity)
         self._line(index).quantity = quantity
+
+    def set_price(self, index: int, unit_price: int, by: str) -> CartLine:
+        """Set a line's unit price by hand (``by``: who allowed it); returns the line as it
+        was."""
+        self._check_open()
+        line = self._line(index)
+        before = replace(line)
+        line.item = replace(
+            line.item,
+            unit_price=unit_price,
+            promo_price=None,
+            code_price=None,
+            discountable=False,
+            price_set_by=by,
+        )
+        return before
 
     def void(self, index: int) -> CartLine:
         self._check_open()

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from till.core.formats import count
+from till.core.money import parse_amount
 from till.core.pricing import reduction_label
 from till.core.sale import (
     PAYMENT_LABELS,
@@ -54,6 +55,9 @@ if TYPE_CHECKING:
     from till.sync_service import SyncStatus
 
 log = logging.getLogger(__name__)
+
+PRICE_ENTRY = "="
+"""Typed before an amount in the scan field (``=3,50``): the selected line's price."""
 
 CHANGES_SALE = frozenset(
     {
@@ -223,6 +227,34 @@ class SaleScreen(WritingScreen, Screen):
         """Who sells now (a cashier logged in): the sale's seller when it is recorded."""
         self.query_one("#store", Static).update(self._store_line(name))
 
+    def _set_price(self, typed: str) -> None:
+        """``=3,50`` typed in the scan field: the selected line's unit price, for a manager
+        (or with their PIN)."""
+        from till.core.people import Permission
+        from till.screens.manager import with_approval
+
+        index = self._selected()
+        if index is None:
+            self.say("Select the line whose price changes first, then type =PRICE.", "warning")
+            return
+        register = self.app.register
+        try:
+            price = parse_amount(typed, register.money.precision)
+        except TillError as error:
+            self.say(str(error), "error")
+            return
+        line = self.cart.lines[index]
+        what = f"Price of {line.item.name}: {register.money(price)}"
+
+        def approved(approver: Actor | None) -> None:
+            still_there = index < len(self.cart.lines) and self.cart.lines[index] is line
+            if still_there and self._change(
+                lambda: register.set_price(self.cart, index, price, approver), index, index
+            ):
+                self.say(f"{line.item.name}: {register.money(price)} each.", "info")
+
+        with_approval(self.app, what, Permission.OVERRIDE_PRICE, approved)
+
     def action_close_day(self) -> None:
         """The X report, the cash counted and the Z, for a manager (or with their PIN)."""
         from till.core.people import Permission
@@ -268,6 +300,9 @@ class SaleScreen(WritingScreen, Screen):
             return
         if message.role == "loyalty":  # a scanner that reads only loyalty cards
             self._recall_card(message.text.strip())
+            return
+        if message.text.startswith(PRICE_ENTRY) and message.source == "keyboard":
+            self._set_price(message.text.removeprefix(PRICE_ENTRY))
             return
         try:
             item, quantity = self.app.register.scan(message.text, self.cart.terms.price_code)
