@@ -111,6 +111,22 @@ manager_pin = "{hash_pin(MANAGER_PIN)}"
     return Shop(tmp_path, config, database, printer)
 
 
+def add_users(shop: Shop, *users: tuple[str, str, str]) -> Shop:
+    """Give the shop users, ``(name, role, PIN)``: the register then starts on its login."""
+    from till.core.people import Role, Session
+    from till.people_service import PeopleService
+
+    settings = Settings().with_database(shop.database)
+    open_database(shop.database)
+    try:
+        people = PeopleService(settings, Session(PeopleService.shop_seller_of(settings)))
+        for name, role, pin in users:
+            people.add_user(name, Role(role), pin)
+    finally:
+        close_database()
+    return shop
+
+
 @pytest.fixture
 def start_register(shop: Shop) -> Iterator[Callable[..., Terminal]]:
     """Start the real ``till`` on ``shop`` in a pseudo-terminal and wait for the sale screen;

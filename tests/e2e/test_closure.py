@@ -5,26 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from storage.db import close_database, open_database
-from till.config import Settings
-from till.core.people import Role, Session
-from till.people_service import PeopleService
-
-from .conftest import BAGUETTE, Shop
+from .conftest import BAGUETTE, Shop, add_users
 from .steps import pay_exact_in_cash, scan
 from .terminal import ENTER, F1, F10, Terminal
 
 
 @pytest.fixture
 def managed(shop: Shop) -> Shop:
-    settings = Settings().with_database(shop.database)
-    open_database(shop.database)
-    try:
-        people = PeopleService(settings, Session(PeopleService.shop_seller_of(settings)))
-        people.add_user("Max", Role.MANAGER, "2222")
-    finally:
-        close_database()
-    return shop
+    return add_users(shop, ("Max", "manager", "2222"))
 
 
 def test_the_z_typed_in_one_burst(managed, start_register):

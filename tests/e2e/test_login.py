@@ -6,12 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage.db import close_database, open_database
-from till.config import Settings
-from till.core.people import Role, Session
-from till.people_service import PeopleService
-
-from .conftest import BAGUETTE, Shop
+from .conftest import BAGUETTE, Shop, add_users
 from .steps import pay_exact_in_cash
 from .terminal import ENTER, F11, Terminal
 
@@ -20,15 +15,7 @@ LOGIN = "Type your PIN, then Enter."
 
 @pytest.fixture
 def staffed(shop: Shop) -> Shop:
-    settings = Settings().with_database(shop.database)
-    open_database(shop.database)
-    try:
-        people = PeopleService(settings, Session(PeopleService.shop_seller_of(settings)))
-        people.add_user("Carla", Role.CASHIER, "1111")
-        people.add_user("Max", Role.MANAGER, "2222")
-    finally:
-        close_database()
-    return shop
+    return add_users(shop, ("Carla", "cashier", "1111"), ("Max", "manager", "2222"))
 
 
 def _sellers(shop: Shop) -> list[str]:

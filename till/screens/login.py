@@ -3,7 +3,6 @@ sale (which stays open underneath) until someone's PIN is right; nothing else ge
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -12,19 +11,19 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
-from till.errors import TillError
+from till.core.people import Actor
 from till.messages import Scanned
+from till.screens.pin_check import PinCheck
 from till.widgets.field_error import FieldError
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
-    from till.core.people import Actor
 
 LOG_IN = "Type your PIN, then Enter."
 
 
-class LoginScreen(Screen["Actor"]):
+class LoginScreen(Screen[Actor]):
     """Dismisses with who logged in. The PIN is checked off the event loop."""
 
     app: TillApp
@@ -33,8 +32,8 @@ class LoginScreen(Screen["Actor"]):
 
     def __init__(self, why: str = "") -> None:
         super().__init__()
+        self.pin = PinCheck(self, "login-error")
         self.why = why
-        self.checking = False
 
     def compose(self) -> ComposeResult:
         register = self.app.register
@@ -61,38 +60,7 @@ class LoginScreen(Screen["Actor"]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        pin = event.value
-        event.input.clear()
-        if self.checking or not pin:
-            return
-        self.checking = True
-        self.query_one("#login-error", FieldError).show_reason("Checking…")
-        self.checked = asyncio.Event()
-        self.app.key_gate.defer_typing(self.checked)  # typed ahead: for the screen after
-        app = self.app
-        self.run_worker(
-            lambda: self._check(app, pin), thread=True, group="pin", exit_on_error=False
-        )
-
-    def _check(self, app: TillApp, pin: str) -> None:
-        try:
-            actor = app.register.people.log_in(pin)
-        except TillError as refused:
-            app.call_from_thread(self._refused, str(refused))
-        else:
-            app.call_from_thread(self._logged_in, actor)
-
-    def _logged_in(self, actor: Actor) -> None:
-        self.checking = False
-        if self.is_attached:
-            self.dismiss(actor)
-        self.checked.set()
-
-    def _refused(self, reason: str) -> None:
-        self.checking = False
-        if self.is_attached:
-            self.query_one("#login-error", FieldError).show_reason(reason)
-        self.checked.set()
+        self.pin.submit(event.input, self.app.register.people.log_in)
 
     def action_clear(self) -> None:
         self.query_one("#login-pin", Input).clear()

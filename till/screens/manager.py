@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -14,7 +13,7 @@ from textual.widgets import Footer, Input, Label
 
 from till.core.people import Actor, Permission
 from till.core.pin import NO_MANAGER_PIN
-from till.errors import TillError
+from till.screens.pin_check import PinCheck
 from till.widgets.field_error import FieldError
 from till.widgets.number_input import NumberInput
 from till.widgets.plain import plain
@@ -37,9 +36,9 @@ class ManagerPinScreen(ModalScreen["Actor | None"]):
 
     def __init__(self, what: str, permission: Permission) -> None:
         super().__init__()
+        self.pin = PinCheck(self, "manager-error")
         self.what = what
         self.permission = permission
-        self.checking = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -60,38 +59,8 @@ class ManagerPinScreen(ModalScreen["Actor | None"]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        pin = event.value
-        event.input.clear()
-        if self.checking or not pin:
-            return
-        self.checking = True
-        self.query_one("#manager-error", FieldError).show_reason("Checking…")
-        self.checked = asyncio.Event()
-        self.app.key_gate.defer_typing(self.checked)  # typed ahead: for the screen after
-        app = self.app
-        self.run_worker(
-            lambda: self._check(app, pin), thread=True, group="pin", exit_on_error=False
-        )
-
-    def _check(self, app: TillApp, pin: str) -> None:
-        try:
-            approver = app.register.people.approve(pin, self.permission)
-        except TillError as refused:
-            app.call_from_thread(self._refused, str(refused))
-        else:
-            app.call_from_thread(self._approved, approver)
-
-    def _approved(self, approver: Actor) -> None:
-        self.checking = False
-        if self.is_attached:
-            self.dismiss(approver)
-        self.checked.set()
-
-    def _refused(self, reason: str) -> None:
-        self.checking = False
-        if self.is_attached:
-            self.query_one("#manager-error", FieldError).show_reason(reason)
-        self.checked.set()
+        people = self.app.register.people
+        self.pin.submit(event.input, lambda pin: people.approve(pin, self.permission))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
