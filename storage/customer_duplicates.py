@@ -11,16 +11,20 @@ time, never the whole file, so a million customers fit in the memory of a till:
 
 Cards and external codes are unique in the file (a unique index and a primary key), so no two
 stored customers share one; they count when one person is compared with the file
-(``matches_for``, for a row about to be imported or typed at quick add), which reads only the
-candidates the indexes give.
+(``matches_for``, for a person typed at quick add; ``matches_for_many``, for the customers an
+import's chunk creates, a statement per kind of index range for them all), which reads only
+the candidates the indexes give.
 
 Only live customers are compared: active, and not merged into another.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import groupby
+from typing import Any
 
 from storage.customer_search import SUMMARY_COLUMNS, _summary
 from storage.models import database
@@ -32,6 +36,7 @@ from till.core.duplicates import (
     Match,
     Person,
     anchored_keys,
+    company_key,
     compare,
     contact_keys,
     matches_among,
@@ -55,6 +60,18 @@ ANCHOR_SQL = {
 folds it), and which rows have one."""
 CANDIDATES_PER_QUERY = 500
 """Rows ``matches_for`` reads per index range: a name prefix is shared by thousands."""
+PROBES_PER_QUERY = 50
+"""Index ranges of one kind read by one statement (``matches_for_many``): few statements for
+an import's chunk, and at most 25,000 rows a statement however common its names."""
+FEW_PROBES = 3
+"""Up to this many ranges of a kind are read by a statement each joined in a ``UNION ALL``
+(cheaper for a few than the table of ranges a chunk's statement joins)."""
+ROWS_HELD = 25_000
+"""Candidate rows read before their customers' external codes are (500 customers a
+statement)."""
+POSTCODE_FORMS = 4
+"""A name range reads the postcode in up to this many forms: as typed, in capitals, without
+its spaces."""
 IDS_PER_QUERY = 500
 BATCH = 2_000
 """People handed to the matcher at once in the anchor passes (whole groups, so at times more)."""
@@ -101,13 +118,24 @@ def matches_for(person: Person, limit: int = 5, min_score: int = PROBABLE) -> li
     or of the same company, and in the same postcode the namesakes and the names starting
     alike. Not found this way: a typo in the first three letters of a name with nothing else
     in common but the postcode (``duplicate_pairs`` finds it)."""
-    candidates: dict[str, Person] = {}
-    for found in _candidates(person):
-        if found.id != person.id:
-            candidates.setdefault(found.id, found)
-    matches = [m for m in (compare(person, other) for other in candidates.values()) if m]
-    kept = [m for m in matches if m.score >= min_score]
-    return sorted(kept, key=lambda m: (-m.score, m.second_id))[:limit]
+    return matches_for_many([person], limit, min_score)[0]
+
+
+def matches_for_many(
+    people: Sequence[Person], limit: int = 5, min_score: int = PROBABLE
+) -> list[list[Match]]:
+    """``matches_for`` of each of ``people`` (an import's chunk), in their order: the index
+    ranges of them all read with one statement per kind of range, not several per person."""
+    found: list[dict[str, Person]] = [{} for _ in people]
+    for number, other in _candidates(people):
+        if other.id != people[number].id:
+            found[number].setdefault(other.id, other)
+    best = []
+    for person, candidates in zip(people, found, strict=True):
+        matches = [m for m in (compare(person, other) for other in candidates.values()) if m]
+        kept = [m for m in matches if m.score >= min_score]
+        best.append(sorted(kept, key=lambda m: (-m.score, m.second_id))[:limit])
+    return best
 
 
 def summaries(ids: Iterable[str]) -> dict[str, CustomerSummary]:
@@ -186,72 +214,138 @@ def _anchor_groups(anchor: str, live: str) -> Iterator[list[Person]]:
             yield [_person(row[1:]) for row in found]
 
 
-def _candidates(person: Person) -> Iterator[Person]:
-    """Live customers sharing a contact value with ``person``, or a name start and an anchor."""
-    live = LIVE
-    where: list[tuple[str, str, list[str]]] = []
+_Probe = tuple[str, str, list[str | None]]
+"""One index range to read: an ``INDEXED BY`` clause (or ""), a condition on the customer
+table naming its values ``probe.v1``, ``probe.v2``…, and those values."""
+_PROBE_VALUE = re.compile(r"probe\.v(\d+)")
+
+
+def _candidates(people: Sequence[Person]) -> Iterator[tuple[int, Person]]:
+    """Live customers sharing a contact value with one of ``people``, or a name start and an
+    anchor, with the position of that one: at most ``CANDIDATES_PER_QUERY`` per range, as
+    if each range were read alone, but one statement reads a kind of range for everyone."""
+    held: list[tuple[Any, ...]] = []
+    for sql, values in _statements(people):
+        held += database.execute_sql(sql, values).fetchall()
+        if len(held) >= ROWS_HELD:
+            yield from _with_external_codes(held)
+            held = []
+    yield from _with_external_codes(held)
+
+
+def _statements(people: Sequence[Person]) -> Iterator[tuple[str, list[int | str | None]]]:
+    """The statements reading the index ranges of ``people``, up to ``PROBES_PER_QUERY``
+    ranges of one kind each; each row read is a candidate, after the position in ``people``
+    of the person it may be."""
+    by_kind: dict[tuple[str, str], list[list[int | str | None]]] = {}
+    for number, person in enumerate(people):
+        for index, condition, values in _probes(person):
+            by_kind.setdefault((index, condition), []).append([number, *values])
+    for (index, condition), probes in by_kind.items():
+        width = len(probes[0])
+        columns = ", ".join(["probe_no", *(f"v{n}" for n in range(1, width))])
+        row = f"({', '.join('?' * width)})"
+        alone = (
+            f"SELECT * FROM (SELECT ?, {PERSON_COLUMNS} FROM customer {index} WHERE {LIVE}"
+            f" AND {_PROBE_VALUE.sub('?', condition)} LIMIT {CANDIDATES_PER_QUERY})"
+        )
+        order = [int(n) for n in _PROBE_VALUE.findall(condition)]
+        for start in range(0, len(probes), PROBES_PER_QUERY):
+            part = probes[start : start + PROBES_PER_QUERY]
+            if len(part) <= FEW_PROBES:  # quick add's one person: each range read as it is
+                bound = [v for probe in part for v in (probe[0], *(probe[n] for n in order))]
+                yield " UNION ALL ".join([alone] * len(part)), bound
+                continue
+            sql = (
+                f"WITH probe({columns}) AS (VALUES {', '.join([row] * len(part))})"
+                f" SELECT probe.probe_no, {PERSON_COLUMNS} FROM probe JOIN customer"
+                " ON customer.num IN (SELECT num FROM customer AS candidate"
+                f" {index} WHERE {LIVE} AND {condition} LIMIT {CANDIDATES_PER_QUERY})"
+            )
+            yield sql, [value for probe in part for value in probe]
+
+
+def _with_external_codes(rows: list[tuple[Any, ...]]) -> Iterator[tuple[int, Person]]:
+    codes = _external_codes(list({row[1] for row in rows}))
+    for number, *person_row in rows:
+        yield number, _person(tuple(person_row), codes.get(person_row[0], ()))
+
+
+def _probes(person: Person) -> list[_Probe]:
+    """The index ranges holding ``person``'s candidates."""
+    probes: list[_Probe] = []
     if person.email:
-        where.append(("", "email_key = ?", [person.email]))
+        probes.append(("", "email_key = probe.v1", [person.email]))
     phones = [number for number in (digits(person.mobile), digits(person.landline)) if number]
     for number in phones:
-        where.append(("", "phone_key = ?", [number]))
-        where.append(("", "landline_key = ?", [number]))
+        probes.append(("", "phone_key = probe.v1", [number]))
+        probes.append(("", "landline_key = probe.v1", [number]))
     if person.card_number:
-        where.append(("", "card_number = ?", [person.card_number]))
+        probes.append(("", "card_number = probe.v1", [person.card_number]))
     for system, code in person.external_codes:
-        where.append(
+        probes.append(
             (
                 "INDEXED BY customer_id",
                 "id IN (SELECT customer_id FROM customer_external_code"
-                " WHERE system = ? AND code = ?)",
+                " WHERE system = probe.v1 AND code = probe.v2)",
                 [system, code],
             )
         )
-    where.extend(_name_ranges(person))
-    for index, condition, params in where:
-        sql = (
-            f"SELECT id, {PERSON_COLUMNS} FROM customer {index} WHERE {live} AND {condition}"
-            f" LIMIT {CANDIDATES_PER_QUERY}"
-        )
-        rows = database.execute_sql(sql, params).fetchall()
-        codes = _external_codes([row[0] for row in rows])
-        for row in rows:
-            yield _person(row[1:], codes.get(row[0], ()))
+    probes.extend(_name_ranges(person))
+    return probes
 
 
-def _name_ranges(person: Person) -> list[tuple[str, str, list[str]]]:
+def _name_ranges(person: Person) -> list[_Probe]:
     """Index ranges holding who could share a name block with ``person``: everyone born the
     same day or of the same company (a few), and in the same postcode the same last name, or
     last and first names starting alike, straight or swapped (``customer_postcode_name_key``,
     migration 21: a town's postcode holds thousands). The postcode as typed, in capitals, or
     without its spaces: stored postcodes keep the spaces and case they were typed with."""
-    ranges: list[tuple[str, str, list[str]]] = []
+    ranges: list[_Probe] = []
     if person.birth_date:
-        ranges.append(("", "birth_date = ? AND birth_date != ''", [person.birth_date]))
-    if fold(person.company):
-        ranges.append(("", "company_key = ?", [fold(person.company)]))
+        ranges.append(("", "birth_date = probe.v1 AND birth_date != ''", [person.birth_date]))
+    if company := company_key(person.company):
+        ranges.append(("", "company_key = probe.v1", [company]))
     typed = person.postcode.strip()
     if not postcode_key(typed):
         return ranges
     forms = list(dict.fromkeys((typed, typed.upper(), typed.replace(" ", ""))))
     forms = list(dict.fromkeys((*forms, *(form.upper() for form in forms))))
-    last, first = fold(person.last_name), fold(person.first_name)
+    padded: list[str | None] = [
+        *forms,
+        *[None] * (POSTCODE_FORMS - len(forms)),
+    ]  # NULL finds nobody
+    last, first = _folded(person.last_name), _folded(person.first_name)
     starts = [(last, "")]  # namesakes: typos in the first name, none given
     if first:  # names starting alike, straight or swapped
         starts += [(last[:3], first[:3]), (first[:3], last[:3])]
     for name_start, other_start in dict.fromkeys(starts):
         if not name_start:
             continue
-        condition = (
-            f"postcode IN ({', '.join('?' * len(forms))}) AND postcode != ''"
-            " AND name_key >= ? AND name_key < ?"
-        )
-        params = [*forms, name_start, _after(name_start)]
+        values = [*padded, name_start, _after(name_start)]
         if other_start:
-            condition += " AND alt_key >= ? AND alt_key < ?"
-            params += [other_start, _after(other_start)]
-        ranges.append(("INDEXED BY customer_postcode_name_key", condition, params))
+            ranges.append((_BY_NAME, _NAMES_ALIKE, [*values, other_start, _after(other_start)]))
+        else:
+            ranges.append((_BY_NAME, _SAME_NAME, values))
     return ranges
+
+
+_BY_NAME = "INDEXED BY customer_postcode_name_key"
+_SAME_NAME = (
+    f"postcode IN ({', '.join(f'probe.v{n}' for n in range(1, POSTCODE_FORMS + 1))})"
+    f" AND postcode != '' AND name_key >= probe.v{POSTCODE_FORMS + 1}"
+    f" AND name_key < probe.v{POSTCODE_FORMS + 2}"
+)
+"""In one of the postcode's forms, a name range."""
+_NAMES_ALIKE = (
+    f"{_SAME_NAME} AND alt_key >= probe.v{POSTCODE_FORMS + 3}"
+    f" AND alt_key < probe.v{POSTCODE_FORMS + 4}"
+)
+"""In one of the postcode's forms, a name range and a range of the swapped name."""
+
+
+_folded = lru_cache(maxsize=1 << 14)(fold)
+"""``fold``, remembered: an import's chunk of a thousand people repeats its names."""
 
 
 def _after(prefix: str) -> str:
@@ -260,13 +354,13 @@ def _after(prefix: str) -> str:
 
 
 def _external_codes(ids: list[str]) -> dict[str, tuple[tuple[str, str], ...]]:
-    if not ids:
-        return {}
-    sql = (
-        "SELECT customer_id, system, code FROM customer_external_code"
-        f" WHERE customer_id IN ({', '.join('?' * len(ids))}) ORDER BY system, code"
-    )
     codes: dict[str, list[tuple[str, str]]] = {}
-    for customer_id, system, code in database.execute_sql(sql, ids):
-        codes.setdefault(customer_id, []).append((system, code))
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        batch = ids[start : start + IDS_PER_QUERY]
+        sql = (
+            "SELECT customer_id, system, code FROM customer_external_code"
+            f" WHERE customer_id IN ({', '.join('?' * len(batch))}) ORDER BY system, code"
+        )
+        for customer_id, system, code in database.execute_sql(sql, batch):
+            codes.setdefault(customer_id, []).append((system, code))
     return {customer_id: tuple(pairs) for customer_id, pairs in codes.items()}

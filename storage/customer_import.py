@@ -28,7 +28,7 @@ sees (reported, never merged).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -475,19 +475,21 @@ class _Importer:
         its ``new:ROW`` name."""
         if not pending:
             return {}
+        numbers = [number for number, _ in pending.values()]
         if self.settings.dry_run:
+            to_be = []
             for number, row in pending.values():
                 values = {k: v for k, v in row.changes.items() if k != "external_codes"}
-                self._duplicates(
-                    number,
+                to_be.append(
                     Customer(
                         id=f"{_NEW}{number}",
                         code="",
                         **values,
                         external_codes=row.changes.get("external_codes", {}),
                         card_number=row.card_number,
-                    ),
+                    )
                 )
+            self._duplicates(numbers, to_be)
             return {}
         at = datetime.now(UTC).isoformat()
         actor = self.settings.actor
@@ -496,16 +498,14 @@ class _Importer:
             actor=actor,
             till_no=self.settings.till_no,
         )
-        later = {customer.id for customer in made}
-        for (number, row), customer in zip(pending.values(), made, strict=True):
-            later.discard(customer.id)
+        for (_, row), customer in zip(pending.values(), made, strict=True):
             if row.card_number:
                 _give_card(customer.id, row.card_number, None, actor, at)
             if row.active is False:
                 customers.set_active(customer.id, False, actor=actor)
             for address in row.addresses:
                 customers.save_address(customer.id, address, actor=actor)
-            self._duplicates(number, customer, later)
+        self._duplicates(numbers, made)
         return {name: customer.id for name, customer in zip(pending, made, strict=True)}
 
     def _update(
@@ -570,39 +570,57 @@ class _Importer:
                 self.report.errors.append({"row": number, "field": name, "message": message})
             self.on_error(number, name, message)
 
-    def _duplicates(
-        self, number: int, customer: Customer, later: frozenset[str] | set[str] = frozenset()
-    ) -> None:
-        """Report the probable duplicates of a customer just created (never merge them);
-        ``later``: customers of later rows, which report the pair themselves."""
+    def _duplicates(self, numbers: list[int], made: list[Customer]) -> None:
+        """Report the probable duplicates of the customers a chunk created, row ``numbers``
+        (never merge them)."""
         if not self.settings.find_duplicates:
             return
-        found = probable_duplicates(customer, later)
-        if found:
-            self.report.duplicate_count += 1
-        if found and len(self.report.duplicates) < MAX_REPORTED:
-            self.report.duplicates.append({"row": number, "code": customer.code, "matches": found})
+        for number, customer, found in zip(numbers, made, probable_duplicates(made), strict=True):
+            if found:
+                self.report.duplicate_count += 1
+            if found and len(self.report.duplicates) < MAX_REPORTED:
+                self.report.duplicates.append(
+                    {"row": number, "code": customer.code, "matches": found}
+                )
 
 
-def probable_duplicates(
-    customer: Customer, leave_out: frozenset[str] | set[str] = frozenset()
-) -> list[dict[str, Any]]:
-    """The customers on file (but those in ``leave_out``) the duplicate finder pairs with
-    ``customer``: code, score, reasons; empty when the finder is not installed."""
+def probable_duplicates(made: Sequence[Customer]) -> list[list[dict[str, Any]]]:
+    """For each customer just created, in order, the customers on file the duplicate finder
+    pairs with it (code, score, reasons), but those created after it in ``made``: they
+    report the pair themselves. All empty when the finder is not installed."""
     try:
-        from storage.customer_duplicates import matches_for
+        from storage.customer_duplicates import matches_for_many
         from till.core.duplicates import person_of
     except ImportError:
-        return []
-    found = []
-    for match in matches_for(person_of(customer)):
-        other = match.second_id if match.first_id == customer.id else match.first_id
-        if other == customer.id or other in leave_out:
-            continue
-        row = database.execute_sql("SELECT code FROM customer WHERE id = ?", (other,)).fetchone()
-        if row is not None:
-            found.append({"code": row[0], "score": match.score, "reasons": list(match.reasons)})
+        return [[] for _ in made]
+    place = {customer.id: at for at, customer in enumerate(made)}
+    pairs = []
+    for at, (customer, matches) in enumerate(
+        zip(made, matches_for_many([person_of(c) for c in made]), strict=True)
+    ):
+        for match in matches:
+            other = match.second_id if match.first_id == customer.id else match.first_id
+            if other != customer.id and place.get(other, at) <= at:
+                pairs.append((at, other, match))
+    codes = _codes({other for _, other, _ in pairs})
+    found: list[list[dict[str, Any]]] = [[] for _ in made]
+    for at, other, match in pairs:
+        if other in codes:
+            found[at].append(
+                {"code": codes[other], "score": match.score, "reasons": list(match.reasons)}
+            )
     return found
+
+
+def _codes(ids: set[str]) -> dict[str, str]:
+    """The code of each customer id given."""
+    wanted = sorted(ids)
+    codes: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        sql = f"SELECT id, code FROM customer WHERE id IN ({','.join('?' * len(part))})"
+        codes.update(database.execute_sql(sql, part).fetchall())
+    return codes
 
 
 def changed_fields(before: Customer, row: CustomerRow, *, fill_only: bool) -> dict[str, Any]:

@@ -114,3 +114,39 @@ def test_summaries_name_each_customer(shop):
         shop["jean"].code: "DUPONT Jean",
         shop["zoe"].code: "LEFÈVRE Zoé",
     }
+
+
+def test_many_people_at_once_find_what_each_finds_alone(shop, monkeypatch):
+    import storage.customer_duplicates as finder
+
+    typed = [
+        Person(id="", last_name="Dupond", first_name="Jean", mobile="+33612345678"),
+        Person(id="", last_name="Lefèvre", first_name="Zoe", postcode="75011"),
+        Person(id="", last_name="Martinn", first_name="Anna", birth_date="1980-02-03"),
+        Person(id="", last_name="Dupont", first_name="Jean", postcode="13001"),
+        person_of(customers.get_customer(shop["claire"].id)),
+        Person(id="", last_name="Roux", first_name="Paula", email="paul@example.com"),
+    ]
+    alone = [matches_for(person) for person in typed]
+    statements = []
+    execute = database.execute_sql
+    monkeypatch.setattr(
+        database, "execute_sql", lambda sql, *a: statements.append(sql) or execute(sql, *a)
+    )
+    assert finder.matches_for_many(typed * 3) == alone * 3  # a few ranges of a kind, and more
+    assert any(alone) and [] in alone
+    # one statement per kind of index range however many people (e-mail, phone, landline,
+    # birth date, company, namesakes, names alike), and one for their external codes
+    assert len(statements) <= 8
+
+
+def test_each_index_range_is_read_up_to_its_limit(shop, monkeypatch):
+    import storage.customer_duplicates as finder
+
+    for first_name in ("Ana", "Annie", "Anny"):
+        add(last_name="Durand", first_name=first_name, email="famille@example.com")
+    monkeypatch.setattr(finder, "CANDIDATES_PER_QUERY", 2)
+    household = Person(id="", last_name="Durand", first_name="Anne", email="famille@example.com")
+    for people in (1, finder.FEW_PROBES + 1):  # read alone, and in a table of ranges
+        found = list(finder._candidates([household] * people))
+        assert sorted(number for number, _ in found) == sorted([*range(people)] * 2)  # 2 of 3

@@ -637,3 +637,32 @@ def test_an_xlsx_whose_shared_text_would_not_fit_in_memory_is_refused_unread(
     monkeypatch.setattr(openpyxl, "load_workbook", never)
     with pytest.raises(ImportRowError, match="save it as CSV"), open_table(path):
         pass
+
+
+def test_the_duplicates_of_a_chunk_are_sought_together(db_path, tmp_path, monkeypatch):
+    import storage.customer_duplicates as finder
+
+    header = ["Nom", "Prénom", "Code postal", "Date de naissance", "Société", "Courriel"]
+    people = [
+        [f"Nom{n:02d}", f"Prénom{n:02d}", "75011", f"{n % 28 + 1:02d}/03/1980", f"Cie {n}", ""]
+        for n in range(60)
+    ]
+    people.insert(30, ["Nom07", "Prenom07", "75011", "", "", "nom07@example.com"])  # a typo
+    reads: list[str] = []
+    execute = finder.database.execute_sql
+
+    def counted(sql, *args):
+        if finder.LIVE in sql:
+            reads.append(sql)
+        return execute(sql, *args)
+
+    monkeypatch.setattr(finder.database, "execute_sql", counted)
+    report = run(write_csv(tmp_path / "chunk.csv", [header, *people]))
+    assert report.created == 61
+    # the later row of a pair in one chunk reports it, naming the earlier row's customer
+    assert [(found["row"], len(found["matches"])) for found in report.duplicates] == [(32, 1)]
+    [match] = report.duplicates[0]["matches"]
+    earlier = execute("SELECT code FROM customer WHERE first_name = 'Prénom07'").fetchone()[0]
+    assert (match["code"], match["reasons"]) == (earlier, ["similar_name", "same_postcode"])
+    # a read per kind of index range and per 50 people, not several reads for each person
+    assert 0 < len(reads) <= 12

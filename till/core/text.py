@@ -30,6 +30,7 @@ _LIGATURES = str.maketrans(
 _APOSTROPHES = str.maketrans({"'": None, "’": None, "`": None})
 _NOT_WORD = re.compile(r"[^0-9a-z@.+_-]+")
 _NOT_ASCII_WORD = re.compile(r"[^0-9a-z]+")
+_NOT_DIGIT = re.compile(r"[^0-9]+")
 _JOINERS = {"\u200c", "\u200d"}
 """Zero-width (non-)joiners shape a word (Persian, emoji sequences) but never split it."""
 
@@ -135,10 +136,14 @@ def fold(text: str) -> str:
 
 def fold_email(text: str) -> str:
     """E-mail addresses keep their punctuation but lose case and accents."""
+    if text.isascii():  # most addresses: no accent or ligature to take off
+        return _NOT_WORD.sub("", text.lower())
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return _NOT_WORD.sub("", plain)
 
 
 def digits(text: str) -> str:
+    if text.isascii():  # every stored phone number (E.164): no other script's digits
+        return _NOT_DIGIT.sub("", text)
     return "".join(c for c in text if c.isdigit() and c.isascii())
