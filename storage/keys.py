@@ -18,6 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from till.errors import StorageError
 
 PEPPER = "pin-pepper"
+BUSINESS_PEPPER = "business-pin-pepper"
+"""The pepper of the back office's users' PINs, the same on every till of the business (the
+back office hands it to each till over the authenticated sync)."""
 SIGNING = "journal-signing.key"
 PUBLIC = "journal-public.key"
 SECRET_BYTES = 32
@@ -38,6 +41,34 @@ def pin_pepper(directory: Path, *, create: bool = False) -> bytes:
     if len(secret) != SECRET_BYTES:
         raise StorageError(f"{path}: not a PIN pepper ({len(secret)} bytes, not {SECRET_BYTES}).")
     return secret
+
+
+def business_pepper(directory: Path) -> bytes | None:
+    """The business's pepper, or None on a till that has not received it."""
+    path = directory / BUSINESS_PEPPER
+    if not path.exists():
+        return None
+    secret = _read(path)
+    if len(secret) != SECRET_BYTES:
+        raise StorageError(f"{path}: not a PIN pepper ({len(secret)} bytes, not {SECRET_BYTES}).")
+    return secret
+
+
+def keep_business_pepper(directory: Path, secret: bytes) -> bool:
+    """Keep the pepper the back office sent: True when it is new here. Another pepper than
+    the one kept is refused, never written over (every user's PIN would stop working)."""
+    if len(secret) != SECRET_BYTES:
+        raise StorageError(f"the back office sent a PIN pepper of {len(secret)} bytes.")
+    kept = business_pepper(directory)
+    if kept is None:
+        _write_new(directory / BUSINESS_PEPPER, secret)
+        return True
+    if kept != secret:
+        raise StorageError(
+            f"{directory / BUSINESS_PEPPER}: the back office sent another PIN pepper than the"
+            " one kept: is this till registered with another business's server?"
+        )
+    return False
 
 
 def signing_key(directory: Path, *, create: bool = False) -> Ed25519PrivateKey:

@@ -554,6 +554,8 @@ class TillUser(BaseModel):
     disabled = BooleanField(default=False)
     created_at = TextField()
     updated_at = TextField()
+    origin = TextField(default="local")
+    """``local`` (``till user add``) or ``server`` (the back office's, m0025)."""
 
 
 class PinGate(BaseModel):

@@ -20,6 +20,7 @@ from storage import (
     remote_merges,
     remote_privacy,
     remote_sales,
+    remote_users,
     sync_state,
 )
 from storage.clock import adopt_node, witnessing
@@ -56,6 +57,7 @@ APPLIERS: dict[str, Applier] = {
     "product": remote_catalog.apply_product,
     "price": remote_catalog.apply_price,
     "sale": remote_sales.apply_sale,
+    "user": remote_users.apply_user,
 }
 
 

@@ -14,6 +14,8 @@ from till.core.people import Role
 from till.core.pin import Lockout
 from till.errors import TillError
 
+LOCAL, SERVER = "local", "server"
+
 
 class UserError(TillError):
     """A user that cannot be added or changed as asked."""
@@ -27,10 +29,14 @@ class User:
     pin_hash: str
     disabled: bool
     created_at: str
+    origin: str = LOCAL
+    """``local``, or ``server`` for a user the back office manages."""
 
 
 def _user(row: TillUser) -> User:
-    return User(row.id, row.name, Role(row.role), row.pin_hash, row.disabled, row.created_at)
+    return User(
+        row.id, row.name, Role(row.role), row.pin_hash, row.disabled, row.created_at, row.origin
+    )
 
 
 def _now() -> str:
@@ -58,7 +64,10 @@ def add_user(name: str, role: Role, pin_hash: str, pin_tag: str) -> User:
 
 def _refuse_taken_pin(pin_tag: str, but: str = "") -> None:
     taken = TillUser.select().where(
-        (TillUser.pin_tag == pin_tag) & (TillUser.disabled == False) & (TillUser.id != but)  # noqa: E712
+        (TillUser.pin_tag == pin_tag)
+        & (TillUser.origin == LOCAL)
+        & (TillUser.disabled == False)  # noqa: E712
+        & (TillUser.id != but)
     )
     if taken.exists():
         raise UserError("Another user has this PIN: choose another.")
@@ -84,15 +93,32 @@ def user_named(name: str) -> User:
     return _user(row)
 
 
-def user_with_tag(pin_tag: str) -> User | None:
-    """The active user whose PIN has this tag."""
-    row = TillUser.get_or_none((TillUser.pin_tag == pin_tag) & (TillUser.disabled == False))  # noqa: E712
+def user_with_tag(pin_tag: str, origin: str = LOCAL) -> User | None:
+    """The active user whose PIN has this tag (tags of the back office's users are made with
+    the business's pepper, so each origin is looked up with its own)."""
+    row = TillUser.get_or_none(
+        (TillUser.pin_tag == pin_tag) & (TillUser.origin == origin) & (TillUser.disabled == False)  # noqa: E712
+    )
     return _user(row) if row else None
+
+
+def has_server_users() -> bool:
+    return TillUser.select().where(TillUser.origin == SERVER).exists()
+
+
+def _local(name: str) -> User:
+    user = user_named(name)
+    if user.origin != LOCAL:
+        raise UserError(
+            f"{user.name} is managed by the back office: change them there"
+            " (till server user …), and every till follows."
+        )
+    return user
 
 
 def disable(name: str) -> User:
     with database.atomic():
-        user = user_named(name)
+        user = _local(name)
         TillUser.update(disabled=True, updated_at=_now()).where(TillUser.id == user.id).execute()
     return user_named(name)
 
@@ -100,7 +126,7 @@ def disable(name: str) -> User:
 def set_pin(name: str, pin_hash: str, pin_tag: str) -> User:
     """A new PIN for ``name``; a disabled user is enabled again with it."""
     with database.atomic():
-        user = user_named(name)
+        user = _local(name)
         _refuse_taken_pin(pin_tag, but=user.id)
         try:
             TillUser.update(

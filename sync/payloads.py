@@ -23,6 +23,7 @@ from till.core.customer import (
 )
 from till.core.hlc import ClockError, Hlc
 from till.core.merge import DELETED
+from till.core.pin import hash_problem
 from till.errors import BarcodeError
 
 MAX_LINES = 1_000
@@ -342,7 +343,31 @@ def _barcode(f: Fields) -> None:
         raise f.error("barcode", f"must be stored as {stored}.")
 
 
-MASTER_DATA = frozenset({"product", "price"})
+def _user_upsert(f: Fields) -> None:
+    """A user the back office manages: a name, a role, and a PIN hash and tag made with the
+    business's pepper (bounded as a till's own: storage/users.py, till/core/pin.py)."""
+    f.identifier("id")
+    name = f.text("name", MAX_USER_NAME, empty=False)
+    if name is not None and name != name.strip():
+        raise f.error("name", "has spaces around it.")
+    role = f.token("role")
+    if role not in USER_ROLES:
+        raise f.error("role", f"must be one of {', '.join(sorted(USER_ROLES))}.")
+    pin_hash = f.text("pin_hash", 300, empty=False)
+    problem = hash_problem(pin_hash or "")
+    if problem:
+        raise f.error("pin_hash", problem + ".")
+    tag = f.text("pin_tag", 64, empty=False) or ""
+    if not (len(tag) == 64 and all(c in "0123456789abcdef" for c in tag)):
+        raise f.error("pin_tag", "must be 64 lowercase hexadecimal digits.")
+    f.boolean("disabled")
+    f.timestamp("at")
+
+
+MAX_USER_NAME = 40
+USER_ROLES = frozenset({"viewer", "cashier", "manager", "admin"})
+
+MASTER_DATA = frozenset({"product", "price", "user"})
 """Entities only the back office writes: they come down the feed, a till never pushes them."""
 
 CHECKERS: dict[tuple[str, str], Callable[[Fields], None]] = {
@@ -358,6 +383,7 @@ CHECKERS: dict[tuple[str, str], Callable[[Fields], None]] = {
     ("sale", "create"): _sale_create,
     ("product", "upsert"): _product_upsert,
     ("price", "upsert"): _price_upsert,
+    ("user", "upsert"): _user_upsert,
 }
 """Every change the outbox writes today (storage/ledger.py, customers.py, sales.py), and the
 master data the back office imports (sync/server/catalog.py)."""

@@ -84,7 +84,7 @@ def test_a_value_the_register_would_trip_over_is_refused_on_loading(tmp_path, te
     "text",
     [
         '[keymap]\npay = "f12,ctrl+t"\n',  # F12 is the demo's simulated scan: it yields
-        '[keymap]\nvoid = "f10"\npay = "f11"\n',  # Pay moves away first: no clash
+        '[keymap]\nvoid = "f10"\npay = "f8"\n',  # Pay moves away first: no clash
         '[keymap]\ncustomer.issue_card = "f3"\n',  # shares F3 with its tab neighbours by design
         '[keymap]\nconfirm.yes = "y,o"\n',
         '[display]\ntheme = "nord"\n',

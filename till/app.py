@@ -148,10 +148,11 @@ class TillApp(App):
             self.scanners.stop()
         if self.sync_worker is not None:
             self.sync_worker.stop(timeout=SYNC_STOP_WAIT)
-        try:
-            self.register.in_writer(journal_service.stopped, self.register.settings)
-        except TillError:  # closing goes on; the journal shows a start without its stop
-            log.exception("The register's stop could not be journaled")
+        if not self.register.closed:  # closed already: what stopped it was journaled
+            try:
+                self.register.in_writer(journal_service.stopped, self.register.settings)
+            except TillError:  # closing goes on; the journal shows a start without its stop
+                log.exception("The register's stop could not be journaled")
         self.register.close()
 
     @work(thread=True, group="warm-up", exit_on_error=False)

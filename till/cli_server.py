@@ -285,3 +285,81 @@ def _import(file: str, as_json: bool, run: Callable[[Any], ImportReport]) -> Non
     click.echo(json.dumps(summary))
     if report.refused:
         sys.exit(1)
+
+
+KEYS_HELP = (
+    "The server's key folder (the business's PIN pepper), outside its database; default: "
+    "'keys' beside an SQLite database, required with PostgreSQL."
+)
+
+
+def server_keys(url: str, key_dir: str | None) -> Path:
+    """The server's key folder: as given, or ``keys`` beside an SQLite database file."""
+    from urllib.parse import urlsplit
+
+    if key_dir:
+        return Path(key_dir)
+    parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite") and parts.path not in ("", "/", "/:memory:"):
+        return Path(parts.path).parent / "keys"
+    raise TillError("--key-dir: the server's key folder is needed with this database URL.")
+
+
+@server.group(name="user")
+def server_user() -> None:
+    """The business's users: every till gets them at its next sync."""
+
+
+@server_user.command(name="add")
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+@click.option("--key-dir", envvar="TILL_SERVER_KEYS", help=KEYS_HELP)
+@click.option("--role", type=click.Choice(["viewer", "cashier", "manager", "admin"]), required=True)
+@click.argument("name")
+def server_user_add(url: str, key_dir: str | None, role: str, name: str) -> None:
+    """Add NAME with a ROLE for every till; asks their PIN (terminal, or a line of stdin)."""
+    from sync.server.users import add_user
+    from till.cli_people import read_pin
+    from till.core.people import Role
+
+    keys = server_keys(url, key_dir)
+    _database(url)
+    added = add_user(name, Role(role), read_pin(f"PIN for {name}", confirm=True), keys)
+    click.echo(f"{added.name} added ({added.role.word}): every till has them at its next sync.")
+
+
+@server_user.command(name="list")
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+def server_user_list(url: str) -> None:
+    """The business's users, their roles, active or disabled."""
+    from sync.server.users import users
+
+    _database(url)
+    for user in users():
+        state = "disabled" if user.disabled else "active"
+        click.echo(f"{user.name:<40}  {user.role.word:<10}  {state:<8}  {user.updated_at[:19]}")
+
+
+@server_user.command(name="disable")
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+@click.argument("name")
+def server_user_disable(url: str, name: str) -> None:
+    """NAME may no longer log in on any till (from each till's next sync)."""
+    from sync.server.users import disable
+
+    _database(url)
+    click.echo(f"{disable(name).name} is disabled on every till at its next sync.")
+
+
+@server_user.command(name="reset-pin")
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+@click.option("--key-dir", envvar="TILL_SERVER_KEYS", help=KEYS_HELP)
+@click.argument("name")
+def server_user_reset_pin(url: str, key_dir: str | None, name: str) -> None:
+    """A new PIN for NAME on every till (a disabled user is enabled again)."""
+    from sync.server.users import reset_pin
+    from till.cli_people import read_pin
+
+    keys = server_keys(url, key_dir)
+    _database(url)
+    done = reset_pin(name, read_pin(f"New PIN for {name}", confirm=True), keys)
+    click.echo(f"{done.name} has a new PIN on every till at its next sync.")

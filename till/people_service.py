@@ -15,7 +15,15 @@ from storage import events, keys, users
 from storage.models import database
 from storage.users import User, UserError
 from till.config import Settings
-from till.core.people import Actor, NotPermitted, Permission, Role, Session, may
+from till.core.people import (
+    Actor,
+    NotPermitted,
+    Permission,
+    Role,
+    Session,
+    may,
+    user_name_problem,
+)
 from till.core.pin import (
     MANAGER_APPROVER,
     NO_MANAGER_PIN,
@@ -28,13 +36,11 @@ from till.core.pin import (
     verify_user_pin,
     wrong_pin_words,
 )
-from till.core.text import first_control
 from till.errors import TillError
 
 T = TypeVar("T")
 GATE = "pin"
 LOCKOUT = Lockout()
-MAX_NAME = 40
 LEGACY_MANAGER = Actor(user_id="manager-pin", name=MANAGER_APPROVER, role=Role.MANAGER)
 """Who approves with the shop's one ``[security] manager_pin``, while it has no users."""
 
@@ -98,14 +104,25 @@ class PeopleService:
 
     def _match(self, pin: str) -> Actor | None:
         if pin_problem(pin) is None and users.has_active_users():
-            pepper = keys.pin_pepper(self.settings.key_dir)
-            user = users.user_with_tag(pin_tag(pin, pepper))
-            if user is not None and verify_user_pin(pin, pepper, user.pin_hash):
-                return Actor(user.id, user.name, user.role, self.settings.till.number)
+            for origin, pepper in self._peppers():
+                user = users.user_with_tag(pin_tag(pin, pepper), origin)
+                if user is not None and verify_user_pin(pin, pepper, user.pin_hash):
+                    return Actor(user.id, user.name, user.role, self.settings.till.number)
         legacy = self.settings.security.manager_pin
         if legacy and verify_pin(pin, legacy):
             return LEGACY_MANAGER
         return None
+
+    def _peppers(self) -> list[tuple[str, bytes]]:
+        """This till's pepper (for its own users) and the business's (for the back office's
+        users), each that exists."""
+        found = []
+        if (self.settings.key_dir / keys.PEPPER).exists() or not users.has_server_users():
+            found.append((users.LOCAL, keys.pin_pepper(self.settings.key_dir)))
+        business = keys.business_pepper(self.settings.key_dir)
+        if business is not None:
+            found.append((users.SERVER, business))
+        return found
 
     def log_in(self, pin: str) -> Actor:
         """Log in whoever the PIN names: every service acts for them from now on."""
@@ -195,8 +212,9 @@ class PeopleService:
 
 def checked_name(name: str) -> str:
     name = name.strip()
-    if not name or len(name) > MAX_NAME or first_control(name) is not None:
-        raise UserError(f"A user's name is 1 to {MAX_NAME} characters, without control characters.")
+    problem = user_name_problem(name)
+    if problem:
+        raise UserError(problem)
     return name
 
 

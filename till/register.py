@@ -282,8 +282,13 @@ class Register:
         label, till_no = self.session.label, self.till_no
 
         def record() -> None:
+            if self.closed:
+                log.info("not journaled, the register is closing: %s %s", kind, details)
+                return
             try:
                 self.in_writer(lambda: events.record_event(kind, label, details, till_no=till_no))
+            except RuntimeError:  # the writer stopped meanwhile: the register is closing
+                log.info("not journaled, the register is closing: %s %s", kind, details)
             except Exception:  # journaled on a best-effort basis: the sale screen goes on
                 log.exception("could not journal %s", kind)
 

@@ -277,3 +277,47 @@ class ServerAnonymised(ServerModel):
 
 
 SERVER_MODELS = (*SERVER_MODELS, ServerAnonymised)
+
+
+class ServerUser(ServerModel):
+    """A user the back office manages (``till server user add``): every till of the business
+    gets them through the feed, with the hash and tag made with the business's pepper."""
+
+    id = TextField(primary_key=True)
+    name = TextField(unique=True)
+    role = TextField()
+    pin_hash = TextField()
+    pin_tag = TextField()
+    disabled = BooleanField(default=False)
+    updated_at = TextField()
+
+
+SERVER_MODELS = (*SERVER_MODELS, ServerUser)
+
+
+class ServerJournalHead(ServerModel):
+    """The last head of each of a till's journal chains that the till sent (its anchor), and
+    the till's public key as first seen: a head that goes back, or is not signed by that key,
+    is a journal cut off or rewritten on the till."""
+
+    till = TextField()
+    chain = TextField()
+    seq = BigIntegerField()
+    head = TextField()
+    sealed_at = TextField()
+    signature = TextField()
+    received_at = TextField()
+
+    class Meta:
+        primary_key = CompositeKey("till", "chain")
+
+
+class ServerTillKey(ServerModel):
+    till = TextField(primary_key=True)
+    public_key = TextField()
+    first_seen = TextField()
+    problem = TextField(default="")
+    """The last refusal of a head from this till (went back, bad signature), or empty."""
+
+
+SERVER_MODELS = (*SERVER_MODELS, ServerJournalHead, ServerTillKey)

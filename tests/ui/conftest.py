@@ -60,6 +60,14 @@ def app(settings: Settings) -> TillApp:
     return make_app(settings)
 
 
+def as_manager(app: TillApp) -> TillApp:
+    """Log a manager in: what needs one (deleting a customer) goes on without a PIN."""
+    from till.core.people import Actor, Role
+
+    app.register.session.user = Actor("m1", "Maud", Role.MANAGER, app.register.till_no)
+    return app
+
+
 def error_notifications(app: TillApp) -> list[str]:
     return [n.message for n in app._notifications if n.severity == "error"]
 

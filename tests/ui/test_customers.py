@@ -11,7 +11,7 @@ from till.screens.customer_view import CustomerViewScreen
 from till.screens.sale import SaleScreen
 
 from ..conftest import PRODUCTS
-from .conftest import error_notifications, message, scan
+from .conftest import as_manager, error_notifications, message, scan
 
 BAGUETTE = PRODUCTS[0][0]
 
@@ -146,6 +146,7 @@ async def test_edit_refuses_a_bad_vat_number_at_the_field(app, dupont):
 
 
 async def test_delete_is_refused_for_a_customer_with_sales(app, dupont):
+    as_manager(app)  # deleting needs a manager
     async with app.run_test(size=(80, 24)) as pilot:
         await scan(pilot, BAGUETTE)
         await pilot.press("f2", *"dupont", "enter")
@@ -167,6 +168,7 @@ async def test_delete_is_refused_for_a_customer_with_sales(app, dupont):
 
 async def test_a_customer_without_sales_is_deleted(app):
     gone = add(last_name="Temporaire", email="t@example.com")
+    as_manager(app)  # deleting needs a manager
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f2", *"tempo", "f4", "f9", "y")
         await pilot.app.workers.wait_for_complete()  # the write runs off the event loop
@@ -248,3 +250,22 @@ async def test_the_file_shows_phone_numbers_as_people_read_them(app, dupont):
         main = str(app.screen.query_one("#customer-main").render())
         assert "06 12 34 56 78" in main  # stored as +33612345678: national at home
         assert "+44 20 7946 0958" in main  # abroad: international
+
+
+async def test_a_cashier_deleting_a_customer_is_asked_for_a_manager_s_pin(settings):
+    from dataclasses import replace
+
+    from till.app import make_app
+    from till.config import SecuritySettings
+    from till.core.pin import hash_pin
+    from till.screens.manager import ManagerPinScreen
+
+    app = make_app(replace(settings, security=SecuritySettings(manager_pin=hash_pin("4821"))))
+    kept = add(last_name="Temporaire", email="t@example.com")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", *"tempo", "f4", "f9", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, ManagerPinScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert customers.find_by_code(kept.code) is not None  # no approval: nothing deleted

@@ -14,7 +14,7 @@ from till.screens.payment import PaymentScreen
 from till.screens.sale import SaleScreen
 
 from ..conftest import PRODUCTS
-from .conftest import message, scan
+from .conftest import as_manager, message, scan
 
 VIN = PRODUCTS[3][0]
 
@@ -72,6 +72,7 @@ async def test_closing_is_refused_from_the_payment_screen(app):
 
 
 async def test_a_customer_with_a_card_is_deactivated_not_deleted(app, zoe):
+    as_manager(app)  # deleting needs a manager
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f2", *"martin", "f4", "f9", "y")
         await pilot.pause()

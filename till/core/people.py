@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from till.core.text import first_control
 from till.errors import TillError
 
 
@@ -57,6 +58,16 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.MANAGER: frozenset(_MANAGING),
     Role.ADMIN: frozenset(Permission),
 }
+
+
+MAX_NAME = 40
+
+
+def user_name_problem(name: str) -> str | None:
+    """Why ``name`` (stripped) cannot name a user, or None."""
+    if not name or len(name) > MAX_NAME or first_control(name) is not None:
+        return f"A user's name is 1 to {MAX_NAME} characters, without control characters."
+    return None
 
 
 def may(role: Role, permission: Permission) -> bool:
