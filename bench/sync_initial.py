@@ -171,7 +171,6 @@ def floor_inserts(directory: Path, count: int, page: int) -> float:
 
 
 def measure(backend: str, count: int, workers: int, page: int = PAGE) -> Outcome:
-    load = load_note()
     with tempfile.TemporaryDirectory(prefix="till-bench-sync-") as tmp:
         directory = Path(tmp)
         with back_office(backend, directory, workers) as office:
@@ -179,11 +178,13 @@ def measure(backend: str, count: int, workers: int, page: int = PAGE) -> Outcome
             pushed = seeding.pushed
             feed = read_feed(office.db_url)
             token = office.add_till("newcomer")
+            load, server_cpu = load_note(), office.cpu_seconds()  # as the pull starts
             process = child(
                 ["pull", str(directory / "newcomer.db"), office.url, token, "newcomer", str(page)]
             )
             result = answer(process)
             process.wait()
+            load_after, server_cpu = load_note(), office.cpu_seconds() - server_cpu
             trip = round_trips(office.url, 300)
         inserts = floor_inserts(directory, count, page)
         with sqlite3.connect(directory / "newcomer.db") as db:
@@ -222,13 +223,13 @@ def measure(backend: str, count: int, workers: int, page: int = PAGE) -> Outcome
             f"{rest:.1f} s; requests took {result['request_seconds']:.1f} s in the fetching "
             "thread, beside the applying; "
             f"its CPU {result['cpu_seconds']:.1f} s ({result['cpu_seconds'] / count * 1000:.2f} "
-            "ms a customer)",
+            f"ms a customer); the server's {server_cpu:.1f} s serving the pages",
             f"seeding: {REAL} customers by create_customer, the rest as outbox rows; pushed over "
             f"HTTP in {seeding.seconds:.1f} s ({pushed / seeding.seconds:,.0f} changes/s), "
             f"{workers} server process(es) using {seeding.server_cpu:.1f} CPU s "
             f"({seeding.server_cpu / pushed * 1000:.2f} ms a change)",
             f"empty round trip (GET /v1/health, kept-alive): {trip.describe()}",
-            load,
+            f"as the pull started: {load}; as it ended: {load_after}",
         ),
     )
     return Outcome(figure, tuple(faults))

@@ -348,17 +348,14 @@ def _insert_row(values: dict[str, Any]) -> int:
 def _row_values(values: dict[str, Any]) -> tuple[tuple[str, ...], list[Any]]:
     """The columns ``CustomerRow.insert(values)`` fills (model defaults included), and their
     values as the database takes them."""
-    row = {
-        name: default() if callable(default) else default
-        for name, default in _DEFAULTS
-        if name not in values
-    } | values
-    names = tuple(row)
-    values_in_order = []
-    for name, (text, to_db) in zip(names, _to_db(names), strict=True):
-        value = row[name]
-        values_in_order.append(value if text and value.__class__ is str else to_db(value))
-    return names, values_in_order
+    given = tuple(values)
+    names, defaults, conversions = _row_plan(given)
+    row = [*(default() if callable(default) else default for default in defaults)]
+    row += map(values.__getitem__, given)
+    return names, [
+        value if text and value.__class__ is str else to_db(value)
+        for value, (text, to_db) in zip(row, conversions, strict=True)
+    ]
 
 
 _DEFAULTS = tuple(
@@ -369,11 +366,17 @@ _DEFAULTS = tuple(
 
 
 @cache
-def _to_db(names: tuple[str, ...]) -> tuple[tuple[bool, Callable[[Any], Any]], ...]:
-    """Each column's conversion, and whether it is text (``db_value`` gives a ``str`` back
-    as it is: the call is skipped for most columns)."""
+def _row_plan(
+    given: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[tuple[bool, Callable[[Any], Any]], ...]]:
+    """For rows with the columns ``given``: every column filled (the model's defaults for
+    those not given, first), those defaults, and each column's conversion with whether it
+    is text (``db_value`` gives a ``str`` back as it is: the call is skipped for most)."""
+    missing = tuple((name, default) for name, default in _DEFAULTS if name not in given)
+    names = (*(name for name, _ in missing), *given)
     fields = CustomerRow._meta.fields
-    return tuple((type(fields[name]) is TextField, fields[name].db_value) for name in names)
+    conversions = tuple((type(fields[n]) is TextField, fields[n].db_value) for n in names)
+    return names, tuple(default for _, default in missing), conversions
 
 
 @cache

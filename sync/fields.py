@@ -156,6 +156,8 @@ def checked_text(
         raise fail(f"must be text, got {_kind(value)}.")
     if len(value) > max_length:
         raise fail(f"is longer than {max_length:,} characters.")
+    if not block and (value or empty) and _stored_line(value):
+        return value
     try:
         cleaned = clean_block(value) if block else clean_line(value)
     except ValueError as error:
@@ -165,6 +167,14 @@ def checked_text(
     if not empty and not cleaned:
         raise fail("must not be empty.")
     return cleaned
+
+
+def _stored_line(value: str) -> bool:
+    """Whether ``clean_line`` gives ``value`` back as it is, known without running it (most
+    of what a till sends; a new till's first sync checks a million fields): printable
+    characters only (no control, format or invisible character, no space but U+0020, which
+    alone ``split`` splits on), no space at either end, none doubled."""
+    return value.isprintable() and value[:1] != " " and value[-1:] != " " and "  " not in value
 
 
 def _kind(value: Any) -> str:

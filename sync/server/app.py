@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from sync.fields import ProtocolError
@@ -101,7 +101,7 @@ async def push(request: Request) -> JSONResponse:
     return JSONResponse(answer)
 
 
-async def changes(request: Request) -> JSONResponse:
+async def changes(request: Request) -> Response:
     await _till(request)
     try:
         check_version(_header_version(request), local_is_server=True)
@@ -110,8 +110,7 @@ async def changes(request: Request) -> JSONResponse:
         raise Refused(409, "version", str(error)) from None
     except ProtocolError as error:
         raise Refused(422, "invalid", str(error)) from None
-    answer = await _in_database(store.pull, pull)
-    return JSONResponse(answer.to_json())
+    return Response(await _in_database(store.pull, pull), media_type="application/json")
 
 
 async def customer_history(request: Request) -> JSONResponse:
