@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from storage import outbox, sync_state
+from storage import journal_seal, keys, outbox, sync_state, users
 from storage.remote_changes import Applied, RemoteChange, apply_remote, pull_cursor
 from sync.fields import ProtocolError
 from sync.history import HistoryPage, HistoryRequest
@@ -51,6 +51,15 @@ of the customer indexes it touches, and the fewer transactions, the fewer rewrit
 500 (with ``sync_state.pulling``'s larger cache), its CPU 0.35 then 0.27 ms a customer; but
 the longest transaction took 0.5 to 1.0 s with 200 and 0.6 to 1.7 s with 500 on a machine
 loaded 4 to 7 (docs/performance.md, "Sync: where the time goes")."""
+
+
+class ServerRefused(SyncError):
+    """The server answered with a refusal (4xx): its status and the code it gave."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
 
 
 class ServerUnreachable(SyncError):
@@ -249,7 +258,48 @@ class SyncClient:
         """Push everything pending, then pull everything new: (pushed, pulled)."""
         pushed, pulled = self.push_all(), self.pull_all()
         sync_state.mark_synced(int(time.time()))
+        self.fetch_pin_pepper()
+        self.send_journal_heads()
         return pushed, pulled
+
+    def fetch_pin_pepper(self) -> bool:
+        """Once the till has users from the back office: the business's PIN pepper, kept in
+        the key folder (refused if another is kept there). True when it was new."""
+        directory = journal_seal.key_directory()
+        if not users.has_server_users() or keys.business_pepper(directory) is not None:
+            return False
+        try:
+            document = self._request("GET", "/v1/pin-pepper")
+        except ServerRefused as refused:
+            if refused.status == 404:  # the back office has no users (any more)
+                return False
+            raise
+        text = document.get("pepper") if isinstance(document, dict) else None
+        if not (isinstance(text, str) and len(text) == 64):
+            raise SyncError("The server sent a PIN pepper this till refuses.")
+        try:
+            secret = bytes.fromhex(text)
+        except ValueError:
+            raise SyncError("The server sent a PIN pepper this till refuses.") from None
+        return keys.keep_business_pepper(directory, secret)
+
+    def send_journal_heads(self) -> dict[str, int]:
+        """Send the ends of this till's journal (its anchor) and its public key: the back
+        office keeps the furthest and refuses a journal that went back or was rewritten
+        (a SyncError with its reason). Nothing to send before the first signed seal."""
+        directory = journal_seal.key_directory()
+        if not (directory / keys.PUBLIC).exists():
+            return {}
+        heads = journal_seal.read_anchor(directory) or {}
+        if not heads:
+            return {}
+        body = {
+            "public_key": keys.public_pem(keys.public_key(directory)).decode(),
+            "chains": heads,
+        }
+        document = self._request("POST", "/v1/journal-heads", json=body)
+        kept = document.get("kept") if isinstance(document, dict) else None
+        return kept if isinstance(kept, dict) else {}
 
     def health(self) -> int:
         """The server's protocol version, from ``GET /v1/health`` (no token needed);
@@ -293,7 +343,11 @@ class SyncClient:
             if response.status_code == 409:
                 raise VersionMismatch(_message(response))
             if response.status_code >= 400:
-                raise SyncError(f"The server refused: {_message(response)}")
+                raise ServerRefused(
+                    response.status_code,
+                    _code(response),
+                    f"The server refused: {_message(response)}",
+                )
             try:
                 return response.json()
             except ValueError:
@@ -330,6 +384,14 @@ class _Ahead:
 
 def _reason(error: httpx.TransportError) -> str:
     return str(error) or type(error).__name__
+
+
+def _code(response: httpx.Response) -> str:
+    try:
+        code = response.json().get("error", "")
+    except (ValueError, AttributeError):
+        return ""
+    return code if isinstance(code, str) and code.isascii() and len(code) <= 40 else ""
 
 
 def _message(response: httpx.Response) -> str:

@@ -21,6 +21,24 @@ if TYPE_CHECKING:
 DB_HELP = "The server's database URL: sqlite:///PATH, or postgresql://USER@HOST/NAME."
 
 
+KEYS_HELP = (
+    "The server's key folder (the business's PIN pepper), outside its database; default: "
+    "'keys' beside an SQLite database, required with PostgreSQL."
+)
+
+
+def server_keys(url: str, key_dir: str | None) -> Path:
+    """The server's key folder: as given, or ``keys`` beside an SQLite database file."""
+    from urllib.parse import urlsplit
+
+    if key_dir:
+        return Path(key_dir)
+    parts = urlsplit(url)
+    if parts.scheme.startswith("sqlite") and parts.path not in ("", "/", "/:memory:"):
+        return Path(parts.path).parent / "keys"
+    raise TillError("--key-dir: the server's key folder is needed with this database URL.")
+
+
 def _database(url: str) -> None:
     from sync.server.store import open_server_database
 
@@ -48,12 +66,13 @@ def server() -> None:
     envvar="TILL_SERVER_REGION",
     help="The web service reads phone numbers without +country code as this country's.",
 )
-def run(url: str, host: str, port: int, workers: int, region: str) -> None:
+@click.option("--key-dir", envvar="TILL_SERVER_KEYS", help=KEYS_HELP)
+def run(url: str, host: str, port: int, workers: int, region: str, key_dir: str | None) -> None:
     """Serve tills over HTTP (put TLS in front of it: a reverse proxy), and the web service
     for integrations at /api/v1 (its documentation at /api/v1/docs)."""
     import uvicorn
 
-    from sync.server.app import DB_URL_VARIABLE, REGION_VARIABLE
+    from sync.server.app import DB_URL_VARIABLE, KEYS_VARIABLE, REGION_VARIABLE
 
     if not (len(region) == 2 and region.isascii() and region.isalpha()):
         raise TillError(f"{region!r} is not a two-letter country code such as FR.")
@@ -61,6 +80,8 @@ def run(url: str, host: str, port: int, workers: int, region: str) -> None:
     _check_address(host, port)
     os.environ[DB_URL_VARIABLE] = url
     os.environ[REGION_VARIABLE] = region.upper()
+    with contextlib.suppress(TillError):  # no key folder: the tills get no PIN pepper
+        os.environ[KEYS_VARIABLE] = str(server_keys(url, key_dir).resolve())
     if workers == 1:
         uvicorn.run(
             "sync.server.app:create_app", factory=True, host=host, port=port, log_level="info"
@@ -146,11 +167,13 @@ def add_integration(url: str, scopes: str, name: str) -> None:
 def tills(url: str) -> None:
     """The tills and integrations allowed in, and those revoked."""
     from sync.server.integrations import scopes_by_name
+    from sync.server.journal_heads import problems
     from sync.server.store import list_tills
 
     _database(url)
     rows = list_tills()
     scopes = scopes_by_name()
+    journal = problems()
     if not rows:
         click.echo("No tills yet: add one with 'till server add-till --db URL NAME'.")
     for row in rows:
@@ -158,6 +181,8 @@ def tills(url: str) -> None:
         line = f"{row.name:<40}  {state:<7}  added {row.created_at[:19]}"
         if row.name in scopes:
             line += f"  integration: {','.join(sorted(scopes[row.name]))}"
+        if row.name in journal:
+            line += f"  JOURNAL: {journal[row.name]}"
         click.echo(line)
 
 
@@ -285,24 +310,6 @@ def _import(file: str, as_json: bool, run: Callable[[Any], ImportReport]) -> Non
     click.echo(json.dumps(summary))
     if report.refused:
         sys.exit(1)
-
-
-KEYS_HELP = (
-    "The server's key folder (the business's PIN pepper), outside its database; default: "
-    "'keys' beside an SQLite database, required with PostgreSQL."
-)
-
-
-def server_keys(url: str, key_dir: str | None) -> Path:
-    """The server's key folder: as given, or ``keys`` beside an SQLite database file."""
-    from urllib.parse import urlsplit
-
-    if key_dir:
-        return Path(key_dir)
-    parts = urlsplit(url)
-    if parts.scheme.startswith("sqlite") and parts.path not in ("", "/", "/:memory:"):
-        return Path(parts.path).parent / "keys"
-    raise TillError("--key-dir: the server's key folder is needed with this database URL.")
 
 
 @server.group(name="user")

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from starlette.applications import Starlette
@@ -22,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from storage import keys
 from sync.fields import ProtocolError
 from sync.history import HistoryRequest
 from sync.protocol import (
@@ -35,12 +37,15 @@ from sync.protocol import (
     check_version,
 )
 from sync.server import customer_index, integrations, sales, store, web_service
+from sync.server import journal_heads as journal_heads_store
 from sync.server.models import database
 
 log = logging.getLogger(__name__)
 
 DB_URL_VARIABLE = "TILL_SERVER_DB"
 REGION_VARIABLE = "TILL_SERVER_REGION"
+KEYS_VARIABLE = "TILL_SERVER_KEYS"
+"""The server's key folder (the business's PIN pepper), which ``till server run`` sets."""
 """The country the web service reads phone numbers in when they have no +country code."""
 DEFAULT_REGION = "FR"
 
@@ -69,6 +74,8 @@ def create_app(db_url: str | None = None) -> Starlette:
             Route("/v1/changes", changes, methods=["GET"]),
             Route("/v1/health", health, methods=["GET"]),
             Route("/v1/customers/{customer_id}/history", customer_history, methods=["GET"]),
+            Route("/v1/pin-pepper", pin_pepper, methods=["GET"]),
+            Route("/v1/journal-heads", journal_heads, methods=["POST"]),
         ],
         exception_handlers={Refused: _refused},  # type: ignore[dict-item]
     )
@@ -127,6 +134,31 @@ async def customer_history(request: Request) -> JSONResponse:
         raise Refused(422, "invalid", str(error)) from None
     page = await _in_database(sales.customer_history, wanted)
     return JSONResponse(page.to_json())
+
+
+async def pin_pepper(request: Request) -> JSONResponse:
+    """The business's PIN pepper, for a till to check the PINs of the back office's users
+    (``till server user add``); 404 while the business has none."""
+    await _till(request)
+    directory = os.environ.get(KEYS_VARIABLE)
+    if not directory or not (Path(directory) / keys.PEPPER).exists():
+        raise Refused(404, "no_pepper", "The back office has no users, so no PIN pepper.")
+    return JSONResponse({"pepper": keys.pin_pepper(Path(directory)).hex()})
+
+
+async def journal_heads(request: Request) -> JSONResponse:
+    """A till's journal heads after a sync: kept when they go on from the last ones, refused
+    (422, and the till marked) when its journal went back, was rewritten or changed key."""
+    till = await _till(request)
+    try:
+        pem, heads = journal_heads_store.parse(_json(await _body(request)))
+        kept = await _in_database(journal_heads_store.receive, till, pem, heads)
+    except journal_heads_store.HeadsRefused as refused:
+        if refused.code != "invalid":
+            await _in_database(journal_heads_store.mark, till, refused.message)
+            log.warning("journal heads refused: %s", refused.message)
+        raise Refused(422, refused.code, refused.message) from None
+    return JSONResponse({"kept": kept})
 
 
 async def health(request: Request) -> JSONResponse:

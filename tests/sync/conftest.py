@@ -224,7 +224,12 @@ def make_till(server: RunningServer, tmp_path: Path) -> Iterator[Any]:
 
     def make(name: str, till_no: int, url: str | None = None) -> Till:
         till = Till(
-            tmp_path / f"{name}.db", name, server.add_till(name), url or server.url, till_no
+            # a folder a till, as on its own machine: its keys folder beside its database
+            tmp_path / name / "till.db",
+            name,
+            server.add_till(name),
+            url or server.url,
+            till_no,
         )
         made.append(till)
         return till

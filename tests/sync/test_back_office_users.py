@@ -122,3 +122,79 @@ def test_a_till_user_with_the_back_office_user_s_name_makes_room(back_office, se
     ]
     assert renamed.details == {"user": "Max", "change": "renamed", "to": "Max (till)"}
     register.close()
+
+
+def test_a_till_syncing_gets_the_users_and_the_pepper_and_logs_them_in(
+    server, make_till, tmp_path, monkeypatch
+):
+    server_keys = tmp_path / "server-keys"
+    monkeypatch.setenv("TILL_SERVER_KEYS", str(server_keys))
+    north = make_till("north", 1)
+    added = CliRunner().invoke(
+        cli,
+        [
+            "server",
+            "user",
+            "add",
+            "--db",
+            server.db_url,
+            "--key-dir",
+            str(server_keys),
+            "--role",
+            "manager",
+            "Max",
+        ],
+        input="2222\n",
+    )
+    assert added.exit_code == 0, added.output
+    north.sync()
+    assert keys.business_pepper(tmp_path / "north" / "keys") == keys.pin_pepper(server_keys)
+    settings = _till_settings(north.path)
+    people = Register(settings).people
+    assert people.log_in("2222").name == "Max"
+
+
+def _till_settings(path):
+    from till.config import Settings
+
+    return Settings().with_database(path)
+
+
+def test_the_back_office_refuses_a_journal_that_went_back(server, make_till, tmp_path):
+    from sync.server.journal_heads import problems
+    from till.errors import SyncError
+
+    north = make_till("north", 1)
+    north.new_customer("Martin")
+    north.sync()  # the heads of every chain with entries
+    anchor = tmp_path / "north" / "keys" / "journal-anchor.json"
+    before = anchor.read_text()
+    north.new_customer("Durand")
+    north.sync()
+    anchor.write_text(before)  # the till's journal and its anchor taken back together
+    with pytest.raises(SyncError, match="went back"):
+        north.client.send_journal_heads()
+    assert "went back" in problems()["north"]
+    listed = CliRunner().invoke(cli, ["server", "tills", "--db", server.db_url])
+    assert "JOURNAL: Till north's audit went back" in listed.output
+
+
+def test_the_back_office_refuses_heads_not_signed_by_the_till_s_key(server, make_till, tmp_path):
+    import json as json_module
+
+    from till.errors import SyncError
+
+    north = make_till("north", 1)
+    north.new_customer("Martin")
+    north.sync()
+    north.new_customer("Durand")
+    anchor = tmp_path / "north" / "keys" / "journal-anchor.json"
+    from storage.journal_seal import flush_anchor
+
+    flush_anchor()
+    document = json_module.loads(anchor.read_text())
+    entry = document["chains"]["audit"]
+    entry["signature"] = ("0" if entry["signature"][0] != "0" else "1") + entry["signature"][1:]
+    anchor.write_text(json_module.dumps(document))
+    with pytest.raises(SyncError, match="not signed"):
+        north.client.send_journal_heads()

@@ -51,7 +51,9 @@ def run(config_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def north_with_changes(tmp_path: Path, server: RunningServer, customers: int, points: int):
     """Till north with ``customers`` customers each earning ``points`` times, not synced."""
-    till = Till(tmp_path / "north.db", NORTH, server.add_till(NORTH), server.url, till_no=1)
+    till = Till(
+        tmp_path / "north" / "till.db", NORTH, server.add_till(NORTH), server.url, till_no=1
+    )
     with till_database.atomic():  # one commit: a thousand fsyncs would be the test's time
         for n in range(customers):
             customer = create_customer(
@@ -141,7 +143,9 @@ def test_two_sync_processes_on_one_till_lose_and_double_nothing(tmp_path, server
     go under the same key (the server answers the second sending with the first answer), a
     row sent again under another key is known by its outbox number, and the pull cursor only
     moves forward, so each change arrives once on the server and once on the till."""
-    south = Till(tmp_path / "south.db", SOUTH, server.add_till(SOUTH), server.url, till_no=2)
+    south = Till(
+        tmp_path / "south" / "till.db", SOUTH, server.add_till(SOUTH), server.url, till_no=2
+    )
     shared = south.new_customer("Shared")
     with till_database.atomic():
         south_entries = [earn_point(shared) for _ in range(300)]

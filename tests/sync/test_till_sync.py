@@ -219,7 +219,9 @@ def test_sales_save_while_a_big_pull_applies(settings, tmp_path):
     """Sync writes through its own connection, one page of changes per transaction: the
     register's writer waits for a page and never fails a sale."""
     with sqlite_server(tmp_path) as server:
-        south = Till(tmp_path / "south.db", "south", server.add_till("south"), server.url, 2)
+        south = Till(
+            tmp_path / "south" / "till.db", "south", server.add_till("south"), server.url, 2
+        )
         shared = south.new_customer("Shared")
         with database.atomic():
             entries = [earn_point(shared) for _ in range(2_000)]
