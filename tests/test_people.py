@@ -287,3 +287,29 @@ def test_till_user_reads_pins_from_standard_input_never_from_the_command_line(tm
     shutil.rmtree(tmp_path / "keys")
     gone = runner.invoke(cli, [*base, "user", "disable", "Zed"], input="3333\n")
     assert gone.exit_code != 0 and "pin-pepper: missing" in gone.output
+
+
+def test_the_doctor_says_whether_each_person_has_a_pin_of_their_own(tmp_path):
+    from till.core.pin import hash_pin
+
+    config = tmp_path / "till.toml"
+    config.write_text(
+        f'[security]\nmanager_pin = "{hash_pin("4821")}"\n[database]\npath = "shop.db"\n',
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    base = ["--config", str(config)]
+    assert runner.invoke(cli, [*base, "init"]).exit_code == 0
+    shared = runner.invoke(cli, [*base, "doctor"]).output
+    assert "warn  users" in shared and "one shared manager PIN" in shared
+    added = runner.invoke(cli, [*base, "user", "add", "Max", "--role", "manager"], input="2222\n")
+    assert added.exit_code == 0, added.output
+    both = runner.invoke(cli, [*base, "doctor"]).output
+    assert "1 active, 1 may approve; [security] manager_pin is still set" in both
+    config.write_text('[database]\npath = "shop.db"\n', encoding="utf-8")
+    doctor = runner.invoke(cli, [*base, "doctor"]).output
+    assert any(
+        line.startswith("ok")
+        and line.split()[1:] == ["users", "1", "active,", "1", "may", "approve"]
+        for line in doctor.splitlines()
+    ), doctor

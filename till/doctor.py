@@ -58,6 +58,31 @@ def _database(settings: Settings) -> Iterator[Check]:
     else:
         intact = f"{sales.sale_count()} sales, hash chain intact"
         yield "ok", "journal", f"{intact}, {verdict.facts['seals']} signatures valid"
+    yield _people(settings)
+
+
+def _people(settings: Settings) -> Check:
+    from storage import users
+
+    active = [user for user in users.users() if not user.disabled]
+    if active:
+        managers = sum(user.role.value in ("manager", "admin") for user in active)
+        if settings.security.manager_pin:
+            return (
+                "warn",
+                "users",
+                f"{len(active)} active, {managers} may approve; [security] manager_pin is"
+                " still set: remove it (a shared PIN, hashed without the pepper)",
+            )
+        return "ok", "users", f"{len(active)} active, {managers} may approve"
+    if settings.security.manager_pin:
+        return (
+            "warn",
+            "users",
+            "none: one shared manager PIN, hashed without the pepper, approves everything;"
+            " give each person their own PIN (till user add NAME --role manager)",
+        )
+    return "warn", "users", "none, and no manager PIN: refunds and closures cannot be approved"
 
 
 def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:
