@@ -4,12 +4,13 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 
-.PHONY: demo test soak lint format bench clean
+.PHONY: demo test soak lint format bench clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/pybabel -q compile -D till -d till/locale
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -33,6 +34,14 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+# The translations (docs/languages.md): the messages of the code into till/locale/till.pot,
+# new ones into each language's .po (translate them there), then the .mo the till reads.
+messages: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg --project=till --no-location --sort-output \
+		-k plural:2,3 -k Binding:3 -k NC_:1c,2 -o till/locale/till.pot till devices
+	$(BIN)/pybabel -q update -D till -i till/locale/till.pot -d till/locale --no-fuzzy-matching
+	$(BIN)/pybabel -q compile -D till -d till/locale
 
 clean:
 	rm -rf $(VENV) data

@@ -79,10 +79,12 @@ def deposit(
     method: str,
     *,
     actor: str,
+    till_no: int = 0,
     now: datetime | None = None,
 ) -> int:
     """Money handed over for the account (a deposit, or paying off what is owed), by ``method``
-    (cash or card). Audited. Returns the new balance."""
+    (cash or card), at till ``till_no`` (its Z counts the cash; 0: not at a till). Audited.
+    Returns the new balance."""
     if amount <= 0:
         raise TillError("A deposit must be more than zero.")
     check_amount(amount, "deposit")
@@ -103,6 +105,7 @@ def deposit(
             actor,
             {"customer_id": customer_id, "amount": amount, "method": method},
             at=at,
+            till_no=till_no,
         )
     return before + amount
 

@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -88,7 +89,9 @@ def x_report(
         head=_head(cursor, till_no),
         actor="",
         approved_by="",
-        cash=cash_count(totals, opening, None),
+        cash=cash_count(
+            totals, opening, None, cash_deposits(cursor, till_no, draft_since(last), moment)
+        ),
     )
 
 
@@ -149,9 +152,32 @@ def close_day(
             head=_head(cursor, till_no),
             actor=actor,
             approved_by=approved_by,
-            cash=cash_count(totals, opening, counted),
+            cash=cash_count(
+                totals, opening, counted, cash_deposits(cursor, till_no, draft_since(last), end)
+            ),
         )
         return _seal(cursor, draft, key)
+
+
+def draft_since(last: Closure | None) -> str:
+    """Where a Z's cash begins: the previous Z's end, or the beginning."""
+    return last.closed_at if last else ""
+
+
+def cash_deposits(cursor: Any, till_no: int, since: str, until: str) -> int:
+    """Cash paid into customer accounts at this till after ``since`` up to ``until`` (the
+    event log's deposits: ``storage/accounts.deposit`` journals each with its till)."""
+    rows = cursor.execute(
+        "SELECT details FROM journal_event WHERE kind = 'deposit' AND till_no = ?"
+        " AND at > ? AND at <= ?",
+        (till_no, since, until),
+    ).fetchall()
+    total = 0
+    for (details,) in rows:
+        deposit = json.loads(details)
+        if deposit.get("method") == "cash" and isinstance(deposit.get("amount"), int):
+            total += deposit["amount"]
+    return total
 
 
 def close_month(

@@ -35,6 +35,17 @@ PRODUCTS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def english_unless_a_test_says_otherwise() -> Iterator[None]:
+    """The language is chosen once per process (a Register chooses it); a test in French
+    must not leave the next test of its worker in French."""
+    from till.i18n import use_language
+
+    use_language("en")
+    yield
+    use_language("en")
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "till.db"

@@ -37,7 +37,9 @@ class AccountService:
 
     def deposit(self, customer_id: str, amount: int, method: str) -> int:
         """Money handed over for the account; returns the new balance."""
-        return accounts.deposit(customer_id, amount, method, actor=self.actor)
+        return accounts.deposit(
+            customer_id, amount, method, actor=self.actor, till_no=self.settings.till.number
+        )
 
     def credit_limit(self, business: bool) -> int:
         """How much a customer may owe, in minor units: only business customers may."""

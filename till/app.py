@@ -18,11 +18,11 @@ from textual.worker import Worker, WorkerState
 from devices.scanner.simulated import SimulatedScanner
 from till import journal_service, logs
 from till.config import Settings
-from till.core.formats import count
 from till.core.sale import RecordedSale
 from till.core.text import printable
 from till.driver import TillDriver
 from till.errors import ScannerError, TillError
+from till.i18n import _, plural
 from till.messages import DeviceNotice, DeviceScanned, Logged, Scanned, SyncChanged
 from till.printing import PrinterState
 from till.register import Register
@@ -30,6 +30,7 @@ from till.screens.prompts import ConfirmScreen
 from till.screens.sale import SaleScreen
 from till.typeahead import KeyGate
 from till.widgets.console_glyphs import key_word, use_whole_cell_scrollbars
+from till.widgets.language import key_hint, key_name, translate_bindings
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
@@ -71,6 +72,7 @@ class TillApp(App):
         self, register: Register, *, demo: bool = False, kiosk_timeout: float | None = None
     ) -> None:
         super().__init__(driver_class=TillDriver)
+        translate_bindings(self)  # the register's language was chosen when it was built
         self.register = register
         self.demo = demo
         self.kiosk_timeout = kiosk_timeout
@@ -104,7 +106,9 @@ class TillApp(App):
     def _lock_when_idle(self) -> None:
         idle = self.register.settings.security.idle_logout
         if idle and time.monotonic() - self.last_key_at >= idle:
-            self.log_in("The till was idle: type your PIN, then Enter.")
+            self.log_in(
+                _("The till was idle: type your PIN, then {enter}.").format(enter=key_name("enter"))
+            )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -177,21 +181,20 @@ class TillApp(App):
                 self.register.authorise(Permission.LEAVE_KIOSK, approver)
                 self.exit()
 
-            with_approval(self, "Close the kiosk", Permission.LEAVE_KIOSK, leave)
+            with_approval(self, _("Close the kiosk"), Permission.LEAVE_KIOSK, leave)
             return
         sale = next((s for s in self.screen_stack if isinstance(s, SaleScreen)), None)
         if sale is not None and (sale.cart.lines or sale.saving):
-            self.notify(
-                "Finish or cancel the sale before closing the register.", severity="warning"
-            )
-            sale.say("Finish or cancel the sale before closing the register.", "warning")
+            finish = _("Finish or cancel the sale before closing the register.")
+            self.notify(finish, severity="warning")
+            sale.say(finish, "warning")
             return
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self.exit()
 
-        self.push_screen(ConfirmScreen("Close the register?"), answer)
+        self.push_screen(ConfirmScreen(_("Close the register?")), answer)
 
     def get_key_display(self, binding: Binding) -> str:
         """Key names the Linux console can draw (``enter``, not ⏎)."""
@@ -217,8 +220,8 @@ class TillApp(App):
         except ScannerError as error:
             log.warning("evdev scanners not in use: %s", error, extra=logs.SHOWN)
             self.notify(
-                f"{error}\nScanners type into the scan field meanwhile.",
-                title="Scanners",
+                f"{error}\n" + _("Scanners type into the scan field meanwhile."),
+                title=_("Scanners"),
                 severity="warning",
                 timeout=10,
                 markup=False,
@@ -232,7 +235,10 @@ class TillApp(App):
         if callable(getattr(screen, "on_scanned", None)):
             screen.post_message(Scanned(message.text, "evdev", message.role))
         elif message.role == "product" or not self.recall_card(message.text):
-            self.notify(f"Scan {message.text} ignored here: close this screen first.", markup=False)
+            self.notify(
+                _("Scan {code} ignored here: close this screen first.").format(code=message.text),
+                markup=False,
+            )
             self.bell()
 
     def recall_card(self, number: str) -> bool:
@@ -246,7 +252,10 @@ class TillApp(App):
         from till.screens.customer_view import CustomerViewScreen
 
         self.push_screen(CustomerViewScreen(holder.id))
-        self.notify(f"Card of {holder.code} {holder.display_name}.", markup=False)
+        self.notify(
+            _("Card of {code} {name}.").format(code=holder.code, name=holder.display_name),
+            markup=False,
+        )
         return True
 
     def notify(
@@ -270,7 +279,7 @@ class TillApp(App):
 
     def on_device_notice(self, message: DeviceNotice) -> None:
         log.info("%s", message.text)
-        self.notify(message.text, title="Scanners", severity=message.severity, markup=False)
+        self.notify(message.text, title=_("Scanners"), severity=message.severity, markup=False)
 
     # --- sync with the back office ---------------------------------------------------
 
@@ -304,8 +313,9 @@ class TillApp(App):
             # once when syncs start failing, or fail differently; not at every retry
             log.warning("sync: %s", status.last_error, extra=logs.SHOWN)
             self.notify(
-                f"{status.last_error}\nSales are saved here and sent when sync works again.",
-                title="Back office",
+                f"{status.last_error}\n"
+                + _("Sales are saved here and sent when sync works again."),
+                title=_("Back office"),
                 severity="warning",
                 timeout=5,
                 markup=False,
@@ -356,7 +366,8 @@ class TillApp(App):
                 log.info("printing stopped with the register: %s", error)
                 return
             log.exception("the print queue failed", extra=logs.SHOWN)  # the state says it
-            state = PrinterState(self.printer_state.waiting or 1, f"Printing stopped: {error}")
+            stopped = _("Printing stopped: {error}").format(error=error)
+            state = PrinterState(self.printer_state.waiting or 1, stopped)
         self.call_from_thread(self._printer_update, state)
 
     @work(thread=True, group="printer", exit_on_error=False)
@@ -394,23 +405,34 @@ class TillApp(App):
         if state.uncertain and state.error != before.error:  # out, unconfirmed: not retried
             self.notify(
                 state.error,
-                title="Receipt not confirmed",
+                title=_("Receipt not confirmed"),
                 severity="error",
                 timeout=10,
                 markup=False,
             )
         elif state.error and state.error != before.error:
             self.notify(
-                f"{state.error}\n{count(state.waiting, 'receipt')} waiting. The sales are saved;"
-                " the receipts print when the printer is back (F7 F6 to reprint).",
-                title="Receipt not printed",
+                f"{state.error}\n"
+                + plural(
+                    state.waiting,
+                    "{n} receipt waiting. The sales are saved; the receipts print when the"
+                    " printer is back ({receipt} {reprint} to reprint).",
+                    "{n} receipts waiting. The sales are saved; the receipts print when the"
+                    " printer is back ({receipt} {reprint} to reprint).",
+                    receipt=key_hint(self, "receipt"),
+                    reprint=key_hint(self, "receipt.reprint"),
+                ),
+                title=_("Receipt not printed"),
                 severity="error",
                 timeout=10,
                 markup=False,
             )
         elif before.error and not before.uncertain and not state.error:
-            done = "sent (it cannot confirm them)" if state.sent_only else "printed"
-            self.notify(f"The printer is back: waiting receipts are {done}.")
+            self.notify(
+                _("The printer is back: waiting receipts are sent (it cannot confirm them).")
+                if state.sent_only
+                else _("The printer is back: waiting receipts are printed.")
+            )
         self.printer_state = state
 
     def _retry_printing(self) -> None:

@@ -13,6 +13,7 @@ from till.core.loyalty import LoyaltyProgram
 from till.core.money import parse_rate
 from till.core.text import first_control
 from till.errors import ConfigError, InvalidSale
+from till.i18n import LANGUAGES
 
 CONFIG_ENV = "TILL_CONFIG"
 SYNC_URL_ENV = "TILL_SYNC_URL"
@@ -38,6 +39,9 @@ class TillSettings:
 class LocaleSettings:
     currency: str = "EUR"
     locale: str = "fr_FR"
+    """How numbers, dates and money are written."""
+    language: str = "en"
+    """The words of the screens, receipts and reports: ``en`` or ``fr`` (till.i18n)."""
 
 
 @dataclass(frozen=True)
@@ -572,3 +576,8 @@ def _check(settings: Settings) -> None:
         raise ConfigError(
             f"[locale] locale: unknown locale {settings.locale.locale!r} (try fr_FR or en_GB)."
         ) from None
+    if settings.locale.language not in LANGUAGES:
+        raise ConfigError(
+            f"[locale] language: must be one of {', '.join(LANGUAGES)},"
+            f" got {settings.locale.language!r}."
+        )

@@ -136,6 +136,11 @@ SCREENS: dict[str, dict[str, str]] = {
 }
 """Screen class → binding id → its default keys, as in the screen's ``BINDINGS``."""
 
+DEFAULT_KEYS = {
+    binding_id: keys for bindings in SCREENS.values() for binding_id, keys in bindings.items()
+}
+"""Binding id → its default keys (an id names one action, on one screen)."""
+
 RESERVED = {
     "ctrl+c": "closing the register",
     "tab": "moving to the next field",
@@ -154,6 +159,42 @@ NAMED_KEYS = frozenset(
     }
 )
 _KEY = re.compile(r"(?:ctrl\+)?(?:shift\+)?(?:f(?:[1-9]|1[0-9]|2[0-4])|[a-z0-9]|(?P<name>[a-z]+))")
+
+
+KEY_WORDS = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "pageup": "PageUp",
+    "pagedown": "PageDown",
+    "up": "Up",
+    "down": "Down",
+    "space": "Space",
+    "backspace": "Backspace",
+    "delete": "Del",
+}
+"""How a sentence names a key Textual calls by a lower-case name (message ids: a screen shows
+them through ``till.i18n._``, ``Entrée`` in French)."""
+
+
+def key_name(key: str) -> str:
+    """A key as a sentence names it, in English: ``F10``, ``Esc``, ``Ctrl+T``, ``y``."""
+    from till.i18n import _
+
+    *modifiers, last = key.split("+")
+    if last in KEY_WORDS:
+        word = _(KEY_WORDS[last])
+    elif (last.startswith("f") and last[1:].isdigit()) or (len(last) == 1 and modifiers):
+        word = last.upper()
+    else:
+        word = last
+    return "+".join([*(modifier.capitalize() for modifier in modifiers), word])
+
+
+def key_names(binding_id: str, keymap: Mapping[str, str] | None = None) -> list[str]:
+    """Every key of ``binding_id``, ``keymap`` (the config's ``[keymap]``) over the defaults, as
+    a sentence names them: what to write instead of a hard-coded "F10"."""
+    keys = (keymap or {}).get(binding_id) or DEFAULT_KEYS[binding_id]
+    return [key_name(key) for key in split_keys(keys)]
 
 
 def binding_ids() -> set[str]:

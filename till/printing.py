@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,30 +15,35 @@ from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import Delivery, DeliveryUncertain
 from storage import print_jobs, sales
 from till.errors import PrinterError
+from till.i18n import N_, _
+from till.keymap import key_names
 from till.logs import SHOWN
 
 log = logging.getLogger(__name__)
 
 
-NOT_CONFIRMED = "Receipt {code} not confirmed by the printer: check it and reprint (F7)."
+NOT_CONFIRMED = N_("Receipt {code} not confirmed by the printer: check it and reprint ({receipt}).")
 """What the cashier reads when a printer known to confirm did not confirm a receipt."""
 
 DELIVERY_WORDS = {
-    print_jobs.QUEUED: "Waiting for the printer.",
-    print_jobs.CONFIRMED: "Printed: the printer confirmed it.",
-    print_jobs.SENT: (
+    print_jobs.QUEUED: N_("Waiting for the printer."),
+    print_jobs.CONFIRMED: N_("Printed: the printer confirmed it."),
+    print_jobs.SENT: N_(
         "Sent, not confirmed: this printer cannot say whether it printed."
-        " Reprint (F6) if no receipt came out."
+        " Reprint ({reprint}) if no receipt came out."
     ),
-    print_jobs.UNCONFIRMED: (
+    print_jobs.UNCONFIRMED: N_(
         "Not confirmed: the printer did not confirm this receipt; it may be lost."
-        " Check the printer: F6 reprints it, F4 if it did come out."
+        " Check the printer: {reprint} reprints it, {dismiss} if it did come out."
     ),
-    print_jobs.NO_PRINTER: "Not printed: no printer is configured.",
-    print_jobs.SET_ASIDE: "Not printed: the receipt could not be prepared. F6 tries again.",
-    print_jobs.DISMISSED: "Not confirmed by the printer; it came out, the cashier said.",
+    print_jobs.NO_PRINTER: N_("Not printed: no printer is configured."),
+    print_jobs.SET_ASIDE: N_(
+        "Not printed: the receipt could not be prepared. {reprint} tries again."
+    ),
+    print_jobs.DISMISSED: N_("Not confirmed by the printer; it came out, the cashier said."),
 }
-"""What the receipt screen says of a receipt's latest print job, by its status."""
+"""What the receipt screen says of a receipt's latest print job, by its status; ``{reprint}``
+and ``{dismiss}`` are the receipt screen's keys."""
 
 
 @dataclass(frozen=True)
@@ -59,28 +64,41 @@ class PrinterState:
     def ok(self) -> bool:
         return not self.error and not self.waiting and not self.unconfirmed
 
-    @property
-    def line(self) -> str:
-        """The sale screen's status line (short: it shares 80 columns with the store name)."""
+    def line(self, receipt_key: str) -> str:
+        """The sale screen's status line (short: it shares 80 columns with the store name);
+        ``receipt_key`` shows the last receipt."""
         if self.waiting and self.unconfirmed:
-            return f"Printer: {self.waiting} waiting, {len(self.unconfirmed)} not confirmed"
+            return _("Printer: {waiting} waiting, {unconfirmed} not confirmed").format(
+                waiting=self.waiting, unconfirmed=len(self.unconfirmed)
+            )
         if self.waiting or (self.error and not self.unconfirmed):
-            return f"Printer: {self.waiting} waiting"
+            return _("Printer: {waiting} waiting").format(waiting=self.waiting)
         if len(self.unconfirmed) == 1:
-            return f"Not confirmed: {self.unconfirmed[0]} (F7)"
+            return _("Not confirmed: {code} ({key})").format(
+                code=self.unconfirmed[0], key=receipt_key
+            )
         if self.unconfirmed:
-            return f"Not confirmed: {len(self.unconfirmed)} receipts (F7)"
+            return _("Not confirmed: {count} receipts ({key})").format(
+                count=len(self.unconfirmed), key=receipt_key
+            )
         if self.sent_only:
-            return "Sent, not confirmed"
+            return _("Sent, not confirmed")
         return ""
 
 
 class PrintQueue:
     """Takes jobs from the queue and prints them; database calls go through ``in_writer``."""
 
-    def __init__(self, printer: ReceiptPrinter, in_writer: Callable[..., Any]) -> None:
+    def __init__(
+        self,
+        printer: ReceiptPrinter,
+        in_writer: Callable[..., Any],
+        keymap: Mapping[str, str] | None = None,
+    ) -> None:
         self.printer = printer
         self._in_writer = in_writer
+        self._keymap = keymap or {}
+        """The config's ``[keymap]``: the keys its sentences name."""
         self._one_run = threading.Lock()
         self._last_delivery: Delivery | None = None
 
@@ -104,7 +122,9 @@ class PrintQueue:
                         "receipt %s not confirmed: %s", sale.receipt_code, error, extra=SHOWN
                     )
                     self._in_writer(print_jobs.mark_unconfirmed, job.id, str(error))
-                    return self._state(NOT_CONFIRMED.format(code=sale.receipt_code), True)
+                    receipt = key_names("receipt", self._keymap)[0]
+                    said = _(NOT_CONFIRMED).format(code=sale.receipt_code, receipt=receipt)
+                    return self._state(said, True)
                 except PrinterError as error:  # the printer: keep the order, retry later
                     self._in_writer(print_jobs.mark_failed, job.id, str(error))
                     return self._state(str(error))
@@ -139,7 +159,15 @@ class PrintQueue:
     def delivery(self, sale_id: str) -> str:
         """What became of a sale's receipt, in the cashier's words (empty: never queued).
         A read, fine on the event loop."""
-        return DELIVERY_WORDS.get(print_jobs.delivery(sale_id), "")
+        said = DELIVERY_WORDS.get(print_jobs.delivery(sale_id), "")
+        return (
+            _(said).format(
+                reprint=key_names("receipt.reprint", self._keymap)[0],
+                dismiss=key_names("receipt.dismiss", self._keymap)[0],
+            )
+            if said
+            else ""
+        )
 
     def is_unconfirmed(self, sale_id: str) -> bool:
         return print_jobs.delivery(sale_id) == print_jobs.UNCONFIRMED

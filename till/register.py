@@ -22,6 +22,7 @@ from till.core.formats import formats_for
 from till.core.money import MoneyFormat
 from till.core.people import Actor, Permission, Role, Session
 from till.core.sale import Cart, CartLine, Item, Parked, PaymentMethod, RecordedSale, SaleCustomer
+from till.i18n import use_language
 from till.printing import PrintQueue
 from till.sale_keeper import OpenSaleKeeper
 
@@ -47,6 +48,7 @@ class Register:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        use_language(settings.locale.language)  # once, before any screen or receipt is built
         self.money = MoneyFormat(settings.locale.currency, settings.locale.locale)
         self.formats = formats_for(settings.locale.locale)
         """Dates, times, percentages and counts as the configured locale writes them."""
@@ -76,7 +78,7 @@ class Register:
         """Seconds one attempt waits for another program's write lock before saying busy."""
         self.busy_give_up_after = BUSY_GIVE_UP_AFTER
         """Seconds of a busy database after which a write fails (nothing saved)."""
-        self.printing = PrintQueue(self.printer, self.in_writer)
+        self.printing = PrintQueue(self.printer, self.in_writer, settings.keymap)
         self.session = Session(Actor("", settings.till.seller, Role.CASHIER, settings.till.number))
         """Who is logged in: every service acts for them (the configured seller, as a
         cashier, on a till without users)."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from till.core.formats import count as plural
 from till.core.formats import for_print, formats_for
 from till.core.money import MoneyFormat
 from till.core.sale import PAYMENT_LABELS, PaymentMethod, ReceiptHeader, RecordedSale
 from till.core.tax import net_of
 from till.core.text import printable
+from till.i18n import N_, _, pgettext, plural
 
 Align = Literal["left", "center", "right"]
 
@@ -65,7 +65,7 @@ class ReceiptLayout:
     money: MoneyFormat
     qr: str = ""
     """A QR code template; ``{receipt}`` becomes the receipt number."""
-    export_mention: str = "Export sale: VAT exempt."
+    export_mention: str = N_("Export sale: VAT exempt.")
     """Printed on a tax-free export sale's receipt."""
 
 
@@ -85,31 +85,36 @@ def receipt_header(layout: ReceiptLayout, customer_name: str = "") -> ReceiptHea
 def build_receipt(
     sale: RecordedSale, layout: ReceiptLayout, *, duplicate: bool = False
 ) -> ReceiptDocument:
-    """The receipt of a sale; a copy printed again says DUPLICATE at the top. The store's
-    details and footer are those kept with the sale (today's for sales recorded before)."""
+    """The receipt of a sale, in the till's language (``till.i18n``); a copy printed again
+    says DUPLICATE at the top. The store's details and footer are those kept with the sale
+    (today's for sales recorded before)."""
     width, money = layout.width, layout.money.for_print
     header = sale.header or receipt_header(layout)
     blocks: list[Block] = [Text(header.store_name, "center", bold=True, large=True)]
     if duplicate:
-        blocks.insert(0, Text("*** DUPLICATE ***", "center", bold=True))
+        blocks.insert(0, Text(_("*** DUPLICATE ***"), "center", bold=True))
     blocks += [Text(line, "center") for line in header.address]
     if header.vat_number:
-        blocks.append(Text(f"VAT {header.vat_number}", "center"))
+        blocks.append(Text(_("VAT {number}").format(number=header.vat_number), "center"))
     formats = formats_for(layout.money.locale)
     when = for_print(formats.date_time(sale.created_at))
     blocks += [
         Rule(),
-        Text(_columns(f"Receipt {sale.receipt_code}", when, width)),
-        Text(f"Till {sale.till_no}  Seller {sale.seller}"[:width]),
+        Text(_columns(_("Receipt {code}").format(code=sale.receipt_code), when, width)),
+        Text(
+            _("Till {till}  Seller {seller}").format(till=sale.till_no, seller=sale.seller)[:width]
+        ),
     ]
     if sale.customer:
-        who = f"Customer {sale.customer.code} {sale.customer.name}"
+        code = _("Customer {code}").format(code=sale.customer.code)
+        who = f"{code} {sale.customer.name}"
         if len(who) > width:  # the name on a line of its own rather than cut
-            blocks.append(Text(f"Customer {sale.customer.code}"[:width]))
+            blocks.append(Text(code[:width]))
             who = sale.customer.name
         blocks.append(Text(who[:width]))
     if sale.refund_of:
-        blocks.append(Text(f"REFUND of receipt {sale.refund_of}"[:width], bold=True))
+        refund = _("REFUND of receipt {code}").format(code=sale.refund_of)
+        blocks.append(Text(refund[:width], bold=True))
     blocks.append(Rule())
     excl = sale.prices_excl_tax
     for line in sale.lines:
@@ -120,35 +125,43 @@ def build_receipt(
             blocks.append(Text(f"  {line.quantity} x {money(net_of(line.unit_price, rate))}"))
         if line.discount:
             off = before - net_of(line.total, rate)
-            blocks.append(Text(_columns(f"  {line.note or 'Discount'}", money(-off), width)))
+            blocks.append(Text(_columns(f"  {line.note or _('Discount')}", money(-off), width)))
         elif line.note:
             blocks.append(Text(f"  {line.note}"[:width]))
     blocks.append(Rule())
     discount = sum(line.discount for line in sale.lines)
     if discount:
-        blocks.append(Text(_columns("You saved", money(discount), width)))
+        blocks.append(Text(_columns(_("You saved"), money(discount), width)))
     if excl:
-        blocks.append(Text(_columns("Total excl. VAT", money(sum(v.net for v in sale.vat)), width)))
+        net = money(sum(v.net for v in sale.vat))
+        blocks.append(Text(_columns(_("Total excl. VAT"), net, width)))
         for vat in sale.vat:
             shown_rate = for_print(formats.rate(vat.rate_bp))
-            blocks.append(Text(_columns(f"VAT {shown_rate}", money(vat.vat), width)))
+            blocks.append(
+                Text(_columns(_("VAT {rate}").format(rate=shown_rate), money(vat.vat), width))
+            )
     blocks.append(
         Text(
-            _columns("TOTAL incl. VAT" if excl else "TOTAL", money(sale.total), width),
+            _columns(_("TOTAL incl. VAT") if excl else _("TOTAL"), money(sale.total), width),
             bold=True,
             large=True,
         )
     )
     for payment in sale.payments:
-        label = PAYMENT_LABELS[payment.method]
+        label = _(PAYMENT_LABELS[payment.method])
         if sale.refund_of:
-            label = "Credit note" if payment.method is PaymentMethod.ACCOUNT else f"{label} refund"
+            label = (
+                _("Credit note")
+                if payment.method is PaymentMethod.ACCOUNT
+                else _("{method} refund").format(method=label)
+            )
         blocks.append(Text(_columns(label, money(payment.tendered), width)))
     if sale.change_given:
-        blocks.append(Text(_columns("Change", money(sale.change_given), width)))
+        given_back = pgettext("money given back", "Change")
+        blocks.append(Text(_columns(given_back, money(sale.change_given), width)))
     if sale.tax_free:
-        blocks += [Rule(), Text(header.export_mention[:width], bold=True)]
-    blocks += [Rule(), Text(_vat_row(("VAT", "Net", "Tax", "Gross"), width))]
+        blocks += [Rule(), Text(_(header.export_mention)[:width], bold=True)]
+    blocks += [Rule(), Text(_vat_row((_("VAT"), _("Net"), _("Tax"), _("Gross")), width))]
     for vat in sale.vat:
         cells = (
             for_print(formats.rate(vat.rate_bp)),
@@ -161,21 +174,23 @@ def build_receipt(
         blocks.append(Rule())
         if sale.refund_of:
             moves = (
-                ("Points given back", -sale.points_spent),
-                ("Points taken back", -sale.points_earned),
+                (_("Points given back"), -sale.points_spent),
+                (_("Points taken back"), -sale.points_earned),
             )
             for label, points in moves:
                 if points:
                     blocks.append(Text(_columns(label, str(points), width)))
         else:
             if sale.points_spent:
-                blocks.append(Text(_columns("Points used", str(sale.points_spent), width)))
-            blocks.append(Text(_columns("Points earned", str(sale.points_earned), width)))
-        blocks.append(Text(_columns("Points balance", str(sale.points_balance), width), bold=True))
+                blocks.append(Text(_columns(_("Points used"), str(sale.points_spent), width)))
+            blocks.append(Text(_columns(_("Points earned"), str(sale.points_earned), width)))
+        balance = _columns(_("Points balance"), str(sale.points_balance), width)
+        blocks.append(Text(balance, bold=True))
     count = abs(sale.item_count)
-    items = plural(count, "item")
     if sale.refund_of:
-        items += " returned"
+        items = plural(count, "{n} item returned", "{n} items returned")
+    else:
+        items = plural(count, "{n} item", "{n} items")
     blocks += [Rule(), Text(items), Barcode(sale.receipt_code)]
     if header.qr:
         blocks.append(QrCode(header.qr.replace("{receipt}", sale.receipt_code)))

@@ -11,16 +11,18 @@ from devices.printer.receipt import _vat_row as vat_row
 from till.core.closures import Closure, ClosureKind
 from till.core.formats import for_print, formats_for
 from till.core.sale import PAYMENT_LABELS
+from till.i18n import N_, _
 
 LABELS = {str(method): label for method, label in PAYMENT_LABELS.items()}
 HEADINGS = {
-    ClosureKind.DAY: "Z REPORT",
-    ClosureKind.MONTH: "MONTHLY CLOSURE",
-    ClosureKind.YEAR: "YEARLY CLOSURE",
+    ClosureKind.DAY: N_("Z REPORT No {number}"),
+    ClosureKind.MONTH: N_("MONTHLY CLOSURE No {number}"),
+    ClosureKind.YEAR: N_("YEARLY CLOSURE No {number}"),
 }
 
 
 def build_closure_report(closure: Closure, layout: ReceiptLayout) -> ReceiptDocument:
+    """The closure (or the X report) on paper, in the till's language (``till.i18n``)."""
     width, money = layout.width, layout.money.for_print
     formats = formats_for(layout.money.locale)
 
@@ -33,82 +35,89 @@ def build_closure_report(closure: Closure, layout: ReceiptLayout) -> ReceiptDocu
     blocks: list[Block] = [Text(layout.store_name, "center", bold=True, large=True)]
     blocks += [Text(line, "center") for line in layout.address]
     if layout.vat_number:
-        blocks.append(Text(f"VAT {layout.vat_number}", "center"))
+        blocks.append(Text(_("VAT {number}").format(number=layout.vat_number), "center"))
     blocks.append(Rule())
     if closure.is_x:
         blocks += [
-            Text("X REPORT", "center", bold=True, large=True),
-            Text("Not a closure: the day stays open", "center"),
+            Text(_("X REPORT"), "center", bold=True, large=True),
+            Text(_("Not a closure: the day stays open"), "center"),
         ]
     else:
-        heading = f"{HEADINGS[closure.kind]} No {closure.number}"
+        heading = _(HEADINGS[closure.kind]).format(number=closure.number)
         blocks.append(Text(heading, "center", bold=True, large=True))
     blocks += [
-        pair(f"Till {closure.till_no}", f"Period {closure.period}"),
-        pair("From", moment(closure.opened_at, "the first sale")),
-        pair("To", moment(closure.closed_at, "-")),
+        pair(
+            _("Till {till}").format(till=closure.till_no),
+            _("Period {period}").format(period=closure.period),
+        ),
+        pair(_("From"), moment(closure.opened_at, _("the first sale"))),
+        pair(_("To"), moment(closure.closed_at, "-")),
     ]
     if not closure.is_x:
-        blocks.append(pair("Taken", moment(closure.created_at, "-")))
-        blocks.append(Text(f"By {closure.actor}"[:width]))
+        blocks.append(pair(_("Taken"), moment(closure.created_at, "-")))
+        blocks.append(Text(_("By {name}").format(name=closure.actor)[:width]))
         if closure.approved_by:
-            blocks.append(Text(f"Approved by {closure.approved_by}"[:width]))
+            approved = _("Approved by {name}").format(name=closure.approved_by)
+            blocks.append(Text(approved[:width]))
     if closure.receipt_count:
-        span = f"{closure.first_receipt} to {closure.last_receipt}"
-        blocks.append(pair(f"Receipts ({closure.receipt_count})", span))
+        span = _("{first} to {last}").format(first=closure.first_receipt, last=closure.last_receipt)
+        blocks.append(pair(_("Receipts ({count})").format(count=closure.receipt_count), span))
     else:
-        blocks.append(pair("Receipts", "none"))
+        blocks.append(pair(_("Receipts"), _("none")))
     totals = closure.totals
     blocks += [
         Rule(),
-        pair(f"Sales ({totals.sales_count})", money(totals.sales_total)),
-        pair(f"Refunds ({totals.refunds_count})", money(totals.refunds_total)),
-        Text(columns("NET TOTAL", money(totals.net_total), width), bold=True, large=True),
+        pair(_("Sales ({count})").format(count=totals.sales_count), money(totals.sales_total)),
+        pair(
+            _("Refunds ({count})").format(count=totals.refunds_count), money(totals.refunds_total)
+        ),
+        Text(columns(_("NET TOTAL"), money(totals.net_total), width), bold=True, large=True),
         Rule(),
-        Text("Payments", bold=True),
+        Text(_("Payments"), bold=True),
     ]
     for method, amount in totals.by_method:
-        label = LABELS.get(method, method)
+        label = _(LABELS[method]) if method in LABELS else method
         blocks.append(pair(f"  {label}", money(amount)))
     if not totals.by_method:
-        blocks.append(Text("  none"))
-    blocks += [Rule(), Text(vat_row(("VAT", "Net", "Tax", "Gross"), width), bold=True)]
+        blocks.append(Text("  " + _("none")))
+    headings = (_("VAT"), _("Net"), _("Tax"), _("Gross"))
+    blocks += [Rule(), Text(vat_row(headings, width), bold=True)]
     for line in totals.vat:
         cells = (for_print(formats.rate(line.rate_bp)), money(line.net), money(line.vat))
         blocks.append(Text(vat_row((*cells, money(line.gross)), width)))
     net, tax, gross = (sum(getattr(v, f) for v in totals.vat) for f in ("net", "vat", "gross"))
-    blocks.append(Text(vat_row(("Total", money(net), money(tax), money(gross)), width)))
+    blocks.append(Text(vat_row((_("Total"), money(net), money(tax), money(gross)), width)))
     if closure.cash is not None:
         cash = closure.cash
         blocks += [
             Rule(),
-            Text("Cash drawer", bold=True),
-            pair("  Float", money(cash.opening)),
-            pair("  Cash taken, less refunds", money(totals.cash)),
-            pair("  Cash refunded", money(totals.cash_refunded)),
-            pair("  Expected", money(cash.expected), bold=True),
+            Text(_("Cash drawer"), bold=True),
+            pair("  " + _("Float"), money(cash.opening)),
+            pair("  " + _("Cash taken, less refunds"), money(totals.cash)),
+            pair("  " + _("Cash refunded"), money(totals.cash_refunded)),
+            pair("  " + _("Expected"), money(cash.expected), bold=True),
         ]
         if cash.counted is None or cash.difference is None:
-            blocks.append(pair("  Counted", "not counted"))
+            blocks.append(pair("  " + _("Counted"), _("not counted")))
         else:
-            blocks.append(pair("  Counted", money(cash.counted)))
-            blocks.append(pair("  Difference", money(cash.difference), bold=True))
+            blocks.append(pair("  " + _("Counted"), money(cash.counted)))
+            blocks.append(pair("  " + _("Difference"), money(cash.difference), bold=True))
     blocks += [
         Rule(),
-        pair("Grand total", money(closure.grand.total), bold=True),
-        pair("Grand total absolute", money(closure.grand.absolute)),
+        pair(_("Grand total"), money(closure.grand.total), bold=True),
+        pair(_("Grand total absolute"), money(closure.grand.absolute)),
         Rule(),
-        pair("Journal ends at", closure.head_receipt or "no sale yet"),
+        pair(_("Journal ends at"), closure.head_receipt or _("no sale yet")),
     ]
     if closure.head.journal_hash:
         blocks += _hex("  ", closure.head.journal_hash, width)
     if closure.hash:
-        blocks.append(Text("Seal"))
+        blocks.append(Text(_("Seal")))
         blocks += _hex("  ", closure.hash, width)
-        blocks.append(Text("Signature (Ed25519)"))
+        blocks.append(Text(_("Signature (Ed25519)")))
         blocks += _hex("  ", closure.signature, width)
     if closure.is_x:
-        blocks += [Rule(), Text("X REPORT - NOT A CLOSURE", "center", bold=True)]
+        blocks += [Rule(), Text(_("X REPORT - NOT A CLOSURE"), "center", bold=True)]
     return ReceiptDocument(width, tuple(blocks))
 
 

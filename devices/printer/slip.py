@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from devices.printer.receipt import Barcode, Block, ReceiptDocument, Rule, Text
-from till.core.formats import count
+from till.i18n import _, plural
 
 
 @dataclass(frozen=True)
@@ -24,16 +24,29 @@ class BalanceSlip:
 def build_balance_slip(slip: BalanceSlip, width: int) -> ReceiptDocument:
     blocks: list[Block] = [
         Text(slip.store_name, "center", bold=True, large=True),
-        Text("Loyalty points", "center", bold=True),
+        Text(_("Loyalty points"), "center", bold=True),
         Rule(),
         Text(slip.customer_name[:width]),
-        Text(f"Balance: {count(slip.balance, 'point')} ({slip.value})", bold=True),
+        Text(
+            plural(
+                slip.balance,
+                "Balance: {n} point ({value})",
+                "Balance: {n} points ({value})",
+                value=slip.value,
+            ),
+            bold=True,
+        ),
     ]
     if slip.next_expiry_points:
-        expiring = count(slip.next_expiry_points, "point")
-        blocks.append(Text(f"{expiring} expire on {slip.next_expiry}"))
+        expiring = plural(
+            slip.next_expiry_points,
+            "{n} point expires on {date}",
+            "{n} points expire on {date}",
+            date=slip.next_expiry,
+        )
+        blocks.append(Text(expiring))
     if slip.printed_at:
-        blocks.append(Text(f"Printed {slip.printed_at}"))
+        blocks.append(Text(_("Printed {moment}").format(moment=slip.printed_at)))
     if slip.card_number:
         blocks += [Rule(), Barcode(slip.card_number)]
     return ReceiptDocument(width, tuple(blocks))

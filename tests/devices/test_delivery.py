@@ -156,10 +156,10 @@ def test_jobs_are_marked_confirmed_or_sent_as_the_printer_allows(stocked_db):
     try:
         first = _sell()
         state = _queue(answering.url).run()
-        assert state.ok and not state.sent_only and state.line == ""
+        assert state.ok and not state.sent_only and state.line("F7") == ""
         second = _sell()
         state = _queue(silent.url).run()
-        assert state.ok and state.sent_only and state.line == "Sent, not confirmed"
+        assert state.ok and state.sent_only and state.line("F7") == "Sent, not confirmed"
         assert decode(answering.wait_for(1)[0]).barcodes == [("CODE128", first)]
         assert decode(silent.wait_for(1)[0]).barcodes == [("CODE128", second)]
     finally:
@@ -179,7 +179,7 @@ def test_an_unconfirmed_receipt_is_listed_not_resent_and_reprinted_on_demand(sto
             f"Receipt {code} not confirmed by the printer: check it and reprint (F7)."
         )
         assert state.uncertain and state.unconfirmed == (code,) and state.waiting == 0
-        assert state.line == f"Not confirmed: {code} (F7)"
+        assert state.line("F7") == f"Not confirmed: {code} (F7)"
         assert _status(code) == print_jobs.UNCONFIRMED
         [lost] = server.wait_for(1)
         assert decode(lost).barcodes == [("CODE128", code)]  # it went out, unconfirmed

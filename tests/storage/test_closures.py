@@ -308,3 +308,21 @@ def test_dropped_closure_triggers_are_found(stocked_db, paris, key_dir):
         "The closures' protective triggers are missing or changed: a closure could be altered "
         "or deleted without SQLite refusing it."
     ]
+
+
+def test_cash_paid_into_accounts_at_this_till_is_expected_in_the_drawer(stocked_db, paris, key_dir):
+    from storage import accounts, customers
+
+    zoe = customers.create_customer({"last_name": "Martin"}, actor="t", till_no=1, region="FR")
+    sell(at("2026-11-30", 10), (BAGUETTE, 1))  # 1.20 in cash
+    accounts.deposit(
+        zoe.id, 2000, "cash", actor="till 1 (Ann)", till_no=1, now=at("2026-11-30", 11)
+    )
+    accounts.deposit(zoe.id, 500, "card", actor="till 1 (Ann)", till_no=1, now=at("2026-11-30", 12))
+    accounts.deposit(zoe.id, 700, "cash", actor="till 2 (Bob)", till_no=2, now=at("2026-11-30", 12))
+    z = close("2026-11-30", at("2026-11-30", 20), key_dir, opening=5000, counted=7120)
+    assert z.cash is not None
+    assert (z.cash.expected, z.cash.difference) == (5000 + 120 + 2000, 0)  # not card, not till 2
+    accounts.deposit(zoe.id, 300, "cash", actor="till 1 (Ann)", till_no=1, now=at("2026-12-01", 9))
+    z2 = close("2026-12-01", at("2026-12-01", 20), key_dir)
+    assert z2.cash is not None and z2.cash.expected == 300  # the next day's, and only it

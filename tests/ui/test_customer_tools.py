@@ -59,6 +59,7 @@ async def _open_tools(pilot, pin: str = PIN) -> None:
     await pilot.press("f2")
     assert isinstance(pilot.app.screen, CustomerSearchScreen)
     await pilot.press("f8", *pin, "enter")
+    await pilot.app.workers.wait_for_complete()  # the PIN is checked off the event loop
     await pilot.pause()
 
 

@@ -225,9 +225,12 @@ class CashCount:
         return None if self.counted is None else self.counted - self.expected
 
 
-def cash_count(totals: PeriodTotals, opening: int, counted: int | None) -> CashCount:
-    """Expected cash: the float, plus cash taken, less cash handed back on refunds."""
-    return CashCount(opening, opening + totals.cash, counted)
+def cash_count(
+    totals: PeriodTotals, opening: int, counted: int | None, deposits: int = 0
+) -> CashCount:
+    """Expected cash: the float, plus cash taken, less cash handed back on refunds, plus
+    the cash customers paid into their accounts at this till (``deposits``)."""
+    return CashCount(opening, opening + totals.cash + deposits, counted)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from till.core.text import clean_block, clean_line
+from till.core.words import N_
 from till.errors import TillError
 
 
@@ -183,50 +184,50 @@ DETAIL_FIELDS = (
 DATE_FIELDS = frozenset({"birth_date", "id_document_expiry", "discount_until"})
 """Fields holding a day (ISO in storage), shown as the locale writes dates."""
 
-LABELS = {
-    "kind": "Type",
-    "title": "Title",
-    "last_name": "Last name",
-    "first_name": "First name",
-    "nickname": "Nickname",
-    "company": "Company",
-    "job_title": "Job title",
-    "vat_number": "VAT number",
-    "registration_number": "Registration (SIRET)",
-    "activity_code": "Activity code (NAF)",
-    "email": "E-mail",
-    "mobile": "Mobile",
-    "landline": "Landline",
-    "birth_date": "Date of birth",
-    "language": "Language",
-    "address1": "Address",
-    "address2": "Address line 2",
-    "address3": "Address line 3",
-    "postcode": "Postcode",
-    "city": "City",
-    "country": "Country",
-    "id_document_number": "ID document number",
-    "id_document_region": "ID document region",
-    "id_document_expiry": "ID document expiry",
-    "notes": "Notes",
-    "status": "Status",
-    "family": "Family",
-    "segment": "Segment",
-    "price_code": "Price code",
-    "tax_zone": "Tax zone",
-    "discount_percent": "Personal discount %",
-    "discount_until": "Discount until",
-    "excluded_from_promotions": "Excluded from promotions",
-    "export_sale": "Export (tax-free)",
-    "targeting": "Targeting",
-    "extra": "Extra fields",
-    "external_codes": "External codes",
-    "consent_post": "Accepts post",
-    "consent_email": "Accepts e-mail",
-    "consent_sms": "Accepts SMS",
-    "reconfirm": "Re-ask details at the till",
-    "card_number": "Loyalty card",
-    "active": "Active",
+LABELS = {  # English: screens show them through till.i18n._
+    "kind": N_("Type"),
+    "title": N_("Title"),
+    "last_name": N_("Last name"),
+    "first_name": N_("First name"),
+    "nickname": N_("Nickname"),
+    "company": N_("Company"),
+    "job_title": N_("Job title"),
+    "vat_number": N_("VAT number"),
+    "registration_number": N_("Registration (SIRET)"),
+    "activity_code": N_("Activity code (NAF)"),
+    "email": N_("E-mail"),
+    "mobile": N_("Mobile"),
+    "landline": N_("Landline"),
+    "birth_date": N_("Date of birth"),
+    "language": N_("Language"),
+    "address1": N_("Address"),
+    "address2": N_("Address line 2"),
+    "address3": N_("Address line 3"),
+    "postcode": N_("Postcode"),
+    "city": N_("City"),
+    "country": N_("Country"),
+    "id_document_number": N_("ID document number"),
+    "id_document_region": N_("ID document region"),
+    "id_document_expiry": N_("ID document expiry"),
+    "notes": N_("Notes"),
+    "status": N_("Status"),
+    "family": N_("Family"),
+    "segment": N_("Segment"),
+    "price_code": N_("Price code"),
+    "tax_zone": N_("Tax zone"),
+    "discount_percent": N_("Personal discount %"),
+    "discount_until": N_("Discount until"),
+    "excluded_from_promotions": N_("Excluded from promotions"),
+    "export_sale": N_("Export (tax-free)"),
+    "targeting": N_("Targeting"),
+    "extra": N_("Extra fields"),
+    "external_codes": N_("External codes"),
+    "consent_post": N_("Accepts post"),
+    "consent_email": N_("Accepts e-mail"),
+    "consent_sms": N_("Accepts SMS"),
+    "reconfirm": N_("Re-ask details at the till"),
+    "card_number": N_("Loyalty card"),
+    "active": N_("Active"),
 }
 
 TEXT_LIMITS = {
@@ -353,10 +354,10 @@ def _boolean(value: Any) -> bool:
 
 
 def _email(text: str, region: str, today: date) -> str:
-    from email_validator import EmailNotValidError, validate_email
+    from till.core.email_check import EmailNotValidError, normalized_email
 
     try:
-        return validate_email(text, check_deliverability=False).normalized
+        return normalized_email(text)
     except EmailNotValidError as error:
         raise ValueError(str(error)) from None
 

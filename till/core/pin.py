@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass
 
 from till.core.formats import count
+from till.core.words import N_
 
 N, R, P = 2**14, 8, 1
-NO_MANAGER_PIN = (
+NO_MANAGER_PIN = N_(
     "No manager PIN is set: a technician adds a manager with `till user add NAME --role manager`."
 )
 MIN_LENGTH = 4

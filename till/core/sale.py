@@ -10,6 +10,7 @@ from typing import Any
 from till.core.barcodes import MAX_QUANTITY
 from till.core.pricing import NO_TERMS, LinePrice, PriceTerms, allocate, price_line
 from till.core.tax import VatLine, vat_breakdown
+from till.core.words import N_
 from till.errors import InvalidSale
 
 MAX_LINES = 500
@@ -382,11 +383,12 @@ def receipt_code(till_no: int, receipt_no: int) -> str:
 
 
 PAYMENT_LABELS = {
-    PaymentMethod.CASH: "Cash",
-    PaymentMethod.CARD: "Card",
-    PaymentMethod.POINTS: "Points",
-    PaymentMethod.ACCOUNT: "Account",
+    PaymentMethod.CASH: N_("Cash"),
+    PaymentMethod.CARD: N_("Card"),
+    PaymentMethod.POINTS: N_("Points"),
+    PaymentMethod.ACCOUNT: N_("Account"),
 }
+"""Each method's English name; screens and receipts show it through ``till.i18n._``."""
 
 
 def cart_document(cart: Cart) -> dict:

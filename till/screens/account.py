@@ -15,18 +15,20 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from till.account_words import balance_words, kind_words, local_time, overdraft_words
 from till.core.money import MoneyFormat, parse_amount
 from till.errors import TillError
+from till.i18n import N_, _
 from till.widgets.field_error import FieldError
+from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.account_service import AccountService
 
 MOVEMENT_COLUMNS = (  # 68 columns and their padding: inside 80 even with a scrollbar
-    ("When", 16),
-    ("What", 15),
-    ("Amount", 11),
-    ("Receipt, reason", 15),
-    ("Who", 11),
+    (N_("When"), 16),
+    (N_("What"), 15),
+    (N_("Amount"), 11),
+    (N_("Receipt, reason"), 15),
+    (N_("Who"), 11),
 )
 
 
@@ -44,7 +46,7 @@ class AccountPanel(Vertical):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, width in MOVEMENT_COLUMNS:
-            table.add_column(Text(label), width=width)
+            table.add_column(Text(_(label)), width=width)
 
     def show(
         self, accounts: AccountService, money: MoneyFormat, customer_id: str, *, business: bool
@@ -57,13 +59,24 @@ class AccountPanel(Vertical):
         if overdrawn is not None:
             text.append(f"\n{overdraft_words(overdrawn, money)}", style="bold")
             text.append(
-                "\nNothing can be paid on account until it is paid off (a deposit, F3).",
+                "\n"
+                + _(
+                    "Nothing can be paid on account until it is paid off (a deposit, {key})."
+                ).format(key=key_hint(self.app, "customer.deposit")),
                 style="bold",
             )
         if limit:
-            text.append(f"\nCredit limit {money(limit)}: the account can pay ")
+            text.append(
+                "\n" + _("Credit limit {amount}: the account can pay ").format(amount=money(limit))
+            )
             text.append(money(max(balance + limit, 0)))
-        text.append("\nF3 takes a deposit (cash or card).", style="dim")
+        text.append(
+            "\n"
+            + _("{key} takes a deposit (cash or card).").format(
+                key=key_hint(self.app, "customer.deposit")
+            ),
+            style="dim",
+        )
         self.query_one("#customer-account", Static).update(text)
         table = self.query_one(DataTable)
         table.clear()
@@ -82,7 +95,7 @@ Deposit = tuple[int, str]
 """The amount in minor units, and ``cash`` or ``card``."""
 
 
-class DepositScreen(ModalScreen[Deposit | None]):
+class DepositScreen(TranslatedBindings, ModalScreen[Deposit | None]):
     """Asks how much the customer hands over for their account and how they pay it."""
 
     CSS_PATH = Path(__file__).parent.parent / "styles" / "account.tcss"
@@ -101,17 +114,33 @@ class DepositScreen(ModalScreen[Deposit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="deposit"):
-            yield Label(plain(f"Deposit for {self.customer_label}", style="bold"))
-            yield Label(Text(f"Account now: {self.balance_label}"), id="deposit-balance")
+            yield Label(
+                plain(
+                    _("Deposit for {customer}").format(customer=self.customer_label), style="bold"
+                )
+            )
+            yield Label(
+                Text(_("Account now: {balance}").format(balance=self.balance_label)),
+                id="deposit-balance",
+            )
             yield Input(
-                placeholder="Amount handed over",
+                placeholder=_("Amount handed over"),
                 id="deposit-amount",
                 restrict=r"[0-9.,]*",
                 max_length=12,
             )
             yield FieldError(id="deposit-error")
-            yield Label("An empty amount pays nothing: type what is handed over.", classes="hint")
-            yield Label("F2: paid in cash    F3: paid by card    Esc: cancel", classes="hint")
+            yield Label(
+                _("An empty amount pays nothing: type what is handed over."), classes="hint"
+            )
+            yield Label(
+                _("{cash}: paid in cash    {card}: paid by card    {cancel}: cancel").format(
+                    cash=key_hint(self.app, "deposit.cash"),
+                    card=key_hint(self.app, "deposit.card"),
+                    cancel=key_hint(self.app, "deposit.cancel"),
+                ),
+                classes="hint",
+            )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -120,7 +149,11 @@ class DepositScreen(ModalScreen[Deposit | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()  # Enter chooses nothing: the method is a deliberate key
         if self._amount() is not None:
-            self._error("Now say how it is paid: F2 cash, F3 card.")
+            self._error(
+                _("Now say how it is paid: {cash} cash, {card} card.").format(
+                    cash=key_hint(self.app, "deposit.cash"), card=key_hint(self.app, "deposit.card")
+                )
+            )
 
     def action_take(self, method: str) -> None:
         amount = self._amount()
@@ -139,7 +172,7 @@ class DepositScreen(ModalScreen[Deposit | None]):
             self._error(str(error))
             return None
         if amount == 0:
-            self._error("A deposit must be more than zero.")
+            self._error(_("A deposit must be more than zero."))
             return None
         self._error("")
         return amount

@@ -13,19 +13,21 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from till.core.customer import Address
 from till.core.text import printable
+from till.i18n import N_, _
+from till.widgets.language import TranslatedBindings
 
 KINDS = ("delivery", "billing", "second home", "work", "other")
 ADDRESS_FIELDS = (
-    ("line1", "Address"),
-    ("line2", "Line 2"),
-    ("line3", "Line 3"),
-    ("postcode", "Postcode"),
-    ("city", "City"),
-    ("country", "Country (FR)"),
+    ("line1", N_("Address")),
+    ("line2", N_("Line 2")),
+    ("line3", N_("Line 3")),
+    ("postcode", N_("Postcode")),
+    ("city", N_("City")),
+    ("country", N_("Country (FR)")),
 )
 
 
-class AddressScreen(ModalScreen[Address | None]):
+class AddressScreen(TranslatedBindings, ModalScreen[Address | None]):
     """Dismisses with the address as typed (the caller saves it), or None."""
 
     BINDINGS = [
@@ -41,7 +43,7 @@ class AddressScreen(ModalScreen[Address | None]):
         kinds = list(dict.fromkeys((*KINDS, self.address.kind)))
         with Vertical(classes="dialog", id="address-dialog"):
             with Horizontal(classes="field-row"):
-                yield Label("Which address", classes="field-label")
+                yield Label(_("Which address"), classes="field-label")
                 yield Select(
                     [(Text(printable(k).capitalize()), k) for k in kinds],  # stored: shown as text
                     value=self.address.kind,
@@ -51,7 +53,7 @@ class AddressScreen(ModalScreen[Address | None]):
                 )
             for name, label in ADDRESS_FIELDS:
                 with Horizontal(classes="field-row"):
-                    yield Label(label, classes="field-label")
+                    yield Label(_(label), classes="field-label")
                     yield Input(
                         printable(getattr(self.address, name)),  # never a control character
                         id=f"address-{name}",
@@ -67,7 +69,7 @@ class AddressScreen(ModalScreen[Address | None]):
         values = {name: self._typed(name) for name, _ in ADDRESS_FIELDS}
         if not values["line1"] and not values["city"]:
             self.query_one("#address-error", Static).update(
-                Text("Give at least the street or the city.")
+                Text(_("Give at least the street or the city."))
             )
             return
         values["country"] = values["country"].upper()

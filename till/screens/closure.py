@@ -18,12 +18,14 @@ from till.core.closures import Closure
 from till.core.money import MoneyFormat, parse_amount
 from till.core.people import Actor
 from till.errors import TillError
+from till.i18n import N_, _
 from till.widgets.field_error import FieldError
+from till.widgets.language import TranslatedBindings, key_hint
 
-COUNT_THE_DRAWER = "Count the cash in the drawer and type it; F10 closes the day."
+COUNT_THE_DRAWER = N_("Count the cash in the drawer and type it; {close} closes the day.")
 
 
-class ClosureScreen(ModalScreen["Closure | None"]):
+class ClosureScreen(TranslatedBindings, ModalScreen["Closure | None"]):
     """Shows the X report, asks for the cash counted, takes the Z; dismisses with the Z taken
     (None: left without closing)."""
 
@@ -50,10 +52,10 @@ class ClosureScreen(ModalScreen["Closure | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="closure"):
-            yield Label("Close the day", classes="field-label", id="closure-title")
+            yield Label(_("Close the day"), classes="field-label", id="closure-title")
             with VerticalScroll(id="closure-scroll"):
-                yield Static("Reading the day…", id="closure-report", markup=False)
-            yield Input(placeholder="Cash counted, e.g. 152,40", id="closure-counted")
+                yield Static(_("Reading the day…"), id="closure-report", markup=False)
+            yield Input(placeholder=_("Cash counted, e.g. 152,40"), id="closure-counted")
             yield FieldError(id="closure-error")
         yield Footer(compact=True)
 
@@ -74,7 +76,7 @@ class ClosureScreen(ModalScreen["Closure | None"]):
         except TillError as error:
             self._refusal(str(error))
             return
-        self.query_one("#closure-error", FieldError).show_reason("Closing the day…")
+        self.query_one("#closure-error", FieldError).show_reason(_("Closing the day…"))
         self._off_loop(
             lambda: self.service.close_day(self.actor, self.approver, counted=counted),
             self._day_closed,
@@ -103,17 +105,23 @@ class ClosureScreen(ModalScreen["Closure | None"]):
         self.busy = False
         if self.is_attached:
             self._display(report)
-            self.query_one("#closure-error", FieldError).show_reason(COUNT_THE_DRAWER)
+            self.query_one("#closure-error", FieldError).show_reason(
+                _(COUNT_THE_DRAWER).format(close=key_hint(self.app, "closure.close"))
+            )
 
     def _day_closed(self, closure: Closure) -> None:
         self.busy = False
         self.taken = closure
         if self.is_attached:
             self._display(closure)
-            self.query_one("#closure-title", Label).update(f"{closure.name} taken")
+            self.query_one("#closure-title", Label).update(
+                _("{name} taken").format(name=closure.name)
+            )
             self.query_one("#closure-counted", Input).disabled = True
             self.query_one("#closure-error", FieldError).show_reason(
-                f"{closure.name} is kept and signed. Esc: back."
+                _("{name} is kept and signed. {back}: back.").format(
+                    name=closure.name, back=key_hint(self.app, "closure.back")
+                )
             )
 
     def _display(self, closure: Closure) -> None:

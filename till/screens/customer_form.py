@@ -25,11 +25,12 @@ from till.core.customer import (
     FieldErrors,
     shown,
 )
-from till.core.formats import count
 from till.core.text import printable
 from till.errors import TillError
+from till.i18n import _, plural
 from till.screens.writes import STILL_SAVING, WritingScreen
 from till.widgets.field_error import FieldError
+from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ FORM_FIELDS = (
 LISTED = ("status", "family", "segment", "tax_zone")
 
 
-class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
+class CustomerFormScreen(TranslatedBindings, WritingScreen, Screen[Customer | None]):
     """Edit every field of a customer; dismisses with the saved customer, or None."""
 
     app: TillApp
@@ -65,13 +66,16 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
         c = self.customer
         banner = f"{c.code}  {c.display_name}"
         if self.confirming:
-            banner = f"Please check these details with the customer, then F10.  {banner}"
+            check = _("Please check these details with the customer, then {key}.").format(
+                key=key_hint(self.app, "form.save")
+            )
+            banner = f"{check}  {banner}"
         self.banner = banner
         yield Static(plain(banner), id="status")
         with VerticalScroll(id="customer-form"):
             for name in FORM_FIELDS:
                 with Horizontal(classes="field-row"):
-                    yield Label(LABELS[name], classes="field-label")
+                    yield Label(_(LABELS[name]), classes="field-label")
                     yield self._widget(name, getattr(c, name))
                 yield FieldError(id=f"error-{name}", classes="field-error")
         yield Footer(compact=True)
@@ -139,7 +143,9 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
         from till.core.people import Permission
         from till.screens.manager import with_approval
 
-        what = "Change " + ", ".join(LABELS[name].lower() for name in price_fields)
+        what = _("Change {fields}").format(
+            fields=", ".join(_(LABELS[name]).lower() for name in price_fields)
+        )
         with_approval(
             self.app,
             what,
@@ -166,7 +172,7 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
         if isinstance(error, FieldErrors):
             self._refused(error)
         else:
-            self._status(f"Not saved: {error}")
+            self._status(_("Not saved: {error}").format(error=error))
             self.notify(str(error), severity="error", markup=False)
 
     def _refused(self, refused: FieldErrors) -> None:
@@ -175,12 +181,17 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
         first = min(refused.errors, key=FORM_FIELDS.index)  # the first bad field from the top
         self.query_one(f"#field-{first}").focus()
         self.notify(
-            f"{count(len(refused.errors), 'field')} refused; see the red lines.", severity="warning"
+            plural(
+                len(refused.errors),
+                "{n} field refused; see the red lines.",
+                "{n} fields refused; see the red lines.",
+            ),
+            severity="warning",
         )
 
     def action_cancel(self) -> None:
         if self.write_pending:  # the changes are being saved: the form closes once they are
-            self._status(STILL_SAVING)
+            self._status(_(STILL_SAVING))
             return
         if not self._edited():
             self.dismiss(None)
@@ -191,7 +202,7 @@ class CustomerFormScreen(WritingScreen, Screen[Customer | None]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmScreen("Discard your changes?"), answer)
+        self.app.push_screen(ConfirmScreen(_("Discard your changes?")), answer)
 
     def _edited(self) -> bool:
         """Whether any field differs from the customer as stored."""

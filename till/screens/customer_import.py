@@ -15,6 +15,8 @@ from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from till.errors import TillError
+from till.i18n import _
+from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -43,7 +45,7 @@ ERRORS_SHOWN = 5
 """Problems listed on screen (the summary counts them all)."""
 
 
-class CustomerImportScreen(Screen[None]):
+class CustomerImportScreen(TranslatedBindings, Screen[None]):
     """Dismisses with None; the import it started may still be running."""
 
     app: TillApp
@@ -60,8 +62,8 @@ class CustomerImportScreen(Screen[None]):
         """Who allowed the import (None: the user logged in may)."""
 
     def compose(self) -> ComposeResult:
-        yield Static("Customer file: import", id="status")
-        yield Label("File to import (CSV or XLSX), as a path on this till:")
+        yield Static(_("Customer file: import"), id="status")
+        yield Label(_("File to import (CSV or XLSX), as a path on this till:"))
         yield Input(placeholder="/media/usb/customers.csv", id="import-path", max_length=4096)
         yield ProgressBar(total=100, show_eta=False, id="import-progress")
         yield Static(id="import-summary")
@@ -71,7 +73,7 @@ class CustomerImportScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
         if self.running():
-            self.say("An import is running: its outcome is told when it ends.")
+            self.say(_("An import is running: its outcome is told when it ends."))
 
     def say(self, text: str) -> None:
         self.query_one("#import-summary", Static).update(plain(text))
@@ -85,16 +87,17 @@ class CustomerImportScreen(Screen[None]):
 
     def action_start(self, dry_run: bool) -> None:
         if self.running():
-            self.say("An import is already running: wait for its outcome.")
+            self.say(_("An import is already running: wait for its outcome."))
             return
         typed = self.query_one("#import-path", Input).value.strip()
         if not typed:
-            self.say("Type the path of the file to import first.")
+            self.say(_("Type the path of the file to import first."))
             return
         path = Path(typed).expanduser()
         self.query_one("#import-progress", ProgressBar).update(progress=0)
         self.query_one("#import-errors", Static).update("")
-        self.say(f"Checking {path.name}…" if dry_run else f"Importing {path.name}…")
+        doing = _("Checking {file}…") if dry_run else _("Importing {file}…")
+        self.say(doing.format(file=path.name))
         app = self.app
         app.run_worker(
             lambda: self._run(app, path, dry_run), thread=True, group=GROUP, exit_on_error=False
@@ -116,7 +119,7 @@ class CustomerImportScreen(Screen[None]):
         except TillError as error:
             app.call_from_thread(self._failed, app, path, str(error))
         except Exception:
-            app.call_from_thread(self._failed, app, path, "something went wrong (see the log).")
+            app.call_from_thread(self._failed, app, path, _("something went wrong (see the log)."))
             raise  # the App logs it with its traceback
         else:
             app.call_from_thread(self._finished, app, path, report)
@@ -126,10 +129,10 @@ class CustomerImportScreen(Screen[None]):
             return
         if report.done is not None:
             self.query_one("#import-progress", ProgressBar).update(progress=report.done * 100)
-        self.say(f"Row {report.rows}: {self._counts(report)}")
+        self.say(_("Row {row}: {counts}").format(row=report.rows, counts=self._counts(report)))
 
     def _failed(self, app: TillApp, path: Path, reason: str) -> None:
-        message = f"{path.name} not imported: {reason}"
+        message = _("{file} not imported: {reason}").format(file=path.name, reason=reason)
         if self.is_current:
             self.say(message)
         else:
@@ -137,30 +140,43 @@ class CustomerImportScreen(Screen[None]):
 
     def _finished(self, app: TillApp, path: Path, report: CustomerImportReport) -> None:
         if report.dry_run:
-            head = f"{path.name} checked, nothing saved: would be "
+            head = _("{file} checked, nothing saved: would be ").format(file=path.name)
         elif report.strict_refused:
-            head = f"{path.name} not imported (bad rows): "
+            head = _("{file} not imported (bad rows): ").format(file=path.name)
         else:
-            head = f"{path.name} imported: "
+            head = _("{file} imported: ").format(file=path.name)
         message = head + self._counts(report)
         if not self.is_current:
             app.notify(message, markup=False, timeout=15)
             return
         self.query_one("#import-progress", ProgressBar).update(progress=100)
         self.say(message)
-        problems = [f"Row {e['row']}, {e['field']}: {e['message']}" for e in report.errors]
+        problems = [
+            _("Row {row}, {field}: {problem}").format(
+                row=e["row"], field=e["field"], problem=e["message"]
+            )
+            for e in report.errors
+        ]
         if report.duplicates:
             problems.append(
-                f"{len(report.duplicates)} new customers look like ones on file: F5 on the"
-                " duplicates list shows them."
+                _(
+                    "{count} new customers look like ones on file: {key} on the duplicates list"
+                    " shows them."
+                ).format(count=len(report.duplicates), key=key_hint(self.app, "duplicates.refresh"))
             )
         self.query_one("#import-errors", Static).update(plain("\n".join(problems[:ERRORS_SHOWN])))
 
     @staticmethod
     def _counts(report: CustomerImportReport) -> str:
-        return (
-            f"{report.created} new, {report.updated} updated, {report.merged} merged,"
-            f" {report.skipped} unchanged, {report.refused} refused."
+        return _(
+            "{created} new, {updated} updated, {merged} merged, {skipped} unchanged,"
+            " {refused} refused."
+        ).format(
+            created=report.created,
+            updated=report.updated,
+            merged=report.merged,
+            skipped=report.skipped,
+            refused=report.refused,
         )
 
     def action_back(self) -> None:

@@ -12,6 +12,8 @@ from textual.widgets import Footer, Input, Static
 from till.core.customer import format_phone
 from till.core.customer_lookup import CustomerFilter, CustomerSummary
 from till.core.sale import WALK_IN, SaleCustomer
+from till.i18n import N_, NC_, _, plural
+from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.line_table import Cells, Column, LineTable
 from till.widgets.plain import plain
 
@@ -21,21 +23,42 @@ if TYPE_CHECKING:
 
 STATUSES = ("active", "inactive", "all")
 KINDS = ("", "individual", "business")
+ANY = N_("any")
+FILTER_WORDS = {
+    "active": N_("active"),
+    "inactive": N_("inactive"),
+    "all": N_("all"),
+    "individual": N_("individual"),
+    "business": N_("business"),
+    "": ANY,
+}
+"""How the status and type filters read on screen (their values are codes)."""
 PAGE_SIZE = 50
 """Customers read at a time; nothing typed lists everyone, a page more past the last loaded."""
 COLUMNS: tuple[Column, ...] = (
-    ("Code", 10, "left"),
-    ("Name", 21, "left"),
-    ("Company", 12, "left"),
-    ("City", 9, "left"),
-    ("Phone / e-mail", 14, "left"),
+    (N_("Code"), 10, "left"),
+    (N_("Name"), 21, "left"),
+    (N_("Company"), 12, "left"),
+    (N_("City"), 9, "left"),
+    (N_("Phone / e-mail"), 14, "left"),
 )
 
 
-class CustomerSearchScreen(Screen[SaleCustomer | None]):
+class CustomerSearchScreen(TranslatedBindings, Screen[SaleCustomer | None]):
     """Dismisses with the customer to attach, or None to leave the sale as it was."""
 
     app: TillApp
+
+    FOOTER_CONTEXT = "customer search footer"
+    """Nine keys share 80 columns: some words are shorter here than on other screens."""
+    _SHORT_WORDS = (
+        NC_("customer search footer", "Use"),
+        NC_("customer search footer", "New"),
+        NC_("customer search footer", "View"),
+        NC_("customer search footer", "Status"),
+        NC_("customer search footer", "Segment"),
+        NC_("customer search footer", "Walk-in"),
+    )
 
     BINDINGS = [
         Binding("enter", "attach", "Use", id="customers.attach", priority=True),
@@ -64,10 +87,10 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         self._counts: dict[CustomerFilter, int] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("Customers", id="status")
+        yield Static(_("Customers"), id="status")
         yield Input(
             self.initial_query,
-            placeholder="Name, code, card, phone, e-mail or company",
+            placeholder=_("Name, code, card, phone, e-mail or company"),
             id="customer-query",
         )
         yield Static(id="customer-filters", classes="hint")
@@ -104,7 +127,7 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         return [
             (
                 c.code,
-                c.name + ("" if c.active else " (inactive)"),
+                c.name + ("" if c.active else " " + _("(inactive)")),
                 c.company,
                 c.city,
                 format_phone(c.mobile, region) or c.email,
@@ -125,22 +148,30 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
     def _show_count(self) -> None:
         shown = len(self.results)
         if self.total is not None:
-            count = f"{shown} of {self.total} shown"
+            count = _("{shown} of {total} shown").format(shown=shown, total=self.total)
             if shown < self.total:
-                count += " (PageDown for more)"
+                more = key_hint(self.app, "customers.page_down")
+                count += " " + _("({key} for more)").format(key=more)
         elif shown >= PAGE_SIZE:
-            count = f"first {shown} found: type more to narrow"
+            count = _("first {shown} found: type more to narrow").format(shown=shown)
         else:
-            count = f"{shown} found"
+            count = plural(shown, "{n} found", "{n} found")
         f = self.filters
+        kind = _(FILTER_WORDS[f.kind])
+        segment = f.segment or _(ANY)
+        filters = _("type: {kind} · segment: {segment}").format(kind=kind, segment=segment)
         self.query_one("#customer-filters", Static).update(
-            plain(f"{count} · {f.status} · type: {f.kind or 'any'} · segment: {f.segment or 'any'}")
+            plain(f"{count} · {_(FILTER_WORDS[f.status])} · {filters}")
         )
 
     def selected(self) -> CustomerSummary | None:
         table = self.query_one("#customer-results", LineTable)
         if not self.results:
-            self.say("No customer selected: type to search, or F3 to add one.")
+            self.say(
+                _("No customer selected: type to search, or {key} to add one.").format(
+                    key=key_hint(self.app, "customers.new")
+                )
+            )
             return None
         return self.results[min(table.cursor_row, len(self.results) - 1)]
 
@@ -164,7 +195,11 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
         if found is None:
             return
         if not found.active:
-            self.say(f"{found.code} is inactive: reactivate it from its file (F4) first.")
+            self.say(
+                _("{code} is inactive: reactivate it from its file ({key}) first.").format(
+                    code=found.code, key=key_hint(self.app, "customers.view")
+                )
+            )
             return
         if self.attaching:
             self.dismiss(self.app.register.customers.summary_for_sale(found))
@@ -226,7 +261,7 @@ class CustomerSearchScreen(Screen[SaleCustomer | None]):
             self.app.push_screen(DuplicatesScreen(approver), lambda _: self._refresh_all())
 
         with_approval(
-            self.app, "Duplicates, merges and imports", Permission.MERGE_CUSTOMERS, approved
+            self.app, _("Duplicates, merges and imports"), Permission.MERGE_CUSTOMERS, approved
         )
 
     def _refresh_all(self) -> None:

@@ -25,14 +25,16 @@ from till.core.customer import (
     shown,
 )
 from till.core.customer_lookup import HistoryFilter, SaleSummary
-from till.core.formats import Formats, count
+from till.core.formats import Formats
 from till.core.history_scope import HistoryPlace, HistoryScope, OlderSales, history_notice
 from till.core.offline import Overdrawn
 from till.core.sale import SaleCustomer
 from till.errors import TillError
+from till.i18n import N_, _, pgettext, plural
 from till.screens.account import AccountPanel, DepositScreen
 from till.screens.prompts import ConfirmScreen
 from till.screens.writes import STILL_SAVING, WritingScreen
+from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -41,15 +43,18 @@ if TYPE_CHECKING:
 
 MAIN_FIELDS = (*IDENTITY_FIELDS, "card_number")
 HISTORY_FILTERS = (
-    ("receipt", "Receipt no."),
-    ("store", "Store"),
-    ("seller", "Seller"),
-    ("date_from", "From YYYY-MM-DD"),
-    ("date_to", "To YYYY-MM-DD"),
+    ("receipt", N_("Receipt no.")),
+    ("store", N_("Store")),
+    ("seller", N_("Seller")),
+    ("date_from", N_("From YYYY-MM-DD")),
+    ("date_to", N_("To YYYY-MM-DD")),
 )
 
+DEPOSIT_METHODS = {"cash": N_("cash"), "card": N_("card")}
+"""How a deposit's method (a code) reads in a sentence."""
 
-class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
+
+class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer | None]):
     """Dismisses with the customer when the cashier attaches it to the sale, else None."""
 
     app: TillApp
@@ -89,26 +94,26 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         with TabbedContent(id="customer-tabs"):
-            with TabPane("Main", id="tab-main"), Horizontal():
+            with TabPane(_("Main"), id="tab-main"), Horizontal():
                 yield Static(id="customer-main")
                 yield Static(id="customer-figures")
-            with TabPane("Addresses", id="tab-addresses"):
+            with TabPane(_("Addresses"), id="tab-addresses"):
                 yield Static(id="customer-addresses")
                 yield DataTable(id="customer-extra-addresses", cursor_type="row")
-            with TabPane("Details", id="tab-details"), VerticalScroll():
+            with TabPane(_("Details"), id="tab-details"), VerticalScroll():
                 yield Static(id="customer-details")
-            with TabPane("Loyalty", id="tab-loyalty"):
+            with TabPane(_("Loyalty"), id="tab-loyalty"):
                 yield Static(id="customer-loyalty")
                 yield DataTable(id="customer-points", cursor_type="row", zebra_stripes=True)
-            with TabPane("History", id="tab-history"):
+            with TabPane(_("History"), id="tab-history"):
                 with Horizontal(id="history-filters"):
                     for name, label in HISTORY_FILTERS:
-                        yield Input(placeholder=label, id=f"history-{name}")
+                        yield Input(placeholder=_(label), id=f"history-{name}")
                 yield Static(id="history-scope")
                 yield DataTable(id="customer-sales", cursor_type="row", zebra_stripes=True)
-            with TabPane("Account", id="tab-account"):
+            with TabPane(_("Account"), id="tab-account"):
                 yield AccountPanel(id="customer-account-panel")
-            with TabPane("Changes", id="tab-changes"):
+            with TabPane(_("Changes"), id="tab-changes"):
                 yield DataTable(id="customer-audit", cursor_type="row", zebra_stripes=True)
         yield Static(id="customer-message")
         yield Footer(compact=True)
@@ -116,39 +121,39 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
     def on_mount(self) -> None:
         sales = self.query_one("#customer-sales", DataTable)
         for label, width in (
-            ("Receipt", 9),
-            ("Date", 16),
-            ("Till", 4),
-            ("Store", 8),
-            ("Seller", 6),
-            ("Qty", 3),
-            ("Total", 10),
-            ("Paid by", 7),
+            (N_("Receipt"), 9),
+            (N_("Date"), 16),
+            (N_("Till"), 4),
+            (N_("Store"), 8),
+            (N_("Seller"), 6),
+            (N_("Qty"), 3),
+            (N_("Total"), 10),
+            (N_("Paid by"), 7),
         ):  # 63 cells and a cell of padding either side of each: within 80 columns
-            sales.add_column(Text(label), width=width)
+            sales.add_column(Text(_(label)), width=width)
         extra = self.query_one("#customer-extra-addresses", DataTable)
-        extra.add_column(Text("Kind"), width=12)
-        extra.add_column(Text("Address"), width=60)
+        extra.add_column(Text(_("Kind")), width=12)
+        extra.add_column(Text(_("Address")), width=60)
         points = self.query_one("#customer-points", DataTable)
         for label, width in (
-            ("When", 16),
-            ("What", 7),
-            ("Points", 6),
-            ("Receipt", 9),
-            ("Why", 16),
-            ("Who", 10),
+            (N_("When"), 16),
+            (N_("What"), 7),
+            (N_("Points"), 6),
+            (N_("Receipt"), 9),
+            (N_("Why"), 16),
+            (N_("Who"), 10),
         ):
-            points.add_column(Text(label), width=width)
+            points.add_column(Text(_(label)), width=width)
         changes = self.query_one("#customer-audit", DataTable)
         for label, width in (
-            ("When", 16),
-            ("Who", 10),
-            ("What", 8),
-            ("Field", 12),
-            ("Old", 10),
-            ("New", 10),
+            (N_("When"), 16),
+            (N_("Who"), 10),
+            (N_("What"), 8),
+            (N_("Field"), 12),
+            (N_("Old"), 10),
+            (N_("New"), 10),
         ):
-            changes.add_column(Text(label), width=width)
+            changes.add_column(Text(_(label)), width=width)
         self.load()
         self.query_one("#customer-tabs Tabs").focus()
 
@@ -175,7 +180,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
     def load(self) -> None:
         service = self.app.register.customers
         customer = self.customer = service.get(self.customer_id)
-        state = "" if customer.active else "  INACTIVE"
+        state = "" if customer.active else "  " + _("INACTIVE")
         self.query_one("#status", Static).update(
             plain(f"{customer.code}  {customer.display_name}{state}")
         )
@@ -200,28 +205,28 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         stats = self.app.register.customers.stats(customer.id)
         money, formats = self.app.register.money, self.app.register.formats
         figures = [
-            ("Sales", str(stats.sale_count)),
-            ("Total spent", money(stats.total_spent)),
-            ("Average basket", money(stats.average_basket)),
+            (_("Sales"), str(stats.sale_count)),
+            (_("Total spent"), money(stats.total_spent)),
+            (_("Average basket"), money(stats.average_basket)),
             (
-                "Last purchase",
-                formats.date(stats.last_purchase) if stats.last_purchase else "never",
+                _("Last purchase"),
+                formats.date(stats.last_purchase) if stats.last_purchase else _("never"),
             ),
             (
-                "Visits every",
-                count(round(stats.days_between_visits), "day")
+                _("Visits every"),
+                plural(round(stats.days_between_visits), "{n} day", "{n} days")
                 if stats.days_between_visits is not None
                 else "-",
             ),
             (
-                "Favourites",
+                _("Favourites"),
                 ", ".join(f"{name} ×{qty}" for name, qty in stats.favourite_products) or "-",
             ),
         ]
         consent_lines = [
             (
-                LABELS[name],
-                shown(getattr(customer, name))
+                _(LABELS[name]),
+                _shown(getattr(customer, name))
                 + (
                     f" ({formats.date(getattr(customer, name + '_at'))})"
                     if getattr(customer, name + "_at")
@@ -248,7 +253,10 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
                 plain(a.kind.capitalize()),
                 plain(_join(a.line1, a.line2, a.line3, a.postcode, a.city, a.country)),
             )
-        return plain(f"Main address (edit with F4): {main or '-'}\nOther addresses:")
+        said = _("Main address (edit with {key}): {address}").format(
+            key=key_hint(self.app, "customer.edit"), address=main or "-"
+        )
+        return plain(said + "\n" + _("Other addresses:"))
 
     def show_loyalty(self, customer: Customer) -> None:
         service = self.app.register.loyalty
@@ -256,20 +264,39 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         program = service.program
         value = self.app.register.money(summary.balance * program.point_value)
         spend = (
-            "can be spent"
+            _("can be spent")
             if service.can_spend(summary.balance)
-            else f"spendable from {program.threshold}"
+            else _("spendable from {threshold}").format(threshold=program.threshold)
         )
-        lines = [f"Card: {customer.card_number or 'none (F3 issues one)'}"]
+        card = customer.card_number or _("none ({key} issues one)").format(
+            key=key_hint(self.app, "customer.issue_card")
+        )
+        lines = [_("Card: {card}").format(card=card)]
         overdrawn = service.overdrawn(customer.id) if summary.balance < 0 else None
         if overdrawn is None:
-            lines.append(f"Balance: {count(summary.balance, 'point')}, worth {value} ({spend})")
+            lines.append(
+                plural(
+                    summary.balance,
+                    "Balance: {n} point, worth {value} ({spend})",
+                    "Balance: {n} points, worth {value} ({spend})",
+                    value=value,
+                    spend=spend,
+                )
+            )
         else:
-            lines += _overdraft_lines(overdrawn, self.app.register.formats)
+            lines += _overdraft_lines(
+                overdrawn,
+                self.app.register.formats,
+                key_hint(self.app, "customer.adjust_points"),
+            )
         if summary.next_expiry_points:
             lines.append(
-                f"Next expiry: {count(summary.next_expiry_points, 'point')} on "
-                f"{self.app.register.formats.date(summary.next_expiry)}"
+                plural(
+                    summary.next_expiry_points,
+                    "Next expiry: {n} point on {date}",
+                    "Next expiry: {n} points on {date}",
+                    date=self.app.register.formats.date(summary.next_expiry),
+                )
             )
         self.query_one("#customer-loyalty", Static).update(plain("\n".join(lines)))
         table = self.query_one("#customer-points", DataTable)
@@ -298,13 +325,18 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         def issued(number: str) -> None:
             self.load()
             self.say(
-                f"Card {number} issued."
-                + (" The old card is blocked." if customer.card_number else "")
+                _("Card {number} issued.").format(number=number)
+                + (" " + _("The old card is blocked.") if customer.card_number else "")
             )
 
         if customer.card_number:
             self.app.push_screen(
-                ConfirmScreen(f"Replace card {customer.card_number}? It will be blocked."), issue
+                ConfirmScreen(
+                    _("Replace card {number}? It will be blocked.").format(
+                        number=customer.card_number
+                    )
+                ),
+                issue,
             )
         else:
             issue(True)
@@ -319,7 +351,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         if not register.session.may(Permission.ADJUST_POINTS) and not register.people.can_approve:
             from till.core.pin import NO_MANAGER_PIN  # said before anything is typed
 
-            self.say(NO_MANAGER_PIN)
+            self.say(_(NO_MANAGER_PIN))
             return
         customer = self.customer
         balance = self.app.register.loyalty.summary(customer.id).balance
@@ -337,18 +369,24 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
 
         def adjusted(points: int, reason: str, new_balance: int) -> None:
             self.load()
-            self.say(f"{points:+d} points ({reason}). Balance {new_balance}.")
+            self.say(
+                _("{points:+d} points ({reason}). Balance {balance}.").format(
+                    points=points, reason=reason, balance=new_balance
+                )
+            )
 
         def asked(answer: tuple[int, str] | None) -> None:
             if answer is not None:
                 points, reason = answer
-                what = f"{points:+d} points for {customer.code} {customer.display_name}: {reason}"
+                what = _("{points:+d} points for {code} {name}: {reason}").format(
+                    points=points, code=customer.code, name=customer.display_name, reason=reason
+                )
                 with_approval(
                     self.app,
                     what,
                     Permission.ADJUST_POINTS,
                     lambda approver: approved(points, reason, approver),
-                    lambda: self.say("Points not adjusted: no manager approval."),
+                    lambda: self.say(_("Points not adjusted: no manager approval.")),
                 )
 
         self.app.push_screen(AdjustPointsScreen(f"{customer.code}", balance), asked)
@@ -360,7 +398,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
                 customer.display_name, customer.card_number, customer.id
             )
             self.app.print_document(document)
-            self.say("Balance slip sent to the printer.")
+            self.say(_("Balance slip sent to the printer."))
 
     def action_deposit(self) -> None:
         if self.customer is None:
@@ -385,7 +423,11 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
             if method == "cash":  # the money goes in the drawer, as for a cash sale
                 self.app.open_drawer()
             self.load()
-            self.say(f"Deposit of {money(amount)} by {method}. {balance_words(balance, money)}.")
+            how = _(DEPOSIT_METHODS.get(method, method))
+            self.say(
+                _("Deposit of {amount} by {method}.").format(amount=money(amount), method=how)
+                + f" {balance_words(balance, money)}."
+            )
 
         now = balance_words(accounts.balance(customer.id), money)
         self.app.push_screen(
@@ -409,7 +451,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
             table.add_row(
                 Text(sale.receipt_code),
                 formats.date_time(sale.created_at),
-                "here" if sale.on_this_till else f"{sale.till_no:02d}",
+                _("here") if sale.on_this_till else f"{sale.till_no:02d}",
                 plain(sale.store),
                 plain(sale.seller),
                 str(sale.item_count),
@@ -432,12 +474,12 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
             self.query_one(f"#history-{name}", Input).value.strip() for name, _ in HISTORY_FILTERS
         )
         if filtered:
-            self.say("Clear the filters to fetch older sales from the server.")
+            self.say(_("Clear the filters to fetch older sales from the server."))
         elif self.older_all_fetched:
-            self.say("The server has no older sales for this customer.")
+            self.say(_("The server has no older sales for this customer."))
         elif not self.fetching_older:
             self.fetching_older = True
-            self.say("Asking the server for older sales…")
+            self.say(_("Asking the server for older sales…"))
             self._fetch_older(self.older_from)
 
     @work(thread=True, exclusive=True, group="older-history", exit_on_error=False)
@@ -455,12 +497,19 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         self.older_from = older.next
         self.older_all_fetched = older.next is None
         self.show_history()
-        more = " F5: more." if older.next else " That is all."
-        self.say(f"{count(len(older.sales), 'older sale')} from the server.{more}")
+        more = (
+            _("{key}: more.").format(key=key_hint(self.app, "customer.older_history"))
+            if older.next
+            else _("That is all.")
+        )
+        found = plural(
+            len(older.sales), "{n} older sale from the server.", "{n} older sales from the server."
+        )
+        self.say(f"{found} {more}")
 
     def _older_failed(self, error: TillError) -> None:
         self.fetching_older = False
-        self.say(f"Older sales need the server: {error}")
+        self.say(_("Older sales need the server: {error}").format(error=error))
 
     def show_changes(self) -> None:
         table = self.query_one("#customer-audit", DataTable)
@@ -470,7 +519,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
                 self.app.register.formats.date_time(entry.at),
                 plain(entry.actor),
                 plain(entry.action),
-                plain(LABELS.get(entry.field, entry.field)),
+                plain(_(LABELS[entry.field]) if entry.field in LABELS else entry.field),
                 plain(entry.old_value),
                 plain(entry.new_value),
             )
@@ -492,10 +541,14 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
         if self.customer is None:
             return
         if self.write_pending:  # the file may be changing (deactivated, deleted)
-            self.say(STILL_SAVING)
+            self.say(_(STILL_SAVING))
             return
         if not self.customer.active:
-            self.say("An inactive customer cannot be attached: reactivate it first (F8).")
+            self.say(
+                _("An inactive customer cannot be attached: reactivate it first ({key}).").format(
+                    key=key_hint(self.app, "customer.active")
+                )
+            )
             return
         self.dismiss(self.app.register.customers.for_sale(self.customer))
 
@@ -510,8 +563,9 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
             return
         active, code = not self.customer.active, self.customer.code
 
-        def changed(_: Customer) -> None:
-            self.say(f"{code} is {'active again' if active else 'now inactive'}.")
+        def changed(customer: Customer) -> None:
+            said = _("{code} is active again.") if active else _("{code} is now inactive.")
+            self.say(said.format(code=code))
             self.load()
 
         self.start_write(
@@ -531,7 +585,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                with_approval(self.app, "Delete this customer", Permission.DELETE, delete)
+                with_approval(self.app, _("Delete this customer"), Permission.DELETE, delete)
 
         def delete(approver: Actor | None) -> None:
             self.start_write(
@@ -556,7 +610,12 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
                 self.say(message)
 
         self.app.push_screen(
-            ConfirmScreen(f"Delete {self.customer.code} {self.customer.display_name}?"), answer
+            ConfirmScreen(
+                _("Delete {code} {name}?").format(
+                    code=self.customer.code, name=self.customer.display_name
+                )
+            ),
+            answer,
         )
 
     def _selected_address(self) -> Address | None:
@@ -588,7 +647,7 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
 
         def saved(edited: Address) -> None:
             self.load()
-            self.say(f"{edited.kind.capitalize()} address saved.")
+            self.say(_("{kind} address saved.").format(kind=edited.kind.capitalize()))
 
         self.app.push_screen(AddressScreen(address), save)
 
@@ -607,11 +666,13 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
                     done=removed,
                 )
 
-        def removed(_: None) -> None:
+        def removed(nothing: None) -> None:
             self.load()
-            self.say(f"{address.kind.capitalize()} address removed.")
+            self.say(_("{kind} address removed.").format(kind=address.kind.capitalize()))
 
-        self.app.push_screen(ConfirmScreen(f"Remove the {address.kind} address?"), answer)
+        self.app.push_screen(
+            ConfirmScreen(_("Remove the {kind} address?").format(kind=address.kind)), answer
+        )
 
     def action_open_sale(self) -> None:
         from till.screens.receipt import ReceiptScreen
@@ -621,35 +682,50 @@ class CustomerViewScreen(WritingScreen, Screen[SaleCustomer | None]):
             sale = self.shown_sales[min(table.cursor_row, len(self.shown_sales) - 1)]
             if not sale.on_this_till:
                 self.say(
-                    f"Receipt {sale.receipt_code} was made on till {sale.till_no:02d}: "
-                    "it is printed from there."
+                    _(
+                        "Receipt {code} was made on till {till:02d}: it is printed from there."
+                    ).format(code=sale.receipt_code, till=sale.till_no)
                 )
                 return
             self.app.push_screen(ReceiptScreen(self.app.register.sale(sale.receipt_code)))
 
     def action_back(self) -> None:
         if self.write_pending:  # a change is being saved: its outcome is told here
-            self.say(STILL_SAVING)
+            self.say(_(STILL_SAVING))
             return
         self.dismiss(None)
 
 
-def _overdraft_lines(overdrawn: Overdrawn, formats: Formats) -> list[str]:
+def _overdraft_lines(overdrawn: Overdrawn, formats: Formats, adjust_key: str) -> list[str]:
     """A points overdraft in words: not a balance, and nothing can be spent until it is paid."""
     if overdrawn.after_sync:
-        head = f"Overdrawn by {count(overdrawn.by, 'point')} after tills synced: spent on"
-        head += " two tills before they synced"
+        head = plural(
+            overdrawn.by,
+            "Overdrawn by {n} point after tills synced: spent on two tills before they synced",
+            "Overdrawn by {n} points after tills synced: spent on two tills before they synced",
+        )
     else:
-        head = f"Overdrawn by {count(overdrawn.by, 'point')}: a return took back points"
-        head += " already spent"
+        head = plural(
+            overdrawn.by,
+            "Overdrawn by {n} point: a return took back points already spent",
+            "Overdrawn by {n} points: a return took back points already spent",
+        )
     spends = "; ".join(
-        f"{count(-entry.value, 'point')} by {entry.till}, {formats.date_time(entry.at)}"
+        plural(
+            -entry.value,
+            "{n} point by {till}, {when}",
+            "{n} points by {till}, {when}",
+            till=entry.till,
+            when=formats.date_time(entry.at),
+        )
         for entry in overdrawn.entries
     )
     return [
         f"{head}{f' ({spends})' if spends else ''}.",
-        "No points can be spent until it is paid off: the next points earned pay it off, or a"
-        " manager adjusts it (F5).",
+        _(
+            "No points can be spent until it is paid off: the next points earned pay it off, or a"
+            " manager adjusts it ({key})."
+        ).format(key=adjust_key),
     ]
 
 
@@ -665,20 +741,32 @@ def _fields(customer: Customer, names: tuple[str, ...], formats: Formats) -> Tex
         stored = getattr(customer, name)
         if name in PHONE_FIELDS:
             return formats.phone(stored)
-        return formats.date(stored) if name in DATE_FIELDS else shown(stored)
+        return formats.date(stored) if name in DATE_FIELDS else _shown(stored, name)
 
     return _pairs(
         [
-            (LABELS.get(name, name), value(name))
+            (_(LABELS[name]) if name in LABELS else name, value(name))
             for name in names
             if getattr(customer, name) not in ("", (), {}, None)
         ]
     )
 
 
+def _shown(value: object, name: str = "") -> str:
+    """A stored value as the screen writes it: yes and no, and the customer's kind, in the
+    till's language; anything else (typed by people) as it is."""
+    if isinstance(value, bool):
+        return pgettext("field value", "yes") if value else pgettext("field value", "no")
+    if name == "kind" and value == CustomerKind.INDIVIDUAL:
+        return pgettext("customer kind", "individual")
+    if name == "kind" and value == CustomerKind.BUSINESS:
+        return pgettext("customer kind", "business")
+    return shown(value)
+
+
 def _pairs(pairs: list[tuple[str, str]]) -> Text:
     text = Text()
     for label, value in pairs:
-        text.append(f"{label}: ", style="bold")
+        text.append(_("{label}: ").format(label=label), style="bold")  # "Nom : " in French
         text.append(plain(f"{value}\n"))
     return text

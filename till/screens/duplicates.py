@@ -14,6 +14,8 @@ from textual.worker import Worker, WorkerState
 
 from till.core.duplicates import PossibleDuplicate
 from till.errors import TillError
+from till.i18n import N_, _, plural
+from till.widgets.language import TranslatedBindings, key_name
 from till.widgets.line_table import Cells, Column, LineTable
 from till.widgets.plain import plain
 
@@ -22,15 +24,15 @@ if TYPE_CHECKING:
     from till.core.people import Actor
 
 COLUMNS: tuple[Column, ...] = (
-    ("Score", 5, "right"),
-    ("Customer", 27, "left"),
-    ("Same person as?", 27, "left"),
-    ("Why", 11, "left"),
+    (N_("Score"), 5, "right"),
+    (N_("Customer"), 27, "left"),
+    (N_("Same person as?"), 27, "left"),
+    (N_("Why"), 11, "left"),
 )
-LOOKING = "Looking for duplicates in the customer file…"
+LOOKING = N_("Looking for duplicates in the customer file…")
 
 
-class DuplicatesScreen(Screen[None]):
+class DuplicatesScreen(TranslatedBindings, Screen[None]):
     """Pairs of customers who may be one person, most likely first; Enter shows the merge."""
 
     app: TillApp
@@ -54,7 +56,7 @@ class DuplicatesScreen(Screen[None]):
         self.loading = False
 
     def compose(self) -> ComposeResult:
-        yield Static("Customer file: duplicates", id="status")
+        yield Static(_("Customer file: duplicates"), id="status")
         yield Static(id="duplicates-count", classes="hint")
         yield LineTable(COLUMNS, id="duplicates-list")
         yield Static(id="duplicates-why", classes="hint")
@@ -71,7 +73,7 @@ class DuplicatesScreen(Screen[None]):
         if self.loading:
             return
         self.loading = True
-        self.query_one("#duplicates-count", Static).update(LOOKING)
+        self.query_one("#duplicates-count", Static).update(_(LOOKING))
         self._find()
 
     @work(thread=True, exclusive=True, group="duplicates", exit_on_error=False)
@@ -87,12 +89,12 @@ class DuplicatesScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An unexpected failure is logged by the App; the screen stops saying it looks."""
         if event.worker.group == "duplicates" and event.state is WorkerState.ERROR:
-            self._failed("something went wrong (written to the log).")
+            self._failed(_("something went wrong (written to the log)."))
 
     def _failed(self, reason: str) -> None:
         self.loading = False
         self.query_one("#duplicates-count", Static).update("")
-        self.say(f"Duplicates not searched: {reason}")
+        self.say(_("Duplicates not searched: {reason}").format(reason=reason))
 
     def _show(self, found: list[PossibleDuplicate]) -> None:
         self.loading = False
@@ -101,11 +103,15 @@ class DuplicatesScreen(Screen[None]):
         table.set_rows([self._row(pair) for pair in found], selected=0)
         self._show_why()
         if found:
-            count = f"{len(found)} possible duplicate{'s' if len(found) != 1 else ''}"
-            hint = ", most likely first. Enter shows what a merge would do."
+            said = plural(
+                len(found),
+                "{n} possible duplicate, most likely first. {enter} shows what a merge would do.",
+                "{n} possible duplicates, most likely first. {enter} shows what a merge would do.",
+                enter=key_name("enter"),
+            )
         else:
-            count, hint = "No possible duplicates", " in the customer file."
-        self.query_one("#duplicates-count", Static).update(plain(count + hint))
+            said = _("No possible duplicates in the customer file.")
+        self.query_one("#duplicates-count", Static).update(plain(said))
 
     @staticmethod
     def _row(pair: PossibleDuplicate) -> Cells:
@@ -125,7 +131,7 @@ class DuplicatesScreen(Screen[None]):
     def _show_why(self) -> None:
         """The selected pair's reasons in full: the column has room for the first only."""
         pair = self.selected()
-        why = f"Why: {pair.words}." if pair else ""
+        why = _("Why: {reasons}.").format(reasons=pair.words) if pair else ""
         self.query_one("#duplicates-why", Static).update(plain(why))
 
     def action_move(self, step: int) -> None:
@@ -143,7 +149,7 @@ class DuplicatesScreen(Screen[None]):
 
         pair = self.selected()
         if pair is None:
-            self.say("Nothing to merge: the list is empty.")
+            self.say(_("Nothing to merge: the list is empty."))
             return
 
         def merged(message: str | None) -> None:

@@ -14,20 +14,21 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from till.core.formats import count
 from till.errors import TillError
+from till.i18n import N_, _, plural
 from till.messages import Scanned
 from till.widgets.footer import TillFooter
+from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
     from till.core.customer import Customer
 
-WELCOME = "Welcome!\n\nScan your loyalty card to see your points."
+WELCOME = N_("Welcome!\n\nScan your loyalty card to see your points.")
 
 
-class KioskScreen(Screen):
+class KioskScreen(TranslatedBindings, Screen):
     """Shows one customer's points after a card scan, then the welcome again."""
 
     app: TillApp
@@ -46,7 +47,7 @@ class KioskScreen(Screen):
     def compose(self) -> ComposeResult:
         with Vertical(id="kiosk"):
             yield Static(plain(self.app.register.settings.store.name), id="kiosk-store")
-            yield Static(Text(WELCOME), id="kiosk-text")
+            yield Static(Text(_(WELCOME)), id="kiosk-text")
             with Center():
                 yield Input(id="kiosk-scan", password=True)
         yield TillFooter(compact=True)
@@ -77,25 +78,44 @@ class KioskScreen(Screen):
             return
         customer = self.app.register.customers.by_card(number)
         if customer is None or not customer.active:
-            self._show(None, "We do not know this card. Please ask at the till.")
+            self._show(None, _("We do not know this card. Please ask at the till."))
             return
         summary = loyalty.summary(customer.id)
         program = loyalty.program
         worth = self.app.register.money(summary.balance * program.point_value)
         lines = [
-            f"Hello {customer.first_name or customer.last_name}!",
+            _("Hello {name}!").format(name=customer.first_name or customer.last_name),
             "",
-            f"You have {count(summary.balance, 'point')}, worth {worth}.",
+            plural(
+                summary.balance,
+                "You have {n} point, worth {worth}.",
+                "You have {n} points, worth {worth}.",
+                worth=worth,
+            ),
         ]
         if loyalty.can_spend(summary.balance):
-            lines.append("You can use them at the till today.")
+            lines.append(_("You can use them at the till today."))
         else:
-            lines.append(f"From {program.threshold} points you can use them at the till.")
+            lines.append(
+                _("From {threshold} points you can use them at the till.").format(
+                    threshold=program.threshold
+                )
+            )
         if summary.next_expiry_points:
             expiry = self.app.register.formats.date(summary.next_expiry)
-            expiring = count(summary.next_expiry_points, "point")
-            lines.append(f"{expiring} expire on {expiry}.")
-        lines += ["", "F6: print my points    Esc: done" if self._can_print else "Esc: done"]
+            lines.append(
+                plural(
+                    summary.next_expiry_points,
+                    "{n} point expires on {date}.",
+                    "{n} points expire on {date}.",
+                    date=expiry,
+                )
+            )
+        done = _("{key}: done").format(key=key_hint(self.app, "kiosk.done"))
+        if self._can_print:
+            printing = _("{key}: print my points").format(key=key_hint(self.app, "kiosk.print"))
+            done = f"{printing}    {done}"
+        lines += ["", done]
         self._show(customer, "\n".join(lines))
 
     @property
@@ -121,10 +141,10 @@ class KioskScreen(Screen):
                     with_card=False,
                 )
             )
-            self.query_one("#kiosk-text", Static).update(Text("Printing… take your slip below."))
+            self.query_one("#kiosk-text", Static).update(Text(_("Printing… take your slip below.")))
 
     def action_welcome(self) -> None:
         self.customer = None
-        self.query_one("#kiosk-text", Static).update(Text(WELCOME))
+        self.query_one("#kiosk-text", Static).update(Text(_(WELCOME)))
         self.query_one("#kiosk-scan", Input).clear()
         self.refresh_bindings()

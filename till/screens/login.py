@@ -12,18 +12,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
 from till.core.people import Actor
+from till.i18n import N_, _
 from till.messages import Scanned
 from till.screens.pin_check import PinCheck
 from till.widgets.field_error import FieldError
+from till.widgets.language import TranslatedBindings, key_hint, key_name
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
 
-LOG_IN = "Type your PIN, then Enter."
+LOG_IN = N_("Type your PIN, then {enter}.")
+SWITCH_HINT = N_("On the sale, {key} switches cashier: the sale stays open.")
+"""What the login says by default; ``{enter}`` is the Enter key's name."""
 
 
-class LoginScreen(Screen[Actor]):
+class LoginScreen(TranslatedBindings, Screen[Actor]):
     """Dismisses with who logged in. The PIN is checked off the event loop."""
 
     app: TillApp
@@ -39,12 +43,16 @@ class LoginScreen(Screen[Actor]):
         register = self.app.register
         settings = register.settings
         with Vertical(classes="dialog", id="login"):
-            yield Label(plain(f"{settings.store.name} · Till {settings.till.number}"))
-            yield Label(plain(self.why or LOG_IN), id="login-why")
+            till = _("Till {number}").format(number=settings.till.number)
+            yield Label(plain(f"{settings.store.name} · {till}"))
+            why = self.why or _(LOG_IN).format(enter=key_name("enter"))
+            yield Label(plain(why), id="login-why")
             yield Input(
                 password=True, placeholder="PIN", id="login-pin", restrict=r"[0-9]*", max_length=12
             )
             yield FieldError(id="login-error")
+            switch = key_hint(self.app, "switch_user")
+            yield Label(plain(_(SWITCH_HINT).format(key=switch)), classes="hint")
             if self.app.demo:
                 from till.demo import demo_login_hint
 
@@ -56,7 +64,9 @@ class LoginScreen(Screen[Actor]):
 
     def on_scanned(self, message: Scanned) -> None:
         message.stop()
-        self.query_one("#login-error", FieldError).show_reason("Log in first: the scan is ignored.")
+        self.query_one("#login-error", FieldError).show_reason(
+            _("Log in first: the scan is ignored.")
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -13,8 +13,10 @@ from textual.widgets import Footer, Input, Label
 
 from till.core.people import Actor, Permission
 from till.core.pin import NO_MANAGER_PIN
+from till.i18n import N_, _
 from till.screens.pin_check import PinCheck
 from till.widgets.field_error import FieldError
+from till.widgets.language import TranslatedBindings
 from till.widgets.number_input import NumberInput
 from till.widgets.plain import plain
 
@@ -22,11 +24,11 @@ if TYPE_CHECKING:
     from till.app import TillApp
 
 
-HOW_MANY_POINTS = "Type how many points: 50 adds, -50 removes."
-POINTS_ARE_WHOLE = "Points are a whole number (letters are refused): 50 adds, -50 removes."
+HOW_MANY_POINTS = N_("Type how many points: 50 adds, -50 removes.")
+POINTS_ARE_WHOLE = N_("Points are a whole number (letters are refused): 50 adds, -50 removes.")
 
 
-class ManagerPinScreen(ModalScreen["Actor | None"]):
+class ManagerPinScreen(TranslatedBindings, ModalScreen["Actor | None"]):
     """Asks for the PIN of someone who may allow ``permission``; dismisses with who approved
     (None: cancelled). The PIN is checked off the event loop (scrypt takes a moment)."""
 
@@ -42,11 +44,11 @@ class ManagerPinScreen(ModalScreen["Actor | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Manager approval", classes="field-label")
+            yield Label(_("Manager approval"), classes="field-label")
             yield Label(plain(self.what))
             yield Input(
                 password=True,
-                placeholder="Manager PIN",
+                placeholder=_("Manager PIN"),
                 id="manager-pin",
                 restrict=r"[0-9]*",
                 max_length=12,
@@ -80,7 +82,7 @@ def with_approval(
         then(None)
         return
     if not register.people.can_approve:
-        app.notify(NO_MANAGER_PIN, severity="warning", markup=False)
+        app.notify(_(NO_MANAGER_PIN), severity="warning", markup=False)
         cancelled()
         return
 
@@ -93,7 +95,7 @@ def with_approval(
     app.push_screen(ManagerPinScreen(what, permission), answered)
 
 
-class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):
+class AdjustPointsScreen(TranslatedBindings, ModalScreen[tuple[int, str] | None]):
     """How many points to add (or remove, with a minus) and why."""
 
     BINDINGS = [
@@ -108,15 +110,21 @@ class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(plain(f"Adjust points of {self.customer_label}: {self.balance} now"))
+            yield Label(
+                plain(
+                    _("Adjust points of {customer}: {balance} now").format(
+                        customer=self.customer_label, balance=self.balance
+                    )
+                )
+            )
             yield NumberInput(
                 signed=True,
-                placeholder="Points: 50 to add, -50 to remove",
+                placeholder=_("Points: 50 to add, -50 to remove"),
                 id="adjust-points",
                 max_length=7,
             )
             yield Input(
-                placeholder="Why (shown in the history and the audit log)",
+                placeholder=_("Why (shown in the history and the audit log)"),
                 id="adjust-reason",
                 max_length=120,
             )
@@ -127,7 +135,7 @@ class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):
         self.query_one("#adjust-points", Input).focus()
 
     def on_number_input_refused(self, event: NumberInput.Refused) -> None:
-        self.query_one("#adjust-error", FieldError).show_reason(POINTS_ARE_WHOLE)
+        self.query_one("#adjust-error", FieldError).show_reason(_(POINTS_ARE_WHOLE))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#adjust-error", FieldError).clear()
@@ -137,7 +145,7 @@ class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):
         if event.input.id != "adjust-points":
             self.action_save()
         elif not self.query_one("#adjust-points", NumberInput).number:
-            self.query_one("#adjust-error", FieldError).show_reason(HOW_MANY_POINTS)
+            self.query_one("#adjust-error", FieldError).show_reason(_(HOW_MANY_POINTS))
         else:
             self.query_one("#adjust-reason", Input).focus()
 
@@ -146,9 +154,9 @@ class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):
         reason = self.query_one("#adjust-reason", Input).value.strip()
         error = self.query_one("#adjust-error", FieldError)
         if typed in ("", "-") or int(typed) == 0:
-            error.show_reason(HOW_MANY_POINTS)
+            error.show_reason(_(HOW_MANY_POINTS))
         elif not reason:
-            error.show_reason("Say why the points are adjusted.")
+            error.show_reason(_("Say why the points are adjusted."))
         else:
             from till.core.bounds import check_points_adjustment
             from till.core.text import clean_line
@@ -160,7 +168,7 @@ class AdjustPointsScreen(ModalScreen[tuple[int, str] | None]):
             except InvalidSale as refused:
                 error.show_reason(str(refused))
             except ValueError as refused:
-                error.show_reason(f"The reason {refused}")
+                error.show_reason(_("The reason {problem}").format(problem=refused))
             else:
                 self.dismiss((points, reason))
 

@@ -14,9 +14,10 @@ from textual.widgets import Footer, Label, Static
 
 from till.core.customer import LABELS, shown
 from till.core.duplicate_merge import MergePlan
-from till.core.formats import count
 from till.errors import TillError
+from till.i18n import _, plural
 from till.screens.writes import WritingScreen
+from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ FILLED_SHOWN = 4
 """Filled fields listed one by one; past that, a count (the dialog stays within 24 lines)."""
 
 
-class MergeScreen(WritingScreen, ModalScreen[str | None]):
+class MergeScreen(TranslatedBindings, WritingScreen, ModalScreen[str | None]):
     """Dismisses with what was done (a sentence), or None when nothing was merged."""
 
     app: TillApp
@@ -46,7 +47,7 @@ class MergeScreen(WritingScreen, ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Merge two customers", classes="field-label")
+            yield Label(_("Merge two customers"), classes="field-label")
             yield Static(id="merge-plan")
             yield Static(id="merge-message")
         yield Footer(compact=True)
@@ -63,54 +64,75 @@ class MergeScreen(WritingScreen, ModalScreen[str | None]):
         except TillError as error:
             self.plan = None
             self.query_one("#merge-plan", Static).update("")
-            self.say(f"These two cannot be merged: {error}")
+            self.say(_("These two cannot be merged: {error}").format(error=error))
             return
         self.query_one("#merge-plan", Static).update(plain("\n".join(self.describe(self.plan))))
-        self.say("F10 merges (it cannot be undone), F2 keeps the other one, Esc cancels.")
+        self.say(
+            _(
+                "{merge} merges (it cannot be undone), {swap} keeps the other one,"
+                " {cancel} cancels."
+            ).format(
+                merge=key_hint(self.app, "merge.save"),
+                swap=key_hint(self.app, "merge.swap"),
+                cancel=key_hint(self.app, "merge.cancel"),
+            )
+        )
 
     def describe(self, plan: MergePlan) -> list[str]:
         """The plan in short lines for an 80-column dialog."""
         money = self.app.register.money
         lines = [
-            f"Keep:   {plan.keep_code}  {plan.keep_name}",
-            f"Merge:  {plan.other_code}  {plan.other_name}",
-            "        becomes inactive; its code and cards find the one kept",
+            _("Keep:   {code}  {name}").format(code=plan.keep_code, name=plan.keep_name),
+            _("Merge:  {code}  {name}").format(code=plan.other_code, name=plan.other_name),
+            "        " + _("becomes inactive; its code and cards find the one kept"),
         ]
         if plan.chain:
-            lines.append(f"Also:   {', '.join(plan.chain)} (merged into it before)")
+            lines.append(
+                _("Also:   {codes} (merged into it before)").format(codes=", ".join(plan.chain))
+            )
         filled = [
-            f"{LABELS.get(name, name)}: {shown(value)}" for name, value in plan.filled.items()
+            f"{_(LABELS[name]) if name in LABELS else name}: {shown(value)}"
+            for name, value in plan.filled.items()
         ]
         if filled:
-            lines.append("Fills:  " + "; ".join(filled[:FILLED_SHOWN]))
+            lines.append(_("Fills:  {fields}").format(fields="; ".join(filled[:FILLED_SHOWN])))
             if len(filled) > FILLED_SHOWN:
-                lines.append(f"        and {count(len(filled) - FILLED_SHOWN, 'more field')}")
+                more = len(filled) - FILLED_SHOWN
+                lines.append("        " + plural(more, "and {n} more field", "and {n} more fields"))
         else:
-            lines.append("Fills:  nothing (the kept file has every field the other has)")
+            lines.append(_("Fills:  nothing (the kept file has every field the other has)"))
         moves = []
         if plan.cards_moved:
-            moves.append(count(len(plan.cards_moved), "card"))
+            moves.append(plural(len(plan.cards_moved), "{n} card", "{n} cards"))
         if plan.addresses_moved or plan.main_address == "extra":
             moves.append(
-                count(
+                plural(
                     len(plan.addresses_moved) + (plan.main_address == "extra"),
-                    "address",
-                    "addresses",
+                    "{n} address",
+                    "{n} addresses",
                 )
             )
         if plan.codes_moved:
-            moves.append(count(len(plan.codes_moved), "external code"))
-        lines.append("Moves:  " + (", ".join(moves) if moves else "no card, address or code"))
+            moves.append(plural(len(plan.codes_moved), "{n} external code", "{n} external codes"))
         lines.append(
-            f"Points: {count(plan.loyalty_entries, 'entry', 'entries')} move;"
-            f" {count(plan.points_after, 'point')} after"
+            _("Moves:  {moves}").format(
+                moves=", ".join(moves) if moves else _("no card, address or code")
+            )
         )
         lines.append(
-            f"Account: {count(plan.account_entries, 'entry', 'entries')} move;"
-            f" balance after {money(plan.account_after)}"
+            plural(plan.loyalty_entries, "Points: {n} entry moves;", "Points: {n} entries move;")
+            + " "
+            + plural(plan.points_after, "{n} point after", "{n} points after")
         )
         lines.append(
-            f"Sales:  {plan.sales_following} follow to the kept file; receipts are not changed"
+            plural(plan.account_entries, "Account: {n} entry moves;", "Account: {n} entries move;")
+            + " "
+            + _("balance after {amount}").format(amount=money(plan.account_after))
+        )
+        lines.append(
+            _("Sales:  {count} follow to the kept file; receipts are not changed").format(
+                count=plan.sales_following
+            )
         )
         return lines
 
@@ -123,11 +145,19 @@ class MergeScreen(WritingScreen, ModalScreen[str | None]):
     def action_merge(self) -> None:
         plan = self.plan
         if plan is None:
-            self.say("Nothing to merge: these two cannot be merged (Esc to go back).")
+            self.say(
+                _("Nothing to merge: these two cannot be merged ({key} to go back).").format(
+                    key=key_hint(self.app, "merge.cancel")
+                )
+            )
             return
 
-        def merged(_: object) -> None:
-            self.dismiss(f"{plan.other_code} merged into {plan.keep_code} {plan.keep_name}.")
+        def merged(result: object) -> None:
+            self.dismiss(
+                _("{other} merged into {code} {name}.").format(
+                    other=plan.other_code, code=plan.keep_code, name=plan.keep_name
+                )
+            )
 
         self.start_write(
             self.app.register.customers.merge,
@@ -140,6 +170,6 @@ class MergeScreen(WritingScreen, ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         if self.write_pending:
-            self.say("Merging… a moment: it cannot be stopped half-way.")
+            self.say(_("Merging… a moment: it cannot be stopped half-way."))
             return
         self.dismiss(None)

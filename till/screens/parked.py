@@ -11,8 +11,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from till.i18n import N_, _
 from till.screens.prompts import ConfirmScreen
 from till.screens.writes import WritingScreen
+from till.widgets.language import TranslatedBindings
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from till.core.sale import Parked
 
 
-class ParkNameScreen(ModalScreen[str | None]):
+class ParkNameScreen(TranslatedBindings, ModalScreen[str | None]):
     """Asks under which name to park the sale."""
 
     BINDINGS = [Binding("escape", "cancel", "Back", id="park.cancel")]
@@ -31,7 +33,7 @@ class ParkNameScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Park this sale under the name:")
+            yield Label(_("Park this sale under the name:"))
             yield Input(self.suggestion, id="park-name", max_length=40)
         yield Footer(compact=True)
 
@@ -46,7 +48,7 @@ class ParkNameScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ParkedScreen(WritingScreen, Screen[str | None]):
+class ParkedScreen(TranslatedBindings, WritingScreen, Screen[str | None]):
     """The sales parked on this till; dismisses with the id of the one to resume."""
 
     app: TillApp
@@ -69,8 +71,9 @@ class ParkedScreen(WritingScreen, Screen[str | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("Name", 30), ("Parked at", 16), ("Items", 6), ("Total", 12)):
-            table.add_column(Text(label), width=width)
+        columns = ((N_("Name"), 30), (N_("Parked at"), 16), (N_("Items"), 6), (N_("Total"), 12))
+        for label, width in columns:
+            table.add_column(Text(_(label)), width=width)
         self.load()
         table.focus()
 
@@ -88,7 +91,7 @@ class ParkedScreen(WritingScreen, Screen[str | None]):
                 Text(money(sale.total), justify="right"),
             )
         if not self.parked:
-            self.query_one("#parked-message", Static).update("No parked sale on this till.")
+            self.query_one("#parked-message", Static).update(_("No parked sale on this till."))
 
     def _selected(self) -> Parked | None:
         if not self.parked:
@@ -114,10 +117,12 @@ class ParkedScreen(WritingScreen, Screen[str | None]):
                     done=self._discarded,
                 )
 
-        self.app.push_screen(ConfirmScreen(f"Discard the parked sale {chosen.name!r}?"), answer)
+        self.app.push_screen(
+            ConfirmScreen(_("Discard the parked sale {name!r}?").format(name=chosen.name)), answer
+        )
 
-    def _discarded(self, _: None) -> None:
-        self._say("Parked sale discarded.")
+    def _discarded(self, nothing: None) -> None:
+        self._say(_("Parked sale discarded."))
         self.load()
 
     def _say(self, text: str) -> None:

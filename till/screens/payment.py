@@ -16,11 +16,25 @@ from textual.widgets import Footer, Input, Static
 from till.core.money import MoneyFormat, parse_amount
 from till.core.sale import PAYMENT_LABELS, Cart, PaymentMethod
 from till.errors import InvalidSale, TillError
+from till.i18n import _
+from till.widgets.language import TranslatedBindings, key_hint, key_name
 
-EMPTY_AMOUNT_HINT = "An empty amount pays nothing.   Enter or F2: cash    F3: card"
+KeyHint = Callable[[str], str]
+"""A binding id → its key as a sentence names it (``till.widgets.language.key_hint``)."""
 
 
-class PaymentScreen(Screen[bool]):
+def default_keys(binding_id: str) -> str:
+    return key_hint(None, binding_id)
+
+
+def empty_amount_hint(key: KeyHint = default_keys) -> str:
+    """``An empty amount pays nothing.   Enter or F2: cash    F3: card``, with the keymap's keys."""
+    return _("An empty amount pays nothing.   {enter} or {cash}: cash    {card}: card").format(
+        enter=key_name("enter"), cash=key("payment.cash"), card=key("payment.card")
+    )
+
+
+class PaymentScreen(TranslatedBindings, Screen[bool]):
     """Collects payments into the cart until it is settled, then dismisses with True."""
 
     BINDINGS = [
@@ -64,10 +78,14 @@ class PaymentScreen(Screen[bool]):
         with Vertical(id="payment"):
             yield Static(id="due")
             yield Static(id="payments")
-            yield Static(EMPTY_AMOUNT_HINT, classes="hint")
-            yield Static(Text(self.points.describe(self.money)), id="points-offer", classes="hint")
+            yield Static(empty_amount_hint(self._key), classes="hint")
             yield Static(
-                Text(self.account.describe(self.money)), id="account-offer", classes="hint"
+                Text(self.points.describe(self.money, self._key)), id="points-offer", classes="hint"
+            )
+            yield Static(
+                Text(self.account.describe(self.money, self._key)),
+                id="account-offer",
+                classes="hint",
             )
             yield Input(id="amount", restrict=r"[0-9.,]*", max_length=12)
             yield Static(id="payment-message")
@@ -91,18 +109,18 @@ class PaymentScreen(Screen[bool]):
                 self.points.check(tendered, self.money)
             if method == "account":  # never more than is due: the typed amount if smaller
                 tendered = min(tendered, self.cart.remaining)
-                self.account.check(tendered, self.money)
+                self.account.check(tendered, self.money, self._key)
             self.cart.pay(PaymentMethod(method), tendered)
             if method == "points":
                 self.points = self.points.after(tendered)
                 self.query_one("#points-offer", Static).update(
-                    Text(self.points.describe(self.money))
+                    Text(self.points.describe(self.money, self._key))
                 )
                 self.refresh_bindings()
             if method == "account":
                 self.account = self.account.after(tendered)
                 self.query_one("#account-offer", Static).update(
-                    Text(self.account.describe(self.money))
+                    Text(self.account.describe(self.money, self._key))
                 )
                 self.refresh_bindings()
         except TillError as error:
@@ -113,7 +131,9 @@ class PaymentScreen(Screen[bool]):
         if self.cart.is_settled:
             self.dismiss(True)
             return
-        self._say(f"Still due: {self.money(self.cart.remaining)}", "warning")
+        self._say(
+            _("Still due: {amount}").format(amount=self.money(self.cart.remaining)), "warning"
+        )
         self._refresh()
 
     def action_points_discount(self) -> None:
@@ -125,7 +145,10 @@ class PaymentScreen(Screen[bool]):
                 given_back = cart.points_discount
                 cart.clear_points_discount()
                 self.points = self.points.after(-given_back)
-                self._say(f"Points discount of {self.money(given_back)} removed.", "info")
+                self._say(
+                    _("Points discount of {amount} removed.").format(amount=self.money(given_back)),
+                    "info",
+                )
             else:
                 field = self.query_one("#amount", Input)
                 worth = self.points.spendable * self.points.point_value
@@ -137,30 +160,42 @@ class PaymentScreen(Screen[bool]):
                 self.points.check(amount, self.money)
                 cart.discount_for_points(amount)
                 self.points = self.points.after(amount)
-                self._say(f"{self.money(amount)} off for points.", "success")
+                self._say(
+                    _("{amount} off for points.").format(amount=self.money(amount)), "success"
+                )
         except TillError as error:
             self._say(str(error), "error")
             return
         if self.changed:
             self.changed()
-        self.query_one("#points-offer", Static).update(Text(self.points.describe(self.money)))
+        self.query_one("#points-offer", Static).update(
+            Text(self.points.describe(self.money, self._key))
+        )
         self.refresh_bindings()
         self._refresh()
 
     def action_back(self) -> None:
         self.dismiss(False)
 
+    def _key(self, binding_id: str) -> str:
+        return key_hint(self.app, binding_id)
+
     def _refresh(self) -> None:
         cart, money = self.cart, self.money
         self.query_one("#due", Static).update(
-            Text(f"To pay  {money(cart.remaining)}   (total {money(cart.total)})")
+            Text(
+                _("To pay  {due}   (total {total})").format(
+                    due=money(cart.remaining), total=money(cart.total)
+                )
+            )
         )
         taken = "\n".join(
-            f"{PAYMENT_LABELS[p.method]:<6} {money(p.tendered)}" for p in cart.payments
+            f"{_(PAYMENT_LABELS[p.method]):<6} {money(p.tendered)}" for p in cart.payments
         )
         if cart.points_discount:
-            taken = f"Points off {money(-cart.points_discount)}\n{taken}".strip()
-        self.query_one("#payments", Static).update(Text(taken or "No payment yet."))
+            off = _("Points off {amount}").format(amount=money(-cart.points_discount))
+            taken = f"{off}\n{taken}".strip()
+        self.query_one("#payments", Static).update(Text(taken or _("No payment yet.")))
         amount = self.query_one("#amount", Input)
         amount.value = money.plain(cart.remaining)
         amount.select_all()
@@ -182,25 +217,38 @@ class PointsOffer:
     note: str = ""
     """Why fewer points than the balance allows may be spent (the till is offline)."""
 
-    def describe(self, money: MoneyFormat) -> str:
+    def describe(self, money: MoneyFormat, key: KeyHint = default_keys) -> str:
         if self.balance < 0:
-            return f"Overdrawn by {-self.balance} points: none can be spent."
+            return _("Overdrawn by {points} points: none can be spent.").format(
+                points=-self.balance
+            )
         if self.spendable:
             worth = money(self.spendable * self.point_value)
-            text = f"F4 pays, F6 takes off: {self.spendable} points, worth {worth}"
+            text = _("{pay} pays, {off} takes off: {points} points, worth {worth}").format(
+                pay=key("payment.points"),
+                off=key("payment.points_discount"),
+                points=self.spendable,
+                worth=worth,
+            )
             return f"{text}\n{self.note}" if self.note else text
         if self.note:
             return self.note
         if self.balance:
-            return f"{self.balance} points: they can be spent from {self.threshold}."
+            return _("{points} points: they can be spent from {threshold}.").format(
+                points=self.balance, threshold=self.threshold
+            )
         return ""
 
     def check(self, amount: int, money: MoneyFormat) -> None:
         worth = self.spendable * self.point_value
         if amount > worth:
-            raise InvalidSale(self.note or f"The points can pay at most {money(worth)}.")
+            raise InvalidSale(
+                self.note or _("The points can pay at most {amount}.").format(amount=money(worth))
+            )
         if amount % self.point_value:
-            raise InvalidSale(f"Points pay in steps of {money(self.point_value)}.")
+            raise InvalidSale(
+                _("Points pay in steps of {amount}.").format(amount=money(self.point_value))
+            )
 
     def after(self, amount: int) -> PointsOffer:
         used = amount // self.point_value
@@ -219,23 +267,31 @@ class AccountOffer:
     note: str = ""
     """Why the account can pay less than its balance allows (the till is offline)."""
 
-    def describe(self, money: MoneyFormat) -> str:
+    def describe(self, money: MoneyFormat, key: KeyHint = default_keys) -> str:
         if self.available > 0:
-            text = f"F5: pay on account: {money(self.available)} available"
+            text = _("{key}: pay on account: {amount} available").format(
+                key=key("payment.account"), amount=money(self.available)
+            )
             if self.credit_limit:
-                text += f" (limit {money(self.credit_limit)})"
+                text += " " + _("(limit {amount})").format(amount=money(self.credit_limit))
             return f"{text}\n{self.note}" if self.note else text
         if self.balance < -self.credit_limit:
-            return f"Overdrawn: the account owes {money(-self.balance)}; it cannot pay."
+            return _("Overdrawn: the account owes {amount}; it cannot pay.").format(
+                amount=money(-self.balance)
+            )
         if self.balance < 0:
-            return f"The account owes {money(-self.balance)}: it cannot pay more."
+            return _("The account owes {amount}: it cannot pay more.").format(
+                amount=money(-self.balance)
+            )
         return self.note
 
-    def check(self, amount: int, money: MoneyFormat) -> None:
+    def check(self, amount: int, money: MoneyFormat, key: KeyHint = default_keys) -> None:
         if amount > self.available:
             raise InvalidSale(
                 self.note
-                or f"The account can pay at most {money(self.available)}: type it, then F5."
+                or _("The account can pay at most {amount}: type it, then {key}.").format(
+                    amount=money(self.available), key=key("payment.account")
+                )
             )
 
     def after(self, amount: int) -> AccountOffer:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from till.errors import TillError
+from till.i18n import _
 from till.widgets.field_error import FieldError
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class PinCheck:
         if self.checking or not pin:
             return
         self.checking = True
-        self._say("Checking…")
+        self._say(_("Checking…"))
         self._checked = asyncio.Event()
         app: TillApp = self.screen.app  # type: ignore[assignment]
         app.key_gate.defer_typing(self._checked)

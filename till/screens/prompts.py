@@ -11,10 +11,12 @@ from textual.widgets import Footer, Input, Label
 
 from till.core.barcodes import parse_quantity
 from till.errors import TillError
+from till.i18n import _
+from till.widgets.language import TranslatedBindings, key_hint, key_hints
 from till.widgets.plain import plain
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(TranslatedBindings, ModalScreen[bool]):
     """Ask a yes/no question; Enter or y means yes, Escape or n means no."""
 
     BINDINGS = [
@@ -29,14 +31,17 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(plain(self.question))
-            yield Label("y: yes    n, Esc or Enter: no", classes="hint")
+            *others, last = key_hints(self.app, "confirm.no")
+            no = _("{keys} or {last}").format(keys=", ".join(others), last=last) if others else last
+            yes = key_hint(self.app, "confirm.yes")
+            yield Label(_("{yes}: yes    {no}: no").format(yes=yes, no=no), classes="hint")
         yield Footer()
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
 
 
-class QuantityScreen(ModalScreen[int | None]):
+class QuantityScreen(TranslatedBindings, ModalScreen[int | None]):
     """Ask for a new quantity for one line."""
 
     BINDINGS = [Binding("escape", "cancel", "Back", id="quantity.cancel")]
@@ -48,7 +53,7 @@ class QuantityScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(plain(f"Quantity of {self.item_name}"))
+            yield Label(plain(_("Quantity of {name}").format(name=self.item_name)))
             yield Input(str(self.current), id="quantity", restrict=r"[0-9]*", max_length=3)
             yield Label("", id="quantity-error", classes="error")
         yield Footer()

@@ -14,22 +14,24 @@ from till.core.customer import Customer, FieldErrors, format_phone
 from till.core.customer_lookup import CustomerSummary
 from till.core.sale import SaleCustomer
 from till.errors import TillError
+from till.i18n import N_, _
 from till.screens.writes import STILL_SAVING, WritingScreen
 from till.widgets.field_error import FieldError
+from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
 
 QUICK_FIELDS = (
-    ("last_name", "Last name *"),
-    ("first_name", "First name"),
-    ("mobile", "Mobile"),
-    ("email", "E-mail"),
+    ("last_name", N_("Last name *")),
+    ("first_name", N_("First name")),
+    ("mobile", N_("Mobile")),
+    ("email", N_("E-mail")),
 )
 
 
-class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
+class QuickAddScreen(TranslatedBindings, WritingScreen, ModalScreen[SaleCustomer | None]):
     """Dismisses with the new (or the matching existing) customer, or None."""
 
     app: TillApp
@@ -47,9 +49,9 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="quick-add"):
-            yield Label("New customer: last name, and a phone or an e-mail")
+            yield Label(_("New customer: last name, and a phone or an e-mail"))
             for name, label in QUICK_FIELDS:
-                yield Input(placeholder=label, id=f"quick-{name}")
+                yield Input(placeholder=_(label), id=f"quick-{name}")
                 yield FieldError(id=f"quick-{name}-error")
             yield Static(id="quick-match", classes="warning")
         yield Footer(compact=True)
@@ -78,7 +80,12 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
         if self.match:
             c = self.match
             contact = format_phone(c.mobile, self.app.register.customers.region) or c.email
-            hint = f"Already on file? {c.code} {c.display_name} {contact} — F2 to use it"
+            hint = _("Already on file? {code} {name} {contact} — {key} to use it").format(
+                code=c.code,
+                name=c.display_name,
+                contact=contact,
+                key=key_hint(self.app, "quick_add.use_match"),
+            )
         self.query_one("#quick-match", Static).update(plain(hint))
         self.refresh_bindings()
 
@@ -96,7 +103,7 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
         changes = {name: value for name, value in values.items() if value.strip()}
         errors: dict[str, str] = {}
         if not values["mobile"].strip() and not values["email"].strip():
-            errors["mobile"] = "give a phone number or an e-mail."
+            errors["mobile"] = _("give a phone number or an e-mail.")
         if errors:
             self._refused(FieldErrors(errors))
             return
@@ -128,18 +135,21 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
             self.query_one(f"#quick-{first}", Input).focus()
 
     def _added(self, customer: Customer) -> None:
-        self.app.notify(f"{customer.code} {customer.display_name} added.", markup=False)
+        self.app.notify(
+            _("{code} {name} added.").format(code=customer.code, name=customer.display_name),
+            markup=False,
+        )
         self.dismiss(self.app.register.customers.for_sale(customer))
 
     def action_use_match(self) -> None:
         if self.write_pending:  # the new customer is being saved: it is the one to use
-            self._status(STILL_SAVING)
+            self._status(_(STILL_SAVING))
         elif self.match is not None:
             self.dismiss(self.app.register.customers.summary_for_sale(self.match))
 
     def action_cancel(self) -> None:
         if self.write_pending:  # leaving now would add the customer without attaching them
-            self._status(STILL_SAVING)
+            self._status(_(STILL_SAVING))
             return
         if not self._typed_more():
             self.dismiss(None)
@@ -150,7 +160,7 @@ class QuickAddScreen(WritingScreen, ModalScreen[SaleCustomer | None]):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmScreen("Discard this new customer?"), answer)
+        self.app.push_screen(ConfirmScreen(_("Discard this new customer?")), answer)
 
     def _typed_more(self) -> bool:
         """Whether the cashier typed anything beyond what the search passed in."""

@@ -12,15 +12,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from till.core.sale import RecordedSale
+from till.i18n import _
 from till.printing import PrinterState
 from till.screens.writes import WritingScreen
+from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.line import Line
 
 if TYPE_CHECKING:
     from till.app import TillApp
 
 
-class ReceiptScreen(WritingScreen, Screen):
+class ReceiptScreen(TranslatedBindings, WritingScreen, Screen):
     """Shows a recorded sale's receipt exactly as the printer gets it, in text, and whether
     the printer confirmed it."""
 
@@ -57,7 +59,9 @@ class ReceiptScreen(WritingScreen, Screen):
         code = self.sale.receipt_code
         self._others = [c for c in (state or self.app.printer_state).unconfirmed if c != code]
         if self._others:
-            said += f" Receipt {self._others[0]} is not confirmed: F3 shows it."
+            said += " " + _("Receipt {code} is not confirmed: {key} shows it.").format(
+                code=self._others[0], key=key_hint(self.app, "receipt.unconfirmed")
+            )
         self.query_one("#receipt-delivery", Line).show(said.strip())
         self.refresh_bindings()
 
@@ -89,7 +93,7 @@ class ReceiptScreen(WritingScreen, Screen):
 
     def action_reprint(self) -> None:
         self.app.reprint(self.sale)
-        self.notify(f"Reprinting {self.sale.receipt_code}.", markup=False)
+        self.notify(_("Reprinting {code}.").format(code=self.sale.receipt_code), markup=False)
 
     def action_open_drawer(self) -> None:
         """Opening the drawer outside a cash sale needs a manager."""
@@ -98,7 +102,7 @@ class ReceiptScreen(WritingScreen, Screen):
 
         with_approval(
             self.app,
-            "Open the cash drawer",
+            _("Open the cash drawer"),
             Permission.OPEN_DRAWER,
             lambda approver: self.app.open_drawer(approver, without_sale=True),
         )

@@ -14,8 +14,10 @@ from textual.widgets import DataTable, Footer, Input, Static
 from till.core.returns import return_lines
 from till.core.sale import PaymentMethod, RecordedSale
 from till.errors import TillError
+from till.i18n import N_, _, pgettext
 from till.screens.prompts import QuantityScreen
 from till.screens.writes import STILL_SAVING, WritingScreen
+from till.widgets.language import TranslatedBindings, key_hint, key_name
 from till.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -24,13 +26,13 @@ if TYPE_CHECKING:
     from till.core.returns import Returnable
 
 REFUNDS = {
-    PaymentMethod.CASH: "in cash",
-    PaymentMethod.CARD: "by card",
-    PaymentMethod.ACCOUNT: "as a credit note",
+    PaymentMethod.CASH: N_("in cash"),
+    PaymentMethod.CARD: N_("by card"),
+    PaymentMethod.ACCOUNT: N_("as a credit note"),
 }
 
 
-class ReturnScreen(WritingScreen, Screen[RecordedSale | None]):
+class ReturnScreen(TranslatedBindings, WritingScreen, Screen[RecordedSale | None]):
     """Dismisses with the recorded refund, or None when nothing was refunded."""
 
     app: TillApp
@@ -51,8 +53,8 @@ class ReturnScreen(WritingScreen, Screen[RecordedSale | None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        yield Static("Return: scan the receipt's barcode or type its number", id="status")
-        yield Input(placeholder="Receipt number, e.g. 01-000042", id="return-receipt")
+        yield Static(_("Return: scan the receipt's barcode or type its number"), id="status")
+        yield Input(placeholder=_("Receipt number, e.g. 01-000042"), id="return-receipt")
         yield DataTable(id="return-lines", cursor_type="row", zebra_stripes=True)
         yield Static(id="return-total")
         yield Static(id="return-message")
@@ -60,7 +62,14 @@ class ReturnScreen(WritingScreen, Screen[RecordedSale | None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("Item", 30), ("Sold", 4), ("Back", 4), ("Return", 6), ("Refund", 12)):
+        columns = (
+            (_("Item"), 30),
+            (pgettext("quantity sold", "Sold"), 4),
+            (pgettext("quantity returned before", "Back"), 4),
+            (pgettext("quantity to return", "Return"), 6),
+            (_("Refund"), 12),
+        )
+        for label, width in columns:
             table.add_column(Text(label), width=width)
         self.query_one("#return-receipt", Input).focus()
 
@@ -80,13 +89,28 @@ class ReturnScreen(WritingScreen, Screen[RecordedSale | None]):
         self.refresh_bindings()
         self._show()
         sale = self.returnable.sale
-        who = f" for {sale.customer.code} {sale.customer.name}" if sale.customer else ""
+        who = (
+            " " + _("for {code} {name}").format(code=sale.customer.code, name=sale.customer.name)
+            if sale.customer
+            else ""
+        )
         if self.returnable.fully_returned:
-            self.say(f"Everything on {sale.receipt_code} has been returned already.", "warning")
+            self.say(
+                _("Everything on {code} has been returned already.").format(code=sale.receipt_code),
+                "warning",
+            )
         else:
             self.say(
-                f"Sale {sale.receipt_code}{who}: Enter returns a whole line, F4 sets how many, "
-                "F6 returns everything.",
+                _(
+                    "Sale {code}{who}: {enter} returns a whole line, {quantity} sets how many,"
+                    " {all} returns everything."
+                ).format(
+                    code=sale.receipt_code,
+                    who=who,
+                    enter=key_name("enter"),
+                    quantity=key_hint(self.app, "return.quantity"),
+                    all=key_hint(self.app, "return.all"),
+                ),
                 "info",
             )
         self.query_one(DataTable).focus()
@@ -109,14 +133,19 @@ class ReturnScreen(WritingScreen, Screen[RecordedSale | None]):
         row = self.query_one(DataTable).cursor_row
         entry = self._entry(row)
         if entry is None or not entry.remaining:
-            self.say("Nothing of this line can be returned.", "warning")
+            self.say(_("Nothing of this line can be returned."), "warning")
             return
 
         def apply(quantity: int | None) -> None:
             if quantity is None:
                 return
             if quantity > entry.remaining:
-                self.say(f"At most {entry.remaining} of {entry.line.name} can come back.", "error")
+                self.say(
+                    _("At most {count} of {name} can come back.").format(
+                        count=entry.remaining, name=entry.line.name
+                    ),
+                    "error",
+                )
                 return
             self.quantities[entry.line.line_no] = quantity
             self._show(row)
@@ -128,14 +157,19 @@ class ReturnScreen(WritingScreen, Screen[RecordedSale | None]):
         chosen = {n: q for n, q in self.quantities.items() if q}
         if not chosen:
             self.say(
-                "Choose what comes back first: Enter on a line, or F6 for everything.", "warning"
+                _(
+                    "Choose what comes back first: {enter} on a line, or {all} for everything."
+                ).format(enter=key_name("enter"), all=key_hint(self.app, "return.all")),
+                "warning",
             )
             return
         from till.core.people import Permission
         from till.screens.manager import with_approval
 
         paid_by = PaymentMethod(method)
-        what = f"Refund {self.app.register.money(self._refund())} {REFUNDS[paid_by]}"
+        what = _("Refund {amount} {how}").format(
+            amount=self.app.register.money(self._refund()), how=_(REFUNDS[paid_by])
+        )
 
         def approved(approver: Actor | None) -> None:
             if self.returnable is not None:
@@ -157,11 +191,11 @@ class ReturnScreen(WritingScreen, Screen[RecordedSale | None]):
     def _failed(self, error: TillError) -> None:  # nothing was written: the cashier may retry
         self.busy = False
         self.refresh_bindings()
-        self.say(f"The refund is NOT saved: {error}", "error")
+        self.say(_("The refund is NOT saved: {error}").format(error=error), "error")
 
     def action_back(self) -> None:
         if self.write_pending:
-            self.say(STILL_SAVING)
+            self.say(_(STILL_SAVING))
         elif not self.busy:
             self.dismiss(None)
 
@@ -193,7 +227,9 @@ class ReturnScreen(WritingScreen, Screen[RecordedSale | None]):
             numbers = (str(line.quantity), str(entry.returned), str(chosen or ""), share)
             table.add_row(plain(line.name), *(Text(n, justify="right") for n in numbers))
         table.move_cursor(row=row)
-        self.query_one("#return-total", Static).update(Text(f"Refund {money(self._refund())}"))
+        self.query_one("#return-total", Static).update(
+            Text(_("Refund {amount}").format(amount=money(self._refund())))
+        )
 
     def say(self, text: str, severity: str = "info") -> None:
         message = self.query_one("#return-message", Static)

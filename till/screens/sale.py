@@ -16,7 +16,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from till.core.formats import count
 from till.core.money import parse_amount
 from till.core.pricing import reduction_label
 from till.core.sale import (
@@ -38,6 +37,7 @@ from till.errors import (
     TillError,
     UnknownProduct,
 )
+from till.i18n import N_, NC_, _, plural
 from till.logs import SHOWN
 from till.messages import Scanned
 from till.printing import PrinterState
@@ -47,6 +47,7 @@ from till.screens.receipt import ReceiptScreen
 from till.screens.writes import BUSY, WriteReport, WritingScreen
 from till.widgets.cart import CartTable
 from till.widgets.footer import TillFooter
+from till.widgets.language import TranslatedBindings, key_hint, key_name
 from till.widgets.line import Line
 
 if TYPE_CHECKING:
@@ -78,19 +79,30 @@ LOCKED_ONCE_PAID = frozenset(
 """Keys that cannot apply once payment has started: hidden from the footer until the sale ends."""
 
 NOT_SAVED: dict[type[StorageError], str] = {
-    DiskFull: "The disk is full: this sale is kept on screen, NOT saved. Call for help.",
-    ReadOnlyDatabase: "The database is read-only: this sale is kept on screen. Call for help.",
-    DiskFailure: "Disk error: this sale is kept on screen, NOT saved. Call for help.",
-    DatabaseBusy: "The database is busy: this sale is kept on screen. F10 tries again.",
-    StorageError: "The sale is NOT saved (database error): it is kept on screen. F10 retries.",
+    DiskFull: N_("The disk is full: this sale is kept on screen, NOT saved. Call for help."),
+    ReadOnlyDatabase: N_("The database is read-only: this sale is kept on screen. Call for help."),
+    DiskFailure: N_("Disk error: this sale is kept on screen, NOT saved. Call for help."),
+    DatabaseBusy: N_("The database is busy: this sale is kept on screen. {pay} tries again."),
+    StorageError: N_(
+        "The sale is NOT saved (database error): it is kept on screen. {pay} retries."
+    ),
 }
-"""What the cashier reads on the one message line (80 columns) when the save fails."""
+"""What the cashier reads on the one message line (80 columns) when the save fails;
+``{pay}`` is the key that pays."""
 
 
-class SaleScreen(WritingScreen, Screen):
+class SaleScreen(TranslatedBindings, WritingScreen, Screen):
     """Rings up one sale after another on the same screen."""
 
     DEFERS_TYPING = False  # scans typed while the sale is parked or saved are kept as scans
+    FOOTER_CONTEXT = "sale footer"
+    """Nine keys share 80 columns: some words are shorter here than on other screens."""
+    _SHORT_WORDS = (
+        NC_("sale footer", "New"),
+        NC_("sale footer", "Park"),
+        NC_("sale footer", "Void"),
+        NC_("sale footer", "Cancel"),
+    )
 
     app: TillApp
 
@@ -105,7 +117,7 @@ class SaleScreen(WritingScreen, Screen):
         Binding("f7,ctrl+l", "last_receipt", "Receipt", id="receipt"),
         Binding("f6,ctrl+p", "return_items", "Return", id="return"),
         Binding("f12,ctrl+y", "demo_scan", "Demo", show=False, id="demo_scan"),
-        Binding("f11,ctrl+s", "switch_user", "User", id="switch_user"),
+        Binding("f11,ctrl+s", "switch_user", "User", show=False, id="switch_user"),
         Binding("f1,ctrl+z", "close_day", "Close day", show=False, id="close_day"),
         Binding("up", "cursor(-1)", "Up", show=False, id="line_up"),
         Binding("down", "cursor(1)", "Down", show=False, id="line_down"),
@@ -141,7 +153,7 @@ class SaleScreen(WritingScreen, Screen):
             yield Line(id="vat")
             yield Line(id="total", keep_newlines=True)  # TOTAL, then Paid … Due …
         yield Line(id="message")
-        yield Input(placeholder="Scan or type a barcode (3*code for three)", id="scan")
+        yield Input(placeholder=_("Scan or type a barcode (3*code for three)"), id="scan")
         yield TillFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -159,12 +171,15 @@ class SaleScreen(WritingScreen, Screen):
             return Cart()
         if cart is None:
             return Cart()
-        back = f"{cart.item_count} item{'s' if cart.item_count != 1 else ''}"
+        back = plural(cart.item_count, "{n} item", "{n} items")
         if cart.is_settled:
-            back += ", paid. F10 saves it"
+            back += _(", paid. {pay} saves it").format(pay=key_hint(self.app, "pay"))
         elif cart.payments:
-            back += f", {len(cart.payments)} payment{'s' if len(cart.payments) != 1 else ''} taken"
-        self.say(f"The sale open when the register stopped is back: {back}.", "warning")
+            back += plural(len(cart.payments), ", {n} payment taken", ", {n} payments taken")
+        self.say(
+            _("The sale open when the register stopped is back: {what}.").format(what=back),
+            "warning",
+        )
         return cart
 
     def watch_cart(self, cart: Cart) -> None:
@@ -193,9 +208,12 @@ class SaleScreen(WritingScreen, Screen):
             return
         self._show(self.cart)  # a business customer's prices are shown excluding tax
         if customer is WALK_IN:
-            self.say("Walk-in sale: no customer attached.", "info")
+            self.say(_("Walk-in sale: no customer attached."), "info")
             return
-        self.say(f"Customer {customer.code} {customer.name} attached.", "success")
+        self.say(
+            _("Customer {code} {name} attached.").format(code=customer.code, name=customer.name),
+            "success",
+        )
         full = self.app.register.customers.get(customer.id)
         if full.reconfirm:
             from till.screens.customer_form import CustomerFormScreen
@@ -205,7 +223,8 @@ class SaleScreen(WritingScreen, Screen):
     def _show_printer(self, state: PrinterState) -> None:
         line = self.query_one("#printer-status", Line)
         line.set_class(not state.ok, "warning")
-        line.show(state.line)  # waiting, not confirmed (F7 reprints), or sent, not confirmed
+        # waiting, not confirmed (the receipt key shows it), or sent, not confirmed
+        line.show(state.line(key_hint(self.app, "receipt")))
 
     def _show_sync(self, status: SyncStatus | None) -> None:
         line = self.query_one("#sync-status", Line)
@@ -216,12 +235,13 @@ class SaleScreen(WritingScreen, Screen):
 
     def _show_customer(self) -> None:
         customer = self.cart.customer
-        label = f"{customer.code} {customer.name}" if customer else "Walk-in customer"
+        label = f"{customer.code} {customer.name}" if customer else _("Walk-in customer")
         self.query_one("#sale-customer", Line).show(label)
 
     def _store_line(self, seller: str) -> Text:
         settings = self.app.register.settings
-        return Text(f"{settings.store.name} · Till {settings.till.number} · {seller}")
+        till = _("Till {number}").format(number=settings.till.number)
+        return Text(f"{settings.store.name} · {till} · {seller}")
 
     def show_seller(self, name: str) -> None:
         """Who sells now (a cashier logged in): the sale's seller when it is recorded."""
@@ -235,7 +255,7 @@ class SaleScreen(WritingScreen, Screen):
 
         index = self._selected()
         if index is None:
-            self.say("Select the line whose price changes first, then type =PRICE.", "warning")
+            self.say(_("Select the line whose price changes first, then type =PRICE."), "warning")
             return
         register = self.app.register
         try:
@@ -244,14 +264,21 @@ class SaleScreen(WritingScreen, Screen):
             self.say(str(error), "error")
             return
         line = self.cart.lines[index]
-        what = f"Price of {line.item.name}: {register.money(price)}"
+        what = _("Price of {name}: {price}").format(
+            name=line.item.name, price=register.money(price)
+        )
 
         def approved(approver: Actor | None) -> None:
             still_there = index < len(self.cart.lines) and self.cart.lines[index] is line
             if still_there and self._change(
                 lambda: register.set_price(self.cart, index, price, approver), index, index
             ):
-                self.say(f"{line.item.name}: {register.money(price)} each.", "info")
+                self.say(
+                    _("{name}: {price} each.").format(
+                        name=line.item.name, price=register.money(price)
+                    ),
+                    "info",
+                )
 
         with_approval(self.app, what, Permission.OVERRIDE_PRICE, approved)
 
@@ -262,7 +289,7 @@ class SaleScreen(WritingScreen, Screen):
         from till.screens.manager import with_approval
 
         if self.cart.lines or self.saving:
-            self.say("Finish or park the sale before closing the day.", "warning")
+            self.say(_("Finish or park the sale before closing the day."), "warning")
             return
         register = self.app.register
 
@@ -271,10 +298,12 @@ class SaleScreen(WritingScreen, Screen):
                 ClosureScreen(register.closures, register.session.user, approver, register.money)
             )
 
-        with_approval(self.app, "Close the day", Permission.CLOSE_PERIOD, approved)
+        with_approval(self.app, _("Close the day"), Permission.CLOSE_PERIOD, approved)
 
     def action_switch_user(self) -> None:
-        self.app.log_in("Switch cashier: type your PIN, then Enter.")
+        self.app.log_in(
+            _("Switch cashier: type your PIN, then {enter}.").format(enter=key_name("enter"))
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "demo_scan" and not self.app.demo:
@@ -296,7 +325,8 @@ class SaleScreen(WritingScreen, Screen):
     def on_scanned(self, message: Scanned) -> None:
         if self.saving:  # the sale is being saved or parked: this scan is for the next one
             self._held_scans.append(message)
-            self.say(f"Saving… {count(len(self._held_scans), 'scan')} kept for after.", "warning")
+            kept = plural(len(self._held_scans), "{n} scan", "{n} scans")
+            self.say(_("Saving… {scans} kept for after.").format(scans=kept), "warning")
             return
         if message.role == "loyalty":  # a scanner that reads only loyalty cards
             self._recall_card(message.text.strip())
@@ -335,10 +365,18 @@ class SaleScreen(WritingScreen, Screen):
                 self.say(str(replaced), "error")
                 self.app.bell()
                 return
-            self.say(str(unknown) if unknown else f"No customer has the card {card}.", "error")
+            self.say(
+                str(unknown)
+                if unknown
+                else _("No customer has the card {card}.").format(card=card),
+                "error",
+            )
             self.app.bell()
         elif not card_holder.active:
-            self.say(f"Card of {card_holder.code}, who is inactive: see the file.", "error")
+            self.say(
+                _("Card of {code}, who is inactive: see the file.").format(code=card_holder.code),
+                "error",
+            )
         else:
             self.attach(self.app.register.customers.for_sale(card_holder))
 
@@ -370,31 +408,33 @@ class SaleScreen(WritingScreen, Screen):
             line = self.cart.lines[index]
             if self._change(lambda: self.cart.void(index), max(index - 1, 0), index):
                 self.app.register.journal_voided_line(line)
-                self.say(f"Voided {line.item.name}.", "info")
+                self.say(_("Voided {name}.").format(name=line.item.name), "info")
 
     def action_cancel_sale(self) -> None:
         if not self.cart.lines:
-            self.say("Nothing to cancel.", "info")
+            self.say(_("Nothing to cancel."), "info")
             return
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self.app.register.journal_cancelled_sale(self.cart)
                 self.cart = Cart()
-                self.say("Sale cancelled.", "info")
+                self.say(_("Sale cancelled."), "info")
 
-        question = "Cancel this sale and clear every line?"
+        question = _("Cancel this sale and clear every line?")
         if self.cart.payments:  # never dropped without a word: the money goes back first
             money = self.app.register.money
             taken = ", ".join(
-                f"{PAYMENT_LABELS[p.method]} {money(p.amount)}" for p in self.cart.payments
+                f"{_(PAYMENT_LABELS[p.method])} {money(p.amount)}" for p in self.cart.payments
             )
-            question = f"Payment taken: {taken}. Give it back, then cancel this sale?"
+            question = _("Payment taken: {taken}. Give it back, then cancel this sale?").format(
+                taken=taken
+            )
         self.app.push_screen(ConfirmScreen(question), answer)
 
     def action_pay(self) -> None:
         if not self.cart.lines:
-            self.say("The sale is empty: scan an item first.", "warning")
+            self.say(_("The sale is empty: scan an item first."), "warning")
             return
         if self.cart.is_settled:
             self.save_sale()
@@ -454,7 +494,9 @@ class SaleScreen(WritingScreen, Screen):
             self.app.push_screen(ParkedScreen(), self._resume)
             return
         customer = self.cart.customer
-        suggestion = customer.name if customer else f"Sale {datetime.now():%H:%M}"
+        suggestion = (
+            customer.name if customer else _("Sale {time}").format(time=f"{datetime.now():%H:%M}")
+        )
 
         def park(name: str | None) -> None:
             if name is not None:
@@ -471,7 +513,12 @@ class SaleScreen(WritingScreen, Screen):
         def parked(parked: Parked) -> None:
             self.cart = Cart()
             self._write_ended(ok=True)
-            self.say(f"Parked as {parked.name!r}. F5 on an empty sale resumes it.", "success")
+            self.say(
+                _("Parked as {name!r}. {park} on an empty sale resumes it.").format(
+                    name=parked.name, park=key_hint(self.app, "park")
+                ),
+                "success",
+            )
 
         self.app.push_screen(ParkNameScreen(suggestion), park)
 
@@ -490,12 +537,13 @@ class SaleScreen(WritingScreen, Screen):
         self.cart = cart
         self._write_ended(ok=True)
         self._show(self.cart, selected=len(self.cart.lines) - 1)
-        self.say(f"Sale resumed: {count(self.cart.item_count, 'item')}.", "success")
+        items = plural(self.cart.item_count, "{n} item", "{n} items")
+        self.say(_("Sale resumed: {items}.").format(items=items), "success")
 
     def _progress(self, text: str) -> None:
-        if text == BUSY:  # a long wait: keys typed behind go on meanwhile (scans are kept)
+        if text == _(BUSY):  # a long wait: keys typed behind go on meanwhile (scans are kept)
             self._written.set()
-        self.say(text, "warning" if text == BUSY else "info")
+        self.say(text, "warning" if text == _(BUSY) else "info")
 
     def _write_failed(self, error: TillError) -> None:
         self._write_ended(ok=False)
@@ -513,19 +561,25 @@ class SaleScreen(WritingScreen, Screen):
     def _scans_dropped(self) -> str:
         """After a failed write: the scans kept meanwhile are not added to the unsaved sale."""
         dropped, self._held_scans = len(self._held_scans), []
-        return f" {count(dropped, 'scan')} made meanwhile not added: scan again." if dropped else ""
+        if not dropped:
+            return ""
+        return " " + plural(
+            dropped,
+            "{n} scan made meanwhile not added: scan again.",
+            "{n} scans made meanwhile not added: scan again.",
+        )
 
     def action_last_receipt(self) -> None:
         sale = self.app.register.last_sale()
         if sale is None:
-            self.say("No sale yet on this till.", "info")
+            self.say(_("No sale yet on this till."), "info")
             return
         self.app.push_screen(ReceiptScreen(sale))
 
     def action_return_items(self) -> None:
         if self.cart.lines:
             self.say(
-                "Finish or park this sale first: a return starts from an empty sale.", "warning"
+                _("Finish or park this sale first: a return starts from an empty sale."), "warning"
             )
             return
         from till.screens.returns import REFUNDS, ReturnScreen
@@ -535,9 +589,13 @@ class SaleScreen(WritingScreen, Screen):
                 return
             money = self.app.register.money
             how = ", ".join(
-                f"{money(-p.amount)} {REFUNDS.get(p.method, 'in points')}" for p in refund.payments
+                f"{money(-p.amount)} {_(REFUNDS.get(p.method, N_('in points')))}"
+                for p in refund.payments
             )
-            self.say(f"Refund {refund.receipt_code} saved: {how}.", "success")
+            self.say(
+                _("Refund {code} saved: {how}.").format(code=refund.receipt_code, how=how),
+                "success",
+            )
             self.app.spool()
             self.app.sync_soon()
 
@@ -546,7 +604,7 @@ class SaleScreen(WritingScreen, Screen):
     def action_demo_scan(self) -> None:
         code = self.app.simulated_scanner.next_code()
         if code is None:
-            self.say("The demo catalog is empty.", "warning")
+            self.say(_("The demo catalog is empty."), "warning")
         else:
             self.post_message(Scanned(code, "simulated"))
 
@@ -556,14 +614,14 @@ class SaleScreen(WritingScreen, Screen):
         """Commit the paid sale in a worker; the screen says done only once it is durable."""
         self.saving = True
         self._written = self.app.key_gate.hold_for_write()  # keys typed behind: the next sale's
-        self.say("Saving the sale…", "info")
+        self.say(_("Saving the sale…"), "info")
         self._commit(self.cart)
 
     @work(thread=True, exclusive=True, group="sale", exit_on_error=False)
     def _commit(self, cart: Cart) -> None:
         try:
             sale = self.app.register.record(
-                cart, on_busy=lambda: self.post_message(WriteReport(self._progress, BUSY))
+                cart, on_busy=lambda: self.post_message(WriteReport(self._progress, _(BUSY)))
             )
         except Exception as error:  # the sale stays on screen, paid, ready to save again
             if not isinstance(error, TillError):  # a bug: its traceback in the log
@@ -581,25 +639,42 @@ class SaleScreen(WritingScreen, Screen):
             self.cart.clear_payments()
             self._show(self.cart)
             self.say(
-                f"The sale is NOT saved: {error} Take the payment again (F10).{dropped}", "error"
+                _("The sale is NOT saved: {error} Take the payment again ({pay}).").format(
+                    error=error, pay=key_hint(self.app, "pay")
+                )
+                + dropped,
+                "error",
             )
             return
         if isinstance(error, StorageError):  # the full reason in a toast, the gist on the line
             self.app.notify(
-                f"{error}{dropped}", title="Sale not saved", severity="error", markup=False
+                f"{error}{dropped}", title=_("Sale not saved"), severity="error", markup=False
             )
-            self.say(NOT_SAVED.get(type(error), NOT_SAVED[StorageError]), "error")
+            said = _(NOT_SAVED.get(type(error), NOT_SAVED[StorageError]))
+            self.say(said.format(pay=key_hint(self.app, "pay")), "error")
             return
-        self.say(f"The sale is NOT saved: {error}. Press F10 to try again.{dropped}", "error")
+        self.say(
+            _("The sale is NOT saved: {error}. Press {pay} to try again.").format(
+                error=error, pay=key_hint(self.app, "pay")
+            )
+            + dropped,
+            "error",
+        )
 
     def _saved(self, sale: RecordedSale) -> None:
         self.cart = Cart()
         self._write_ended(ok=True)
         money = self.app.register.money
-        change = f"  Change {money(sale.change_given)}" if sale.change_given else ""
+        said = _("Sale {code} saved. Total {total}.").format(
+            code=sale.receipt_code, total=money(sale.total)
+        )
+        if sale.change_given:
+            said += "  " + _("Change {amount}").format(amount=money(sale.change_given))
         if sale.points_balance is not None:
-            change += f"  +{sale.points_earned} points ({sale.points_balance})"
-        self.say(f"Sale {sale.receipt_code} saved. Total {money(sale.total)}.{change}", "success")
+            said += "  " + _("+{earned} points ({balance})").format(
+                earned=sale.points_earned, balance=sale.points_balance
+            )
+        self.say(said, "success")
         self.app.spool()
         self.app.sync_soon()
 
@@ -613,7 +688,7 @@ class SaleScreen(WritingScreen, Screen):
     def _selected(self) -> int | None:
         table = self.query_one(CartTable)
         if not table.row_count:
-            self.say("No line to change: scan an item first.", "warning")
+            self.say(_("No line to change: scan an item first."), "warning")
             return None
         return table.cursor_row
 
@@ -648,20 +723,31 @@ class SaleScreen(WritingScreen, Screen):
         self._show_customer()
         self.query_one(CartTable).show(cart, selected, first_changed)
         if not cart.lines:
-            hint = "  (F12: a demo scan)" if self.app.demo else ""
-            self.query_one("#vat", Line).show(f"New sale: scan the first item.{hint}")
+            hint = ""
+            if self.app.demo:
+                demo = key_hint(self.app, "demo_scan")
+                hint = "  " + _("({key}: a demo scan)").format(key=demo)
+            self.query_one("#vat", Line).show(_("New sale: scan the first item.") + hint)
             self.query_one("#total", Line).show("")
             return
         money, rate = self.app.register.money, self.app.register.formats.rate
-        vat = "  ".join(f"VAT {rate(v.rate_bp)} {money(v.vat)}" for v in cart.vat)
-        saved = f"  Saved {money(cart.discount)}" if cart.discount else ""
-        self.query_one("#vat", Line).show(f"{count(cart.item_count, 'item')}  {vat}{saved}")
-        due = f"TOTAL {money(cart.total)}"
+        vat = "  ".join(
+            _("VAT {rate} {amount}").format(rate=rate(v.rate_bp), amount=money(v.vat))
+            for v in cart.vat
+        )
+        saved = (
+            "  " + _("Saved {amount}").format(amount=money(cart.discount)) if cart.discount else ""
+        )
+        items = plural(cart.item_count, "{n} item", "{n} items")
+        self.query_one("#vat", Line).show(f"{items}  {vat}{saved}")
+        due = _("TOTAL {amount}").format(amount=money(cart.total))
         if cart.tax_free:
-            due = f"Export, no VAT  {due}"
+            due = _("Export, no VAT") + f"  {due}"
         elif cart.prices_excl_tax:
             net = sum(v.net for v in cart.vat)
-            due = f"Excl. VAT {money(net)}  {due}"
+            due = _("Excl. VAT {amount}").format(amount=money(net)) + f"  {due}"
         if cart.payments:
-            due += f"\nPaid {money(cart.paid)}  Due {money(cart.remaining)}"
+            due += "\n" + _("Paid {paid}  Due {due}").format(
+                paid=money(cart.paid), due=money(cart.remaining)
+            )
         self.query_one("#total", Line).show(due)

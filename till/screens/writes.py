@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.message import Message
 
 from till.errors import StorageError, TillError
+from till.i18n import N_, _
 from till.logs import SHOWN
 
 if TYPE_CHECKING:
@@ -27,10 +28,10 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-SAVING = "Saving…"
-BUSY = "Saving… the database is busy; it saves as soon as it can."
+SAVING = N_("Saving…")
+BUSY = N_("Saving… the database is busy; it saves as soon as it can.")
 """Short enough for the 80-column message line, beside nothing else."""
-STILL_SAVING = "Saving… a moment: the last change is not saved yet."
+STILL_SAVING = N_("Saving… a moment: the last change is not saved yet.")
 
 
 @dataclass
@@ -76,14 +77,14 @@ class WritingScreen:
         ``done`` gets the result. False: a write of this screen is still running, nothing
         started (one write at a time, so a key pressed twice never writes twice)."""
         if self.write_pending:
-            show(STILL_SAVING)
+            show(_(STILL_SAVING))
             return False
         self.write_pending = True
         self._written = self.app.key_gate.hold_for_write()
         self._landed = asyncio.Event()
         if self.DEFERS_TYPING:
             self.app.key_gate.defer_typing(self._landed)
-        show(SAVING)
+        show(_(SAVING))
         self.app.run_worker(
             partial(self._write, operation, args, show, done, failed or show),
             name=getattr(operation, "__name__", "write"),
@@ -107,7 +108,7 @@ class WritingScreen:
             result = register.in_writer(
                 operation,
                 *args,
-                on_busy=lambda: self.post_message(WriteReport(partial(self._busy, show), BUSY)),
+                on_busy=lambda: self.post_message(WriteReport(partial(self._busy, show), _(BUSY))),
             )
         except TillError as error:
             if isinstance(error, StorageError):  # the database's doing: a technician's matter
@@ -117,7 +118,10 @@ class WritingScreen:
         except Exception as error:
             name = getattr(operation, "__qualname__", operation)
             log.exception("a write failed: %s", name, extra=SHOWN)  # the screen says so
-            self._report(failed, TillError(f"Not saved: an unexpected error ({error})."))
+            self._report(
+                failed,
+                TillError(_("Not saved: an unexpected error ({error}).").format(error=error)),
+            )
         else:
             self._report(done, result)
 

@@ -11,13 +11,14 @@ from till.core.money import MoneyFormat
 from till.core.pricing import reduction_label
 from till.core.sale import Cart, CartLine
 from till.core.tax import net_of
+from till.i18n import N_
 from till.widgets.line_table import Cells, Column, LineTable, row_width
 
 COLUMNS: tuple[Column, ...] = (
-    ("Item", 38, "left"),
-    ("Qty", 4, "right"),
-    ("Price", 12, "right"),
-    ("Total", 12, "right"),
+    (N_("Item"), 38, "left"),
+    (N_("Qty"), 4, "right"),
+    (N_("Price"), 12, "right"),
+    (N_("Total"), 12, "right"),
 )
 
 ROW_WIDTH = row_width(COLUMNS)

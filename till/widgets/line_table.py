@@ -18,6 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from till.core.text import printable
+from till.i18n import _
 
 Column = tuple[str, int, str]
 """Label, width in cells and alignment ("left" or "right") of a column; every cell has one
@@ -93,7 +94,8 @@ class LineTable(ScrollView, can_focus=False):
         super().__init__(**kwargs)
         self.columns = tuple(columns)
         self.row_width = row_width(self.columns)
-        self._header = format_row(tuple(label for label, _, _ in self.columns), self.columns)
+        # Headings are English message ids, shown in the till's language.
+        self._header = format_row(tuple(_(column[0]) for column in self.columns), self.columns)
         self._cells: list[Cells] = []
         self._lines: list[str] = []
         self._strips: dict[int, Strip] = {}
