@@ -9,7 +9,7 @@ from pathlib import Path
 
 from peewee import OperationalError
 
-from storage import events, journal_seal, migrations
+from storage import events, index_build, journal_seal, migrations
 from storage.models import SchemaVersion, database
 from till.errors import StorageError
 
@@ -58,7 +58,7 @@ def open_database(
                 f"{db_path}: SQLite would not use WAL here (journal mode {mode}); keep the "
                 "database on a local disk."
             )
-        migrate()
+        index_build.restore_missing(migrate())  # a first sync killed before it built them
     except (OperationalError, OSError) as error:
         raise StorageError(f"{db_path}: cannot open the database ({error}).") from None
 

@@ -17,7 +17,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from storage import journal_seal, keys, migrations, sales
+from storage import journal_seal, keys, migrated_schema, sales
 from storage.journal_chains import (
     ACCOUNT,
     AUDIT,
@@ -278,21 +278,10 @@ def _moment(text: str) -> datetime | None:
 
 # -- the protective triggers -----------------------------------------------------------
 
-_expected: dict[str, str] = {}
-
 
 def expected_triggers() -> dict[str, str]:
     """Trigger name → SQL, as the migrations make them on an empty database."""
-    if not _expected:
-        from peewee import SqliteDatabase
-
-        scratch = SqliteDatabase(":memory:")
-        scratch.connect()
-        for _number, module in migrations.available():
-            module.up(scratch)
-        _expected.update(_triggers_of(scratch.connection()))
-        scratch.close()
-    return _expected
+    return {name: " ".join(sql.split()) for name, sql in migrated_schema.objects("trigger").items()}
 
 
 def _triggers_of(connection: sqlite3.Connection) -> dict[str, str]:

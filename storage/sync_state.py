@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from storage import index_build
 from storage.db import PRAGMAS
 from storage.models import database
 
@@ -63,15 +64,24 @@ def pulling() -> Iterator[None]:
     sync commits hundreds of times: each waiting for the disk took ~16 ms here. Meanwhile the
     connection has a larger page cache and checkpoints less often (``PULL_CACHE_KB``,
     ``PULL_CHECKPOINT_PAGES``): a first sync of 100,000 customers wrote 5.1 GB to the disk
-    for a 243 MB database, 2.9 GB with these and transactions of 500 (bench/sync_initial.py)."""
+    for a 243 MB database, 2.9 GB with these and transactions of 500 (bench/sync_initial.py).
+    On a new till (no customer, nothing pulled), the customer indexes only searches read are
+    dropped first and built again once the pull ends, however it ends
+    (storage/index_build.py)."""
     cache = database.execute_sql("PRAGMA cache_size").fetchone()[0]
     checkpoint = database.execute_sql("PRAGMA wal_autocheckpoint").fetchone()[0]
     database.execute_sql("PRAGMA synchronous = NORMAL")
     database.execute_sql(f"PRAGMA cache_size = {-PULL_CACHE_KB}")
     database.execute_sql(f"PRAGMA wal_autocheckpoint = {PULL_CHECKPOINT_PAGES}")
+    set_aside: dict[str, str] = {}
     try:
+        if get(PULL_CURSOR) == 0:
+            set_aside = index_build.set_aside()
         yield
     finally:
-        database.execute_sql(f"PRAGMA synchronous = {PRAGMAS['synchronous']}")
-        database.execute_sql(f"PRAGMA cache_size = {int(cache)}")
-        database.execute_sql(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+        try:
+            index_build.build_back(set_aside)  # with the pull's larger cache to sort in
+        finally:
+            database.execute_sql(f"PRAGMA synchronous = {PRAGMAS['synchronous']}")
+            database.execute_sql(f"PRAGMA cache_size = {int(cache)}")
+            database.execute_sql(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
