@@ -21,14 +21,14 @@ from till.core.people import (
     Permission,
     Role,
     Session,
+    checked_user_name,
     may,
-    user_name_problem,
 )
 from till.core.pin import (
     MANAGER_APPROVER,
     NO_MANAGER_PIN,
     Lockout,
-    hash_user_pin,
+    hash_and_tag,
     locked_words,
     pin_problem,
     pin_tag,
@@ -211,15 +211,14 @@ class PeopleService:
 
 
 def checked_name(name: str) -> str:
-    name = name.strip()
-    problem = user_name_problem(name)
-    if problem:
-        raise UserError(problem)
-    return name
+    try:
+        return checked_user_name(name)
+    except ValueError as problem:
+        raise UserError(str(problem)) from None
 
 
 def _hashed(pin: str, pepper: bytes) -> tuple[str, str]:
-    problem = pin_problem(pin)
-    if problem:
-        raise UserError(problem)
-    return hash_user_pin(pin, pepper), pin_tag(pin, pepper)
+    try:
+        return hash_and_tag(pin, pepper)
+    except ValueError as problem:
+        raise UserError(str(problem)) from None

@@ -16,8 +16,8 @@ from sync.protocol import PROTOCOL_VERSION, SERVER_ORIGIN
 from sync.server.errors import ServerError
 from sync.server.models import FeedCounter, FeedEntry, ServerUser, database
 from sync.server.store import lock_feed
-from till.core.people import Role, user_name_problem
-from till.core.pin import hash_user_pin, pin_problem, pin_tag
+from till.core.people import Role, checked_user_name
+from till.core.pin import hash_and_tag
 
 
 @dataclass(frozen=True)
@@ -120,18 +120,17 @@ def _refuse_taken_pin(tag: str, but: str) -> None:
 
 
 def _checked_name(name: str) -> str:
-    name = name.strip()
-    problem = user_name_problem(name)
-    if problem:
-        raise ServerError(problem)
-    return name
+    try:
+        return checked_user_name(name)
+    except ValueError as problem:
+        raise ServerError(str(problem)) from None
 
 
-def _hashed(pin: str, secret: bytes) -> tuple[str, str]:
-    problem = pin_problem(pin)
-    if problem:
-        raise ServerError(problem)
-    return hash_user_pin(pin, secret), pin_tag(pin, secret)
+def _hashed(pin: str, pepper: bytes) -> tuple[str, str]:
+    try:
+        return hash_and_tag(pin, pepper)
+    except ValueError as problem:
+        raise ServerError(str(problem)) from None
 
 
 def _shown(user: ServerUser) -> BackOfficeUser:

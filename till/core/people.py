@@ -70,6 +70,15 @@ def user_name_problem(name: str) -> str | None:
     return None
 
 
+def checked_user_name(name: str) -> str:
+    """``name`` stripped, or ValueError with the reason it cannot name a user."""
+    name = name.strip()
+    problem = user_name_problem(name)
+    if problem:
+        raise ValueError(problem)
+    return name
+
+
 def may(role: Role, permission: Permission) -> bool:
     return permission in GRANTS[role]
 

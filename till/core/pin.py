@@ -45,6 +45,12 @@ def hash_user_pin(pin: str, pepper: bytes, salt: bytes | None = None) -> str:
     return _scrypt_hash(_peppered(pin, pepper), salt)
 
 
+def hash_and_tag(pin: str, pepper: bytes) -> tuple[str, str]:
+    """A new user PIN's hash and tag (ValueError, with the reason, for a PIN that cannot be
+    one)."""
+    return hash_user_pin(pin, pepper), pin_tag(pin, pepper)
+
+
 def verify_user_pin(pin: str, pepper: bytes, stored: str) -> bool:
     return _verify(_peppered(pin, pepper), stored)
 
