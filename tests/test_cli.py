@@ -111,14 +111,14 @@ def test_demo_seeds_a_catalog(runner, tmp_path):
 
 
 def test_the_demo_people_log_in_with_the_pins_the_readme_gives(runner, tmp_path):
-    from till.core.people import Permission, Role, Session
+    from till.core.people import Permission, Role
     from till.demo import DEMO_USERS, demo_settings
     from till.people_service import PeopleService
 
     db = tmp_path / "demo.db"
     assert runner.invoke(cli, ["--db", str(db), "demo", "--seed-only"]).exit_code == 0
     settings = demo_settings(tmp_path).with_database(db)
-    service = PeopleService(settings, Session(PeopleService.shop_seller_of(settings)))
+    service = PeopleService(settings)
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     for name, role, pin in DEMO_USERS:
         assert (service.identify(pin).name, service.identify(pin).role) == (name, Role(role))

@@ -136,10 +136,9 @@ def kiosk(ctx: Context, timeout: int) -> None:
 
 def _run_kiosk(settings: Settings, timeout: float) -> None:
     from till.app import make_app
-    from till.core.people import Session
     from till.people_service import PeopleService
 
-    people = PeopleService(settings, Session(PeopleService.shop_seller_of(settings)))
+    people = PeopleService(settings)
     if not people.can_approve:
         raise TillError(
             "The kiosk can only be closed with a manager PIN and nobody has one: add a manager"

@@ -41,7 +41,7 @@ from till.core.customer_lookup import (
 from till.core.duplicate_merge import MergePlan
 from till.core.formats import for_print, formats_for
 from till.core.history_scope import HistoryPlace, HistoryScope, OlderSales, is_offline
-from till.core.people import Actor, Permission, Role, Session, session_of
+from till.core.people import Actor, Permission, Session, session_of, shop_seller
 from till.core.pricing import customer_terms
 from till.core.sale import SaleCustomer
 from till.core.text import digits, fold, fold_email
@@ -64,7 +64,7 @@ class CustomerService:
         self.till_no = settings.till.number
         self.region = settings.locale.locale.partition("_")[2] or "FR"
         self.session = session_of(
-            actor or Actor("", settings.till.seller, Role.CASHIER, settings.till.number).label
+            actor or shop_seller(settings.till.seller, settings.till.number).label
         )
         """Who acts: the till's logged-in user, or the label a shell or a test gives."""
         self.formats = formats_for(settings.locale.locale)

@@ -166,10 +166,10 @@ DEMO_USERS = (("Camille", "cashier", "1111"), ("Manon", "manager", DEMO_MANAGER_
 
 def seed_demo_users(settings: Settings) -> int:
     """Add the demo's cashier and manager, once."""
-    from till.core.people import Role, Session
+    from till.core.people import Role
     from till.people_service import PeopleService
 
-    service = PeopleService(settings, Session(PeopleService.shop_seller_of(settings)))
+    service = PeopleService(settings)
     if service.needs_login:
         return 0
     for name, role, pin in DEMO_USERS:

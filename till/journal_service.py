@@ -12,7 +12,6 @@ from typing import Any
 from storage import events, journal_archive, journal_check, sales
 from storage.db import integrity_ok
 from till.config import Settings
-from till.core.people import Actor
 
 WORDS = {
     "sale_altered": "sale {receipt} was changed after it was recorded",
@@ -121,14 +120,6 @@ def verify_archive(path: Path, settings: Settings) -> Verdict:
 def archive(settings: Settings, period_text: str, target: Path) -> dict[str, int]:
     chosen = journal_archive.period(period_text)
     return journal_archive.export(chosen, settings.key_dir, target)
-
-
-def record(kind: str, actor: Actor | str, details: dict[str, Any] | None = None) -> int:
-    """Journal one event (a voided line, a cancelled sale…): run it on the writer thread
-    (``Register.in_writer``). ``kind``: one of storage/events.KINDS."""
-    label = actor.label if isinstance(actor, Actor) else actor
-    till_no = actor.till_no if isinstance(actor, Actor) else 0
-    return events.record_event(kind, label, details or {}, till_no=till_no)
 
 
 def started(settings: Settings, actor: str = "till") -> int:

@@ -23,6 +23,7 @@ from till.core.people import (
     Session,
     checked_user_name,
     may,
+    shop_seller,
 )
 from till.core.pin import (
     MANAGER_APPROVER,
@@ -57,12 +58,13 @@ class PeopleService:
     def __init__(
         self,
         settings: Settings,
-        session: Session,
+        session: Session | None = None,
         write: Callable[..., Any] = _direct,
         lockout: Lockout = LOCKOUT,
     ) -> None:
         self.settings = settings
-        self.session = session
+        self.session = session or Session(shop_seller(settings.till.seller, settings.till.number))
+        """Who is logged in (a shell or a test: the configured seller)."""
         self._write = write
         """Runs a storage write: the register's writer thread, or directly in a shell."""
         self.lockout = lockout
@@ -77,14 +79,6 @@ class PeopleService:
     def can_approve(self) -> bool:
         """Whether any PIN could approve: a user, or the shop's one manager PIN."""
         return bool(self.settings.security.manager_pin) or users.has_active_users()
-
-    def shop_seller(self) -> Actor:
-        """Who sells on a till without users: the configured seller, as a cashier."""
-        return self.shop_seller_of(self.settings)
-
-    @staticmethod
-    def shop_seller_of(settings: Settings) -> Actor:
-        return Actor("", settings.till.seller, Role.CASHIER, settings.till.number)
 
     def identify(self, pin: str) -> Actor:
         """The user this PIN belongs to, on this till. Each attempt is counted before the PIN

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,7 +20,7 @@ from till.config import Settings
 from till.core.barcodes import parse_scan_entry
 from till.core.formats import formats_for
 from till.core.money import MoneyFormat
-from till.core.people import Actor, Permission, Role, Session
+from till.core.people import Actor, Permission, Session, shop_seller
 from till.core.sale import Cart, CartLine, Item, Parked, PaymentMethod, RecordedSale, SaleCustomer
 from till.i18n import use_language
 from till.printing import PrintQueue
@@ -79,7 +79,7 @@ class Register:
         self.busy_give_up_after = BUSY_GIVE_UP_AFTER
         """Seconds of a busy database after which a write fails (nothing saved)."""
         self.printing = PrintQueue(self.printer, self.in_writer, settings.keymap)
-        self.session = Session(Actor("", settings.till.seller, Role.CASHIER, settings.till.number))
+        self.session = Session(shop_seller(settings.till.seller, settings.till.number))
         """Who is logged in: every service acts for them (the configured seller, as a
         cashier, on a till without users)."""
 
@@ -281,20 +281,21 @@ class Register:
         self._journal_later(events.ERROR, details)
 
     def _journal_later(self, kind: str, details: dict[str, Any]) -> None:
+        """Queue an event on the writer thread, behind the writes before it; the caller (a
+        screen) does not wait. Best effort: a failure is logged, never raised."""
         label, till_no = self.session.label, self.till_no
 
-        def record() -> None:
-            if self.closed:
-                log.info("not journaled, the register is closing: %s %s", kind, details)
-                return
-            try:
-                self.in_writer(lambda: events.record_event(kind, label, details, till_no=till_no))
-            except RuntimeError:  # the writer stopped meanwhile: the register is closing
-                log.info("not journaled, the register is closing: %s %s", kind, details)
-            except Exception:  # journaled on a best-effort basis: the sale screen goes on
-                log.exception("could not journal %s", kind)
+        def record() -> int:
+            return events.record_event(kind, label, details, till_no=till_no)
 
-        threading.Thread(target=record, name="till-journal", daemon=True).start()
+        def logged(done: Future[int]) -> None:
+            if done.exception() is not None:
+                log.error("could not journal %s: %s", kind, done.exception())
+
+        try:
+            self._writer.submit(self._write, record, ()).add_done_callback(logged)
+        except RuntimeError:  # the writer has stopped: the register is closing
+            log.info("not journaled, the register is closing: %s %s", kind, details)
 
     def authorise(self, permission: Permission, approver: Actor | None = None) -> Actor:
         """Who allows the user logged in to do this (leaving the kiosk): NotPermitted if

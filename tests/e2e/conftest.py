@@ -113,13 +113,13 @@ manager_pin = "{hash_pin(MANAGER_PIN)}"
 
 def add_users(shop: Shop, *users: tuple[str, str, str]) -> Shop:
     """Give the shop users, ``(name, role, PIN)``: the register then starts on its login."""
-    from till.core.people import Role, Session
+    from till.core.people import Role
     from till.people_service import PeopleService
 
     settings = Settings().with_database(shop.database)
     open_database(shop.database)
     try:
-        people = PeopleService(settings, Session(PeopleService.shop_seller_of(settings)))
+        people = PeopleService(settings)
         for name, role, pin in users:
             people.add_user(name, Role(role), pin)
     finally:

@@ -45,3 +45,19 @@ def test_switching_cashier_typed_ahead_at_typing_speed(staffed, start_register):
     till.wait_for("Max")
     pay_exact_in_cash(till)
     till.wait_until(lambda: _sellers(staffed) == ["Max"], "the sale saved as Max's")
+
+
+def test_a_price_and_the_manager_s_pin_typed_in_one_burst(staffed, start_register):
+    till: Terminal = start_register(ready=LOGIN)
+    code, name, _, _ = BAGUETTE
+    till.type("1111", ENTER, gap_ms=(60, 140))
+    till.wait_for("Carla")
+    till.send(code, ENTER)
+    till.wait_for(name)
+    till.send("=0,50", ENTER, "2222", ENTER)  # the price, then the manager's PIN typed ahead
+    till.wait_for("0,50 € each")
+    pay_exact_in_cash(till)
+    till.wait_until(
+        lambda: [r["total"] for r in staffed.rows("SELECT total FROM sale")] == [50],
+        "the sale saved at the price set",
+    )

@@ -106,6 +106,11 @@ class Actor:
         return f"till {self.till_no} ({self.name})" if self.till_no else self.name
 
 
+def shop_seller(name: str, till_no: int) -> Actor:
+    """Who sells on a till without users: the configured ``[till] seller``, as a cashier."""
+    return Actor("", name, Role.CASHIER, till_no)
+
+
 def acting_as(label: str, role: Role = Role.CASHIER) -> Actor:
     """An actor known only by the label the audit log shows (``cli (bob)``, a test's name)."""
     return Actor(user_id="", name=label, role=role)
