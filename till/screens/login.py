@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from till.app import TillApp
 
 LOG_IN = N_("Type your PIN, then {enter}.")
-SWITCH_HINT = N_("On the sale, {key} switches cashier: the sale stays open.")
+SWITCH_HINT = N_("{key} on the sale: switch cashier.")
 """What the login says by default; ``{enter}`` is the Enter key's name."""
 
 
