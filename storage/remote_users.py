@@ -8,8 +8,11 @@ from typing import Any
 
 from storage import events
 from storage.users import SERVER
+from till.core.people import MAX_NAME
 
 log = logging.getLogger(__name__)
+
+TILL_SUFFIX = " (till)"
 
 _UPSERT = (
     "INSERT INTO till_user (id, name, role, pin_hash, pin_tag, disabled, created_at,"
@@ -68,7 +71,7 @@ def _make_room(name: str, user_id: str, cursor: Any) -> None:
     ).fetchone()
     if clash is None:
         return
-    renamed = f"{clash[1]} (till)"[:48]
+    renamed = f"{clash[1][: MAX_NAME - len(TILL_SUFFIX)]}{TILL_SUFFIX}"  # a name's bound
     cursor.execute("UPDATE till_user SET name = ? WHERE id = ?", (renamed, clash[0]))
     events.record_event(
         events.USER_CHANGE,

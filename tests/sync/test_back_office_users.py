@@ -198,3 +198,16 @@ def test_the_back_office_refuses_heads_not_signed_by_the_till_s_key(server, make
     anchor.write_text(json_module.dumps(document))
     with pytest.raises(SyncError, match="not signed"):
         north.client.send_journal_heads()
+
+
+def test_a_renamed_till_user_keeps_within_a_name_s_bound(back_office, settings):
+    from till.core.people import MAX_NAME
+
+    register = Register(settings)
+    long_name = "M" * MAX_NAME
+    register.people.add_user(long_name, Role.CASHIER, "1111")
+    _server_user(back_office, long_name, "manager", "2222")
+    remote_changes.apply_remote(_feed_users(), 1)
+    renamed = [u.name for u in register.people.users() if u.origin == "local"]
+    assert renamed == ["M" * (MAX_NAME - 7) + " (till)"] and len(renamed[0]) == MAX_NAME
+    register.close()
