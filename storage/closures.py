@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -67,31 +68,21 @@ def x_report(
     till_no: int, *, currency: str, opening: int = 0, now: datetime | None = None
 ) -> Closure:
     """The running day as its Z would close it now, without closing anything."""
-    moment = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+    moment = _moment(now)
     cursor = database.cursor()
-    last = _last(cursor, till_no, ClosureKind.DAY)
-    after = last.last_receipt_no if last else 0
-    upto = _covered_up_to(cursor, till_no, after, moment)
-    totals = totals_of(figures(cursor, till_no, after + 1, upto))
-    return Closure(
-        till_no=till_no,
-        kind=ClosureKind.DAY,
+    return _day_draft(
+        cursor,
+        till_no,
+        _last(cursor, till_no, ClosureKind.DAY),
         number=0,
         period=local_day(moment).isoformat(),
-        opened_at=last.closed_at if last else "",
         closed_at=moment,
         created_at=moment,
-        first_receipt_no=after + 1,
-        last_receipt_no=upto,
         currency=currency,
-        totals=totals,
-        grand=(last.grand if last else GrandTotals()).carried(totals),
-        head=_head(cursor, till_no),
+        opening=opening,
+        counted=None,
         actor="",
         approved_by="",
-        cash=cash_count(
-            totals, opening, None, cash_deposits(cursor, till_no, draft_since(last), moment)
-        ),
     )
 
 
@@ -110,7 +101,7 @@ def close_day(
     """The Z of ``day`` (default: today), written once. Refused for a day to come, a day
     closed already, a day before the last Z, and while an earlier day has receipts no Z
     covers (close it first: the message names it)."""
-    moment = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+    moment = _moment(now)
     today = local_day(moment)
     day = day or today
     if day > today:
@@ -134,29 +125,68 @@ def close_day(
                 f"{_listed(open_days)} {'has' if len(open_days) == 1 else 'have'} receipts no Z "
                 f"covers: close {open_days[0]} first (till close day --date {open_days[0]})."
             )
-        upto = _covered_up_to(cursor, till_no, after, end)
-        totals = totals_of(figures(cursor, till_no, after + 1, upto))
-        draft = Closure(
-            till_no=till_no,
-            kind=ClosureKind.DAY,
+        draft = _day_draft(
+            cursor,
+            till_no,
+            last,
             number=(last.number if last else 0) + 1,
             period=day.isoformat(),
-            opened_at=last.closed_at if last else "",
             closed_at=end,
             created_at=moment,
-            first_receipt_no=after + 1,
-            last_receipt_no=upto,
             currency=currency,
-            totals=totals,
-            grand=(last.grand if last else GrandTotals()).carried(totals),
-            head=_head(cursor, till_no),
+            opening=opening,
+            counted=counted,
             actor=actor,
             approved_by=approved_by,
-            cash=cash_count(
-                totals, opening, counted, cash_deposits(cursor, till_no, draft_since(last), end)
-            ),
         )
         return _seal(cursor, draft, key)
+
+
+def _day_draft(
+    cursor,
+    till_no: int,
+    last: Closure | None,
+    *,
+    number: int,
+    period: str,
+    closed_at: str,
+    created_at: str,
+    currency: str,
+    opening: int,
+    counted: int | None,
+    actor: str,
+    approved_by: str,
+) -> Closure:
+    """A Z (or, numbered 0, the X report) of the receipts after ``last`` Z's up to
+    ``closed_at``, unsigned."""
+    after = last.last_receipt_no if last else 0
+    upto = _covered_up_to(cursor, till_no, after, closed_at)
+    totals = totals_of(figures(cursor, till_no, after + 1, upto))
+    return Closure(
+        till_no=till_no,
+        kind=ClosureKind.DAY,
+        number=number,
+        period=period,
+        opened_at=last.closed_at if last else "",
+        closed_at=closed_at,
+        created_at=created_at,
+        first_receipt_no=after + 1,
+        last_receipt_no=upto,
+        currency=currency,
+        totals=totals,
+        grand=(last.grand if last else GrandTotals()).carried(totals),
+        head=_head(cursor, till_no),
+        actor=actor,
+        approved_by=approved_by,
+        cash=cash_count(
+            totals, opening, counted, cash_deposits(cursor, till_no, draft_since(last), closed_at)
+        ),
+    )
+
+
+def _moment(now: datetime | None) -> str:
+    """``now`` (default: this instant) in UTC, ISO 8601: when a closure or report is taken."""
+    return (now or datetime.now(UTC)).astimezone(UTC).isoformat()
 
 
 def draft_since(last: Closure | None) -> str:
@@ -194,34 +224,27 @@ def close_month(
     """The month's closure, the sum of its days' Z. Refused before the month is over, a second
     time, before an earlier month with closed days, and while a day of the month has receipts
     and no Z (the open days are named)."""
-    moment = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+    moment = _moment(now)
     label = month_label(year, month)
     start, end = month_bounds(year, month)
-    if moment < end:
-        raise ClosureRefused(f"{label} is not over: a month is closed after its last day.")
-    key = _signing_key(key_dir)
-    with database.atomic():
-        cursor = database.cursor()
-        _refuse_twice(cursor, till_no, ClosureKind.MONTH, label)
-        months = _periods(cursor, till_no, ClosureKind.MONTH)
-        earlier = sorted({p[:7] for p in _periods(cursor, till_no, ClosureKind.DAY)} - months)
-        earlier = [m for m in earlier if m < label]
-        if earlier:
-            raise ClosureRefused(f"Close {earlier[0]} first: months are closed in order.")
-        days = _of_period(cursor, till_no, ClosureKind.DAY, label + "-")
+
+    def open_days(cursor, days: list[Closure]) -> list:
         closed_days = {d.period for d in days}
         with_receipts = _days_with_receipts(cursor, till_no, 0, end, since=start)
-        open_days = sorted(d for d in with_receipts if d.isoformat() not in closed_days)
-        if open_days:
-            raise ClosureRefused(f"Close the days of {label} first: {_listed(open_days)}.")
-        return _seal(
-            cursor,
-            _summed(ClosureKind.MONTH, label, days, (start, end), cursor, till_no, currency),
-            key,
-            actor=actor,
-            approved_by=approved_by,
-            moment=moment,
-        )
+        return sorted(d for d in with_receipts if d.isoformat() not in closed_days)
+
+    return _close_period(
+        till_no,
+        ClosureKind.MONTH,
+        label,
+        (start, end),
+        open_days,
+        moment=moment,
+        key_dir=key_dir,
+        currency=currency,
+        actor=actor,
+        approved_by=approved_by,
+    )
 
 
 def close_year(
@@ -237,31 +260,69 @@ def close_year(
     """The year's closure, the sum of its months. Refused before the year is over, a second
     time, before an earlier year with closed months, and while a month of the year with days
     closed or receipts is not closed."""
-    moment = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+    moment = _moment(now)
     label = f"{year:04d}"
     start, end = year_bounds(year)
-    if moment < end:
-        raise ClosureRefused(f"{label} is not over: a year is closed after its last day.")
-    key = _signing_key(key_dir)
-    with database.atomic():
-        cursor = database.cursor()
-        _refuse_twice(cursor, till_no, ClosureKind.YEAR, label)
-        years = _periods(cursor, till_no, ClosureKind.YEAR)
-        earlier = sorted({p[:4] for p in _periods(cursor, till_no, ClosureKind.MONTH)} - years)
-        earlier = [y for y in earlier if y < label]
-        if earlier:
-            raise ClosureRefused(f"Close {earlier[0]} first: years are closed in order.")
-        months = _of_period(cursor, till_no, ClosureKind.MONTH, label + "-")
+
+    def open_months(cursor, months: list[Closure]) -> list:
         active = {p[:7] for p in _periods(cursor, till_no, ClosureKind.DAY) if p[:4] == label}
         active |= {
             d.isoformat()[:7] for d in _days_with_receipts(cursor, till_no, 0, end, since=start)
         }
-        open_months = sorted(active - {m.period for m in months})
-        if open_months:
-            raise ClosureRefused(f"Close the months of {label} first: {_listed(open_months)}.")
+        return sorted(active - {m.period for m in months})
+
+    return _close_period(
+        till_no,
+        ClosureKind.YEAR,
+        label,
+        (start, end),
+        open_months,
+        moment=moment,
+        key_dir=key_dir,
+        currency=currency,
+        actor=actor,
+        approved_by=approved_by,
+    )
+
+
+_PARTS = {ClosureKind.MONTH: ClosureKind.DAY, ClosureKind.YEAR: ClosureKind.MONTH}
+"""What a month or a year is the sum of."""
+
+
+def _close_period(
+    till_no: int,
+    kind: ClosureKind,
+    label: str,
+    bounds: tuple[str, str],
+    open_parts: Callable[[Any, list[Closure]], list],
+    *,
+    moment: str,
+    key_dir: Path,
+    currency: str,
+    actor: str,
+    approved_by: str,
+) -> Closure:
+    """Close the month or year ``label`` as the sum of its closed parts (days or months),
+    written once; ``open_parts`` names those of its parts still to close."""
+    part = _PARTS[kind]
+    if moment < bounds[1]:
+        raise ClosureRefused(f"{label} is not over: a {kind} is closed after its last day.")
+    key = _signing_key(key_dir)
+    with database.atomic():
+        cursor = database.cursor()
+        _refuse_twice(cursor, till_no, kind, label)
+        closed = _periods(cursor, till_no, kind)
+        earlier = sorted({p[: len(label)] for p in _periods(cursor, till_no, part)} - closed)
+        earlier = [e for e in earlier if e < label]
+        if earlier:
+            raise ClosureRefused(f"Close {earlier[0]} first: {kind}s are closed in order.")
+        parts = _of_period(cursor, till_no, part, label + "-")
+        still_open = open_parts(cursor, parts)
+        if still_open:
+            raise ClosureRefused(f"Close the {part}s of {label} first: {_listed(still_open)}.")
         return _seal(
             cursor,
-            _summed(ClosureKind.YEAR, label, months, (start, end), cursor, till_no, currency),
+            _summed(kind, label, parts, bounds, cursor, till_no, currency),
             key,
             actor=actor,
             approved_by=approved_by,

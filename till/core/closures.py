@@ -135,7 +135,7 @@ def totals_of(sales: Iterable[SaleFigures]) -> PeriodTotals:
     amounts = [0, 0]
     methods: dict[str, int] = defaultdict(int)
     cash_refunded = 0
-    vat: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    vat: list[VatTotal] = []
     for sale in sales:
         counts[sale.refund] += 1
         amounts[sale.refund] += sale.total
@@ -143,20 +143,8 @@ def totals_of(sales: Iterable[SaleFigures]) -> PeriodTotals:
             methods[method] += amount
             if sale.refund and method == PaymentMethod.CASH:
                 cash_refunded += amount
-        for line in sale.vat:
-            shares = vat[line.rate_bp]
-            shares[0] += line.gross
-            shares[1] += line.net
-            shares[2] += line.vat
-    return PeriodTotals(
-        sales_count=counts[0],
-        sales_total=amounts[0],
-        refunds_count=counts[1],
-        refunds_total=amounts[1],
-        by_method=_ordered(methods),
-        cash_refunded=cash_refunded,
-        vat=tuple(VatTotal(rate, *vat[rate]) for rate in sorted(vat, reverse=True)),
-    )
+        vat.extend(sale.vat)
+    return _period_totals(counts, amounts, methods, cash_refunded, vat)
 
 
 def add_totals(parts: Iterable[PeriodTotals]) -> PeriodTotals:
@@ -165,7 +153,7 @@ def add_totals(parts: Iterable[PeriodTotals]) -> PeriodTotals:
     amounts = [0, 0]
     methods: dict[str, int] = defaultdict(int)
     cash_refunded = 0
-    vat: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    vat: list[VatTotal] = []
     for part in parts:
         counts[0] += part.sales_count
         counts[1] += part.refunds_count
@@ -174,11 +162,25 @@ def add_totals(parts: Iterable[PeriodTotals]) -> PeriodTotals:
         cash_refunded += part.cash_refunded
         for method, amount in part.by_method:
             methods[method] += amount
-        for line in part.vat:
-            shares = vat[line.rate_bp]
-            shares[0] += line.gross
-            shares[1] += line.net
-            shares[2] += line.vat
+        vat.extend(part.vat)
+    return _period_totals(counts, amounts, methods, cash_refunded, vat)
+
+
+def _period_totals(
+    counts: list[int],
+    amounts: list[int],
+    methods: dict[str, int],
+    cash_refunded: int,
+    vat: Iterable[VatTotal],
+) -> PeriodTotals:
+    """The totals from what was counted: sales then refunds (``counts``, ``amounts``), per
+    method, and every VAT share, summed here per rate."""
+    by_rate: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for line in vat:
+        shares = by_rate[line.rate_bp]
+        shares[0] += line.gross
+        shares[1] += line.net
+        shares[2] += line.vat
     return PeriodTotals(
         sales_count=counts[0],
         sales_total=amounts[0],
@@ -186,7 +188,7 @@ def add_totals(parts: Iterable[PeriodTotals]) -> PeriodTotals:
         refunds_total=amounts[1],
         by_method=_ordered(methods),
         cash_refunded=cash_refunded,
-        vat=tuple(VatTotal(rate, *vat[rate]) for rate in sorted(vat, reverse=True)),
+        vat=tuple(VatTotal(rate, *by_rate[rate]) for rate in sorted(by_rate, reverse=True)),
     )
 
 
