@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.sync_server import till_database
 from sync.server import store
 from sync.server.app import create_app
 
@@ -49,7 +50,7 @@ def main() -> None:
     directory = Path(tempfile.mkdtemp(prefix="sale-during-pull-"))
     with serving(create_app(f"sqlite:///{directory / 'server.db'}")) as (host, port):
         url = f"http://{host}:{port}"
-        other = directory / "other.db"
+        other = till_database(directory, "other")
         open_database(other)
         at = datetime.now(UTC).isoformat()
         with database.atomic():
@@ -65,7 +66,7 @@ def main() -> None:
             pushed = client.push_all()
         close_database()
 
-        here = directory / "here.db"
+        here = till_database(directory, "here")
         open_database(here)
         text = "barcode,name,price,vat\n" + "".join(
             f'{code},"{name}",{price},{vat}\n' for code, name, price, vat in PRODUCTS

@@ -48,6 +48,7 @@ from bench.sync_server import (
     read_feed,
     report,
     round_trips,
+    till_database,
 )
 
 COUNT = 100_000
@@ -110,7 +111,7 @@ def seed(office: BackOffice, directory: Path, count: int) -> Seeding:
     from till.demo_people import people
 
     token = office.add_till("seeder")
-    open_database(directory / "seeder.db")
+    open_database(till_database(directory, "seeder"))
     persons = people(count, SEED)
     real = [next(persons) for _ in range(min(REAL, count))]
     for person in real:
@@ -141,7 +142,7 @@ def floor_inserts(directory: Path, count: int, page: int) -> float:
     from storage.db import close_database, open_database
     from till.demo_people import people
 
-    path = directory / "floor.db"
+    path = till_database(directory, "floor")
     open_database(path)
     close_database()
     connection = connect(path)
@@ -179,15 +180,14 @@ def measure(backend: str, count: int, workers: int, page: int = PAGE) -> Outcome
             feed = read_feed(office.db_url)
             token = office.add_till("newcomer")
             load, server_cpu = load_note(), office.cpu_seconds()  # as the pull starts
-            process = child(
-                ["pull", str(directory / "newcomer.db"), office.url, token, "newcomer", str(page)]
-            )
+            newcomer = till_database(directory, "newcomer")
+            process = child(["pull", str(newcomer), office.url, token, "newcomer", str(page)])
             result = answer(process)
             process.wait()
             load_after, server_cpu = load_note(), office.cpu_seconds() - server_cpu
             trip = round_trips(office.url, 300)
         inserts = floor_inserts(directory, count, page)
-        with sqlite3.connect(directory / "newcomer.db") as db:
+        with sqlite3.connect(newcomer) as db:
             unique_codes = db.execute("SELECT COUNT(DISTINCT code) FROM customer").fetchone()[0]
     seconds = result["seconds"]
     floor = inserts + result["pulls"] * trip.p50

@@ -29,6 +29,7 @@ from bench.sync_server import (
     load_note,
     report,
     tell,
+    till_database,
 )
 
 INTERVAL = 2.0
@@ -47,7 +48,7 @@ def measure(backend: str, changes: int, interval: float, workers: int) -> Outcom
             watcher = child(
                 [
                     "watch",
-                    str(directory / "watcher.db"),
+                    str(till_database(directory, "watcher")),
                     office.url,
                     tokens["watcher"],
                     "watcher",
@@ -57,7 +58,7 @@ def measure(backend: str, changes: int, interval: float, workers: int) -> Outcom
             maker = child(
                 [
                     "change",
-                    str(directory / "maker.db"),
+                    str(till_database(directory, "maker")),
                     office.url,
                     tokens["maker"],
                     "maker",

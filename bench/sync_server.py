@@ -150,6 +150,14 @@ def durable(url: str) -> None:
         connection.execute("SELECT pg_reload_conf()")
 
 
+def till_database(directory: Path, name: str) -> Path:
+    """The database of the till ``name``, in a folder of its own: tills beside one another
+    would share one key folder, and with it one journal anchor."""
+    folder = directory / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "till.db"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((LOOPBACK, 0))

@@ -3,6 +3,8 @@ F10 takes the Z, Esc hands it back."""
 
 from __future__ import annotations
 
+import threading
+
 from textual.app import App
 from textual.widgets import Static
 
@@ -62,4 +64,35 @@ async def test_close_the_day_from_the_screen(settings):
             await pilot.pause()
             assert app.answer == z
     finally:
+        register.close()
+
+
+async def test_f10_typed_while_the_x_report_is_read_takes_the_z(settings):
+    """A manager who types the cash and F10 before the X report is on the screen still gets
+    the Z, once, with what was typed (the register used to drop that F10)."""
+    register = Register(settings)
+    service = ClosureService(settings, register.printer)
+    read_on = threading.Event()
+    x_report = service.x_report
+
+    def slow_x_report(*args, **kwargs):
+        read_on.wait(10)
+        return x_report(*args, **kwargs)
+
+    service.x_report = slow_x_report  # type: ignore[method-assign]
+    screen = ClosureScreen(service, MANAGER, None, MoneyFormat("EUR", "fr_FR"))
+    app = Host(screen)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("0", "f10")
+            assert closures.closures(1) == []
+            read_on.set()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            (z,) = closures.closures(1)
+            assert z.cash is not None and z.cash.counted == 0
+    finally:
+        read_on.set()
         register.close()

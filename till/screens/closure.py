@@ -49,6 +49,7 @@ class ClosureScreen(TranslatedBindings, ModalScreen["Closure | None"]):
         self.money = money
         self.taken: Closure | None = None
         self.busy = False
+        self.close_asked = False  # F10 typed ahead, while the X report was still being read
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="closure"):
@@ -68,7 +69,10 @@ class ClosureScreen(TranslatedBindings, ModalScreen["Closure | None"]):
         self.action_close_day()
 
     def action_close_day(self) -> None:
-        if self.busy or self.taken is not None:
+        if self.taken is not None:
+            return
+        if self.busy:
+            self.close_asked = True
             return
         text = self.query_one("#closure-counted", Input).value
         try:
@@ -108,6 +112,9 @@ class ClosureScreen(TranslatedBindings, ModalScreen["Closure | None"]):
             self.query_one("#closure-error", FieldError).show_reason(
                 _(COUNT_THE_DRAWER).format(close=key_hint(self.app, "closure.close"))
             )
+            if self.close_asked:
+                self.close_asked = False
+                self.action_close_day()
 
     def _day_closed(self, closure: Closure) -> None:
         self.busy = False
@@ -130,5 +137,6 @@ class ClosureScreen(TranslatedBindings, ModalScreen["Closure | None"]):
 
     def _refusal(self, reason: str) -> None:
         self.busy = False
+        self.close_asked = False
         if self.is_attached:
             self.query_one("#closure-error", FieldError).show_reason(reason)
