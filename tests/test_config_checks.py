@@ -33,6 +33,7 @@ REFUSED = [
     ('[printer]\nurl = "tcp://[::1"\n', "[printer] url: 'tcp://[::1' is not a valid URL"),
     ('[printer]\nurl = "tcp://printer:99999"\n', "[printer] url:"),
     ("[printer]\ntimeout = 100000\n", "[printer] timeout: must be between 1 and 120"),
+    ("[serve]\nport = 80\n", "[serve] port: must be between 1024 and 65535"),
     ('[printer]\nprofile = "nope"\n', "[printer] profile: 'nope' is not a python-escpos profile"),
     (f'[security]\nmanager_pin = "{HUGE_SCRYPT}"\n', "[security] manager_pin:"),
     (

@@ -8,7 +8,7 @@ from till.config import Settings
 from till.core.formats import formats_for
 from till.core.money import MoneyFormat
 from till.core.offline import Overdrawn, overdraft
-from till.core.people import Session, session_of
+from till.core.people import Permission, Session, session_of
 from till.core.sale import SaleCustomer
 from till.offline_limit import SpendLimit, SyncStanding
 
@@ -37,6 +37,7 @@ class AccountService:
 
     def deposit(self, customer_id: str, amount: int, method: str) -> int:
         """Money handed over for the account; returns the new balance."""
+        self.session.authorise(Permission.SELL)
         return accounts.deposit(
             customer_id, amount, method, actor=self.actor, till_no=self.settings.till.number
         )

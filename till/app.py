@@ -69,14 +69,23 @@ class TillApp(App):
     """This till's standing with the back office; None: no sync (none configured, the kiosk)."""
 
     def __init__(
-        self, register: Register, *, demo: bool = False, kiosk_timeout: float | None = None
+        self,
+        register: Register,
+        *,
+        demo: bool = False,
+        kiosk_timeout: float | None = None,
+        support: bool = False,
     ) -> None:
-        super().__init__(driver_class=TillDriver)
+        # Under `till serve` textual-serve names its web driver in TEXTUAL_DRIVER.
+        super().__init__(driver_class=None if os.environ.get("TEXTUAL_DRIVER") else TillDriver)
         translate_bindings(self)  # the register's language was chosen when it was built
         self.register = register
         self.demo = demo
         self.kiosk_timeout = kiosk_timeout
         """Seconds before the kiosk returns to its welcome; None: this is the register."""
+        self.support = support
+        """The support view (screens/support.py): no sale, no scanner, no sync, no printing
+        of its own; acts as a read-only user until a manager logs in."""
         self.simulated_scanner = SimulatedScanner(register.demo_codes() if demo else [])
         self.scanner_source: DeviceSource | None = None
         """Where evdev scanners are looked for: None is the kernel; tests set a replay twin."""
@@ -126,6 +135,12 @@ class TillApp(App):
         keymap = self.register.settings.keymap
         if keymap:
             self.set_keymap(keymap)
+        if self.support:
+            from till.screens.support import SupportScreen, support_viewer
+
+            self.register.session.user = support_viewer(self.register.till_no)
+            self.push_screen(SupportScreen())
+            return
         if self.kiosk_timeout is not None:
             from till.screens.kiosk import KioskScreen
 
@@ -152,7 +167,7 @@ class TillApp(App):
             self.scanners.stop()
         if self.sync_worker is not None:
             self.sync_worker.stop(timeout=SYNC_STOP_WAIT)
-        if not self.register.closed:  # closed already: what stopped it was journaled
+        if not self.register.closed and not self.support:  # closed: its stop was journaled
             try:
                 self.register.in_writer(journal_service.stopped, self.register.settings)
             except TillError:  # closing goes on; the journal shows a start without its stop
@@ -173,6 +188,9 @@ class TillApp(App):
         gc.freeze()
 
     def action_close_register(self) -> None:
+        if self.support:  # nothing of a sale to finish here
+            self.exit()
+            return
         if self.kiosk_timeout is not None:
             from till.core.people import Permission
             from till.screens.manager import with_approval
@@ -372,12 +390,36 @@ class TillApp(App):
 
     @work(thread=True, group="printer", exit_on_error=False)
     def reprint(self, sale: RecordedSale) -> None:
+        if self._read_only():
+            return
         self.register.printing.reprint(sale.id)
         self.spool()
 
-    @work(thread=True, group="printer", exit_on_error=False)
+    def _read_only(self) -> bool:
+        """True, and the user told, when the support view has no manager logged in: the shop's
+        printer is not a technician's to print on."""
+        from till.core.people import Permission
+
+        if self.support and not self.register.session.may(Permission.CHANGE_FROM_SUPPORT):
+            said = _("Read-only: log in as a manager to print.")
+            self.notify(said, severity="warning", markup=False)
+            return True
+        return False
+
+    def device_checks(self) -> list[tuple[str, str, str]]:
+        """The doctor's lines for the printer, its queue, the scanners and sync (blocking:
+        call from a thread)."""
+        from till.doctor import device_checks
+
+        return list(device_checks(self.register.settings))
+
     def print_document(self, document) -> None:
         """Print a slip straight away; a failure is told, nothing is queued for it."""
+        if not self._read_only():
+            self._print_document(document)
+
+    @work(thread=True, group="printer", exit_on_error=False)
+    def _print_document(self, document) -> None:
         try:
             self.register.printer.print_document(document)
         except TillError as error:
@@ -449,12 +491,16 @@ def choose_theme(name: str, term: str | None = None) -> str:
 
 
 def make_app(
-    settings: Settings, *, demo: bool = False, kiosk_timeout: float | None = None
+    settings: Settings,
+    *,
+    demo: bool = False,
+    kiosk_timeout: float | None = None,
+    support: bool = False,
 ) -> TillApp:
     """The app on an already opened database; the CLI and the tests both build it here.
     ``settings`` were checked when the config was loaded (the theme and keymap included)."""
     use_whole_cell_scrollbars()  # the console font has no eighth blocks for the thumb ends
-    app = TillApp(Register(settings), demo=demo, kiosk_timeout=kiosk_timeout)
+    app = TillApp(Register(settings), demo=demo, kiosk_timeout=kiosk_timeout, support=support)
     if not gc.get_freeze_count():
         # What start-up built lives as long as the process: out of the collector's sight, the
         # full collection that building the first screen triggers takes 3 ms instead of 25.

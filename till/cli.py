@@ -20,6 +20,7 @@ from till.cli_devices import devices
 from till.cli_loyalty import loyalty, manager_pin
 from till.cli_people import user
 from till.cli_printer import drawer, print_test, receipt_print
+from till.cli_serve import serve, support
 from till.cli_server import server
 from till.cli_sync import sync
 from till.config import Settings, load_settings
@@ -100,7 +101,13 @@ class TillGroup(click.Group):
 def cli(click_ctx: click.Context, config: str | None, db: str | None) -> None:
     """A keyboard-driven point-of-sale register. With no command, starts the register."""
     click_ctx.obj = Context(config, db)
-    if click_ctx.invoked_subcommand not in (None, "run", "kiosk", "demo"):  # not the screens
+    if click_ctx.invoked_subcommand not in (
+        None,
+        "run",
+        "kiosk",
+        "demo",
+        "support",
+    ):  # not the screens
         from till.cli_output import printable_output
 
         click_ctx.with_resource(printable_output())  # stored text never as terminal commands
@@ -432,6 +439,8 @@ cli.add_command(install_systemd)
 cli.add_command(close)
 cli.add_command(report)
 cli.add_command(closures)
+cli.add_command(support)
+cli.add_command(serve)
 receipt.add_command(receipt_print)
 
 

@@ -187,6 +187,16 @@ class SyncSettings:
 
 
 @dataclass(frozen=True)
+class ServeSettings:
+    """The ``[serve]`` section: where ``till serve`` shows the support view in a browser."""
+
+    host: str = "127.0.0.1"
+    """The address it listens on. This machine only unless set here: the support view shows
+    the customer file, so reaching it from elsewhere goes through an SSH tunnel."""
+    port: int = 8040
+
+
+@dataclass(frozen=True)
 class DatabaseSettings:
     path: str = "data/till.db"
 
@@ -209,6 +219,7 @@ class Settings:
     security: SecuritySettings = field(default_factory=SecuritySettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id → keys, e.g. ``pay = "f12,ctrl+t"``, to remap the register's keys."""
 
@@ -434,6 +445,7 @@ BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("sync", "interval"): (1, 86_400),
     ("sync", "offline_after"): (10, 30 * 86_400),
     ("security", "idle_logout"): (0, 86_400),
+    ("serve", "port"): (1024, 65_535),
 }
 """Every whole-number setting's range: a value outside would overflow a sum, a date or the
 database long after the config was read."""

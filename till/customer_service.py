@@ -178,6 +178,7 @@ class CustomerService:
         return customers.find_by_contact(clean.get("email", ""), clean.get("mobile", ""))
 
     def create(self, changes: dict[str, Any]) -> Customer:
+        self.session.authorise(Permission.EDIT_CUSTOMERS)
         return customers.create_customer(
             changes, actor=self.actor, till_no=self.till_no, region=self.region
         )
@@ -187,12 +188,14 @@ class CustomerService:
     ) -> Customer:
         """Change a customer; a change to what they pay (``PRICE_FIELDS``) needs a user who
         may, or their ``approver``."""
+        self.session.authorise(Permission.EDIT_CUSTOMERS, approver)
         actor = self.actor
         if PRICE_FIELDS & changes.keys():
             actor = self.session.described(Permission.EDIT_PRICE_FIELDS, approver)
         return customers.update_customer(customer_id, changes, actor=actor, region=self.region)
 
     def set_active(self, customer_id: str, active: bool) -> Customer:
+        self.session.authorise(Permission.EDIT_CUSTOMERS)
         return customers.set_active(customer_id, active, actor=self.actor)
 
     def delete(self, customer_id: str, approver: Actor | None = None) -> tuple[DeleteOutcome, str]:
@@ -234,9 +237,11 @@ class CustomerService:
             raise TillError(f"cannot read {path}: {error.strerror or error}.") from None
 
     def save_address(self, customer_id: str, address: Address) -> Address:
+        self.session.authorise(Permission.EDIT_CUSTOMERS)
         return customers.save_address(customer_id, address, actor=self.actor)
 
     def remove_address(self, customer_id: str, address_id: str) -> None:
+        self.session.authorise(Permission.EDIT_CUSTOMERS)
         customers.remove_address(customer_id, address_id, actor=self.actor)
 
     def list_values(self, list_name: str) -> list[str]:

@@ -23,6 +23,14 @@ def diagnose(settings: Settings, config_source: str) -> Iterator[Check]:
     yield from _sync(settings, database_ok)
 
 
+def device_checks(settings: Settings) -> Iterator[Check]:
+    """The printer, its queue, the scanners and sync, on the database already open (the
+    support view's lines)."""
+    yield from _printer(settings, True)
+    yield from _scanners(settings)
+    yield from _sync(settings, True)
+
+
 def _database(settings: Settings) -> Iterator[Check]:
     from peewee import DatabaseError
 

@@ -133,6 +133,13 @@ SCREENS: dict[str, dict[str, str]] = {
     },
     "KioskScreen": {"kiosk.print": "f6,ctrl+p", "kiosk.done": "escape"},
     "ClosureScreen": {"closure.close": "f10,ctrl+t", "closure.back": "escape"},
+    "SupportScreen": {
+        "support.customers": "f2,ctrl+f",
+        "support.receipt": "f7,ctrl+l",
+        "support.x_report": "f1,ctrl+z",
+        "support.refresh": "f5,ctrl+b",
+        "support.login": "f11,ctrl+s",
+    },
 }
 """Screen class → binding id → its default keys, as in the screen's ``BINDINGS``."""
 

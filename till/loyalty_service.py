@@ -36,6 +36,7 @@ class LoyaltyService:
         return self.session.label
 
     def issue_card(self, customer_id: str) -> str:
+        self.session.authorise(Permission.EDIT_CUSTOMERS)
         return loyalty.issue_card(
             customer_id,
             actor=self.actor,

@@ -137,6 +137,7 @@ class Register:
     def record(self, cart: Cart, on_busy: Callable[[], object] | None = None) -> RecordedSale:
         """Commit a paid sale and its receipt's print job durably. Blocks until it is on disk:
         call from a worker thread (``on_busy``: see :meth:`in_writer`)."""
+        self.session.authorise(Permission.SELL)
         return self.in_writer(self._record, cart, on_busy=on_busy)
 
     def _record(self, cart: Cart) -> RecordedSale:
@@ -258,6 +259,7 @@ class Register:
 
     def journal_voided_line(self, line: CartLine) -> None:
         """Journal a line taken off the open sale (on the writer thread; the screen goes on)."""
+        self.session.authorise(Permission.SELL)
         details = {
             "code": line.item.code,
             "name": line.item.name,
@@ -268,6 +270,7 @@ class Register:
 
     def journal_cancelled_sale(self, cart: Cart) -> None:
         """Journal an open sale cancelled with its lines (and any payment given back)."""
+        self.session.authorise(Permission.SELL)
         details = {
             "lines": len(cart.lines),
             "total": cart.total,
@@ -303,6 +306,7 @@ class Register:
         return self.session.authorise(permission, approver)
 
     def park(self, cart: Cart, name: str) -> Parked:
+        self.session.authorise(Permission.SELL)
         revision = self.open_sale.next_revision()
         with database.atomic():  # parked and no longer open in one transaction
             parked_sale = parked.park(cart, name, till_no=self.till_no)
@@ -323,10 +327,12 @@ class Register:
     def keep_open_sale(self, cart: Cart) -> bool:
         """Note the sale's new state (cheap, on the event loop). True: run
         :meth:`flush_open_sale` in a thread worker; False: the one already running writes it."""
+        self.session.authorise(Permission.SELL)
         return self.open_sale.offer(cart)
 
     def flush_open_sale(self) -> None:
         """Write the open sale's newest state on the writer thread: call from a worker."""
+        self.session.authorise(Permission.SELL)
         self.open_sale.flush()
 
     def _write_open_sale(self, revision: int, cart: Cart | None) -> None:
@@ -336,9 +342,11 @@ class Register:
         return parked.parked_sales(self.till_no)
 
     def resume(self, parked_id: str) -> Cart:
+        self.session.authorise(Permission.SELL)
         return parked.resume(parked_id)
 
     def discard_parked(self, parked_id: str) -> None:
+        self.session.authorise(Permission.SELL)
         parked.discard(parked_id)
 
     def sale(self, receipt_code: str) -> RecordedSale:

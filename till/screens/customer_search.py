@@ -268,6 +268,10 @@ class CustomerSearchScreen(TranslatedBindings, Screen[SaleCustomer | None]):
         self._counts.clear()
         self.refresh_results()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No walk-in where no sale is waiting for a customer (the support view)."""
+        return self.attaching or action != "walk_in"
+
     def action_walk_in(self) -> None:
         self.dismiss(WALK_IN)
 

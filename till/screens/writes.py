@@ -86,7 +86,7 @@ class WritingScreen:
             self.app.key_gate.defer_typing(self._landed)
         show(_(SAVING))
         self.app.run_worker(
-            partial(self._write, operation, args, show, done, failed or show),
+            partial(self._write, operation, args, show, done, failed or _said_by(show)),
             name=getattr(operation, "__name__", "write"),
             group="writes",
             thread=True,
@@ -150,3 +150,8 @@ class WritingScreen:
     def on_write_report(self, report: WriteReport) -> None:
         report.stop()
         report.receive(report.news)
+
+
+def _said_by(show: Callable[[str], object]) -> Callable[[TillError], object]:
+    """A refusal shown by ``show``, which takes the sentence, not the error."""
+    return lambda error: show(str(error))
