@@ -27,9 +27,9 @@ from till.core.pin import hash_pin
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTED = {0, 1, 2, 130}
-STARTS_A_SCREEN = {"run", "kiosk", "demo", "devices watch"}
+STARTS_A_SCREEN = {"run", "kiosk", "demo", "devices watch", "support", "serve"}
 """Commands that, given what they need, start the full-screen app or watch scanners until
-Ctrl+C: only inputs that fail before that are tried on them."""
+Ctrl+C (or serve a browser until stopped): only inputs that fail before that are tried on them."""
 BAD_NUMBERS = ["99999999999999999999999", "-99999999999999999999", "nan", "1e999", "abc", "-1"]
 PIN = "1234"
 

@@ -60,6 +60,7 @@ class TillApp(App):
     BINDINGS = [
         Binding("ctrl+q", "close_register", "Close", id="close", priority=True, show=False),
         Binding("ctrl+c", "close_register", show=False, priority=True, system=True),
+        Binding("ctrl+backslash", "manager_palette", "Manager", id="palette", show=False),
     ]
 
     printer_state: reactive[PrinterState] = reactive(PrinterState)
@@ -98,6 +99,8 @@ class TillApp(App):
         self.has_users = False
         """Whether someone must log in (the till has users): read once at start."""
         self.last_key_at = time.monotonic()
+        self.palette_approver: Actor | None = None
+        """Who approved opening the manager's palette (None: the user logged in may)."""
 
     def log_in(self, why: str = "") -> None:
         """Cover the screen with the login until someone's PIN is right (the sale in progress
@@ -213,6 +216,31 @@ class TillApp(App):
                 self.exit()
 
         self.push_screen(ConfirmScreen(_("Close the register?")), answer)
+
+    def action_manager_palette(self) -> None:
+        """The manager's functions without a key of their own (screens/manager_palette.py):
+        for a manager, or with a manager's PIN; never on the kiosk."""
+        from textual.command import CommandPalette
+
+        from till.core.people import Permission
+        from till.screens.manager import with_approval
+        from till.screens.manager_palette import ManagerPalette
+
+        if self.kiosk_timeout is not None or CommandPalette.is_open(self):
+            return
+
+        def approved(approver: Actor | None) -> None:
+            self.palette_approver = approver
+            self.push_screen(ManagerPalette())
+
+        with_approval(self, _("Manager functions"), Permission.MANAGER_FUNCTIONS, approved)
+
+    def print_test_page(self) -> None:
+        """The printer's test page: code pages, the paper width, a barcode, a QR code."""
+        from devices.printer.test_page import build_test_page
+
+        printer = self.register.settings.printer
+        self.print_document(build_test_page(printer.url, printer.profile, printer.width))
 
     def get_key_display(self, binding: Binding) -> str:
         """Key names the Linux console can draw (``enter``, not ⏎)."""
@@ -400,7 +428,7 @@ class TillApp(App):
         printer is not a technician's to print on."""
         from till.core.people import Permission
 
-        if self.support and not self.register.session.may(Permission.CHANGE_FROM_SUPPORT):
+        if self.support and not self.register.session.may(Permission.MANAGER_FUNCTIONS):
             said = _("Read-only: log in as a manager to print.")
             self.notify(said, severity="warning", markup=False)
             return True

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 APP = "TillApp"
 
 SCREENS: dict[str, dict[str, str]] = {
-    APP: {"close": "ctrl+q"},
+    APP: {"close": "ctrl+q", "palette": "ctrl+backslash"},
     "SaleScreen": {
         "pay": "f10,ctrl+t",
         "customer": "f2,ctrl+f",
@@ -133,6 +133,7 @@ SCREENS: dict[str, dict[str, str]] = {
     },
     "KioskScreen": {"kiosk.print": "f6,ctrl+p", "kiosk.done": "escape"},
     "ClosureScreen": {"closure.close": "f10,ctrl+t", "closure.back": "escape"},
+    "StatusScreen": {"status.refresh": "f5,ctrl+b", "status.back": "escape"},
     "SupportScreen": {
         "support.customers": "f2,ctrl+f",
         "support.receipt": "f7,ctrl+l",
@@ -159,10 +160,14 @@ YIELDING = frozenset({"demo_scan"})
 """Bindings that give their keys up to a remap: the demo's simulated scan is off on a real
 register, so ``pay = "f12"`` may take F12 from it."""
 
+SYMBOLS = {"backslash": "\\"}
+"""Keys Textual names by the symbol they type: written as the symbol, in every language."""
+
 NAMED_KEYS = frozenset(
     {
         *("escape", "enter", "tab", "space", "backspace", "delete", "insert"),
         *("home", "end", "pageup", "pagedown", "up", "down", "left", "right"),
+        *SYMBOLS,
     }
 )
 _KEY = re.compile(r"(?:ctrl\+)?(?:shift\+)?(?:f(?:[1-9]|1[0-9]|2[0-4])|[a-z0-9]|(?P<name>[a-z]+))")
@@ -190,6 +195,8 @@ def key_name(key: str) -> str:
     *modifiers, last = key.split("+")
     if last in KEY_WORDS:
         word = _(KEY_WORDS[last])
+    elif last in SYMBOLS:
+        word = SYMBOLS[last]
     elif (last.startswith("f") and last[1:].isdigit()) or (len(last) == 1 and modifiers):
         word = last.upper()
     else:

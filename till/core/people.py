@@ -45,7 +45,7 @@ class Permission(StrEnum):
     OPEN_DRAWER = "open the drawer without a sale"
     LEAVE_KIOSK = "leave the kiosk"
     CLOSE_PERIOD = "close the day, month or year"
-    CHANGE_FROM_SUPPORT = "make changes from the support view"
+    MANAGER_FUNCTIONS = "use the manager's functions (the palette, changes from the support view)"
     MANAGE_USERS = "add, disable and reset users"
 
 

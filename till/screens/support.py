@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label
 
 from till.core.people import Actor, Permission, Role
 from till.core.returns import parse_receipt_number
 from till.errors import TillError
 from till.i18n import N_, _
+from till.screens.status import DeviceChecks
 from till.widgets.field_error import FieldError
 from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.plain import plain
@@ -56,7 +56,7 @@ class SupportScreen(TranslatedBindings, Screen[None]):
             )
             yield Label(plain(title))
             yield Label("", id="support-who")
-            yield Static(_("Checking the printer, scanners and sync…"), id="support-checks")
+            yield DeviceChecks(id="support-checks")
             yield Input(placeholder=_("Receipt number, e.g. 01-000042"), id="support-receipt")
             yield FieldError(id="support-error")
         yield Footer(compact=True)
@@ -64,34 +64,20 @@ class SupportScreen(TranslatedBindings, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#support-receipt", Input).focus()
         self._show_who()
-        self.action_refresh()
 
     def on_screen_resume(self) -> None:
         self._show_who()
 
     def _show_who(self) -> None:
         session = self.app.register.session
-        if session.may(Permission.CHANGE_FROM_SUPPORT):
+        if session.may(Permission.MANAGER_FUNCTIONS):
             said = _(MAY_CHANGE).format(name=session.user.name, role=_(session.user.role.word))
         else:
             said = _(READ_ONLY).format(key=key_hint(self.app, "support.login"))
         self.query_one("#support-who", Label).update(plain(said))
 
     def action_refresh(self) -> None:
-        app = self.app
-        self.run_worker(
-            lambda: self._show_checks(app.device_checks()),
-            thread=True,
-            group="support-checks",
-            exclusive=True,
-            exit_on_error=False,
-        )
-
-    def _show_checks(self, checks: list[tuple[str, str, str]]) -> None:
-        lines = "\n".join(f"{status:<4}  {part:<12} {message}" for status, part, message in checks)
-        self.app.call_from_thread(
-            self.query_one("#support-checks", Static).update, Text(lines, no_wrap=False)
-        )
+        self.query_one(DeviceChecks).check()
 
     def action_customers(self) -> None:
         from till.screens.customer_search import CustomerSearchScreen
@@ -138,5 +124,5 @@ class SupportScreen(TranslatedBindings, Screen[None]):
             self._show_who()
 
         with_approval(
-            self.app, _("Log in to make changes"), Permission.CHANGE_FROM_SUPPORT, logged_in
+            self.app, _("Log in to make changes"), Permission.MANAGER_FUNCTIONS, logged_in
         )
