@@ -60,9 +60,14 @@ class Context:
         _open(settings, create=create, busy_timeout=CLI_BUSY_TIMEOUT)
 
     def settings(self) -> Settings:
+        """The config (``--db`` over its database); from here on, errors are worded in its
+        ``[locale] language``."""
+        from till.i18n import use_language
+
         settings = load_settings(self.config_path)
         if self.db_path:
             settings = settings.with_database(Path(self.db_path).resolve())
+        use_language(settings.locale.language)
         return settings
 
 
@@ -493,9 +498,12 @@ def _run(app: TillApp) -> None:
     say so in one line and exit with the status of an internal error."""
     from till import logs
     from till.cli_errors import EXIT_INTERNAL, one_line
+    from till.driver import HANGUP_STATUS
 
     where = logs.configure(app.register.settings.database.path)
     app.run()
+    if app.return_code == HANGUP_STATUS:  # the terminal is gone: nobody to tell
+        sys.exit(HANGUP_STATUS)
     if app.return_code:
         error = app.fatal_error
         what = f": {type(error).__name__}: {error}" if error else ""

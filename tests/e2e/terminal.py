@@ -144,6 +144,7 @@ class Terminal:
         finally:
             os.close(slave)
         self._master = master
+        self._hung_up = threading.Event()
         self.closed = False
         """True once ``close`` ran: the test ended the program on purpose."""
         self._reader = threading.Thread(target=self._read, name="pty-reader", daemon=True)
@@ -191,7 +192,7 @@ class Terminal:
     # --- output -------------------------------------------------------------------------
 
     def _read(self) -> None:
-        while True:
+        while not self._hung_up.is_set():
             try:
                 ready, _, _ = select.select([self._master], [], [], 0.05)
                 if not ready:
@@ -288,6 +289,20 @@ class Terminal:
 
     # --- ending -------------------------------------------------------------------------
 
+    def hang_up(self, timeout: float = 15) -> int:
+        """Close the terminal's end as sshd does when the connection drops, and return the
+        program's status once it has ended (an AssertionError if it outlives ``timeout``)."""
+        self._hung_up.set()
+        self._reader.join(timeout=2)
+        os.close(self._master)
+        try:
+            status = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"the program outlived its terminal by {timeout} s") from None
+        finally:
+            self.close()
+        return status
+
     def close(self) -> int:
         """Kill the program's whole process group (if still running) and return its status."""
         if self.closed:
@@ -298,8 +313,9 @@ class Terminal:
                 os.killpg(self.process.pid, signal.SIGKILL)
         status = self.process.wait(timeout=10)
         self._reader.join(timeout=2)
-        with suppress(OSError):
-            os.close(self._master)
+        if not self._hung_up.is_set():
+            with suppress(OSError):
+                os.close(self._master)
         return status
 
     def __enter__(self) -> Terminal:
