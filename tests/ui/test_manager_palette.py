@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from textual.command import CommandPalette
 
+from devices.printer.escpos import drawer_kick
 from till.app import make_app
 from till.core.people import Role
 from till.register import Register
@@ -99,3 +100,22 @@ async def test_the_kiosk_has_no_palette(settings):
         await _settle(pilot)
         assert not CommandPalette.is_open(app)
         assert not isinstance(app.screen, ManagerPinScreen)
+
+
+async def test_sync_now_on_a_till_alone_says_so_and_the_drawer_opens(settings, printer_file):
+    app = as_manager(make_app(settings))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("ctrl+backslash")
+        await _settle(pilot)
+        await pilot.press(*"sync now", "enter")
+        await _settle(pilot)
+        assert any("no back office" in str(n.message) for n in app._notifications)
+
+        before = printer_file.read_bytes() if printer_file.exists() else b""
+        await pilot.press("ctrl+backslash")
+        await _settle(pilot)
+        await pilot.press(*"drawer", "enter")
+        await _settle(pilot)
+        await pilot.pause(0.3)
+        assert printer_file.read_bytes()[len(before) :] == drawer_kick("TM-T88V")
