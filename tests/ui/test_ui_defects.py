@@ -230,6 +230,14 @@ async def test_every_screen_draws_only_console_glyphs_on_term_linux(settings, mo
         await look("customer form")
         await pilot.press("escape", "escape", "escape", "f6")
         await look("return")
+        await pilot.press("escape", "ctrl+backslash")
+        await pilot.press(*"4821", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await look("manager palette")
+        await pilot.press(*"scanners", "enter")
+        await app.workers.wait_for_complete()
+        await look("printer, scanners and sync")
     assert zoe is not None
     missing = {where: "".join(sorted(glyphs)) for where, glyphs in seen.items() if glyphs}
     kiosk = make_app(settings, kiosk_timeout=30)
@@ -237,6 +245,11 @@ async def test_every_screen_draws_only_console_glyphs_on_term_linux(settings, mo
         assert kiosk.theme == "ansi-dark"
         await pilot.pause()
         seen["kiosk"] = missing_glyphs(screen_text(kiosk))
+    support = make_app(settings, support=True)
+    async with support.run_test(size=(80, 24), notifications=True) as pilot:
+        await support.workers.wait_for_complete()
+        await pilot.pause()
+        seen["support"] = missing_glyphs(screen_text(support))
     assert screens == [
         "SaleScreen",
         "QuantityScreen",
@@ -255,6 +268,8 @@ async def test_every_screen_draws_only_console_glyphs_on_term_linux(settings, mo
         "AddressScreen",
         "CustomerFormScreen",
         "ReturnScreen",
+        "ManagerPalette",
+        "StatusScreen",
     ]
     assert missing == {}
 
