@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/till demo
 
 test: $(STAMP)
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 soak: $(STAMP)
 	$(BIN)/pytest -q -m soak
@@ -39,7 +39,7 @@ bench: $(STAMP)
 # new ones into each language's .po (translate them there), then the .mo the till reads.
 messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg --project=till --no-location --sort-output \
-		-k plural:2,3 -k Binding:3 -k NC_:1c,2 -o till/locale/till.pot till devices
+		-k plural:2,3 -k Binding:3 -k NC_:1c,2 -o till/locale/till.pot till storage devices
 	$(BIN)/pybabel -q update -D till -i till/locale/till.pot -d till/locale --no-fuzzy-matching
 	$(BIN)/pybabel -q compile -D till -d till/locale
 

@@ -15,6 +15,8 @@ from storage import audit, events, ledger
 from storage.customer_pointer import survivor_id
 from storage.models import database
 from till.core.bounds import check_amount
+from till.core.reasons import deposit_reason
+from till.core.words import N_
 from till.errors import TillError
 
 CREDIT_NOTE, DEPOSIT, SALE = "credit_note", "deposit", "sale"
@@ -86,12 +88,12 @@ def deposit(
     (cash or card), at till ``till_no`` (its Z counts the cash; 0: not at a till). Audited.
     Returns the new balance."""
     if amount <= 0:
-        raise TillError("A deposit must be more than zero.")
+        raise TillError(N_("A deposit must be more than zero."))
     check_amount(amount, "deposit")
     at = (now or datetime.now(UTC)).isoformat()
     with database.atomic():
         before = balance(customer_id)
-        add_entry(customer_id, DEPOSIT, amount, actor=actor, at=at, reason=f"paid by {method}")
+        add_entry(customer_id, DEPOSIT, amount, actor=actor, at=at, reason=deposit_reason(method))
         audit.record(
             "customer",
             customer_id,

@@ -23,6 +23,7 @@ from typing import Any
 
 from storage import journal_seal, migrations
 from storage.db import close_database, open_database
+from till.core.words import N_
 from till.errors import StorageError, TillError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -63,18 +64,23 @@ def backup(database: Path, target: Path, *, force: bool = False) -> Contents:
     """Copy ``database`` to ``target`` while others may write to it; refuse to overwrite a file
     unless ``force``. The copy is checked (``integrity_check``) before it takes its name."""
     if not database.exists():
-        raise StorageError(f"{database}: no database here. Create one with 'till init'.")
+        raise StorageError(
+            N_("{file}: no database here. Create one with 'till init'."), file=database
+        )
     if target.exists() and target.resolve() == database.resolve():
-        raise TillError(f"{target}: that is the database itself; name another file.")
+        raise TillError(N_("{file}: that is the database itself; name another file."), file=target)
     if target.exists() and not force:
-        raise TillError(f"{target}: the file exists; name another, or add --force to replace it.")
+        raise TillError(
+            N_("{file}: the file exists; name another, or add --force to replace it."),
+            file=target,
+        )
     if target.is_dir():
-        raise TillError(f"{target}: a folder; name the file to write.")
+        raise TillError(N_("{file}: a folder; name the file to write."), file=target)
     if not target.parent.is_dir():
-        raise TillError(f"{target.parent}: no such folder.")
+        raise TillError(N_("{folder}: no such folder."), folder=target.parent)
     with _temporary_beside(target) as temporary:
         _copy(database, temporary)
-        contents = _checked(temporary, name=database, outcome="no backup written")
+        contents = _checked(temporary, name=database, refusals=_BACKUP_REFUSED)
         os.replace(temporary, target)
     return contents
 
@@ -120,16 +126,27 @@ def restore(
     key_dir = key_dir or database.parent / "keys"
     with _temporary_beside(database) as temporary, _anchor_aside(key_dir) as anchor:
         _copy(source, temporary)
-        contents = _checked(temporary, name=source, outcome="nothing restored")
+        contents = _checked(temporary, name=source, refusals=_RESTORE_REFUSED)
         broken = _broken_receipts(temporary, key_dir)
         if broken and not force:
             shown = ", ".join(broken[:SHOWN_RECEIPTS])
-            more = (
-                f" and {len(broken) - SHOWN_RECEIPTS} more" if len(broken) > SHOWN_RECEIPTS else ""
-            )
+            if len(broken) > SHOWN_RECEIPTS:
+                raise NotSound(
+                    N_(
+                        "{file}: the sales journal is broken at {receipts} and {more} more; "
+                        "nothing restored (add --force to restore it anyway)."
+                    ),
+                    file=source,
+                    receipts=shown,
+                    more=len(broken) - SHOWN_RECEIPTS,
+                )
             raise NotSound(
-                f"{source}: the sales journal is broken at {shown}{more}; nothing restored "
-                "(add --force to restore it anyway)."
+                N_(
+                    "{file}: the sales journal is broken at {receipts}; nothing restored "
+                    "(add --force to restore it anyway)."
+                ),
+                file=source,
+                receipts=shown,
             )
         aside = None
         if database.exists():
@@ -205,21 +222,47 @@ def check_file(path: Path) -> None:
             header = file.read(100)
         size = path.stat().st_size
     except OSError as error:
-        raise NotSound(f"{path}: cannot read the file ({error.strerror}).") from None
+        raise NotSound(
+            N_("{file}: cannot read the file ({reason})."), file=path, reason=error.strerror
+        ) from None
     if len(header) < 100 or not header.startswith(SQLITE_HEADER):
-        raise NotSound(f"{path}: not an SQLite database; nothing restored.")
+        raise NotSound(N_("{file}: not an SQLite database; nothing restored."), file=path)
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     size_is_valid = header[24:28] == header[92:96] and pages > 0
     if page_size < 512 or (size_is_valid and size < pages * page_size):
         raise NotSound(
-            f"{path}: truncated: the file holds {size:,} bytes of the {pages * page_size:,} its "
-            "header announces; nothing restored."
+            N_(
+                "{file}: truncated: the file holds {size:,} bytes of the {announced:,} its "
+                "header announces; nothing restored."
+            ),
+            file=path,
+            size=size,
+            announced=pages * page_size,
         )
 
 
-def _checked(path: Path, *, outcome: str, name: Path | None = None) -> Contents:
+_BACKUP_REFUSED = {
+    "damaged": N_("{file}: the database is damaged ({reason}); no backup written."),
+    "not_till": N_("{file}: not a till database (no {tables} table); no backup written."),
+    "newer": N_(
+        "{file}: written by a newer till (schema version {schema}, this till knows up to "
+        "{latest}); update this till first. No backup written."
+    ),
+}
+_RESTORE_REFUSED = {
+    "damaged": N_("{file}: the database is damaged ({reason}); nothing restored."),
+    "not_till": N_("{file}: not a till database (no {tables} table); nothing restored."),
+    "newer": N_(
+        "{file}: written by a newer till (schema version {schema}, this till knows up to "
+        "{latest}); update this till first. Nothing restored."
+    ),
+}
+"""What a backup and a restore say of a copy that fails a check, by check."""
+
+
+def _checked(path: Path, *, refusals: dict[str, str], name: Path | None = None) -> Contents:
     """SQLite's own checks, then the till's: its tables, a schema no newer than this till's."""
     shown = name or path
     try:
@@ -227,22 +270,17 @@ def _checked(path: Path, *, outcome: str, name: Path | None = None) -> Contents:
             for check in ("quick_check", "integrity_check"):
                 result = [row[0] for row in connection.execute(f"PRAGMA {check}(20)")]
                 if result != ["ok"]:
-                    raise NotSound(
-                        f"{shown}: the database is damaged ({check}: {result[0]}); {outcome}."
-                    )
+                    raise NotSound(refusals["damaged"], file=shown, reason=f"{check}: {result[0]}")
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
             missing = [table for table in TILL_TABLES if table not in tables]
             if missing:
-                raise NotSound(
-                    f"{shown}: not a till database (no {', '.join(missing)} table); {outcome}."
-                )
+                raise NotSound(refusals["not_till"], file=shown, tables=", ".join(missing))
             contents = _contents(connection, path)
     except sqlite3.DatabaseError as error:
-        raise NotSound(f"{shown}: the database is damaged ({error}); {outcome}.") from None
+        raise NotSound(refusals["damaged"], file=shown, reason=str(error)) from None
     if contents.schema > latest_schema():
         raise NotSound(
-            f"{shown}: written by a newer till (schema version {contents.schema}, this till "
-            f"knows up to {latest_schema()}); update this till first. {outcome.capitalize()}."
+            refusals["newer"], file=shown, schema=contents.schema, latest=latest_schema()
         )
     return contents
 
@@ -283,8 +321,11 @@ def _set_aside(database: Path) -> Path:
         busy = 0
     if busy:
         raise TillError(
-            f"{database}: another program is writing to the database (sync, an import?); "
-            "stop it and try again. Nothing restored."
+            N_(
+                "{file}: another program is writing to the database (sync, an import?); "
+                "stop it and try again. Nothing restored."
+            ),
+            file=database,
         )
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     aside = database.with_name(f"{database.name}.before-restore-{stamp}")

@@ -28,6 +28,7 @@ from till.core.customer import TEXT_LIMITS
 from till.core.money import parse_amount, parse_rate
 from till.core.sale import Item
 from till.core.text import clean_line
+from till.core.words import N_
 from till.errors import ImportRowError, InvalidSale, UnknownProduct
 
 IMPORT_COLUMNS = ("barcode", "name", "price", "vat")
@@ -77,7 +78,7 @@ def lookup(code: str, price_code: str = "") -> Item:
     prepared statement."""
     row = database.execute_sql(_LOOKUP, (price_code, code)).fetchone()
     if row is None:
-        raise UnknownProduct(f"No product has the code {code}.")
+        raise UnknownProduct(N_("No product has the code {code}."), code=code)
     product_id, name, price, vat_rate_bp, category, cost, promo, discountable, listed = row
     return Item(
         product_id,
@@ -111,7 +112,7 @@ def stock_of(code: str) -> int:
         (code,),
     ).fetchone()
     if row is None:
-        raise UnknownProduct(f"No product has the code {code}.")
+        raise UnknownProduct(N_("No product has the code {code}."), code=code)
     return row[0]
 
 
@@ -166,31 +167,37 @@ def _duplicate_product(row: ProductRow, line: int) -> str:
 def _product_row(record: Record, rates: set[int], precision: int) -> ProductRow:
     # Every row of a file comes here: the checks are the same, the repeated values cached.
     if None in record or None in _required(record):
-        raise ImportRowError("wrong number of columns.")
+        raise ImportRowError(N_("wrong number of columns."))
     code = normalise_code(record["barcode"] or "")
     name = _text(record, "name")
     if not name:
-        raise ImportRowError("the name is empty.")
+        raise ImportRowError(N_("the name is empty."))
     if len(name) > MAX_NAME_LENGTH:
-        raise ImportRowError(f"the name is longer than {MAX_NAME_LENGTH} characters.")
+        raise ImportRowError(N_("the name is longer than {most} characters."), most=MAX_NAME_LENGTH)
     price = _optional_amount(record, "price", precision)
     if price is None:
-        raise ImportRowError("price: Type an amount.")
+        raise ImportRowError(N_("price: Type an amount."))
     rate = _rate(record["vat"] or "")
     if rate not in rates:
         allowed = ", ".join(f"{r / 100:g}" for r in sorted(rates, reverse=True))
-        raise ImportRowError(f"VAT {record['vat']}% is not a configured rate ({allowed}).")
+        raise ImportRowError(
+            N_("VAT {rate} is not a configured rate ({allowed})."),
+            rate=f"{record['vat']}%",
+            allowed=allowed,
+        )
     category = _text(record, "category", _clean_repeated)
     cost = _optional_amount(record, "cost", precision) or 0
     promo = _optional_amount(record, "promo_price", precision)
     if promo is not None and promo > price:
-        raise ImportRowError(f"the promotional price {record['promo_price']} is above the price.")
+        raise ImportRowError(
+            N_("the promotional price {promo} is above the price."), promo=record["promo_price"]
+        )
     discountable = _yes_no(record.get("discountable"), "discountable")
     stock_text = (record.get("stock") or "").strip()
     try:
         stock = parse_whole(stock_text, "stock", -MAX_STOCK, MAX_STOCK) if stock_text else None
     except InvalidSale as error:
-        raise ImportRowError(str(error)) from None
+        raise ImportRowError(error.message_id, **error.params) from None
     return ProductRow(code, name, price, rate, category, cost, promo, discountable, stock)
 
 
@@ -206,7 +213,7 @@ def _text(record: Record, column: str, clean: Callable[[str], str] = clean_line)
     try:
         return clean(record.get(column) or "")
     except ValueError as error:
-        raise ImportRowError(f"{column}: {error}") from None
+        raise ImportRowError(N_("{column}: {reason}"), column=column, reason=str(error)) from None
 
 
 def _optional_amount(record: Record, column: str, precision: int) -> int | None:
@@ -216,7 +223,7 @@ def _optional_amount(record: Record, column: str, precision: int) -> int | None:
     try:
         return parse_amount(text, precision)
     except InvalidSale as error:
-        raise ImportRowError(f"{column}: {error}") from None
+        raise ImportRowError(N_("{column}: {reason}"), column=column, reason=error) from None
 
 
 _YES = {"1", "yes", "y", "true", "oui"}
@@ -229,7 +236,7 @@ def _yes_no(text: str | None, column: str) -> bool:
         return True
     if value in _NO:
         return False
-    raise ImportRowError(f"{column}: write yes or no, got {text!r}.")
+    raise ImportRowError(N_("{column}: write yes or no, got {text!r}."), column=column, text=text)
 
 
 def import_product_file(
@@ -368,15 +375,17 @@ def price_list_rows(stream: TextIO, precision: int = 2) -> Iterator[tuple[int, P
 
 def _price_list_row(record: Record, precision: int) -> PriceListRow:
     if None in record or any(record.get(name) is None for name in PRICE_LIST_COLUMNS):
-        raise ImportRowError("wrong number of columns.")
+        raise ImportRowError(N_("wrong number of columns."))
     price_code = _text(record, "price_code")
     if not price_code:
-        raise ImportRowError("the price code is empty.")
+        raise ImportRowError(N_("the price code is empty."))
     if len(price_code) > MAX_PRICE_CODE_LENGTH:
-        raise ImportRowError(f"price_code: is longer than {MAX_PRICE_CODE_LENGTH} characters.")
+        raise ImportRowError(
+            N_("price_code: is longer than {most} characters."), most=MAX_PRICE_CODE_LENGTH
+        )
     price = _optional_amount(record, "price", precision)
     if price is None:
-        raise ImportRowError("price: Type an amount.")
+        raise ImportRowError(N_("price: Type an amount."))
     return PriceListRow(price_code, normalise_code(record["barcode"] or ""), price)
 
 

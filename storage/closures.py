@@ -45,6 +45,7 @@ from till.core.closures import (
     totals_of,
     year_bounds,
 )
+from till.core.words import N_
 from till.errors import TillError
 
 COLUMNS = (
@@ -105,7 +106,9 @@ def close_day(
     today = local_day(moment)
     day = day or today
     if day > today:
-        raise ClosureRefused(f"{day} has not begun: a day is closed once it has started.")
+        raise ClosureRefused(
+            N_("{day} has not begun: a day is closed once it has started."), day=day
+        )
     key = _signing_key(key_dir)
     start, end = day_bounds(day)
     end = min(end, moment)
@@ -115,15 +118,31 @@ def close_day(
         last = _last(cursor, till_no, ClosureKind.DAY)
         if last and last.period > day.isoformat():
             raise ClosureRefused(
-                f"Days are closed in order: {last.name} closed {last.period}, after {day}."
+                N_("Days are closed in order: {closure} closed {period}, after {day}."),
+                closure=last.name,
+                period=last.period,
+                day=day,
             )
         after = last.last_receipt_no if last else 0
         closed = {date.fromisoformat(p) for p in _periods(cursor, till_no, ClosureKind.DAY)}
         open_days = sorted(_days_with_receipts(cursor, till_no, after, start) - closed)
         if open_days:
+            if len(open_days) == 1:
+                raise ClosureRefused(
+                    N_(
+                        "{days} has receipts no Z covers: close {first} first "
+                        "(till close day --date {first})."
+                    ),
+                    days=_listed(open_days),
+                    first=open_days[0],
+                )
             raise ClosureRefused(
-                f"{_listed(open_days)} {'has' if len(open_days) == 1 else 'have'} receipts no Z "
-                f"covers: close {open_days[0]} first (till close day --date {open_days[0]})."
+                N_(
+                    "{days} have receipts no Z covers: close {first} first "
+                    "(till close day --date {first})."
+                ),
+                days=_listed(open_days),
+                first=open_days[0],
             )
         draft = _day_draft(
             cursor,
@@ -287,6 +306,18 @@ def close_year(
 
 _PARTS = {ClosureKind.MONTH: ClosureKind.DAY, ClosureKind.YEAR: ClosureKind.MONTH}
 """What a month or a year is the sum of."""
+_NOT_OVER = {
+    ClosureKind.MONTH: N_("{period} is not over: a month is closed after its last day."),
+    ClosureKind.YEAR: N_("{period} is not over: a year is closed after its last day."),
+}
+_IN_ORDER = {
+    ClosureKind.MONTH: N_("Close {period} first: months are closed in order."),
+    ClosureKind.YEAR: N_("Close {period} first: years are closed in order."),
+}
+_PARTS_OPEN = {
+    ClosureKind.MONTH: N_("Close the days of {period} first: {parts}."),
+    ClosureKind.YEAR: N_("Close the months of {period} first: {parts}."),
+}
 
 
 def _close_period(
@@ -306,7 +337,7 @@ def _close_period(
     written once; ``open_parts`` names those of its parts still to close."""
     part = _PARTS[kind]
     if moment < bounds[1]:
-        raise ClosureRefused(f"{label} is not over: a {kind} is closed after its last day.")
+        raise ClosureRefused(_NOT_OVER[kind], period=label)
     key = _signing_key(key_dir)
     with database.atomic():
         cursor = database.cursor()
@@ -315,11 +346,11 @@ def _close_period(
         earlier = sorted({p[: len(label)] for p in _periods(cursor, till_no, part)} - closed)
         earlier = [e for e in earlier if e < label]
         if earlier:
-            raise ClosureRefused(f"Close {earlier[0]} first: {kind}s are closed in order.")
+            raise ClosureRefused(_IN_ORDER[kind], period=earlier[0])
         parts = _of_period(cursor, till_no, part, label + "-")
         still_open = open_parts(cursor, parts)
         if still_open:
-            raise ClosureRefused(f"Close the {part}s of {label} first: {_listed(still_open)}.")
+            raise ClosureRefused(_PARTS_OPEN[kind], period=label, parts=_listed(still_open))
         return _seal(
             cursor,
             _summed(kind, label, parts, bounds, cursor, till_no, currency),
@@ -465,7 +496,12 @@ def get_closure(till_no: int, kind: ClosureKind, number: int) -> Closure:
         f"{SELECT} WHERE till_no = ? AND kind = ? AND number = ?", (till_no, str(kind), number)
     ).fetchone()
     if row is None:
-        raise ClosureNotFound(f"Till {till_no} has no {kind.word} {number}.")
+        raise ClosureNotFound(
+            N_("Till {till} has no {closure} {number}."),
+            till=till_no,
+            closure=kind.word,
+            number=number,
+        )
     return closure_from_row(row)
 
 
@@ -549,8 +585,14 @@ def _refuse_twice(cursor, till_no: int, kind: ClosureKind, period: str) -> None:
     ).fetchone()
     if row:
         raise ClosureRefused(
-            f"{period} is already closed ({kind.word} {row[0]}, taken {row[1][:16]} UTC): "
-            "a closure is taken once and never redone."
+            N_(
+                "{period} is already closed ({closure} {number}, taken {taken} UTC): "
+                "a closure is taken once and never redone."
+            ),
+            period=period,
+            closure=kind.word,
+            number=row[0],
+            taken=row[1][:16],
         )
 
 

@@ -28,6 +28,7 @@ from storage.models import database
 from till.core.customer import Customer, shown
 from till.core.customer_columns import ADDRESS, EXPORT_FIELDS, EXTERNAL_CODE, EXTRA
 from till.core.customer_rows import ADDRESS_COLUMNS
+from till.core.words import N_
 from till.errors import TillError
 
 BATCH = 1_000
@@ -42,7 +43,7 @@ def export_customers(path: Path) -> int:
     """Write every customer to ``path`` (``.csv`` or ``.xlsx``); how many were written."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise TillError(f"{path}: export to a .csv or an .xlsx file.")
+        raise TillError(N_("{file}: export to a .csv or an .xlsx file."), file=path)
     header = export_header()
     partial = path.with_name(f".{path.name}.partial")
     try:

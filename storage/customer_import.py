@@ -56,6 +56,7 @@ from till.core.customer_columns import (
 )
 from till.core.customer_rows import CustomerRow, fold_rows, read_row
 from till.core.text import digits, fold, fold_email
+from till.core.words import N_
 from till.errors import TillError
 
 log = logging.getLogger(__name__)
@@ -214,19 +215,28 @@ def load_mapping(path: Path) -> dict[str, str]:
     with path.open("rb") as file:
         data = file.read(MAX_MAPPING_BYTES + 1)
     if len(data) > MAX_MAPPING_BYTES:
-        raise MappingError(f"{path}: a mapping file is at most {MAX_MAPPING_BYTES:,} bytes.")
+        raise MappingError(
+            N_("{file}: a mapping file is at most {most:,} bytes."),
+            file=path,
+            most=MAX_MAPPING_BYTES,
+        )
     try:
         text = data.decode("utf_8_sig")
         table = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
         kind = "TOML" if path.suffix.lower() == ".toml" else "JSON"
-        raise MappingError(f"{path}: not a readable {kind} mapping file ({error}).") from None
+        raise MappingError(
+            N_("{file}: not a readable {kind} mapping file ({reason})."),
+            file=path,
+            kind=kind,
+            reason=str(error),
+        ) from None
     except RecursionError:
-        raise MappingError(f"{path}: the mapping file nests too deeply.") from None
+        raise MappingError(N_("{file}: the mapping file nests too deeply."), file=path) from None
     try:
         return parse_mapping(table)
     except MappingError as error:
-        raise MappingError(f"{path}: {error}") from None
+        raise MappingError(N_("{file}: {reason}"), file=path, reason=error) from None
 
 
 def row_keys(row: CustomerRow) -> list[str]:
@@ -445,7 +455,7 @@ class _Importer:
             return target
         before = cache.get(target) or get_customers([target]).get(target)
         if before is None:
-            raise TillError("the customer this row matches is no longer on file.")
+            raise TillError(N_("the customer this row matches is no longer on file."))
         changes = changed_fields(before, row, fill_only=folded)
         self._check_lists(changes)
         if folded:  # fills only: the earlier row's card, state and addresses stand

@@ -28,6 +28,7 @@ from storage.models import Customer as CustomerRow
 from storage.models import CustomerAddress, CustomerExternalCode, database
 from till.core.customer import ADDRESS_FIELDS, Address, Customer, shown
 from till.core.duplicate_merge import FileChanges, MergePlan, file_changes
+from till.core.words import N_
 from till.errors import TillError
 
 CUSTOMER = "customer"
@@ -230,7 +231,7 @@ def merge_payload(
 
 def _pair(keep_id: str, other_id: str) -> tuple[Customer, Customer]:
     if keep_id == other_id:
-        raise MergeRefused("A customer cannot be merged into itself.")
+        raise MergeRefused(N_("A customer cannot be merged into itself."))
     rows = {
         row.id: row
         for row in CustomerRow.select(
@@ -238,19 +239,27 @@ def _pair(keep_id: str, other_id: str) -> tuple[Customer, Customer]:
         ).where(CustomerRow.id.in_([keep_id, other_id]))
     }
     if keep_id not in rows or other_id not in rows:
-        raise CustomerNotFound("No such customer: it may have been deleted.")
+        raise CustomerNotFound(N_("No such customer: it may have been deleted."))
     keep_row, other_row = rows[keep_id], rows[other_id]
     if keep_row.merged_into:
         survivor = CustomerRow.get_or_none(CustomerRow.id == keep_row.merged_into)
+        if survivor is None:
+            raise MergeRefused(
+                N_("{code} was merged into another customer already: keep that customer instead."),
+                code=keep_row.code,
+            )
         raise MergeRefused(
-            f"{keep_row.code} was merged into {survivor.code if survivor else 'another customer'}"
-            " already: keep that customer instead."
+            N_("{code} was merged into {survivor} already: keep that customer instead."),
+            code=keep_row.code,
+            survivor=survivor.code,
         )
     if other_row.merged_into:
-        raise MergeRefused(f"{other_row.code} was merged into another customer already.")
+        raise MergeRefused(
+            N_("{code} was merged into another customer already."), code=other_row.code
+        )
     for row in (keep_row, other_row):
         if row.anonymised_at:  # a merge would bring personal values back into an erased file
-            raise MergeRefused(f"{row.code} was anonymised: it cannot be merged.")
+            raise MergeRefused(N_("{code} was anonymised: it cannot be merged."), code=row.code)
     return get_customer(keep_id), get_customer(other_id)
 
 

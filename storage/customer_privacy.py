@@ -46,6 +46,7 @@ from till.core.privacy import (
     erased_payload,
 )
 from till.core.text import fold
+from till.core.words import N_
 from till.errors import TillError
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def anonymise(
     with database.atomic():
         customer = get_customer(customer_id)
         if is_anonymised(customer.id):
-            raise AlreadyAnonymised(f"{customer.code} was anonymised already.")
+            raise AlreadyAnonymised(N_("{code} was anonymised already."), code=customer.code)
         ids = ids_counted_as(customer.id)
         done = erase(ids, actor=actor, approved_by=approved_by, at=at, strict=True)
         for cid in done.customer_ids:
@@ -237,8 +238,12 @@ def _redact_sales(
             if chain_hash(sale.previous_hash, payload) != sale.journal_hash:
                 if strict:
                     raise TillError(
-                        f"Sale {sale.receipt_code} names this customer and no longer verifies "
-                        "('till journal'): nothing was erased. Have the journal checked first."
+                        N_(
+                            "Sale {receipt} names this customer and no longer verifies "
+                            "('till journal'): nothing was erased. Have the journal checked "
+                            "first."
+                        ),
+                        receipt=sale.receipt_code,
                     )
                 log.error(
                     "sale %s no longer verifies: the customer's name in it is left for the "

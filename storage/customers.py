@@ -40,6 +40,7 @@ from till.core.customer import (
     validate_changes,
 )
 from till.core.merge import DELETED
+from till.core.words import N_
 from till.errors import TillError
 
 LISTED_FIELDS = ("status", "family", "segment", "price_code", "tax_zone")
@@ -277,7 +278,8 @@ def delete_customer(
             row.delete_instance()
         except IntegrityError:
             raise TillError(
-                f"{row.code} is still referred to elsewhere and cannot be deleted; deactivate it."
+                N_("{code} is still referred to elsewhere and cannot be deleted; deactivate it."),
+                code=row.code,
             ) from None
         audit.record("customer", customer_id, "delete", actor, at, [("code", row.code, "")])
         deletion = clock.stamp()
@@ -323,7 +325,7 @@ def save_address(
                 (CustomerAddress.id == address.id) & (CustomerAddress.customer == customer_id)
             )
             if old is None:
-                raise CustomerNotFound("That address is not on this customer's file.")
+                raise CustomerNotFound(N_("That address is not on this customer's file."))
             before = _format_address(_to_address(old))
             CustomerAddress.update(values).where(CustomerAddress.id == address.id).execute()
             saved = address
@@ -361,7 +363,7 @@ def remove_address(
             (CustomerAddress.id == address_id) & (CustomerAddress.customer == customer_id)
         )
         if old is None:
-            raise CustomerNotFound("That address is not on this customer's file.")
+            raise CustomerNotFound(N_("That address is not on this customer's file."))
         old.delete_instance()
         deletion = clock.stamp()
         field_clocks.bury("customer_address", [address_id], deletion)
@@ -481,7 +483,7 @@ def customer_count() -> int:
 def _row(customer_id: str) -> CustomerRow:
     row = CustomerRow.get_or_none(CustomerRow.id == customer_id)
     if row is None:
-        raise CustomerNotFound("No such customer: it may have been deleted.")
+        raise CustomerNotFound(N_("No such customer: it may have been deleted."))
     return row
 
 
@@ -491,8 +493,11 @@ def _editable_row(customer_id: str) -> CustomerRow:
     row = _row(customer_id)
     if row.anonymised_at:
         raise TillError(
-            f"{row.code}'s personal data was erased on request: it cannot be filled in again. "
-            "Add the person as a new customer if they ask to be one."
+            N_(
+                "{code}'s personal data was erased on request: it cannot be filled in again. "
+                "Add the person as a new customer if they ask to be one."
+            ),
+            code=row.code,
         )
     return row
 

@@ -11,6 +11,7 @@ from peewee import OperationalError
 
 from storage import events, index_build, journal_seal, migrations
 from storage.models import SchemaVersion, database
+from till.core.words import N_
 from till.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,9 @@ def open_database(
     db_path = Path(path)
     journal_seal.bind_keys(Path(key_dir) if key_dir else db_path.parent / "keys")
     if not create and not db_path.exists():
-        raise StorageError(f"{db_path}: no database here. Create one with 'till init'.")
+        raise StorageError(
+            N_("{file}: no database here. Create one with 'till init'."), file=db_path
+        )
     refuse_hard_links(db_path)
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,12 +58,18 @@ def open_database(
         mode = database.execute_sql("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal":
             raise StorageError(
-                f"{db_path}: SQLite would not use WAL here (journal mode {mode}); keep the "
-                "database on a local disk."
+                N_(
+                    "{file}: SQLite would not use WAL here (journal mode {mode}); keep the "
+                    "database on a local disk."
+                ),
+                file=db_path,
+                mode=mode,
             )
         index_build.restore_missing(migrate())  # a first sync killed before it built them
     except (OperationalError, OSError) as error:
-        raise StorageError(f"{db_path}: cannot open the database ({error}).") from None
+        raise StorageError(
+            N_("{file}: cannot open the database ({reason})."), file=db_path, reason=str(error)
+        ) from None
 
 
 def refuse_hard_links(db_path: Path) -> None:
@@ -72,8 +81,12 @@ def refuse_hard_links(db_path: Path) -> None:
         return  # not there yet: it will be created with one name
     if links > 1:
         raise StorageError(
-            f"{db_path}: the database file has {links} names (hard links); SQLite would keep a "
-            "journal for each and corrupt it. Remove the extra names; use a symlink instead."
+            N_(
+                "{file}: the database file has {links} names (hard links); SQLite would keep a "
+                "journal for each and corrupt it. Remove the extra names; use a symlink instead."
+            ),
+            file=db_path,
+            links=links,
         )
 
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from peewee import OperationalError
 
+from till.core.words import N_
 from till.errors import (
     DatabaseBusy,
     DiskFailure,
@@ -46,19 +47,25 @@ def storage_error(error: OperationalError | sqlite3.OperationalError) -> Storage
         return DatabaseBusy()
     if code == _FULL:
         return DiskFull(
-            "The disk is full: nothing was saved. Call the technician to free some space."
+            N_("The disk is full: nothing was saved. Call the technician to free some space.")
         )
     if code == _READONLY:
         return ReadOnlyDatabase(
-            "The database cannot be written to (read-only file or disk): nothing was saved. "
-            "Call the technician."
+            N_(
+                "The database cannot be written to (read-only file or disk): nothing was saved. "
+                "Call the technician."
+            )
         )
     if code == _IOERR:
         return DiskFailure(
-            "The disk failed while saving (input/output error): nothing was saved. "
-            "Call the technician."
+            N_(
+                "The disk failed while saving (input/output error): nothing was saved. "
+                "Call the technician."
+            )
         )
-    return StorageError(f"The database refused the change ({error}): nothing was saved.")
+    return StorageError(
+        N_("The database refused the change ({reason}): nothing was saved."), reason=str(error)
+    )
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from typing import Any, Generic, Protocol, TextIO, TypeVar
 from peewee import SqliteDatabase
 
 from storage.models import database
+from till.core.words import N_
 from till.errors import BarcodeError, ImportRowError, InvalidSale
 
 CHUNK_ROWS = 1_000
@@ -105,7 +106,9 @@ def open_csv(path: Path) -> TextIO:
         head.decode(encoding)
     except UnicodeDecodeError as error:
         if error.start < len(head) - 3:  # not a character cut by the end of the sample
-            raise ImportRowError(f"{path}: not UTF-8 text. Save it as UTF-8 CSV.") from None
+            raise ImportRowError(
+                N_("{file}: not UTF-8 text. Save it as UTF-8 CSV."), file=path
+            ) from None
     return path.open(encoding=encoding, errors="surrogateescape", newline="")
 
 
@@ -154,7 +157,11 @@ def csv_records(
         header[0] = header[0].lstrip("\ufeff").strip()
     missing = [name for name in required if name not in header]
     if missing:
-        raise ImportRowError(f"line 1: the header must name {usage}; missing {', '.join(missing)}.")
+        raise ImportRowError(
+            N_("line 1: the header must name {usage}; missing {missing}."),
+            usage=usage,
+            missing=", ".join(missing),
+        )
     width = len(header)
     for line, fields in rows:
         if isinstance(fields, str):

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from storage import keys, sales
 from storage.journal_chains import chain_hash, seal_message
 from storage.models import Sale, database
+from till.core.words import N_
 from till.errors import StorageError, TillError
 
 FORMAT = "till-journal-archive/1"
@@ -42,12 +43,12 @@ class Period:
 def period(text: str) -> Period:
     match = _PERIOD.match(text.strip())
     if not match:
-        raise BadPeriod(f"{text!r}: a period is YYYY, YYYY-MM or YYYY-MM-DD.")
+        raise BadPeriod(N_("{text!r}: a period is YYYY, YYYY-MM or YYYY-MM-DD."), text=text)
     year, month, day = (int(part) if part else None for part in match.groups())
     try:
         start = datetime(year or 1, month or 1, day or 1, tzinfo=UTC)
     except ValueError:
-        raise BadPeriod(f"{text!r}: no such date.") from None
+        raise BadPeriod(N_("{text!r}: no such date."), text=text) from None
     if day:
         end = start + timedelta(days=1)
     elif month:
@@ -91,7 +92,9 @@ def export(chosen: Period, key_dir: Path, target: Path) -> dict[str, int]:
         temporary.replace(target)
     except OSError as error:
         temporary.unlink(missing_ok=True)
-        raise StorageError(f"{target}: cannot write the archive ({error.strerror}).") from None
+        raise StorageError(
+            N_("{file}: cannot write the archive ({reason})."), file=target, reason=error.strerror
+        ) from None
     return {name: len(rows) for name, rows in content.items()}
 
 
@@ -140,7 +143,9 @@ def verify(path: Path, key_dir: Path | None) -> list[tuple[str, dict[str, Any]]]
         if document.get("format") != FORMAT or not isinstance(public, Ed25519PublicKey):
             raise ValueError("not a till journal archive")
     except OSError as error:
-        raise StorageError(f"{path}: cannot read the archive ({error.strerror}).") from None
+        raise StorageError(
+            N_("{file}: cannot read the archive ({reason})."), file=path, reason=error.strerror
+        ) from None
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
         return [("archive_unreadable", {"why": str(error)[:200]})]
     problems: list[tuple[str, dict[str, Any]]] = []

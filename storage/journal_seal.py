@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from storage import keys
 from storage.journal_chains import GENESIS, seal_message
 from storage.models import database
+from till.core.words import N_
 from till.errors import StorageError
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def bind_keys(directory: Path | None) -> None:
 def key_directory() -> Path:
     directory = _bound["directory"]
     if directory is None:
-        raise StorageError("No key folder is bound: open the database with its key folder.")
+        raise StorageError(N_("No key folder is bound: open the database with its key folder."))
     return directory
 
 
@@ -208,7 +209,11 @@ def _read_anchor_file(directory: Path) -> dict[str, dict[str, Any]] | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise StorageError(f"{path}: cannot read the journal anchor ({error.strerror}).") from None
+        raise StorageError(
+            N_("{file}: cannot read the journal anchor ({reason})."),
+            file=path,
+            reason=error.strerror,
+        ) from None
     try:
         chains = json.loads(content)["chains"]
         if not isinstance(chains, dict) or len(content) > MAX_ANCHOR:
@@ -223,7 +228,9 @@ def _read_anchor_file(directory: Path) -> dict[str, dict[str, Any]] | None:
             for chain, entry in chains.items()
         }
     except (ValueError, KeyError, TypeError):
-        raise StorageError(f"{path}: not a journal anchor (damaged or edited).") from None
+        raise StorageError(
+            N_("{file}: not a journal anchor (damaged or edited)."), file=path
+        ) from None
 
 
 def _write_anchor(heads: dict[str, dict[str, Any]], directory: Path | None = None) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from till.core.words import N_
 from till.errors import StorageError
 
 PEPPER = "pin-pepper"
@@ -39,8 +40,17 @@ def pin_pepper(directory: Path, *, create: bool = False) -> bytes:
         _write_new(path, os.urandom(SECRET_BYTES))
     secret = _read(path)
     if len(secret) != SECRET_BYTES:
-        raise StorageError(f"{path}: not a PIN pepper ({len(secret)} bytes, not {SECRET_BYTES}).")
+        raise _not_a_pepper(path, secret)
     return secret
+
+
+def _not_a_pepper(path: Path, secret: bytes) -> StorageError:
+    return StorageError(
+        N_("{file}: not a PIN pepper ({size} bytes, not {expected})."),
+        file=path,
+        size=len(secret),
+        expected=SECRET_BYTES,
+    )
 
 
 def business_pepper(directory: Path) -> bytes | None:
@@ -50,7 +60,7 @@ def business_pepper(directory: Path) -> bytes | None:
         return None
     secret = _read(path)
     if len(secret) != SECRET_BYTES:
-        raise StorageError(f"{path}: not a PIN pepper ({len(secret)} bytes, not {SECRET_BYTES}).")
+        raise _not_a_pepper(path, secret)
     return secret
 
 
@@ -58,15 +68,20 @@ def keep_business_pepper(directory: Path, secret: bytes) -> bool:
     """Keep the pepper the back office sent: True when it is new here. Another pepper than
     the one kept is refused, never written over (every user's PIN would stop working)."""
     if len(secret) != SECRET_BYTES:
-        raise StorageError(f"the back office sent a PIN pepper of {len(secret)} bytes.")
+        raise StorageError(
+            N_("the back office sent a PIN pepper of {size} bytes."), size=len(secret)
+        )
     kept = business_pepper(directory)
     if kept is None:
         _write_new(directory / BUSINESS_PEPPER, secret)
         return True
     if kept != secret:
         raise StorageError(
-            f"{directory / BUSINESS_PEPPER}: the back office sent another PIN pepper than the"
-            " one kept: is this till registered with another business's server?"
+            N_(
+                "{file}: the back office sent another PIN pepper than the one kept: is this"
+                " till registered with another business's server?"
+            ),
+            file=directory / BUSINESS_PEPPER,
         )
     return False
 
@@ -80,7 +95,7 @@ def signing_key(directory: Path, *, create: bool = False) -> Ed25519PrivateKey:
         _write_public(directory / PUBLIC, key.public_key())
     raw = _read(path)
     if len(raw) != SECRET_BYTES:
-        raise StorageError(f"{path}: not an Ed25519 private key.")
+        raise StorageError(N_("{file}: not an Ed25519 private key."), file=path)
     return Ed25519PrivateKey.from_private_bytes(raw)
 
 
@@ -91,9 +106,9 @@ def public_key(directory: Path) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(raw)
     except ValueError:
-        raise StorageError(f"{path}: not a PEM public key.") from None
+        raise StorageError(N_("{file}: not a PEM public key."), file=path) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise StorageError(f"{path}: not an Ed25519 public key.")
+        raise StorageError(N_("{file}: not an Ed25519 public key."), file=path)
     return key
 
 
@@ -116,7 +131,9 @@ def _write_new(path: Path, content: bytes, mode: int = 0o600) -> None:
     except FileExistsError:
         return  # another process made it first: read theirs
     except OSError as error:
-        raise StorageError(f"{path}: cannot create the key file ({error.strerror}).") from None
+        raise StorageError(
+            N_("{file}: cannot create the key file ({reason})."), file=path, reason=error.strerror
+        ) from None
     with os.fdopen(descriptor, "wb") as file:
         file.write(content)
         file.flush()
@@ -128,15 +145,20 @@ def _read(path: Path) -> bytes:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except FileNotFoundError:
         raise StorageError(
-            f"{path}: missing. It holds a secret this database depends on: restore the keys "
-            "folder from its backup (docs/security.md)."
+            N_(
+                "{file}: missing. It holds a secret this database depends on: restore the keys "
+                "folder from its backup (docs/security.md)."
+            ),
+            file=path,
         ) from None
     except OSError as error:
-        raise StorageError(f"{path}: cannot read the key file ({error.strerror}).") from None
+        raise StorageError(
+            N_("{file}: cannot read the key file ({reason})."), file=path, reason=error.strerror
+        ) from None
     with os.fdopen(descriptor, "rb") as file:
         if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise StorageError(f"{path}: not a regular file.")
+            raise StorageError(N_("{file}: not a regular file."), file=path)
         content = file.read(MAX_KEY_FILE + 1)
     if len(content) > MAX_KEY_FILE:
-        raise StorageError(f"{path}: too large to be a key file.")
+        raise StorageError(N_("{file}: too large to be a key file."), file=path)
     return content

@@ -16,6 +16,7 @@ from till.core.bounds import check_points_adjustment
 from till.core.customer import display_name
 from till.core.loyalty import LedgerEntry, LoyaltyProgram, open_batches, points_expiring
 from till.core.text import clean_line
+from till.core.words import N_
 from till.errors import TillError
 
 ACTIVE, BLOCKED = "active", "blocked"
@@ -28,8 +29,12 @@ class BlockedCard(TillError):
     def __init__(self, number: str, blocked_at: str, day: str = "") -> None:
         self.number, self.blocked_at = number, blocked_at
         super().__init__(
-            f"Card {number} was replaced on {day or blocked_at[:10]}: ask for the new card, "
-            "or find the customer by name."
+            N_(
+                "Card {number} was replaced on {day}: ask for the new card, or find the "
+                "customer by name."
+            ),
+            number=number,
+            day=day or blocked_at[:10],
         )
 
 
@@ -79,7 +84,7 @@ def _unused_card_number(prefix: str, till_no: int) -> str:
         number = body + gtin_check_digit(body)
         if LoyaltyCard.get_or_none(LoyaltyCard.number == number) is None:
             return number
-    raise TillError("No free card number could be found; widen the card prefix.")
+    raise TillError(N_("No free card number could be found; widen the card prefix."))
 
 
 def check_card(number: str) -> None:
@@ -123,9 +128,9 @@ def adjust_points(
     try:
         reason = clean_line(reason)
     except ValueError as error:
-        raise TillError(f"The reason {error}") from None
+        raise TillError(N_("The reason {problem}"), problem=str(error)) from None
     if not reason:
-        raise TillError("Say why the points are adjusted.")
+        raise TillError(N_("Say why the points are adjusted."))
     at = (now or datetime.now(UTC)).isoformat()
     with database.atomic():
         before = balance(customer_id)

@@ -643,3 +643,29 @@ class JournalEvent(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, JournalSeal, JournalEvent)
+
+
+class Invoice(BaseModel):
+    """An invoice or a credit note as issued (storage/invoices.py, migration 26)."""
+
+    id = TextField(primary_key=True)
+    till_no = IntegerField()
+    number = IntegerField()
+    code = TextField()
+    kind = TextField()
+    sale = ForeignKeyField(Sale, column_name="sale_id", index=False)
+    credits = ForeignKeyField("self", column_name="credits_id", null=True, index=False)
+    customer_id = TextField(null=True)
+    issued_at = TextField()
+    issue_date = TextField()
+    due_date = TextField()
+    currency = TextField()
+    net = IntegerField()
+    tax = IntegerField()
+    total = IntegerField()
+    due = IntegerField()
+    actor = TextField()
+    document = TextField()
+
+
+ALL_MODELS = (*ALL_MODELS, Invoice)

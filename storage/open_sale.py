@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from storage.models import OpenSale, database
 from till.core.sale import Cart, cart_document, cart_from_document
+from till.core.words import N_
 from till.errors import TillError
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ def load(till_no: int) -> Cart | None:
             extra={"shown": True},
         )
         raise TillError(
-            "The sale in progress before the register stopped cannot be read back; "
-            "it is written in full to the log."
+            N_(
+                "The sale in progress before the register stopped cannot be read back; "
+                "it is written in full to the log."
+            )
         ) from None

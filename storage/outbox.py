@@ -9,6 +9,7 @@ from peewee import SQL
 
 from storage import audit, sync_state
 from storage.models import Outbox, database
+from till.core.words import N_
 from till.errors import TillError
 
 PROTOCOL_VERSION = 1
@@ -78,7 +79,9 @@ def set_aside(seq: int, reason: str, actor: str, at: str) -> str:
         row = Outbox.get_or_none(Outbox.seq == seq)
         taken = database.execute_sql("SELECT 1 FROM outbox_set_aside WHERE seq = ?", (seq,))
         if row is None or seq <= confirmed or taken.fetchone():
-            raise TillError(f"change {seq} is not waiting to be sent: nothing to set aside.")
+            raise TillError(
+                N_("change {seq} is not waiting to be sent: nothing to set aside."), seq=seq
+            )
         database.execute_sql(
             "INSERT INTO outbox_set_aside (seq, reason, actor, at) VALUES (?, ?, ?, ?)",
             (seq, reason, actor, at),

@@ -10,6 +10,7 @@ from storage.models import ParkedSale, database
 from storage.rows import tuples
 from till.core.sale import Cart, Parked, cart_document, cart_from_document
 from till.core.text import printable
+from till.core.words import N_
 from till.errors import InvalidSale, TillError
 
 MAX_NAME = 40
@@ -17,9 +18,9 @@ MAX_NAME = 40
 
 def park(cart: Cart, name: str, *, till_no: int) -> Parked:
     if not cart.lines:
-        raise InvalidSale("The sale is empty: nothing to park.")
+        raise InvalidSale(N_("The sale is empty: nothing to park."))
     if cart.payments or cart.points_discount:
-        raise InvalidSale("Payment has started: finish this sale before parking it.")
+        raise InvalidSale(N_("Payment has started: finish this sale before parking it."))
     label = " ".join(printable(name).split())[:MAX_NAME] or "Parked sale"  # typed: stripped
     parked = Parked(new_id(), label, datetime.now(UTC).isoformat(), cart.total, cart.item_count)
     ParkedSale.insert(
@@ -54,12 +55,13 @@ def resume(parked_id: str) -> Cart:
     with database.atomic():
         row = ParkedSale.get_or_none(ParkedSale.id == parked_id)
         if row is None:
-            raise TillError("That parked sale was already resumed or discarded.")
+            raise TillError(N_("That parked sale was already resumed or discarded."))
         try:
             cart = cart_from_document(json.loads(row.cart))
         except (TypeError, KeyError, ValueError):
             raise TillError(
-                f"The parked sale {row.name!r} cannot be read back; it is kept as it is."
+                N_("The parked sale {name!r} cannot be read back; it is kept as it is."),
+                name=row.name,
             ) from None
         row.delete_instance()
     return cart

@@ -33,6 +33,7 @@ from till.core.merge import (
     merge,
     versions_of,
 )
+from till.core.words import N_
 from till.errors import SyncError
 
 log = logging.getLogger(__name__)
@@ -149,7 +150,8 @@ def _write_customer(before: Customer, changed: dict[str, Any], at: str) -> None:
         ).execute()
     except IntegrityError:
         raise SyncError(
-            f"Customer {before.code} from the server has the card of another customer on this till."
+            N_("Customer {code} from the server has the card of another customer on this till."),
+            code=before.code,
         ) from None
     num = CustomerRow.select(CustomerRow.num).where(CustomerRow.id == before.id).scalar()
     reindex(num, before, after)
@@ -321,15 +323,18 @@ def _insert_customer(payload: dict[str, Any], till: str) -> None:
     clash = database.execute_sql("SELECT 1 FROM customer WHERE code = ?", (customer.code,))
     if clash.fetchone() is not None:
         raise SyncError(
-            f"Customer {customer.code} from the server has the code of another customer on this "
-            "till: two tills share a till number."
+            N_(
+                "Customer {code} from the server has the code of another customer on this "
+                "till: two tills share a till number."
+            ),
+            code=customer.code,
         )
     try:
         num = _insert_row({**customer_row(customer), "origin_till": till})
     except IntegrityError:
         raise SyncError(
-            f"Customer {customer.code} from the server has the card of another customer on this "
-            "till."
+            N_("Customer {code} from the server has the card of another customer on this till."),
+            code=customer.code,
         ) from None
     reindex(num, None, customer)
     _insert_external_codes(customer)

@@ -11,9 +11,11 @@ from storage.ids import new_id
 from storage.models import database
 from storage.sales import get_sale, journal_sale, move_stock
 from till.core.loyalty import LoyaltyProgram
+from till.core.reasons import return_reason
 from till.core.returns import PointsBack, Returnable, ReturnableLine, points_back, return_lines
 from till.core.sale import Payment, PaymentMethod, ReceiptHeader, RecordedSale
 from till.core.tax import vat_breakdown
+from till.core.words import N_
 from till.errors import InvalidSale
 
 REFUND_METHODS = (PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.ACCOUNT)
@@ -23,7 +25,10 @@ def returnable(receipt_code: str) -> Returnable:
     """The sale with that receipt number, and how much of each line came back already."""
     sale = get_sale(receipt_code.strip())
     if sale.refund_of_id:
-        raise InvalidSale(f"{sale.receipt_code} is itself a refund: find the sale it refunds.")
+        raise InvalidSale(
+            N_("{receipt} is itself a refund: find the sale it refunds."),
+            receipt=sale.receipt_code,
+        )
     returned = dict(
         database.execute_sql(
             "SELECT l.line_no, -SUM(l.quantity) FROM sale s JOIN sale_line l ON l.sale_id = s.id"
@@ -57,14 +62,16 @@ def record_return(
     transaction: the refund in the journal, stock back, points reversed, a credit note on the
     customer's account when the refund is one, and the refund's receipt to print."""
     if method not in REFUND_METHODS:
-        raise InvalidSale("A refund is paid in cash, by card or as a credit note.")
+        raise InvalidSale(N_("A refund is paid in cash, by card or as a credit note."))
     created_at = (now or datetime.now(UTC)).isoformat()
     with database.atomic():
         cursor = database.cursor()
         original = returnable(receipt_code)  # read inside the lock: two tills cannot both return
         sale = original.sale
         if method is PaymentMethod.ACCOUNT and sale.customer is None:
-            raise InvalidSale("A credit note needs the sale's customer: refund in cash or by card.")
+            raise InvalidSale(
+                N_("A credit note needs the sale's customer: refund in cash or by card.")
+            )
         lines = return_lines(original, quantities)
         refund = -sum(line.total for line in lines)
         program = loyalty_program or LoyaltyProgram()
@@ -117,7 +124,7 @@ def record_return(
                 -account_refund,
                 actor=actor,
                 at=created_at,
-                reason=f"return of {sale.receipt_code}",
+                reason=return_reason(sale.receipt_code),
                 sale_id=recorded.id,
                 cursor=cursor,
             )
@@ -141,7 +148,7 @@ def _move_points(
 ) -> RecordedSale:
     from storage.loyalty import add_movement, balance
 
-    reason = f"return of {sale.refund_of}"
+    reason = return_reason(sale.refund_of)
     if points.earned_taken_back:
         add_movement(
             customer_id,

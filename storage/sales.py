@@ -38,6 +38,7 @@ from till.core.sale import (
     receipt_code,
 )
 from till.core.tax import VatLine
+from till.core.words import N_
 from till.errors import InvalidSale, TillError
 
 GENESIS_HASH = "0" * 64
@@ -94,15 +95,18 @@ def record_sale(
     here: a till may have gone offline since the points were offered.
     """
     if not cart.is_settled:
-        raise InvalidSale("The sale is not fully paid.")
+        raise InvalidSale(N_("The sale is not fully paid."))
     paid_by_points = cart.points_discount or any(
         p.method is PaymentMethod.POINTS for p in cart.payments
     )
     if paid_by_points and not (loyalty_program and cart.customer and cart.customer.enrolled):
-        raise InvalidSale("Points paid, but no customer with a card is attached to take them from.")
+        raise InvalidSale(
+            N_("Points paid, but no customer with a card is attached to take them from.")
+        )
     if loyalty_program and cart.points_discount % loyalty_program.point_value:
         raise InvalidSale(
-            f"Points pay in steps of {loyalty_program.point_value}, a point's worth in minor units."
+            N_("Points pay in steps of {step}, a point's worth in minor units."),
+            step=loyalty_program.point_value,
         )
     created_at = (now or datetime.now(UTC)).isoformat()
     product_ids = [line.item.product_id for line in cart.lines]
@@ -234,11 +238,11 @@ def _charge_account(sale: RecordedSale, credit: int, cursor) -> None:
     from storage import accounts
 
     if sale.customer is None:
-        raise InvalidSale("Paid on account, but no customer is attached.")
+        raise InvalidSale(N_("Paid on account, but no customer is attached."))
     charged = sum(p.amount for p in sale.payments if p.method is PaymentMethod.ACCOUNT)
     available = accounts.balance(sale.customer.id, cursor) + credit
     if charged > available:
-        raise InvalidSale("The customer's account does not cover this payment.")
+        raise InvalidSale(N_("The customer's account does not cover this payment."))
     accounts.add_entry(
         sale.customer.id,
         accounts.SALE,
@@ -290,11 +294,19 @@ def _points(
     actor = f"till {sale.till_no} ({sale.seller})"
     available = effective_balance(customer.id, program)
     if spent > available:
-        raise InvalidSale(f"The customer has {available} points, not the {spent} this sale spends.")
+        raise InvalidSale(
+            N_("The customer has {available} points, not the {spent} this sale spends."),
+            available=available,
+            spent=spent,
+        )
     if spent and points_limit is not None:
         limit, why = points_limit(customer.id)
         if spent > limit:
-            raise InvalidSale(why or f"At most {limit} points can be spent, not {spent}.")
+            if why:
+                raise InvalidSale(why)  # the loyalty service's own words
+            raise InvalidSale(
+                N_("At most {limit} points can be spent, not {spent}."), limit=limit, spent=spent
+            )
     if spent:
         add_movement(
             customer.id,
@@ -382,14 +394,14 @@ def get_sale(code: str) -> RecordedSale:
     """A sale by its receipt code (``01-000042``)."""
     sale = Sale.get_or_none(Sale.receipt_code == code)
     if sale is None:
-        raise SaleNotFound(f"No sale has the receipt number {code}.")
+        raise SaleNotFound(N_("No sale has the receipt number {code}."), code=code)
     return _recorded(sale)
 
 
 def get_sale_by_id(sale_id: str) -> RecordedSale:
     sale = Sale.get_or_none(Sale.id == sale_id)
     if sale is None:
-        raise SaleNotFound(f"No sale has the id {sale_id}.")
+        raise SaleNotFound(N_("No sale has the id {id}."), id=sale_id)
     return _recorded(sale)
 
 
@@ -551,7 +563,12 @@ def _sale_customer(customer_id: str | None, header: ReceiptHeader | None) -> Sal
         return None
     row = (
         Customer.select(
-            Customer.code, Customer.kind, Customer.last_name, Customer.first_name, Customer.company
+            Customer.code,
+            Customer.kind,
+            Customer.last_name,
+            Customer.first_name,
+            Customer.company,
+            Customer.language,
         )
         .where(Customer.id == customer_id)
         .tuples()
@@ -559,6 +576,6 @@ def _sale_customer(customer_id: str | None, header: ReceiptHeader | None) -> Sal
     )
     if row is None:
         return SaleCustomer(customer_id, "", header.customer_name if header else "")
-    code, kind, last, first, company = row
+    code, kind, last, first, company, language = row
     name = header.customer_name if header else display_name(kind, last, first, company)
-    return SaleCustomer(customer_id, code, name)
+    return SaleCustomer(customer_id, code, name, language=language or "")

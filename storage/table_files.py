@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from storage import imports
+from till.core.words import N_
 from till.errors import ImportRowError
 
 SAMPLE_BYTES = imports.SNIFF_BYTES
@@ -86,7 +87,7 @@ def detect_encoding(head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
         return "utf_8_sig"
     if b"\x00" in head:
-        raise ImportRowError("not a text file (it holds NUL bytes): save it as CSV or XLSX.")
+        raise ImportRowError(N_("not a text file (it holds NUL bytes): save it as CSV or XLSX."))
     try:
         head.decode("utf_8")
         return "utf_8"
@@ -97,7 +98,7 @@ def detect_encoding(head: bytes) -> str:
 
     best = from_bytes(head, cp_isolation=list(ENCODINGS)).best()
     if best is None:
-        raise ImportRowError("not a text file in a known encoding: save it as CSV or XLSX.")
+        raise ImportRowError(N_("not a text file in a known encoding: save it as CSV or XLSX."))
     return "latin_1" if best.encoding == "latin_1" else "cp1252"
 
 
@@ -135,8 +136,9 @@ def _open_csv(path: Path, head: bytes) -> Table:
     first = next(rows, None)
     if first is None or isinstance(first[1], str):
         stream.close()
-        reason = first[1] if first else "the file is empty."
-        raise ImportRowError(f"line 1: no header row: {reason}")
+        if first is None:
+            raise ImportRowError(N_("line 1: no header row: the file is empty."))
+        raise ImportRowError(N_("line 1: no header row: {reason}"), reason=first[1])
     header = [cell.lstrip("\ufeff").strip() for cell in first[1][:MAX_COLUMNS]]
 
     def position() -> float | None:
@@ -148,7 +150,9 @@ def _open_csv(path: Path, head: bytes) -> Table:
 def _bounded(rows: Iterator[Row]) -> Iterator[Row]:
     for count, row in enumerate(rows):
         if count > MAX_ROWS:
-            raise ImportRowError(f"the file has more than {MAX_ROWS:,} rows: split it.")
+            raise ImportRowError(
+                N_("the file has more than {most:,} rows: split it."), most=MAX_ROWS
+            )
         yield row
 
 
@@ -159,19 +163,26 @@ def _open_xlsx(path: Path) -> Table:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise ImportRowError(f"not a readable XLSX spreadsheet ({error}).") from None
+        raise ImportRowError(
+            N_("not a readable XLSX spreadsheet ({reason})."), reason=str(error)
+        ) from None
     if sum(part.file_size for part in parts) > MAX_XLSX_BYTES:
-        raise ImportRowError("the spreadsheet unzips to more than 2 GB: split it.")
+        raise ImportRowError(N_("the spreadsheet unzips to more than 2 GB: split it."))
     loaded_whole = sum(p.file_size for p in parts if not p.filename.startswith("xl/worksheets/"))
     if loaded_whole > MAX_XLSX_LOADED_BYTES:
         raise ImportRowError(
-            f"the spreadsheet's shared text unzips to more than {MAX_XLSX_LOADED_BYTES // 1024**2}"
-            " MB, more than this till reads at once: save it as CSV (UTF-8) and import that."
+            N_(
+                "the spreadsheet's shared text unzips to more than {most} MB, more than this"
+                " till reads at once: save it as CSV (UTF-8) and import that."
+            ),
+            most=MAX_XLSX_LOADED_BYTES // 1024**2,
         )
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise ImportRowError(f"not a readable XLSX spreadsheet ({error}).") from None
+        raise ImportRowError(
+            N_("not a readable XLSX spreadsheet ({reason})."), reason=str(error)
+        ) from None
     sheet = book.worksheets[0]
     total = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
     read = [0]
@@ -180,7 +191,9 @@ def _open_xlsx(path: Path) -> Table:
         for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
             read[0] = number
             if number > MAX_ROWS + 1:
-                raise ImportRowError(f"the spreadsheet has more than {MAX_ROWS:,} rows: split it.")
+                raise ImportRowError(
+                    N_("the spreadsheet has more than {most:,} rows: split it."), most=MAX_ROWS
+                )
             texts = [cell_text(cell) for cell in values]
             if any(len(text) > imports.MAX_FIELD_CHARS for text in texts):
                 yield number, f"a cell is longer than {imports.MAX_FIELD_CHARS:,} characters."
@@ -191,7 +204,7 @@ def _open_xlsx(path: Path) -> Table:
     first = next(rows, None)
     if first is None or isinstance(first[1], str):
         book.close()
-        raise ImportRowError("row 1: no header row in the first sheet.")
+        raise ImportRowError(N_("row 1: no header row in the first sheet."))
     header = [text.strip() for text in first[1]]
 
     def position() -> float | None:

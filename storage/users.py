@@ -12,6 +12,7 @@ from storage.ids import new_id
 from storage.models import PinGate, TillUser, database
 from till.core.people import Role
 from till.core.pin import Lockout
+from till.core.words import N_
 from till.errors import TillError
 
 LOCAL, SERVER = "local", "server"
@@ -47,7 +48,7 @@ def add_user(name: str, role: Role, pin_hash: str, pin_tag: str) -> User:
     at = _now()
     with database.atomic():
         if TillUser.get_or_none(TillUser.name == name) is not None:
-            raise UserError(f"A user named {name} already exists.")
+            raise UserError(N_("A user named {name} already exists."), name=name)
         _refuse_taken_pin(pin_tag)
         row = TillUser.create(
             id=new_id(),
@@ -70,7 +71,7 @@ def _refuse_taken_pin(pin_tag: str, but: str = "") -> None:
         & (TillUser.id != but)
     )
     if taken.exists():
-        raise UserError("Another user has this PIN: choose another.")
+        raise UserError(N_("Another user has this PIN: choose another."))
 
 
 def users() -> list[User]:
@@ -89,7 +90,7 @@ def has_active(role: Role) -> bool:
 def user_named(name: str) -> User:
     row = TillUser.get_or_none(TillUser.name == name)
     if row is None:
-        raise UserError(f"No user is named {name} (see `till user list`).")
+        raise UserError(N_("No user is named {name} (see `till user list`)."), name=name)
     return _user(row)
 
 
@@ -110,8 +111,11 @@ def _local(name: str) -> User:
     user = user_named(name)
     if user.origin != LOCAL:
         raise UserError(
-            f"{user.name} is managed by the back office: change them there"
-            " (till server user …), and every till follows."
+            N_(
+                "{name} is managed by the back office: change them there"
+                " (till server user …), and every till follows."
+            ),
+            name=user.name,
         )
     return user
 
@@ -133,7 +137,7 @@ def set_pin(name: str, pin_hash: str, pin_tag: str) -> User:
                 pin_hash=pin_hash, pin_tag=pin_tag, disabled=False, updated_at=_now()
             ).where(TillUser.id == user.id).execute()
         except IntegrityError:
-            raise UserError("Another user has this PIN: choose another.") from None
+            raise UserError(N_("Another user has this PIN: choose another.")) from None
     return user_named(name)
 
 

@@ -39,10 +39,10 @@ def english_afterwards() -> Iterator[None]:
 
 
 def extracted() -> dict[Key, tuple[str, ...]]:
-    """Every message ``pybabel extract`` finds in till/ and devices/: (context, id) → its
+    """Every message ``pybabel extract`` finds in till/, storage/ and devices/: (context, id) → its
     English forms (one, or singular and plural)."""
     found: dict[Key, tuple[str, ...]] = {}
-    for folder in ("till", "devices"):
+    for folder in ("till", "storage", "devices"):
         for _file, _line, message, _comments, context in extract_from_dir(
             ROOT / folder, [("**.py", "python")], keywords=KEYWORDS
         ):

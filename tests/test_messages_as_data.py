@@ -66,3 +66,21 @@ def test_the_values_survive_another_process(french):
     french[MOST] = "Au plus {most} lignes."
     error = pickle.loads(pickle.dumps(InvalidSale(MOST, most=12)))
     assert isinstance(error, InvalidSale) and str(error) == "Au plus 12 lignes."
+
+
+def test_a_refusal_words_its_role_and_permission_in_the_reader_s_language():
+    from till.core.people import Actor, NotPermitted, Permission, Role, authorise
+    from till.i18n import translations
+
+    with pytest.raises(NotPermitted) as refused:
+        authorise(Actor("u1", "Camille", Role.CASHIER, 1), Permission.REFUND)
+    english = str(refused.value)
+    assert english == (
+        "Camille (cashier) may not refund a sale: a manager or an admin may, or approve it"
+        " with their PIN."
+    )
+    use_language("fr")
+    french, catalog = str(refused.value), translations("fr")
+    for word in ("cashier", "refund a sale", "a manager", "an admin"):
+        assert catalog.gettext(word) != word and catalog.gettext(word) in french
+    assert "Camille" in french and "may not" not in french

@@ -17,6 +17,7 @@ from till.cli_closures import close, closures, report
 from till.cli_customer_files import export_group, import_customers
 from till.cli_customers import customers
 from till.cli_devices import devices
+from till.cli_invoice import invoice
 from till.cli_loyalty import loyalty, manager_pin
 from till.cli_people import user
 from till.cli_printer import drawer, print_test, receipt_print
@@ -25,6 +26,7 @@ from till.cli_server import server
 from till.cli_sync import sync
 from till.config import Settings, load_settings
 from till.errors import ConfigError, TillError
+from till.i18n import N_, _, plural
 from till.install_systemd import install_systemd
 
 if TYPE_CHECKING:
@@ -153,8 +155,10 @@ def _run_kiosk(settings: Settings, timeout: float) -> None:
     people = PeopleService(settings)
     if not people.can_approve:
         raise TillError(
-            "The kiosk can only be closed with a manager PIN and nobody has one: add a manager"
-            " with `till user add NAME --role manager` (or run `till manager-pin`)."
+            N_(
+                "The kiosk can only be closed with a manager PIN and nobody has one: add a"
+                " manager with `till user add NAME --role manager` (or run `till manager-pin`)."
+            )
         )
     _run(make_app(settings, kiosk_timeout=timeout))
 
@@ -167,7 +171,11 @@ def init(ctx: Context) -> None:
 
     settings = ctx.settings()
     _open(settings, create=True)
-    click.echo(f"Database ready: {settings.database.path} (schema version {schema_version()}).")
+    click.echo(
+        _("Database ready: {path} (schema version {version}).").format(
+            path=settings.database.path, version=schema_version()
+        )
+    )
 
 
 @cli.command()
@@ -203,21 +211,29 @@ def demo(ctx: Context, reset: bool, seed_only: bool, as_kiosk: bool) -> None:
     if catalog.product_count() == 0:
         rows, errors = catalog.parse_product_csv(demo_products_csv(), settings.vat.rates)
         report = catalog.import_products(rows)
-        click.echo(f"Demo catalog: {report.added} products ({len(errors)} refused).")
-        prices, _ = catalog.parse_price_list_csv(demo_price_list_csv())
+        click.echo(
+            _("Demo catalog: {added} products ({refused} refused).").format(
+                added=report.added, refused=len(errors)
+            )
+        )
+        prices, _refused = catalog.parse_price_list_csv(demo_price_list_csv())
         catalog.import_price_list(prices)
     if customers.customer_count() == 0:
         added = seed_demo_customers(settings)
-        click.echo(f"Demo customers: {added}.")
+        click.echo(_("Demo customers: {added}.").format(added=added))
     if seed_demo_users(settings):
         click.echo(demo_login_hint())
-    click.echo(f"Demo database: {db_path}")
-    click.echo(f"Receipts are written as ESC/POS bytes to {settings.printer.url}")
+    click.echo(_("Demo database: {path}").format(path=db_path))
+    click.echo(_("Receipts are written as ESC/POS bytes to {url}").format(url=settings.printer.url))
     if seed_only:
         return
     if as_kiosk:
         cards = ", ".join(demo_kiosk_cards())
-        click.echo(f"Kiosk cards to type or scan: {cards}. Ctrl+Q, PIN {DEMO_MANAGER_PIN}: close.")
+        click.echo(
+            _("Kiosk cards to type or scan: {cards}. Ctrl+Q, PIN {pin}: close.").format(
+                cards=cards, pin=DEMO_MANAGER_PIN
+            )
+        )
         _run_kiosk(settings, timeout=20)
     else:
         _run_app(settings, demo=True)
@@ -279,9 +295,13 @@ def _refuse_when_synced(settings: Settings, what: str) -> None:
     differ from every other till's and be overwritten by the next change the server sends."""
     if settings.sync.enabled:
         raise TillError(
-            f"this till takes its {what} from the back office ({settings.sync.url}): import "
-            f"them there with 'till server import {what} --db URL FILE'; every till receives "
-            "them on its next sync."
+            N_(
+                "this till takes its {what} from the back office ({url}): import them there"
+                " with 'till server import {what} --db URL FILE'; every till receives them on"
+                " its next sync."
+            ),
+            what=what,
+            url=settings.sync.url,
         )
 
 
@@ -305,22 +325,33 @@ class _ImportProgress:
         self.report = report
         if self.on_terminal and time.monotonic() - self.shown_at >= self.EVERY_S:
             self.shown_at = time.monotonic()
-            share = f"{report.done:.0%} read, " if report.done is not None else ""
-            click.echo(f"{self.file}: {share}line {report.lines:,}: {_counts(report)}", err=True)
+            share = (
+                _("{share:.0%} read, ").format(share=report.done) if report.done is not None else ""
+            )
+            line = _("{file}: {share}line {line:,}: {counts}").format(
+                file=self.file, share=share, line=report.lines, counts=_counts(report)
+            )
+            click.echo(line, err=True)
 
     def __enter__(self) -> _ImportProgress:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
         if kind is not None and self.report is not None:
             click.echo(
-                f"{self.file}: stopped after line {self.report.lines:,}, committed: "
-                f"{_counts(self.report)}; importing the file again is safe.",
+                _(
+                    "{file}: stopped after line {line:,}, committed: {counts};"
+                    " importing the file again is safe."
+                ).format(file=self.file, line=self.report.lines, counts=_counts(self.report)),
                 err=True,
             )
 
     def summary(self, report: ImportReport) -> None:
-        click.echo(f"{_counts(report)}. {report.unchanged:,} already up to date.")
+        click.echo(
+            _("{counts}. {unchanged:,} already up to date.").format(
+                counts=_counts(report), unchanged=report.unchanged
+            )
+        )
         if report.refused:
             sys.exit(1)
 
@@ -330,7 +361,9 @@ def _stderr_is_terminal() -> bool:
 
 
 def _counts(report: ImportReport) -> str:
-    return f"{report.added:,} added, {report.updated:,} updated, {report.refused:,} refused"
+    return _("{added:,} added, {updated:,} updated, {refused:,} refused").format(
+        added=report.added, updated=report.updated, refused=report.refused
+    )
 
 
 @cli.group()
@@ -383,20 +416,38 @@ def journal_verify(ctx: Context, archive: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(verdict.facts))
     elif archive:
-        click.echo(f"{archive}: {'signature and content intact' if verdict.ok else 'NOT intact'}.")
+        verdict_words = (
+            _("{archive}: signature and content intact.")
+            if verdict.ok
+            else _("{archive}: NOT intact.")
+        )
+        click.echo(verdict_words.format(archive=archive))
     else:
         facts = verdict.facts
+        summary = (
+            _("{sales}, {integrity}, {chain} ({seals}, {tills}, anchored).")
+            if facts["anchored"]
+            else _("{sales}, {integrity}, {chain} ({seals}, {tills}).")
+        )
         click.echo(
-            f"{facts['sales']} sales, integrity {'ok' if facts['integrity'] else 'FAILED'}, "
-            f"{'chain intact' if verdict.ok else 'journal NOT intact'}"
-            f" ({facts['seals']} signed seals, {len(facts['tills'])} till(s)"
-            f"{', anchored' if facts['anchored'] else ''})."
+            summary.format(
+                sales=plural(facts["sales"], "{n} sales", "{n} sales"),
+                integrity=_("integrity ok") if facts["integrity"] else _("integrity FAILED"),
+                chain=_("chain intact") if verdict.ok else _("journal NOT intact"),
+                seals=plural(facts["seals"], "{n} signed seals", "{n} signed seals"),
+                tills=plural(len(facts["tills"]), "{n} till(s)", "{n} till(s)"),
+            )
         )
         if facts["names_erased"]:  # docs/customers.md, "Personal data"
             click.echo(
-                f"{facts['names_erased']} receipts with a customer's name erased on request,"
-                f" {facts['redacted_old_format']} of them recorded before journal format 2"
-                " (checked by redaction)."
+                plural(
+                    facts["names_erased"],
+                    "{n} receipts with a customer's name erased on request, {old} of them"
+                    " recorded before journal format 2 (checked by redaction).",
+                    "{n} receipts with a customer's name erased on request, {old} of them"
+                    " recorded before journal format 2 (checked by redaction).",
+                    old=facts["redacted_old_format"],
+                )
             )
     if not as_json:
         for problem in verdict.problems:
@@ -420,9 +471,11 @@ def journal_archive(ctx: Context, period: str, output: str) -> None:
     _open(settings, create=False, busy_timeout=CLI_BUSY_TIMEOUT)
     counts = archive(settings, period, Path(output))
     click.echo(
-        f"Archive of {period} written to {output}: "
-        + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
-        + "."
+        _("Archive of {period} written to {output}: {counts}.").format(
+            period=period,
+            output=output,
+            counts=", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items()),
+        )
     )
 
 
@@ -446,6 +499,7 @@ cli.add_command(report)
 cli.add_command(closures)
 cli.add_command(support)
 cli.add_command(serve)
+cli.add_command(invoice)
 receipt.add_command(receipt_print)
 
 
@@ -457,12 +511,12 @@ def doctor(ctx: Context, printer_url: str | None) -> None:
     from till.cli_printer import settings_for
     from till.doctor import diagnose
 
-    source = ctx.config_path or os.environ.get("TILL_CONFIG") or "no config file: defaults"
     try:  # the register's own loader: what it refuses, the doctor fails
         settings = settings_for(ctx, printer_url)
     except ConfigError as error:
         click.echo(f"{'fail':<4}  {'config':<12} {error}")
         sys.exit(1)
+    source = ctx.config_path or os.environ.get("TILL_CONFIG") or _("no config file: defaults")
     failed = False
     for status, part, message in diagnose(settings, source):
         failed = failed or status == "fail"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from till.errors import TillError
+from till.i18n import N_, _
 
 if TYPE_CHECKING:
     from storage.backup import Contents
@@ -22,10 +23,12 @@ def _database(ctx: Context) -> Path:
 
 
 def _summary(contents: Contents) -> str:
-    last = contents.last_receipt or "none"
-    return (
-        f"{contents.size:,} bytes, {contents.sales:,} sales, last receipt {last}, "
-        f"schema version {contents.schema}"
+    summary = _("{size:,} bytes, {sales:,} sales, last receipt {last}, schema version {version}")
+    return summary.format(
+        size=contents.size,
+        sales=contents.sales,
+        last=contents.last_receipt or _("none"),
+        version=contents.schema,
     )
 
 
@@ -40,7 +43,9 @@ def backup(ctx: Context, path: str, force: bool) -> None:
 
     database = _database(ctx)
     contents = copy_database(database, Path(path), force=force)
-    click.echo(f"Backup written: {path} ({_summary(contents)}).")
+    click.echo(
+        _("Backup written: {path} ({summary}).").format(path=path, summary=_summary(contents))
+    )
 
 
 @click.command()
@@ -60,9 +65,11 @@ def restore(ctx: Context, path: str, force: bool, yes: bool) -> None:
     database = _database(ctx)
     source = Path(path)
     if not source.is_file():
-        raise TillError(f"{source}: no such file; nothing restored.")
+        raise TillError(N_("{source}: no such file; nothing restored."), source=source)
     if source.resolve() == database.resolve():
-        raise TillError(f"{source}: that is the database itself; nothing restored.")
+        raise TillError(
+            N_("{source}: that is the database itself; nothing restored."), source=source
+        )
     backups.check_file(source)
     with ExitStack() as held:
         if database.exists():  # the register's own lock: none starts while the file changes
@@ -70,23 +77,40 @@ def restore(ctx: Context, path: str, force: bool, yes: bool) -> None:
                 held.enter_context(single_instance(database))
             except AlreadyRunning:
                 raise TillError(
-                    f"the register is running on {database}: stop it first (a restore replaces "
-                    "the database under it). Nothing restored."
+                    N_(
+                        "the register is running on {database}: stop it first (a restore"
+                        " replaces the database under it). Nothing restored."
+                    ),
+                    database=database,
                 ) from None
         if not yes:
             current = backups.describe(database) if database.exists() else None
-            now = _summary(current) if current else "unreadable or absent"
-            question = f"Replace {database} ({now}) with {source}? It is kept aside."
+            now = _summary(current) if current else _("unreadable or absent")
+            question = _("Replace {database} ({now}) with {source}? It is kept aside.").format(
+                database=database, now=now, source=source
+            )
             if not click.confirm(question, default=False):
-                raise TillError("nothing restored.")
+                raise TillError(N_("nothing restored."))
         key_dir = ctx.settings().key_dir
         restored = backups.restore(database, source, force=force, key_dir=key_dir)
         open_database(database, create=False, busy_timeout=CLI_BUSY_TIMEOUT, key_dir=key_dir)
         version = schema_version()
-    aside = f"; the previous one is {restored.kept_aside}" if restored.kept_aside else ""
+    done = (
+        _(
+            "Restored {source} to {database} ({summary}, now schema version {version});"
+            " the previous one is {aside}."
+        )
+        if restored.kept_aside
+        else _("Restored {source} to {database} ({summary}, now schema version {version}).")
+    )
     click.echo(
-        f"Restored {source} to {database} ({_summary(restored.contents)}, now schema version "
-        f"{version}){aside}."
+        done.format(
+            source=source,
+            database=database,
+            summary=_summary(restored.contents),
+            version=version,
+            aside=restored.kept_aside,
+        )
     )
 
 

@@ -11,6 +11,7 @@ import click
 
 from till.core.closures import Closure, ClosureKind, closure_payload, parse_day, parse_month
 from till.core.closures import parse_year as parse_year_text
+from till.i18n import N_, _
 
 if TYPE_CHECKING:
     from till.closure_service import ClosureService
@@ -53,7 +54,7 @@ def _amount(ctx, text: str | None, option: str) -> int | None:
     try:
         return parse_amount(text, ctx.money().precision)
     except TillError as error:
-        raise TillError(f"{option}: {error}") from None
+        raise TillError(N_("{option}: {error}"), option=option, error=error) from None
 
 
 @click.group()
@@ -111,7 +112,8 @@ def close_year(ctx, year: str, no_print: bool) -> None:
 def _issued(ctx, service: ClosureService, closure: Closure, no_print: bool) -> None:
     click.echo(service.preview(closure), nl=False)
     net = ctx.money()(closure.totals.net_total)
-    click.echo(f"{closure.name} taken: {closure.period}, net total {net}.")
+    taken = _("{name} taken: {period}, net total {net}.")
+    click.echo(taken.format(name=closure.name, period=closure.period, net=net))
     if not no_print:
         _printed(service, closure)
 
@@ -125,8 +127,15 @@ def _printed(service: ClosureService, closure: Closure) -> None:
     try:
         service.print_report(closure)
     except PrinterError as error:
-        again = "" if closure.is_x else f" (till closures show {closure.number} --print)"
-        click.echo(f"till: {closure.name} is kept but did not print: {error}{again}", err=True)
+        unprinted = (
+            _("{name} is kept but did not print: {error}")
+            if closure.is_x
+            else _(
+                "{name} is kept but did not print: {error} (till closures show {number} --print)"
+            )
+        )
+        said = unprinted.format(name=closure.name, error=error, number=closure.number)
+        click.echo(f"till: {said}", err=True)
 
 
 @click.group(name="report")
@@ -164,12 +173,20 @@ def closures(click_ctx: click.Context, kind: str | None, as_json: bool) -> None:
         return
     money = ctx.money()
     for closure in taken:
+        row = _(
+            "{name:<10} {period:<10}  {receipts:>6} receipts  net {net:>14}  grand total {grand}"
+        )
         click.echo(
-            f"{closure.name:<10} {closure.period:<10}  {closure.receipt_count:>6} receipts"
-            f"  net {money(closure.totals.net_total):>14}  grand total {money(closure.grand.total)}"
+            row.format(
+                name=closure.name,
+                period=closure.period,
+                receipts=closure.receipt_count,
+                net=money(closure.totals.net_total),
+                grand=money(closure.grand.total),
+            )
         )
     if not taken:
-        click.echo("No closure yet: `till close day` takes the first Z.")
+        click.echo(_("No closure yet: `till close day` takes the first Z."))
 
 
 @closures.command(name="show")

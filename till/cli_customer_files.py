@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from till.errors import TillError
+from till.i18n import N_, _
 
 SHOWN_ERRORS = 10
 """Refused rows the plain-text summary lists (``--json`` lists up to a thousand)."""
@@ -61,27 +62,36 @@ def import_customers(
 
 
 def _summary(file: str, report) -> None:
-    counts = (
-        f"{report.created:,} created, {report.updated:,} updated, {report.merged:,} merged, "
-        f"{report.skipped:,} skipped, {report.refused:,} refused"
+    counts = _(
+        "{created:,} created, {updated:,} updated, {merged:,} merged, {skipped:,} skipped,"
+        " {refused:,} refused"
+    ).format(
+        created=report.created,
+        updated=report.updated,
+        merged=report.merged,
+        skipped=report.skipped,
+        refused=report.refused,
     )
     if report.strict_refused:
-        click.echo(f"Nothing imported (--strict): {report.refused:,} rows refused.")
+        strict = _("Nothing imported (--strict): {refused:,} rows refused.")
+        click.echo(strict.format(refused=report.refused))
     elif report.dry_run:
-        click.echo(f"Dry run, nothing written: would be {counts}.")
+        click.echo(_("Dry run, nothing written: would be {counts}.").format(counts=counts))
     else:
         click.echo(f"{counts}.")
     if report.duplicate_count:
-        click.echo(
-            f"{report.duplicate_count:,} new customers look like customers on file "
+        lookalikes = _(
+            "{count:,} new customers look like customers on file "
             "(--json lists them; merge them with `till customers duplicates`)."
         )
+        click.echo(lookalikes.format(count=report.duplicate_count))
     for error in report.errors[:SHOWN_ERRORS]:
         where = f"{error['field']}: " if error["field"] else ""
         click.echo(f"{file}:{error['row']}: {where}{error['message']}", err=True)
     more = report.error_count - min(len(report.errors), SHOWN_ERRORS)
     if more > 0:
-        click.echo(f"{file}: {more:,} more problems (--json lists them).", err=True)
+        more_problems = _("{file}: {more:,} more problems (--json lists them).")
+        click.echo(more_problems.format(file=file, more=more), err=True)
 
 
 class _Progress:
@@ -97,12 +107,22 @@ class _Progress:
     def committed(self, report) -> None:
         if self.on_terminal and time.monotonic() - self.shown_at >= self.EVERY_S:
             self.shown_at = time.monotonic()
-            share = f"{report.done:.0%} read, " if report.done is not None else ""
-            click.echo(
-                f"{self.file}: {share}row {report.rows:,}: {report.created:,} created, "
-                f"{report.updated:,} updated, {report.refused:,} refused",
-                err=True,
+            share = (
+                _("{share:.0%} read, ").format(share=report.done) if report.done is not None else ""
             )
+            progress = _(
+                "{file}: {share}row {row:,}: {created:,} created, {updated:,} updated,"
+                " {refused:,} refused"
+            )
+            line = progress.format(
+                file=self.file,
+                share=share,
+                row=report.rows,
+                created=report.created,
+                updated=report.updated,
+                refused=report.refused,
+            )
+            click.echo(line, err=True)
 
 
 @click.group(name="export")
@@ -121,8 +141,8 @@ def export_customers(ctx, file: str) -> None:
 
     path = Path(file)
     if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise TillError(f"{file}: export to a .csv or an .xlsx file.")
+        raise TillError(N_("{file}: export to a .csv or an .xlsx file."), file=file)
     settings = ctx.settings()
     ctx.open_database(settings)
     count = export(path)
-    click.echo(f"{count:,} customers written to {file}.")
+    click.echo(_("{count:,} customers written to {file}.").format(count=count, file=file))

@@ -11,6 +11,7 @@ import click
 
 from till.cli_people import approval
 from till.core.people import Permission
+from till.i18n import N_, _, pgettext, plural
 
 if TYPE_CHECKING:
     from till.core.customer import Customer
@@ -47,10 +48,10 @@ def search(ctx, query: str, status: str, kind: str | None, segment: str, limit: 
         click.echo(json.dumps([dataclasses.asdict(c) for c in found], ensure_ascii=False))
         return
     for c in found:
-        flag = "" if c.active else "  (inactive)"
+        flag = "" if c.active else "  " + _("(inactive)")
         contact = c.mobile or c.email
         click.echo(f"{c.code}  {c.name:<32.32} {c.company:<20.20} {contact}{flag}")
-    click.echo(f"{len(found)} found.", err=True)
+    click.echo(plural(len(found), "{n} found.", "{n} found."), err=True)
 
 
 @customers.command()
@@ -59,12 +60,12 @@ def search(ctx, query: str, status: str, kind: str | None, segment: str, limit: 
 @click.pass_obj
 def show(ctx, code: str, as_json: bool):
     """The customer file of CODE (or loyalty card number), with figures and recent sales."""
-    from till.core.customer import DATE_FIELDS, LABELS, shown
+    from till.core.customer import DATE_FIELDS, LABELS
 
     service = _service(ctx)
     customer = service.by_code(code) or service.by_card(code)
     if customer is None:
-        raise click.ClickException(f"No customer has the code or card {code}.")
+        raise click.ClickException(_("No customer has the code or card {code}.").format(code=code))
     stats = service.stats(customer.id)
     sales = service.history(customer.id)[:10]
     if as_json:
@@ -79,13 +80,20 @@ def show(ctx, code: str, as_json: bool):
     for name, label in LABELS.items():
         value = getattr(customer, name, None)
         if value not in (None, "", (), {}, False) or name == "active":
-            text = ctx.formats().date(value) if name in DATE_FIELDS else shown(value)
-            click.echo(f"  {label:<28} {text}")
+            text = ctx.formats().date(value) if name in DATE_FIELDS else _shown(value)
+            click.echo(f"  {_(label):<28} {text}")
     for address in customer.addresses:
         parts = (address.line1, address.line2, address.postcode, address.city, address.country)
-        click.echo(f"  Address ({address.kind}){'':<14} {', '.join(p for p in parts if p)}")
+        label = _("Address ({kind})").format(kind=address.kind)
+        click.echo(f"  {label}{'':<14} {', '.join(p for p in parts if p)}")
     money = ctx.money()
-    click.echo(f"  {stats.sale_count} sales, {money(stats.total_spent)} spent in all.")
+    spent = plural(
+        stats.sale_count,
+        "{n} sales, {spent} spent in all.",
+        "{n} sales, {spent} spent in all.",
+        spent=money(stats.total_spent),
+    )
+    click.echo(f"  {spent}")
     for sale in sales:
         when = ctx.formats().date_time(sale.created_at)
         click.echo(f"  {sale.receipt_code}  {when}  {money(sale.total):>12}")
@@ -124,14 +132,18 @@ def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, for
     existing = None if force else service.on_file(changes)
     if existing is not None:
         raise TillError(
-            f"{existing.code} {existing.display_name} already has this e-mail or phone: "
-            "use that customer, or add --force to add another."
+            N_(
+                "{code} {name} already has this e-mail or phone: use that customer, or add"
+                " --force to add another."
+            ),
+            code=existing.code,
+            name=existing.display_name,
         )
     try:
         customer = service.create(changes)
     except FieldErrors as refused:
         for name, reason in refused.errors.items():
-            click.echo(f"till: {LABELS.get(name, name)}: {reason}", err=True)
+            click.echo(f"till: {_(LABELS.get(name, name))}: {reason}", err=True)
         raise SystemExit(2) from None
     if as_json:
         click.echo(json.dumps(_jsonable(customer), ensure_ascii=False))
@@ -173,13 +185,13 @@ def duplicates(ctx, min_score: int | None, as_json: bool):
             f"{p.score:>3}  {p.first.code}  {first:<24.24}  {p.second.code}  {second:<24.24}"
             f"  {p.words}"
         )
-    click.echo(f"{len(pairs)} possible duplicates.", err=True)
+    click.echo(plural(len(pairs), "{n} possible duplicates.", "{n} possible duplicates."), err=True)
 
 
 def _found(service, code: str) -> Customer:
     customer = service.by_code(code) or service.by_card(code)
     if customer is None:
-        raise click.ClickException(f"No customer has the code or card {code}.")
+        raise click.ClickException(_("No customer has the code or card {code}.").format(code=code))
     return customer
 
 
@@ -197,6 +209,7 @@ def account(ctx, code: str, as_json: bool):
     """The account of CODE (or loyalty card number): balance and movements, newest first."""
     from till.account_words import balance_words, kind_words, local_time
     from till.core.customer import CustomerKind
+    from till.record_words import reason_words
 
     customer = _found(_service(ctx), code)
     accounts = _accounts(ctx)
@@ -218,10 +231,14 @@ def account(ctx, code: str, as_json: bool):
     click.echo(f"{customer.code}  {customer.display_name}")
     click.echo(balance_words(balance, money, any_movement=bool(moves)))
     if limit:
-        click.echo(f"Credit limit {money(limit)}: can pay {money(max(balance + limit, 0))}")
+        click.echo(
+            _("Credit limit {limit}: can pay {available}").format(
+                limit=money(limit), available=money(max(balance + limit, 0))
+            )
+        )
     for m in moves:
         amount = f"{'+' if m.amount > 0 else ''}{money(m.amount)}"
-        detail = " ".join(part for part in (m.receipt_code, m.reason) if part)
+        detail = " ".join(part for part in (m.receipt_code, reason_words(m.reason)) if part)
         click.echo(
             f"  {local_time(m.at, money.locale)}  {kind_words(m.kind):<15} {amount:>12}  {detail}"
             f"  ({m.actor})"
@@ -243,8 +260,12 @@ def deposit(ctx, code: str, amount: str, method: str):
     minor = parse_amount(amount, money.precision)
     balance = _accounts(ctx).deposit(customer.id, minor, method)
     click.echo(
-        f"Deposit of {money(minor)} by {method} for {customer.code}."
-        f" {balance_words(balance, money)}."
+        _("Deposit of {amount} by {method} for {code}. {balance}.").format(
+            amount=money(minor),
+            method=method,
+            code=customer.code,
+            balance=balance_words(balance, money),
+        )
     )
 
 
@@ -261,50 +282,83 @@ def merge(ctx, keep: str, other: str, yes: bool):
     service = _service(ctx)
     kept, merged = _found(service, keep), _found(service, other)
     if kept.id == merged.id:
-        raise click.ClickException(f"{other} is {kept.code} already (merged before, or the same).")
+        raise click.ClickException(
+            _("{other} is {code} already (merged before, or the same).").format(
+                other=other, code=kept.code
+            )
+        )
     plan = service.plan_merge(kept.id, merged.id)
     for line in _plan_lines(plan, ctx.money()):
         click.echo(line)
-    if not yes and not click.confirm("Merge?", default=False):
-        click.echo("Nothing merged.")
+    if not yes and not click.confirm(_("Merge?"), default=False):
+        click.echo(_("Nothing merged."))
         return
     survivor = service.merge(kept.id, merged.id, approval(ctx, Permission.MERGE_CUSTOMERS))
-    click.echo(f"{plan.other_code} is merged into {survivor.code}  {survivor.display_name}.")
+    click.echo(
+        _("{other} is merged into {code}  {name}.").format(
+            other=plan.other_code, code=survivor.code, name=survivor.display_name
+        )
+    )
 
 
 def _plan_lines(plan, money) -> list[str]:
     """The merge plan as a manager reads it before saying yes."""
-    from till.core.customer import LABELS, shown
-    from till.core.formats import count
+    from till.core.customer import LABELS
 
+    keep, other = plan.keep_code, plan.other_code
     lines = [
-        f"Keep   {plan.keep_code}  {plan.keep_name}",
-        f"Merge  {plan.other_code}  {plan.other_name}  (made inactive; its code finds the kept)",
+        _("Keep   {code}  {name}").format(code=keep, name=plan.keep_name),
+        _("Merge  {code}  {name}  (made inactive; its code finds the kept)").format(
+            code=other, name=plan.other_name
+        ),
     ]
-    lines += [f"  fills {LABELS.get(n, n)}: {shown(v)}" for n, v in plan.filled.items()]
+    for n, v in plan.filled.items():
+        value = _shown(v)
+        lines.append(
+            "  " + _("fills {field}: {value}").format(field=_(LABELS.get(n, n)), value=value)
+        )
     if plan.main_address == "extra":
-        lines.append(f"  its main address becomes an extra address of {plan.keep_code}")
+        moved = _("its main address becomes an extra address of {code}").format(code=keep)
+        lines.append(f"  {moved}")
     for kind in plan.addresses_moved:
-        lines.append(f"  moves the {kind} address")
+        lines.append("  " + _("moves the {kind} address").format(kind=kind))
     for number in plan.cards_moved:
-        taken = " (becomes the kept customer's card)" if number == plan.card_taken else ""
-        lines.append(f"  moves card {number}{taken}")
+        card = (
+            _("moves card {card} (becomes the kept customer's card)")
+            if number == plan.card_taken
+            else _("moves card {card}")
+        )
+        lines.append("  " + card.format(card=number))
     for system, code in plan.codes_moved.items():
-        lines.append(f"  moves the {system} code {code}")
+        lines.append("  " + _("moves the {system} code {code}").format(system=system, code=code))
     for system, code in plan.codes_kept.items():
-        lines.append(f"  keeps the {system} code {code} on {plan.other_code} (the kept has one)")
-    lines.append(
-        f"  moves {count(plan.loyalty_entries, 'points movement')}: "
-        f"balance after {count(plan.points_after, 'point')}"
+        kept = _("keeps the {system} code {code} on {other} (the kept has one)")
+        lines.append("  " + kept.format(system=system, code=code, other=other))
+    points_moved = _("moves {entries}: balance after {points}").format(
+        entries=plural(plan.loyalty_entries, "{n} points movement", "{n} points movements"),
+        points=plural(plan.points_after, "{n} point", "{n} points"),
     )
-    lines.append(
-        f"  moves {count(plan.account_entries, 'account movement')}: "
-        f"account after {money(plan.account_after)}"
+    lines.append(f"  {points_moved}")
+    account_moved = _("moves {entries}: account after {amount}").format(
+        entries=plural(plan.account_entries, "{n} account movement", "{n} account movements"),
+        amount=money(plan.account_after),
     )
-    lines.append(f"  sales as recorded, counted for the kept from now on: {plan.sales_following}")
+    lines.append(f"  {account_moved}")
+    following = _("sales as recorded, counted for the kept from now on: {sales}")
+    lines.append("  " + following.format(sales=plan.sales_following))
     if plan.chain:
-        lines.append(f"  {', '.join(plan.chain)}, merged into {plan.other_code} before, follow")
+        chain = _("{codes}, merged into {other} before, follow")
+        lines.append("  " + chain.format(codes=", ".join(plan.chain), other=other))
     return lines
+
+
+def _shown(value: Any) -> str:
+    """A field's value as the customer file shows it, yes and no in the till's language."""
+    from till.core.customer import shown
+
+    if isinstance(value, bool):
+        return pgettext("field value", "yes") if value else pgettext("field value", "no")
+    return shown(value)
 
 
 def _jsonable(customer: Customer) -> dict[str, Any]:
@@ -328,7 +382,9 @@ def gdpr_export(ctx, code: str, output: str | None):
         click.echo(text, nl=False)
         return
     _write_private(output, text)
-    click.echo(f"{customer.code}: written to {output}.", err=True)
+    click.echo(
+        _("{code}: written to {output}.").format(code=customer.code, output=output), err=True
+    )
 
 
 def _write_private(path: str, text: str) -> None:
@@ -356,17 +412,26 @@ def anonymise(ctx, code: str, yes: bool):
     customer = _found(service, code)
     plan = service.erasure_plan(customer.id)
     if plan.anonymised_at:
-        raise TillError(f"{plan.code} was anonymised already ({plan.anonymised_at[:10]}).")
+        raise TillError(
+            N_("{code} was anonymised already ({day})."),
+            code=plan.code,
+            day=plan.anonymised_at[:10],
+        )
     for line in _erasure_lines(plan):
         click.echo(line)
-    if not yes and not click.confirm("Erase this person's data for good?", default=False):
-        click.echo("Nothing erased.")
+    if not yes and not click.confirm(_("Erase this person's data for good?"), default=False):
+        click.echo(_("Nothing erased."))
         return
     done = service.anonymise(customer.id, approval(ctx, Permission.ERASE_PERSONAL_DATA))
+    anonymised = _(
+        "{code} is anonymised: {fields} ({files}); the other tills erase it at their next sync."
+    )
     click.echo(
-        f"{plan.code} is anonymised: {len(done.fields)} fields erased"
-        f" ({len(done.customer_ids)} customer file{'s' if len(done.customer_ids) > 1 else ''});"
-        " the other tills erase it at their next sync."
+        anonymised.format(
+            code=plan.code,
+            fields=plural(len(done.fields), "{n} fields erased", "{n} fields erased"),
+            files=plural(len(done.customer_ids), "{n} customer file", "{n} customer files"),
+        )
     )
 
 
@@ -375,9 +440,10 @@ def _erasure_lines(plan) -> list[str]:
     from till.core.customer import LABELS
     from till.core.privacy import ANONYMOUS_NAME
 
-    fields = ", ".join(LABELS.get(name, name) for name in plan.fields) or "none"
-    lines = [f"{plan.code}  {plan.name}", f"Erases: {fields}"]
+    fields = ", ".join(_(LABELS.get(name, name)) for name in plan.fields) or _("none")
+    lines = [f"{plan.code}  {plan.name}", _("Erases: {fields}").format(fields=fields)]
     lines += [f"  {count} {what}" for what, count in plan.erased if count]
-    lines.append(f"Keeps, under {plan.code} ({ANONYMOUS_NAME}):")
+    keeps = _("Keeps, under {code} ({name}):")
+    lines.append(keeps.format(code=plan.code, name=ANONYMOUS_NAME))
     lines += [f"  {count} {what}" for what, count in plan.kept]
     return lines

@@ -15,8 +15,7 @@ from devices.scanner.keymaps import LAYOUTS
 from devices.scanner.matching import parse_match
 from till.config import ScannerDevice, ScannerSettings
 from till.errors import ScannerError
-
-WEDGE = "Scanners can still type into the scan field (keyboard-wedge mode)."
+from till.i18n import N_, _, plural
 
 
 def open_source() -> DeviceSource:
@@ -24,7 +23,10 @@ def open_source() -> DeviceSource:
     try:
         return EvdevSource()
     except ScannerError as error:
-        raise ScannerError(f"{error} {WEDGE}") from None
+        raise ScannerError(
+            N_("{error} Scanners can still type into the scan field (keyboard-wedge mode)."),
+            error=error,
+        ) from None
 
 
 @click.group(invoke_without_command=True)
@@ -49,36 +51,46 @@ def _list(config: ScannerSettings, as_json: bool) -> None:
         click.echo(_describe(device, config))
     unreadable = sum(not d.readable for d in found)
     scanners = sum(bool(d.scanner_hint) for d in found)
-    click.echo(f"{len(found)} input devices, {scanners} look like scanners.", err=True)
+    seen = plural(
+        len(found),
+        "{n} input devices, {scanners} look like scanners.",
+        "{n} input devices, {scanners} look like scanners.",
+        scanners=scanners,
+    )
+    click.echo(seen, err=True)
     if unreadable:
-        click.echo(
-            f"User {getpass.getuser()} cannot read {unreadable} of them: see docs/devices.md "
-            "(udev rules, group input).",
-            err=True,
+        cannot = _(
+            "User {user} cannot read {unreadable} of them: see docs/devices.md "
+            "(udev rules, group input)."
         )
+        click.echo(cannot.format(user=getpass.getuser(), unreadable=unreadable), err=True)
     click.echo(
-        'Configure a scanner in till.toml: [[scanner.devices]] match = "vvvv:pppp" '
-        '(or the by-id path), role = "product", "loyalty" or "any".',
+        _(
+            'Configure a scanner in till.toml: [[scanner.devices]] match = "vvvv:pppp" '
+            '(or the by-id path), role = "product", "loyalty" or "any".'
+        ),
         err=True,
     )
 
 
 def _describe(device: InputDeviceInfo, config: ScannerSettings) -> str:
     if not device.readable:
-        return f"{device.path}  ?          (no permission to read it)"
+        unreadable = _("(no permission to read it)")
+        return f"{device.path}  ?          {unreadable}"
     lines = [f"{device.path}  {device.vendor_product}  {device.name}"]
     if device.by_id:
         lines.append(f"    by-id    {device.by_id}")
     if device.phys:
         lines.append(f"    phys     {device.phys}")
     if device.scanner_hint:
-        lines.append(f"    scanner  looks like one: {device.scanner_hint}")
+        lines.append("    scanner  " + _("looks like one: {hint}").format(hint=device.scanner_hint))
     for n, entry in enumerate(config.devices, 1):
         resolved = device.path if entry.match in device.links else None
         fields = (device.name, device.vendor, device.product, device.path, resolved)
         if parse_match(entry.match).accepts(*fields):
             layout = entry.layout or config.layout
-            lines.append(f"    config   [[scanner.devices]] #{n}: {entry.role}, layout {layout}")
+            configured = _("{role}, layout {layout}").format(role=entry.role, layout=layout)
+            lines.append(f"    config   [[scanner.devices]] #{n}: {configured}")
     return "\n".join(lines)
 
 
@@ -112,7 +124,7 @@ def watch(ctx, layout: str | None, matches: tuple[str, ...], count: int | None) 
         on_notice=lambda severity, text: click.echo(text, err=True),
         source=source,
     )
-    click.echo("Scan something (Ctrl+C to stop).", err=True)
+    click.echo(_("Scan something (Ctrl+C to stop)."), err=True)
     service.start()
     seen = 0
     try:
@@ -122,7 +134,8 @@ def watch(ctx, layout: str | None, matches: tuple[str, ...], count: int | None) 
             except queue.Empty:
                 continue
             seen += 1
-            click.echo(f"{role:<8} {text}    [{device}, {len(text)} characters]")
+            length = plural(len(text), "{n} characters", "{n} characters")
+            click.echo(f"{role:<8} {text}    [{device}, {length}]")
     except KeyboardInterrupt:
         pass
     finally:
@@ -144,8 +157,10 @@ def _watched(
         entries = tuple(ScannerDevice(d.vendor_product) for d in lookalikes)
     if not entries:
         raise ScannerError(
-            "No scanner is configured and no input device looks like one: name it with "
-            "--match (`till devices` lists them)."
+            N_(
+                "No scanner is configured and no input device looks like one: name it with "
+                "--match (`till devices` lists them)."
+            )
         )
     if layout:
         entries = tuple(dataclasses.replace(entry, layout=layout) for entry in entries)

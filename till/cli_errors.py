@@ -23,6 +23,7 @@ from typing import NoReturn
 import click
 
 from till.errors import StorageError, TillError
+from till.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +55,9 @@ def explain(error: BaseException) -> tuple[str, int]:
     if isinstance(error, KeyboardInterrupt) or (
         isinstance(error, click.Abort) and isinstance(error.__context__, KeyboardInterrupt)
     ):
-        return "interrupted.", EXIT_INTERRUPTED
+        return _("interrupted."), EXIT_INTERRUPTED
     if isinstance(error, click.Abort):  # a prompt met the end of the input
-        return "no answer given: the input ended before the prompt was answered.", EXIT_USAGE
+        return _("no answer given: the input ended before the prompt was answered."), EXIT_USAGE
     if isinstance(error, click.UsageError):
         hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
         return f"{error.format_message().rstrip('.')}{hint}.", EXIT_USAGE

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from till.cli_people import read_pin, shell_actor
-from till.core.formats import count
 from till.core.people import Permission
+from till.i18n import _, plural
 
 
 def _service(ctx):
@@ -22,7 +22,7 @@ def _service(ctx):
 def _customer(register, code: str):
     customer = register.customers.by_code(code) or register.customers.by_card(code)
     if customer is None:
-        raise click.ClickException(f"No customer has the code or card {code}.")
+        raise click.ClickException(_("No customer has the code or card {code}.").format(code=code))
     return customer
 
 
@@ -36,19 +36,28 @@ def loyalty() -> None:
 @click.pass_obj
 def balance(ctx, code: str) -> None:
     """The points of customer CODE (or card number) and their history."""
+    from till.record_words import reason_words
+
     register = _service(ctx)
     customer = _customer(register, code)
     summary = register.loyalty.summary(customer.id)
-    click.echo(f"{customer.code}  {customer.display_name}  card {customer.card_number or '-'}")
-    click.echo(f"Balance: {count(summary.balance, 'point')}")
+    card = _("card {card}").format(card=customer.card_number or "-")
+    click.echo(f"{customer.code}  {customer.display_name}  {card}")
+    click.echo(plural(summary.balance, "Balance: {n} point", "Balance: {n} points"))
     if summary.next_expiry_points:
         expiry = ctx.formats().date(summary.next_expiry)
-        click.echo(f"{count(summary.next_expiry_points, 'point')} expire on {expiry}")
+        expiring = plural(
+            summary.next_expiry_points,
+            "{n} point expire on {date}",
+            "{n} points expire on {date}",
+            date=expiry,
+        )
+        click.echo(expiring)
     for move in register.loyalty.history(customer.id):
         click.echo(
             f"  {ctx.formats().date_time(move.at)}  {move.kind:<7} {move.points:+6d}"
             f"  {move.receipt_code:<10}"
-            f" {move.reason}  ({move.actor})"
+            f" {reason_words(move.reason)}  ({move.actor})"
         )
 
 
@@ -66,7 +75,7 @@ def overdrafts(ctx, as_json: bool) -> None:
         click.echo(json.dumps([asdict(o) for o in found], ensure_ascii=False, indent=2))
         return
     if not found:
-        click.echo("No customer is overdrawn.")
+        click.echo(_("No customer is overdrawn."))
     for overdraft in found:
         click.echo(f"{overdraft.code}  {overdraft.balance:+6d}  {overdraft.name}")
 
@@ -93,9 +102,9 @@ def adjust(ctx, code: str, points: str, reason: str) -> None:
     change = check_points_adjustment(parse_whole(points, "points", -MAX_POINTS, MAX_POINTS))
     register = _service(ctx)
     customer = _customer(register, code)
-    approver = register.people.approve(read_pin("Manager PIN"), Permission.ADJUST_POINTS)
+    approver = register.people.approve(read_pin(_("Manager PIN")), Permission.ADJUST_POINTS)
     balance = register.loyalty.adjust(customer.id, change, reason, approver)
-    click.echo(f"Balance: {count(balance, 'point')}")
+    click.echo(plural(balance, "Balance: {n} point", "Balance: {n} points"))
 
 
 @click.command(name="manager-pin")
@@ -103,10 +112,10 @@ def manager_pin() -> None:
     """Choose the manager PIN; prints the line to put in the config (only its hash)."""
     from till.core.pin import hash_pin
 
-    pin = click.prompt("New manager PIN", hide_input=True, confirmation_prompt=True)
+    pin = click.prompt(_("New manager PIN"), hide_input=True, confirmation_prompt=True)
     try:
         hashed = hash_pin(pin)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    click.echo("Put this in the [security] table of the config:")
+    click.echo(_("Put this in the [security] table of the config:"))
     click.echo(f'manager_pin = "{hashed}"')

@@ -11,6 +11,7 @@ import sys
 import click
 
 from till.core.people import Actor, Permission, Role, acting_as
+from till.i18n import N_, _
 
 MAX_PIN_LINE = 64
 
@@ -20,7 +21,9 @@ def read_pin(prompt: str, *, confirm: bool = False) -> str:
         return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
     line = sys.stdin.readline(MAX_PIN_LINE + 1)
     if len(line) > MAX_PIN_LINE:
-        raise click.ClickException(f"{prompt}: a PIN is one short line of digits.")
+        raise click.ClickException(
+            _("{prompt}: a PIN is one short line of digits.").format(prompt=prompt)
+        )
     return line.strip()
 
 
@@ -38,10 +41,11 @@ def shell_actor(ctx) -> Actor:
     return acting_as(f"cli ({ctx.user})")
 
 
-def approval(ctx, permission: Permission, prompt: str = "Manager PIN") -> Actor:
+def approval(ctx, permission: Permission, prompt: str = N_("Manager PIN")) -> Actor:
     """Ask for the PIN of someone who may allow ``permission``; who they are, or one
     ``till:`` line (nobody can approve, a wrong PIN, a locked gate, a role that may not)."""
-    return people(ctx).approve(read_pin(prompt), permission)
+    service = people(ctx)  # reads the settings: the prompt in their language
+    return service.approve(read_pin(_(prompt)), permission)
 
 
 @click.group()
@@ -61,9 +65,9 @@ def add(ctx, name: str, role: str) -> None:
     admin's PIN first)."""
     service = people(ctx)
     by = _admin(ctx, service)
-    pin = read_pin(f"PIN for {name}", confirm=True)
+    pin = read_pin(_("PIN for {name}").format(name=name), confirm=True)
     added = service.add_user(name, Role(role), pin, by)
-    click.echo(f"{added.name} added ({added.role.word}).")
+    click.echo(_("{name} added ({role}).").format(name=added.name, role=added.role.word))
 
 
 @user.command(name="list")
@@ -80,7 +84,7 @@ def list_users(ctx, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     if not found:
-        click.echo("No users: the till sells as its configured seller (till user add).")
+        click.echo(_("No users: the till sells as its configured seller (till user add)."))
     for u in found:
         state = "disabled" if u.disabled else "active"
         click.echo(f"{u.name:<24} {u.role.word:<10} {state:<8} {u.created_at[:10]}")
@@ -93,7 +97,7 @@ def disable(ctx, name: str) -> None:
     """NAME may no longer log in or approve (their sales keep their name)."""
     service = people(ctx)
     done = service.disable(name, _admin(ctx, service))
-    click.echo(f"{done.name} is disabled.")
+    click.echo(_("{name} is disabled.").format(name=done.name))
 
 
 @user.command(name="reset-pin")
@@ -103,11 +107,12 @@ def reset_pin(ctx, name: str) -> None:
     """A new PIN for NAME (a disabled user is enabled again)."""
     service = people(ctx)
     by = _admin(ctx, service)
-    done = service.reset_pin(name, read_pin(f"New PIN for {name}", confirm=True), by)
-    click.echo(f"{done.name} has a new PIN.")
+    pin = read_pin(_("New PIN for {name}").format(name=name), confirm=True)
+    done = service.reset_pin(name, pin, by)
+    click.echo(_("{name} has a new PIN.").format(name=done.name))
 
 
 def _admin(ctx, service) -> Actor | None:
     if not service.needs_admin():
         return None
-    return service.approve(read_pin("Admin PIN"), Permission.MANAGE_USERS)
+    return service.approve(read_pin(_("Admin PIN")), Permission.MANAGE_USERS)

@@ -8,6 +8,7 @@ from dataclasses import replace
 import click
 
 from till.errors import TillError
+from till.i18n import N_, _
 
 printer_option = click.option(
     "--printer",
@@ -39,10 +40,12 @@ def delivered(what: str, url: str, delivery) -> str:
     from devices.printer.transport import Delivery
 
     if delivery is Delivery.CONFIRMED:
-        return f"{what} printed on {url} (the printer confirmed it)."
-    if delivery is Delivery.NO_PRINTER:
-        return f"{what} not printed: no printer is configured."
-    return f"{what} sent to {url}; this printer cannot confirm it: check that it came out."
+        said = _("{what} printed on {url} (the printer confirmed it).")
+    elif delivery is Delivery.NO_PRINTER:
+        said = _("{what} not printed: no printer is configured.")
+    else:
+        said = _("{what} sent to {url}; this printer cannot confirm it: check that it came out.")
+    return said.format(what=what, url=url)
 
 
 @click.command(name="print-test")
@@ -57,13 +60,13 @@ def print_test(ctx, printer_url: str | None) -> None:
     printer = settings_for(ctx, printer_url).printer
     if printer.url in ("", "none"):
         raise TillError(
-            "No printer is configured: set [printer] url in the config, or give --printer URL."
+            N_("No printer is configured: set [printer] url in the config, or give --printer URL.")
         )
     page = build_test_page(printer.url, printer.profile, printer.width)
     delivery = open_transport(printer.url, printer.timeout).send(
         render_escpos(page, printer.profile)
     )
-    click.echo(delivered("Test page", printer.url, delivery))
+    click.echo(delivered(_("Test page"), printer.url, delivery))
 
 
 @click.command()
@@ -85,7 +88,7 @@ def drawer(ctx, printer_url: str | None) -> None:
         register.open_drawer(approver)
     finally:
         register.close()
-    click.echo("Drawer opened.")
+    click.echo(_("Drawer opened."))
 
 
 @click.command(name="print")
@@ -106,4 +109,5 @@ def receipt_print(ctx, number: str, printer_url: str | None) -> None:
     delivery = receipt_printer(settings).print_sale(sale, kick_drawer=False, duplicate=True)
     if delivery.value != print_jobs.NO_PRINTER:
         print_jobs.reprinted(sale.id)
-    click.echo(delivered(f"Receipt {sale.receipt_code}", settings.printer.url, delivery))
+    receipt = _("Receipt {code}").format(code=sale.receipt_code)
+    click.echo(delivered(receipt, settings.printer.url, delivery))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from till.errors import TillError
+from till.i18n import N_
 
 if TYPE_CHECKING:
     from till.cli import Context
@@ -48,9 +49,12 @@ def serve(ctx: Context, host: str | None, port: int | None) -> None:
     host = host or settings.serve.host
     if host not in LOOPBACK and host != settings.serve.host:
         raise TillError(
-            f"--host {host[:60]}: the support view shows the customer file, so it listens on"
-            " this machine only; reach it through an SSH tunnel, or set [serve] host in the"
-            " config."
+            N_(
+                "--host {host}: the support view shows the customer file, so it listens on"
+                " this machine only; reach it through an SSH tunnel, or set [serve] host in the"
+                " config."
+            ),
+            host=host[:60],
         )
     _open_existing(settings)  # a missing or foreign database is told here, not in the browser
     title = f"{settings.store.name} · till support"

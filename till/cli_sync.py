@@ -11,6 +11,7 @@ from types import FrameType
 import click
 
 from till.errors import SyncError
+from till.i18n import _, plural
 
 
 @click.command()
@@ -74,7 +75,8 @@ def _set_aside(click_ctx: click.Context, seq: int, reason: str) -> None:
     click_ctx.obj.open_database(settings)
     actor = f"technician ({settings.till.seller})"
     what = outbox.set_aside(seq, why[:500], actor, datetime.now(UTC).isoformat())
-    click.echo(f"Change {seq} ({what}) set aside: the changes behind it go on the next sync.")
+    set_aside = _("Change {seq} ({what}) set aside: the changes behind it go on the next sync.")
+    click.echo(set_aside.format(seq=seq, what=what))
 
 
 def _list_set_aside(click_ctx: click.Context) -> None:
@@ -86,16 +88,31 @@ def _list_set_aside(click_ctx: click.Context) -> None:
     for seq, what, reason, actor, at in changes:
         click.echo(printable(f"{seq}  {what}  {at[:16]}  {actor}: {reason}"))
     if not changes:
-        click.echo("No change is set aside.")
+        click.echo(_("No change is set aside."))
 
 
 def _once(service) -> None:
     result = service.sync()
     waiting = result.status.waiting
+    synced = (
+        _(
+            "Synced with {url} as {name}: {sent}, {pulled} received from other tills,"
+            " {waiting} waiting."
+        )
+        if waiting
+        else _(
+            "Synced with {url} as {name}: {sent}, {pulled} received from other tills,"
+            " nothing waiting."
+        )
+    )
     click.echo(
-        f"Synced with {service.settings.url} as {service.settings.name}: "
-        f"{result.pushed} change(s) sent, {result.pulled} received from other tills, "
-        + (f"{waiting} waiting." if waiting else "nothing waiting.")
+        synced.format(
+            url=service.settings.url,
+            name=service.settings.name,
+            sent=plural(result.pushed, "{n} change(s) sent", "{n} change(s) sent"),
+            pulled=result.pulled,
+            waiting=waiting,
+        )
     )
 
 
@@ -121,12 +138,13 @@ def _daemon(service, interval: int) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    click.echo(
-        f"{_now()} Syncing with {service.settings.url} as {service.settings.name} every "
-        f"{interval} s; SIGTERM stops."
+    syncing = _("Syncing with {url} as {name} every {interval} s; SIGTERM stops.").format(
+        url=service.settings.url, name=service.settings.name, interval=interval
     )
+    click.echo(f"{_now()} {syncing}")
     worker.run()
-    click.echo(f"{_now()} Stopped.")
+    stopped = _("Stopped.")
+    click.echo(f"{_now()} {stopped}")
     sys.stdout.flush()
 
 

@@ -27,6 +27,8 @@ class StoreSettings:
     name: str = "My Shop"
     address: tuple[str, ...] = ()
     vat_number: str = ""
+    siret: str = ""
+    """The shop's SIRET (14 digits): invoices need it (docs/invoices.md)."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,26 @@ class AccountSettings:
 
 
 @dataclass(frozen=True)
+class InvoiceSettings:
+    """The ``[invoice]`` section: the terms and legal mentions of the shop's invoices
+    (docs/invoices.md)."""
+
+    payment_terms: str = "net30"
+    """``receipt``, ``eom`` (end of month), ``netN`` (N days, at most 60) or ``netNeom``
+    (N days end of month, at most 45)."""
+    penalty_rate: str = "3 × the legal interest rate"
+    """The late-payment penalty rate, as the invoice states it."""
+    recovery_indemnity: int = 4000
+    """The fixed indemnity for recovery costs, in minor units (40 € in France)."""
+    early_payment: str = "No discount for early payment."
+    operation: str = "goods"
+    """What the shop's invoices are for: ``goods``, ``services`` or ``mixed``."""
+    legal_mentions: tuple[str, ...] = ()
+    """The shop's legal form, share capital and trade register, one line each, e.g.
+    ``SAS au capital de 10 000 €, RCS Paris 123 456 789``."""
+
+
+@dataclass(frozen=True)
 class SecuritySettings:
     manager_pin: str = ""
     """The manager PIN's scrypt hash, as ``till manager-pin`` prints it; never the PIN."""
@@ -216,6 +238,7 @@ class Settings:
     loyalty: LoyaltySettings = field(default_factory=LoyaltySettings)
     pricing: PricingSettings = field(default_factory=PricingSettings)
     accounts: AccountSettings = field(default_factory=AccountSettings)
+    invoice: InvoiceSettings = field(default_factory=InvoiceSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
@@ -442,6 +465,7 @@ BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("loyalty", "expiry_months"): (0, 120),
     ("loyalty", "offline_cap"): (0, 10_000_000),
     ("accounts", "credit_limit"): (0, 10_000_000),
+    ("invoice", "recovery_indemnity"): (0, 100_000_000),
     ("sync", "interval"): (1, 86_400),
     ("sync", "offline_after"): (10, 30 * 86_400),
     ("security", "idle_logout"): (0, 86_400),
@@ -531,6 +555,34 @@ def _escpos_profiles() -> frozenset[str]:
         return frozenset()
 
 
+OPERATIONS = ("goods", "services", "mixed")
+
+
+def _check_invoice(settings: Settings) -> None:
+    from stdnum.exceptions import ValidationError
+    from stdnum.fr import siret
+
+    from till.core.invoice import parse_terms
+
+    if settings.store.siret:
+        try:
+            siret.validate(settings.store.siret)
+        except ValidationError as error:
+            raise ConfigError(
+                f"[store] siret: {settings.store.siret!r} is not a valid SIRET ({error})."
+            ) from None
+    invoice = settings.invoice
+    try:
+        parse_terms(invoice.payment_terms)
+    except ValueError as error:
+        raise ConfigError(f"[invoice] payment_terms: {error}") from None
+    if invoice.operation not in OPERATIONS:
+        raise ConfigError(
+            f"[invoice] operation: must be one of {', '.join(OPERATIONS)}, "
+            f"got {invoice.operation!r}."
+        )
+
+
 def _check_display(display: DisplaySettings) -> None:
     from till.themes import AUTO, BUILTIN
 
@@ -571,6 +623,7 @@ def _check(settings: Settings) -> None:
         problem = hash_problem(pin)
         if problem:
             raise ConfigError(f"[security] manager_pin: {problem}.")
+    _check_invoice(settings)
     _check_scanner(settings.scanner)
     _check_printer(settings.printer)
     _check_display(settings.display)

@@ -46,6 +46,7 @@ from till.core.pricing import customer_terms
 from till.core.sale import SaleCustomer
 from till.core.text import digits, fold, fold_email
 from till.errors import TillError
+from till.i18n import N_
 
 if TYPE_CHECKING:
     from storage.customer_import import CustomerImportReport
@@ -234,7 +235,9 @@ class CustomerService:
         try:
             return import_customer_file(path, settings, on_progress=on_progress)
         except OSError as error:  # typed at the register: missing, a folder, not readable
-            raise TillError(f"cannot read {path}: {error.strerror or error}.") from None
+            raise TillError(
+                N_("cannot read {file}: {reason}."), file=path, reason=error.strerror or str(error)
+            ) from None
 
     def save_address(self, customer_id: str, address: Address) -> Address:
         self.session.authorise(Permission.EDIT_CUSTOMERS)
@@ -337,4 +340,5 @@ class CustomerService:
             enrolled=bool(customer.card_number),
             business=customer.kind is CustomerKind.BUSINESS,
             terms=terms,
+            language=customer.language,
         )

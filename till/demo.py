@@ -150,6 +150,7 @@ def demo_settings(data_dir: Path = DEMO_DIR) -> Settings:
             name="Épicerie du Marché",
             address=("12 rue des Halles", "75001 Paris"),
             vat_number="FR40303265045",
+            siret="30326504500003",  # the demo shop invoices its business customers
         ),
         till=TillSettings(number=1, seller="Demo"),
         locale=LocaleSettings(currency="EUR", locale="fr_FR"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from till.config import Settings
 from till.errors import TillError
+from till.i18n import _, plural
 
 Check = tuple[str, str, str]
 """(status, part, message); status is ok, warn or fail."""
@@ -46,14 +47,24 @@ def _database(settings: Settings) -> Iterator[Check]:
         yield "fail", "database", str(error)
         return
     except DatabaseError as error:  # e.g. "file is not a database": a damaged or foreign file
-        yield "fail", "database", f"{path}: not a database SQLite can read ({error})"
+        yield (
+            "fail",
+            "database",
+            _("{path}: not a database SQLite can read ({error})").format(path=path, error=error),
+        )
         return
     newest = available()[-1][0]
     version = schema_version()
     if not integrity_ok():
-        yield "fail", "database", f"{path}: PRAGMA integrity_check failed"
+        yield "fail", "database", _("{path}: PRAGMA integrity_check failed").format(path=path)
         return
-    yield "ok", "database", f"{path} (schema {version}/{newest}, WAL, integrity ok)"
+    yield (
+        "ok",
+        "database",
+        _("{path} (schema {version}/{newest}, WAL, integrity ok)").format(
+            path=path, version=version, newest=newest
+        ),
+    )
     try:
         verdict = verify_database(settings)
     except TillError as error:  # the public key missing or unreadable
@@ -61,11 +72,22 @@ def _database(settings: Settings) -> Iterator[Check]:
         return
     if not verdict.ok:
         more = len(verdict.problems) - 3
-        shown = "; ".join(verdict.problems[:3]) + (f" and {more} more" if more > 0 else "")
-        yield "fail", "journal", f"{shown} (till journal verify lists them)"
+        shown = "; ".join(verdict.problems[:3])
+        if more > 0:
+            shown = _("{items} and {more} more").format(items=shown, more=more)
+        yield (
+            "fail",
+            "journal",
+            _("{problems} (till journal verify lists them)").format(problems=shown),
+        )
     else:
-        intact = f"{sales.sale_count()} sales, hash chain intact"
-        yield "ok", "journal", f"{intact}, {verdict.facts['seals']} signatures valid"
+        intact = plural(
+            sales.sale_count(),
+            "{n} sales, hash chain intact, {seals} signatures valid",
+            "{n} sales, hash chain intact, {seals} signatures valid",
+            seals=verdict.facts["seals"],
+        )
+        yield "ok", "journal", intact
     yield _people(settings)
 
 
@@ -76,21 +98,24 @@ def _people(settings: Settings) -> Check:
     if active:
         managers = sum(user.role.value in ("manager", "admin") for user in active)
         if settings.security.manager_pin:
-            return (
-                "warn",
-                "users",
-                f"{len(active)} active, {managers} may approve; [security] manager_pin is"
-                " still set: remove it (a shared PIN, hashed without the pepper)",
+            still_set = _(
+                "{active} active, {managers} may approve; [security] manager_pin is still set:"
+                " remove it (a shared PIN, hashed without the pepper)"
             )
-        return "ok", "users", f"{len(active)} active, {managers} may approve"
+            return "warn", "users", still_set.format(active=len(active), managers=managers)
+        approving = _("{active} active, {managers} may approve")
+        return "ok", "users", approving.format(active=len(active), managers=managers)
     if settings.security.manager_pin:
         return (
             "warn",
             "users",
-            "none: one shared manager PIN, hashed without the pepper, approves everything;"
-            " give each person their own PIN (till user add NAME --role manager)",
+            _(
+                "none: one shared manager PIN, hashed without the pepper, approves everything;"
+                " give each person their own PIN (till user add NAME --role manager)"
+            ),
         )
-    return "warn", "users", "none, and no manager PIN: refunds and closures cannot be approved"
+    nobody = _("none, and no manager PIN: refunds and closures cannot be approved")
+    return "warn", "users", nobody
 
 
 def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:
@@ -102,7 +127,7 @@ def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:
         drawer_kick(settings.printer.profile)  # the profile must be one python-escpos knows
         transport = open_transport(url, settings.printer.timeout)
         if url in ("", "none"):
-            yield "warn", "printer", "none configured: receipts are not printed"
+            yield "warn", "printer", _("none configured: receipts are not printed")
         else:
             yield "ok", "printer", f"{url}: {transport.check()}"
     except TillError as error:
@@ -112,25 +137,41 @@ def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:
 
         waiting = print_jobs.waiting()
         if waiting:
-            yield "warn", "print queue", f"{waiting} receipt(s) waiting for the printer"
-        else:
-            yield "ok", "print queue", "empty"
-        unconfirmed = [job.receipt_code for job in print_jobs.unconfirmed()]
-        if unconfirmed:
-            more = len(unconfirmed) - 5
-            shown = ", ".join(unconfirmed[:5]) + (f" and {more} more" if more > 0 else "")
             yield (
                 "warn",
                 "print queue",
-                f"{len(unconfirmed)} receipt(s) not confirmed by the printer ({shown}):"
-                " check them, reprint with `till receipt print N`",
+                plural(
+                    waiting,
+                    "{n} receipt(s) waiting for the printer",
+                    "{n} receipt(s) waiting for the printer",
+                ),
+            )
+        else:
+            yield "ok", "print queue", _("empty")
+        unconfirmed = [job.receipt_code for job in print_jobs.unconfirmed()]
+        if unconfirmed:
+            more = len(unconfirmed) - 5
+            shown = ", ".join(unconfirmed[:5])
+            if more > 0:
+                shown = _("{items} and {more} more").format(items=shown, more=more)
+            yield (
+                "warn",
+                "print queue",
+                plural(
+                    len(unconfirmed),
+                    "{n} receipt(s) not confirmed by the printer ({receipts}): check them,"
+                    " reprint with `till receipt print N`",
+                    "{n} receipt(s) not confirmed by the printer ({receipts}): check them,"
+                    " reprint with `till receipt print N`",
+                    receipts=shown,
+                ),
             )
 
 
 def _sync(settings: Settings, database_ok: bool) -> Iterator[Check]:
     """The server reachable, its protocol, this till's token, and what waits to be sent."""
     if not settings.sync.enabled:
-        yield "ok", "sync", "no back office configured: this till works offline"
+        yield "ok", "sync", _("no back office configured: this till works offline")
         return
     from till.sync_service import SyncService
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from till.core.words import N_
+
 log = logging.getLogger(__name__)
 
 
@@ -86,10 +88,14 @@ class DatabaseBusy(StorageError):
 
     def __init__(
         self,
-        message: str = "The database is busy: another program is writing to it. Nothing was "
-        "saved; try again in a moment.",
+        message: str = N_(
+            "The database is busy: another program is writing to it. Nothing was saved; try"
+            " again in a moment."
+        ),
+        /,
+        **params: Any,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, **params)
 
 
 class DiskFull(StorageError):

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import gettext
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from io import BytesIO
@@ -81,6 +84,26 @@ class _Active:
 
 
 _active = _Active()
+_speaking = threading.local()
+"""A language one thread speaks for a while (``speaking``): a receipt printed for a customer
+in theirs while the screens stay in the till's."""
+
+
+def _catalog() -> gettext.NullTranslations:
+    return getattr(_speaking, "catalog", None) or _active.catalog
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Words of this thread in ``language`` (one of ``LANGUAGES``; anything else, or "",
+    leaves the till's), then back: what is printed for a customer, in their language."""
+    before = getattr(_speaking, "catalog", None)
+    if language in LANGUAGES:
+        _speaking.catalog = translations(language)
+    try:
+        yield
+    finally:
+        _speaking.catalog = before
 
 
 def use_language(language: str) -> None:
@@ -97,13 +120,13 @@ def active_language() -> str:
 
 def _(message: str) -> str:
     """``message`` (its English text) in the till's language."""
-    return _active.catalog.gettext(message)
+    return _catalog().gettext(message)
 
 
 def pgettext(context: str, message: str) -> str:
     """``message`` in the till's language where the same English says two things
     (``pgettext("money given back", "Change")``: *Rendu*, not *Modifier*)."""
-    return _active.catalog.pgettext(context, message)
+    return _catalog().pgettext(context, message)
 
 
 def NC_(context: str, message: str) -> str:
@@ -114,7 +137,7 @@ def NC_(context: str, message: str) -> str:
 
 def ngettext(singular: str, plural: str, number: int) -> str:
     """The singular or the plural of a message, as the language's plural rule wants."""
-    return _active.catalog.ngettext(singular, plural, number)
+    return _catalog().ngettext(singular, plural, number)
 
 
 def plural(number: int, singular: str, many: str, **values: object) -> str:

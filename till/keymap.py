@@ -102,6 +102,7 @@ SCREENS: dict[str, dict[str, str]] = {
         "receipt.drawer": "f5,ctrl+o",
         "receipt.dismiss": "f4,ctrl+g",
         "receipt.unconfirmed": "f3,ctrl+n",
+        "receipt.invoice": "f8,ctrl+r",
     },
     "ReturnScreen": {
         "return.all": "f6,ctrl+r",

@@ -15,6 +15,7 @@ from pathlib import Path
 from till import logs
 from till.core.text import printable
 from till.errors import TillError
+from till.i18n import N_
 
 DEFAULT_LINES = 200
 MAX_LINES = 10_000
@@ -47,8 +48,8 @@ def parse_since(text: str, now: datetime) -> datetime:
         except ValueError:
             continue
     raise TillError(
-        f"--since {printable(text)[:40]!r}: give a duration (2h, 30m, 45s, 3d) or a time "
-        "(2026-12-01 10:00)."
+        N_("--since {since!r}: give a duration (2h, 30m, 45s, 3d) or a time (2026-12-01 10:00)."),
+        since=printable(text)[:40],
     )
 
 
@@ -103,8 +104,12 @@ def recent_lines(
     files = log_files(database)
     if not files:
         raise TillError(
-            f"no log: nothing in the journal and no {logs.LOG_FILE} beside {database} (the "
-            "register writes it once it has run)."
+            N_(
+                "no log: nothing in the journal and no {file} beside {database} (the register"
+                " writes it once it has run)."
+            ),
+            file=logs.LOG_FILE,
+            database=database,
         )
     return str(files[-1]), file_lines(files, since, limit)
 

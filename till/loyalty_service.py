@@ -8,7 +8,7 @@ from datetime import datetime
 
 from devices.printer.receipt import ReceiptDocument
 from devices.printer.slip import BalanceSlip, build_balance_slip
-from storage import loyalty, offline_balance
+from storage import customers, loyalty, offline_balance
 from storage.loyalty import LoyaltySummary, Movement
 from till.config import Settings
 from till.core.formats import for_print, formats_for
@@ -16,6 +16,7 @@ from till.core.loyalty import LoyaltyProgram, spendable_points
 from till.core.money import MoneyFormat
 from till.core.offline import Overdrawn, overdraft
 from till.core.people import Actor, Permission, Session, session_of
+from till.i18n import speaking
 from till.offline_limit import SpendLimit, SyncStanding
 
 log = logging.getLogger(__name__)
@@ -112,4 +113,5 @@ class LoyaltyService:
             next_expiry_points=summary.next_expiry_points,
             printed_at=for_print(formats.date_time(datetime.now())),
         )
-        return build_balance_slip(slip, self.settings.printer.width)
+        with speaking(customers.get_customer(customer_id).language):  # theirs, where known
+            return build_balance_slip(slip, self.settings.printer.width)

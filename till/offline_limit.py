@@ -12,6 +12,7 @@ from storage import sync_state
 from till.config import SyncSettings
 from till.core.formats import Formats
 from till.core.offline import is_stale
+from till.i18n import _
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,10 @@ class SyncStanding:
         yet``."""
         synced_at = sync_state.synced_at()
         if not synced_at:
-            return "Not synced yet"
+            return _("Not synced yet")
         moment = datetime.fromtimestamp(synced_at).astimezone()
         today = datetime.fromtimestamp(self.clock()).astimezone().date()
         shown = (
             self.formats.time(moment) if moment.date() == today else self.formats.date_time(moment)
         )
-        return f"Offline since {shown}"
+        return _("Offline since {time}").format(time=shown)

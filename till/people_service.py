@@ -16,6 +16,8 @@ from storage.models import database
 from storage.users import User, UserError
 from till.config import Settings
 from till.core.people import (
+    MAX_NAME,
+    NAME_RULE,
     Actor,
     NotPermitted,
     Permission,
@@ -26,11 +28,14 @@ from till.core.people import (
     shop_seller,
 )
 from till.core.pin import (
+    LOCKED_OUT,
     MANAGER_APPROVER,
+    MAX_LENGTH,
+    MIN_LENGTH,
     NO_MANAGER_PIN,
+    PIN_RULE,
     Lockout,
     hash_and_tag,
-    locked_words,
     pin_problem,
     pin_tag,
     verify_pin,
@@ -38,6 +43,7 @@ from till.core.pin import (
     wrong_pin_words,
 )
 from till.errors import TillError
+from till.i18n import N_
 
 T = TypeVar("T")
 GATE = "pin"
@@ -88,7 +94,7 @@ class PeopleService:
         now = self.clock()
         wait = self._write(users.reserve_try, GATE, now, self.lockout)
         if wait:
-            raise PinRefused(locked_words(wait))
+            raise PinRefused(LOCKED_OUT, seconds=int(wait) + 1)
         actor = self._match(pin)
         if actor is None:
             left, locked_for = users.gate_state(GATE, now, self.lockout)
@@ -122,7 +128,7 @@ class PeopleService:
         """Log in whoever the PIN names: every service acts for them from now on."""
         actor = self.identify(pin)
         if actor is LEGACY_MANAGER:
-            raise PinRefused("That is the shop's manager PIN: log in with your own PIN.")
+            raise PinRefused(N_("That is the shop's manager PIN: log in with your own PIN."))
         self.session.user = actor
         return actor
 
@@ -207,12 +213,12 @@ class PeopleService:
 def checked_name(name: str) -> str:
     try:
         return checked_user_name(name)
-    except ValueError as problem:
-        raise UserError(str(problem)) from None
+    except ValueError:
+        raise UserError(NAME_RULE, most=MAX_NAME) from None
 
 
 def _hashed(pin: str, pepper: bytes) -> tuple[str, str]:
     try:
         return hash_and_tag(pin, pepper)
-    except ValueError as problem:
-        raise UserError(str(problem)) from None
+    except ValueError:  # the PIN itself: hash_and_tag refuses nothing else
+        raise UserError(PIN_RULE, least=MIN_LENGTH, most=MAX_LENGTH) from None

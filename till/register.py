@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from devices.printer.receipt import ReceiptLayout, receipt_header
@@ -22,7 +24,7 @@ from till.core.formats import formats_for
 from till.core.money import MoneyFormat
 from till.core.people import Actor, Permission, Session, shop_seller
 from till.core.sale import Cart, CartLine, Item, Parked, PaymentMethod, RecordedSale, SaleCustomer
-from till.i18n import use_language
+from till.i18n import N_, use_language
 from till.printing import PrintQueue
 from till.sale_keeper import OpenSaleKeeper
 
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 BUSY_WAIT = 0.25
 BUSY_GIVE_UP_AFTER = 60.0
 BUSY_PAUSE = 0.01
+INVOICE_FOLDER = "invoices"
+"""Where the register writes the PDFs of the invoices it issues, beside the database."""
 """Between two attempts, for the rare busy answer that SQLite gives without waiting."""
 
 if TYPE_CHECKING:
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
     from till.closure_service import ClosureService
     from till.core.returns import Returnable
     from till.customer_service import CustomerService
+    from till.invoice_service import InvoiceService, Issued
     from till.loyalty_service import LoyaltyService
     from till.people_service import PeopleService
 
@@ -82,6 +87,28 @@ class Register:
         self.session = Session(shop_seller(settings.till.seller, settings.till.number))
         """Who is logged in: every service acts for them (the configured seller, as a
         cashier, on a till without users)."""
+
+    @cached_property
+    def invoices(self) -> InvoiceService:
+        """Invoices and credit notes for business customers."""
+        from till.invoice_service import InvoiceService
+
+        return InvoiceService(self.settings, self.session, self.money)
+
+    def write_invoice(self, receipt: str, approver: Actor | None = None) -> tuple[Issued, Path]:
+        """Issue (or find again) the invoice of a sale and write its PDF in the ``invoices``
+        folder beside the database: the invoice and where its PDF is."""
+        issued = self.invoices.issue(receipt, approver)
+        folder = Path(self.settings.database.path).parent / INVOICE_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{issued.invoice.number}.pdf"
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            partial.write_bytes(self.invoices.pdf(issued.invoice))
+            os.replace(partial, path)  # the whole PDF or none under its name
+        finally:
+            partial.unlink(missing_ok=True)
+        return issued, path
 
     @cached_property
     def closures(self) -> ClosureService:
@@ -398,8 +425,11 @@ class Register:
                 except DatabaseBusy as busy:
                     if time.monotonic() >= give_up:
                         raise DatabaseBusy(
-                            f"The database stayed busy for {self.busy_give_up_after:g} s: "
-                            "another program is writing to it. Nothing was saved; try again."
+                            N_(
+                                "The database stayed busy for {seconds:g} s: another program"
+                                " is writing to it. Nothing was saved; try again."
+                            ),
+                            seconds=self.busy_give_up_after,
                         ) from busy
                     self._tell_busy()
                     time.sleep(BUSY_PAUSE)

@@ -23,6 +23,7 @@ from storage.errors import storage_errors
 from sync.client import ServerUnreachable, SyncClient
 from till.config import SyncSettings
 from till.errors import SyncError, TillError
+from till.i18n import N_, _, plural
 
 log = logging.getLogger(__name__)
 
@@ -40,16 +41,16 @@ PUSH_BATCH = 100
 server (bench/sync_push.py), longer than one request may last; 100 stay well inside it."""
 FIRST_RETRY = 2.0
 MAX_RETRY = 120.0
-NOT_CONFIGURED = (
+NOT_CONFIGURED = N_(
     "sync is not configured: set url, token and name in the [sync] table of the config "
     "(see docs/sync.md)."
 )
 
 
 FAILURE_WORDS = {
-    "offline": "Offline since",
-    "refused": "Sync refused since",
-    "failed": "Sync failing since",
+    "offline": N_("Offline since {time}"),
+    "refused": N_("Sync refused since {time}"),
+    "failed": N_("Sync failing since {time}"),
 }
 
 
@@ -76,14 +77,15 @@ class SyncStatus:
     def line(self, time_of: Callable[[datetime], str]) -> str:
         """One short line for the status bar, e.g. ``Synced 12:03`` or ``Offline since 11:40
         · 3 waiting``; ``time_of`` writes a time of day as the till's locale does."""
-        waiting = f" · {self.waiting} waiting" if self.waiting else ""
+        waiting = " · " + plural(self.waiting, "{n} waiting", "{n} waiting") if self.waiting else ""
         if self.failing_since is not None:
             since = time_of(datetime.fromtimestamp(self.failing_since, UTC))
             state = FAILURE_WORDS.get(self.failure, FAILURE_WORDS["failed"])
-            return f"{state} {since}{waiting}"
+            return _(state).format(time=since) + waiting
         if self.last_success:
-            return f"Synced {time_of(datetime.fromtimestamp(self.last_success, UTC))}{waiting}"
-        return f"Not synced yet{waiting}"
+            synced = time_of(datetime.fromtimestamp(self.last_success, UTC))
+            return _("Synced {time}").format(time=synced) + waiting
+        return _("Not synced yet") + waiting
 
 
 @dataclass(frozen=True)

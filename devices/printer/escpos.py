@@ -7,6 +7,7 @@ import io
 
 from devices.printer.receipt import Barcode, QrCode, ReceiptDocument, Rule
 from till.core.text import printable
+from till.core.words import N_
 from till.errors import PrinterError
 
 
@@ -53,6 +54,9 @@ def _dummy(profile: str):
         return Dummy(profile=profile)
     except KeyError:
         raise PrinterError(
-            f"[printer] profile: {profile!r} is not a python-escpos profile (try TM-T88V, "
-            "TM-T20II or default)."
+            N_(
+                "[printer] profile: {profile!r} is not a python-escpos profile (try TM-T88V, "
+                "TM-T20II or default)."
+            ),
+            profile=profile,
         ) from None

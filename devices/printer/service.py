@@ -16,6 +16,7 @@ from devices.printer.escpos import drawer_kick, render_escpos
 from devices.printer.receipt import ReceiptDocument, ReceiptLayout, build_receipt, render_text
 from devices.printer.transport import Delivery, Transport
 from till.core.sale import PaymentMethod, RecordedSale
+from till.i18n import speaking
 
 
 class PrinterLock:
@@ -53,8 +54,10 @@ class ReceiptPrinter:
         self.profile = profile
         self._lock = PrinterLock(transport.url)
 
-    def document(self, sale: RecordedSale) -> ReceiptDocument:
-        return build_receipt(sale, self.layout)
+    def document(self, sale: RecordedSale, *, duplicate: bool = False) -> ReceiptDocument:
+        """The receipt, in its customer's language when the till speaks it."""
+        with speaking(sale.customer.language if sale.customer else ""):
+            return build_receipt(sale, self.layout, duplicate=duplicate)
 
     def preview(self, sale: RecordedSale) -> str:
         return render_text(self.document(sale))
@@ -65,7 +68,7 @@ class ReceiptPrinter:
         """Print the receipt; opens the drawer on cash sales unless told otherwise."""
         if kick_drawer is None:
             kick_drawer = any(p.method is PaymentMethod.CASH for p in sale.payments)
-        document = build_receipt(sale, self.layout, duplicate=duplicate)
+        document = self.document(sale, duplicate=duplicate)
         data = render_escpos(document, self.profile, kick_drawer=kick_drawer)
         with self._lock.held():
             return self.transport.send(data)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlparse
 
+from till.core.words import N_
 from till.errors import ConfigError, PrinterError
 
 log = logging.getLogger(__name__)
@@ -105,15 +106,17 @@ class FileTransport:
     def _error(self, error: OSError) -> PrinterError:
         if isinstance(error, FileNotFoundError):
             return PrinterError(
-                f"Printer {self.url}: no such device. Is it plugged in and switched on?"
+                N_("Printer {url}: no such device. Is it plugged in and switched on?"),
+                url=self.url,
             )
         if isinstance(error, PermissionError):
             return PrinterError(
-                f"Printer {self.url}: permission denied (is the till user in group lp?)."
+                N_("Printer {url}: permission denied (is the till user in group lp?)."),
+                url=self.url,
             )
         if error.errno in (errno.ENODEV, errno.ENXIO, errno.EIO):
-            return PrinterError(f"Printer {self.url}: not answering (unplugged?).")
-        return PrinterError(f"Printer {self.url}: {error.strerror}.")
+            return PrinterError(N_("Printer {url}: not answering (unplugged?)."), url=self.url)
+        return PrinterError(N_("Printer {url}: {reason}."), url=self.url, reason=error.strerror)
 
 
 PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4: real-time paper sensor status
@@ -130,11 +133,12 @@ def is_status_byte(reply: bytes) -> bool:
 
 
 def paper_problem(reply: bytes) -> str:
-    """What a DLE EOT 4 answer says is wrong with the paper, or an empty string."""
+    """What a DLE EOT 4 answer says is wrong with the paper, as the message id of the
+    refusal (``{url}``: the printer's), or an empty string."""
     if not is_status_byte(reply):  # not a status byte: nothing known
         return ""
     if reply[0] & PAPER_OUT_BITS:
-        return "out of paper"
+        return N_("Printer {url}: out of paper. Load paper; the receipt waits.")
     return ""
 
 
@@ -161,23 +165,33 @@ class NetworkTransport:
                 connection.sendall(data)
             except TimeoutError:
                 raise DeliveryUncertain(
-                    f"Printer {self.url}: stopped reading in the middle of the job"
-                    f" (nothing taken for {self.timeout:g} s)."
+                    N_(
+                        "Printer {url}: stopped reading in the middle of the job"
+                        " (nothing taken for {timeout:g} s)."
+                    ),
+                    url=self.url,
+                    timeout=self.timeout,
                 ) from None
             except OSError as error:
                 raise DeliveryUncertain(
-                    f"Printer {self.url}: connection lost during the job ({error})."
+                    N_("Printer {url}: connection lost during the job ({reason})."),
+                    url=self.url,
+                    reason=str(error),
                 ) from None
             if not self.answers_status:
                 return Delivery.SENT
             try:
                 confirmed = self._status(connection, self.timeout) is not None
             except PrinterError as error:  # the job is out: it must not be re-sent
-                raise DeliveryUncertain(str(error)) from None
+                raise DeliveryUncertain(error.message_id, **error.params) from None
             if not confirmed:
                 raise DeliveryUncertain(
-                    f"Printer {self.url}: did not confirm the job within {self.timeout:g} s"
-                    " (it answers status)."
+                    N_(
+                        "Printer {url}: did not confirm the job within {timeout:g} s"
+                        " (it answers status)."
+                    ),
+                    url=self.url,
+                    timeout=self.timeout,
                 )
             return Delivery.CONFIRMED
 
@@ -200,13 +214,17 @@ class NetworkTransport:
         if reply is None:
             if known:
                 raise PrinterError(
-                    f"Printer {self.url}: no status answer within {self.timeout:g} s, though it"
-                    " answered before. Is it jammed or open? The receipt waits."
+                    N_(
+                        "Printer {url}: no status answer within {timeout:g} s, though it"
+                        " answered before. Is it jammed or open? The receipt waits."
+                    ),
+                    url=self.url,
+                    timeout=self.timeout,
                 )
             return
         problem = paper_problem(reply)
         if problem:
-            raise PrinterError(f"Printer {self.url}: {problem}. Load paper; the receipt waits.")
+            raise PrinterError(problem, url=self.url)
 
     def _status(self, connection: socket.socket, wait: float) -> bytes | None:
         """Send DLE EOT 4 and wait up to ``wait`` seconds for the status byte; None if none
@@ -219,8 +237,11 @@ class NetworkTransport:
                 reply = connection.recv(1)
                 if not reply:
                     raise PrinterError(
-                        f"Printer {self.url}: closed the connection. Is it busy with another"
-                        " till? The receipt waits."
+                        N_(
+                            "Printer {url}: closed the connection. Is it busy with another"
+                            " till? The receipt waits."
+                        ),
+                        url=self.url,
                     )
                 if is_status_byte(reply):
                     self.answers_status = True
@@ -228,7 +249,9 @@ class NetworkTransport:
         except TimeoutError:
             return None
         except OSError as error:
-            raise PrinterError(f"Printer {self.url}: connection lost ({error}).") from None
+            raise PrinterError(
+                N_("Printer {url}: connection lost ({reason})."), url=self.url, reason=str(error)
+            ) from None
         finally:
             connection.settimeout(self.timeout)
         return None
@@ -238,14 +261,18 @@ class NetworkTransport:
             return socket.create_connection((self.host, self.port), timeout=self.timeout)
         except ConnectionRefusedError:
             raise PrinterError(
-                f"Printer {self.url}: connection refused. Is it switched on?"
+                N_("Printer {url}: connection refused. Is it switched on?"), url=self.url
             ) from None
         except TimeoutError:
             raise PrinterError(
-                f"Printer {self.url}: no answer within {self.timeout:g} s. Is it on the network?"
+                N_("Printer {url}: no answer within {timeout:g} s. Is it on the network?"),
+                url=self.url,
+                timeout=self.timeout,
             ) from None
         except OSError as error:
-            raise PrinterError(f"Printer {self.url}: cannot connect ({error}).") from None
+            raise PrinterError(
+                N_("Printer {url}: cannot connect ({reason})."), url=self.url, reason=str(error)
+            ) from None
 
 
 @dataclass
@@ -261,7 +288,9 @@ class EscposTransport:
         try:
             printer._raw(data)
         except Exception as error:
-            raise PrinterError(f"Printer {self.url}: {error}") from None
+            raise PrinterError(
+                N_("Printer {url}: {reason}"), url=self.url, reason=str(error)
+            ) from None
         finally:
             printer.close()
         return Delivery.SENT  # no status is read back over USB or serial (yet)
@@ -284,8 +313,16 @@ class EscposTransport:
         except Exception as error:  # pyusb, pyserial and escpos each raise their own kinds
             reason = " ".join(str(error).split())
             if "No backend available" in reason:
-                reason = "libusb is not installed (apt-get install libusb-1.0-0)"
-            raise PrinterError(f"Printer {self.url}: cannot open it ({reason}).") from None
+                raise PrinterError(
+                    N_(
+                        "Printer {url}: cannot open it (libusb is not installed "
+                        "(apt-get install libusb-1.0-0))."
+                    ),
+                    url=self.url,
+                ) from None
+            raise PrinterError(
+                N_("Printer {url}: cannot open it ({reason})."), url=self.url, reason=reason
+            ) from None
         return printer
 
 
@@ -297,15 +334,17 @@ def open_transport(url: str, timeout: float = 5) -> Transport:
     if parsed.scheme == "file":
         path = unquote(parsed.netloc + parsed.path)
         if not path:
-            raise ConfigError(f"[printer] url: {url!r} names no file.")
+            raise ConfigError(N_("[printer] url: {url!r} names no file."), url=url)
         return FileTransport(path, url)
     if parsed.scheme == "tcp":
         try:
             port = parsed.port or 9100
         except ValueError:
-            raise ConfigError(f"[printer] url: {url!r} has a bad port.") from None
+            raise ConfigError(N_("[printer] url: {url!r} has a bad port."), url=url) from None
         if not parsed.hostname:
-            raise ConfigError(f"[printer] url: {url!r} names no host (tcp://HOST:9100).")
+            raise ConfigError(
+                N_("[printer] url: {url!r} names no host (tcp://HOST:9100)."), url=url
+            )
         return NetworkTransport(parsed.hostname, port, timeout, url)
     if parsed.scheme == "usb":
         vendor, _, product = parsed.netloc.partition(":")
@@ -313,7 +352,8 @@ def open_transport(url: str, timeout: float = 5) -> Transport:
             ids = {"idVendor": int(vendor, 16), "idProduct": int(product, 16)}
         except ValueError:
             raise ConfigError(
-                f"[printer] url: {url!r} needs hexadecimal ids, such as usb://04b8:0202."
+                N_("[printer] url: {url!r} needs hexadecimal ids, such as usb://04b8:0202."),
+                url=url,
             ) from None
         return EscposTransport("usb", {**ids, "timeout": int(timeout * 1000)}, url)
     if parsed.scheme == "serial":
@@ -321,13 +361,18 @@ def open_transport(url: str, timeout: float = 5) -> Transport:
         try:
             baudrate = int(query.get("baudrate", ["9600"])[0])
         except ValueError:
-            raise ConfigError(f"[printer] url: {url!r} has a bad baudrate.") from None
+            raise ConfigError(N_("[printer] url: {url!r} has a bad baudrate."), url=url) from None
         device = unquote(parsed.netloc + parsed.path)
         if not device:
-            raise ConfigError(f"[printer] url: {url!r} names no device (serial:///dev/ttyUSB0).")
+            raise ConfigError(
+                N_("[printer] url: {url!r} names no device (serial:///dev/ttyUSB0)."), url=url
+            )
         options = {"devfile": device, "baudrate": baudrate, "timeout": timeout}
         return EscposTransport("serial", options, url)
     raise ConfigError(
-        f"[printer] url: {url!r} is not supported; use tcp://HOST:9100, usb://VID:PID, "
-        "serial:///dev/ttyUSB0?baudrate=19200, file:///dev/usb/lp0 or none."
+        N_(
+            "[printer] url: {url!r} is not supported; use tcp://HOST:9100, usb://VID:PID, "
+            "serial:///dev/ttyUSB0?baudrate=19200, file:///dev/usb/lp0 or none."
+        ),
+        url=url,
     )

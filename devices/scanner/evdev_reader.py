@@ -27,6 +27,7 @@ from typing import Any, Literal, Protocol
 
 from devices.scanner.decoder import KeyTable, ScanDecoder
 from devices.scanner.matching import DeviceMatch, parse_match, vendor_product
+from till.core.words import N_
 from till.errors import ScannerError
 
 log = logging.getLogger(__name__)
@@ -103,8 +104,11 @@ def load_evdev() -> ModuleType:
         import evdev
     except ImportError as error:
         raise ScannerError(
-            f"The evdev module cannot be loaded ({error}): install evdev==2.0.0 "
-            "(or Debian's python3-evdev)."
+            N_(
+                "The evdev module cannot be loaded ({reason}): install evdev==2.0.0 "
+                "(or Debian's python3-evdev)."
+            ),
+            reason=str(error),
         ) from None
     return evdev
 
@@ -117,8 +121,11 @@ class EvdevSource:
         self.input_dir = Path(input_dir)
         if not self.input_dir.is_dir():
             raise ScannerError(
-                f"{input_dir} does not exist: this machine (or container) has no input devices "
-                "to read."
+                N_(
+                    "{folder} does not exist: this machine (or container) has no input devices "
+                    "to read."
+                ),
+                folder=input_dir,
             )
 
     def listing(self) -> dict[str, Hashable]:
@@ -188,7 +195,7 @@ class ScannerService:
             for entry in self.entries:
                 KeyTable.for_layout(entry.layout or config.layout)
         except ValueError as error:
-            raise ScannerError(f"Scanner config: {error}.") from None
+            raise ScannerError(N_("Scanner config: {reason}."), reason=str(error)) from None
         self._open: dict[int, OpenScanner] = {}
         """By file descriptor."""
         self._not_scanners: dict[str, Hashable] = {}

@@ -48,7 +48,7 @@ def test_the_balance_is_the_sum_of_the_movements(zoe):
     assert accounts.balance(zoe.id) == -750
     assert [(m.kind, m.amount, m.reason, m.actor) for m in accounts.movements(zoe.id)] == [
         ("sale", -4000, "", "till 1"),
-        ("deposit", 2000, "paid by cash", "till 2"),
+        ("deposit", 2000, "deposit:cash", "till 2"),
         ("credit_note", 1250, "", "till 1"),
     ]
 

@@ -58,6 +58,20 @@ def test_the_status_line_says_the_state_in_a_few_words():
     assert busy.line(hh_mm) == "Sync failing since 12:03"
 
 
+def test_the_status_line_speaks_the_till_s_language():
+    from till.i18n import _, translations, use_language
+
+    noon = datetime(2026, 12, 2, 12, 3, tzinfo=UTC).timestamp()
+    offline = SyncStatus(int(noon), 3, failing_since=noon - 60 * 23, failure="offline")
+    use_language("fr")
+    french = translations("fr")
+    since = french.gettext("Offline since {time}").format(time="11:40")
+    waiting = french.ngettext("{n} waiting", "{n} waiting", 3).format(n=3)
+    assert offline.line(hh_mm) == f"{since} · {waiting}"
+    assert "Offline" not in offline.line(hh_mm)
+    assert SyncStatus().line(hh_mm) == _("Not synced yet") != "Not synced yet"
+
+
 def synced(settings: Settings, url: str, token: str, interval: int = 3600) -> Settings:
     return replace(settings, sync=SyncSettings(url=url, token=token, name=NAME, interval=interval))
 

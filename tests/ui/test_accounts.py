@@ -241,9 +241,11 @@ async def test_a_card_deposit_pays_off_what_is_owed(app, zoe, printer_file):
         await pilot.press(*"30", "ctrl+b")  # card
         await save_sale(pilot)
         assert "Balance 0,00 €" in text_of(view, "#customer-account")
-        assert view.query_one("#customer-account-moves").row_count == 2
+        moves = view.query_one("#customer-account-moves")
+        assert moves.row_count == 2
+        assert "paid by card" in " ".join(str(cell) for cell in moves.get_row_at(0))
     assert accounts.balance(zoe.id) == 0
-    assert accounts.movements(zoe.id)[0].reason == "paid by card"
+    assert accounts.movements(zoe.id)[0].reason == "deposit:card"  # a code, worded where shown
     assert not printer_file.exists()  # no drawer for a card
 
 

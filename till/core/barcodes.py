@@ -6,6 +6,7 @@ import string
 from dataclasses import dataclass
 
 from till.core.bounds import MAX_QUANTITY as MAX_QUANTITY  # one bound, in bounds.py
+from till.core.words import N_
 from till.errors import BarcodeError
 
 MAX_CODE_LENGTH = 48
@@ -43,17 +44,21 @@ def normalise_code(text: str) -> str:
     """
     code = text.strip()
     if not code:
-        raise BarcodeError("Scan or type a code.")
+        raise BarcodeError(N_("Scan or type a code."))
     if len(code) > MAX_CODE_LENGTH:
         raise BarcodeError(
-            f"That is not a barcode: {len(code)} characters, at most {MAX_CODE_LENGTH}."
+            N_("That is not a barcode: {length} characters, at most {most}."),
+            length=len(code),
+            most=MAX_CODE_LENGTH,
         )
     if not set(code) <= _SCANNABLE:
-        raise BarcodeError("That is not a barcode: it has characters no scanner sends.")
+        raise BarcodeError(N_("That is not a barcode: it has characters no scanner sends."))
     if code.isdigit() and len(code) in GTIN_LENGTHS:
         if gtin_check_digit(code[:-1]) != code[-1]:
             kind = GTIN_LENGTHS[len(code)]
-            raise BarcodeError(f"{code} is not a valid {kind}: the check digit is wrong.")
+            raise BarcodeError(
+                N_("{code} is not a valid {kind}: the check digit is wrong."), code=code, kind=kind
+            )
         if len(code) == 12:
             return "0" + code
     return code
@@ -64,7 +69,9 @@ def parse_scan_entry(text: str) -> ScanEntry:
     raw = text.strip()
     if len(raw) > MAX_CODE_LENGTH + 4:
         raise BarcodeError(
-            f"That is not a barcode: {len(raw)} characters, at most {MAX_CODE_LENGTH}."
+            N_("That is not a barcode: {length} characters, at most {most}."),
+            length=len(raw),
+            most=MAX_CODE_LENGTH,
         )
     quantity = 1
     if "*" in raw:
@@ -77,8 +84,8 @@ def parse_quantity(text: str) -> int:
     """A whole quantity between 1 and MAX_QUANTITY."""
     cleaned = text.strip()
     if not cleaned.isdigit() or not cleaned.isascii():
-        raise BarcodeError(f"{cleaned!r} is not a quantity: type a whole number.")
+        raise BarcodeError(N_("{text!r} is not a quantity: type a whole number."), text=cleaned)
     quantity = int(cleaned)
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise BarcodeError(f"A quantity is between 1 and {MAX_QUANTITY}.")
+        raise BarcodeError(N_("A quantity is between 1 and {most}."), most=MAX_QUANTITY)
     return quantity

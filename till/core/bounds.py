@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from till.core.words import N_
 from till.errors import InvalidSale
 
 MAX_AMOUNT = 1_000_000_000
@@ -39,15 +40,27 @@ def parse_whole(text: str, what: str, low: int, high: int) -> int:
     naming ``what`` otherwise (``1e23``, ``²``, ``12.0`` and 40 digits are all refused)."""
     cleaned = text.strip().replace(" ", "")
     if not _WHOLE.match(cleaned):
-        raise InvalidSale(f"{what}: a whole number, got {_shown(text)}.")
+        raise InvalidSale(N_("{what}: a whole number, got {text}."), what=what, text=_shown(text))
     return check_range(int(cleaned), what, low, high)
 
 
 def check_range(value: int, what: str, low: int, high: int) -> int:
     """``value`` itself if ``low <= value <= high``; InvalidSale naming ``what`` otherwise."""
     if not low <= value <= high:
-        shown = f"{value:,}" if value.bit_length() <= 64 else "a number that large"
-        raise InvalidSale(f"{what}: {shown} is outside {low:,} to {high:,}.")
+        if value.bit_length() > 64:
+            raise InvalidSale(
+                N_("{what}: a number that large is outside {low:,} to {high:,}."),
+                what=what,
+                low=low,
+                high=high,
+            )
+        raise InvalidSale(
+            N_("{what}: {value:,} is outside {low:,} to {high:,}."),
+            what=what,
+            value=value,
+            low=low,
+            high=high,
+        )
     return value
 
 
@@ -59,13 +72,14 @@ def check_points_adjustment(points: int, balance: int = 0) -> int:
     """A manual points adjustment: not zero, at most MAX_POINTS either way, and leaving the
     balance within MAX_POINTS_BALANCE (or, for a balance already beyond it, nearer zero)."""
     if not points:
-        raise InvalidSale("An adjustment of zero points changes nothing.")
+        raise InvalidSale(N_("An adjustment of zero points changes nothing."))
     check_range(points, "points", -MAX_POINTS, MAX_POINTS)
     after = balance + points
     if abs(after) > MAX_POINTS_BALANCE and abs(after) >= abs(balance):
         raise InvalidSale(
-            f"points: the balance would be {balance + points:,}, beyond "
-            f"{MAX_POINTS_BALANCE:,} either way."
+            N_("points: the balance would be {balance:,}, beyond {most:,} either way."),
+            balance=after,
+            most=MAX_POINTS_BALANCE,
         )
     return points
 

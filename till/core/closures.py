@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from till.core.sale import PaymentMethod, receipt_code
+from till.core.words import N_
 from till.errors import TillError
 
 GENESIS_HASH = "0" * 64
@@ -351,7 +352,7 @@ def parse_day(text: str) -> date:
             return date.fromisoformat(stripped)
     except ValueError:
         pass
-    raise ClosureRefused(f"{text[:20]!r}: not a day; write it YYYY-MM-DD.")
+    raise ClosureRefused(N_("{text!r}: not a day; write it YYYY-MM-DD."), text=text[:20])
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -359,14 +360,14 @@ def parse_month(text: str) -> tuple[int, int]:
     digits = (year + month).isascii() and year.isdigit() and month.isdigit()
     if digits and len(year) == 4 and len(month) == 2 and 1 <= int(month) <= 12 and int(year):
         return int(year), int(month)
-    raise ClosureRefused(f"{text[:20]!r}: not a month; write it YYYY-MM.")
+    raise ClosureRefused(N_("{text!r}: not a month; write it YYYY-MM."), text=text[:20])
 
 
 def parse_year(text: str) -> int:
     stripped = text.strip()
     if len(stripped) == 4 and stripped.isascii() and stripped.isdigit() and int(stripped) > 0:
         return int(stripped)
-    raise ClosureRefused(f"{text[:20]!r}: not a year; write it YYYY.")
+    raise ClosureRefused(N_("{text!r}: not a year; write it YYYY."), text=text[:20])
 
 
 def local_start(day: date) -> str:

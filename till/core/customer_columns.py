@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, fields
 
 from till.core.customer import EDITABLE, EXTRA_ADDRESS_FIELDS, MAX_ENTRIES, Customer
 from till.core.text import clean_line, fold
+from till.core.words import N_
 from till.errors import TillError
 
 PHONE = "phone"
@@ -257,14 +258,18 @@ def check_target(name: str) -> str:
             try:
                 cleaned = clean_line(rest)
             except ValueError as error:
-                raise MappingError(f"{name[:40]!r} {error}") from None
+                raise MappingError(
+                    N_("{field!r} {reason}"), field=name[:40], reason=str(error)
+                ) from None
             if not cleaned or len(cleaned) > MAX_HEADER_CHARS:
-                raise MappingError(f"{name[:40]!r} needs a name after {prefix!r}.")
+                raise MappingError(
+                    N_("{field!r} needs a name after {prefix!r}."), field=name[:40], prefix=prefix
+                )
             return prefix + cleaned
     match = _ADDRESS.match(name)
     if match and 1 <= int(match[1]) <= MAX_ENTRIES and match[2] in EXTRA_ADDRESS_FIELDS:
         return name
-    raise MappingError(f"{name[:40]!r} is not a customer field.")
+    raise MappingError(N_("{field!r} is not a customer field."), field=name[:40])
 
 
 def target_for(header: str) -> tuple[str, int] | None:
@@ -329,8 +334,10 @@ def map_columns(headers: Sequence[str], mapping: Mapping[str, str] | None = None
     used = {headers[index].strip(): name for index, name in targets}
     if not targets:
         raise TillError(
-            "no column of the file names a customer field (such as last_name, Nom, "
-            "Last Name, Email): give a header row, or a mapping file with --mapping."
+            N_(
+                "no column of the file names a customer field (such as last_name, Nom, "
+                "Last Name, Email): give a header row, or a mapping file with --mapping."
+            )
         )
     return Columns(targets, tuple(ignored), used)
 
@@ -341,18 +348,24 @@ def parse_mapping(data: object) -> dict[str, str]:
     if isinstance(data, dict) and set(data) == {"columns"} and isinstance(data["columns"], dict):
         data = data["columns"]  # a TOML file may put the table under [columns]
     if not isinstance(data, dict):
-        raise MappingError("a mapping file holds a table of column name = field name.")
+        raise MappingError(N_("a mapping file holds a table of column name = field name."))
     if len(data) > MAX_MAPPING_ENTRIES:
-        raise MappingError(f"a mapping file holds at most {MAX_MAPPING_ENTRIES} columns.")
+        raise MappingError(
+            N_("a mapping file holds at most {most} columns."), most=MAX_MAPPING_ENTRIES
+        )
     mapping: dict[str, str] = {}
     for header, target in data.items():
         if not isinstance(header, str) or not isinstance(target, str):
-            raise MappingError("each entry must be a column name and a field name, as text.")
+            raise MappingError(N_("each entry must be a column name and a field name, as text."))
         if not header.strip() or len(header) > MAX_HEADER_CHARS:
-            raise MappingError(f"column name {header[:40]!r} is empty or too long.")
+            raise MappingError(
+                N_("column name {column!r} is empty or too long."), column=header[:40]
+            )
         try:
             clean_line(header)
         except ValueError as error:
-            raise MappingError(f"column name {header[:40]!r} {error}") from None
+            raise MappingError(
+                N_("column name {column!r} {reason}"), column=header[:40], reason=str(error)
+            ) from None
         mapping[header] = check_target(target.strip())
     return mapping

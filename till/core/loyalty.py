@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from till.core.words import N_
 from till.errors import InvalidSale
 
 
@@ -93,10 +94,11 @@ def spendable_points(
 def points_for(amount: int, program: LoyaltyProgram) -> int:
     """Points that pay ``amount`` minor units exactly; refuses amounts points cannot make."""
     if amount <= 0:
-        raise InvalidSale("A payment must be more than zero.")
+        raise InvalidSale(N_("A payment must be more than zero."))
     if amount % program.point_value:
         raise InvalidSale(
-            f"Points pay in steps of {program.point_value}, a point's worth in minor units."
+            N_("Points pay in steps of {step}, a point's worth in minor units."),
+            step=program.point_value,
         )
     return amount // program.point_value
 

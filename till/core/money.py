@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from till.core.bounds import MAX_AMOUNT as MAX_AMOUNT  # the bounds live in bounds.py
 from till.core.bounds import MAX_PERCENT_BP
+from till.core.words import N_
 from till.errors import InvalidSale
 
 T = TypeVar("T")
@@ -41,25 +42,31 @@ def parse_amount(text: str, precision: int = 2) -> int:
     """Turn a typed amount such as ``12``, ``12.5`` or ``12,50`` into minor units."""
     cleaned = text.strip().replace(" ", "").replace(",", ".")
     if not cleaned:
-        raise InvalidSale("Type an amount.")
+        raise InvalidSale(N_("Type an amount."))
     if not _DECIMAL.fullmatch(cleaned.removeprefix("-")):  # Decimal reads ٣, 1_0 and 1e3
-        raise InvalidSale(f"{text.strip()[:24]!r} is not an amount.")
+        raise InvalidSale(N_("{text!r} is not an amount."), text=text.strip()[:24])
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise InvalidSale(f"{text.strip()!r} is not an amount.") from None
+        raise InvalidSale(N_("{text!r} is not an amount."), text=text.strip()) from None
     if not value.is_finite():
-        raise InvalidSale(f"{text.strip()!r} is not an amount.")
+        raise InvalidSale(N_("{text!r} is not an amount."), text=text.strip())
     if value < 0:
-        raise InvalidSale("An amount cannot be negative.")
+        raise InvalidSale(N_("An amount cannot be negative."))
     if value and not -20 < value.adjusted() < 20:  # 1e999999999 would overflow the scaling
-        raise InvalidSale(f"{text.strip()[:24]} is not an amount the register accepts.")
+        raise InvalidSale(
+            N_("{text} is not an amount the register accepts."), text=text.strip()[:24]
+        )
     scaled = value.scaleb(precision)
     if scaled != scaled.to_integral_value():
-        raise InvalidSale(f"{text.strip()} has more than {precision} decimals.")
+        raise InvalidSale(
+            N_("{text} has more than {precision} decimals."),
+            text=text.strip(),
+            precision=precision,
+        )
     minor = int(scaled)
     if minor > MAX_AMOUNT:
-        raise InvalidSale(f"{text.strip()} is more than the register accepts.")
+        raise InvalidSale(N_("{text} is more than the register accepts."), text=text.strip())
     return minor
 
 
@@ -67,16 +74,16 @@ def parse_rate(text: str) -> int:
     """Turn a percentage such as ``5.5`` or ``20`` into basis points (550, 2000)."""
     cleaned = text.strip().rstrip("%").strip().replace(",", ".")
     if not _DECIMAL.fullmatch(cleaned):
-        raise InvalidSale(f"{text.strip()[:24]!r} is not a percentage.")
+        raise InvalidSale(N_("{text!r} is not a percentage."), text=text.strip()[:24])
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise InvalidSale(f"{text.strip()!r} is not a percentage.") from None
+        raise InvalidSale(N_("{text!r} is not a percentage."), text=text.strip()) from None
     if not value.is_finite() or value < 0 or value * 100 > MAX_PERCENT_BP:
-        raise InvalidSale(f"{text.strip()!r} is not a percentage between 0 and 100.")
+        raise InvalidSale(N_("{text!r} is not a percentage between 0 and 100."), text=text.strip())
     basis_points = value * 100
     if basis_points != basis_points.to_integral_value():
-        raise InvalidSale(f"{text.strip()}% has more than two decimals.")
+        raise InvalidSale(N_("{text}% has more than two decimals."), text=text.strip())
     return int(basis_points)
 
 

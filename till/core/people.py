@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from till.core.text import first_control
+from till.core.words import N_, OneOf, Word
 from till.errors import TillError
 
 
@@ -23,30 +24,38 @@ class Role(StrEnum):
 
 
 ROLE_TITLES = {
-    Role.VIEWER: "read-only",
-    Role.CASHIER: "cashier",
-    Role.MANAGER: "manager",
-    Role.ADMIN: "admin",
+    Role.VIEWER: N_("read-only"),
+    Role.CASHIER: N_("cashier"),
+    Role.MANAGER: N_("manager"),
+    Role.ADMIN: N_("admin"),
+}
+ROLES_TO_ASK = {
+    Role.VIEWER: N_("a read-only user"),
+    Role.CASHIER: N_("a cashier"),
+    Role.MANAGER: N_("a manager"),
+    Role.ADMIN: N_("an admin"),
 }
 
 
 class Permission(StrEnum):
-    LOOK_UP = "look up customers and sales"
-    SELL = "sell"
-    EDIT_CUSTOMERS = "add and edit customers"
-    REFUND = "refund a sale"
-    OVERRIDE_PRICE = "change a price"
-    ADJUST_POINTS = "adjust points"
-    EDIT_PRICE_FIELDS = "change a customer's prices, discount or credit"
-    DELETE = "delete"
-    MERGE_CUSTOMERS = "merge customers"
-    IMPORT_CUSTOMERS = "import customers"
-    ERASE_PERSONAL_DATA = "erase a customer's personal data"
-    OPEN_DRAWER = "open the drawer without a sale"
-    LEAVE_KIOSK = "leave the kiosk"
-    CLOSE_PERIOD = "close the day, month or year"
-    MANAGER_FUNCTIONS = "use the manager's functions (the palette, changes from the support view)"
-    MANAGE_USERS = "add, disable and reset users"
+    LOOK_UP = N_("look up customers and sales")
+    SELL = N_("sell")
+    EDIT_CUSTOMERS = N_("add and edit customers")
+    REFUND = N_("refund a sale")
+    OVERRIDE_PRICE = N_("change a price")
+    ADJUST_POINTS = N_("adjust points")
+    EDIT_PRICE_FIELDS = N_("change a customer's prices, discount or credit")
+    DELETE = N_("delete")
+    MERGE_CUSTOMERS = N_("merge customers")
+    IMPORT_CUSTOMERS = N_("import customers")
+    ERASE_PERSONAL_DATA = N_("erase a customer's personal data")
+    OPEN_DRAWER = N_("open the drawer without a sale")
+    LEAVE_KIOSK = N_("leave the kiosk")
+    CLOSE_PERIOD = N_("close the day, month or year")
+    MANAGER_FUNCTIONS = N_(
+        "use the manager's functions (the palette, changes from the support view)"
+    )
+    MANAGE_USERS = N_("add, disable and reset users")
 
 
 _LOOKING = {Permission.LOOK_UP}
@@ -62,12 +71,14 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 
 
 MAX_NAME = 40
+NAME_RULE = N_("A user's name is 1 to {most} characters, without control characters.")
+"""What a user's name must be; ``most`` is ``MAX_NAME``."""
 
 
 def user_name_problem(name: str) -> str | None:
     """Why ``name`` (stripped) cannot name a user, or None."""
     if not name or len(name) > MAX_NAME or first_control(name) is not None:
-        return f"A user's name is 1 to {MAX_NAME} characters, without control characters."
+        return NAME_RULE.format(most=MAX_NAME)
     return None
 
 
@@ -84,11 +95,9 @@ def may(role: Role, permission: Permission) -> bool:
     return permission in GRANTS[role]
 
 
-def who_may(permission: Permission) -> str:
-    """``"a manager or an admin"``: the roles to ask, in plain words."""
-    titles = [role.word for role in Role if may(role, permission)]
-    articled = [f"an {t}" if t[0] in "aeiou" else f"a {t}" for t in titles]
-    return " or ".join(articled)
+def who_may(permission: Permission) -> OneOf:
+    """``a manager or an admin``: the roles to ask, worded where the sentence is."""
+    return OneOf(ROLES_TO_ASK[role] for role in Role if may(role, permission))
 
 
 @dataclass(frozen=True)
@@ -152,8 +161,11 @@ class NotPermitted(TillError):
         self.actor = actor
         self.permission = permission
         super().__init__(
-            f"{actor.name} ({actor.role.word}) may not {permission.value}: "
-            f"{who_may(permission)} may, or approve it with their PIN."
+            N_("{name} ({role}) may not {action}: {who} may, or approve it with their PIN."),
+            name=actor.name,
+            role=Word(actor.role.word),
+            action=Word(permission.value),
+            who=who_may(permission),
         )
 
 

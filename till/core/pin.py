@@ -19,12 +19,14 @@ MIN_LENGTH = 4
 
 
 MAX_LENGTH = 12
+PIN_RULE = N_("A PIN is {least} to {most} digits.")
+"""What a PIN must be; ``least`` and ``most`` are ``MIN_LENGTH`` and ``MAX_LENGTH``."""
 
 
 def pin_problem(pin: str) -> str | None:
     """Why ``pin`` cannot be a PIN, or None."""
     if not (MIN_LENGTH <= len(pin) <= MAX_LENGTH and pin.isascii() and pin.isdigit()):
-        return f"A PIN is {MIN_LENGTH} to {MAX_LENGTH} digits."
+        return PIN_RULE.format(least=MIN_LENGTH, most=MAX_LENGTH)
     return None
 
 
@@ -138,8 +140,8 @@ def wrong_pin_words(tries_left: int, locked_for: float) -> str:
     return f"Wrong PIN ({count(tries_left, 'try', 'tries')} left)."
 
 
-def locked_words(wait: float) -> str:
-    return f"Too many wrong PINs: try again in {int(wait) + 1} s."
+LOCKED_OUT = N_("Too many wrong PINs: try again in {seconds} s.")
+"""What the person typing a PIN is told while the gate is locked (``seconds`` rounded up)."""
 
 
 MANAGER_APPROVER = "manager (PIN)"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from till.core.money import divide_half_up
 from till.core.sale import RecordedLine, RecordedSale, receipt_code
+from till.core.words import N_
 from till.errors import InvalidSale
 
 
@@ -27,8 +28,11 @@ def parse_receipt_number(text: str) -> str:
     ascii_digits = cleaned.isascii() and till.isdigit() and number.isdigit()  # not ² nor ٣
     if not (ascii_digits and 1 <= len(till) <= 2 and len(number) <= 6):
         raise InvalidSale(
-            f"{text.strip()[:40]!r} is not a receipt number: scan the receipt's barcode or type "
-            "it like 01-000042."
+            N_(
+                "{text!r} is not a receipt number: scan the receipt's barcode or type it like "
+                "01-000042."
+            ),
+            text=text.strip()[:40],
         )
     return receipt_code(int(till), int(number))
 
@@ -76,10 +80,13 @@ def return_lines(returnable: Returnable, quantities: Mapping[int, int]) -> tuple
             continue
         entry = by_number.get(line_no)
         if entry is None:
-            raise InvalidSale(f"The sale has no line {line_no}.")
+            raise InvalidSale(N_("The sale has no line {line}."), line=line_no)
         if not 0 < quantity <= entry.remaining:
             raise InvalidSale(
-                f"{entry.line.name}: {entry.remaining} can still be returned, not {quantity}."
+                N_("{name}: {remaining} can still be returned, not {quantity}."),
+                name=entry.line.name,
+                remaining=entry.remaining,
+                quantity=quantity,
             )
         sold, before, after = entry.line.quantity, entry.returned, entry.returned + quantity
         lines.append(
@@ -96,7 +103,7 @@ def return_lines(returnable: Returnable, quantities: Mapping[int, int]) -> tuple
             )
         )
     if not lines:
-        raise InvalidSale("Choose what comes back: no line has a quantity to return.")
+        raise InvalidSale(N_("Choose what comes back: no line has a quantity to return."))
     return tuple(lines)
 
 

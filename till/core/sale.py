@@ -115,6 +115,8 @@ class SaleCustomer:
     """A business customer sees prices excluding tax, with the tax lines."""
     terms: PriceTerms = NO_TERMS
     """Their price list, discount, promotions and export status, as of when attached."""
+    language: str = ""
+    """The language of what is printed for them (``fr``, ``en``); "": the till's."""
 
 
 WALK_IN = SaleCustomer("", "", "Walk-in customer")
@@ -149,7 +151,7 @@ class Cart:
         """Attach a customer, or go back to walk-in with None, and reprice every line.
         ``code_prices``: the customer's price-list prices by product id, for the lines here."""
         if self.payments or self.points_discount:
-            raise InvalidSale("Payment has started: the customer can no longer change.")
+            raise InvalidSale(N_("Payment has started: the customer can no longer change."))
         self.customer = customer
         prices = code_prices or {}
         for line in self.lines:
@@ -165,7 +167,9 @@ class Cart:
                 line.quantity += quantity
                 return index
         if len(self.lines) >= MAX_LINES:
-            raise InvalidSale(f"A sale holds at most {MAX_LINES} lines: pay this one first.")
+            raise InvalidSale(
+                N_("A sale holds at most {most} lines: pay this one first."), most=MAX_LINES
+            )
         self._check_quantity(quantity)
         self.lines.append(CartLine(item, quantity, self.terms))
         return len(self.lines) - 1
@@ -233,29 +237,29 @@ class Cart:
     def pay(self, method: PaymentMethod, tendered: int) -> Payment:
         """Take a payment. Cash may exceed what is due (change is given); card may not."""
         if not self.lines:
-            raise InvalidSale("The sale is empty: scan an item first.")
+            raise InvalidSale(N_("The sale is empty: scan an item first."))
         if self.is_settled:
-            raise InvalidSale("The sale is already paid.")
+            raise InvalidSale(N_("The sale is already paid."))
         if tendered <= 0:
-            raise InvalidSale("A payment must be more than zero.")
+            raise InvalidSale(N_("A payment must be more than zero."))
         due = self.remaining
         if method is PaymentMethod.CARD and tendered > due:
-            raise InvalidSale("A card payment cannot be more than what is due.")
+            raise InvalidSale(N_("A card payment cannot be more than what is due."))
         if method is PaymentMethod.POINTS and tendered > due:
-            raise InvalidSale("Points cannot pay more than what is due.")
+            raise InvalidSale(N_("Points cannot pay more than what is due."))
         if method is PaymentMethod.POINTS and self.customer is None:
-            raise InvalidSale("Attach the customer whose points pay.")
+            raise InvalidSale(N_("Attach the customer whose points pay."))
         if method is PaymentMethod.ACCOUNT and tendered > due:
-            raise InvalidSale("The account cannot pay more than what is due.")
+            raise InvalidSale(N_("The account cannot pay more than what is due."))
         if method is PaymentMethod.ACCOUNT and self.customer is None:
-            raise InvalidSale("Attach the customer whose account pays.")
+            raise InvalidSale(N_("Attach the customer whose account pays."))
         payment = Payment(method, min(tendered, due), tendered)
         self.payments.append(payment)
         return payment
 
     def _line(self, index: int) -> CartLine:
         if not 0 <= index < len(self.lines):
-            raise InvalidSale("Select a line first.")
+            raise InvalidSale(N_("Select a line first."))
         return self.lines[index]
 
     def discount_for_points(self, amount: int) -> None:
@@ -263,9 +267,9 @@ class Cart:
         VAT falls with it, unlike points taken as a payment. The lines are locked from then."""
         self._check_open()
         if self.customer is None or not self.customer.enrolled:
-            raise InvalidSale("Attach the customer whose points pay for the discount.")
+            raise InvalidSale(N_("Attach the customer whose points pay for the discount."))
         if not 0 < amount <= self.total:
-            raise InvalidSale("A points discount is more than zero and at most the total.")
+            raise InvalidSale(N_("A points discount is more than zero and at most the total."))
         totals = [line.total for line in self.lines]
         for line, share in zip(self.lines, allocate(amount, totals), strict=True):
             line.points_off = share
@@ -278,21 +282,21 @@ class Cart:
 
     def clear_points_discount(self) -> None:
         if self.payments:
-            raise InvalidSale("Payment has started: the discount can no longer change.")
+            raise InvalidSale(N_("Payment has started: the discount can no longer change."))
         for line in self.lines:
             line.points_off = 0
         self.points_discount = 0
 
     def _check_open(self) -> None:
         if self.payments:
-            raise InvalidSale("Payment has started: the lines can no longer change.")
+            raise InvalidSale(N_("Payment has started: the lines can no longer change."))
         if self.points_discount:
-            raise InvalidSale("Points were taken off the sale: clear that discount first.")
+            raise InvalidSale(N_("Points were taken off the sale: clear that discount first."))
 
     @staticmethod
     def _check_quantity(quantity: int) -> None:
         if not 1 <= quantity <= MAX_QUANTITY:
-            raise InvalidSale(f"A quantity is between 1 and {MAX_QUANTITY}.")
+            raise InvalidSale(N_("A quantity is between 1 and {most}."), most=MAX_QUANTITY)
 
 
 @dataclass(frozen=True)

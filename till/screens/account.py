@@ -16,6 +16,7 @@ from till.account_words import balance_words, kind_words, local_time, overdraft_
 from till.core.money import MoneyFormat, parse_amount
 from till.errors import TillError
 from till.i18n import N_, _
+from till.record_words import reason_words
 from till.widgets.field_error import FieldError
 from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.plain import plain
@@ -85,7 +86,7 @@ class AccountPanel(Vertical):
                 local_time(move.at, money.locale),
                 plain(kind_words(move.kind)),  # an unknown kind is shown as stored
                 Text(f"{'+' if move.amount > 0 else ''}{money(move.amount)}", justify="right"),
-                plain(" ".join(part for part in (move.receipt_code, move.reason) if part)),
+                plain(" ".join(p for p in (move.receipt_code, reason_words(move.reason)) if p)),
                 plain(move.actor),
                 height=None,  # a long reason or actor wraps rather than leave the screen
             )

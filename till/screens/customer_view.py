@@ -31,6 +31,7 @@ from till.core.offline import Overdrawn
 from till.core.sale import SaleCustomer
 from till.errors import TillError
 from till.i18n import N_, _, pgettext, plural
+from till.record_words import reason_words, value_words
 from till.screens.account import AccountPanel, DepositScreen
 from till.screens.prompts import ConfirmScreen
 from till.screens.writes import STILL_SAVING, WritingScreen
@@ -307,7 +308,7 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
                 plain(move.kind),
                 Text(f"{move.points:+d}", justify="right"),
                 plain(move.receipt_code),
-                plain(move.reason),
+                plain(reason_words(move.reason)),
                 plain(move.actor),
             )
 
@@ -520,8 +521,8 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
                 plain(entry.actor),
                 plain(entry.action),
                 plain(_(LABELS[entry.field]) if entry.field in LABELS else entry.field),
-                plain(entry.old_value),
-                plain(entry.new_value),
+                plain(value_words(entry.old_value)),
+                plain(value_words(entry.new_value)),
             )
 
     @on(Input.Changed)

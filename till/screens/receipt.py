@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from till.core.sale import RecordedSale
+from till.errors import TillError
 from till.i18n import _
 from till.printing import PrinterState
 from till.screens.writes import WritingScreen
@@ -19,7 +20,11 @@ from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.line import Line
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from till.app import TillApp
+    from till.core.people import Actor
+    from till.invoice_service import Issued
 
 
 class ReceiptScreen(TranslatedBindings, WritingScreen, Screen):
@@ -34,6 +39,7 @@ class ReceiptScreen(TranslatedBindings, WritingScreen, Screen):
         Binding("f5,ctrl+o", "open_drawer", "Open drawer", id="receipt.drawer"),
         Binding("f4,ctrl+g", "dismiss_unconfirmed", "It came out", id="receipt.dismiss"),
         Binding("f3,ctrl+n", "show_unconfirmed", "Not confirmed", id="receipt.unconfirmed"),
+        Binding("f8,ctrl+r", "invoice", "Invoice", id="receipt.invoice"),
     ]
 
     def __init__(self, sale: RecordedSale) -> None:
@@ -45,7 +51,7 @@ class ReceiptScreen(TranslatedBindings, WritingScreen, Screen):
         yield Line(id="receipt-delivery")
         with VerticalScroll(id="receipt"):
             yield Static(Text(preview), id="receipt-text")
-        yield Footer()
+        yield Footer(compact=True)  # six keys when a receipt went out unconfirmed
 
     def on_mount(self) -> None:
         self.watch(self.app, "printer_state", self._show_delivery)
@@ -90,6 +96,36 @@ class ReceiptScreen(TranslatedBindings, WritingScreen, Screen):
             show=self.query_one("#receipt-delivery", Line).show,
             done=lambda _: self.app.spool(),  # the printer's state is read again
         )
+
+    def action_invoice(self) -> None:
+        """The sale's invoice (a credit note for a refund of an invoiced one), its PDF
+        written beside the database; a manager's PIN where the user may not issue it."""
+        from till.screens.manager import with_approval
+
+        register, code = self.app.register, self.sale.receipt_code
+        line = self.query_one("#receipt-delivery", Line)
+
+        def issued(result: tuple[Issued, Path]) -> None:
+            done, path = result
+            invoice = done.invoice
+            said = (
+                _("{number} issued: {total}, PDF in {path}")
+                if done.created
+                else _("{number} issued before, PDF written again in {path}")
+            )
+            line.show(
+                said.format(number=invoice.number, total=register.money(invoice.total), path=path)
+            )
+
+        def approved(approver: Actor | None) -> None:
+            self.start_write(register.write_invoice, code, approver, show=line.show, done=issued)
+
+        try:
+            needed = register.invoices.needs(self.sale)
+        except TillError as error:
+            line.show(str(error))
+            return
+        with_approval(self.app, _("Invoice {code}").format(code=code), needed, approved)
 
     def action_reprint(self) -> None:
         self.app.reprint(self.sale)
