@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/till demo
 
 test: $(STAMP)
-	$(BIN)/pytest -q -n 2 --dist loadgroup
+	$(BIN)/pytest -q -n 2
 
 soak: $(STAMP)
 	$(BIN)/pytest -q -m soak

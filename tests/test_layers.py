@@ -85,11 +85,6 @@ def loaded_by_each(modules: list[str]) -> dict[str, set[str]]:
     return {r["module"]: set(r["loaded"]) for r in records}
 
 
-pytestmark = pytest.mark.xdist_group("layers")
-"""One worker runs this module (`make test` distributes by group): the import of every module
-in its own process, half a minute of CPU, is then done once rather than once per worker."""
-
-
 @pytest.fixture(scope="module")
 def loaded() -> dict[str, set[str]]:
     return loaded_by_each(HEADLESS)
