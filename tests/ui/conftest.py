@@ -72,6 +72,13 @@ def error_notifications(app: TillApp) -> list[str]:
     return [n.message for n in app._notifications if n.severity == "error"]
 
 
+async def settle(pilot) -> None:
+    """Let the workers a key started (writes and reads off the event loop) finish, then the
+    screen take what they said."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def scan(pilot, code: str) -> None:
     """Inject a scan the way every scanner path delivers it, then let the screen update."""
     pilot.app.screen.post_message(Scanned(code))

@@ -14,7 +14,7 @@ from till.register import Register
 from till.screens.manager import ManagerPinScreen
 from till.screens.status import StatusScreen
 
-from .conftest import as_manager
+from .conftest import as_manager, settle
 
 
 @pytest.fixture
@@ -25,11 +25,6 @@ def staffed(settings):
     register.people.add_user("Max", Role.MANAGER, "2222")
     register.close()
     return settings
-
-
-async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def _titles(app) -> list[str]:
@@ -43,15 +38,15 @@ async def test_a_cashier_needs_a_manager_pin_to_open_it(staffed, printer_file):
     app = make_app(staffed)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"1111", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+backslash")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ManagerPinScreen)
         await pilot.press(*"1111", "enter")  # a cashier's own PIN approves nothing
-        await _settle(pilot)
+        await settle(pilot)
         assert not CommandPalette.is_open(app)
         await pilot.press("ctrl+a", "ctrl+k", *"2222", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert CommandPalette.is_open(app)
         assert app.palette_approver is not None and app.palette_approver.name == "Max"
 
@@ -59,9 +54,9 @@ async def test_a_cashier_needs_a_manager_pin_to_open_it(staffed, printer_file):
 async def test_it_holds_our_commands_only_and_runs_them(settings, printer_file):
     app = as_manager(make_app(settings))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+backslash")
-        await _settle(pilot)
+        await settle(pilot)
         assert CommandPalette.is_open(app)  # a manager: no PIN asked
         await pilot.pause(0.3)
         titles = _titles(app)
@@ -73,15 +68,15 @@ async def test_it_holds_our_commands_only_and_runs_them(settings, printer_file):
         assert _titles(app) == ["Print a test page"]
         printed = printer_file.read_bytes() if printer_file.exists() else b""
         await pilot.press("enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert not CommandPalette.is_open(app)
         page = printer_file.read_bytes()[len(printed) :]
         assert b"till printer test" in page and b"TILL-TEST-01" in page
 
         await pilot.press("ctrl+backslash")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press(*"scanners", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, StatusScreen)
         checks = str(app.screen.query_one("#status-checks").render())
         assert "print queue" in checks
@@ -95,9 +90,9 @@ async def test_the_kiosk_has_no_palette(settings):
 
     app = make_app(replace(settings, security=SecuritySettings(hash_pin("4821"))), kiosk_timeout=30)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+backslash")
-        await _settle(pilot)
+        await settle(pilot)
         assert not CommandPalette.is_open(app)
         assert not isinstance(app.screen, ManagerPinScreen)
 
@@ -105,17 +100,17 @@ async def test_the_kiosk_has_no_palette(settings):
 async def test_sync_now_on_a_till_alone_says_so_and_the_drawer_opens(settings, printer_file):
     app = as_manager(make_app(settings))
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+backslash")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press(*"sync now", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert any("no back office" in str(n.message) for n in app._notifications)
 
         before = printer_file.read_bytes() if printer_file.exists() else b""
         await pilot.press("ctrl+backslash")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press(*"drawer", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.pause(0.3)
         assert printer_file.read_bytes()[len(before) :] == drawer_kick("TM-T88V")

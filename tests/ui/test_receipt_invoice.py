@@ -13,6 +13,8 @@ from tests.test_invoices import business, sell, shop  # noqa: F401  (fixtures)
 from till.app import make_app
 from till.screens.receipt import ReceiptScreen
 
+from .conftest import settle
+
 
 async def _show_receipt(app, pilot, receipt_code: str) -> None:
     await pilot.pause()
@@ -24,18 +26,13 @@ def _said(app) -> str:
     return str(app.screen.query_one("#receipt-delivery").render())
 
 
-async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_f8_issues_the_invoice_and_writes_its_pdf(shop, business):  # noqa: F811
     sale = sell(business, 2, 1)
     app = make_app(shop)
     async with app.run_test(size=(80, 24)) as pilot:
         await _show_receipt(app, pilot, sale.receipt_code)
         await pilot.press("f8")
-        await _settle(pilot)
+        await settle(pilot)
         stored = invoices.for_sale(sale.id)
         assert stored is not None
         number = stored.invoice.number
@@ -45,7 +42,7 @@ async def test_f8_issues_the_invoice_and_writes_its_pdf(shop, business):  # noqa
         assert number.encode() in xml
 
         await pilot.press("f8")  # again: the same invoice
-        await _settle(pilot)
+        await settle(pilot)
         assert "issued before" in _said(app)
         assert invoices.for_sale(sale.id).invoice.number == number
 
@@ -56,6 +53,6 @@ async def test_a_sale_without_a_customer_is_told_why(shop):  # noqa: F811
     async with app.run_test(size=(80, 24)) as pilot:
         await _show_receipt(app, pilot, sale.receipt_code)
         await pilot.press("f8")
-        await _settle(pilot)
+        await settle(pilot)
         assert "no customer" in _said(app)
         assert invoices.for_sale(sale.id) is None

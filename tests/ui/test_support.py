@@ -19,7 +19,7 @@ from till.screens.manager import ManagerPinScreen
 from till.screens.receipt import ReceiptScreen
 from till.screens.support import SupportScreen
 
-from .conftest import footer_text
+from .conftest import footer_text, settle
 
 
 @pytest.fixture
@@ -40,15 +40,10 @@ def _who(app) -> str:
     return str(app.screen.query_one("#support-who", Label).render())
 
 
-async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_it_opens_read_only_with_the_devices_and_sync_checked(staffed):
     app = make_app(staffed, support=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, SupportScreen)
         assert app.register.session.user.role is Role.VIEWER
         assert "Read-only: F11" in _who(app)
@@ -61,9 +56,9 @@ async def test_it_opens_read_only_with_the_devices_and_sync_checked(staffed):
 async def test_customers_are_listed_without_a_sale_to_attach_them_to(staffed):
     app = make_app(staffed, support=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("f2")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, CustomerSearchScreen)
         assert "Walk-in" not in footer_text(app)
 
@@ -71,18 +66,18 @@ async def test_customers_are_listed_without_a_sale_to_attach_them_to(staffed):
 async def test_a_receipt_is_found_by_its_number_and_not_reprinted_read_only(staffed, printer_file):
     app = make_app(staffed, support=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press(*"1-7", "enter")
         error = str(app.screen.query_one("#support-error", Static).render())
         assert "No sale has the receipt number 01-000007" in error
         await pilot.press("ctrl+a", "ctrl+k", *"1-1", "f7")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReceiptScreen)
         assert app.screen.sale.receipt_code == "01-000001"
         printed = printer_file.read_bytes() if printer_file.exists() else b""
         waiting = print_jobs.waiting()
         await pilot.press("f6")  # reprint
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.pause(0.3)
         assert print_jobs.waiting() == waiting
         assert (printer_file.read_bytes() if printer_file.exists() else b"") == printed
@@ -92,21 +87,21 @@ async def test_a_receipt_is_found_by_its_number_and_not_reprinted_read_only(staf
 async def test_a_manager_pin_allows_changes_and_the_x_report(staffed):
     app = make_app(staffed, support=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("f1")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ManagerPinScreen)  # the X report shows the cash expected
         await pilot.press("escape")
         await pilot.press("f11")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ManagerPinScreen)
         await pilot.press(*"2222", "enter")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, SupportScreen)
         assert app.register.session.user.name == "Max"
         assert "Max (manager) may make changes" in _who(app)
         await pilot.press("f1")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ClosureScreen)
         report = str(app.screen.query_one("#closure-report", Static).render())
         assert "X REPORT" in report and "Sales (1)" in report
@@ -115,14 +110,14 @@ async def test_a_manager_pin_allows_changes_and_the_x_report(staffed):
 async def test_a_read_only_user_is_refused_a_change_and_the_file_is_unchanged(staffed):
     app = make_app(staffed, support=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("f2")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("enter")  # no sale to attach to: the file opens
-        await _settle(pilot)
+        await settle(pilot)
         before = app.register.customers.get(app.screen.customer_id)
         await pilot.press("f8")  # deactivate
-        await _settle(pilot)
+        await settle(pilot)
         after = app.register.customers.get(before.id)
         assert after.active == before.active
         shown = " ".join(str(w.render()) for w in app.screen.query("Static, Label"))

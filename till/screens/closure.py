@@ -140,3 +140,18 @@ class ClosureScreen(TranslatedBindings, ModalScreen["Closure | None"]):
         self.close_asked = False
         if self.is_attached:
             self.query_one("#closure-error", FieldError).show_reason(reason)
+
+
+def close_the_day(app) -> None:
+    """The X report, the cash counted and the Z, for a manager or with a manager's PIN (the
+    report shows the cash expected, which a blind count must not see first)."""
+    from till.core.people import Permission
+    from till.screens.manager import with_approval
+
+    register = app.register
+
+    def approved(approver: Actor | None) -> None:
+        user = register.session.user
+        app.push_screen(ClosureScreen(register.closures, user, approver, register.money))
+
+    with_approval(app, _("Close the day"), Permission.CLOSE_PERIOD, approved)

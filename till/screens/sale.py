@@ -284,21 +284,12 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
 
     def action_close_day(self) -> None:
         """The X report, the cash counted and the Z, for a manager (or with their PIN)."""
-        from till.core.people import Permission
-        from till.screens.closure import ClosureScreen
-        from till.screens.manager import with_approval
+        from till.screens.closure import close_the_day
 
         if self.cart.lines or self.saving:
             self.say(_("Finish or park the sale before closing the day."), "warning")
             return
-        register = self.app.register
-
-        def approved(approver: Actor | None) -> None:
-            self.app.push_screen(
-                ClosureScreen(register.closures, register.session.user, approver, register.money)
-            )
-
-        with_approval(self.app, _("Close the day"), Permission.CLOSE_PERIOD, approved)
+        close_the_day(self.app)
 
     def action_switch_user(self) -> None:
         self.app.log_in(

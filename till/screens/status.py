@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,6 +13,7 @@ from textual.widgets import Footer, Label, Static
 
 from till.i18n import _
 from till.widgets.language import TranslatedBindings
+from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.app import TillApp
@@ -41,7 +41,7 @@ class DeviceChecks(Static):
 
     def _show(self, checks: list[tuple[str, str, str]]) -> None:
         lines = "\n".join(f"{status:<4}  {part:<12} {message}" for status, part, message in checks)
-        self.update(Text(lines))
+        self.update(plain(lines))  # the checks quote the config, devices and the network
 
 
 class StatusScreen(TranslatedBindings, ModalScreen[None]):

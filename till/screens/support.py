@@ -102,18 +102,9 @@ class SupportScreen(TranslatedBindings, Screen[None]):
         self.app.push_screen(ReceiptScreen(sale))
 
     def action_x_report(self) -> None:
-        """The X report shows the cash expected, which a blind count must not see: a
-        manager's PIN, as on the register."""
-        from till.screens.closure import ClosureScreen
-        from till.screens.manager import with_approval
+        from till.screens.closure import close_the_day
 
-        register = self.app.register
-
-        def show(approver: Actor | None) -> None:
-            user = register.session.user
-            self.app.push_screen(ClosureScreen(register.closures, user, approver, register.money))
-
-        with_approval(self.app, _("Close the day"), Permission.CLOSE_PERIOD, show)
+        close_the_day(self.app)
 
     def action_manager_login(self) -> None:
         from till.screens.manager import with_approval
