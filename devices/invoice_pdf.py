@@ -7,12 +7,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from till.core.formats import Formats
-from till.core.invoice import Invoice, InvoiceKind, Party
+from till.core.invoice import Invoice, InvoiceKind, Party, parse_terms
 from till.core.money import MoneyFormat
-from till.core.text import printable
+from till.core.text import digits, printable
 from till.i18n import N_, _
+
+if TYPE_CHECKING:
+    from fpdf.table import Table
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +58,13 @@ def _party_lines(party: Party, *, seller: bool, home: str) -> tuple[str, ...]:
     lines = [party.name, *(line for line in (*party.lines, town, abroad) if line)]
     if party.code:
         lines.append(_("Customer {code}").format(code=party.code))
-    digits = "".join(c for c in party.registration if c.isdigit())
-    if len(digits) == 14:
-        lines.append(_("SIRET {siret} (SIREN {siren})").format(siret=digits, siren=party.siren))
-    elif digits:
-        lines.append(_("SIREN {siren}").format(siren=digits))
+    registration = digits(party.registration)
+    if len(registration) == 14:
+        lines.append(
+            _("SIRET {siret} (SIREN {siren})").format(siret=registration, siren=party.siren)
+        )
+    elif registration:
+        lines.append(_("SIREN {siren}").format(siren=registration))
     if party.vat_number:
         lines.append(_("VAT number {number}").format(number=party.vat_number))
     if seller:
@@ -112,7 +118,7 @@ def invoice_view(invoice: Invoice, money: MoneyFormat, formats: Formats) -> Invo
     if invoice.paid:
         totals.append((_("Refunded") if credit else _("Paid"), money(invoice.paid)))
     totals.append((_("Amount to refund") if credit else _("Amount due"), money(invoice.due)))
-    words, values = _terms_words(invoice.terms)
+    words, values = parse_terms(invoice.terms).words
     terms = [
         _("Payment terms: {terms}. Due date: {date}.").format(
             terms=_(words).format(**values), date=day(invoice.due_date)
@@ -157,12 +163,6 @@ def payment_mentions(invoice: Invoice, money: MoneyFormat) -> dict[str, str]:
         ).format(amount=money(mentions.recovery_indemnity)),
         "AAB": _("Early payment: {terms}").format(terms=mentions.early_payment),
     }
-
-
-def _terms_words(code: str) -> tuple[str, dict]:
-    from till.core.invoice import parse_terms
-
-    return parse_terms(code).words
 
 
 def render_text(view: InvoiceView) -> str:
@@ -213,6 +213,8 @@ def invoice_pdf(view: InvoiceView, xml: bytes, *, title: str, language: str = "e
     """The PDF of ``view`` with ``xml`` embedded as Factur-X (PDF/A-3 metadata by factur-x)."""
     from facturx import generate_from_binary  # type: ignore[import-untyped]
 
+    from devices.invoice_xml import xml_text
+
     pdf = _pdf(view, title)
     return generate_from_binary(
         pdf,
@@ -222,7 +224,7 @@ def invoice_pdf(view: InvoiceView, xml: bytes, *, title: str, language: str = "e
         check_xsd=True,
         lang=language,
         pdf_metadata={
-            "author": view.seller[0],
+            "author": xml_text(view.seller[0]),  # written into the XMP metadata
             "keywords": "Factur-X, Invoice",
             "title": title,
             "subject": title,
@@ -274,6 +276,12 @@ def _pdf(view: InvoiceView, title: str) -> bytes:
     lines(view.buyer, bold_first=True)
     pdf.set_xy(pdf.l_margin, max(seller_end, pdf.get_y()) + 6)
 
+    def fill(table: Table, rows: tuple[tuple[str, ...], ...]) -> None:
+        for row in rows:
+            cells = table.row()
+            for cell in row:
+                cells.cell(text(cell))
+
     pdf.set_font(family, "", 8.5)
     heading = FontFace(emphasis="BOLD", fill_color=(230, 230, 230))
     align = ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")
@@ -283,10 +291,7 @@ def _pdf(view: InvoiceView, title: str) -> bytes:
         headings_style=heading,
         line_height=5,
     ) as table:
-        for cells_text in (view.columns, *view.rows):
-            cells = table.row()
-            for cell in cells_text:
-                cells.cell(text(cell))
+        fill(table, (view.columns, *view.rows))
     pdf.ln(4)
     with pdf.table(
         col_widths=(1, 1, 1, 1),
@@ -296,10 +301,7 @@ def _pdf(view: InvoiceView, title: str) -> bytes:
         headings_style=heading,
         line_height=5,
     ) as table:
-        for cells_text in (view.vat_columns, *view.vat_rows):
-            cells = table.row()
-            for cell in cells_text:
-                cells.cell(text(cell))
+        fill(table, (view.vat_columns, *view.vat_rows))
     pdf.ln(3)
     for n, (label, value) in enumerate(view.totals):
         pdf.set_font(family, "B" if n in (2, len(view.totals) - 1) else "", 10)

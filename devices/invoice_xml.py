@@ -4,6 +4,7 @@ with lxml and checked against the profile's schema (devices/invoice_pdf.py embed
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -28,12 +29,19 @@ SIREN_SCHEME = "0002"
 SIRET_SCHEME = "0009"
 UNIT = "C62"
 """UN/ECE Rec. 20: one (a unit), the quantity of a till's lines."""
+_NOT_XML = re.compile("[\ufffe\uffff]")
+"""What ``printable`` leaves that XML 1.0 cannot hold (lxml refuses the whole document)."""
+
+
+def xml_text(text: str) -> str:
+    """Stored or configured text as XML may hold it: printable, without U+FFFE and U+FFFF."""
+    return _NOT_XML.sub("", printable(text))
 
 
 def _ram(parent: etree._Element, name: str, text: str | None = None, **attributes: str):
     element = etree.SubElement(parent, f"{{{NAMESPACES['ram']}}}{name}", attributes)
     if text is not None:
-        element.text = printable(text)
+        element.text = xml_text(text)
     return element
 
 

@@ -10,13 +10,13 @@ import facturx
 import pytest
 from click.testing import CliRunner
 
-from storage import catalog, customers, returns, sales
+from storage import customers
 from till.cli import cli
 from till.core.pin import hash_pin
-from till.core.sale import Cart, PaymentMethod, SaleCustomer
+from till.core.sale import PaymentMethod
 
 from .cli_shop import MANAGER_PIN
-from .conftest import PRODUCTS
+from .test_invoices import DUPONT, refund_lines, sell
 
 
 @pytest.fixture
@@ -35,27 +35,9 @@ def shop(stocked_db: Path, tmp_path: Path) -> list[str]:
 
 
 def _sell() -> str:
-    customer = customers.create_customer(
-        {
-            "kind": "business",
-            "last_name": "Dupont",
-            "company": "Dupont SARL",
-            "address1": "3 rue du Dépôt",
-            "postcode": "69001",
-            "city": "Lyon",
-            "registration_number": "73282932000074",
-        },
-        actor="test",
-        till_no=1,
-        region="FR",
-    )
-    cart = Cart()
-    cart.attach(SaleCustomer(customer.id, customer.code, customer.company, business=True))
-    cart.add(catalog.lookup(PRODUCTS[3][0]), 2)
-    cart.pay(PaymentMethod.CARD, cart.total)
-    return sales.record_sale(
-        cart, till_no=1, seller="Ann", currency="EUR", print_receipt=False
-    ).receipt_code
+    """A business customer's sale of two of PRODUCTS[3], paid by card: its receipt number."""
+    customer = customers.create_customer(DUPONT, actor="test", till_no=1, region="FR")
+    return sell(customer, 0, 0, 0, 2).receipt_code
 
 
 def run(shop: list[str], *args: str, pin: str | None = None):
@@ -88,15 +70,7 @@ def test_invoice_writes_the_pdf_and_says_its_number_last(shop, tmp_path):
 def test_a_credit_note_takes_a_manager_pin(shop, tmp_path):
     receipt = _sell()
     assert run(shop, "invoice", receipt, "-o", str(tmp_path / "a.pdf")).exit_code == 0
-    refund = returns.record_return(
-        receipt,
-        {1: 1},
-        PaymentMethod.CASH,
-        till_no=1,
-        seller="Ann",
-        currency="EUR",
-        print_receipt=False,
-    )
+    refund = refund_lines(receipt, {1: 1}, PaymentMethod.CASH)
 
     wrong = run(shop, "invoice", refund.receipt_code, "-o", str(tmp_path / "b.pdf"), pin="0000")
     assert wrong.exit_code == 2 and not (tmp_path / "b.pdf").exists()

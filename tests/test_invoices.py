@@ -31,6 +31,7 @@ from till.config import (
 from till.core.customer import Address, Customer, CustomerKind
 from till.core.invoice import (
     Credited,
+    Invoice,
     InvoiceKind,
     InvoiceRefused,
     Mentions,
@@ -53,6 +54,16 @@ RAM = "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformation
 RSM = "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}"
 CASHIER = Session(Actor("u1", "Ann", Role.CASHIER, 1))
 MANAGER = Actor("u2", "Max", Role.MANAGER, 1)
+DUPONT = {
+    "kind": "business",
+    "last_name": "Dupont",
+    "company": "Dupont SARL",
+    "address1": "3 rue du Dépôt",
+    "postcode": "69001",
+    "city": "Lyon",
+    "registration_number": CUSTOMER_SIRET,
+}
+"""A French business customer's file, as ``create_customer`` takes it."""
 
 
 @pytest.fixture
@@ -74,16 +85,7 @@ def shop(settings: Settings) -> Settings:
 def business(shop: Settings) -> Customer:
     """A business customer whose invoices go to a billing address, not their main one."""
     customer = customers.create_customer(
-        {
-            "kind": "business",
-            "last_name": "Dupont",
-            "company": "Dupont SARL",
-            "address1": "3 rue du Dépôt",
-            "postcode": "69001",
-            "city": "Lyon",
-            "registration_number": CUSTOMER_SIRET,
-            "vat_number": "FR44732829320",
-        },
+        {**DUPONT, "vat_number": "FR44732829320"},
         actor="test",
         till_no=1,
         region="FR",
@@ -114,6 +116,13 @@ def sell(customer: Customer | None, *quantities: int, till_no: int = 1, account:
         currency="EUR",
         print_receipt=False,
         account_credit=10**6,
+    )
+
+
+def refund_lines(receipt: str, quantities: dict[int, int], method: PaymentMethod) -> RecordedSale:
+    """The return of ``quantities`` (line number → quantity) of ``receipt`` at till 1."""
+    return returns.record_return(
+        receipt, quantities, method, till_no=1, seller="Ann", currency="EUR", print_receipt=False
     )
 
 
@@ -163,6 +172,7 @@ def test_terms_keep_their_code():
 
 SELLER = Party("Shop", ("1 rue A",), "75001", "Paris", "FR", SIRET, "FR40303265045")
 BUYER = Party("Client SA", ("2 rue B",), "69001", "Lyon", "FR", CUSTOMER_SIRET)
+MENTIONS = Mentions("3 × the legal rate", 4000, "None.")
 
 
 @given(
@@ -208,7 +218,7 @@ def test_the_lines_add_up_to_each_rate_and_the_total(items, refund):
         issue_date=date(2026, 1, 2),
         sale_date=date(2026, 1, 2),
         terms="net30",
-        mentions=Mentions("3 × the legal rate", 4000, "None."),
+        mentions=MENTIONS,
         credited=Credited("F01-000001", date(2026, 1, 1)) if refund else None,
     )
     assert invoice.total == sign * total and invoice.due == invoice.total
@@ -406,15 +416,7 @@ def test_the_embedded_xml_is_valid_and_holds_the_totals(shop, business):
 def test_a_credit_note_for_a_refund_of_an_invoiced_sale(shop, business):
     sale = sell(business, 3, 0, 0, 1)
     invoice = service(shop).issue(sale.receipt_code).invoice
-    refund = returns.record_return(
-        sale.receipt_code,
-        {1: 2},
-        PaymentMethod.CARD,
-        till_no=1,
-        seller="Ann",
-        currency="EUR",
-        print_receipt=False,
-    )
+    refund = refund_lines(sale.receipt_code, {1: 2}, PaymentMethod.CARD)
 
     with pytest.raises(NotPermitted):  # a cashier alone: what a refund takes
         service(shop).issue(refund.receipt_code)
@@ -441,15 +443,7 @@ def test_a_credit_note_for_a_refund_of_an_invoiced_sale(shop, business):
 
 def test_a_refund_of_a_sale_never_invoiced_gets_no_credit_note(shop, business):
     sale = sell(business, 1)
-    refund = returns.record_return(
-        sale.receipt_code,
-        {1: 1},
-        PaymentMethod.CASH,
-        till_no=1,
-        seller="Ann",
-        currency="EUR",
-        print_receipt=False,
-    )
+    refund = refund_lines(sale.receipt_code, {1: 1}, PaymentMethod.CASH)
     with pytest.raises(InvoiceRefused, match="has no invoice"):
         service(shop).issue(refund.receipt_code, MANAGER)
     assert invoices.numbers(1) == []
@@ -496,9 +490,9 @@ def test_a_foreign_business_needs_no_siren_but_a_french_one_does():
         buyer_party(replace(german, country=""), "FR")  # no country: the shop's own
 
 
-def test_stored_text_never_reaches_the_terminal_or_the_xml_as_commands():
-    hostile = "Vin\x1b[2J rouge\x07"
-    line = RecordedLine(1, "c1", hostile, 1, 790, 2000, 790)
+def one_line_invoice(name: str, *, seller: Party = SELLER, buyer: Party = BUYER) -> Invoice:
+    """The invoice, due on receipt, of a sale of one line named ``name`` (7.90 at 20 %)."""
+    line = RecordedLine(1, "c1", name, 1, 790, 2000, 790)
     sale = RecordedSale(
         "s1",
         1,
@@ -514,14 +508,20 @@ def test_stored_text_never_reaches_the_terminal_or_the_xml_as_commands():
         (),
         (),
     )
-    invoice = build_invoice(
+    return build_invoice(
         sale,
-        seller=SELLER,
-        buyer=replace(BUYER, name="Client\x1b]0;owned\x07 SA"),
+        seller=seller,
+        buyer=buyer,
         issue_date=date(2026, 1, 2),
         sale_date=date(2026, 1, 2),
         terms="receipt",
-        mentions=Mentions("3 × the legal rate", 4000, "None."),
+        mentions=MENTIONS,
+    )
+
+
+def test_stored_text_never_reaches_the_terminal_or_the_xml_as_commands():
+    invoice = one_line_invoice(
+        "Vin\x1b[2J rouge\x07", buyer=replace(BUYER, name="Client\x1b]0;owned\x07 SA")
     )
     from devices.invoice_pdf import invoice_view, render_text
     from devices.invoice_xml import invoice_xml
@@ -532,3 +532,23 @@ def test_stored_text_never_reaches_the_terminal_or_the_xml_as_commands():
     xml = invoice_xml(invoice.numbered("F01-000001"), 2, {})
     assert "Vin[2J rouge" in text and "\x1b" not in text and "\x07" not in text
     assert b"\x1b" not in xml and facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+
+
+def test_characters_xml_cannot_hold_are_left_out_of_the_invoice_not_fatal_to_it():
+    invoice = one_line_invoice(
+        "Vin\uffff rouge\ufffe",
+        seller=replace(SELLER, name="Shop\uffff"),
+        buyer=replace(BUYER, city="Lyon\uffff"),
+    ).numbered("F01-000001")
+    from devices.invoice_pdf import invoice_pdf, invoice_view
+    from devices.invoice_xml import invoice_xml
+    from till.core.formats import formats_for
+    from till.core.money import MoneyFormat
+
+    xml = invoice_xml(invoice, 2, {})
+    assert facturx.xml_check_xsd(xml, flavor="factur-x", level="en16931")
+    root = etree.fromstring(xml)
+    assert root.findtext(f".//{RAM}SpecifiedTradeProduct/{RAM}Name") == "Vin rouge"
+    view = invoice_view(invoice, MoneyFormat("EUR", "fr_FR"), formats_for("fr_FR"))
+    pdf = invoice_pdf(view, xml, title=view.heading[0])
+    assert PdfReader(io.BytesIO(pdf)).metadata.author == "Shop"

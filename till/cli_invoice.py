@@ -4,7 +4,6 @@ refund of an invoiced sale) and writes its Factur-X PDF, the invoice number on t
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,7 +62,7 @@ def issue(ctx, receipt: str, output: str | None, terms: str | None) -> None:
     issued = service.issue(receipt, approver, terms=terms)
     document = issued.invoice
     path = Path(output) if output else Path(f"{document.number}.pdf")
-    _write(path, service.pdf(document))
+    service.write_pdf(document, path)
     if document.credits:
         said = (
             _("Credit note issued: {total}, PDF in {path}")
@@ -78,16 +77,6 @@ def issue(ctx, receipt: str, output: str | None, terms: str | None) -> None:
         )
     click.echo(said.format(total=service.money(document.total), path=path))
     click.echo(document.number)
-
-
-def _write(path: Path, data: bytes) -> None:
-    """The whole file or none: a PDF half written is never left under its name."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 @invoice.command(name="show")

@@ -5,8 +5,10 @@ a manager's approval); looking at one issued, ``LOOK_UP``. docs/invoices.md."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from storage import customers, invoices, sales
@@ -124,7 +126,8 @@ class InvoiceService:
                 ),
                 terms=chosen[:40],
             ) from None
-        check_seller(self.seller())
+        seller = self.seller()
+        check_seller(seller)
         credited, credits_id = self._credited(sale)
         if sale.customer is None:
             raise InvoiceRefused(
@@ -137,7 +140,7 @@ class InvoiceService:
         customer = customers.get_customer(sale.customer.id)
         draft = build_invoice(
             sale,
-            seller=self.seller(),
+            seller=seller,
             buyer=buyer_party(customer, self.home_country),
             issue_date=local_day(moment.isoformat()),
             sale_date=local_day(sale.created_at),
@@ -187,6 +190,15 @@ class InvoiceService:
         xml = invoice_xml(invoice, self.money.precision, notes)
         view = self._view(invoice)
         return invoice_pdf(view, xml, title=view.heading[0], language=self.settings.locale.language)
+
+    def write_pdf(self, invoice: Invoice, path: Path) -> None:
+        """The invoice's PDF at ``path``: the whole file or none under its name."""
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        try:
+            partial.write_bytes(self.pdf(invoice))
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
 
     def _view(self, invoice: Invoice) -> InvoiceView:
         from devices.invoice_pdf import invoice_view

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -102,12 +101,7 @@ class Register:
         folder = Path(self.settings.database.path).parent / INVOICE_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{issued.invoice.number}.pdf"
-        partial = path.with_name(f".{path.name}.partial")
-        try:
-            partial.write_bytes(self.invoices.pdf(issued.invoice))
-            os.replace(partial, path)  # the whole PDF or none under its name
-        finally:
-            partial.unlink(missing_ok=True)
+        self.invoices.write_pdf(issued.invoice, path)
         return issued, path
 
     @cached_property

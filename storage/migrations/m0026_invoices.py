@@ -26,8 +26,6 @@ STATEMENTS = [
         BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END""",
 ]
 
-TRIGGERS = ("invoice_no_update", "invoice_no_delete")
-
 
 def up(database) -> None:
     for statement in STATEMENTS:

@@ -16,6 +16,7 @@ from till.core.customer import LABELS, Address, Customer, CustomerKind, person_n
 from till.core.pricing import allocate
 from till.core.sale import PaymentMethod, RecordedSale
 from till.core.tax import net_of, vat_breakdown
+from till.core.text import digits
 from till.core.words import N_
 from till.errors import TillError
 
@@ -125,8 +126,8 @@ class Party:
     @property
     def siren(self) -> str:
         """The company's SIREN: the first nine digits of its SIRET."""
-        digits = "".join(c for c in self.registration if c.isdigit())
-        return digits[:9] if len(digits) in (9, 14) else ""
+        number = digits(self.registration)
+        return number[:9] if len(number) in (9, 14) else ""
 
 
 def billing_address(customer: Customer) -> Address:
