@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 
-.PHONY: demo test soak lint format bench clean messages
+.PHONY: demo test soak lint format bench bench-quick bench-pi bench-pi-quick clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,7 @@ test: $(STAMP)
 
 soak: $(STAMP)
 	$(BIN)/pytest -q -m soak
+	TILL_FUZZ=soak $(BIN)/pytest -q -n 2 tests/fuzz
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -35,11 +36,22 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
+# Every figure at small sizes in minutes, into the "Quick run" section of docs/performance.md.
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.run --quick
+
+# The Pi-class budget (as root, cgroup v1): one core, 512 MB, beside an unconstrained run.
+bench-pi: $(STAMP)
+	$(BIN)/python -m bench.run --pi
+
+bench-pi-quick: $(STAMP)
+	$(BIN)/python -m bench.run --quick --pi
+
 # The translations (docs/languages.md): the messages of the code into till/locale/till.pot,
 # new ones into each language's .po (translate them there), then the .mo the till reads.
 messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg --project=till --no-location --sort-output \
-		-k plural:2,3 -k Binding:3 -k NC_:1c,2 -o till/locale/till.pot till storage devices
+		-k plural:2,3 -k Binding:3 -k NC_:1c,2 -k Count:2,3 -o till/locale/till.pot till storage devices sync
 	$(BIN)/pybabel -q update -D till -i till/locale/till.pot -d till/locale --no-fuzzy-matching
 	$(BIN)/pybabel -q compile -D till -d till/locale
 

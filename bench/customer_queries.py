@@ -21,7 +21,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storage.customer_search import SUMMARY_COLUMNS, fts_query
+from storage.customer_search import SUMMARY_COLUMNS, fts_query, is_email_start
 from till.core.text import digits, fold, fold_email
 
 LIMIT = 50
@@ -84,6 +84,11 @@ def phone_ranges(query: str) -> Ranges:
 
 def email_range(query: str) -> Ranges:
     return [("email_key", fold_email(query))]
+
+
+def email_or_name_ranges(query: str) -> Ranges:
+    """Text without an @: the e-mail range when it cannot be a name, else the name ranges."""
+    return email_range(query) if is_email_start(query) else name_ranges(query)
 
 
 def said_phone(person: sqlite3.Row, rng: random.Random) -> str | None:
@@ -170,11 +175,13 @@ KINDS = {
     "email_local": Kind(
         "e-mail prefix before the @",
         email_before_at,
-        name_ranges,
+        email_or_name_ranges,
         lambda query: email_range(query)[0],
-        "same question: what the project does with text without an @ (name ranges, then the "
-        "FTS fallback when they find nothing); one range: the email_key range, what the "
-        "cashier means",
+        "same question: what the project does with text without an @ (the email_key range "
+        "when the text cannot be a name, one word with a dot; else the name "
+        "ranges; then the FTS fallback when they find nothing; the project's name ranges "
+        "after an e-mail range that finds nobody are left out); one range: the email_key "
+        "range, what the cashier means",
         same_question=False,
     ),
 }

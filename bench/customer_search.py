@@ -36,7 +36,7 @@ from bench.customer_queries import (
     same_question,
     samples,
 )
-from bench.customers_db import CustomerDatabase, customer_database
+from bench.customers_db import COUNT, CustomerDatabase, customer_database
 from storage.customer_search import search_customers
 from storage.db import close_database, open_database
 from storage.models import database
@@ -260,14 +260,19 @@ def query_figures(built: CustomerDatabase, count: int = QUERIES, seed: int = 11)
         close_database()
 
 
-def run() -> list[Figure]:
+def run(
+    customers: int = COUNT,
+    queries: int = QUERIES,
+    memory_repeats: int = customer_memory.REPEATS,
+    typed_per_kind: int = customer_typing.QUERIES_PER_KIND,
+) -> list[Figure]:
     """Every customer figure: one per kind of query, keystroke to screen, memory."""
-    built = customer_database()
-    figures = query_figures(built)
+    built = customer_database(customers)
+    figures = query_figures(built, queries)
     first = figures[0]
     figures[0] = replace(first, notes=(*first.notes, f"the database: {built.describe()}"))
-    figures.append(customer_typing.measure(built))
-    figures.append(customer_memory.measure(built))
+    figures.append(customer_typing.measure(built, typed_per_kind))
+    figures.append(customer_memory.measure(built, memory_repeats))
     return figures
 
 

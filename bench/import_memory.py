@@ -40,12 +40,14 @@ SALE_EVERY_S = 0.05
 CATEGORIES = ("Épicerie fine", "Boissons", "Crèmerie", "Droguerie", "Papeterie", "Traiteur")
 
 
-def write_file(path: Path, rates: tuple[int, ...], *, price_shift: int = 0) -> None:
-    """``ROWS`` valid products; ``price_shift`` (minor units) changes every price."""
+def write_file(
+    path: Path, rates: tuple[int, ...], rows: int = ROWS, *, price_shift: int = 0
+) -> None:
+    """``rows`` valid products; ``price_shift`` (minor units) changes every price."""
     rng = random.Random(2026)
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write("barcode,name,price,vat,category,cost,promo_price,discountable,stock\n")
-        for serial in range(1, ROWS + 1):
+        for serial in range(1, rows + 1):
             price = rng.randint(50, 50_000) + price_shift
             promo = f"{price * 9 // 10 / 100:.2f}" if serial % 7 == 0 else ""
             out.write(
@@ -101,7 +103,7 @@ def mb(kilobytes: float) -> str:
     return f"{kilobytes / 1024:.0f} MB"
 
 
-def run() -> list[Figure]:
+def run(rows: int = ROWS) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="till-bench-import-") as tmp:
         folder = Path(tmp)
         settings = demo_shop(folder)
@@ -109,8 +111,8 @@ def run() -> list[Figure]:
         database = str(settings.database.path)
         first_file, changed_file = folder / "products.csv", folder / "changed.csv"
         started = time.perf_counter()
-        write_file(first_file, rates)
-        write_file(changed_file, rates, price_shift=1)
+        write_file(first_file, rates, rows)
+        write_file(changed_file, rates, rows, price_shift=1)
         written = time.perf_counter() - started
         size_mb = first_file.stat().st_size / 1e6
         args = (database, ",".join(map(str, rates)))
@@ -125,11 +127,11 @@ def run() -> list[Figure]:
         changed, changed_peak = child.result()
         close_database()
 
-    if floor["records"] != ROWS + 1 or checked["valid"] != ROWS:
+    if floor["records"] != rows + 1 or checked["valid"] != rows:
         raise RuntimeError(f"the file is not what it should be: {floor}, {checked}")
-    if first["added"] != ROWS or again["unchanged"] != ROWS:
+    if first["added"] != rows or again["unchanged"] != rows:
         raise RuntimeError(f"the imports did not do what they should: {first}, {again}")
-    if changed["updated"] != ROWS:
+    if changed["updated"] != rows:
         raise RuntimeError(f"the changed import did not update every row: {changed}")
     holds = Stats(tuple(changed["holds"]))
     first_holds = Stats(tuple(first["holds"]))
@@ -137,7 +139,7 @@ def run() -> list[Figure]:
     worst = max(busy.samples)
     return [
         Figure(
-            title=f"Peak memory importing {ROWS:,} products",
+            title=f"Peak memory importing {rows:,} products",
             measured=f"import_product_file {mb(first_peak)} peak",
             floor=f"csv.reader alone {mb(floor_peak)} peak",
             ratio=first_peak / floor_peak,
@@ -147,14 +149,14 @@ def run() -> list[Figure]:
             notes=(
                 f"a {size_mb:.0f} MB file (it and the changed one generated in {written:.0f} s); "
                 f"the floor reads it in {floor['seconds']:.1f} s",
-                f"first import {first['seconds']:.1f} s ({ROWS / first['seconds']:,.0f} rows/s); "
+                f"first import {first['seconds']:.1f} s ({rows / first['seconds']:,.0f} rows/s); "
                 f"peaks of the unchanged re-import {mb(again_peak)}, of the import changing "
                 "every price (while sales were recorded) "
                 f"{mb(changed_peak)}",
             ),
         ),
         Figure(
-            title=f"Unchanged re-import of {ROWS:,} products",
+            title=f"Unchanged re-import of {rows:,} products",
             measured=f"re-import {again['seconds']:.1f} s, nothing written",
             floor=f"first import {first['seconds']:.1f} s",
             ratio=reimport,
@@ -172,7 +174,7 @@ def run() -> list[Figure]:
             ),
         ),
         Figure(
-            title=f"Commit one sale while {ROWS:,} products import",
+            title=f"Commit one sale while {rows:,} products import",
             measured=f"record_sale {busy.describe()}, max {ms(worst)}",
             floor=f"no import running {idle.describe()}",
             ratio=busy.p99 / idle.p99,

@@ -38,6 +38,12 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def verdict(figure: Figure) -> str:
+    if not figure.built:
+        return "not built yet"
+    return "yes" if figure.met else "**no**"
+
+
 def table(figures: list[Figure]) -> list[str]:
     rows = [
         "| figure | measured | floor | ratio | target | met? |",
@@ -48,9 +54,9 @@ def table(figures: list[Figure]) -> list[str]:
             figure.title,
             figure.measured,
             figure.floor,
-            f"{figure.ratio:.2f}",
+            f"{figure.ratio:.2f}" if figure.built else "—",
             figure.target,
-            "yes" if figure.met else "**no**",
+            verdict(figure),
         )
         rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return rows
@@ -88,29 +94,63 @@ def render(figures: list[Figure], elapsed: float) -> str:
     )
 
 
-def write(figures: list[Figure], elapsed: float) -> Path:
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(render(figures, elapsed), encoding="utf-8")
-    return DOC
+OWN_SECTIONS = ("## Notes", "## Machine", "## What each figure measures")
+"""The sections ``render`` writes after the table; any other section of the page is kept."""
 
 
-def write_section(title: str, command: str, figures: list[Figure], elapsed: float) -> Path:
+def other_sections(doc: Path) -> list[str]:
+    """The page's sections that ``render`` does not write (those of other runs, and prose)."""
+    lines = doc.read_text(encoding="utf-8").splitlines() if doc.exists() else []
+    kept: list[str] = []
+    keeping = False
+    for line in lines:
+        if line.startswith("## "):
+            keeping = line not in OWN_SECTIONS
+        if keeping:
+            kept.append(line)
+    return kept
+
+
+def write(figures: list[Figure], elapsed: float, doc: Path = DOC) -> Path:
+    """The page's head, table, notes and machine, keeping the sections other runs wrote."""
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    kept = other_sections(doc)
+    text = render(figures, elapsed).rstrip("\n") + "\n"
+    tail = "\n" + "\n".join(kept).rstrip("\n") + "\n" if kept else ""
+    doc.write_text(text + tail, encoding="utf-8")
+    return doc
+
+
+def write_section(
+    title: str,
+    command: str,
+    figures: list[Figure],
+    elapsed: float,
+    doc: Path = DOC,
+    before: tuple[str, ...] = (),
+) -> Path:
     """Put ``figures`` in their own ``## title`` section of docs/performance.md, replacing the
-    section a previous run wrote (the rest of the page stays as it is)."""
+    section a previous run wrote (the rest of the page stays as it is); ``before``: lines
+    between the command and the table."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = [
-        f"## {title}",
-        "",
         f"Produced by {command} on {when}, in {elapsed:.0f} s.",
         "",
+        *((*before, "") if before else ()),
         *table(figures),
         "",
         *(f"- {figure.title}: {note}" for figure in figures for note in figure.notes),
         "",
         *dict.fromkeys(f"- {' '.join(figure.about.split())}" for figure in figures),
-        "",
     ]
-    lines = DOC.read_text(encoding="utf-8").splitlines() if DOC.exists() else []
+    return replace_section(title, section, doc)
+
+
+def replace_section(title: str, body: list[str], doc: Path = DOC) -> Path:
+    """Put ``body`` under ``## title`` in ``doc``, replacing that section if a previous run
+    wrote it (the rest of the page stays as it is)."""
+    section = [f"## {title}", "", *body, ""]
+    lines = doc.read_text(encoding="utf-8").splitlines() if doc.exists() else []
     heading = f"## {title}"
     if heading in lines:
         start = lines.index(heading)
@@ -120,5 +160,6 @@ def write_section(title: str, command: str, figures: list[Figure], elapsed: floa
         lines[start:end] = section
     else:
         lines += ["", *section] if lines and lines[-1] else section
-    DOC.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
-    return DOC
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
+    return doc

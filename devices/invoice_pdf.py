@@ -14,6 +14,7 @@ from till.core.invoice import Invoice, InvoiceKind, Party, parse_terms
 from till.core.money import MoneyFormat
 from till.core.text import digits, printable
 from till.i18n import N_, _
+from till.price_words import note_words
 
 if TYPE_CHECKING:
     from fpdf.table import Table
@@ -96,7 +97,7 @@ def invoice_view(invoice: Invoice, money: MoneyFormat, formats: Formats) -> Invo
         if line.discount:
             name += " — " + _("discount {amount}").format(amount=money(line.discount))
         elif line.note:
-            name += f" — {line.note}"
+            name += f" — {note_words(line.note, money.locale)}"
         rows.append(
             (
                 name,

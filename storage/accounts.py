@@ -14,6 +14,7 @@ from typing import Any
 from storage import audit, events, ledger
 from storage.customer_pointer import survivor_id
 from storage.models import database
+from till.core.bounds import DEPOSIT as DEPOSIT_WORD
 from till.core.bounds import check_amount
 from till.core.reasons import deposit_reason
 from till.core.words import N_
@@ -89,7 +90,7 @@ def deposit(
     Returns the new balance."""
     if amount <= 0:
         raise TillError(N_("A deposit must be more than zero."))
-    check_amount(amount, "deposit")
+    check_amount(amount, DEPOSIT_WORD)
     at = (now or datetime.now(UTC)).isoformat()
     with database.atomic():
         before = balance(customer_id)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
+import os
 from collections.abc import Iterable
 from typing import Any
 
 from storage import journal_seal
-from storage.ids import new_id
+from storage.ids import new_ids
 from storage.journal_chains import AUDIT, audit_payload, chain_hash, value_digest
 from storage.models import AuditLog, database
 from storage.rows import tuples
@@ -63,6 +63,8 @@ def _append(
     )
 
 
+SALT_BYTES = 8
+"""Random bytes salting an audit row's value digest (16 hex digits)."""
 _INSERT = (
     "INSERT INTO audit_log (id, at, actor, entity, entity_id, action, field, old_value,"
     " new_value, old_clock, new_clock, chain_seq, value_digest, value_salt)"
@@ -75,12 +77,16 @@ def _insert(entries: Iterable[tuple[str, str, str, str, str, str, str, str, str,
     cursor = database.cursor()
     seq, head = journal_seal.place(AUDIT, cursor)
     rows: list[tuple[Any, ...]] = []
-    for entity, entity_id, action, actor, at, field, old, new, old_clock, new_clock in entries:
+    entries = list(entries)
+    random = os.urandom(SALT_BYTES * len(entries)).hex()  # secrets.token_hex's, in one call
+    width = 2 * SALT_BYTES
+    salts = [random[start : start + width] for start in range(0, len(random), width)]
+    for entry, row_id, salt in zip(entries, new_ids(len(entries)), salts, strict=True):
+        entity, entity_id, action, actor, at, field, old, new, old_clock, new_clock = entry
         seq += 1
-        salt = secrets.token_hex(8)
         row = {
             "chain_seq": seq,
-            "id": new_id(),
+            "id": row_id,
             "at": at,
             "actor": actor,
             "entity": entity,

@@ -23,7 +23,7 @@ from typing import Any
 
 from storage import journal_seal, migrations
 from storage.db import close_database, open_database
-from till.core.words import N_
+from till.core.words import N_, Listing
 from till.errors import StorageError, TillError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -82,6 +82,7 @@ def backup(database: Path, target: Path, *, force: bool = False) -> Contents:
         _copy(database, temporary)
         contents = _checked(temporary, name=database, refusals=_BACKUP_REFUSED)
         os.replace(temporary, target)
+    _fsync_folder(target.parent)  # the name too survives a power cut once "done" is said
     return contents
 
 
@@ -129,24 +130,13 @@ def restore(
         contents = _checked(temporary, name=source, refusals=_RESTORE_REFUSED)
         broken = _broken_receipts(temporary, key_dir)
         if broken and not force:
-            shown = ", ".join(broken[:SHOWN_RECEIPTS])
-            if len(broken) > SHOWN_RECEIPTS:
-                raise NotSound(
-                    N_(
-                        "{file}: the sales journal is broken at {receipts} and {more} more; "
-                        "nothing restored (add --force to restore it anyway)."
-                    ),
-                    file=source,
-                    receipts=shown,
-                    more=len(broken) - SHOWN_RECEIPTS,
-                )
             raise NotSound(
                 N_(
                     "{file}: the sales journal is broken at {receipts}; nothing restored "
                     "(add --force to restore it anyway)."
                 ),
                 file=source,
-                receipts=shown,
+                receipts=Listing(broken, SHOWN_RECEIPTS),
             )
         aside = None
         if database.exists():

@@ -1,8 +1,8 @@
 """Checking the closures (``verify_closures``): the protective triggers, each till's chain
 and numbering, every seal and signature, the grand totals carried from one closure to the
 next, each Z against the receipts it covers, each month and year against its parts, and the
-end of the sales journal each closure recorded. ``till journal verify`` calls it; every
-problem is one plain sentence."""
+end of the sales journal each closure recorded. Every problem is a message id and its
+values (``Reason``), worded in the reader's language where it is shown."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from storage.closures import COLUMN_NAMES, SELECT, closure_from_row, figures
 from storage.migrations.m0024_closures import STATEMENTS, TRIGGERS
 from storage.models import database
 from till.core.closures import (
+    CLOSURE_NAMES,
     GENESIS_HASH,
     Closure,
     ClosureKind,
@@ -26,10 +27,17 @@ from till.core.closures import (
     totals_of,
 )
 from till.core.sale import receipt_code
-from till.errors import TillError
+from till.core.words import N_, Phrase
+from till.errors import Reason, TillError, reason_of
+
+SUM_PROBLEMS = {
+    ClosureKind.DAY: N_("{said}: its totals are not the sum of its days."),
+    ClosureKind.MONTH: N_("{said}: its totals are not the sum of its months."),
+}
+"""A month against its days, a year against its months."""
 
 
-def verify_closures(key_dir: Path) -> list[str]:
+def verify_closures(key_dir: Path) -> list[Reason]:
     """What no longer holds in the closures, in plain words (empty: all intact): the
     protective triggers, each till's chain and numbering, every seal and signature, the grand
     totals carried from one closure to the next, each Z against the receipts it covers, each
@@ -41,7 +49,12 @@ def verify_closures(key_dir: Path) -> list[str]:
     try:
         public = keys.public_key(key_dir)
     except TillError as error:
-        problems.append(f"The closures' signatures cannot be checked: {error}")
+        problems.append(
+            Reason(
+                N_("The closures' signatures cannot be checked: {problem}"),
+                problem=reason_of(error),
+            )
+        )
         public = None
     by_till: dict[int, list[tuple]] = defaultdict(list)
     for row in rows:
@@ -52,7 +65,7 @@ def verify_closures(key_dir: Path) -> list[str]:
     return problems
 
 
-def _trigger_problems() -> list[str]:
+def _trigger_problems() -> list[Reason]:
     found = dict(
         database.execute_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'closure'"
@@ -62,8 +75,12 @@ def _trigger_problems() -> list[str]:
     if all(_words(found.get(name, "")) == _words(sql) for name, sql in wanted.items()):
         return []
     return [
-        "The closures' protective triggers are missing or changed: a closure could be altered "
-        "or deleted without SQLite refusing it."
+        Reason(
+            N_(
+                "The closures' protective triggers are missing or changed: a closure could be"
+                " altered or deleted without SQLite refusing it."
+            )
+        )
     ]
 
 
@@ -76,8 +93,8 @@ def _words(sql: str) -> list[str]:
     return sql.split()
 
 
-def _till_problems(cursor, till_no: int, rows: list[tuple], public) -> list[str]:
-    problems: list[str] = []
+def _till_problems(cursor, till_no: int, rows: list[tuple], public) -> list[Reason]:
+    problems: list[Reason] = []
     previous_hash = GENESIS_HASH
     last_of: dict[ClosureKind, Closure] = {}
     parts: dict[ClosureKind, list[Closure]] = defaultdict(list)
@@ -87,14 +104,32 @@ def _till_problems(cursor, till_no: int, rows: list[tuple], public) -> list[str]
         except (ValueError, KeyError, TypeError):
             column = dict(zip(COLUMN_NAMES, row, strict=True))
             position = column["chain_no"]
-            problems.append(f"Till {till_no}: closure at chain position {position} is unreadable.")
+            problems.append(
+                Reason(
+                    N_("Till {till}: closure at chain position {position} is unreadable."),
+                    till=till_no,
+                    position=position,
+                )
+            )
             previous_hash = column["hash"]
             continue
-        said = f"Till {till_no}, {closure.name} ({closure.period})"
+        said = Phrase(
+            N_("Till {till}, {closure} ({period})"),
+            till=till_no,
+            closure=closure.name,
+            period=closure.period,
+        )
         if closure.chain_no != position:
             problems.append(
-                f"{said}: closures are missing before it (chain position {closure.chain_no}, "
-                f"expected {position})."
+                Reason(
+                    N_(
+                        "{said}: closures are missing before it (chain position {position},"
+                        " expected {expected})."
+                    ),
+                    said=said,
+                    position=closure.chain_no,
+                    expected=position,
+                )
             )
         expected = closure_hash(previous_hash, closure_payload(closure))
         difference = closure.cash.difference if closure.cash else None
@@ -103,23 +138,41 @@ def _till_problems(cursor, till_no: int, rows: list[tuple], public) -> list[str]
             or closure.hash != expected
             or row[COLUMN_NAMES.index("cash_difference")] != difference
         ):
-            problems.append(f"{said} was altered: what it says no longer matches its seal.")
+            problems.append(
+                Reason(
+                    N_("{said} was altered: what it says no longer matches its seal."), said=said
+                )
+            )
         elif public is not None and not _signed(public, closure):
-            problems.append(f"{said}: its signature does not verify with this till's key.")
+            problems.append(
+                Reason(N_("{said}: its signature does not verify with this till's key."), said=said)
+            )
         previous_hash = closure.hash
         before = last_of.get(closure.kind)
         number = before.number + 1 if before else 1
         if closure.number != number:
-            problems.append(f"{said}: numbering jumps here ({closure.kind.word} {number} missing).")
+            missing = Phrase(CLOSURE_NAMES[closure.kind], number=number)
+            problems.append(
+                Reason(
+                    N_("{said}: numbering jumps here ({missing} missing)."),
+                    said=said,
+                    missing=missing,
+                )
+            )
         if (before.grand if before else GrandTotals()).carried(closure.totals) != closure.grand:
-            problems.append(f"{said}: its grand totals do not follow from the closure before it.")
+            problems.append(
+                Reason(
+                    N_("{said}: its grand totals do not follow from the closure before it."),
+                    said=said,
+                )
+            )
         if closure.kind is ClosureKind.DAY:
             problems += _day_problems(cursor, said, closure, before)
         else:
             smaller = ClosureKind.DAY if closure.kind is ClosureKind.MONTH else ClosureKind.MONTH
             covered = [p for p in parts[smaller] if p.period.startswith(closure.period + "-")]
             if add_totals(p.totals for p in covered) != closure.totals:
-                problems.append(f"{said}: its totals are not the sum of its {smaller}s.")
+                problems.append(Reason(SUM_PROBLEMS[smaller], said=said))
         problems += _head_problems(cursor, said, closure)
         last_of[closure.kind] = closure
         parts[closure.kind].append(closure)
@@ -134,29 +187,49 @@ def _signed(public, closure: Closure) -> bool:
     return True
 
 
-def _day_problems(cursor, said: str, closure: Closure, before: Closure | None) -> list[str]:
+def _day_problems(cursor, said: Phrase, closure: Closure, before: Closure | None) -> list[Reason]:
     problems = []
     after = before.last_receipt_no if before else 0
     if closure.first_receipt_no != after + 1:
         problems.append(
-            f"{said}: it starts at receipt {closure.first_receipt_no}, not {after + 1}: "
-            "receipts between two Z are covered by none or by two."
+            Reason(
+                N_(
+                    "{said}: it starts at receipt {first}, not {expected}: receipts between two"
+                    " Z are covered by none or by two."
+                ),
+                said=said,
+                first=closure.first_receipt_no,
+                expected=after + 1,
+            )
         )
     covered = figures(cursor, closure.till_no, closure.first_receipt_no, closure.last_receipt_no)
     if len(covered) != closure.receipt_count:
         problems.append(
-            f"{said}: {closure.receipt_count - len(covered)} of the receipts it covers "
-            f"({closure.first_receipt} to {closure.last_receipt}) are missing from the journal."
+            Reason(
+                N_(
+                    "{said}: {missing} of the receipts it covers ({first} to {last}) are missing"
+                    " from the journal."
+                ),
+                said=said,
+                missing=closure.receipt_count - len(covered),
+                first=closure.first_receipt,
+                last=closure.last_receipt,
+            )
         )
     elif totals_of(covered) != closure.totals:
         problems.append(
-            f"{said}: the receipts it covers no longer add up to its totals: a sale was changed "
-            "after the closure."
+            Reason(
+                N_(
+                    "{said}: the receipts it covers no longer add up to its totals: a sale was"
+                    " changed after the closure."
+                ),
+                said=said,
+            )
         )
     return problems
 
 
-def _head_problems(cursor, said: str, closure: Closure) -> list[str]:
+def _head_problems(cursor, said: Phrase, closure: Closure) -> list[Reason]:
     head = closure.head
     if not head.receipt_no:
         return []
@@ -167,9 +240,21 @@ def _head_problems(cursor, said: str, closure: Closure) -> list[str]:
     code = receipt_code(closure.till_no, head.receipt_no)
     if row is None:
         return [
-            f"{said}: receipt {code}, the journal's last when it was taken, is gone: "
-            "the journal was cut after the closure."
+            Reason(
+                N_(
+                    "{said}: receipt {code}, the journal's last when it was taken, is gone: the"
+                    " journal was cut after the closure."
+                ),
+                said=said,
+                code=code,
+            )
         ]
     if row[0] != head.journal_hash:
-        return [f"{said}: receipt {code} no longer has the journal hash it had at the closure."]
+        return [
+            Reason(
+                N_("{said}: receipt {code} no longer has the journal hash it had at the closure."),
+                said=said,
+                code=code,
+            )
+        ]
     return []

@@ -45,7 +45,7 @@ from till.core.closures import (
     totals_of,
     year_bounds,
 )
-from till.core.words import N_
+from till.core.words import N_, Listing
 from till.errors import TillError
 
 COLUMNS = (
@@ -648,7 +648,5 @@ def closure_from_row(row: tuple) -> Closure:
     )
 
 
-def _listed(items: list) -> str:
-    shown = ", ".join(str(item) for item in items[:SHOWN_DAYS])
-    more = len(items) - SHOWN_DAYS
-    return f"{shown} and {more} more" if more > 0 else shown
+def _listed(items: list) -> Listing:
+    return Listing((str(item) for item in items), SHOWN_DAYS)

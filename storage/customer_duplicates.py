@@ -223,10 +223,12 @@ _PROBE_VALUE = re.compile(r"probe\.v(\d+)")
 def _candidates(people: Sequence[Person]) -> Iterator[tuple[int, Person]]:
     """Live customers sharing a contact value with one of ``people``, or a name start and an
     anchor, with the position of that one: at most ``CANDIDATES_PER_QUERY`` per range, as
-    if each range were read alone, but one statement reads a kind of range for everyone."""
+    if each range were read alone, but one statement reads a kind of range for everyone.
+    A person already on file finds itself in most of its ranges: left out."""
     held: list[tuple[Any, ...]] = []
     for sql, values in _statements(people):
-        held += database.execute_sql(sql, values).fetchall()
+        rows = database.execute_sql(sql, values).fetchall()
+        held += [row for row in rows if row[1] != people[row[0]].id]
         if len(held) >= ROWS_HELD:
             yield from _with_external_codes(held)
             held = []
@@ -266,6 +268,10 @@ def _statements(people: Sequence[Person]) -> Iterator[tuple[str, list[int | str 
 
 
 def _with_external_codes(rows: list[tuple[Any, ...]]) -> Iterator[tuple[int, Person]]:
+    if not _any_external_code():
+        for row in rows:
+            yield row[0], Person(*row[1:])  # PERSON_COLUMNS are its fields in order
+        return
     codes = _external_codes(list({row[1] for row in rows}))
     for number, *person_row in rows:
         yield number, _person(tuple(person_row), codes.get(person_row[0], ()))
@@ -306,15 +312,9 @@ def _name_ranges(person: Person) -> list[_Probe]:
         ranges.append(("", "birth_date = probe.v1 AND birth_date != ''", [person.birth_date]))
     if company := company_key(person.company):
         ranges.append(("", "company_key = probe.v1", [company]))
-    typed = person.postcode.strip()
-    if not postcode_key(typed):
+    padded = _postcode_forms(person.postcode.strip())
+    if padded is None:
         return ranges
-    forms = list(dict.fromkeys((typed, typed.upper(), typed.replace(" ", ""))))
-    forms = list(dict.fromkeys((*forms, *(form.upper() for form in forms))))
-    padded: list[str | None] = [
-        *forms,
-        *[None] * (POSTCODE_FORMS - len(forms)),
-    ]  # NULL finds nobody
     last, first = _folded(person.last_name), _folded(person.first_name)
     starts = [(last, "")]  # namesakes: typos in the first name, none given
     if first:  # names starting alike, straight or swapped
@@ -348,9 +348,30 @@ _folded = lru_cache(maxsize=1 << 14)(fold)
 """``fold``, remembered: an import's chunk of a thousand people repeats its names."""
 
 
+@lru_cache(maxsize=1 << 12)
+def _postcode_forms(typed: str) -> tuple[str | None, ...] | None:
+    """The forms of a postcode a name range reads (``POSTCODE_FORMS`` of them, NULL, which
+    finds nobody, for the missing ones); None for no postcode. Remembered: a chunk of a
+    thousand people lives in a few dozen postcodes."""
+    if not postcode_key(typed):
+        return None
+    forms = list(dict.fromkeys((typed, typed.upper(), typed.replace(" ", ""))))
+    forms = list(dict.fromkeys((*forms, *(form.upper() for form in forms))))
+    return (*forms, *[None] * (POSTCODE_FORMS - len(forms)))
+
+
+@lru_cache(maxsize=1 << 14)
 def _after(prefix: str) -> str:
     """The first text after every text starting with ``prefix``."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _any_external_code() -> bool:
+    """Whether any customer has an external code (most files have none: an import's chunk
+    then reads no codes for its thousands of candidates)."""
+    return bool(
+        database.execute_sql("SELECT EXISTS (SELECT 1 FROM customer_external_code)").fetchone()[0]
+    )
 
 
 def _external_codes(ids: list[str]) -> dict[str, tuple[tuple[str, str], ...]]:

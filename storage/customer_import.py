@@ -27,6 +27,7 @@ sees (reported, never merged).
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -46,7 +47,13 @@ from storage.customers import (
 from storage.imports import CHUNK_ROWS, chunks
 from storage.models import LoyaltyCard, database
 from storage.table_files import Row, open_table
-from till.core.customer import Address, Customer, FieldErrors
+from till.core.customer import (
+    Address,
+    Customer,
+    FieldErrors,
+    not_listed,
+    validate_changes,
+)
 from till.core.customer_columns import (
     MAX_MAPPING_BYTES,
     Columns,
@@ -57,7 +64,7 @@ from till.core.customer_columns import (
 from till.core.customer_rows import CustomerRow, fold_rows, read_row
 from till.core.text import digits, fold, fold_email
 from till.core.words import N_
-from till.errors import TillError
+from till.errors import Reason, TillError, reason_of
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +85,8 @@ class CustomerImportReport:
     merged: int = 0
     skipped: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
-    """The first ``MAX_REPORTED`` problems: ``{row, field, message}``."""
+    """The first ``MAX_REPORTED`` problems: ``{row, field, message}``, the message a
+    ``Reason`` worded where it is shown (``as_json`` words it)."""
     error_count: int = 0
     refused: int = 0
     """Rows refused (a row with three bad fields is one row, three errors)."""
@@ -101,7 +109,7 @@ class CustomerImportReport:
             "merged": self.merged,
             "skipped": self.skipped,
             "refused": self.refused,
-            "errors": self.errors,
+            "errors": [{**error, "message": str(error["message"])} for error in self.errors],
             "error_count": self.error_count,
             "duplicates": self.duplicates,
             "duplicate_count": self.duplicate_count,
@@ -132,7 +140,7 @@ def import_customer_file(
     *,
     strict: bool = False,
     on_progress: Callable[[CustomerImportReport], None] = lambda report: None,
-    on_error: Callable[[int, str, str], None] = lambda row, name, message: None,
+    on_error: Callable[[int, str, Reason], None] = lambda row, name, message: None,
     chunk_rows: int = CHUNK_ROWS,
 ) -> CustomerImportReport:
     """Import the customers of the CSV or XLSX file at ``path``; TillError when the file
@@ -151,7 +159,7 @@ def import_customer_file(
 def _run(
     path: Path,
     settings: ImportSettings,
-    on_error: Callable[[int, str, str], None],
+    on_error: Callable[[int, str, Reason], None],
     on_progress: Callable[[CustomerImportReport], None],
     chunk_rows: int,
 ) -> CustomerImportReport:
@@ -202,14 +210,35 @@ class _FileKeys:
                 "INSERT OR IGNORE INTO temp.customer_import_keys VALUES (?, ?)", pairs
             )
 
+    def held(self, target: str) -> dict[str, Any]:
+        """What ``hold`` kept for a dry run's customer to be."""
+        found = self.lookup([f"held{_SEP}{target}"])
+        return json.loads(next(iter(found.values()))) if found else {}
+
+    def hold(self, values: list[tuple[str, dict[str, Any]]]) -> None:
+        """Keep the tags, extra fields and codes of a dry run's customers to be, which later
+        rows of theirs add to."""
+        pairs = [(f"held{_SEP}{target}", json.dumps(held)) for target, held in values]
+        with database.atomic(lock_type="DEFERRED"):
+            database.cursor().executemany(
+                "INSERT OR REPLACE INTO temp.customer_import_keys VALUES (?, ?)", pairs
+            )
+
     def close(self) -> None:
         database.execute_sql("DROP TABLE IF EXISTS temp.customer_import_keys")
+
+
+_UNIONS = ("targeting", "extra", "external_codes")
+"""The fields the rows of one customer add up (``fold_rows``)."""
+
+
+def _unions(changes: dict[str, Any]) -> dict[str, Any]:
+    return {name: changes[name] for name in _UNIONS if changes.get(name)}
 
 
 def load_mapping(path: Path) -> dict[str, str]:
     """A mapping file (TOML when its name ends in ``.toml``, else JSON): column name → field,
     checked (``parse_mapping``). TillError when it cannot be used."""
-    import json
     import tomllib
 
     with path.open("rb") as file:
@@ -340,7 +369,7 @@ class _Importer:
         settings: ImportSettings,
         columns: Columns,
         report: CustomerImportReport,
-        on_error: Callable[[int, str, str], None],
+        on_error: Callable[[int, str, Reason], None],
         spreadsheet_quotes: bool,
     ) -> None:
         self.settings = settings
@@ -358,7 +387,7 @@ class _Importer:
         rows: list[tuple[int, CustomerRow]] = []
         for number, cells in chunk:
             if isinstance(cells, str):
-                self._refuse(number, [("", cells)])
+                self._refuse(number, [("", Reason(cells))])
                 continue
             checked = read_row(
                 cells,
@@ -409,7 +438,7 @@ class _Importer:
                 self._refuse(number, list(error.errors.items()))
                 continue
             except TillError as error:
-                self._refuse(number, [("", str(error))])
+                self._refuse(number, [("", reason_of(error))])
                 continue
             for key in (*keys[number], f"id{_SEP}{target}"):
                 if key not in taken:
@@ -438,7 +467,8 @@ class _Importer:
         a customer to be, ``new:ROW``)."""
         if target is None:
             if not row.changes.get("last_name"):
-                raise FieldErrors({"last_name": "is required to add a customer."})
+                required = Reason(N_("is required to add a customer."))
+                raise FieldErrors({"last_name": required})
             self._check_new(row)
             target = f"{_NEW}{number}"
             pending[target] = (number, row)
@@ -447,10 +477,16 @@ class _Importer:
         if target in pending:  # an earlier row of this chunk creates it
             first, earlier = pending[target]
             self._check_new(row)
-            pending[target] = (first, fold_rows(earlier, row))
+            together = fold_rows(earlier, row)
+            self._check_unions(together)
+            pending[target] = (first, together)
             self.report.merged += 1
             return target
         if target.startswith(_NEW):  # a dry run's customer to be, from an earlier chunk
+            self._check_new(row)
+            together = fold_rows(CustomerRow(self.keys.held(target)), row)
+            self._check_unions(together)
+            self.keys.hold([(target, _unions(together.changes))])
             self.report.merged += 1
             return target
         before = cache.get(target) or get_customers([target]).get(target)
@@ -499,6 +535,8 @@ class _Importer:
                         card_number=row.card_number,
                     )
                 )
+            held = [(f"{_NEW}{n}", _unions(row.changes)) for n, row in pending.values()]
+            self.keys.hold([(target, values) for target, values in held if values])
             self._duplicates(numbers, to_be)
             return {}
         at = datetime.now(UTC).isoformat()
@@ -534,7 +572,8 @@ class _Importer:
         addresses = _address_changes(before.addresses, row.addresses)
         if not (changes or card or active is not None or addresses):
             return False
-        if self.settings.dry_run:
+        if self.settings.dry_run:  # refuse what update_customer would, or --strict trusts it
+            validate_changes(changes, region=self.settings.region)
             check_external_codes(before.id, changes.get("external_codes", {}))
             cache[before.id] = replace(before, **changes)
             return True
@@ -561,18 +600,25 @@ class _Importer:
         for name, allowed in self.allowed.items():
             value = changes.get(name)
             if value and allowed and value not in allowed:
-                errors[name] = f"{value} is not one of {', '.join(allowed)}."
+                errors[name] = not_listed(value, allowed)
         if errors:
             raise FieldErrors(errors)
+
+    def _check_unions(self, row: CustomerRow) -> None:
+        """The tags, extra fields and codes rows of one customer add up to stay within a
+        customer's bounds: the write (``update_customer``) would refuse them, and a dry run,
+        which ``--strict`` trusts, must refuse what the write will."""
+        validate_changes(_unions(row.changes), region=self.settings.region)
 
     def _check_card(self, number: str, customer_id: str | None) -> None:
         owner = _card_owner(number) if number else None
         if owner is not None and owner != customer_id:
-            raise FieldErrors({"card_number": f"card {number} belongs to another customer."})
+            taken = Reason(N_("card {number} belongs to another customer."), number=number)
+            raise FieldErrors({"card_number": taken})
 
     # --- what the report says -----------------------------------------------------------
 
-    def _refuse(self, number: int, problems: Iterable[tuple[str, str]]) -> None:
+    def _refuse(self, number: int, problems: Iterable[tuple[str, Reason]]) -> None:
         self.report.refused += 1
         for name, message in problems:
             self.report.error_count += 1

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from till.core.customer import Customer
+from till.core.phone_check import french_national_digits
 from till.core.text import digits, fold, fold_email
 
 if TYPE_CHECKING:
@@ -32,32 +33,37 @@ def search_columns(customer: Customer) -> dict[str, str]:
 
 def search_text(customer: Customer) -> str:
     """Every word the full-text index should find the customer by."""
-    national = [_national(customer.mobile), _national(customer.landline)]
-    words = [
-        customer.last_name,
-        customer.first_name,
-        customer.nickname,
-        customer.company,
-        customer.email.replace("@", " ").replace(".", " "),
-        customer.city,
-        customer.postcode,
-        customer.code.replace("-", ""),
-        customer.code,
-        customer.card_number,
-        digits(customer.mobile),
-        digits(customer.landline),
-        *national,
-        *customer.external_codes.values(),
-    ]
     # Folded one field at a time: the same words as folding them joined (a space separates
     # words either way), and most fields are plain ASCII, which folds several times faster.
-    return " ".join(folded for word in words if word and (folded := _fold(word)))
+    # Names, companies, cities and postcodes repeat from customer to customer and their folds
+    # are remembered; each customer's own e-mail and codes are folded as they come (they
+    # would only push the names out of the cache); digits are their own fold.
+    words = [
+        _fold(customer.last_name),
+        _fold(customer.first_name),
+        _fold(customer.nickname),
+        _fold(customer.company),
+        fold(customer.email.replace("@", " ").replace(".", " ")),
+        _fold(customer.city),
+        _fold(customer.postcode),
+        fold(customer.code.replace("-", "")),
+        fold(customer.code),
+        fold(customer.card_number),
+        digits(customer.mobile),
+        digits(customer.landline),
+        _national(customer.mobile),
+        _national(customer.landline),
+        *(fold(code) for code in customer.external_codes.values()),
+    ]
+    return " ".join(word for word in words if word)
 
 
 def _national(e164: str) -> str:
     """``+33612345678`` → ``0612345678``: the number as the customer says it at home."""
     if not e164:
         return ""
+    if french := french_national_digits(e164):
+        return french
     import phonenumbers
 
     number = _stored_number(e164) or phonenumbers.parse(e164)

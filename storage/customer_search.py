@@ -4,7 +4,10 @@
 - digits: exact loyalty card, then prefix ranges on the mobile and landline digits (E.164,
   so ``06 12``, ``+33 6 12`` and ``0033612`` all find ``+33612…``);
 - customer code (``C01-…``): prefix range on the code;
-- words: prefix ranges on "last first", "first last" and the company, merged by name;
+- words: prefix ranges on "last first", "first last" and the company, merged by name, then
+  on the e-mail; but text that cannot be a name (one word with a dot: ``jean.dupo``) is the
+  start of an e-mail address: the e-mail range alone, and the name ranges only when no
+  address starts so;
 - and only when those find nothing, the FTS5 index (any word, anywhere, accents folded).
 
 Every plan reads at most ``limit`` rows per range; none sorts the whole table.
@@ -13,6 +16,7 @@ Every plan reads at most ``limit`` rows per range; none sorts the whole table.
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 from functools import cache
 
 from storage.models import database
@@ -23,10 +27,10 @@ MAX_QUERY_LENGTH = 100
 _CODE = re.compile(r"^c\d{1,2}(-\d{0,6})?$", re.IGNORECASE)
 _PHONE_CHARS = re.compile(r"^[0-9+ .()/-]+$")
 
-SUMMARY_COLUMNS = (
-    "id, code, kind, last_name, first_name, company, city, mobile, email, card_number, "
-    "active, segment, name_key"
-)
+_SUMMARY_FIELDS = tuple(field.name for field in fields(CustomerSummary))
+SUMMARY_COLUMNS = ", ".join((*_SUMMARY_FIELDS, "name_key"))
+"""A result's columns, named and ordered as its fields, then the name key (the full-text
+plan sorts by it)."""
 
 
 def search_customers(
@@ -48,16 +52,23 @@ def search_customers(
     else:
         words = fold(text)
         if words:  # only punctuation or symbols: no name starts with nothing in particular
-            search.ranges(
-                [
-                    ("name_key", words),
-                    ("alt_key", words),
-                    ("company_key", words),
-                    ("email_key", fold_email(text)),
-                ]
-            )
+            names = [("name_key", words), ("alt_key", words), ("company_key", words)]
+            email = [("email_key", fold_email(text))]
+            if is_email_start(text):
+                search.ranges(email)
+                if not search.rows:  # no address starts so: the words may still be a name
+                    search.ranges(names)
+            else:
+                search.ranges(names + email)
             search.full_text(words)
     return search.results()
+
+
+def is_email_start(text: str) -> bool:
+    """Text without an ``@`` that cannot be a name: one word holding a dot (``jean.dupo``).
+    A dot in a name comes with a space (``St. Pierre``); digits alone do not tell, as a
+    company may hold them (``M6``)."""
+    return "." in text and " " not in text
 
 
 def everyone(
@@ -105,7 +116,8 @@ def fts_query(words: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in printable.split())
 
 
-def _filter_sql(filters: CustomerFilter) -> tuple[str, list]:
+@cache
+def _filter_sql(filters: CustomerFilter) -> tuple[str, tuple[str, ...]]:
     clauses, params = ["merged_into IS NULL"], []  # a merged-away code finds its survivor
     if filters.status == "active":
         clauses.append("active = 1")
@@ -117,7 +129,15 @@ def _filter_sql(filters: CustomerFilter) -> tuple[str, list]:
     if filters.segment:
         clauses.append("segment = ?")
         params.append(filters.segment)
-    return "".join(f" AND {clause}" for clause in clauses), params
+    return "".join(f" AND {clause}" for clause in clauses), tuple(params)
+
+
+@cache
+def _range_sql(column: str, where: str) -> str:
+    return (
+        f"SELECT {SUMMARY_COLUMNS} FROM customer INDEXED BY customer_{column}"
+        f" WHERE {column} >= ? AND {column} < ?{where} ORDER BY {column} LIMIT ?"
+    )
 
 
 def _upper_bound(prefix: str) -> str:
@@ -133,26 +153,19 @@ class _Search:
         self.limit = limit
         self.rows: dict[str, tuple] = {}
 
-    @property
-    def full(self) -> bool:
-        return len(self.rows) >= self.limit
-
     def ranges(self, ranges: list[tuple[str, str]]) -> None:
         """Customers whose column starts with the prefix, in the column's order."""
         for column, prefix in ranges:
-            if self.full or (column != "name_key" and not prefix):
+            if len(self.rows) >= self.limit:
+                return
+            if column != "name_key" and not prefix:
                 continue
-            sql = (
-                f"SELECT {SUMMARY_COLUMNS} FROM customer INDEXED BY customer_{column}"
-                f" WHERE {column} >= ? AND {column} < ?{self.where} ORDER BY {column} LIMIT ?"
-            )
-            self._take(
-                database.execute_sql(sql, (prefix, _upper_bound(prefix), *self.params, self.limit))
-            )
+            bounds = (prefix, _upper_bound(prefix), *self.params, self.limit)
+            self._take(database.execute_sql(_range_sql(column, self.where), bounds).fetchall())
 
     def exact(self, column: str, value: str) -> None:
         sql = f"SELECT {SUMMARY_COLUMNS} FROM customer WHERE {column} = ?{self.where}"
-        self._take(database.execute_sql(sql, (value, *self.params)))
+        self._take(database.execute_sql(sql, (value, *self.params)).fetchall())
 
     def full_text(self, words: str) -> None:
         """Words anywhere, through FTS5, when the index ranges found nobody. The filters apply
@@ -167,48 +180,33 @@ class _Search:
         found = database.execute_sql(sql, (fts_query(words), *self.params, self.limit))
         self._take(sorted(found, key=lambda row: (row[12], row[1])))
 
-    def _take(self, rows) -> None:
+    def _take(self, rows: list[tuple]) -> None:
+        if not self.rows:  # the first plan: one id per row, and no more rows than the limit
+            self.rows = {row[0]: row for row in rows[: self.limit]}
+            return
         for row in rows:
             if row[0] not in self.rows:
                 self.rows[row[0]] = row
-                if self.full:
+                if len(self.rows) >= self.limit:
                     return
 
     def results(self) -> list[CustomerSummary]:
         return [_summary(row) for row in self.rows.values()]
 
 
+_blank_summary = object.__new__
+
+
 def _summary(row: tuple) -> CustomerSummary:
-    """A row of ``SUMMARY_COLUMNS`` as a search result."""
-    (
-        customer_id,
-        code,
-        kind,
-        last_name,
-        first_name,
-        company,
-        city,
-        mobile,
-        email,
-        card_number,
-        active,
-        segment,
-        _name_key,
-    ) = row
-    return CustomerSummary(
-        customer_id,
-        code,
-        kind,
-        last_name,
-        first_name,
-        company,
-        city,
-        mobile,
-        email,
-        card_number or "",
-        bool(active),
-        segment,
-    )
+    """A row of ``SUMMARY_COLUMNS`` as a search result, its fields filled in place rather
+    than by the frozen dataclass's ``__init__`` (an ``object.__setattr__`` call each):
+    building a keystroke's 50 results is most of the time the search spends in Python."""
+    summary = _blank_summary(CustomerSummary)
+    values = vars(summary)
+    values.update(zip(_SUMMARY_FIELDS, row, strict=False))  # the name key has no field
+    values["card_number"] = row[9] or ""
+    values["active"] = bool(row[10])
+    return summary
 
 
 def _qualified(columns: str) -> str:

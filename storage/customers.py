@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
 from peewee import IntegrityError
@@ -15,7 +16,8 @@ from peewee import IntegrityError
 from storage import audit, clock, field_clocks, outbox, remote_sales
 from storage.customer_keys import search_columns, search_text
 from storage.customer_pointer import survivor_id
-from storage.ids import new_id
+from storage.ids import new_id, new_ids
+from storage.json_text import dumps_with
 from storage.models import (
     Customer as CustomerRow,
 )
@@ -31,20 +33,25 @@ from storage.sequences import take_values
 from till.core.customer import (
     BOOLEAN_FIELDS,
     CONSENTS,
+    SAY_WHICH_ADDRESS,
     Address,
     Customer,
     CustomerKind,
     FieldErrors,
     customer_code,
+    not_listed,
     shown,
     validate_changes,
 )
 from till.core.merge import DELETED
 from till.core.words import N_
-from till.errors import TillError
+from till.errors import Reason, TillError
 
 LISTED_FIELDS = ("status", "family", "segment", "price_code", "tax_zone")
 _ROW_FIELDS = {f.name for f in fields(Customer)} - {"addresses", "external_codes"}
+_ROW_NAMES = tuple(_ROW_FIELDS)
+_row_values = attrgetter(*_ROW_NAMES)
+"""A customer's values for the customer table's columns, in the order of ``_ROW_NAMES``."""
 
 
 class CustomerNotFound(TillError):
@@ -118,6 +125,7 @@ def insert_customers(news: list[NewCustomer], *, actor: str, till_no: int) -> li
     fts: list[tuple[int, str]] = []
     codes: list[tuple[str, str, str]] = []
     insert = ""
+    ids = new_ids(len(news))
     for offset, new in enumerate(news):
         clean = dict(new.clean)
         external_codes = clean.pop("external_codes", {})
@@ -126,7 +134,7 @@ def insert_customers(news: list[NewCustomer], *, actor: str, till_no: int) -> li
             f"{c}_at": new.consents_at.get(c, new.at) for c in CONSENTS if clean.get(c)
         }
         customer = Customer(
-            id=new_id(),
+            id=ids[offset],
             code=customer_code(till_no, first + offset),
             created_at=new.at,
             updated_at=new.at,
@@ -170,7 +178,8 @@ def insert_customers(news: list[NewCustomer], *, actor: str, till_no: int) -> li
     try:
         cursor.executemany(_INSERT_CODE, codes)
     except sqlite3.IntegrityError:
-        raise FieldErrors({"external_codes": "two new customers have the same code."}) from None
+        same = Reason(N_("two new customers have the same code."))
+        raise FieldErrors({"external_codes": same}) from None
     audit.record_many(audit_rows)
     return made
 
@@ -315,7 +324,7 @@ def save_address(
 ) -> Address:
     """Add an extra address (no id) or change one (its id)."""
     if not address.kind.strip():
-        raise FieldErrors({"kind": "say which address this is (delivery, billing, …)."})
+        raise FieldErrors({"kind": Reason(SAY_WHICH_ADDRESS)})
     at = _now(now)
     with database.atomic():
         _editable_row(customer_id)
@@ -547,12 +556,17 @@ def _format_address(address: Address) -> str:
     return ", ".join(part for part in parts if part)
 
 
+_AS_WRITTEN = dumps_with(ensure_ascii=False)
+_SORTED = dumps_with(ensure_ascii=False, sort_keys=True)
+"""``json.dumps`` with these settings (an import writes a thousand rows a chunk)."""
+
+
 def customer_row(customer: Customer) -> dict[str, Any]:
     """The customer table's columns for a record, search keys included."""
-    values = {name: getattr(customer, name) for name in _ROW_FIELDS}
+    values = dict(zip(_ROW_NAMES, _row_values(customer), strict=True))
     values["kind"] = str(customer.kind)
-    values["targeting"] = json.dumps(list(customer.targeting), ensure_ascii=False)
-    values["extra"] = json.dumps(customer.extra, ensure_ascii=False, sort_keys=True)
+    values["targeting"] = _AS_WRITTEN(list(customer.targeting))
+    values["extra"] = _SORTED(customer.extra)
     values["card_number"] = customer.card_number or None
     values.update(search_columns(customer))
     return values
@@ -592,9 +606,8 @@ def check_external_codes(customer_id: str, codes: dict[str, str]) -> None:
             (system, code),
         ).fetchone()
         if owner is not None and owner[0] != customer_id:
-            raise FieldErrors(
-                {"external_codes": f"{system} code {code} belongs to another customer."}
-            )
+            taken = N_("{system} code {code} belongs to another customer.")
+            raise FieldErrors({"external_codes": Reason(taken, system=system, code=code)})
 
 
 def _set_external_codes(customer_id: str, codes: dict[str, str]) -> None:
@@ -612,7 +625,7 @@ def _check_lists(clean: dict[str, Any]) -> None:
         if value:
             allowed = list_values(name)
             if allowed and value not in allowed:
-                errors[name] = f"{value} is not one of {', '.join(allowed)}."
+                errors[name] = not_listed(value, allowed)
     if errors:
         raise FieldErrors(errors)
 

@@ -12,7 +12,7 @@ from peewee import OperationalError
 from storage import events, index_build, journal_seal, migrations
 from storage.models import SchemaVersion, database
 from till.core.words import N_
-from till.errors import StorageError
+from till.errors import ReadOnlyDatabase, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,14 @@ def open_database(
             )
         index_build.restore_missing(migrate())  # a first sync killed before it built them
     except (OperationalError, OSError) as error:
+        if not os.access(db_path.parent, os.W_OK):  # EROFS even for root
+            raise ReadOnlyDatabase(
+                N_(
+                    "{file}: the disk it is on cannot be written to (read-only): nothing could "
+                    "be saved. Call the technician."
+                ),
+                file=db_path,
+            ) from None
         raise StorageError(
             N_("{file}: cannot open the database ({reason})."), file=db_path, reason=str(error)
         ) from None

@@ -10,9 +10,10 @@ the event log keep only their place (``chain_seq``), and their heads live in the
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
+
+from storage.json_text import dumps_with
 
 GENESIS = "0" * 64
 LOYALTY, ACCOUNT, AUDIT, EVENTS = "loyalty", "account", "audit", "events"
@@ -30,10 +31,13 @@ def genesis(chain: str) -> str:
     return GENESIS
 
 
+canonical_json = dumps_with(sort_keys=True, ensure_ascii=False, compact=True)
+"""The canonical JSON the chains hash."""
+
+
 def chain_hash(previous_hash: str, payload: Any) -> str:
     """The sales journal's function (storage/sales.py), for any JSON value."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((previous_hash + canonical).encode()).hexdigest()
+    return hashlib.sha256((previous_hash + canonical_json(payload)).encode()).hexdigest()
 
 
 def ledger_payload(row: Mapping[str, Any]) -> list[Any]:

@@ -10,8 +10,10 @@ a batch (an import, a sync pull) is one seal a chain, not one a row.
 After the transaction commits, the new heads are written to ``journal-anchor.json`` in the key
 folder: deleting the last sales (and their seals) leaves the anchor ahead of the chain, which
 the check reports. The database commit has been fsynced first, so the anchor is never ahead of
-what a power cut keeps; it is replaced by a rename and not fsynced itself: losing it to a power
-cut only makes it older, which still verifies. It is written by a thread of its own, heads
+what a power cut keeps (a commit made without a sync, a pull's, has its heads held until the
+next synced commit, which syncs the write-ahead log and so them too); it is replaced by a
+rename and not fsynced itself: losing it to a power cut only makes it older, which still
+verifies. It is written by a thread of its own, heads
 queued meanwhile coalesced, so a sale's commit does not wait for the file (0.3-0.6 ms on this
 machine); ``flush_anchor`` waits for it, and reading the anchor flushes first.
 """
@@ -137,12 +139,19 @@ def _signing_key(cursor: Any) -> Ed25519PrivateKey:
 
 def _anchor_after_commit(chain: str, entry: dict[str, Any]) -> None:
     if database.transaction_depth() == 0:
-        _write_anchor({chain: entry})
+        if _commits_synced():
+            _write_anchor({chain: entry})
+        else:
+            _hold({chain: entry})
         return
     outermost = database.top_transaction()  # savepoints are not on that stack
     if _state.anchoring_for is not outermost:
         _state.anchoring, _state.anchoring_for = {}, outermost
         database.after_commit(_anchor_committed)
+        if _commits_synced():
+            # held by commits made before this transaction took the write lock: its sync
+            # covers them (a rollback drops them: the anchor stays older, which verifies)
+            _state.anchoring.update(_take_held())
     _state.anchoring[chain] = entry
 
 
@@ -157,7 +166,33 @@ def _anchor_committed() -> None:
             (chain, entry["seq"], entry["signature"]),
         ).fetchone()
     }
-    _queue_anchor(kept)
+    if _commits_synced():
+        _queue_anchor(kept)
+    else:
+        _hold(kept)
+
+
+_held: dict[Path, dict[str, dict[str, Any]]] = {}
+"""Key folder → heads committed without a sync (storage/sync_state.py ``pulling``): a power
+cut may undo them, so they reach the anchor only with the next synced commit."""
+_held_lock = threading.Lock()
+
+
+def _commits_synced() -> bool:
+    return database.execute_sql("PRAGMA synchronous").fetchone()[0] >= 2  # FULL or EXTRA
+
+
+def _hold(heads: dict[str, dict[str, Any]]) -> None:
+    with _held_lock:
+        held = _held.setdefault(key_directory(), {})
+        for chain, entry in heads.items():
+            if chain not in held or held[chain]["seq"] <= entry["seq"]:
+                held[chain] = entry
+
+
+def _take_held() -> dict[str, dict[str, Any]]:
+    with _held_lock:
+        return _held.pop(key_directory(), {})
 
 
 _anchor_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-anchor")

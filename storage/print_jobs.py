@@ -10,6 +10,9 @@ A job is ``queued`` until the printer has it, then:
 - ``no printer``: none is configured;
 - ``set aside``: it could not even be prepared.
 Migration 12 turned the ``printed`` of earlier versions into ``sent``: nothing was confirmed.
+
+``last_error`` keeps why as data, a message id and its values (``till/core/message_data.py``),
+worded where it is shown; rows written before that hold English prose, shown as it is.
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ def mark_unconfirmed(job_id: str, reason: str) -> None:
 
 
 def mark_failed(job_id: str, error: str) -> None:
+    """The printer refused the job or could not be reached: it stays queued, with why."""
     PrintJob.update(last_error=error, attempts=PrintJob.attempts + 1).where(
         PrintJob.id == job_id
     ).execute()
@@ -113,6 +117,18 @@ def set_aside(job_id: str, error: str) -> None:
 
 def waiting() -> int:
     return PrintJob.select().where(PrintJob.status == QUEUED).count()
+
+
+def holding_error() -> str:
+    """The last error of the job the queue waits on (the oldest queued one that failed), as
+    stored; empty when none failed."""
+    query = (
+        PrintJob.select(PrintJob.last_error)
+        .where((PrintJob.status == QUEUED) & (PrintJob.last_error != ""))
+        .order_by(PrintJob.created_at, PrintJob.id)
+        .limit(1)
+    )
+    return query.scalar() or ""
 
 
 def unconfirmed() -> list[UnconfirmedJob]:

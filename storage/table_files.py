@@ -183,22 +183,33 @@ def _open_xlsx(path: Path) -> Table:
         raise ImportRowError(
             N_("not a readable XLSX spreadsheet ({reason})."), reason=str(error)
         ) from None
+    if not book.worksheets:  # a damaged workbook.xml names none
+        book.close()
+        raise ImportRowError(N_("not a readable XLSX spreadsheet ({reason})."), reason="no sheet")
     sheet = book.worksheets[0]
     total = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
     read = [0]
 
     def cells() -> Iterator[Row]:
-        for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
-            read[0] = number
-            if number > MAX_ROWS + 1:
-                raise ImportRowError(
-                    N_("the spreadsheet has more than {most:,} rows: split it."), most=MAX_ROWS
-                )
-            texts = [cell_text(cell) for cell in values]
-            if any(len(text) > imports.MAX_FIELD_CHARS for text in texts):
-                yield number, f"a cell is longer than {imports.MAX_FIELD_CHARS:,} characters."
-            elif any(texts):
-                yield number, texts
+        try:
+            for number, values in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+                read[0] = number
+                if number > MAX_ROWS + 1:
+                    raise ImportRowError(
+                        N_("the spreadsheet has more than {most:,} rows: split it."), most=MAX_ROWS
+                    )
+                texts = [cell_text(cell) for cell in values]
+                if any(len(text) > imports.MAX_FIELD_CHARS for text in texts):
+                    yield number, f"a cell is longer than {imports.MAX_FIELD_CHARS:,} characters."
+                elif any(texts):
+                    yield number, texts
+        except ImportRowError:
+            raise
+        except Exception as error:  # openpyxl raises many kinds on a damaged sheet
+            raise ImportRowError(
+                N_("not a readable XLSX spreadsheet ({reason})."),
+                reason=f"near row {max(read[0], 1)}: {error}",
+            ) from None
 
     rows = cells()
     first = next(rows, None)
@@ -211,6 +222,13 @@ def _open_xlsx(path: Path) -> Table:
         return min(read[0] / total, 1.0) if total else None
 
     return Table(header, rows, position, book.close, "xlsx")
+
+
+def _number_format(cell: Any) -> str:
+    try:
+        return str(getattr(cell, "number_format", "") or "")
+    except (IndexError, KeyError):  # a damaged styles.xml: the cell's style is not there
+        return ""
 
 
 def cell_text(cell: Any) -> str:
@@ -230,6 +248,6 @@ def cell_text(cell: Any) -> str:
         if isinstance(value, float) and not value.is_integer():
             return repr(value)
         number = str(int(value))
-        zeros = _ZEROS.match(str(getattr(cell, "number_format", "") or ""))
+        zeros = _ZEROS.match(_number_format(cell))
         return number.zfill(len(zeros[1])) if zeros and value >= 0 else number
     return str(value)

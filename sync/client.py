@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import socket
 import ssl
 import threading
 import time
@@ -38,6 +39,8 @@ from sync.protocol import (
     VersionMismatch,
     check_version,
 )
+from sync.refusals import Refusal
+from till.core.words import N_, Word
 from till.errors import SyncError
 
 log = logging.getLogger(__name__)
@@ -54,17 +57,25 @@ loaded 4 to 7 (docs/performance.md, "Sync: where the time goes")."""
 
 
 class ServerRefused(SyncError):
-    """The server answered with a refusal (4xx): its status and the code it gave."""
+    """The server answered with a refusal (4xx): its status, the code it gave and what it
+    said, worded in the till's language when the till knows its message id."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, status: int, code: str, refusal: Refusal) -> None:
+        super().__init__(N_("The server refused: {refusal}"), refusal=refusal)
         self.status = status
         self.code = code
+        self.refusal = refusal
 
 
 class ServerUnreachable(SyncError):
     """The server could not be reached or kept failing (timeouts, refused or cut connections,
     5xx): the till is offline, as opposed to refused."""
+
+
+UNREACHABLE = N_("Sync failed: cannot reach the server at {url} ({reason}).")
+SERVER_FAILED = N_("Sync failed: the server failed ({status}: {said}).")
+NOT_JSON = N_("Sync failed: the server's answer is not JSON.")
+BAD_PEPPER = N_("The server sent a PIN pepper this till refuses.")
 
 
 @dataclass(frozen=True)
@@ -110,8 +121,11 @@ class SyncClient:
             try:
                 verify = ssl.create_default_context(cafile=ca_bundle)
             except (OSError, ssl.SSLError) as error:
+                log.info("CA bundle %s not read: %s", ca_bundle, error)
                 raise SyncError(
-                    f"{ca_bundle}: not a CA bundle this till can read ({error})."
+                    N_("{path}: not a CA bundle this till can read ({reason})."),
+                    path=ca_bundle,
+                    reason=_file_problem(error),
                 ) from None
         self._http = httpx.Client(
             base_url=url,
@@ -151,8 +165,13 @@ class SyncClient:
             changes = batch.changes
             if answer.key != batch.key or answer.up_to_seq != changes[-1].seq:
                 raise SyncError(
-                    f"The server answered batch {answer.key} up to {answer.up_to_seq} for batch "
-                    f"{batch.key}; nothing is marked as sent."
+                    N_(
+                        "The server answered batch {answer} up to {up_to} for batch {batch};"
+                        " nothing is marked as sent."
+                    ),
+                    answer=answer.key,
+                    up_to=answer.up_to_seq,
+                    batch=batch.key,
                 )
             outbox.acknowledge(answer.up_to_seq)
             return PushResult(len(changes), answer)
@@ -221,7 +240,9 @@ class SyncClient:
         try:
             return PullAnswer.from_json(document, after)
         except ProtocolError as error:
-            raise SyncError(f"The server sent a change this till refuses: {error}") from None
+            raise SyncError(
+                N_("The server sent a change this till refuses: {reason}"), reason=error
+            ) from None
 
     def _apply(self, answer: PullAnswer) -> PullResult:
         """Apply a page, ``TRANSACTION_CHANGES`` at a time: each part in its own transaction
@@ -276,11 +297,11 @@ class SyncClient:
             raise
         text = document.get("pepper") if isinstance(document, dict) else None
         if not (isinstance(text, str) and len(text) == 64):
-            raise SyncError("The server sent a PIN pepper this till refuses.")
+            raise SyncError(BAD_PEPPER)
         try:
             secret = bytes.fromhex(text)
         except ValueError:
-            raise SyncError("The server sent a PIN pepper this till refuses.") from None
+            raise SyncError(BAD_PEPPER) from None
         return keys.keep_business_pepper(directory, secret)
 
     def send_journal_heads(self) -> dict[str, int]:
@@ -323,36 +344,51 @@ class SyncClient:
         try:
             return HistoryPage.from_json(document)
         except ProtocolError as error:
-            raise SyncError(f"The server sent a history this till refuses: {error}") from None
+            raise SyncError(
+                N_("The server sent a history this till refuses: {reason}"), reason=error
+            ) from None
 
     def _request(self, method: str, path: str, **options: Any) -> Any:
-        failure = ""
+        failure = ServerUnreachable(NOT_JSON)
         for attempt in range(self.attempts):
             if attempt:
                 time.sleep(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
             try:
                 response = self._http.request(method, path, **options)
             except httpx.TransportError as error:  # timeouts, refused and cut connections
-                failure = f"cannot reach the server at {self._http.base_url} ({_reason(error)})"
-                log.info("sync %s %s: %s; attempt %d", method, path, failure, attempt + 1)
+                failure = ServerUnreachable(
+                    UNREACHABLE, url=str(self._http.base_url), reason=network_problem(error)
+                )
+                log.info(
+                    "sync %s %s: cannot reach the server (%s); attempt %d",
+                    method,
+                    path,
+                    _reason(error),
+                    attempt + 1,
+                )
                 continue
             if response.status_code >= 500:
-                failure = f"the server failed ({response.status_code}: {_message(response)})"
-                log.info("sync %s %s: %s; attempt %d", method, path, failure, attempt + 1)
+                failure = ServerUnreachable(
+                    SERVER_FAILED, status=response.status_code, said=_refusal(response)
+                )
+                log.info(
+                    "sync %s %s: the server failed (%d: %s); attempt %d",
+                    method,
+                    path,
+                    response.status_code,
+                    _message(response),
+                    attempt + 1,
+                )
                 continue
             if response.status_code == 409:
-                raise VersionMismatch(_message(response))
+                raise VersionMismatch("{refusal}", refusal=_refusal(response))
             if response.status_code >= 400:
-                raise ServerRefused(
-                    response.status_code,
-                    _code(response),
-                    f"The server refused: {_message(response)}",
-                )
+                raise ServerRefused(response.status_code, _code(response), _refusal(response))
             try:
                 return response.json()
-            except ValueError:
-                failure = "the server's answer is not JSON"
-        raise ServerUnreachable(f"Sync failed: {failure}.")
+            except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
+                failure = ServerUnreachable(NOT_JSON)
+        raise failure
 
 
 class _Ahead:
@@ -383,22 +419,79 @@ class _Ahead:
 
 
 def _reason(error: httpx.TransportError) -> str:
+    """The network error's own words, for the log only (Python's English, the OS's)."""
     return str(error) or type(error).__name__
+
+
+def network_problem(error: httpx.TransportError) -> Word:
+    """What kind of network failure ``error`` is, as a word of the catalog: the timeout, the
+    refused connection or the untrusted certificate, found among the errors it wraps."""
+    causes = list(_causes(error))
+    for cause in causes:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return Word(N_("its TLS certificate is not trusted"))
+    for cause in causes:
+        if isinstance(cause, ssl.SSLError):
+            return Word(N_("the TLS handshake failed"))
+        if isinstance(cause, ConnectionRefusedError):
+            return Word(N_("connection refused"))
+        if isinstance(cause, socket.gaierror):
+            return Word(N_("the server's name is not known"))
+    if isinstance(error, httpx.ConnectTimeout):
+        return Word(N_("the connection timed out"))
+    if isinstance(error, httpx.TimeoutException):
+        return Word(N_("no answer in time"))
+    if isinstance(error, httpx.ConnectError):
+        return Word(N_("the connection failed"))
+    if isinstance(error, httpx.ProxyError):
+        return Word(N_("the proxy refused the connection"))
+    if isinstance(error, httpx.UnsupportedProtocol):
+        return Word(N_("the URL does not start with http:// or https://"))
+    return Word(N_("the connection was cut"))
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """``error`` and the errors it was raised from, nearest first (at most a few)."""
+    seen: BaseException | None = error
+    for _ in range(10):
+        if seen is None:
+            return
+        yield seen
+        seen = seen.__cause__ or seen.__context__
+
+
+def _file_problem(error: OSError | ssl.SSLError) -> Word:
+    if isinstance(error, ssl.SSLError):
+        return Word(N_("no certificate in it"))
+    if isinstance(error, FileNotFoundError):
+        return Word(N_("no such file"))
+    if isinstance(error, PermissionError):
+        return Word(N_("not allowed to read it"))
+    return Word(N_("it cannot be read"))
 
 
 def _code(response: httpx.Response) -> str:
     try:
         code = response.json().get("error", "")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return ""
     return code if isinstance(code, str) and code.isascii() and len(code) <= 40 else ""
+
+
+def _refusal(response: httpx.Response) -> Refusal:
+    """What the server said of its refusal: its message id and values, and its own line."""
+    try:
+        document = response.json()
+    except (ValueError, RecursionError):
+        document = None
+    return Refusal.from_json(document, _message(response))
 
 
 def _message(response: httpx.Response) -> str:
     """The server's one-line message, printable and short."""
     try:
         message = str(response.json().get("message", ""))
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         message = response.text
     message = " ".join("".join(c if c.isprintable() else " " for c in message).split())
     return message[:300] or f"HTTP {response.status_code}"

@@ -1,7 +1,8 @@
 """Reading one JSON object of the sync protocol field by field: every value is checked for its
 type and bounds, and a refusal names the record and the field (``change 3 (loyalty_entry
 0193…), field points: …``). Text goes through ``clean_line``, which refuses control
-characters."""
+characters. Every refusal is a message id of ``sync.field_refusals`` with its values (the
+record, the field, the reason: each a message itself), worded where it is shown."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sync import field_refusals as ids
+from sync.refusals import Said, english
 from till.core.text import clean_block, clean_line
-from till.errors import SyncError
+from till.errors import SyncError, reason_of
 
 _ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _TOKEN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -20,19 +23,44 @@ _TOKEN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 class ProtocolError(SyncError):
     """A payload that breaks the protocol; the message names the record and the field."""
 
+    def english(self) -> str:
+        """The refusal in English, whatever language this process speaks: the ``message``
+        line of the server's answer."""
+        return english(self.message_id, self.params)
+
+
+def why(message_id: str, /, **params: Any) -> Said:
+    """A reason, a record or a kind of value: a message of ``sync.field_refusals`` with its
+    values, itself a value of the refusal."""
+    return Said(message_id, params)
+
+
+def said_of(error: Exception) -> Said:
+    """Why ``error`` refused a value, as a message and its values (any other error's text as
+    it is)."""
+    reason = reason_of(error)
+    return Said(reason.message_id, reason.params)
+
 
 class Fields:
     """The fields of one JSON object, taken one by one; ``done`` refuses any left over."""
 
-    def __init__(self, value: Any, where: str) -> None:
+    def __init__(self, value: Any, where: Said) -> None:
         if not isinstance(value, dict):
-            raise ProtocolError(f"{where}: must be a JSON object, got {_kind(value)}.")
+            raise ProtocolError(ids.NOT_AN_OBJECT, where=where, kind=_kind(value))
         self.where = where
         self._values: dict[str, Any] = value
         self._taken: set[str] = set()
 
-    def error(self, name: str, reason: str) -> ProtocolError:
-        return ProtocolError(f"{self.where}, field {name}: {reason}")
+    def error(self, name: str, reason: Said) -> ProtocolError:
+        # The name may be the sender's (a field this version lacks): quoted when it holds
+        # what a terminal or a log would act on, so the refusal stays one plain line.
+        shown = name if name.isprintable() else repr(name)
+        return ProtocolError(ids.FIELD, where=self.where, field=shown, reason=reason)
+
+    def inner(self, name: str) -> Said:
+        """Where a field that is an object itself is, for its own ``Fields``."""
+        return why(ids.IN_FIELD, where=self.where, field=name)
 
     def has(self, name: str) -> bool:
         return name in self._values
@@ -44,7 +72,7 @@ class Fields:
         self._taken.add(name)
         if name not in self._values:
             if required:
-                raise self.error(name, "is missing.")
+                raise self.error(name, why(ids.MISSING))
             return None
         return self._values[name]
 
@@ -54,9 +82,9 @@ class Fields:
             return None
         # bool is an int to Python, never to the protocol.
         if not isinstance(value, int) or isinstance(value, bool):
-            raise self.error(name, f"must be a whole number, got {_kind(value)}.")
+            raise self.error(name, why(ids.NOT_WHOLE, kind=_kind(value)))
         if not low <= value <= high:
-            raise self.error(name, f"{_number(value)} is outside {low:,} to {high:,}.")
+            raise self.error(name, _outside(value, low, high))
         return value
 
     def boolean(self, name: str, *, required: bool = True) -> bool | None:
@@ -64,7 +92,7 @@ class Fields:
         if value is None and not required:
             return None
         if not isinstance(value, bool):
-            raise self.error(name, f"must be true or false, got {_kind(value)}.")
+            raise self.error(name, why(ids.NOT_BOOLEAN, kind=_kind(value)))
         return value
 
     def text(
@@ -87,14 +115,14 @@ class Fields:
         if value is None and not required:
             return None
         if not isinstance(value, str) or not _ID.match(value):
-            raise self.error(name, f"must be an id (a UUID in lower case), got {_shown(value)}.")
+            raise self.error(name, why(ids.NOT_ID, value=_shown(value)))
         return value
 
     def token(self, name: str) -> str:
         """A short lower-case word (a kind, an operation)."""
         value = self.raw(name)
         if not isinstance(value, str) or not _TOKEN.match(value):
-            raise self.error(name, f"must be a lower-case word, got {_shown(value)}.")
+            raise self.error(name, why(ids.NOT_WORD, value=_shown(value)))
         return value
 
     def timestamp(self, name: str, *, required: bool = True) -> str | None:
@@ -102,21 +130,21 @@ class Fields:
         if value is None and not required:
             return None
         if not isinstance(value, str) or len(value) > 40:
-            raise self.error(name, f"must be an ISO 8601 time, got {_shown(value)}.")
+            raise self.error(name, why(ids.NOT_TIME, value=_shown(value)))
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            raise self.error(name, f"must be an ISO 8601 time, got {_shown(value)}.") from None
+            raise self.error(name, why(ids.NOT_TIME, value=_shown(value))) from None
         if moment.tzinfo is None:
-            raise self.error(name, "must say its time zone (UTC offset).")
+            raise self.error(name, why(ids.NO_ZONE))
         return value
 
     def array(self, name: str, max_items: int) -> list[Any]:
         value = self.raw(name)
         if not isinstance(value, list):
-            raise self.error(name, f"must be a list, got {_kind(value)}.")
+            raise self.error(name, why(ids.NOT_LIST, kind=_kind(value)))
         if len(value) > max_items:
-            raise self.error(name, f"has {len(value):,} items, at most {max_items:,} allowed.")
+            raise self.error(name, why(ids.TOO_MANY, count=len(value), most=max_items))
         return value
 
     def obj(self, name: str, *, required: bool = True) -> dict[str, Any] | None:
@@ -124,19 +152,19 @@ class Fields:
         if value is None and not required:
             return None
         if not isinstance(value, dict):
-            raise self.error(name, f"must be a JSON object, got {_kind(value)}.")
+            raise self.error(name, why(ids.NOT_OBJECT, kind=_kind(value)))
         return value
 
     def done(self) -> None:
         """Refuse the fields nobody asked for: a newer sender must say so by its version."""
         extra = sorted(set(self._values) - self._taken)
         if extra:
-            raise self.error(extra[0], "is not part of this protocol version.")
+            raise self.error(extra[0], why(ids.NOT_IN_VERSION))
 
-    def failing(self, name: str) -> Callable[[str], ProtocolError]:
+    def failing(self, name: str) -> Callable[[Said], ProtocolError]:
         """The error builder ``checked_text`` takes, for field ``name``."""
 
-        def fail(reason: str) -> ProtocolError:
+        def fail(reason: Said) -> ProtocolError:
             return self.error(name, reason)
 
         return fail
@@ -148,24 +176,24 @@ def checked_text(
     *,
     empty: bool = True,
     block: bool = False,
-    fail: Callable[[str], ProtocolError],
+    fail: Callable[[Said], ProtocolError],
 ) -> str:
     """``value`` as text the till may store: a string, no control characters (line breaks only
     in a block), within ``max_length``; ``fail(reason)`` builds the error otherwise."""
     if not isinstance(value, str):
-        raise fail(f"must be text, got {_kind(value)}.")
+        raise fail(why(ids.NOT_TEXT, kind=_kind(value)))
     if len(value) > max_length:
-        raise fail(f"is longer than {max_length:,} characters.")
+        raise fail(why(ids.TOO_LONG, most=max_length))
     if not block and (value or empty) and _stored_line(value):
         return value
     try:
         cleaned = clean_block(value) if block else clean_line(value)
     except ValueError as error:
-        raise fail(str(error)) from None
+        raise fail(said_of(error)) from None
     if cleaned != value:
-        raise fail("must be stored text: no line breaks or tabs, no spaces at the ends.")
+        raise fail(why(ids.NOT_STORED))
     if not empty and not cleaned:
-        raise fail("must not be empty.")
+        raise fail(why(ids.EMPTY))
     return cleaned
 
 
@@ -177,21 +205,33 @@ def _stored_line(value: str) -> bool:
     return value.isprintable() and value[:1] != " " and value[-1:] != " " and "  " not in value
 
 
-def _kind(value: Any) -> str:
+_KINDS = {
+    int: ids.KIND_NUMBER,
+    float: ids.KIND_NUMBER,
+    str: ids.KIND_TEXT,
+    list: ids.KIND_LIST,
+    dict: ids.KIND_OBJECT,
+}
+
+
+def _kind(value: Any) -> Said:
     if value is None:
-        return "null"
+        return why(ids.KIND_NULL)
     if isinstance(value, bool):
-        return "true or false"
-    return {int: "a number", float: "a number", str: "text", list: "a list", dict: "an object"}.get(
-        type(value), type(value).__name__
-    )
+        return why(ids.KIND_BOOLEAN)
+    kind = _KINDS.get(type(value))
+    return why(kind) if kind else why(ids.KIND_OTHER, type=type(value).__name__)
 
 
-def _number(value: int) -> str:
-    return f"{value:,}" if value.bit_length() <= 64 else "a number that large"
+def _outside(value: int, low: int, high: int) -> Said:
+    """``value`` is outside ``low`` to ``high``; a number past what a refusal carries (a
+    64-bit signed number) is not repeated."""
+    if value.bit_length() < 63:
+        return why(ids.OUTSIDE, value=value, low=low, high=high)
+    return why(ids.FAR_OUTSIDE, low=low, high=high)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any) -> Said | str:
     if not isinstance(value, str):
         return _kind(value)
     return repr(value if len(value) <= 40 else value[:36] + "…")

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sync.fields import Fields, ProtocolError
+from sync import field_refusals as ids
+from sync.fields import Fields, why
 from sync.protocol import MAX_TILL_NAME, PROTOCOL_VERSION, check_version
+from sync.refusals import Said
 
 DEFAULT_HISTORY_LIMIT = 50
 MAX_HISTORY_LIMIT = 200
@@ -42,17 +44,17 @@ class HistoryRequest:
     def from_params(cls, customer_id: str, params: Any) -> HistoryRequest:
         """From the path and the query string, every value checked."""
         values = {name: params.get(name) for name in ("before", "before_id")}
-        f = Fields({"customer_id": customer_id, **values}, "history request")
+        f = Fields({"customer_id": customer_id, **values}, why(ids.HISTORY_REQUEST))
         f.identifier("customer_id")
         before = f.timestamp("before", required=values["before"] is not None)
         before_id = f.identifier("before_id", required=values["before_id"] is not None)
         if before_id is not None and before is None:
-            raise f.error("before_id", "needs before.")
+            raise f.error("before_id", why(ids.NEEDS_BEFORE))
         text = params.get("limit")
         limit = DEFAULT_HISTORY_LIMIT
         if text is not None:
             if not (text.isascii() and text.isdigit() and len(text) <= 6):
-                raise ProtocolError("history request, field limit: must be a whole number.")
+                raise f.error("limit", why(ids.WHOLE))
             limit = max(1, min(int(text), MAX_HISTORY_LIMIT))
         return cls(customer_id, before, before_id, limit)
 
@@ -76,7 +78,7 @@ class HistorySale:
     refund_of: str | None = None
 
     @classmethod
-    def from_json(cls, value: Any, where: str) -> HistorySale:
+    def from_json(cls, value: Any, where: Said) -> HistorySale:
         f = Fields(value, where)
         sale = cls(
             id=f.identifier("id") or "",
@@ -116,12 +118,13 @@ class HistoryPage:
     @classmethod
     def from_json(cls, document: Any) -> HistoryPage:
         """The server's answer, every field checked as the till checks a change."""
-        f = Fields(document, "history answer")
+        f = Fields(document, why(ids.HISTORY_ANSWER))
         check_version(f.raw("v"), local_is_server=False)
         items = f.array("sales", MAX_HISTORY_LIMIT)
         more = bool(f.boolean("more"))
         f.done()
         sales = tuple(
-            HistorySale.from_json(item, f"history sale {n}") for n, item in enumerate(items, 1)
+            HistorySale.from_json(item, why(ids.HISTORY_SALE, n=n))
+            for n, item in enumerate(items, 1)
         )
         return cls(sales, more)

@@ -9,7 +9,9 @@ from typing import Any
 
 from storage.catalog import MAX_NAME_LENGTH, MAX_PRICE_CODE_LENGTH
 from storage.imports import MAX_FIELD_CHARS
-from sync.fields import Fields, ProtocolError, checked_text
+from sync import field_refusals as ids
+from sync.fields import Fields, ProtocolError, checked_text, said_of, why
+from sync.refusals import Said, english
 from till.core.barcodes import MAX_CODE_LENGTH, normalise_code
 from till.core.bounds import MAX_AMOUNT, MAX_PERCENT_BP, MAX_POINTS_BALANCE, MAX_QUANTITY
 from till.core.customer import (
@@ -32,6 +34,7 @@ MAX_TEXT = 200
 """Any short text the protocol carries that has no limit of its own."""
 MAX_HEADER_TEXT = 1_000
 """A receipt header line, a QR payload."""
+MAX_HEADER_LINES = 20
 _SALE_NUMBER = 10**9
 _SIGNED_AMOUNT = (-MAX_AMOUNT * MAX_QUANTITY, MAX_AMOUNT * MAX_QUANTITY)
 """A sale total or line total: a line may hold MAX_QUANTITY units of MAX_AMOUNT (refunds
@@ -46,12 +49,12 @@ def check_payload(entity: str, operation: str, entity_id: str, payload: Fields) 
     """Check every field of one change's payload (the ``v`` field is checked by the caller)."""
     checker = CHECKERS.get((entity, operation))
     if checker is None:
-        raise payload.error("entity", f"{entity} {operation} is not a change this server takes.")
+        raise payload.error("entity", why(ids.NOT_TAKEN, entity=entity, operation=operation))
     checker(payload)
     if payload.has("id") and payload.raw("id") != entity_id:
-        raise payload.error("id", "differs from the change's entity_id.")
+        raise payload.error("id", why(ids.NOT_ENTITY_ID))
     if payload.has("keep") and payload.raw("keep") != entity_id:  # a merge: the one kept
-        raise payload.error("keep", "differs from the change's entity_id.")
+        raise payload.error("keep", why(ids.NOT_ENTITY_ID))
     payload.done()
 
 
@@ -102,14 +105,14 @@ def _customer_merge(f: Fields) -> None:
     ``clock`` the merge's own, ``address`` the extra address made of the other's main one."""
     keep = f.identifier("keep")
     if f.identifier("other") == keep:
-        raise f.error("other", "is the customer kept: a customer is not merged into itself.")
+        raise f.error("other", why(ids.SELF_MERGE))
     f.timestamp("at")
     f.text("actor", MAX_TEXT)
     _clock(f, "clock")
     _clocks(f, _customer_fields(f))
     address = f.obj("address", required=False)
     if address is not None:
-        a = Fields(address, f"{f.where}, field address")
+        a = Fields(address, f.inner("address"))
         a.identifier("id")
         a.text("kind", 40, empty=False)
         for name in ("line1", "line2", "line3", "city", "country"):
@@ -123,7 +126,7 @@ def _clock(f: Fields, name: str) -> None:
     try:
         Hlc.parse(f.raw(name))
     except ClockError:
-        raise f.error(name, "must be a clock (wall-counter-node, as a till writes it).") from None
+        raise f.error(name, why(ids.NOT_CLOCK)) from None
 
 
 def _clocks(f: Fields, names: Iterable[str]) -> None:
@@ -135,10 +138,10 @@ def _clocks(f: Fields, names: Iterable[str]) -> None:
     expected = set(names)
     for name in clocks:
         if name not in expected:
-            raise f.error(f"clocks.{str(name)[:40]}", "is not a field this change carries.")
+            raise f.error(f"clocks.{str(name)[:40]}", why(ids.NOT_CARRIED))
     missing = sorted(expected - set(clocks))
     if missing:
-        raise f.error(f"clocks.{missing[0]}", "is missing.")
+        raise f.error(f"clocks.{missing[0]}", why(ids.MISSING))
     valid: set[str] = set()  # a change's fields mostly share one clock: read it once
     for name, value in clocks.items():
         if isinstance(value, str) and value in valid:
@@ -146,9 +149,7 @@ def _clocks(f: Fields, names: Iterable[str]) -> None:
         try:
             Hlc.parse(value)
         except ClockError:
-            raise f.error(
-                f"clocks.{name}", "must be a clock (wall-counter-node, as a till writes it)."
-            ) from None
+            raise f.error(f"clocks.{name}", why(ids.NOT_CLOCK)) from None
         valid.add(value)
 
 
@@ -157,31 +158,31 @@ def _customer_fields(f: Fields) -> dict[str, Any]:
     assert values is not None
     for name, value in values.items():
 
-        def fail(reason: str, name: str = name) -> ProtocolError:
+        def fail(reason: Said, name: str = name) -> ProtocolError:
             return f.error(f"fields.{name}", reason)
 
         if name not in CUSTOMER_FIELDS:
-            raise fail("is not a customer field.")
+            raise fail(why(ids.NOT_CUSTOMER_FIELD))
         check_customer_value(name, value, fail)
     return values
 
 
-def check_customer_value(name: str, value: Any, fail: Callable[[str], ProtocolError]) -> None:
+def check_customer_value(name: str, value: Any, fail: Callable[[Said], ProtocolError]) -> None:
     """One customer field as the till stores it."""
     if name in BOOLEAN_FIELDS:
         if not isinstance(value, bool):
-            raise fail("must be true or false.")
+            raise fail(why(ids.BOOLEAN))
     elif name == "kind":
         if value not in {str(kind) for kind in CustomerKind}:
-            raise fail(f"must be one of {', '.join(str(k) for k in CustomerKind)}.")
+            raise fail(why(ids.ONE_OF, choices=", ".join(str(k) for k in CustomerKind)))
     elif name == "targeting":
         if not isinstance(value, list) or len(value) > MAX_ENTRIES:
-            raise fail(f"must be a list of at most {MAX_ENTRIES} tags.")
+            raise fail(why(ids.TOO_MANY_TAGS, most=MAX_ENTRIES))
         for tag in value:
             checked_text(tag, MAX_FIELD_TEXT, empty=False, fail=fail)
     elif name in ("extra", "external_codes"):
         if not isinstance(value, dict) or len(value) > MAX_ENTRIES:
-            raise fail(f"must be an object of at most {MAX_ENTRIES} names and values.")
+            raise fail(why(ids.TOO_MANY_ENTRIES, most=MAX_ENTRIES))
         for key, item in value.items():
             checked_text(key, MAX_FIELD_TEXT, empty=False, fail=fail)
             checked_text(item, MAX_FIELD_TEXT, fail=fail)
@@ -229,13 +230,13 @@ def _sale_create(f: Fields) -> None:
     f.identifier("refund_of", required=False)
     header = f.obj("receipt_header", required=False)
     if header is not None:
-        _receipt_header(Fields(header, f"{f.where}, field receipt_header"))
+        _receipt_header(Fields(header, f.inner("receipt_header")))
     for n, line in enumerate(f.array("lines", MAX_LINES), 1):
-        _sale_line(Fields(line, f"{f.where}, line {n}"))
+        _sale_line(Fields(line, why(ids.LINE, where=f.where, n=n)))
     for n, vat in enumerate(f.array("vat", MAX_LINES), 1):
-        _sale_vat(Fields(vat, f"{f.where}, VAT band {n}"))
+        _sale_vat(Fields(vat, why(ids.VAT_BAND, where=f.where, n=n)))
     for n, payment in enumerate(f.array("payments", MAX_LINES), 1):
-        _sale_payment(Fields(payment, f"{f.where}, payment {n}"))
+        _sale_payment(Fields(payment, why(ids.PAYMENT, where=f.where, n=n)))
     _sale_adds_up(f)
 
 
@@ -246,23 +247,23 @@ def _sale_adds_up(f: Fields) -> None:
     lines, bands, payments = f.raw("lines"), f.raw("vat"), f.raw("payments")
     total, items, change = f.raw("total"), f.raw("item_count"), f.raw("change_given")
     checks = (
-        ("total", sum(line["total"] for line in lines), total, "the lines come to"),
-        ("item_count", sum(line["quantity"] for line in lines), items, "the lines hold"),
-        ("vat", sum(band["gross"] for band in bands), total, "the bands' gross comes to"),
-        ("payments", sum(p["amount"] for p in payments), total, "the amounts come to"),
+        ("total", sum(line["total"] for line in lines), total, ids.LINES_TOTAL),
+        ("item_count", sum(line["quantity"] for line in lines), items, ids.LINES_ITEMS),
+        ("vat", sum(band["gross"] for band in bands), total, ids.BANDS_GROSS),
+        ("payments", sum(p["amount"] for p in payments), total, ids.PAYMENTS_TOTAL),
         (
             "change_given",
             sum(p["tendered"] - p["amount"] for p in payments),
             change,
-            "the payments leave",
+            ids.PAYMENTS_CHANGE,
         ),
     )
-    for name, computed, stated, words in checks:
+    for name, computed, stated, message_id in checks:
         if computed != stated:
-            raise f.error(name, f"{words} {computed:,}, but the sale says {stated:,}.")
+            raise f.error(name, why(message_id, computed=computed, stated=stated))
     for n, band in enumerate(bands, 1):
         if band["net"] + band["vat"] != band["gross"]:
-            raise f.error("vat", f"band {n}: net and VAT do not make the gross.")
+            raise f.error("vat", why(ids.BAND_SUM, n=n))
 
 
 def _sale_line(f: Fields) -> None:
@@ -297,8 +298,8 @@ def _receipt_header(f: Fields) -> None:
     for name in f.names():  # a header's lines are the shop's own words: text, or lists
         value = f.raw(name)
         if isinstance(value, list):
-            if len(value) > 20:
-                raise f.error(name, "has more than 20 lines.")
+            if len(value) > MAX_HEADER_LINES:
+                raise f.error(name, why(ids.TOO_MANY_LINES, most=MAX_HEADER_LINES))
             for item in value:
                 checked_text(item, MAX_HEADER_TEXT, fail=f.failing(name))
         else:
@@ -317,7 +318,7 @@ def _product_upsert(f: Fields) -> None:
     f.integer("cost", 0, MAX_AMOUNT)
     promo = f.integer("promo_price", 0, MAX_AMOUNT, required=False)
     if promo is not None and price is not None and promo > price:
-        raise f.error("promo_price", "is above the price.")
+        raise f.error("promo_price", why(ids.ABOVE_PRICE))
     f.boolean("discountable")
     f.timestamp("at")
 
@@ -338,9 +339,9 @@ def _barcode(f: Fields) -> None:
     try:
         stored = normalise_code(code)
     except BarcodeError as error:
-        raise f.error("barcode", str(error)) from None
+        raise f.error("barcode", said_of(error)) from None
     if stored != code:
-        raise f.error("barcode", f"must be stored as {stored}.")
+        raise f.error("barcode", why(ids.STORED_AS, code=stored))
 
 
 def _user_upsert(f: Fields) -> None:
@@ -349,17 +350,18 @@ def _user_upsert(f: Fields) -> None:
     f.identifier("id")
     name = f.text("name", MAX_USER_NAME, empty=False)
     if name is not None and name != name.strip():
-        raise f.error("name", "has spaces around it.")
+        raise f.error("name", why(ids.SPACES_AROUND))
     role = f.token("role")
     if role not in USER_ROLES:
-        raise f.error("role", f"must be one of {', '.join(sorted(USER_ROLES))}.")
+        raise f.error("role", why(ids.ONE_OF, choices=", ".join(sorted(USER_ROLES))))
     pin_hash = f.text("pin_hash", 300, empty=False)
     problem = hash_problem(pin_hash or "")
     if problem:
-        raise f.error("pin_hash", problem + ".")
+        technical = english(problem.message_id, problem.params)  # the hash's format
+        raise f.error("pin_hash", Said(technical + "."))
     tag = f.text("pin_tag", 64, empty=False) or ""
     if not (len(tag) == 64 and all(c in "0123456789abcdef" for c in tag)):
-        raise f.error("pin_tag", "must be 64 lowercase hexadecimal digits.")
+        raise f.error("pin_tag", why(ids.NOT_HEX_TAG))
     f.boolean("disabled")
     f.timestamp("at")
 

@@ -20,8 +20,11 @@ from dataclasses import asdict, dataclass, fields
 from itertools import pairwise
 from typing import Any
 
-from sync.fields import Fields, ProtocolError
+from sync import field_refusals as ids
+from sync import refusals
+from sync.fields import Fields, why
 from sync.payloads import MASTER_DATA, check_payload
+from till.core.words import N_
 from till.errors import SyncError
 
 PROTOCOL_VERSION = 1
@@ -48,14 +51,20 @@ class VersionMismatch(SyncError):
 
 
 def version_line(till_version: object, server_version: int = PROTOCOL_VERSION) -> str:
-    """The one line both sides print when the versions differ: which side to update."""
+    """The one line both sides print when the versions differ, in English (the server's
+    ``message``): which side to update."""
+    mismatch = version_mismatch(till_version, server_version)
+    return refusals.english(mismatch.message_id, mismatch.params)
+
+
+def version_mismatch(
+    till_version: object, server_version: int = PROTOCOL_VERSION
+) -> VersionMismatch:
+    """The error both sides raise when the versions differ, naming the side to update."""
     if not isinstance(till_version, int) or isinstance(till_version, bool):
-        return f"The till sent no usable protocol version ({till_version!r}); update the till."
-    older = "the till" if till_version < server_version else "the server"
-    return (
-        f"The till speaks sync protocol {till_version} and the server protocol "
-        f"{server_version}: update {older}."
-    )
+        return VersionMismatch(refusals.NO_TILL_VERSION, version=repr(till_version)[:40])
+    older = refusals.UPDATE_TILL if till_version < server_version else refusals.UPDATE_SERVER
+    return VersionMismatch(older, till_version=till_version, server_version=server_version)
 
 
 def check_version(value: object, *, local_is_server: bool) -> None:
@@ -63,10 +72,13 @@ def check_version(value: object, *, local_is_server: bool) -> None:
     if value == PROTOCOL_VERSION and not isinstance(value, bool):
         return
     if local_is_server:
-        raise VersionMismatch(version_line(value, PROTOCOL_VERSION))
+        raise version_mismatch(value, PROTOCOL_VERSION)
     if not isinstance(value, int) or isinstance(value, bool):
-        raise VersionMismatch(f"The server sent no usable protocol version ({value!r}).")
-    raise VersionMismatch(version_line(PROTOCOL_VERSION, value))
+        raise VersionMismatch(
+            N_("The server sent no usable protocol version ({version})."),
+            version=repr(value)[:40],
+        )
+    raise version_mismatch(PROTOCOL_VERSION, value)
 
 
 @dataclass(frozen=True)
@@ -119,24 +131,24 @@ class PushBatch:
     @classmethod
     def from_json(cls, document: Any) -> PushBatch:
         """The batch in ``document``, every field checked; ProtocolError or VersionMismatch."""
-        f = Fields(document, "batch")
+        f = Fields(document, why(ids.BATCH))
         check_version(f.raw("v"), local_is_server=True)
         till = f.text("till", MAX_TILL_NAME, empty=False)
         key = f.text("key", MAX_KEY_LENGTH, empty=False)
         items = f.array("changes", MAX_BATCH_CHANGES)
         f.done()
         if not items:
-            raise f.error("changes", "is empty: a push carries at least one change.")
+            raise f.error("changes", why(ids.NO_CHANGES))
         changes = tuple(_change(item, n) for n, item in enumerate(items, 1))
         seqs = [change.seq for change in changes]
         if any(b <= a for a, b in pairwise(seqs)):
-            raise f.error("changes", "must be in increasing seq order.")
+            raise f.error("changes", why(ids.NOT_IN_ORDER))
         assert till is not None and key is not None
         return cls(till=till, key=key, changes=changes)
 
 
 def _change(item: Any, n: int) -> Change:
-    head = Fields(item, f"change {n}")
+    head = Fields(item, why(ids.CHANGE_AT, n=n))
     seq = head.integer("seq", 1, MAX_SEQ)
     entity = head.token("entity")
     operation = head.token("operation")
@@ -145,8 +157,9 @@ def _change(item: Any, n: int) -> Change:
     head.done()
     assert seq is not None and entity_id is not None and payload is not None
     if entity in MASTER_DATA:
-        raise head.error("entity", f"{entity} is the back office's: a till does not send it.")
-    body = Fields(payload, f"change {seq} ({entity} {entity_id})")  # the till's outbox number
+        raise head.error("entity", why(ids.BACK_OFFICE_ONLY, entity=entity))
+    # seq: the till's outbox number
+    body = Fields(payload, why(ids.CHANGE, seq=seq, entity=entity, entity_id=entity_id))
     check_version(body.raw("v"), local_is_server=True)
     check_payload(entity, operation, entity_id, body)
     return Change(seq, entity, entity_id, operation, payload)
@@ -171,7 +184,7 @@ class PushAnswer:
 
     @classmethod
     def from_json(cls, document: Any) -> PushAnswer:
-        f = Fields(document, "push answer")
+        f = Fields(document, why(ids.PUSH_ANSWER))
         check_version(f.raw("v"), local_is_server=False)
         answer = cls(
             key=f.text("key", MAX_KEY_LENGTH, empty=False) or "",
@@ -198,18 +211,19 @@ class PullRequest:
     def from_params(cls, params: Any) -> PullRequest:
         """From the query string: ``after`` required, ``limit`` optional and bounded."""
         values = {}
+        where = Fields({}, why(ids.PULL_REQUEST))
         for name, default, high in (("after", None, MAX_SEQ), ("limit", DEFAULT_PULL_LIMIT, None)):
             text = params.get(name)
             if text is None:
                 if default is None:
-                    raise ProtocolError(f"pull request, field {name}: is missing.")
+                    raise where.error(name, why(ids.MISSING))
                 values[name] = default
                 continue
             if not (text.isascii() and text.isdigit() and len(text) <= 19):
-                raise ProtocolError(f"pull request, field {name}: must be a whole number.")
+                raise where.error(name, why(ids.WHOLE))
             values[name] = int(text)
             if high is not None and values[name] > high:
-                raise ProtocolError(f"pull request, field {name}: is beyond {high:,}.")
+                raise where.error(name, why(ids.BEYOND, high=high))
         limit = max(1, min(values["limit"], MAX_PULL_LIMIT))
         return cls(after=values["after"], limit=limit)
 
@@ -252,7 +266,7 @@ class PullAnswer:
     def from_json(cls, document: Any, after: int) -> PullAnswer:
         """The answer to a pull after ``after``: every change checked as a push is, numbered
         above ``after`` and in order (a server bug must not move the cursor backwards)."""
-        f = Fields(document, "pull answer")
+        f = Fields(document, why(ids.PULL_ANSWER))
         check_version(f.raw("v"), local_is_server=False)
         items = f.array("changes", MAX_PULL_LIMIT)
         cursor = f.integer("cursor", 0, MAX_SEQ) or 0
@@ -261,7 +275,7 @@ class PullAnswer:
         changes = []
         previous = after
         for n, item in enumerate(items, 1):
-            head = Fields(item, f"feed change {n}")
+            head = Fields(item, why(ids.FEED_CHANGE_AT, n=n))
             seq = head.integer("seq", previous + 1, MAX_SEQ) or 0
             till = head.text("till", MAX_TILL_NAME, empty=False) or ""
             entity = head.token("entity")
@@ -269,11 +283,12 @@ class PullAnswer:
             entity_id = head.text("entity_id", 80, empty=False) or ""
             payload = head.obj("payload") or {}
             head.done()
-            body = Fields(payload, f"feed change {seq} ({entity} {entity_id})")
+            where = why(ids.FEED_CHANGE, seq=seq, entity=entity, entity_id=entity_id)
+            body = Fields(payload, where)
             check_version(body.raw("v"), local_is_server=False)
             check_payload(entity, operation, entity_id, body)
             changes.append(FeedChange(seq, till, entity, entity_id, operation, payload))
             previous = seq
         if cursor < previous:
-            raise f.error("cursor", f"{cursor} is behind the changes it answers.")
+            raise f.error("cursor", why(ids.BEHIND, cursor=cursor))
         return cls(changes=tuple(changes), cursor=cursor, more=more)

@@ -46,6 +46,16 @@ def english_unless_a_test_says_otherwise() -> Iterator[None]:
     use_language("en")
 
 
+@pytest.fixture(autouse=True)
+def english_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands that read no till config (``till server``, ``install-systemd``, ``--help``)
+    speak the environment's language: a developer's French shell must not turn the English
+    tests French. A test wanting French says so in the environment it passes."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "till.db"

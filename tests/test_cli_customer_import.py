@@ -48,8 +48,8 @@ def test_refused_rows_are_listed_and_exit_1(shop, tmp_path):
     assert result.exit_code == 1
     assert result.stdout.strip() == "1 created, 0 updated, 0 merged, 0 skipped, 2 refused."
     assert result.stderr.splitlines() == [
-        f"{path}:3: mobile: 12 is not a valid phone number for FR or abroad (+…).",
-        f"{path}:4: vat_number: FR00000000000 is not a valid EU VAT number: The number's "
+        f"{path}:3: Mobile: 12 is not a valid phone number for FR or abroad (+…).",
+        f"{path}:4: VAT number: FR00000000000 is not a valid EU VAT number: The number's "
         "checksum or check digit is invalid.",
     ]
     again = till(shop, "import", "customers", str(path), "--json")

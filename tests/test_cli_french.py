@@ -5,6 +5,7 @@ lines stay as they are."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -76,11 +77,11 @@ def test_journal_verify_sums_up_in_french(till):
         else "{sales}, {integrity}, {chain} ({seals}, {tills})."
     )
     assert result.output.strip() == summary.format(
-        sales=french_count(facts["sales"], "{n} sales", "{n} sales"),
+        sales=french_count(facts["sales"], "{n} sale", "{n} sales"),
         integrity=french("integrity ok"),
         chain=french("chain intact"),
-        seals=french_count(facts["seals"], "{n} signed seals", "{n} signed seals"),
-        tills=french_count(len(facts["tills"]), "{n} till(s)", "{n} till(s)"),
+        seals=french_count(facts["seals"], "{n} signed seal", "{n} signed seals"),
+        tills=french_count(len(facts["tills"]), "{n} till", "{n} tills"),
     )
 
 
@@ -89,7 +90,7 @@ def test_adding_a_user_and_listing_nobody_overdrawn_or_closed_in_french(till):
     added = till("user", "add", "Max", "--role", "manager", stdin="2222\n")
     assert added.exit_code == 0, added.output
     assert added.output.strip() == french("{name} added ({role}).").format(
-        name="Max", role="manager"
+        name="Max", role=french("manager")
     )
     assert till("loyalty", "overdrafts").output.strip() == french("No customer is overdrawn.")
     assert till("closures").output.strip() == french(
@@ -118,3 +119,14 @@ def test_the_same_commands_stay_in_english_by_default(tmp_path):
         assert closures == "No closure yet: `till close day` takes the first Z."
     finally:
         close_database()
+
+
+def test_a_journal_problem_is_said_in_french(till, tmp_path):
+    assert till("init").exit_code == 0
+    close_database()
+    with sqlite3.connect(tmp_path / "shop.db") as connection:
+        connection.execute("DROP TRIGGER sale_no_delete")
+    result = till("journal", "verify")
+    assert result.exit_code == 1, result.output
+    missing = french("the protective trigger {trigger} is missing")
+    assert missing.format(trigger="sale_no_delete") in result.output, result.output

@@ -100,3 +100,34 @@ def test_an_archive_is_signed_and_an_edit_detected(shop, tmp_path):
 def test_a_bad_period_is_one_line(shop, tmp_path):
     result = till("--db", str(shop), "journal", "archive", "2026-13", "-o", str(tmp_path / "x"))
     assert result.exit_code == 2 and result.output.startswith("till: ")
+
+
+def test_a_closure_altered_fails_verify(shop):
+    """The closures are checked with the journal: a Z whose counted cash was changed behind
+    SQLite's triggers is found by `till journal verify` (and so by the doctor)."""
+    from datetime import UTC, datetime
+
+    from storage import closures
+
+    closures.close_day(
+        1,
+        None,
+        key_dir=shop.parent / "keys",
+        currency="EUR",
+        actor="Boss (shell)",
+        approved_by="",
+        now=datetime.now(UTC),
+        counted=1230,
+    )
+    triggers = database.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'closure'"
+    ).fetchall()
+    for (sql,) in triggers:
+        database.execute_sql(f'DROP TRIGGER "{sql.split(chr(34))[1]}"')
+    database.execute_sql("UPDATE closure SET cash_counted = 99999 WHERE number = 1")
+    for (sql,) in triggers:
+        database.execute_sql(sql)
+    database.close()
+    result = till("--db", str(shop), "journal", "verify")
+    assert result.exit_code == 1, result.output
+    assert "Z 1" in result.output and "was altered" in result.output, result.output

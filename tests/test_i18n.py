@@ -24,9 +24,18 @@ from till.errors import ConfigError
 from till.i18n import _, ngettext, plural, use_language
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {**DEFAULT_KEYWORDS, "plural": (2, 3), "Binding": (3,), "NC_": ((1, "c"), 2)}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "plural": (2, 3),
+    "Binding": (3,),
+    "NC_": ((1, "c"), 2),
+    "Count": (2, 3),
+}
 """What ``make messages`` extracts: pybabel's defaults and the Makefile's ``-k`` options."""
 PLACEHOLDER = re.compile(r"\{([a-z_]*)[!:}]")
+
+EXTRACTED = ("till", "storage", "devices", "sync")
+"""The folders ``make messages`` extracts from."""
 
 Key = tuple[str | None, str]
 """A message as the catalog finds it: (context, English singular)."""
@@ -39,12 +48,13 @@ def english_afterwards() -> Iterator[None]:
 
 
 def extracted() -> dict[Key, tuple[str, ...]]:
-    """Every message ``pybabel extract`` finds in till/, storage/ and devices/: (context, id) → its
-    English forms (one, or singular and plural)."""
+    """Every message ``pybabel extract`` finds in till/, storage/, devices/ and sync/ (with
+    babel.cfg's extractor: the CLI's help texts too): (context, id) → its English forms (one,
+    or singular and plural)."""
     found: dict[Key, tuple[str, ...]] = {}
-    for folder in ("till", "storage", "devices"):
+    for folder in EXTRACTED:
         for _file, _line, message, _comments, context in extract_from_dir(
-            ROOT / folder, [("**.py", "python")], keywords=KEYWORDS
+            ROOT / folder, [("**.py", "till.help_extract:extract")], keywords=KEYWORDS
         ):
             forms = message if isinstance(message, tuple) else (message,)
             found[(context, forms[0])] = forms
@@ -99,8 +109,10 @@ def test_the_catalog_check_fails_on_a_missing_an_empty_or_a_wrong_translation():
 
 def test_the_makefile_extracts_with_the_keywords_this_test_checks():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "-k plural:2,3 -k Binding:3 -k NC_:1c,2" in makefile
+    assert "-k plural:2,3 -k Binding:3 -k NC_:1c,2 -k Count:2,3" in makefile
     assert "pybabel -q compile -D till -d till/locale" in makefile  # at install, in $(STAMP)
+    assert "-o till/locale/till.pot " + " ".join(EXTRACTED) + "\n" in makefile
+    assert "till.help_extract:extract" in (ROOT / "babel.cfg").read_text(encoding="utf-8")
     assert "*.mo" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
 
 

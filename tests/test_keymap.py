@@ -89,3 +89,7 @@ def test_the_printer_profiles_the_config_accepts_are_python_escpos_own():
     from till.config import _escpos_profiles
 
     assert _escpos_profiles() == set(CAPABILITIES["profiles"])
+
+
+def test_every_screen_has_a_name_for_a_clash_to_say():
+    assert set(keymap.SCREEN_NAMES) == set(keymap.SCREENS)

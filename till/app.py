@@ -16,16 +16,17 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from devices.scanner.simulated import SimulatedScanner
-from till import journal_service, logs
+from till import _without_postgres, journal_service, logs  # noqa: F401  # the first: before Peewee
 from till.config import Settings
 from till.core.sale import RecordedSale
 from till.core.text import printable
 from till.driver import TillDriver
-from till.errors import ScannerError, TillError
+from till.errors import ScannerError, StorageError, TillError
 from till.i18n import _, plural
 from till.messages import DeviceNotice, DeviceScanned, Logged, Scanned, SyncChanged
 from till.printing import PrinterState
 from till.register import Register
+from till.screens.open_sale_saver import OpenSaleSaver
 from till.screens.prompts import ConfirmScreen
 from till.screens.sale import SaleScreen
 from till.typeahead import KeyGate
@@ -66,6 +67,9 @@ class TillApp(App):
     printer_state: reactive[PrinterState] = reactive(PrinterState)
     """The printer as the cashier sees it: receipts waiting, and why."""
 
+    disk_refusal: reactive[str] = reactive("")
+    """Why the disk refuses to keep the open sale (full, read-only…); empty while it takes it."""
+
     sync_status: reactive[SyncStatus | None] = reactive(None)
     """This till's standing with the back office; None: no sync (none configured, the kiosk)."""
 
@@ -101,6 +105,9 @@ class TillApp(App):
         self.last_key_at = time.monotonic()
         self.palette_approver: Actor | None = None
         """Who approved opening the manager's palette (None: the user logged in may)."""
+        self.open_sale_saver = OpenSaleSaver(self)
+        self._shown_at: dict[str, float] = {}
+        """When each text from the log was last shown: the same one is not piled up."""
 
     def log_in(self, why: str = "") -> None:
         """Cover the screen with the login until someone's PIN is right (the sale in progress
@@ -181,7 +188,10 @@ class TillApp(App):
     def warm_up(self) -> None:
         """Load what the first scan needs (the money format) once the screen is up, then
         freeze the start-up objects so full garbage collections stay short during sales."""
-        self.register.in_writer(journal_service.started, self.register.settings)
+        try:
+            self.register.in_writer(journal_service.started, self.register.settings)
+        except StorageError as error:  # a full or read-only disk: told when a sale needs it
+            log.error("The register's start could not be journaled: %s", error, extra=logs.SHOWN)
         self.register.money(0)
         self.register.formats.rate(0)  # and the locale's patterns: the sale line shows a rate
         # The garbage of building the screens goes first: frozen, it would never be freed.
@@ -325,7 +335,8 @@ class TillApp(App):
 
     def on_device_notice(self, message: DeviceNotice) -> None:
         log.info("%s", message.text)
-        self.notify(message.text, title=_("Scanners"), severity=message.severity, markup=False)
+        said = f"{message.text}"  # a Phrase: worded in the till's language here
+        self.notify(said, title=_("Scanners"), severity=message.severity, markup=False)
 
     # --- sync with the back office ---------------------------------------------------
 
@@ -375,6 +386,10 @@ class TillApp(App):
     def on_logged(self, message: Logged) -> None:
         """A warning or error from the log (any module, any thread), shown to the cashier."""
         timeout = 10 if message.severity == "error" else 5
+        now = time.monotonic()
+        if now - self._shown_at.get(message.text, -timeout) < timeout:
+            return  # still on screen: a failure repeated by every key is said once
+        self._shown_at[message.text] = now
         self.notify(message.text, severity=message.severity, timeout=timeout, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -388,7 +403,7 @@ class TillApp(App):
                 worker.error,
                 exc_info=worker.error,
             )
-            if worker.error is not None:
+            if worker.error is not None and not isinstance(worker.error, StorageError):
                 self.register.journal_error(worker.name or worker.description, worker.error)
 
     def _handle_exception(self, error: Exception) -> None:

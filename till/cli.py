@@ -17,6 +17,7 @@ from till.cli_closures import close, closures, report
 from till.cli_customer_files import export_group, import_customers
 from till.cli_customers import customers
 from till.cli_devices import devices
+from till.cli_help import help_requested
 from till.cli_invoice import invoice
 from till.cli_loyalty import loyalty, manager_pin
 from till.cli_people import user
@@ -66,7 +67,13 @@ class Context:
         ``[locale] language``."""
         from till.i18n import use_language
 
-        settings = load_settings(self.config_path)
+        try:
+            settings = load_settings(self.config_path)
+        except ConfigError:  # said before the config is accepted: in the language it names
+            from till.cli_language import config_error_language
+
+            use_language(config_error_language(self.config_path))
+            raise
         if self.db_path:
             settings = settings.with_database(Path(self.db_path).resolve())
         use_language(settings.locale.language)
@@ -91,9 +98,19 @@ class TillGroup(click.Group):
         from till.cli_errors import run_command
 
         def invoke() -> Any:
-            return super(TillGroup, self).main(
-                args, prog_name, complete_var, standalone_mode=False, **extra
-            )
+            asked = sys.argv[1:] if args is None else list(args)
+            if not help_requested(asked):
+                return super(TillGroup, self).main(
+                    args, prog_name, complete_var, standalone_mode=False, **extra
+                )
+            from till.cli_help import config_named, translated_help
+            from till.cli_language import speak_command_language
+
+            speak_command_language(config_named(asked))  # chosen before click parses
+            with translated_help(self):
+                return super(TillGroup, self).main(
+                    args, prog_name, complete_var, standalone_mode=False, **extra
+                )
 
         if not standalone_mode:
             return invoke()
@@ -431,11 +448,11 @@ def journal_verify(ctx: Context, archive: str | None, as_json: bool) -> None:
         )
         click.echo(
             summary.format(
-                sales=plural(facts["sales"], "{n} sales", "{n} sales"),
+                sales=plural(facts["sales"], "{n} sale", "{n} sales"),
                 integrity=_("integrity ok") if facts["integrity"] else _("integrity FAILED"),
                 chain=_("chain intact") if verdict.ok else _("journal NOT intact"),
-                seals=plural(facts["seals"], "{n} signed seals", "{n} signed seals"),
-                tills=plural(len(facts["tills"]), "{n} till(s)", "{n} till(s)"),
+                seals=plural(facts["seals"], "{n} signed seal", "{n} signed seals"),
+                tills=plural(len(facts["tills"]), "{n} till", "{n} tills"),
             )
         )
         if facts["names_erased"]:  # docs/customers.md, "Personal data"

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from till.errors import TillError
-from till.i18n import N_, _
+from till.i18n import N_, _, plural
 
 SHOWN_ERRORS = 10
 """Refused rows the plain-text summary lists (``--json`` lists up to a thousand)."""
@@ -62,6 +62,8 @@ def import_customers(
 
 
 def _summary(file: str, report) -> None:
+    from till.core.customer import refused
+
     counts = _(
         "{created:,} created, {updated:,} updated, {merged:,} merged, {skipped:,} skipped,"
         " {refused:,} refused"
@@ -86,12 +88,17 @@ def _summary(file: str, report) -> None:
         )
         click.echo(lookalikes.format(count=report.duplicate_count))
     for error in report.errors[:SHOWN_ERRORS]:
-        where = f"{error['field']}: " if error["field"] else ""
-        click.echo(f"{file}:{error['row']}: {where}{error['message']}", err=True)
+        said = refused(error["field"], error["message"]) if error["field"] else error["message"]
+        click.echo(f"{file}:{error['row']}: {said}", err=True)
     more = report.error_count - min(len(report.errors), SHOWN_ERRORS)
     if more > 0:
-        more_problems = _("{file}: {more:,} more problems (--json lists them).")
-        click.echo(more_problems.format(file=file, more=more), err=True)
+        more_problems = plural(
+            more,
+            "{file}: {n} more problem (--json lists it).",
+            "{file}: {n} more problems (--json lists them).",
+            file=file,
+        )
+        click.echo(more_problems, err=True)
 
 
 class _Progress:

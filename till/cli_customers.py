@@ -113,7 +113,7 @@ def show(ctx, code: str, as_json: bool):
 def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, force, as_json):
     """Add a customer; prints its generated code. Refuses an e-mail or phone already on file
     (the customer who has it is named) unless --force."""
-    from till.core.customer import LABELS, FieldErrors
+    from till.core.customer import FieldErrors, refused
     from till.errors import TillError
 
     service = _service(ctx)
@@ -141,9 +141,9 @@ def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, for
         )
     try:
         customer = service.create(changes)
-    except FieldErrors as refused:
-        for name, reason in refused.errors.items():
-            click.echo(f"till: {_(LABELS.get(name, name))}: {reason}", err=True)
+    except FieldErrors as error:
+        for name, reason in error.errors.items():
+            click.echo(f"till: {refused(name, reason)}", err=True)
         raise SystemExit(2) from None
     if as_json:
         click.echo(json.dumps(_jsonable(customer), ensure_ascii=False))

@@ -121,7 +121,7 @@ def watch(ctx, layout: str | None, matches: tuple[str, ...], count: int | None) 
     service = ScannerService(
         config,
         lambda text, role, device: scans.put((text, role, device)),
-        on_notice=lambda severity, text: click.echo(text, err=True),
+        on_notice=lambda severity, text: click.echo(f"{text}", err=True),
         source=source,
     )
     click.echo(_("Scan something (Ctrl+C to stop)."), err=True)

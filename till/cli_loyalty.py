@@ -97,9 +97,9 @@ def issue_card(ctx, code: str) -> None:
 @click.pass_obj
 def adjust(ctx, code: str, points: str, reason: str) -> None:
     """Add (or, negative, remove) POINTS for CODE; asks for the manager PIN."""
-    from till.core.bounds import MAX_POINTS, check_points_adjustment, parse_whole
+    from till.core.bounds import MAX_POINTS, POINTS, check_points_adjustment, parse_whole
 
-    change = check_points_adjustment(parse_whole(points, "points", -MAX_POINTS, MAX_POINTS))
+    change = check_points_adjustment(parse_whole(points, POINTS, -MAX_POINTS, MAX_POINTS))
     register = _service(ctx)
     customer = _customer(register, code)
     approver = register.people.approve(read_pin(_("Manager PIN")), Permission.ADJUST_POINTS)

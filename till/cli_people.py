@@ -11,7 +11,7 @@ import sys
 import click
 
 from till.core.people import Actor, Permission, Role, acting_as
-from till.i18n import N_, _
+from till.i18n import N_, NC_, _, pgettext
 
 MAX_PIN_LINE = 64
 
@@ -54,6 +54,10 @@ def user() -> None:
 
 
 ROLES = click.Choice([role.value for role in Role])
+USER_STATE = "user"
+"""The context of a user's state words (*actif*; a till's is *active*)."""
+ACTIVE = NC_("user", "active")
+DISABLED = NC_("user", "disabled")
 
 
 @user.command(name="add")
@@ -67,7 +71,7 @@ def add(ctx, name: str, role: str) -> None:
     by = _admin(ctx, service)
     pin = read_pin(_("PIN for {name}").format(name=name), confirm=True)
     added = service.add_user(name, Role(role), pin, by)
-    click.echo(_("{name} added ({role}).").format(name=added.name, role=added.role.word))
+    click.echo(_("{name} added ({role}).").format(name=added.name, role=_(added.role.word)))
 
 
 @user.command(name="list")
@@ -85,9 +89,12 @@ def list_users(ctx, as_json: bool) -> None:
         return
     if not found:
         click.echo(_("No users: the till sells as its configured seller (till user add)."))
+    roles = {role: _(role.word) for role in Role}
+    states = {True: pgettext(USER_STATE, DISABLED), False: pgettext(USER_STATE, ACTIVE)}
+    role_width, state_width = max(map(len, roles.values())), max(map(len, states.values()))
     for u in found:
-        state = "disabled" if u.disabled else "active"
-        click.echo(f"{u.name:<24} {u.role.word:<10} {state:<8} {u.created_at[:10]}")
+        role, state = roles[u.role], states[u.disabled]
+        click.echo(f"{u.name:<24} {role:<{role_width}} {state:<{state_width}} {u.created_at[:10]}")
 
 
 @user.command(name="disable")

@@ -1,4 +1,5 @@
-"""``till server``: run the back-office server and manage the tills allowed to sync with it."""
+"""``till server``: run the back-office server and manage the tills allowed to sync with it.
+It reads no till config: it speaks the language ``till.cli_language`` chooses."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from till.errors import TillError
+from till.i18n import N_, _, pgettext, plural
 
 if TYPE_CHECKING:
     from storage.imports import ImportReport
 
-DB_HELP = "The server's database URL: sqlite:///PATH, or postgresql://USER@HOST/NAME."
+DB_HELP = N_("The server's database URL: sqlite:///PATH, or postgresql://USER@HOST/NAME.")
 
 
-KEYS_HELP = (
+KEYS_HELP = N_(
     "The server's key folder (the business's PIN pepper), outside its database; default: "
     "'keys' beside an SQLite database, required with PostgreSQL."
 )
@@ -36,7 +38,7 @@ def server_keys(url: str, key_dir: str | None) -> Path:
     parts = urlsplit(url)
     if parts.scheme.startswith("sqlite") and parts.path not in ("", "/", "/:memory:"):
         return Path(parts.path).parent / "keys"
-    raise TillError("--key-dir: the server's key folder is needed with this database URL.")
+    raise TillError(N_("--key-dir: the server's key folder is needed with this database URL."))
 
 
 def _database(url: str) -> None:
@@ -46,8 +48,12 @@ def _database(url: str) -> None:
 
 
 @click.group()
-def server() -> None:
+@click.pass_context
+def server(click_ctx: click.Context) -> None:
     """The back-office server: tills push their changes to it and pull every other till's."""
+    from till.cli_language import speak_command_language
+
+    speak_command_language(getattr(click_ctx.find_root().obj, "config_path", None))
 
 
 @server.command()
@@ -75,7 +81,9 @@ def run(url: str, host: str, port: int, workers: int, region: str, key_dir: str 
     from sync.server.app import DB_URL_VARIABLE, KEYS_VARIABLE, REGION_VARIABLE
 
     if not (len(region) == 2 and region.isascii() and region.isalpha()):
-        raise TillError(f"{region!r} is not a two-letter country code such as FR.")
+        raise TillError(
+            N_("{region} is not a two-letter country code such as FR."), region=repr(region)
+        )
     _database(url)  # a bad URL is one line here, not a traceback in each worker
     _check_address(host, port)
     os.environ[DB_URL_VARIABLE] = url
@@ -120,7 +128,12 @@ def _check_address(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
     except OSError as error:
-        raise TillError(f"cannot listen on {host} port {port} ({error.strerror}).") from None
+        raise TillError(
+            N_("cannot listen on {host} port {port} ({reason})."),
+            host=host,
+            port=port,
+            reason=error.strerror,
+        ) from None
 
 
 @server.command("add-till")
@@ -132,7 +145,11 @@ def add_till(url: str, name: str) -> None:
 
     _database(url)
     token = add(name)
-    click.echo(f"Till {name} added. Its token, shown only now, goes in the till's [sync] token:")
+    click.echo(
+        _("Till {name} added. Its token, shown only now, goes in the till's [sync] token:").format(
+            name=name
+        )
+    )
     click.echo(token)
 
 
@@ -156,8 +173,10 @@ def add_integration(url: str, scopes: str, name: str) -> None:
     _database(url)
     token = add(name, wanted)
     click.echo(
-        f"Integration {name} added ({', '.join(sorted(wanted))}). Its token, shown only now, "
-        "goes in its 'Authorization: Bearer' header:"
+        _(
+            "Integration {name} added ({scopes}). Its token, shown only now, goes in its"
+            " 'Authorization: Bearer' header:"
+        ).format(name=name, scopes=", ".join(sorted(wanted)))
     )
     click.echo(token)
 
@@ -169,20 +188,25 @@ def tills(url: str) -> None:
     from sync.server.integrations import scopes_by_name
     from sync.server.journal_heads import problems
     from sync.server.store import list_tills
+    from till.record_words import message_words
 
     _database(url)
     rows = list_tills()
     scopes = scopes_by_name()
     journal = problems()
     if not rows:
-        click.echo("No tills yet: add one with 'till server add-till --db URL NAME'.")
+        click.echo(_("No tills yet: add one with 'till server add-till --db URL NAME'."))
     for row in rows:
-        state = "revoked" if row.revoked else "active"
-        line = f"{row.name:<40}  {state:<7}  added {row.created_at[:19]}"
+        state = pgettext("till", "revoked") if row.revoked else pgettext("till", "active")
+        added = _("added {at}").format(at=row.created_at[:19])
+        line = f"{row.name:<40}  {state:<7}  {added}"
         if row.name in scopes:
-            line += f"  integration: {','.join(sorted(scopes[row.name]))}"
+            line += "  " + _("integration: {scopes}").format(
+                scopes=",".join(sorted(scopes[row.name]))
+            )
         if row.name in journal:
-            line += f"  JOURNAL: {journal[row.name]}"
+            problem = message_words(journal[row.name])  # old rows: English, as written
+            line += "  " + _("JOURNAL: {problem}").format(problem=problem)
         click.echo(line)
 
 
@@ -195,7 +219,7 @@ def revoke(url: str, name: str) -> None:
 
     _database(url)
     revoke_till(name)
-    click.echo(f"Till {name} revoked: its token is refused from now on.")
+    click.echo(_("Till {name} revoked: its token is refused from now on.").format(name=name))
 
 
 @server.command()
@@ -209,25 +233,30 @@ def overdrafts(url: str, as_json: bool) -> None:
 
     context = click.get_current_context().find_root().obj
     money = context.money()
-    credit = context.settings().accounts.credit_limit * money.minor_per_unit
+    credit = _till_settings(context).accounts.credit_limit * money.minor_per_unit
     _database(url)
     found = find(credit_limit=credit)
     if as_json:
         click.echo(json.dumps([overdraft.to_json() for overdraft in found], ensure_ascii=False))
         return
     if not found:
-        click.echo("No overdrafts: every customer's points and account are at or above zero.")
+        click.echo(_("No overdrafts: every customer's points and account are at or above zero."))
     for overdraft in found:
         points = overdraft.ledger == "loyalty_entry"
 
         def amount(value: int, points: bool = points) -> str:
-            return f"{value} points" if points else money(value)
+            return plural(value, "{n} point", "{n} points") if points else money(value)
 
-        what = "points" if points else "account"
+        what = _("points") if points else _("account")
         click.echo(f"{overdraft.code}  {overdraft.name}  {what}: {amount(overdraft.balance)}")
         for entry in overdraft.entries:
             at = entry.at.isoformat(sep=" ", timespec="seconds")
-            click.echo(f"  {amount(entry.value)} by till {entry.till} at {at} ({entry.kind})")
+            click.echo(
+                "  "
+                + _("{amount} by till {till} at {at} ({kind})").format(
+                    amount=amount(entry.value), till=entry.till, at=at, kind=entry.kind
+                )
+            )
 
 
 @server.group(name="import")
@@ -235,7 +264,7 @@ def import_group() -> None:
     """Import the catalog every till receives on its next sync."""
 
 
-JSON_HELP = "The summary as one JSON object on stdout (refused rows stay on stderr)."
+JSON_HELP = N_("The summary as one JSON object on stdout (refused rows stay on stderr).")
 
 
 @import_group.command(name="products")
@@ -286,7 +315,18 @@ def _catalog_settings() -> tuple[Any, int]:
     """The till's settings (``till --config``, $TILL_CONFIG or the defaults) and its
     currency's decimals: the back office checks rows by the rules its tills use."""
     context = click.get_current_context().find_root().obj
-    return context.settings(), context.money().precision
+    precision = context.money().precision
+    return _till_settings(context), precision
+
+
+def _till_settings(context: Any) -> Any:
+    """The till's settings, the commands' language kept: a config without ``[locale]``
+    leaves the environment's, as for the other ``till server`` commands."""
+    from till.cli_language import speak_command_language
+
+    settings = context.settings()
+    speak_command_language(context.config_path)
+    return settings
 
 
 def _import(file: str, as_json: bool, run: Callable[[Any], ImportReport]) -> None:
@@ -330,8 +370,13 @@ def server_user_add(url: str, key_dir: str | None, role: str, name: str) -> None
 
     keys = server_keys(url, key_dir)
     _database(url)
-    added = add_user(name, Role(role), read_pin(f"PIN for {name}", confirm=True), keys)
-    click.echo(f"{added.name} added ({added.role.word}): every till has them at its next sync.")
+    pin = read_pin(_("PIN for {name}").format(name=name), confirm=True)
+    added = add_user(name, Role(role), pin, keys)
+    click.echo(
+        _("{name} added ({role}): every till has them at its next sync.").format(
+            name=added.name, role=added.role.word
+        )
+    )
 
 
 @server_user.command(name="list")
@@ -342,7 +387,7 @@ def server_user_list(url: str) -> None:
 
     _database(url)
     for user in users():
-        state = "disabled" if user.disabled else "active"
+        state = pgettext("user", "disabled") if user.disabled else pgettext("user", "active")
         click.echo(f"{user.name:<40}  {user.role.word:<10}  {state:<8}  {user.updated_at[:19]}")
 
 
@@ -354,7 +399,9 @@ def server_user_disable(url: str, name: str) -> None:
     from sync.server.users import disable
 
     _database(url)
-    click.echo(f"{disable(name).name} is disabled on every till at its next sync.")
+    click.echo(
+        _("{name} is disabled on every till at its next sync.").format(name=disable(name).name)
+    )
 
 
 @server_user.command(name="reset-pin")
@@ -368,5 +415,5 @@ def server_user_reset_pin(url: str, key_dir: str | None, name: str) -> None:
 
     keys = server_keys(url, key_dir)
     _database(url)
-    done = reset_pin(name, read_pin(f"New PIN for {name}", confirm=True), keys)
-    click.echo(f"{done.name} has a new PIN on every till at its next sync.")
+    done = reset_pin(name, read_pin(_("New PIN for {name}").format(name=name), confirm=True), keys)
+    click.echo(_("{name} has a new PIN on every till at its next sync.").format(name=done.name))

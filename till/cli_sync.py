@@ -38,7 +38,7 @@ def sync(click_ctx: click.Context, mode: str | None, set_aside: int | None, reas
         _set_aside(click_ctx, set_aside, reason)
         return
     if mode is None:
-        raise click.UsageError("say --once, --daemon, --set-aside N or --set-aside-list")
+        raise click.UsageError(_("say --once, --daemon, --set-aside N or --set-aside-list"))
     settings = click_ctx.obj.settings()
     if mode == "list":
         _list_set_aside(click_ctx)
@@ -70,7 +70,9 @@ def _set_aside(click_ctx: click.Context, seq: int, reason: str) -> None:
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--reason") from None
     if not why:
-        raise click.BadParameter("say why (the server's refusal, a ticket)", param_hint="--reason")
+        raise click.BadParameter(
+            _("say why (the server's refusal, a ticket)"), param_hint="--reason"
+        )
     settings = click_ctx.obj.settings()
     click_ctx.obj.open_database(settings)
     actor = f"technician ({settings.till.seller})"

@@ -14,6 +14,7 @@ from storage import closure_check, closures
 from till.config import Settings
 from till.core.closures import Closure, ClosureKind
 from till.core.people import Actor, Permission, authorise
+from till.errors import Reason
 
 
 class ClosureService:
@@ -111,8 +112,9 @@ class ClosureService:
         authorise(actor, Permission.LOOK_UP)
         return closures.get_closure(self.till_no, kind, number)
 
-    def verify(self) -> list[str]:
-        """What no longer holds in the closures, one sentence each (empty: intact)."""
+    def verify(self) -> list[Reason]:
+        """What no longer holds in the closures, one reason each, worded where shown (empty:
+        intact)."""
         return closure_check.verify_closures(self.settings.key_dir)
 
     def document(self, closure: Closure) -> ReceiptDocument:

@@ -12,7 +12,8 @@ from typing import Any
 from till.core.loyalty import LoyaltyProgram
 from till.core.money import parse_rate
 from till.core.text import first_control
-from till.errors import ConfigError, InvalidSale
+from till.core.words import N_
+from till.errors import ConfigError, InvalidSale, reason_of
 from till.i18n import LANGUAGES
 
 CONFIG_ENV = "TILL_CONFIG"
@@ -267,18 +268,30 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         with config_path.open("rb") as file:
             raw = file.read(MAX_CONFIG_BYTES + 1)
         if len(raw) > MAX_CONFIG_BYTES:
-            raise ConfigError(f"{config_path}: more than 1 MiB: not a config file.")
+            raise ConfigError(
+                N_("{path}: more than 1 MiB: not a config file."), path=str(config_path)
+            )
         data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{config_path}: no such config file.") from None
+        raise ConfigError(N_("{path}: no such config file."), path=str(config_path)) from None
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{config_path}: cannot be read ({error}).") from None
+        raise ConfigError(
+            N_("{path}: cannot be read ({detail})."), path=str(config_path), detail=str(error)
+        ) from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{config_path}: not valid TOML: {error}.") from None
+        raise ConfigError(
+            N_("{path}: not valid TOML: {detail}."), path=str(config_path), detail=str(error)
+        ) from None
+    except RecursionError:  # tomllib reads nested arrays and tables by recursion
+        raise ConfigError(
+            N_("{path}: not valid TOML: it nests too deeply."), path=str(config_path)
+        ) from None
     try:
         settings = settings_from_dict(data)
     except ConfigError as error:
-        raise ConfigError(f"{config_path}: {error}") from None
+        raise ConfigError(
+            N_("{path}: {problem}"), path=str(config_path), problem=reason_of(error)
+        ) from None
     if not Path(settings.database.path).is_absolute():
         resolved = (config_path.parent / settings.database.path).resolve()
         settings = settings.with_database(resolved)
@@ -312,9 +325,13 @@ def settings_from_dict(data: dict[str, Any], environ: Any = None) -> Settings:
     values: dict[str, Any] = {}
     for name, section in data.items():
         if name not in sections:
-            raise ConfigError(f"{shown(name)}: unknown section (known: {', '.join(sections)}).")
+            raise ConfigError(
+                N_("{section}: unknown section (known: {known})."),
+                section=shown(name),
+                known=", ".join(sections),
+            )
         if not isinstance(section, dict):
-            raise ConfigError(f"{name}: must be a table, written [{name}].")
+            raise ConfigError(N_("{section}: must be a table, written [{section}]."), section=name)
         if name == "keymap":
             values[name] = _keymap(section)
         else:
@@ -330,7 +347,9 @@ def _section(name: str, default: Any, table: dict[str, Any]) -> Any:
     for key, value in table.items():
         where = f"[{name}] {shown(key)}"
         if key not in known:
-            raise ConfigError(f"{where}: unknown key (known: {', '.join(known)}).")
+            raise ConfigError(
+                N_("{where}: unknown key (known: {known})."), where=where, known=", ".join(known)
+            )
         converted[key] = _convert(where, name, key, known[key], value)
     return replace(default, **converted)
 
@@ -344,23 +363,33 @@ def _convert(where: str, section: str, key: str, default: Any, value: Any) -> An
         return _percentages(where, value)
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}: must be true or false, got {value!r}.")
+            raise ConfigError(
+                N_("{where}: must be true or false, got {value!r}."), where=where, value=value
+            )
         return value
     if isinstance(default, int):
         if type(value) is not type(default):
-            raise ConfigError(f"{where}: must be a whole number, got {value!r}.")
+            raise ConfigError(
+                N_("{where}: must be a whole number, got {value!r}."), where=where, value=value
+            )
         return value
     if isinstance(default, str):
         if not isinstance(value, str):
-            raise ConfigError(f"{where}: must be text in quotes, got {value!r}.")
+            raise ConfigError(
+                N_("{where}: must be text in quotes, got {value!r}."), where=where, value=value
+            )
         return _text(where, value)
     if isinstance(default, tuple):
         if isinstance(value, str):
             value = value.splitlines() or [""]  # a multi-line string is its lines
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where}: must be a list of text lines, got {value!r}.")
+            raise ConfigError(
+                N_("{where}: must be a list of text lines, got {value!r}."),
+                where=where,
+                value=value,
+            )
         return tuple(_text(where, line) for line in value)
-    raise ConfigError(f"{where}: unsupported value {value!r}.")
+    raise ConfigError(N_("{where}: unsupported value {value!r}."), where=where, value=value)
 
 
 def _text(where: str, value: str) -> str:
@@ -368,44 +397,70 @@ def _text(where: str, value: str) -> str:
     the store name would reach the printer as a command)."""
     found = first_control(value)
     if found:
-        raise ConfigError(f"{where}: has a control character ({found}); write plain text.")
+        raise ConfigError(
+            N_("{where}: has a control character ({found}); write plain text."),
+            where=where,
+            found=found,
+        )
     return value
 
 
 def _rates(where: str, value: Any) -> tuple[int, ...]:
     if not isinstance(value, list) or not value:
-        raise ConfigError(f"{where}: must be a list of percentages such as [20, 5.5].")
+        raise ConfigError(
+            N_("{where}: must be a list of percentages such as [20, 5.5]."), where=where
+        )
     rates = []
     for rate in value:
         if isinstance(rate, bool) or not isinstance(rate, int | float | str):
-            raise ConfigError(f"{where}: {rate!r} is not a percentage.")
+            raise ConfigError(N_("{where}: {rate!r} is not a percentage."), where=where, rate=rate)
         try:
             rates.append(parse_rate(str(rate)))
         except InvalidSale as error:
-            raise ConfigError(f"{where}: {error}") from None
+            raise ConfigError(
+                N_("{where}: {problem}"), where=where, problem=reason_of(error)
+            ) from None
     return tuple(rates)
 
 
 def _percentages(where: str, value: Any) -> dict[str, int]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: must be a table such as {{ VIP = 5, Wholesale = 12.5 }}.")
+        raise ConfigError(
+            N_("{where}: must be a table such as {example}."),
+            where=where,
+            example="{ VIP = 5, Wholesale = 12.5 }",
+        )
     discounts = {}
     for key, rate in value.items():
         name = shown(key)
         if isinstance(rate, bool) or not isinstance(rate, int | float):
-            raise ConfigError(f"{where}: {name} = {rate!r} is not a percentage.")
+            raise ConfigError(
+                N_("{where}: {name} = {rate!r} is not a percentage."),
+                where=where,
+                name=name,
+                rate=rate,
+            )
         if not 0 <= rate < 100:
-            raise ConfigError(f"{where}: {name} must be at least 0 and under 100 (%), got {rate}.")
+            raise ConfigError(
+                N_("{where}: {name} must be at least 0 and under 100 (%), got {rate}."),
+                where=where,
+                name=name,
+                rate=rate,
+            )
         try:
             discounts[key] = parse_rate(str(rate))
         except InvalidSale as error:
-            raise ConfigError(f"{where}: {name}: {error}") from None
+            raise ConfigError(
+                N_("{where}: {name}: {problem}"), where=where, name=name, problem=reason_of(error)
+            ) from None
     return discounts
 
 
 def _scanner_devices(where: str, value: Any) -> tuple[ScannerDevice, ...]:
     if not isinstance(value, list) or not all(isinstance(entry, dict) for entry in value):
-        raise ConfigError(f"{where}: write each scanner as a [[scanner.devices]] table.")
+        raise ConfigError(
+            N_("{where}: write each scanner as a [[scanner.devices]] table."), where=where
+        )
     return tuple(
         _section(f"scanner.devices #{n}", ScannerDevice(), entry)
         for n, entry in enumerate(value, 1)
@@ -418,19 +473,33 @@ def _check_scanner(scanner: ScannerSettings) -> None:
 
     layouts = ", ".join(LAYOUTS)
     if scanner.layout not in LAYOUTS:
-        raise ConfigError(f"[scanner] layout: unknown {scanner.layout!r} (known: {layouts}).")
+        raise ConfigError(
+            N_("[scanner] layout: unknown {layout!r} (known: {known})."),
+            layout=scanner.layout,
+            known=layouts,
+        )
     for n, device in enumerate(scanner.devices, 1):
         where = f"[scanner.devices #{n}]"
         try:
             parse_match(device.match)
         except ValueError as error:
-            raise ConfigError(f"{where} match: {error}.") from None
+            raise ConfigError(
+                N_("{where} match: {problem}."), where=where, problem=reason_of(error)
+            ) from None
         if device.role not in ROLES:
             raise ConfigError(
-                f"{where} role: must be one of {', '.join(ROLES)}, got {device.role!r}."
+                N_("{where} role: must be one of {choices}, got {role!r}."),
+                where=where,
+                choices=", ".join(ROLES),
+                role=device.role,
             )
         if device.layout and device.layout not in LAYOUTS:
-            raise ConfigError(f"{where} layout: unknown {device.layout!r} (known: {layouts}).")
+            raise ConfigError(
+                N_("{where} layout: unknown {layout!r} (known: {known})."),
+                where=where,
+                layout=device.layout,
+                known=layouts,
+            )
 
 
 def _keymap(table: dict[str, Any]) -> dict[str, str]:
@@ -438,7 +507,9 @@ def _keymap(table: dict[str, Any]) -> dict[str, str]:
 
     flat = _dotted(table)
     for binding_id, problem in keymap_problems(flat):
-        raise ConfigError(f"[keymap] {shown(binding_id)}: {problem}.")
+        raise ConfigError(
+            N_("[keymap] {binding}: {problem}."), binding=shown(binding_id), problem=problem
+        )
     return flat
 
 
@@ -485,43 +556,59 @@ def _check_sync(sync: SyncSettings) -> None:
 
     if not sync.url:
         if sync.token:
-            raise ConfigError("[sync] token: set, but [sync] url is empty.")
+            raise ConfigError(N_("[sync] token: set, but [sync] url is empty."))
         return
     try:
         parts = urlsplit(sync.url)
         host = parts.hostname or ""
         parts.port  # noqa: B018 -- a bad port raises here, not at the first sync
     except ValueError as error:
-        raise ConfigError(f"[sync] url: {sync.url!r} is not a valid URL ({error}).") from None
+        raise ConfigError(
+            N_("[sync] url: {url!r} is not a valid URL ({detail})."),
+            url=sync.url,
+            detail=str(error),
+        ) from None
     if parts.scheme not in ("https", "http") or not host:
-        raise ConfigError(f"[sync] url: must be https://HOST[:PORT], got {sync.url!r}.")
+        raise ConfigError(N_("[sync] url: must be https://HOST[:PORT], got {url!r}."), url=sync.url)
     if parts.scheme == "http" and host not in _LOOPBACK:
         raise ConfigError(
-            f"[sync] url: plain http:// only to this machine (an SSH tunnel); {host} needs "
-            "https://."
+            N_(
+                "[sync] url: plain http:// only to this machine (an SSH tunnel); {host} needs https://."
+            ),
+            host=host,
         )
     if not sync.token:
-        raise ConfigError("[sync] token: needed with [sync] url (or set TILL_SYNC_TOKEN).")
+        raise ConfigError(N_("[sync] token: needed with [sync] url (or set TILL_SYNC_TOKEN)."))
     if not re.fullmatch(r"[A-Za-z0-9_-]{16,200}", sync.token):
-        raise ConfigError("[sync] token: not a token as 'till server add-till' prints it.")
+        raise ConfigError(N_("[sync] token: not a token as 'till server add-till' prints it."))
     if not sync.name:
         raise ConfigError(
-            "[sync] name: needed with [sync] url: the NAME given to 'till server add-till'."
+            N_("[sync] name: needed with [sync] url: the NAME given to 'till server add-till'.")
         )
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}", sync.name):
         raise ConfigError(
-            f"[sync] name: {sync.name!r} is no till name: 1 to 40 letters, digits, '.', '_' "
-            "or '-', as given to 'till server add-till'."
+            N_(
+                "[sync] name: {name!r} is no till name: 1 to 40 letters, digits, '.', '_' "
+                "or '-', as given to 'till server add-till'."
+            ),
+            name=sync.name,
         )
     if sync.ca_bundle and not Path(sync.ca_bundle).is_file():
-        raise ConfigError(f"[sync] ca_bundle: {sync.ca_bundle} is not a file.")
+        raise ConfigError(N_("[sync] ca_bundle: {path} is not a file."), path=sync.ca_bundle)
 
 
 def _check_bounds(settings: Settings) -> None:
     for (section, key), (low, high) in BOUNDS.items():
         value = getattr(getattr(settings, section), key)
         if not low <= value <= high:
-            raise ConfigError(f"[{section}] {key}: must be between {low} and {high}, got {value}.")
+            raise ConfigError(
+                N_("[{section}] {key}: must be between {low} and {high}, got {value}."),
+                section=section,
+                key=key,
+                low=low,
+                high=high,
+                value=value,
+            )
 
 
 def _check_printer(printer: PrinterSettings) -> None:
@@ -530,12 +617,19 @@ def _check_printer(printer: PrinterSettings) -> None:
     try:
         open_transport(printer.url, printer.timeout)
     except ValueError as error:  # urllib's own complaint, e.g. "Invalid IPv6 URL"
-        raise ConfigError(f"[printer] url: {printer.url!r} is not a valid URL ({error}).") from None
+        raise ConfigError(
+            N_("[printer] url: {url!r} is not a valid URL ({detail})."),
+            url=printer.url,
+            detail=str(error),
+        ) from None
     profiles = _escpos_profiles()
     if profiles and printer.profile not in profiles:
         raise ConfigError(
-            f"[printer] profile: {printer.profile!r} is not a python-escpos profile (try "
-            "TM-T88V, TM-T20II or default)."
+            N_(
+                "[printer] profile: {profile!r} is not a python-escpos profile (try "
+                "TM-T88V, TM-T20II or default)."
+            ),
+            profile=printer.profile,
         )
 
 
@@ -569,17 +663,22 @@ def _check_invoice(settings: Settings) -> None:
             siret.validate(settings.store.siret)
         except ValidationError as error:
             raise ConfigError(
-                f"[store] siret: {settings.store.siret!r} is not a valid SIRET ({error})."
+                N_("[store] siret: {siret!r} is not a valid SIRET ({detail})."),
+                siret=settings.store.siret,
+                detail=str(error),
             ) from None
     invoice = settings.invoice
     try:
         parse_terms(invoice.payment_terms)
     except ValueError as error:
-        raise ConfigError(f"[invoice] payment_terms: {error}") from None
+        raise ConfigError(
+            N_("[invoice] payment_terms: {problem}"), problem=reason_of(error)
+        ) from None
     if invoice.operation not in OPERATIONS:
         raise ConfigError(
-            f"[invoice] operation: must be one of {', '.join(OPERATIONS)}, "
-            f"got {invoice.operation!r}."
+            N_("[invoice] operation: must be one of {choices}, got {operation!r}."),
+            choices=", ".join(OPERATIONS),
+            operation=invoice.operation,
         )
 
 
@@ -588,8 +687,12 @@ def _check_display(display: DisplaySettings) -> None:
 
     if display.theme != AUTO and display.theme not in BUILTIN:
         raise ConfigError(
-            f"[display] theme: unknown theme {display.theme!r} (try {AUTO}, textual-dark, "
-            "ansi-dark, or another of Textual's built-in themes)."
+            N_(
+                "[display] theme: unknown theme {theme!r} (try {auto}, textual-dark, "
+                "ansi-dark, or another of Textual's built-in themes)."
+            ),
+            theme=display.theme,
+            auto=AUTO,
         )
 
 
@@ -607,7 +710,8 @@ def _check(settings: Settings) -> None:
     prefix = loyalty.card_prefix
     if not (prefix.isascii() and prefix.isdigit() and len(prefix) == 2):
         raise ConfigError(
-            f"[loyalty] card_prefix: two digits such as 29, got {loyalty.card_prefix!r}."
+            N_("[loyalty] card_prefix: two digits such as 29, got {prefix!r}."),
+            prefix=loyalty.card_prefix,
         )
     if loyalty.expiry_date:
         from till.core.loyalty import parse_month_day
@@ -615,34 +719,41 @@ def _check(settings: Settings) -> None:
         try:
             parse_month_day(loyalty.expiry_date)
         except ValueError as error:
-            raise ConfigError(f"[loyalty] expiry_date: {error}.") from None
+            raise ConfigError(
+                N_("[loyalty] expiry_date: {problem}."), problem=reason_of(error)
+            ) from None
     pin = settings.security.manager_pin
     if pin:
         from till.core.pin import hash_problem
 
         problem = hash_problem(pin)
         if problem:
-            raise ConfigError(f"[security] manager_pin: {problem}.")
+            raise ConfigError(N_("[security] manager_pin: {problem}."), problem=problem)
     _check_invoice(settings)
     _check_scanner(settings.scanner)
     _check_printer(settings.printer)
     _check_display(settings.display)
     if len(settings.receipt.qr) > MAX_QR_LENGTH:
-        raise ConfigError(f"[receipt] qr: at most {MAX_QR_LENGTH} characters.")
+        raise ConfigError(N_("[receipt] qr: at most {most} characters."), most=MAX_QR_LENGTH)
     if not settings.database.path.strip():
-        raise ConfigError("[database] path: names no file.")
+        raise ConfigError(N_("[database] path: names no file."))
     currency = settings.locale.currency
     if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
-        raise ConfigError(f"[locale] currency: must be an ISO code such as EUR, got {currency!r}.")
+        raise ConfigError(
+            N_("[locale] currency: must be an ISO code such as EUR, got {currency!r}."),
+            currency=currency,
+        )
     from babel import localedata  # asks whether the locale's data exists, without loading it
 
     name = settings.locale.locale
     if not (name.replace("_", "").isalnum() and localedata.exists(name)):
         raise ConfigError(
-            f"[locale] locale: unknown locale {settings.locale.locale!r} (try fr_FR or en_GB)."
+            N_("[locale] locale: unknown locale {locale!r} (try fr_FR or en_GB)."),
+            locale=settings.locale.locale,
         ) from None
     if settings.locale.language not in LANGUAGES:
         raise ConfigError(
-            f"[locale] language: must be one of {', '.join(LANGUAGES)},"
-            f" got {settings.locale.language!r}."
+            N_("[locale] language: must be one of {choices}, got {language!r}."),
+            choices=", ".join(LANGUAGES),
+            language=settings.locale.language,
         )

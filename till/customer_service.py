@@ -39,7 +39,7 @@ from till.core.customer_lookup import (
     SaleSummary,
 )
 from till.core.duplicate_merge import MergePlan
-from till.core.formats import for_print, formats_for
+from till.core.formats import formats_for
 from till.core.history_scope import HistoryPlace, HistoryScope, OlderSales, is_offline
 from till.core.people import Actor, Permission, Session, session_of, shop_seller
 from till.core.pricing import customer_terms
@@ -330,7 +330,6 @@ class CustomerService:
             segment_discounts=self.pricing.segment_discounts,
             allow_below_cost=self.pricing.allow_below_cost,
             today=today or date.today(),
-            percent=lambda bp: for_print(self.formats.rate(bp)),  # kept on paper: no nbsp
         )
         return SaleCustomer(
             customer.id,

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from till.config import Settings
+from till.core.words import Listing
 from till.errors import TillError
 from till.i18n import _, plural
 
@@ -71,14 +72,11 @@ def _database(settings: Settings) -> Iterator[Check]:
         yield "fail", "journal", str(error)
         return
     if not verdict.ok:
-        more = len(verdict.problems) - 3
-        shown = "; ".join(verdict.problems[:3])
-        if more > 0:
-            shown = _("{items} and {more} more").format(items=shown, more=more)
+        problems = Listing(verdict.problems, shown=3, separator="; ")
         yield (
             "fail",
             "journal",
-            _("{problems} (till journal verify lists them)").format(problems=shown),
+            _("{problems} (till journal verify lists them)").format(problems=problems),
         )
     else:
         intact = plural(
@@ -134,6 +132,7 @@ def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:
         yield "fail", "printer", str(error)
     if database_ok:
         from storage import print_jobs
+        from till.record_words import message_words
 
         waiting = print_jobs.waiting()
         if waiting:
@@ -142,28 +141,28 @@ def _printer(settings: Settings, database_ok: bool) -> Iterator[Check]:
                 "print queue",
                 plural(
                     waiting,
-                    "{n} receipt(s) waiting for the printer",
-                    "{n} receipt(s) waiting for the printer",
+                    "{n} receipt waiting for the printer",
+                    "{n} receipts waiting for the printer",
                 ),
             )
+            holding = print_jobs.holding_error()
+            if holding:
+                said = message_words(holding)
+                yield "warn", "print queue", _("last error: {error}").format(error=said)
         else:
             yield "ok", "print queue", _("empty")
-        unconfirmed = [job.receipt_code for job in print_jobs.unconfirmed()]
+        unconfirmed = Listing((job.receipt_code for job in print_jobs.unconfirmed()), shown=5)
         if unconfirmed:
-            more = len(unconfirmed) - 5
-            shown = ", ".join(unconfirmed[:5])
-            if more > 0:
-                shown = _("{items} and {more} more").format(items=shown, more=more)
             yield (
                 "warn",
                 "print queue",
                 plural(
                     len(unconfirmed),
-                    "{n} receipt(s) not confirmed by the printer ({receipts}): check them,"
+                    "{n} receipt not confirmed by the printer ({receipts}): check it,"
                     " reprint with `till receipt print N`",
-                    "{n} receipt(s) not confirmed by the printer ({receipts}): check them,"
+                    "{n} receipts not confirmed by the printer ({receipts}): check them,"
                     " reprint with `till receipt print N`",
-                    receipts=shown,
+                    receipts=unconfirmed,
                 ),
             )
 

@@ -36,6 +36,60 @@ class TillError(Exception):
         return worded(message, getattr(self, "params", {}))
 
 
+class Reason:
+    """A message id and its values that is not raised itself: why one field was refused.
+    Worded where it is shown (``str``, or as a ``{value}`` of another message)."""
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        self.message_id = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return worded(self.message_id, self.params)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Reason):
+            return NotImplemented
+        return (self.message_id, self.params) == (other.message_id, other.params)
+
+    __hash__ = None  # type: ignore[assignment]  # its values may be lists
+
+    def __repr__(self) -> str:
+        return f"Reason({self.message_id!r}, **{self.params!r})"
+
+
+class Refusal(ValueError):
+    """A value a rule refuses, its reason kept as data (a ``ValueError``, for the callers
+    that catch those): ``raise Refusal(N_("{text} is not a date."), text=text)``."""
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        super().__init__(message)
+        self.reason = Reason(message, **params)
+
+    def __str__(self) -> str:
+        return str(self.reason)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_refusal, (self.reason.message_id, self.reason.params))
+
+
+def _refusal(message: str, params: dict[str, Any]) -> Refusal:
+    return Refusal(message, **params)
+
+
+def reason_of(error: Exception) -> Reason:
+    """Why ``error`` refused a value, as data: a ``Refusal``'s or a ``TillError``'s own id and
+    values; any other error's text as it is."""
+    if isinstance(error, Refusal):
+        return error.reason
+    if isinstance(error, TillError) and getattr(error, "message_id", None) is not None:
+        return Reason(error.message_id, **error.params)
+    return Reason(str(error))
+
+
 def worded(message: str, params: dict[str, Any]) -> str:
     """``message`` in the till's language, its ``{names}`` filled from ``params``; a
     translation that names a value the message lacks falls back to the English."""

@@ -6,6 +6,8 @@ The units in ``systemd/`` are written for the usual install (user ``till``, ``ti
 executable beside this Python, and the user and group the services run as (which also own the
 scanners, in the udev rules). Nothing else in a unit changes, so what is installed is what the
 tests verify with ``systemd-analyze verify``.
+
+It reads no till config: it speaks the language ``till.cli_language`` chooses.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import click
 
 from till.errors import TillError
+from till.i18n import N_, _
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "systemd"
 """The units and rules, in the checkout ``till`` is installed from (``pip install -e``)."""
@@ -60,9 +63,11 @@ def check_user(name: str, root: Path) -> str:
     unit file, or, when installing on this machine, if no such user exists."""
     if not USER_NAME.fullmatch(name):
         raise TillError(
-            f"{name!r}: not a user name a unit can hold (lower-case "
-            "letters, digits, '_' and '-', at most 32, not starting with a digit or '-'); "
-            "nothing installed."
+            N_(
+                "{name}: not a user name a unit can hold (lower-case letters, digits, '_' and"
+                " '-', at most 32, not starting with a digit or '-'); nothing installed."
+            ),
+            name=repr(name),
         )
     if root != Path("/"):
         return name
@@ -73,8 +78,12 @@ def check_user(name: str, root: Path) -> str:
         entry = pwd.getpwnam(name)
     except KeyError:
         raise TillError(
-            f"no user {name!r} on this machine: create it first "
-            f"(adduser --system --group --home /var/lib/till {name}); nothing installed."
+            N_(
+                "no user {user} on this machine: create it first"
+                " (adduser --system --group --home /var/lib/till {name}); nothing installed."
+            ),
+            user=repr(name),
+            name=name,
         ) from None
     try:
         return grp.getgrgid(entry.pw_gid).gr_name
@@ -94,15 +103,21 @@ def plan(*, root: Path, user: str, kiosk: bool, server_db: str | None) -> Plan:
     """The files ``till install-systemd`` writes under ``root``, and the commands to run."""
     if not (TEMPLATES / "till.service").is_file():
         raise TillError(
-            f"{TEMPLATES}: the unit templates are not there (install till from its checkout, "
-            "pip install -e); nothing installed."
+            N_(
+                "{folder}: the unit templates are not there (install till from its checkout,"
+                " pip install -e); nothing installed."
+            ),
+            folder=str(TEMPLATES),
         )
     group = check_user(user, root)
     executable = till_executable()
     if not UNIT_PATH.fullmatch(str(executable)):
         raise TillError(
-            f"{executable}: a path a unit cannot hold as it is (only letters, digits and "
-            "'/._+-'): install till in a venv such as /opt/till/.venv; nothing installed."
+            N_(
+                "{path}: a path a unit cannot hold as it is (only letters, digits and"
+                " '/._+-'): install till in a venv such as /opt/till/.venv; nothing installed."
+            ),
+            path=str(executable),
         )
     screen = "till-kiosk.service" if kiosk else "till.service"
     units = [screen, "till-sync.service"] + (["till-server.service"] if server_db else [])
@@ -117,9 +132,11 @@ def plan(*, root: Path, user: str, kiosk: bool, server_db: str | None) -> Plan:
     if server_db is not None:
         if URL_REFUSED.search(server_db) or "://" not in server_db:
             raise TillError(
-                "--db: a URL such as sqlite:////var/lib/till/server.sqlite or "
-                "postgresql://till@localhost/till, without spaces, quotes, '\\', '$' or '`' "
-                "(put a password in ~/.pgpass instead); nothing installed."
+                N_(
+                    "--db: a URL such as sqlite:////var/lib/till/server.sqlite or"
+                    " postgresql://till@localhost/till, without spaces, quotes, '\\', '$' or"
+                    " '`' (put a password in ~/.pgpass instead); nothing installed."
+                )
             )
         env = root / SERVER_ENV
         files[env] = (
@@ -150,8 +167,11 @@ def check_overwrites(the_plan: Plan, force: bool) -> list[Path]:
             continue
         if path.exists() and not force:
             raise TillError(
-                f"{path} exists and differs from the one till would write: check it, then run "
-                "again with --force to replace it; nothing installed."
+                N_(
+                    "{path} exists and differs from the one till would write: check it, then"
+                    " run again with --force to replace it; nothing installed."
+                ),
+                path=str(path),
             )
         changed.append(path)
     return changed
@@ -184,7 +204,9 @@ def write(the_plan: Plan, paths: list[Path]) -> None:
 )
 @click.option("--force", is_flag=True, help="Replace units and rules that were changed.")
 @click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+@click.pass_context
 def install_systemd(
+    click_ctx: click.Context,
     kiosk: bool,
     user: str,
     server: bool,
@@ -196,22 +218,25 @@ def install_systemd(
     """Install the systemd units (the register or kiosk on tty1, sync, and with --server the
     back-office server) and the udev rules for scanners and printers, for this till executable
     and USER; then print the systemctl commands that start them (docs/deployment.md)."""
+    from till.cli_language import speak_command_language
+
+    speak_command_language(getattr(click_ctx.find_root().obj, "config_path", None))
     if server != (server_db is not None):
-        raise click.UsageError("--server and --db URL go together")
+        raise click.UsageError(_("--server and --db URL go together"))
     root_path = Path(root).resolve()
     the_plan = plan(root=root_path, user=user, kiosk=kiosk, server_db=server_db)
     changed = check_overwrites(the_plan, force)
-    verb = "would write" if dry_run else "wrote"
+    verb = _("would write") if dry_run else _("wrote")
     for path in the_plan.files:
-        state = verb if path in changed else "unchanged"
-        click.echo(f"{state}: {path}")
+        state = verb if path in changed else _("unchanged")
+        click.echo(_("{state}: {path}").format(state=state, path=path))
     if not dry_run:
         write(the_plan, changed)
     reloaded = False
     if not dry_run and root_path == Path("/") and shutil.which("systemctl"):
         done = subprocess.run(["systemctl", "daemon-reload"], check=False, timeout=60)
         reloaded = done.returncode == 0
-    click.echo("Then run, as root:" if not dry_run else "Then, as root:")
+    click.echo(_("Then run, as root:") if not dry_run else _("Then, as root:"))
     for command in the_plan.commands:
         if reloaded and command == "systemctl daemon-reload":
             continue

@@ -12,6 +12,9 @@ import difflib
 import re
 from collections.abc import Mapping
 
+from till.core.words import N_, Word
+from till.errors import Reason
+
 APP = "TillApp"
 
 SCREENS: dict[str, dict[str, str]] = {
@@ -151,9 +154,9 @@ DEFAULT_KEYS = {
 """Binding id → its default keys (an id names one action, on one screen)."""
 
 RESERVED = {
-    "ctrl+c": "closing the register",
-    "tab": "moving to the next field",
-    "shift+tab": "moving to the previous field",
+    "ctrl+c": N_("closing the register"),
+    "tab": N_("moving to the next field"),
+    "shift+tab": N_("moving to the previous field"),
 }
 """Keys every screen already uses for something no binding id can take over."""
 
@@ -227,46 +230,51 @@ def split_keys(keys: str) -> list[str]:
     return [key.strip() for key in keys.split(",")]
 
 
-def keymap_problems(keymap: Mapping[str, object]) -> list[tuple[str, str]]:
-    """``(binding id, what is wrong)`` for each entry of a ``[keymap]`` table the register
-    cannot honour: an unknown id, a key no terminal sends, or a key another binding of the
-    same screen still holds (a remap never silently takes a key away)."""
-    problems: list[tuple[str, str]] = []
+def keymap_problems(keymap: Mapping[str, object]) -> list[tuple[str, Reason]]:
+    """``(binding id, what is wrong)``, the reason worded where shown, for each entry of a
+    ``[keymap]`` table the register cannot honour: an unknown id, a key no terminal sends, or
+    a key another binding of the same screen still holds (a remap never silently takes a key
+    away)."""
+    problems: list[tuple[str, Reason]] = []
     known = binding_ids()
     for binding_id, keys in keymap.items():
         if binding_id not in known:
-            problems.append((binding_id, f"unknown binding id ({_suggest(binding_id, known)})"))
+            suggestion = _suggest(binding_id, known)
+            problems.append(
+                (binding_id, Reason(N_("unknown binding id ({suggestion})"), suggestion=suggestion))
+            )
         elif not isinstance(keys, str) or not keys.strip():
-            problems.append((binding_id, 'must be keys in quotes such as "f12,ctrl+t"'))
+            problems.append((binding_id, Reason(N_('must be keys in quotes such as "f12,ctrl+t"'))))
         else:
             bad = [key for key in split_keys(keys) if not valid_key(key)]
             if bad:
-                problems.append(
-                    (binding_id, f"{bad[0]!r} is not a key name (try f1-f24, ctrl+t, pageup)")
-                )
+                not_a_key = N_("{key!r} is not a key name (try f1-f24, ctrl+t, pageup)")
+                problems.append((binding_id, Reason(not_a_key, key=bad[0])))
     if problems:
         return problems
     return _clashes({binding_id: str(keys) for binding_id, keys in keymap.items()})
 
 
-def _clashes(keymap: Mapping[str, str]) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
+def _clashes(keymap: Mapping[str, str]) -> list[tuple[str, Reason]]:
+    problems: list[tuple[str, Reason]] = []
     for binding_id, keys in keymap.items():
         for key in split_keys(keys):
             if key in RESERVED:
-                problems.append((binding_id, f"{key} is kept for {RESERVED[key]}"))
+                kept = Reason(N_("{key} is kept for {use}"), key=key, use=Word(RESERVED[key]))
+                problems.append((binding_id, kept))
                 continue
             for screen, bindings in SCREENS.items():
                 if binding_id not in bindings and binding_id not in SCREENS[APP]:
                     continue
                 holder = _holder(key, binding_id, screen, keymap)
                 if holder is not None:
+                    taken = N_(
+                        "{key} is already the key of {holder} on {screen} (give {holder} another"
+                        " key in [keymap] first)"
+                    )
+                    where = Word(SCREEN_NAMES.get(screen, screen))
                     problems.append(
-                        (
-                            binding_id,
-                            f"{key} is already the key of {holder} on {_screen_name(screen)}"
-                            f" (give {holder} another key in [keymap] first)",
-                        )
+                        (binding_id, Reason(taken, key=key, holder=holder, screen=where))
                     )
                     break
     return problems
@@ -286,15 +294,47 @@ def _holder(key: str, binding_id: str, screen: str, keymap: Mapping[str, str]) -
     return None
 
 
-def _suggest(binding_id: str, known: set[str]) -> str:
+SUGGESTIONS = (
+    N_("did you mean {first}?"),
+    N_("did you mean {first} or {second}?"),
+    N_("did you mean {first} or {second} or {third}?"),
+)
+"""The closest binding ids, one to three of them."""
+
+
+def _suggest(binding_id: str, known: set[str]) -> Reason:
     close = difflib.get_close_matches(binding_id, sorted(known), n=3)
     if close:
-        return "did you mean " + " or ".join(close) + "?"
-    return "the sale screen's are " + ", ".join(SCREENS["SaleScreen"])
+        names = dict(zip(("first", "second", "third"), close, strict=False))
+        return Reason(SUGGESTIONS[len(close) - 1], **names)
+    return Reason(N_("the sale screen's are {ids}"), ids=", ".join(SCREENS["SaleScreen"]))
 
 
-def _screen_name(screen: str) -> str:
-    if screen == APP:
-        return "every screen"
-    words = re.sub(r"(?<!^)(?=[A-Z])", " ", screen.removesuffix("Screen")).lower()
-    return f"the {words} screen"
+SCREEN_NAMES = {
+    APP: N_("every screen"),
+    "SaleScreen": N_("the sale screen"),
+    "PaymentScreen": N_("the payment screen"),
+    "CustomerSearchScreen": N_("the customer search screen"),
+    "CustomerViewScreen": N_("the customer view screen"),
+    "CustomerFormScreen": N_("the customer form screen"),
+    "QuickAddScreen": N_("the quick add screen"),
+    "AddressScreen": N_("the address screen"),
+    "DepositScreen": N_("the deposit screen"),
+    "AdjustPointsScreen": N_("the adjust points screen"),
+    "ManagerPinScreen": N_("the manager PIN screen"),
+    "LoginScreen": N_("the login screen"),
+    "ParkNameScreen": N_("the park name screen"),
+    "ParkedScreen": N_("the parked screen"),
+    "ConfirmScreen": N_("the confirm screen"),
+    "QuantityScreen": N_("the quantity screen"),
+    "ReceiptScreen": N_("the receipt screen"),
+    "ReturnScreen": N_("the return screen"),
+    "DuplicatesScreen": N_("the duplicates screen"),
+    "MergeScreen": N_("the merge screen"),
+    "CustomerImportScreen": N_("the customer import screen"),
+    "KioskScreen": N_("the kiosk screen"),
+    "ClosureScreen": N_("the closure screen"),
+    "StatusScreen": N_("the status screen"),
+    "SupportScreen": N_("the support screen"),
+}
+"""How a clash names the screen where a key is taken (tests/test_keymap.py: one per screen)."""

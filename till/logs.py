@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -63,18 +64,31 @@ def configure(
         where = "the journal (journalctl -t till)"
     else:
         path = Path(database).resolve().parent / LOG_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
-        )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.handlers.RotatingFileHandler(
+                path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+            )
+            where = str(path)
+        except OSError as error:  # a full or read-only disk: the screen says so
+            handler, where = _fallback_log(f"{path}: {error.strerror}")
         handler.setFormatter(PrintableFormatter(FILE_FORMAT))
-        where = str(path)
     _destination.append(handler)
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     logging.captureWarnings(True)
     threading.excepthook = _log_thread_exception
     return where
+
+
+def _fallback_log(why: str) -> tuple[logging.Handler, str]:
+    """The log while its own folder cannot be written: the system's temporary folder (often
+    another disk, or memory), else nowhere (warnings still reach the screen)."""
+    path = Path(tempfile.gettempdir()) / f"till-{os.getuid()}.log"
+    try:
+        return logging.FileHandler(path, encoding="utf-8"), f"{path} ({why})"
+    except OSError:
+        return logging.NullHandler(), f"nowhere ({why})"
 
 
 class PrintableFormatter(logging.Formatter):

@@ -40,7 +40,7 @@ from till.core.pin import (
     pin_tag,
     verify_pin,
     verify_user_pin,
-    wrong_pin_words,
+    wrong_pin,
 )
 from till.errors import TillError
 from till.i18n import N_
@@ -98,7 +98,8 @@ class PeopleService:
         actor = self._match(pin)
         if actor is None:
             left, locked_for = users.gate_state(GATE, now, self.lockout)
-            raise PinRefused(wrong_pin_words(left, locked_for))
+            message, values = wrong_pin(left, locked_for)
+            raise PinRefused(message, **values)
         self._write(users.clear_tries, GATE)
         return actor
 

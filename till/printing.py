@@ -14,16 +14,20 @@ from typing import Any
 from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import Delivery, DeliveryUncertain
 from storage import print_jobs, sales
+from till.core.message_data import error_data, message_data
 from till.errors import PrinterError
 from till.i18n import N_, _
 from till.keymap import key_names
 from till.logs import SHOWN
+from till.record_words import message_words
 
 log = logging.getLogger(__name__)
 
 
 NOT_CONFIRMED = N_("Receipt {code} not confirmed by the printer: check it and reprint ({receipt}).")
 """What the cashier reads when a printer known to confirm did not confirm a receipt."""
+SET_ASIDE = N_("A receipt could not be prepared and was set aside: {error}")
+"""Why a job left the queue; ``{error}`` is what went wrong, itself kept as a message."""
 
 DELIVERY_WORDS = {
     print_jobs.QUEUED: N_("Waiting for the printer."),
@@ -121,18 +125,18 @@ class PrintQueue:
                     log.warning(
                         "receipt %s not confirmed: %s", sale.receipt_code, error, extra=SHOWN
                     )
-                    self._in_writer(print_jobs.mark_unconfirmed, job.id, str(error))
+                    self._in_writer(print_jobs.mark_unconfirmed, job.id, error_data(error))
                     receipt = key_names("receipt", self._keymap)[0]
                     said = _(NOT_CONFIRMED).format(code=sale.receipt_code, receipt=receipt)
                     return self._state(said, True)
                 except PrinterError as error:  # the printer: keep the order, retry later
-                    self._in_writer(print_jobs.mark_failed, job.id, str(error))
+                    self._in_writer(print_jobs.mark_failed, job.id, error_data(error))
                     return self._state(str(error))
                 except Exception as error:  # this job itself: give up on it, print the rest
                     log.exception("print job %s cannot be printed", job.id, extra=SHOWN)
-                    reason = f"A receipt could not be prepared and was set aside: {error}"
-                    self._in_writer(print_jobs.set_aside, job.id, reason)
-                    return self._state(reason)
+                    kept = message_data(SET_ASIDE, {"error": error})
+                    self._in_writer(print_jobs.set_aside, job.id, kept)
+                    return self._state(message_words(kept))
                 self._in_writer(print_jobs.mark_delivered, job.id, delivery.value)
                 self._last_delivery = delivery
             return self._state()

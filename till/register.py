@@ -15,14 +15,16 @@ from devices.printer.receipt import ReceiptLayout, receipt_header
 from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import open_transport
 from storage import catalog, events, open_sale, parked, sales
-from storage.errors import DatabaseBusy, storage_errors
+from storage.errors import DatabaseBusy, ReadOnlyDatabase, storage_errors
 from storage.models import database
+from till import logs
 from till.config import Settings
 from till.core.barcodes import parse_scan_entry
 from till.core.formats import formats_for
 from till.core.money import MoneyFormat
 from till.core.people import Actor, Permission, Session, shop_seller
 from till.core.sale import Cart, CartLine, Item, Parked, PaymentMethod, RecordedSale, SaleCustomer
+from till.errors import StorageError
 from till.i18n import N_, use_language
 from till.printing import PrintQueue
 from till.sale_keeper import OpenSaleKeeper
@@ -313,8 +315,11 @@ class Register:
             return events.record_event(kind, label, details, till_no=till_no)
 
         def logged(done: Future[int]) -> None:
-            if done.exception() is not None:
-                log.error("could not journal %s: %s", kind, done.exception())
+            failure = done.exception()
+            if isinstance(failure, StorageError):  # the disk's trouble is told where it matters
+                log.error("could not journal %s: %s", kind, failure, extra=logs.SHOWN)
+            elif failure is not None:
+                log.error("could not journal %s: %s", kind, failure)
 
         try:
             self._writer.submit(self._write, record, ()).add_done_callback(logged)
@@ -376,6 +381,13 @@ class Register:
     def last_sale(self) -> RecordedSale | None:
         return sales.last_sale(self.till_no)
 
+    def reopen_after_read_only(self) -> None:
+        """Drop the calling thread's connection (the event loop's): SQLite keeps a file it
+        opened read-only that way in the whole process until every connection to it closed,
+        even once the disk takes writes again. The writer drops its own on such a refusal."""
+        if not database.is_closed():
+            database.close()
+
     def in_writer(
         self, operation: Callable[..., T], *args: Any, on_busy: Callable[[], object] | None = None
     ) -> T:
@@ -427,6 +439,11 @@ class Register:
                         ) from busy
                     self._tell_busy()
                     time.sleep(BUSY_PAUSE)
+                except ReadOnlyDatabase:
+                    # SQLite opened the file read-only and keeps it so: the next write opens
+                    # it again, writable once the disk is.
+                    database.close()
+                    raise
         finally:
             self._busy = False
 

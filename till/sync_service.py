@@ -219,24 +219,27 @@ class SyncService:
         except TillError as error:
             yield "fail", str(error)
             return
-        yield "ok", f"{url}: reachable, protocol version matches"
+        yield "ok", _("{url}: reachable, protocol version matches").format(url=url)
+        name = self.settings.name
         try:
             self.client.check_token()
         except TillError as error:
-            yield "fail", f"till {self.settings.name}: token refused ({error})"
+            yield "fail", _("till {name}: token refused ({error})").format(name=name, error=error)
         else:
-            yield "ok", f"till {self.settings.name}: token accepted"
+            yield "ok", _("till {name}: token accepted").format(name=name)
         if not with_database:
             return
         status = self.status()
-        last = _iso(status.last_success) if status.last_success else "never"
         stale = not status.last_success or (
             time.time() - status.last_success > self.settings.offline_after
         )
-        yield (
-            "warn" if stale and status.waiting else "ok",
-            f"{status.waiting} change(s) waiting, last complete sync {last}",
+        waiting = plural(status.waiting, "{n} change(s) waiting", "{n} change(s) waiting")
+        last = (
+            _("last complete sync {at}").format(at=_iso(status.last_success))
+            if status.last_success
+            else _("last complete sync never")
         )
+        yield "warn" if stale and status.waiting else "ok", f"{waiting}, {last}"
 
 
 class SyncWorker:

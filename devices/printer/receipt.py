@@ -11,6 +11,7 @@ from till.core.sale import PAYMENT_LABELS, PaymentMethod, ReceiptHeader, Recorde
 from till.core.tax import net_of
 from till.core.text import printable
 from till.i18n import N_, _, pgettext, plural
+from till.price_words import note_words
 
 Align = Literal["left", "center", "right"]
 
@@ -123,11 +124,13 @@ def build_receipt(
         blocks.append(Text(_columns(line.name, money(before), width)))
         if line.quantity != 1:
             blocks.append(Text(f"  {line.quantity} x {money(net_of(line.unit_price, rate))}"))
+        note = note_words(line.note, layout.money.locale)
         if line.discount:
             off = before - net_of(line.total, rate)
-            blocks.append(Text(_columns(f"  {line.note or _('Discount')}", money(-off), width)))
-        elif line.note:
-            blocks.append(Text(f"  {line.note}"[:width]))
+            why = note or _("Discount")
+            blocks.append(Text(_columns(f"  {why}", money(-off), width)))
+        elif note:
+            blocks.append(Text(f"  {note}"[:width]))
     blocks.append(Rule())
     discount = sum(line.discount for line in sale.lines)
     if discount:

@@ -20,30 +20,30 @@ from devices.scanner.evdev_reader import (
     device_label,
 )
 from devices.scanner.matching import parse_match
+from till.core.words import N_, Count, Phrase
 from till.errors import ScannerError
 
 Diagnosis = list[tuple[str, str]]
-"""``(status, message)`` lines; status is "ok", "warn" or "fail"."""
+"""``(status, message)`` lines; status is "ok", "warn" or "fail". A message is a ``Phrase``:
+English as ``str``, in the till's language where it is formatted (the doctor's line)."""
 
-WEDGE = "Meanwhile scanners work only as keyboards typing into the scan field."
+WEDGE = Phrase(N_("Meanwhile scanners work only as keyboards typing into the scan field."))
+NOT_IN_USE = N_("evdev not in use: {reason} {wedge}")
 
 
 def scanner_diagnosis(settings: Any, source: DeviceSource | None = None) -> Diagnosis:
     """Check the ``[scanner]`` section of ``settings`` against the devices plugged in."""
     config = settings.scanner
     if not config.devices:
-        return [
-            (
-                "ok",
-                "No evdev scanner configured: scanners type into the scan field "
-                "(keyboard-wedge mode).",
-            )
-        ]
+        none = N_(
+            "No evdev scanner configured: scanners type into the scan field (keyboard-wedge mode)."
+        )
+        return [("ok", Phrase(none))]
     if source is None:
         try:
             source = EvdevSource()
         except ScannerError as error:
-            return [("fail", f"evdev not in use: {error} {WEDGE}")]
+            return [("fail", Phrase(NOT_IN_USE, reason=error, wedge=WEDGE))]
     listing = source.listing()
     opened: dict[str, InputDevice] = {}
     denied: list[str] = []
@@ -57,16 +57,16 @@ def scanner_diagnosis(settings: Any, source: DeviceSource | None = None) -> Diag
     results: Diagnosis = []
     try:
         if not listing:
-            results.append(("fail", f"evdev not in use: no input devices at all. {WEDGE}"))
+            no_devices = Phrase(N_("no input devices at all."))
+            results.append(("fail", Phrase(NOT_IN_USE, reason=no_devices, wedge=WEDGE)))
         elif denied:
-            results.append(
-                (
-                    "warn" if opened else "fail",
-                    f"User {getpass.getuser()} cannot read {len(denied)} of {len(listing)} "
-                    "input devices: install systemd/99-till-scanners.rules or add the user to "
-                    "group input (docs/devices.md).",
-                )
+            unreadable = N_(
+                "User {user} cannot read {denied} of {devices}: install"
+                " systemd/99-till-scanners.rules or add the user to group input (docs/devices.md)."
             )
+            devices = Count(len(listing), "{n} input device", "{n} input devices")
+            said = Phrase(unreadable, user=getpass.getuser(), denied=len(denied), devices=devices)
+            results.append(("warn" if opened else "fail", said))
         for entry in config.devices:
             results.append(_check(entry, config.layout, opened, source, bool(denied)))
     finally:
@@ -85,29 +85,42 @@ def _check(
 ) -> tuple[str, str]:
     match = parse_match(entry.match)
     resolved = source.resolve(match.value) if match.kind == "path" else None
-    what = f"Scanner {match} ({entry.role}, layout {entry.layout or default_layout})"
+    layout = entry.layout or default_layout
+    what = Phrase(
+        N_("Scanner {match} ({role}, layout {layout})"),
+        match=str(match),
+        role=entry.role,
+        layout=layout,
+    )
     found = [
         device
         for device in opened.values()
         if match.matches(device, resolved) and EV_KEY in device.capabilities()
     ]
     if not found:
-        maybe = " (it may be one of the devices that cannot be read)" if some_denied else ""
-        return (
-            "fail",
-            f"{what}: not found{maybe}. Is it plugged in? `till devices` lists what is. {WEDGE}",
+        not_found = (
+            N_(
+                "{what}: not found (it may be one of the devices that cannot be read). Is it"
+                " plugged in? `till devices` lists what is. {wedge}"
+            )
+            if some_denied
+            else N_("{what}: not found. Is it plugged in? `till devices` lists what is. {wedge}")
         )
+        return ("fail", Phrase(not_found, what=what, wedge=WEDGE))
     device = found[0]
+    label, path = device_label(device), device.path
     try:
         device.grab()
     except OSError as error:
         if error.errno == errno.EBUSY:
-            return (
-                "warn",
-                f"{what}: {device_label(device)} at {device.path} is held by another program "
-                "(normal while the register runs).",
+            held = N_(
+                "{what}: {device} at {path} is held by another program (normal while the"
+                " register runs)."
             )
-        return ("fail", f"{what}: {device_label(device)} cannot be grabbed ({error}). {WEDGE}")
+            return ("warn", Phrase(held, what=what, device=label, path=path))
+        stuck = N_("{what}: {device} cannot be grabbed ({error}). {wedge}")
+        return ("fail", Phrase(stuck, what=what, device=label, error=str(error), wedge=WEDGE))
     with contextlib.suppress(OSError):
         device.ungrab()
-    return ("ok", f"{what}: {device_label(device)} at {device.path}, ready to be grabbed.")
+    ready = N_("{what}: {device} at {path}, ready to be grabbed.")
+    return ("ok", Phrase(ready, what=what, device=label, path=path))

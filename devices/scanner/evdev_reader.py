@@ -27,7 +27,7 @@ from typing import Any, Literal, Protocol
 
 from devices.scanner.decoder import KeyTable, ScanDecoder
 from devices.scanner.matching import DeviceMatch, parse_match, vendor_product
-from till.core.words import N_
+from till.core.words import N_, Count, Phrase
 from till.errors import ScannerError
 
 log = logging.getLogger(__name__)
@@ -195,7 +195,7 @@ class ScannerService:
             for entry in self.entries:
                 KeyTable.for_layout(entry.layout or config.layout)
         except ValueError as error:
-            raise ScannerError(N_("Scanner config: {reason}."), reason=str(error)) from None
+            raise ScannerError(N_("Scanner config: {reason}."), reason=error) from None
         self._open: dict[int, OpenScanner] = {}
         """By file descriptor."""
         self._not_scanners: dict[str, Hashable] = {}
@@ -252,9 +252,8 @@ class ScannerService:
                         next_rescan = time.monotonic() + self.rescan_seconds  # back in ~2 s?
         except Exception as error:
             log.exception("the scanner reader stopped")
-            self.on_notice(
-                "error", f"Scanners stopped ({error}): they type as keyboards until a restart."
-            )
+            stopped = N_("Scanners stopped ({error}): they type as keyboards until a restart.")
+            self.on_notice("error", Phrase(stopped, error=error))
         finally:
             for scanner in list(self._open.values()):
                 self._release(scanner)
@@ -287,9 +286,11 @@ class ScannerService:
             scanner.device.close()
         self._update_labels()
         if error.errno == errno.ENODEV:
-            self.on_notice("warning", f"Scanner {scanner.label} unplugged: waiting for it.")
+            unplugged = N_("Scanner {label} unplugged: waiting for it.")
+            self.on_notice("warning", Phrase(unplugged, label=scanner.label))
         else:
-            self.on_notice("warning", f"Scanner {scanner.label} failed ({error}): reopening it.")
+            failed = N_("Scanner {label} failed ({error}): reopening it.")
+            self.on_notice("warning", Phrase(failed, label=scanner.label, error=error))
         if all(held.entry != scanner.entry for held in self._open.values()):
             self._missing.add(scanner.entry)
 
@@ -339,11 +340,12 @@ class ScannerService:
             with contextlib.suppress(OSError):
                 device.close()
             reason = (
-                "another program holds it (a second register?)"
+                Phrase(N_("another program holds it (a second register?)"))
                 if error.errno == errno.EBUSY
                 else str(error)
             )
-            self._tell_once(f"grab:{device.path}", "warning", f"Scanner {label}: {reason}.")
+            held = Phrase(N_("Scanner {label}: {reason}."), label=label, reason=reason)
+            self._tell_once(f"grab:{device.path}", "warning", held)
             return
         config = self.entries[entry]
         decoder = ScanDecoder(config.layout or self.config.layout, self.config.timeout_ms)
@@ -351,19 +353,25 @@ class ScannerService:
         self._update_labels()
         self._missing.discard(entry)
         self._told.discard(f"grab:{device.path}")
-        self.on_notice("information", f"Scanner {label} ready ({config.role}).")
+        ready = N_("Scanner {label} ready ({role}).")
+        self.on_notice("information", Phrase(ready, label=label, role=config.role))
 
     def _tell_missing(self, denied: int) -> None:
         found = {scanner.entry for scanner in self._open.values()}
         hint = (
-            f"{denied} input devices cannot be read for lack of permission (docs/devices.md)"
+            Count(
+                denied,
+                "{n} input device cannot be read for lack of permission (docs/devices.md)",
+                "{n} input devices cannot be read for lack of permission (docs/devices.md)",
+            )
             if denied
-            else "`till devices` lists what is plugged in"
+            else Phrase(N_("`till devices` lists what is plugged in"))
         )
+        missing = N_("Scanner {match} not found, waiting for it: {hint}.")
         for index, match in enumerate(self.matches):
             if index not in found and index not in self._missing:
                 self._missing.add(index)
-                self.on_notice("warning", f"Scanner {match} not found, waiting for it: {hint}.")
+                self.on_notice("warning", Phrase(missing, match=str(match), hint=hint))
 
     def _tell_once(self, key: str, severity: Severity, text: str) -> None:
         if key not in self._told:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from devices.scanner.evdev_reader import DeviceSource
 from devices.scanner.keymaps import KEY_CODES
 from devices.scanner.matching import vendor_product
+from till.core.words import N_, Phrase
 
 EV_KEY, EV_REL = 1, 2
 
@@ -61,10 +62,10 @@ def scanner_hint(name: str, vendor: int, capabilities: dict[int, list]) -> str:
     if not keys >= TYPING_KEYS or EV_REL in capabilities:
         return ""
     if vendor in SCANNER_VENDORS:
-        return f"vendor {SCANNER_VENDORS[vendor]}"
+        return Phrase(N_("vendor {vendor}"), vendor=SCANNER_VENDORS[vendor])
     lowered = name.casefold()
     word = next((word for word in SCANNER_WORDS if word in lowered), None)
-    return f"name has {word!r}" if word else ""
+    return Phrase(N_("name has {word}"), word=repr(word)) if word else ""
 
 
 def list_input_devices(source: DeviceSource) -> list[InputDeviceInfo]:

@@ -9,6 +9,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from till.core.words import N_
+from till.errors import ScannerError
+
 ROLES = ("product", "loyalty", "any")
 """What a scanner reads: products only, loyalty cards only, or either (the code decides)."""
 
@@ -59,18 +62,27 @@ class DeviceMatch:
         return self.value
 
 
+class BadMatch(ScannerError, ValueError):
+    """A ``match`` value that names no device, or not the same one after a reboot."""
+
+
 def parse_match(text: str) -> DeviceMatch:
-    """Read a ``match`` value; raise ValueError saying what is wrong."""
+    """Read a ``match`` value; raise BadMatch (a ValueError) saying what is wrong."""
     value = text.strip()
     if not value:
-        raise ValueError(
-            'required: a device name, a vendor:product such as "0c2e:0b61", '
-            "or a /dev/input/by-id/ path (see `till devices`)"
+        raise BadMatch(
+            N_(
+                'required: a device name, a vendor:product such as "0c2e:0b61", '
+                "or a /dev/input/by-id/ path (see `till devices`)"
+            )
         )
     if EVENT_NODE.match(value):
-        raise ValueError(
-            f"{value} changes number at every boot and plug: use its /dev/input/by-id/ path "
-            "or vendor:product (see `till devices`)"
+        raise BadMatch(
+            N_(
+                "{value} changes number at every boot and plug: use its /dev/input/by-id/ path "
+                "or vendor:product (see `till devices`)"
+            ),
+            value=value,
         )
     usb = VENDOR_PRODUCT.match(value)
     if usb:

@@ -1,7 +1,8 @@
 """The server's HTTP side (Starlette): ``POST /v1/push`` and ``GET /v1/changes``.
 
 Every request names its till by ``Authorization: Bearer <token>``; a refusal is an HTTP status
-and ``{"error": code, "message": one line}``, and writes nothing:
+and ``{"error": code, "message": one line}``, with ``message_id`` and ``params`` when the line is
+one of ``sync.refusals`` (the till words it in its language), and writes nothing:
 400 malformed JSON, 401 no or unknown or revoked token, 403 a batch in another till's name,
 409 another protocol version, 413 a body or batch too large, 422 a field the protocol refuses
 or a change that contradicts the server (a customer code another customer holds),
@@ -24,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from storage import keys
+from sync import refusals
 from sync.fields import ProtocolError
 from sync.history import HistoryRequest
 from sync.protocol import (
@@ -53,11 +55,29 @@ T = TypeVar("T")
 
 
 class Refused(Exception):
-    """A request answered with an error status."""
+    """A request answered with an error status: a message id of ``sync.refusals`` and its
+    values."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+    def __init__(self, status: int, code: str, message_id: str, /, **params: Any) -> None:
+        self.message = refusals.english(message_id, params)
+        super().__init__(self.message)
+        self.status, self.code = status, code
+        self.message_id, self.params = message_id, params
+
+    @classmethod
+    def of(cls, status: int, code: str, error: Exception) -> Refused:
+        """A refusal saying ``error``: its message id and values when it has them."""
+        message_id = getattr(error, "message_id", None)
+        if isinstance(message_id, str):
+            return cls(status, code, message_id, **getattr(error, "params", {}))
+        return cls(status, code, str(error))
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"error": self.code, "message": self.message}
+        if self.message_id in refusals.REFUSALS:
+            body["message_id"] = self.message_id
+            body["params"] = refusals.params_json(self.params)
+        return body
 
 
 def create_app(db_url: str | None = None) -> Starlette:
@@ -87,24 +107,20 @@ async def push(request: Request) -> JSONResponse:
     items = document.get("changes") if isinstance(document, dict) else None
     if isinstance(items, list) and len(items) > MAX_BATCH_CHANGES:
         raise Refused(
-            413,
-            "too_large",
-            f"A batch holds at most {MAX_BATCH_CHANGES} changes; this one has {len(items):,}.",
+            413, "too_large", refusals.BATCH_TOO_LARGE, most=MAX_BATCH_CHANGES, count=len(items)
         )
     try:
         batch = PushBatch.from_json(document)
     except VersionMismatch as error:
-        raise Refused(409, "version", str(error)) from None
+        raise Refused.of(409, "version", error) from None
     except ProtocolError as error:
-        raise Refused(422, "invalid", str(error)) from None
+        raise Refused.of(422, "invalid", error) from None
     if batch.till != till:
-        raise Refused(
-            403, "wrong_till", f"This token is till {till}'s; it cannot push for another till."
-        )
+        raise Refused(403, "wrong_till", refusals.WRONG_TILL, till=till)
     try:
         answer = await _in_database(store.push, till, batch)
     except store.Conflict as error:
-        raise Refused(422, "conflict", str(error)) from None
+        raise Refused.of(422, "conflict", error) from None
     return JSONResponse(answer)
 
 
@@ -114,9 +130,9 @@ async def changes(request: Request) -> Response:
         check_version(_header_version(request), local_is_server=True)
         pull = PullRequest.from_params(request.query_params)
     except VersionMismatch as error:
-        raise Refused(409, "version", str(error)) from None
+        raise Refused.of(409, "version", error) from None
     except ProtocolError as error:
-        raise Refused(422, "invalid", str(error)) from None
+        raise Refused.of(422, "invalid", error) from None
     return Response(await _in_database(store.pull, pull), media_type="application/json")
 
 
@@ -129,9 +145,9 @@ async def customer_history(request: Request) -> JSONResponse:
             request.path_params["customer_id"], request.query_params
         )
     except VersionMismatch as error:
-        raise Refused(409, "version", str(error)) from None
+        raise Refused.of(409, "version", error) from None
     except ProtocolError as error:
-        raise Refused(422, "invalid", str(error)) from None
+        raise Refused.of(422, "invalid", error) from None
     page = await _in_database(sales.customer_history, wanted)
     return JSONResponse(page.to_json())
 
@@ -142,7 +158,7 @@ async def pin_pepper(request: Request) -> JSONResponse:
     await _till(request)
     directory = os.environ.get(KEYS_VARIABLE)
     if not directory or not (Path(directory) / keys.PEPPER).exists():
-        raise Refused(404, "no_pepper", "The back office has no users, so no PIN pepper.")
+        raise Refused(404, "no_pepper", refusals.NO_PEPPER)
     return JSONResponse({"pepper": keys.pin_pepper(Path(directory)).hex()})
 
 
@@ -155,9 +171,9 @@ async def journal_heads(request: Request) -> JSONResponse:
         kept = await _in_database(journal_heads_store.receive, till, pem, heads)
     except journal_heads_store.HeadsRefused as refused:
         if refused.code != "invalid":
-            await _in_database(journal_heads_store.mark, till, refused.message)
+            await _in_database(journal_heads_store.mark, till, refused)
             log.warning("journal heads refused: %s", refused.message)
-        raise Refused(422, refused.code, refused.message) from None
+        raise Refused(422, refused.code, refused.message_id, **refused.params) from None
     return JSONResponse({"kept": kept})
 
 
@@ -174,14 +190,12 @@ def _header_version(request: Request) -> object:
 async def _till(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Refused(401, "unauthorised", "No till token: send 'Authorization: Bearer <token>'.")
+        raise Refused(401, "unauthorised", refusals.UNAUTHORISED_NO_TOKEN)
     till = await _in_database(store.authenticate, token.strip())
     if till is None:
-        raise Refused(401, "unauthorised", "This till token is unknown or was revoked.")
+        raise Refused(401, "unauthorised", refusals.UNAUTHORISED_TOKEN)
     if await _in_database(integrations.is_integration, till):
-        raise Refused(
-            403, "not_a_till", f"{till} is an integration: its token opens the web service only."
-        )
+        raise Refused(403, "not_a_till", refusals.NOT_A_TILL, till=till)
     return till
 
 
@@ -199,18 +213,18 @@ async def _body(request: Request) -> bytes:
 
 
 def _too_large() -> Refused:
-    return Refused(413, "too_large", f"A request body holds at most {MAX_BODY_BYTES:,} bytes.")
+    return Refused(413, "too_large", refusals.BODY_TOO_LARGE, most=MAX_BODY_BYTES)
 
 
 def _json(body: bytes) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise Refused(400, "malformed", f"Malformed JSON: not UTF-8 ({error.reason}).") from None
+        raise Refused(400, "malformed", refusals.NOT_UTF8, reason=error.reason) from None
     except ValueError as error:
-        raise Refused(400, "malformed", f"Malformed JSON: {error}.") from None
+        raise Refused(400, "malformed", refusals.MALFORMED, reason=str(error)) from None
     except RecursionError:
-        raise Refused(400, "malformed", "Malformed JSON: nested too deeply.") from None
+        raise Refused(400, "malformed", refusals.TOO_DEEP) from None
 
 
 async def _in_database(function: Callable[..., T], *args: Any) -> T:
@@ -225,8 +239,8 @@ async def _in_database(function: Callable[..., T], *args: Any) -> T:
         return await run_in_threadpool(run)
     except store.BUSY_ERRORS as error:
         log.warning("database busy: %s", error)
-        raise Refused(503, "busy", "The server's database is busy; try again.") from None
+        raise Refused(503, "busy", refusals.BUSY) from None
 
 
 async def _refused(request: Request, error: Refused) -> JSONResponse:
-    return JSONResponse({"error": error.code, "message": error.message}, status_code=error.status)
+    return JSONResponse(error.body(), status_code=error.status)

@@ -14,6 +14,7 @@ from typing import Any
 
 from storage.ids import new_id
 from sync.protocol import Change
+from sync.refusals import ADDRESS_TAKEN, CODE_TAKEN
 from sync.server.errors import Conflict
 from sync.server.models import (
     ServerCustomer,
@@ -52,10 +53,7 @@ def apply_customer(till: str, change: Change) -> None:
         if change.operation != "create":
             return  # an update for a customer the server never had: nothing to merge into
         if ServerCustomer.get_or_none(ServerCustomer.code == payload["code"]) is not None:
-            raise Conflict(
-                f"Customer code {payload['code']} from till {till} belongs to another customer "
-                "already: do two tills share a till number?"
-            )
+            raise Conflict(CODE_TAKEN, code=payload["code"], till=till)
         ServerCustomer.insert(
             id=customer_id,
             code=payload["code"],
@@ -100,7 +98,7 @@ def apply_address(till: str, change: Change) -> None:
         _stamp(ADDRESS, address_id, incoming)
         return
     if row.customer_id != payload["customer_id"]:
-        raise Conflict(f"Address {address_id} from till {till} belongs to another customer.")
+        raise Conflict(ADDRESS_TAKEN, address=address_id, till=till)
     merged = _merged(ADDRESS, address_id, json.loads(row.fields), incoming)
     if merged is not None:
         row.fields = _json(merged)

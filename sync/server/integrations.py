@@ -12,6 +12,7 @@ from enum import StrEnum
 from sync.server import store
 from sync.server.errors import ServerError
 from sync.server.models import IntegrationScope, database
+from till.core.words import N_
 
 
 class Scope(StrEnum):
@@ -40,18 +41,22 @@ def parse_scopes(text: str) -> frozenset[Scope]:
     """``customers:read,loyalty:read`` → the scopes; ServerError naming an unknown one."""
     names = [part.strip() for part in text.split(",") if part.strip()]
     if not names:
-        raise ServerError(f"Give at least one scope: {', '.join(Scope)}.")
+        raise ServerError(N_("Give at least one scope: {scopes}."), scopes=", ".join(Scope))
     known = {str(scope) for scope in Scope}
     for name in names:
         if name not in known:
-            raise ServerError(f"{name} is not a scope; the scopes are {', '.join(Scope)}.")
+            raise ServerError(
+                N_("{name} is not a scope; the scopes are {scopes}."),
+                name=name,
+                scopes=", ".join(Scope),
+            )
     return frozenset(Scope(name) for name in names)
 
 
 def add_integration(name: str, scopes: frozenset[Scope]) -> str:
     """Register an integration; returns its token (shown once: only its hash is kept)."""
     if not scopes:
-        raise ServerError(f"Give at least one scope: {', '.join(Scope)}.")
+        raise ServerError(N_("Give at least one scope: {scopes}."), scopes=", ".join(Scope))
     with database.atomic():
         token = store.add_till(name)
         IntegrationScope.insert_many(

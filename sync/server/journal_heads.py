@@ -17,7 +17,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from storage.journal_chains import seal_message
+from sync import field_refusals as ids
+from sync import refusals
 from sync.server.models import ServerJournalHead, ServerTillKey, database
+from till.core.message_data import message_data
 
 MAX_CHAINS = 200
 MAX_PEM = 1000
@@ -26,12 +29,14 @@ _HEX = re.compile(r"[0-9a-f]{1,256}")
 
 
 class HeadsRefused(Exception):
-    """A till's heads the back office will not take: ``code`` and a sentence."""
+    """A till's heads the back office will not take: ``code`` and a message id of
+    ``sync.refusals`` with its values; ``message`` is it in English."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message_id: str, /, **params: Any) -> None:
+        self.message = refusals.english(message_id, params)
+        super().__init__(self.message)
         self.code = code
-        self.message = message
+        self.message_id, self.params = message_id, params
 
 
 @dataclass(frozen=True)
@@ -47,26 +52,26 @@ def parse(document: Any) -> tuple[str, list[Head]]:
     """The public key's PEM and the heads of a request body; HeadsRefused("invalid") for
     anything else (bounded: a key, at most MAX_CHAINS chains)."""
     if not isinstance(document, dict) or set(document) != {"public_key", "chains"}:
-        raise HeadsRefused("invalid", "The body must hold public_key and chains only.")
+        raise HeadsRefused("invalid", ids.HEADS_BODY)
     pem, chains = document["public_key"], document["chains"]
     if not isinstance(pem, str) or len(pem) > MAX_PEM:
-        raise HeadsRefused("invalid", "public_key must be a PEM text.")
+        raise HeadsRefused("invalid", ids.HEADS_PEM)
     if not isinstance(chains, dict) or len(chains) > MAX_CHAINS:
-        raise HeadsRefused("invalid", f"chains must map at most {MAX_CHAINS} chains to heads.")
+        raise HeadsRefused("invalid", ids.HEADS_TOO_MANY, most=MAX_CHAINS)
     heads = []
     for chain, entry in chains.items():
         if not _CHAIN.fullmatch(chain) or not isinstance(entry, dict):
-            raise HeadsRefused("invalid", f"{chain[:40]!r} is not a chain of the journal.")
+            raise HeadsRefused("invalid", ids.HEADS_NOT_A_CHAIN, chain=repr(chain[:40]))
         seq, head = entry.get("seq"), entry.get("head")
         sealed_at, signature = entry.get("sealed_at"), entry.get("signature")
         if not (isinstance(seq, int) and 0 <= seq < 2**62):
-            raise HeadsRefused("invalid", f"{chain}: seq must be a whole number.")
+            raise HeadsRefused("invalid", ids.HEADS_SEQ, chain=chain)
         if not (isinstance(head, str) and _HEX.fullmatch(head)) or not (
             isinstance(signature, str) and _HEX.fullmatch(signature)
         ):
-            raise HeadsRefused("invalid", f"{chain}: head and signature must be hexadecimal.")
+            raise HeadsRefused("invalid", ids.HEADS_HEX, chain=chain)
         if not (isinstance(sealed_at, str) and len(sealed_at) <= 40 and sealed_at.isprintable()):
-            raise HeadsRefused("invalid", f"{chain}: sealed_at must be a time.")
+            raise HeadsRefused("invalid", ids.HEADS_TIME, chain=chain)
         heads.append(Head(chain, seq, head, sealed_at, signature))
     return pem, heads
 
@@ -81,9 +86,7 @@ def receive(till: str, pem: str, heads: list[Head]) -> dict[str, int]:
         if known is None:
             ServerTillKey.create(till=till, public_key=pem, first_seen=now, problem="")
         elif known.public_key != pem:
-            raise HeadsRefused(
-                "other_key", f"Till {till} signs with another key than it did first."
-            )
+            raise HeadsRefused("other_key", refusals.OTHER_KEY, till=till)
         kept = {
             row.chain: row
             for row in ServerJournalHead.select().where(ServerJournalHead.till == till)
@@ -95,20 +98,24 @@ def receive(till: str, pem: str, heads: list[Head]) -> dict[str, int]:
                     seal_message(head.chain, head.seq, head.head, head.sealed_at),
                 )
             except (InvalidSignature, ValueError):
-                raise HeadsRefused(
-                    "forged", f"Till {till}: the head of {head.chain} is not signed."
-                ) from None
+                raise HeadsRefused("forged", refusals.FORGED, till=till, chain=head.chain) from None
             before = kept.get(head.chain)
             if before is not None and head.seq < before.seq:
                 raise HeadsRefused(
                     "journal_went_back",
-                    f"Till {till}'s {head.chain} went back from entry {before.seq} to"
-                    f" {head.seq}: entries were removed from its journal.",
+                    refusals.WENT_BACK,
+                    till=till,
+                    chain=head.chain,
+                    before=before.seq,
+                    after=head.seq,
                 )
             if before is not None and head.seq == before.seq and head.head != before.head:
                 raise HeadsRefused(
                     "journal_rewritten",
-                    f"Till {till}'s {head.chain} entry {head.seq} is not the one it sent before.",
+                    refusals.REWRITTEN,
+                    till=till,
+                    chain=head.chain,
+                    seq=head.seq,
                 )
             if before is None or head.seq > before.seq:
                 values = {
@@ -129,7 +136,8 @@ def receive(till: str, pem: str, heads: list[Head]) -> dict[str, int]:
 
 
 def problems() -> dict[str, str]:
-    """Each till whose heads were refused, and why (the last refusal)."""
+    """Each till whose heads were refused, and why (the last refusal): its message id and
+    values as ``till.core.message_data`` keeps them, or an English sentence written before."""
     return {
         row.till: row.problem for row in ServerTillKey.select().where(ServerTillKey.problem != "")
     }
@@ -139,13 +147,15 @@ def _public_key(pem: str) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(pem.encode())
     except ValueError:
-        raise HeadsRefused("invalid", "public_key is not a PEM public key.") from None
+        raise HeadsRefused("invalid", ids.HEADS_NOT_PEM) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise HeadsRefused("invalid", "public_key is not an Ed25519 key.")
+        raise HeadsRefused("invalid", ids.HEADS_NOT_ED25519)
     return key
 
 
-def mark(till: str, message: str) -> None:
-    """Note on the till why its heads were refused (``till server tills`` shows it)."""
+def mark(till: str, refused: HeadsRefused) -> None:
+    """Note on the till why its heads were refused, as data (``till server tills`` words it
+    in the reader's language)."""
+    problem = message_data(refused.message_id, refused.params)
     with database.atomic():
-        ServerTillKey.update(problem=message[:300]).where(ServerTillKey.till == till).execute()
+        ServerTillKey.update(problem=problem).where(ServerTillKey.till == till).execute()

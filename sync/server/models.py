@@ -317,7 +317,9 @@ class ServerTillKey(ServerModel):
     public_key = TextField()
     first_seen = TextField()
     problem = TextField(default="")
-    """The last refusal of a head from this till (went back, bad signature), or empty."""
+    """The last refusal of a head from this till (went back, bad signature) as data, its
+    message id and values (``till.core.message_data``; an English sentence if written
+    before), or empty."""
 
 
 SERVER_MODELS = (*SERVER_MODELS, ServerJournalHead, ServerTillKey)

@@ -27,6 +27,7 @@ from sync.protocol import (
     PushAnswer,
     PushBatch,
 )
+from sync.refusals import REUSED, REUSED_KEY, REUSED_SEQ, Said
 from sync.server import privacy
 from sync.server.apply import apply_change
 from sync.server.errors import Conflict, ServerError
@@ -38,6 +39,7 @@ from sync.server.models import (
     Till,
     database,
 )
+from till.core.words import N_, Word
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +65,6 @@ pooled URL in use. A request meeting one is a 503 the till retries."""
 """A PostgreSQL advisory lock: servers starting together create the tables one at a time."""
 
 
-_REUSED = (
-    "Till {till} sent {what} again with other changes: was its database replaced? Register "
-    "it under a new name ('till server add-till') so nothing it sends is mistaken for old."
-)
-
-
 def open_server_database(url: str) -> Database:
     """Bind the server's models to the database at ``url`` (as ``playhouse.db_url`` reads
     it) and create the tables it lacks."""
@@ -85,7 +81,9 @@ def open_server_database(url: str) -> Database:
         db = connect(url, **options)
     except Exception as error:  # an unknown scheme, a missing driver
         raise ServerError(
-            f"cannot use the database URL ({scheme or 'no scheme'}): {error}"
+            N_("cannot use the database URL ({scheme}): {reason}"),
+            scheme=scheme or Word(N_("no scheme")),
+            reason=str(error),
         ) from None
     if database.obj is not None and not database.obj.is_closed():
         database.obj.close()
@@ -94,7 +92,9 @@ def open_server_database(url: str) -> Database:
         with db.connection_context():
             _create_what_is_missing(db, postgres)
     except Exception as error:
-        raise ServerError(f"cannot open the server database ({error}).") from None
+        raise ServerError(
+            N_("cannot open the server database ({reason})."), reason=str(error)
+        ) from None
     return db
 
 
@@ -124,13 +124,15 @@ def token_hash(token: str) -> str:
 def add_till(name: str) -> str:
     """Register a till; returns its new token (shown once: only its hash is kept)."""
     if not _TILL_NAME.match(name):
-        raise ServerError(f"{name!r} cannot name a till: 1 to 40 letters, digits, '.', '_' or '-'.")
+        raise ServerError(
+            N_("{name!r} cannot name a till: 1 to 40 letters, digits, '.', '_' or '-'."), name=name
+        )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     try:
         with database.atomic():
             Till.insert(name=name, token_hash=token_hash(token), created_at=_now()).execute()
     except IntegrityError:
-        raise ServerError(f"A till named {name} exists already.") from None
+        raise ServerError(N_("A till named {name} exists already."), name=name) from None
     return token
 
 
@@ -150,7 +152,7 @@ def list_tills() -> list[TillInfo]:
 def revoke(name: str) -> None:
     with database.atomic():
         if not Till.update(revoked=True).where(Till.name == name).execute():
-            raise ServerError(f"No till is named {name}.")
+            raise ServerError(N_("No till is named {name}."), name=name)
 
 
 def authenticate(token: str) -> str | None:
@@ -184,7 +186,7 @@ def push(till: str, batch: PushBatch) -> dict[str, Any]:
         digest = batch.digest()
         if stored is not None:
             if stored.digest != digest and not _resent_erased(till, batch):
-                raise Conflict(_REUSED.format(till=till, what=f"batch key {batch.key}"))
+                raise Conflict(REUSED, till=till, what=Said(REUSED_KEY, {"key": batch.key}))
             return json.loads(stored.answer)
         now = _now()
         accepted = 0
@@ -195,7 +197,8 @@ def push(till: str, batch: PushBatch) -> dict[str, Any]:
             )
             if known is not None:
                 if not _same(known, change):
-                    raise Conflict(_REUSED.format(till=till, what=f"outbox number {change.seq}"))
+                    what = Said(REUSED_SEQ, {"seq": change.seq})
+                    raise Conflict(REUSED, till=till, what=what)
                 continue
             last += 1
             FeedEntry.insert(

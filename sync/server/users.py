@@ -18,6 +18,7 @@ from sync.server.models import FeedCounter, FeedEntry, ServerUser, database
 from sync.server.store import lock_feed
 from till.core.people import Role, checked_user_name
 from till.core.pin import hash_and_tag
+from till.core.words import N_
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def add_user(name: str, role: Role, pin: str, key_dir: Path) -> BackOfficeUser:
     pin_hash, tag = _hashed(pin, secret)
     with database.atomic():
         if ServerUser.get_or_none(ServerUser.name == name) is not None:
-            raise ServerError(f"A user named {name} exists already.")
+            raise ServerError(N_("A user named {name} exists already."), name=name)
         _refuse_taken_pin(tag, "")
         user = ServerUser.create(
             id=new_id(),
@@ -107,7 +108,7 @@ def _to_the_feed(user: ServerUser) -> None:
 def _named(name: str) -> ServerUser:
     user = ServerUser.get_or_none(ServerUser.name == name)
     if user is None:
-        raise ServerError(f"No user is named {name} (see `till server user list`).")
+        raise ServerError(N_("No user is named {name} (see `till server user list`)."), name=name)
     return user
 
 

@@ -22,6 +22,7 @@ from sync.fields import Fields, ProtocolError
 from sync.history import HistoryPage, HistoryRequest
 from sync.payloads import check_customer_value, check_payload
 from sync.protocol import PROTOCOL_VERSION, Change, PushBatch, check_version
+from sync.refusals import Said
 from sync.server import customer_index, merges, sales, store
 from sync.server.errors import Conflict, ServerError
 from sync.server.ledgers import ledger_balance
@@ -35,6 +36,7 @@ from sync.server.models import (
 )
 from till.core.customer import Customer, FieldErrors, validate_changes
 from till.core.hlc import Hlc, start
+from till.errors import Reason, reason_of
 
 CODE_COUNTER = "customer_code"
 MAX_PAGE = 100
@@ -78,16 +80,16 @@ def _checked(values: dict[str, Any], region: str) -> dict[str, Any]:
     """``values`` by the till's rules, then by the protocol's (which every till applies to
     the feed); FieldErrors naming each refused field."""
     clean = _stored(validate_changes(values, region=region))
-    errors: dict[str, str] = {}
+    errors: dict[str, Reason] = {}
     for name, value in clean.items():
 
-        def fail(reason: str) -> ProtocolError:
-            return ProtocolError(reason)
+        def fail(reason: Said) -> ProtocolError:
+            return ProtocolError(reason.message_id, **reason.params)
 
         try:
             check_customer_value(name, value, fail)
         except ProtocolError as error:
-            errors[name] = str(error)
+            errors[name] = reason_of(error)
     if errors:
         raise FieldErrors(errors)
     return clean
@@ -111,7 +113,10 @@ def _clocks(integration: str, customer_id: str | None, names: list[str]) -> dict
 def _record(integration: str, key: str, change: Change) -> None:
     """Number ``change`` in the feed and apply it, as a push from ``integration`` under the
     batch key ``key``. It is checked first as every till will check it when it pulls."""
-    body = Fields(change.payload, f"{change.entity} {change.operation}")
+    body = Fields(
+        change.payload,
+        Said("{entity} {operation}", {"entity": change.entity, "operation": change.operation}),
+    )
     check_version(body.raw("v"), local_is_server=True)
     check_payload(change.entity, change.operation, change.entity_id, body)
     store.push(integration, PushBatch(till=integration, key=key, changes=(change,)))

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sync import refusals
 from sync.fields import ProtocolError
 from sync.history import DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT
 from sync.server import web_customers
@@ -94,8 +95,8 @@ def _in_database(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise Refusal(422, "invalid", f"field {name}: {reason}", name) from None
     except web_customers.NotFound as error:
         raise Refusal(404, "not_found", str(error)) from None
-    except (ProtocolError, Conflict) as error:
-        raise Refusal(422, "invalid", str(error)) from None
+    except (ProtocolError, Conflict) as error:  # the web service speaks English
+        raise Refusal(422, "invalid", refusals.english(error.message_id, error.params)) from None
     except BUSY_ERRORS as error:
         log.warning("database busy: %s", error)
         raise Refusal(503, "busy", "The server's database is busy; try again.") from None

@@ -15,7 +15,7 @@ from till.core.customer_columns import (
     target_for,
 )
 from till.core.customer_rows import CustomerRow, fold_rows, read_row
-from till.errors import TillError
+from till.errors import Reason, TillError
 
 TODAY = date(2026, 6, 1)
 
@@ -236,7 +236,7 @@ def test_consent_words_of_shopify_and_square():
     assert isinstance(row, CustomerRow)
     assert (row.changes["consent_email"], row.changes["consent_sms"]) == (True, False)
     bad = read(headers, ["Durand", "perhaps", ""])
-    assert bad == [("consent_email", "must be yes or no.")]
+    assert bad == [("consent_email", Reason("must be yes or no."))]
 
 
 def test_empty_cells_give_no_value_and_an_empty_row_is_none():

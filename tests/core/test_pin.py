@@ -6,8 +6,9 @@ from till.core.pin import (
     pin_tag,
     verify_pin,
     verify_user_pin,
-    wrong_pin_words,
+    wrong_pin,
 )
+from till.errors import worded
 
 PEPPER = bytes(range(32))
 
@@ -46,5 +47,5 @@ def test_the_tag_that_finds_a_pin_s_user_depends_on_the_pepper():
 
 
 def test_wrong_pins_are_told_plainly():
-    assert wrong_pin_words(1, 0) == "Wrong PIN (1 try left)."
-    assert wrong_pin_words(0, 300) == "Wrong PIN. Locked for 300 s."
+    assert worded(*wrong_pin(1, 0)) == "Wrong PIN (1 try left)."
+    assert worded(*wrong_pin(0, 300)) == "Wrong PIN. Locked for 300 s."

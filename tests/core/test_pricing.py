@@ -44,7 +44,7 @@ def test_a_segment_discount_comes_off_the_line_with_its_reason():
 def test_the_price_list_price_is_the_base_for_a_customer_with_that_code():
     item = Item("p1", "c1", "Vin", 1000, 2000, code_price=850)
     assert price_line(item, 2, PriceTerms(price_code="PRO")).total == 1700
-    assert price_line(item, 2, PriceTerms(price_code="PRO")).note == "Price list PRO"
+    assert price_line(item, 2, PriceTerms(price_code="PRO")).note == "price-list:PRO"
     assert price_line(item, 2, NO_TERMS).total == 2000  # without the code: shelf price
 
 
@@ -85,12 +85,14 @@ def test_customer_discount_takes_the_larger_and_drops_an_expired_personal_one():
     segments = {"VIP": 500}
     day = date(2026, 11, 23)
     args = {"segment": "VIP", "segment_discounts": segments, "today": day}
-    assert customer_discount(**args, personal_bp=1000, personal_until=day) == (1000, "Discount 10%")
+    personal = customer_discount(**args, personal_bp=1000, personal_until=day)
+    assert personal == (1000, "discount:1000")
     assert customer_discount(**args, personal_bp=1000, personal_until=date(2026, 11, 22)) == (
         500,
-        "VIP 5%",
+        "segment:500:VIP",
     )
-    assert customer_discount(**args, personal_bp=250, personal_until=None) == (500, "VIP 5%")
+    segment = customer_discount(**args, personal_bp=250, personal_until=None)
+    assert segment == (500, "segment:500:VIP")
     assert customer_discount(
         segment="Regular", segment_discounts=segments, personal_bp=0, personal_until=None, today=day
     ) == (0, "")
@@ -114,7 +116,7 @@ def test_customer_terms_read_the_customer_file():
         allow_below_cost=False,
         today=date(2026, 11, 23),
     )
-    assert terms == PriceTerms("PRO", 1250, "Discount 12.5%", False, True, False)
+    assert terms == PriceTerms("PRO", 1250, "discount:1250", False, True, False)
 
 
 def test_format_percent():
@@ -222,7 +224,7 @@ def test_a_points_discount_lowers_the_vat_and_locks_the_lines():
     cart.discount_for_points(300)
     assert cart.total == 1200 and cart.points_discount == 300
     assert [line.total for line in cart.lines] == [800, 400]
-    assert [line.price.note for line in cart.lines] == ["Points", "Points"]
+    assert [line.price.note for line in cart.lines] == ["points", "points"]
     assert sum(v.vat for v in cart.vat) == 133 + 21  # VAT on 8.00 and 4.00, not on 15.00
     with pytest.raises(InvalidSale, match="clear that discount"):
         cart.add(WINE)
@@ -243,6 +245,6 @@ def test_a_price_set_by_hand_is_final_whatever_the_customer_or_promotion():
     cart.set_price(0, 450, "Max")
     cart.attach(None, {"p1": 300})  # re-pricing for a customer keeps the manager's price
     (line,) = cart.lines
-    assert (line.unit_price, line.total, line.price.note) == (450, 450, "Price set by Max")
+    assert (line.unit_price, line.total, line.price.note) == (450, 450, "price-set-by:Max")
     assert cart.add(item) == 1  # a new scan of the product comes at its own price
     assert cart.lines[1].total == 800

@@ -389,8 +389,8 @@ def test_doctor_lists_unconfirmed_receipts_and_a_reprint_clears_them(stocked_db,
         doctor.output
     )
     assert (
-        f"warn  print queue  1 receipt(s) not confirmed by the printer ({code}):"
-        " check them, reprint with `till receipt print N`"
+        f"warn  print queue  1 receipt not confirmed by the printer ({code}):"
+        " check it, reprint with `till receipt print N`"
     ) in lines
     assert reprint.exit_code == 0, reprint.output
     assert reprint.output == f"Receipt {code} printed on {server.url} (the printer confirmed it).\n"

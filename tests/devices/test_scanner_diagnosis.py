@@ -65,7 +65,7 @@ def test_no_permission_and_scanner_not_found(source):
     source.denied.add(keyboard.path)
     results = scanner_diagnosis(configured(ScannerDevice("0c2e:0b61", "loyalty")), source)
     assert [status for status, _ in results] == ["fail", "fail"]
-    assert "cannot read 1 of 1 input devices" in results[0][1]
+    assert "cannot read 1 of 1 input device:" in results[0][1]
     assert "99-till-scanners.rules" in results[0][1]
     assert "Scanner 0c2e:0b61 (loyalty, layout us): not found" in results[1][1]
     assert "one of the devices that cannot be read" in results[1][1]

@@ -168,7 +168,7 @@ def test_devices_without_permission_are_named_in_the_not_found_notice(source, ru
     source.denied.add(denied.path)
     _, seen = run(Entry("0c2e:0b61"))
     until(lambda: seen.told("not found"))
-    assert seen.told("1 input devices cannot be read for lack of permission")
+    assert seen.told("1 input device cannot be read for lack of permission")
     source.denied.clear()  # udev applied the rule
     until(lambda: denied.grabbed)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from storage import catalog, closures, returns, sales
-from storage.closure_check import verify_closures
+from storage.closure_check import verify_closures as verify_closure_reasons
 from storage.models import database
 from till.core.closures import ClosureKind, ClosureRefused
 from till.core.sale import Cart, PaymentMethod, RecordedSale
@@ -36,6 +36,11 @@ def paris(monkeypatch):
 @pytest.fixture
 def key_dir(tmp_path: Path) -> Path:
     return tmp_path / "keys"
+
+
+def verify_closures(key_dir: Path) -> list[str]:
+    """The closures' problems as an English reader reads them."""
+    return [str(problem) for problem in verify_closure_reasons(key_dir)]
 
 
 def at(day: str, hour: int, minute: int = 0) -> datetime:
@@ -259,6 +264,28 @@ def test_an_altered_closure_is_found(stocked_db, paris, key_dir):
     assert problems == [
         "Till 1, Z 1 (2026-11-29) was altered: what it says no longer matches its seal."
     ]
+
+
+def test_a_closure_problem_is_worded_in_the_readers_language(stocked_db, paris, key_dir):
+    from till.i18n import speaking, translations
+
+    french = translations("fr").gettext
+    sell(at("2026-11-30", 10), (VIN, 1))
+    close("2026-11-30", at("2026-11-30", 20), key_dir, counted=790)
+    _without_triggers("closure", "UPDATE closure SET cash_counted = 1790 WHERE number = 1")
+
+    (problem,) = verify_closure_reasons(key_dir)  # storage keeps it as data
+    with speaking("fr"):
+        said = str(problem)
+    altered = "{said} was altered: what it says no longer matches its seal."
+    assert french(altered) != altered, "no French for the problem in the catalog"
+    which = french("Till {till}, {closure} ({period})").format(
+        till=1, closure=french("Z {number}").format(number=1), period="2026-11-30"
+    )
+    assert said == french(altered).format(said=which)
+    assert str(problem) == "Till 1, Z 1 (2026-11-30) was altered: what it says no longer " + (
+        "matches its seal."
+    )
 
 
 def test_a_closure_resealed_without_the_key_is_found(stocked_db, paris, key_dir):

@@ -156,7 +156,7 @@ def test_points_that_bought_a_discount_are_spent_then_given_back(stocked_db):
     assert sale.total == 1280 and sale.points_spent == 300 and sale.points_earned == 12
     assert loyalty.balance(customer.id) == 500 - 300 + 12
     assert [(line.discount, line.note) for line in sales.get_sale(sale.receipt_code).lines] == [
-        (300, "Points")
+        (300, "points")
     ]
     refund = _return(sale.receipt_code, {1: 2})
     assert refund.total == -1280 and [p.amount for p in refund.payments] == [-1280]

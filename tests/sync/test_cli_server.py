@@ -15,7 +15,17 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from sync.server.app import DB_URL_VARIABLE, KEYS_VARIABLE, REGION_VARIABLE
 from till.cli import cli
+
+
+@pytest.fixture(autouse=True)
+def server_variables_restored(monkeypatch):
+    """`till server run` in-process sets these for its workers: they must not reach the tests
+    that run after it in the same process."""
+    for name in (DB_URL_VARIABLE, REGION_VARIABLE, KEYS_VARIABLE):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture

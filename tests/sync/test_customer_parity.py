@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from sync.fields import ProtocolError
 from sync.payloads import check_customer_value
+from sync.refusals import Said
 from till.core.customer import (
     EDITABLE,
     MAX_ENTRIES,
@@ -23,8 +24,8 @@ from till.core.customer import (
 FREE_TEXT = sorted(name for name in TEXT_LIMITS if name in EDITABLE)
 
 
-def _fail(reason: str) -> ProtocolError:
-    return ProtocolError(reason)
+def _fail(reason: Said) -> ProtocolError:
+    return ProtocolError(reason.message_id, **reason.params)
 
 
 def _stored(changes: dict) -> dict | None:

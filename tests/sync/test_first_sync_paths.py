@@ -15,6 +15,7 @@ from storage.ids import new_id
 from storage.models import database
 from sync.fields import ProtocolError, _stored_line, checked_text
 from sync.protocol import PullAnswer
+from sync.refusals import Said
 from till.core.text import clean_line
 
 AT = "2026-12-01T10:00:00+00:00"
@@ -105,8 +106,8 @@ def test_text_the_fast_check_passes_is_text_clean_line_keeps():
     ],
 )
 def test_text_the_fast_check_does_not_pass_is_still_refused(value, reason):
-    def fail(message: str) -> ProtocolError:
-        return ProtocolError(message)
+    def fail(reason: Said) -> ProtocolError:
+        return ProtocolError(reason.message_id, **reason.params)
 
     assert checked_text("Paris", 10, empty=False, fail=fail) == "Paris"
     with pytest.raises(ProtocolError, match=reason):

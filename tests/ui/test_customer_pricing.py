@@ -51,7 +51,7 @@ async def test_a_vip_discount_applies_on_attach_and_is_printed(shop, printer_fil
         await _pay_by_card(app, pilot)
     sale = sales.get_sale("01-000001")
     notes = [(line.discount, line.note) for line in sale.lines]
-    assert notes == [(79, "VIP 10 %"), (25, "VIP 10 %")]
+    assert notes == [(79, "segment:1000:VIP"), (25, "segment:1000:VIP")]  # codes, worded on paper
     text = decode(printer_file.read_bytes()).text
     assert "VIP 10 %" in text and "-0,79 €" in text and "You saved" in text
     assert "TOTAL" in text and "9,36 €" in text

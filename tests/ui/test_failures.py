@@ -11,7 +11,6 @@ import pytest
 from textual.worker import WorkerFailed
 
 from storage import open_sale
-from till.errors import StorageError
 
 from ..conftest import PRODUCTS
 from .conftest import error_notifications, scan
@@ -54,9 +53,12 @@ async def test_a_warning_logged_in_any_thread_is_shown_as_text(app):
 
 
 @pytest.mark.expect_errors("keeping the open sale")
-async def test_the_open_sale_failing_to_save_is_said(app, monkeypatch, caplog):
+async def test_a_bug_keeping_the_open_sale_is_said(app, monkeypatch, caplog):
+    """A refusing disk has its own words (tests/ui/test_open_sale_saver.py); a bug is a
+    background failure, logged with its traceback."""
+
     def disk_failed(*args) -> bool:
-        raise StorageError("The database cannot be written (disk full).")
+        raise RuntimeError("The database cannot be written (disk full).")
 
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()

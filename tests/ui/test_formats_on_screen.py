@@ -11,7 +11,8 @@ from storage import customers, loyalty
 from storage.db import close_database
 from till.app import make_app
 from till.cli import cli
-from till.core.pin import wrong_pin_words
+from till.core.pin import wrong_pin
+from till.errors import worded
 from till.screens.payment import PaymentScreen
 
 from ..conftest import PRODUCTS
@@ -34,8 +35,8 @@ async def test_the_sale_and_payment_screens_write_as_the_locale_does(settings):
 
 
 def test_the_pin_prompt_counts_its_tries():
-    assert wrong_pin_words(2, 0) == "Wrong PIN (2 tries left)."
-    assert wrong_pin_words(1, 0) == "Wrong PIN (1 try left)."
+    assert worded(*wrong_pin(2, 0)) == "Wrong PIN (2 tries left)."
+    assert worded(*wrong_pin(1, 0)) == "Wrong PIN (1 try left)."
 
 
 @pytest.fixture

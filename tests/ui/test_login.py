@@ -152,7 +152,7 @@ async def test_a_price_typed_as_equals_amount_needs_a_manager_and_is_journaled(s
         await _pin(pilot, "2222")
         assert isinstance(app.screen, SaleScreen)
         (line,) = app.screen.cart.lines
-        assert (line.unit_price, line.total, line.price.note) == (50, 50, "Price set by Max")
+        assert (line.unit_price, line.total, line.price.note) == (50, 50, "price-set-by:Max")
         await pilot.press("f10", "f2")
         await app.workers.wait_for_complete()
         await pilot.pause()

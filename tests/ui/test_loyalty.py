@@ -251,7 +251,7 @@ async def test_points_as_a_discount_lower_the_vat_and_can_be_taken_back(app, zoe
     assert sale.total == 590 and [(p.method, p.amount) for p in sale.payments] == [
         (PaymentMethod.CARD, 590)
     ]
-    assert [(line.discount, line.note) for line in sale.lines] == [(200, "Points")]
+    assert [(line.discount, line.note) for line in sale.lines] == [(200, "points")]
     assert [(v.rate_bp, v.vat) for v in sale.vat] == [(2000, 98)]  # VAT on 5.90, not 7.90
     assert sale.points_spent == 200 and loyalty.balance(zoe.id) == 500 - 200 + 5
     receipt = decode(printer_file.read_bytes()).text

@@ -9,8 +9,9 @@ from storage import catalog, customers, sales
 from till.app import make_app
 from till.config import PricingSettings
 from till.core.money import MoneyFormat
-from till.core.pricing import PROMOTION, PriceTerms, price_line, reduction_label
+from till.core.pricing import PROMOTION, PriceTerms, price_line
 from till.core.sale import Item
+from till.price_words import reduction_label
 from till.widgets.cart import CartTable
 
 from ..conftest import ean13

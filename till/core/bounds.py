@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from till.core.words import N_
+from till.core.words import N_, Word
 from till.errors import InvalidSale
 
 MAX_AMOUNT = 1_000_000_000
@@ -31,6 +31,13 @@ MAX_PERCENT_BP = 9_999
 
 MAX_STOCK = 10_000_000
 """Units counted on hand, either way (a stock can go below zero between counts)."""
+
+STOCK = Word(N_("stock"))
+POINTS = Word(N_("points"))
+AMOUNT = Word(N_("amount"))
+DEPOSIT = Word(N_("deposit"))
+"""What a figure is, as its bound's message names it (``stock: 12,000,000 is outside…``),
+worded in the reader's language."""
 
 _WHOLE = re.compile(r"^[+-]?[0-9]{1,19}$")
 
@@ -65,7 +72,7 @@ def check_range(value: int, what: str, low: int, high: int) -> int:
 
 
 def check_stock(units: int) -> int:
-    return check_range(units, "stock", -MAX_STOCK, MAX_STOCK)
+    return check_range(units, STOCK, -MAX_STOCK, MAX_STOCK)
 
 
 def check_points_adjustment(points: int, balance: int = 0) -> int:
@@ -73,7 +80,7 @@ def check_points_adjustment(points: int, balance: int = 0) -> int:
     balance within MAX_POINTS_BALANCE (or, for a balance already beyond it, nearer zero)."""
     if not points:
         raise InvalidSale(N_("An adjustment of zero points changes nothing."))
-    check_range(points, "points", -MAX_POINTS, MAX_POINTS)
+    check_range(points, POINTS, -MAX_POINTS, MAX_POINTS)
     after = balance + points
     if abs(after) > MAX_POINTS_BALANCE and abs(after) >= abs(balance):
         raise InvalidSale(
@@ -84,7 +91,7 @@ def check_points_adjustment(points: int, balance: int = 0) -> int:
     return points
 
 
-def check_amount(minor: int, what: str = "amount") -> int:
+def check_amount(minor: int, what: str = AMOUNT) -> int:
     return check_range(minor, what, 0, MAX_AMOUNT)
 
 

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from till.core.sale import PaymentMethod, receipt_code
-from till.core.words import N_
+from till.core.words import N_, Phrase, Word
 from till.errors import TillError
 
 GENESIS_HASH = "0" * 64
@@ -33,12 +33,22 @@ class ClosureKind(StrEnum):
     YEAR = "year"
 
     @property
-    def word(self) -> str:
+    def word(self) -> Word:
         """How a printed report and the CLI name a closure of this kind."""
-        return CLOSURE_TITLES[self]
+        return Word(CLOSURE_TITLES[self])
 
 
-CLOSURE_TITLES = {ClosureKind.DAY: "Z", ClosureKind.MONTH: "Month", ClosureKind.YEAR: "Year"}
+CLOSURE_TITLES = {
+    ClosureKind.DAY: N_("Z"),
+    ClosureKind.MONTH: N_("Month"),
+    ClosureKind.YEAR: N_("Year"),
+}
+CLOSURE_NAMES = {
+    ClosureKind.DAY: N_("Z {number}"),
+    ClosureKind.MONTH: N_("Month {number}"),
+    ClosureKind.YEAR: N_("Year {number}"),
+}
+X_REPORT = N_("X report")
 
 
 class ClosureRefused(TillError):
@@ -284,9 +294,11 @@ class Closure:
         return self.number == 0
 
     @property
-    def name(self) -> str:
-        """``Z 12``, ``Month 3``, ``X report``."""
-        return "X report" if self.is_x else f"{self.kind.word} {self.number}"
+    def name(self) -> Phrase:
+        """``Z 12``, ``Month 3``, ``X report``: worded where it is shown."""
+        return (
+            Phrase(X_REPORT) if self.is_x else Phrase(CLOSURE_NAMES[self.kind], number=self.number)
+        )
 
     @property
     def receipt_count(self) -> int:

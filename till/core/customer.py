@@ -10,8 +10,8 @@ from functools import cache
 from typing import Any
 
 from till.core.text import clean_block, clean_line
-from till.core.words import N_
-from till.errors import TillError
+from till.core.words import N_, Word
+from till.errors import Reason, Refusal, TillError, reason_of
 
 
 class CustomerKind(StrEnum):
@@ -20,11 +20,38 @@ class CustomerKind(StrEnum):
 
 
 class FieldErrors(TillError):
-    """One or more fields were refused; ``errors`` maps each field to its reason."""
+    """One or more fields were refused; ``errors`` maps each field to its reason, kept as
+    data and worded where shown, with the field's label: ``E-mail: …; Mobile: …``."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, Reason]) -> None:
         self.errors = errors
-        super().__init__("; ".join(f"{LABELS.get(k, k)}: {v}" for k, v in errors.items()))
+        super().__init__("{refusals}", refusals=_Refusals(errors))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FieldErrors, (self.errors,))
+
+
+@dataclass(frozen=True)
+class _Refusals:
+    errors: dict[str, Reason]
+
+    def __format__(self, spec: str) -> str:
+        return format("; ".join(str(refused(k, v)) for k, v in self.errors.items()), spec)
+
+
+def not_listed(value: str, allowed: list[str]) -> Reason:
+    """Why ``value`` is refused where the shop keeps a list of values (status, family…)."""
+    return Reason(N_("{value} is not one of {allowed}."), value=value, allowed=", ".join(allowed))
+
+
+def field_label(name: str) -> str:
+    """The label of field ``name``, worded where shown; a name without a label as it is."""
+    return Word(LABELS[name]) if name in LABELS else name
+
+
+def refused(name: str, reason: Reason) -> Reason:
+    """``E-mail: has no @-sign.``: a refused field's label and reason, worded where shown."""
+    return Reason(N_("{field}: {reason}"), field=field_label(name), reason=reason)
 
 
 @dataclass(frozen=True)
@@ -139,6 +166,7 @@ EDITABLE = tuple(
 )
 """Fields a person may change in the form. The code is generated and never editable; the
 active flag changes only through deactivate and reactivate; the card comes with loyalty."""
+_EDITABLE_NAMES = frozenset(EDITABLE)
 
 IDENTITY_FIELDS = (
     "kind",
@@ -156,6 +184,8 @@ IDENTITY_FIELDS = (
 ADDRESS_FIELDS = ("address1", "address2", "address3", "postcode", "city", "country")
 EXTRA_ADDRESS_FIELDS = ("kind", "line1", "line2", "line3", "postcode", "city", "country")
 """An extra address (delivery, billing…) as it is stored and synced, each field with its clock."""
+SAY_WHICH_ADDRESS = N_("say which address this is (delivery, billing…).")
+"""Why an extra address without a kind is refused."""
 CONSENT_FIELDS = ("consent_post", "consent_email", "consent_sms", "reconfirm")
 DETAIL_FIELDS = (
     "job_title",
@@ -287,29 +317,29 @@ def validate_changes(
     """Check and normalise each field of ``changes``; refuse them all at once with reasons."""
     today = today or date.today()
     clean: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, Reason] = {}
     for name, value in changes.items():
         try:
             clean[name] = _validate(name, value, region, today)
         except ValueError as error:
-            errors[name] = str(error)
+            errors[name] = reason_of(error)
     if "last_name" in clean and not clean["last_name"]:
-        errors["last_name"] = "is required."
+        errors["last_name"] = Reason(N_("is required."))
     if errors:
         raise FieldErrors(errors)
     return clean
 
 
 def _validate(name: str, value: Any, region: str, today: date) -> Any:
-    if name not in EDITABLE:
-        raise ValueError("cannot be changed.")
+    if name not in _EDITABLE_NAMES:
+        raise Refusal(N_("cannot be changed."))
     if name in BOOLEAN_FIELDS:
         return _boolean(value)
     if name == "kind":
         try:
             return CustomerKind(str(value).strip().lower())
         except ValueError:
-            raise ValueError("must be individual or business.") from None
+            raise Refusal(N_("must be individual or business.")) from None
     if name == "targeting":
         # A tag never holds a comma: the form, the CLI and files write tags separated by
         # commas, so one would come back from an export as two.
@@ -320,7 +350,7 @@ def _validate(name: str, value: Any, region: str, today: date) -> Any:
         return kept
     if name in ("extra", "external_codes"):
         if not isinstance(value, dict):
-            raise ValueError("must be a table of names and values.")
+            raise Refusal(N_("must be a table of names and values."))
         pairs = ((clean_line(str(k)), clean_line(str(v))) for k, v in value.items())
         table = {k: v for k, v in pairs if k}
         _check_entries(len(table), (*table, *table.values()))
@@ -329,17 +359,21 @@ def _validate(name: str, value: Any, region: str, today: date) -> Any:
     if not text:
         return ""
     if len(text) > text_limit(name):
-        raise ValueError(f"is longer than {text_limit(name)} characters.")
+        raise Refusal(N_("is longer than {most:,} characters."), most=text_limit(name))
     validator = _VALIDATORS.get(name)
     return validator(text, region, today) if validator else text
 
 
 def _check_entries(entries: int, texts: tuple[str, ...]) -> None:
     if entries > MAX_ENTRIES:
-        raise ValueError(f"holds more than {MAX_ENTRIES} entries.")
+        raise Refusal(N_("holds more than {most:,} entries."), most=MAX_ENTRIES)
     for text in texts:
         if len(text) > MAX_FIELD_TEXT:
-            raise ValueError(f"{text[:20]}… is longer than {MAX_FIELD_TEXT} characters.")
+            raise Refusal(
+                N_("{text}… is longer than {most:,} characters."),
+                text=text[:20],
+                most=MAX_FIELD_TEXT,
+            )
 
 
 def _boolean(value: Any) -> bool:
@@ -350,27 +384,35 @@ def _boolean(value: Any) -> bool:
         return True
     if text in {"", "0", "n", "no", "false", "off", "non"}:
         return False
-    raise ValueError("must be yes or no.")
+    raise Refusal(N_("must be yes or no."))
 
 
 def _email(text: str, region: str, today: date) -> str:
-    from till.core.email_check import EmailNotValidError, normalized_email
+    from till.core.email_check import EmailNotValidError, email_refusal, normalized_email
 
     try:
         return normalized_email(text)
     except EmailNotValidError as error:
-        raise ValueError(str(error)) from None
+        raise email_refusal(text, error) from None
 
 
 def _phone(text: str, region: str, today: date) -> str:
+    from till.core.phone_check import french_e164
+
+    if quick := french_e164(text, region):
+        return quick
     import phonenumbers
 
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        raise ValueError(f"{text} is not a phone number.") from None
+        raise Refusal(N_("{text} is not a phone number."), text=text) from None
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"{text} is not a valid phone number for {region} or abroad (+…).")
+        raise Refusal(
+            N_("{text} is not a valid phone number for {region} or abroad (+…)."),
+            text=text,
+            region=region,
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -381,7 +423,9 @@ def _vat(text: str, region: str, today: date) -> str:
     try:
         return vat.validate(text)
     except ValidationError as error:
-        raise ValueError(f"{text} is not a valid EU VAT number: {error}") from None
+        raise Refusal(
+            N_("{text} is not a valid EU VAT number: {why}"), text=text, why=_number_fault(error)
+        ) from None
 
 
 def _siret(text: str, region: str, today: date) -> str:
@@ -393,13 +437,31 @@ def _siret(text: str, region: str, today: date) -> str:
             return siren.validate(text)
         return siret.validate(text)
     except ValidationError as error:
-        raise ValueError(f"{text} is not a valid SIRET or SIREN: {error}") from None
+        raise Refusal(
+            N_("{text} is not a valid SIRET or SIREN: {why}"), text=text, why=_number_fault(error)
+        ) from None
+
+
+def _number_fault(error: Exception) -> Word:
+    """What is wrong with a VAT or SIRET number, by the kind of ``python-stdnum`` error."""
+    from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength
+
+    if isinstance(error, InvalidChecksum):
+        return Word(N_("The number's checksum or check digit is invalid."))
+    if isinstance(error, InvalidLength):
+        return Word(N_("The number has an invalid length."))
+    if isinstance(error, InvalidComponent):
+        return Word(N_("One of the parts of the number are invalid or unknown."))
+    return Word(N_("The number has an invalid format."))
+
+
+NOT_A_DATE = N_("{text} is not a date: write 31/12/1980 or 1980-12-31.")
 
 
 def _naf(text: str, region: str, today: date) -> str:
     match = _NAF.match(text.upper().replace(" ", ""))
     if not match:
-        raise ValueError(f"{text} is not an activity code such as 47.11F.")
+        raise Refusal(N_("{text} is not an activity code such as 47.11F."), text=text)
     return f"{match[1]}.{match[2]}{match[3]}"
 
 
@@ -409,21 +471,21 @@ def _date(text: str) -> date:
         if len(parts) == 3:
             break
     else:
-        raise ValueError(f"{text} is not a date: write 31/12/1980 or 1980-12-31.")
+        raise Refusal(NOT_A_DATE, text=text)
     try:
         if len(parts[0]) == 4:
             return date(int(parts[0]), int(parts[1]), int(parts[2]))
         return date(int(parts[2]), int(parts[1]), int(parts[0]))
     except ValueError:
-        raise ValueError(f"{text} is not a date: write 31/12/1980 or 1980-12-31.") from None
+        raise Refusal(NOT_A_DATE, text=text) from None
 
 
 def _birth_date(text: str, region: str, today: date) -> str:
     born = _date(text)
     if born > today:
-        raise ValueError("is in the future.")
+        raise Refusal(N_("is in the future."))
     if born.year < today.year - 130:
-        raise ValueError(f"{text} is too long ago.")
+        raise Refusal(N_("{text} is too long ago."), text=text)
     return born.isoformat()
 
 
@@ -439,21 +501,21 @@ def _percent(text: str, region: str, today: date) -> str:
     try:
         bp = parse_rate(text)
     except InvalidSale as error:
-        raise ValueError(str(error)) from None
+        raise Refusal(error.message_id, **error.params) from None
     return format_percent(bp).removesuffix("%") if bp else ""
 
 
 def _language(text: str, region: str, today: date) -> str:
     code = text.lower()
     if not _LANGUAGE.match(code):
-        raise ValueError(f"{text} is not a language code such as fr or en.")
+        raise Refusal(N_("{text} is not a language code such as fr or en."), text=text)
     return code
 
 
 def _country(text: str, region: str, today: date) -> str:
     code = text.upper()
     if not _COUNTRY.match(code):
-        raise ValueError(f"{text} is not a two-letter country code such as FR.")
+        raise Refusal(N_("{text} is not a two-letter country code such as FR."), text=text)
     return code
 
 

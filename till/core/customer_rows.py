@@ -16,12 +16,15 @@ from till.core.customer import (
     CONSENTS,
     EXTRA_ADDRESS_FIELDS,
     MAX_ENTRIES,
+    SAY_WHICH_ADDRESS,
     Address,
     FieldErrors,
     validate_changes,
 )
 from till.core.customer_columns import ADDRESS, CODE, EXTERNAL_CODE, EXTRA, PHONE, Columns
 from till.core.text import clean_line, fold
+from till.core.words import N_
+from till.errors import Reason, Refusal, reason_of
 
 MAX_CARD_CHARS = 40
 _CARD = re.compile(r"^[0-9A-Za-z-]+$")
@@ -71,8 +74,8 @@ class CustomerRow:
     addresses: tuple[Address, ...] = ()
 
 
-RowProblems = list[tuple[str, str]]
-"""(field, reason) for each bad field of a row."""
+RowProblems = list[tuple[str, Reason]]
+"""(field, reason) for each bad field of a row, worded where shown."""
 
 
 def parse_yes_no(text: str) -> bool:
@@ -82,7 +85,7 @@ def parse_yes_no(text: str) -> bool:
         return True
     if folded in _NO:
         return False
-    raise ValueError("must be yes or no.")
+    raise Refusal(N_("must be yes or no."))
 
 
 def read_row(
@@ -130,7 +133,7 @@ def read_row(
             try:
                 changes[consent] = parse_yes_no(changes[consent])
             except ValueError as error:
-                problems.append((consent, str(error)))
+                problems.append((consent, reason_of(error)))
                 del changes[consent]
     if "country" in changes:
         changes["country"] = country_code(changes["country"])
@@ -152,7 +155,7 @@ def read_row(
         try:
             active = parse_yes_no(special["active"])
         except ValueError as error:
-            problems.append(("active", str(error)))
+            problems.append(("active", reason_of(error)))
     consents_at = _consent_dates(special, today, problems)
     extra_addresses = _addresses(addresses, region, today, problems)
     if problems:
@@ -170,7 +173,8 @@ def _place_phone(
         return
     kind = phone_kind(text, region)
     if kind is None:
-        problems.append((PHONE, f"{text[:40]} is not a valid phone number for {region}."))
+        reason = N_("{text} is not a valid phone number for {region}.")
+        problems.append((PHONE, Reason(reason, text=text[:40], region=region)))
     elif kind == "mobile" or "landline" in changes:
         changes.setdefault("mobile", text)
     else:
@@ -201,7 +205,12 @@ def _card(text: str, problems: RowProblems) -> str:
         return ""
     if len(text) > MAX_CARD_CHARS or not _CARD.match(text):
         problems.append(
-            ("card_number", f"must be letters, digits or dashes, at most {MAX_CARD_CHARS}.")
+            (
+                "card_number",
+                Reason(
+                    N_("must be letters, digits or dashes, at most {most}."), most=MAX_CARD_CHARS
+                ),
+            )
         )
         return ""
     return text
@@ -209,7 +218,7 @@ def _card(text: str, problems: RowProblems) -> str:
 
 def _code(text: str, problems: RowProblems) -> str:
     if len(text) > MAX_CARD_CHARS or (text and not _CARD.match(text)):
-        problems.append((CODE, "is not a customer code such as C01-000042."))
+        problems.append((CODE, Reason(N_("is not a customer code such as C01-000042."))))
         return ""
     return text.upper()
 
@@ -223,11 +232,13 @@ def _consent_dates(special: dict[str, str], today: date, problems: RowProblems) 
         try:
             at = datetime.fromisoformat(text[:40])
         except ValueError:
-            problems.append((f"{consent}_at", f"{text[:40]} is not a date and time."))
+            problems.append(
+                (f"{consent}_at", Reason(N_("{text} is not a date and time."), text=text[:40]))
+            )
             continue
         at = at if at.tzinfo else at.replace(tzinfo=UTC)
         if at.date() > today + timedelta(days=1):
-            problems.append((f"{consent}_at", "is in the future."))
+            problems.append((f"{consent}_at", Reason(N_("is in the future."))))
             continue
         dates[consent] = at.isoformat()
     return dates
@@ -243,10 +254,10 @@ def _addresses(
         try:
             kind = clean_line(given.get("kind", ""))
         except ValueError as error:
-            problems.append((f"{where}.kind", str(error)))
+            problems.append((f"{where}.kind", reason_of(error)))
             continue
         if not kind or len(kind) > 40:
-            problems.append((f"{where}.kind", "say which address this is (delivery, billing…)."))
+            problems.append((f"{where}.kind", Reason(SAY_WHICH_ADDRESS)))
             continue
         values = {_ADDRESS_AS_MAIN[n]: v for n, v in given.items() if n in _ADDRESS_AS_MAIN}
         if "country" in values:
@@ -260,7 +271,8 @@ def _addresses(
         lines = {n: clean.get(main, "") for n, main in _ADDRESS_AS_MAIN.items()}
         found.append(Address(kind=kind, **lines))
     if len(found) > MAX_ENTRIES:
-        problems.append((ADDRESS.rstrip("."), f"more than {MAX_ENTRIES} extra addresses."))
+        too_many = Reason(N_("more than {most:,} extra addresses."), most=MAX_ENTRIES)
+        problems.append((ADDRESS.rstrip("."), too_many))
     return tuple(found)
 
 

@@ -18,7 +18,7 @@ from till.core.sale import PaymentMethod, RecordedSale
 from till.core.tax import net_of, vat_breakdown
 from till.core.text import digits
 from till.core.words import N_
-from till.errors import TillError
+from till.errors import Refusal, TillError
 
 MAX_NET_DAYS = 60
 """Code de commerce L441-10: at most 60 days after the invoice's date…"""
@@ -73,11 +73,13 @@ class PaymentTerms:
 
 
 def parse_terms(text: str) -> PaymentTerms:
-    """``receipt``, ``eom``, ``netN`` (N ≤ 60) or ``netNeom`` (N ≤ 45); ValueError with the
-    reason otherwise."""
+    """``receipt``, ``eom``, ``netN`` (N ≤ 60) or ``netNeom`` (N ≤ 45); a Refusal (a
+    ValueError) with the reason otherwise."""
     match = _TERMS.fullmatch(text.strip().lower().replace(" ", ""))
     if match is None:
-        raise ValueError(f"{text!r} is not payment terms: write receipt, eom, net30 or net45eom.")
+        raise Refusal(
+            N_("{text!r} is not payment terms: write receipt, eom, net30 or net45eom."), text=text
+        )
     receipt, eom, days, days_eom = match.groups()
     if receipt:
         return PaymentTerms(on_receipt=True)
@@ -86,7 +88,9 @@ def parse_terms(text: str) -> PaymentTerms:
     number = int(days)
     most = MAX_EOM_DAYS if days_eom else MAX_NET_DAYS
     if not 1 <= number <= most:
-        raise ValueError(f"{text!r}: French law allows 1 to {most} days here.")
+        raise Refusal(
+            N_("{text!r}: French law allows 1 to {most} days here."), text=text, most=most
+        )
     return PaymentTerms(number, end_of_month=bool(days_eom))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from till.core.words import N_
-from till.errors import InvalidSale
+from till.errors import InvalidSale, Refusal
 
 
 @dataclass(frozen=True)
@@ -125,13 +125,13 @@ def expires_at(earned_at: datetime, program: LoyaltyProgram) -> datetime:
 
 
 def parse_month_day(text: str) -> tuple[int, int]:
-    """``MM-DD`` as (month, day); raises ValueError with the reason."""
+    """``MM-DD`` as (month, day); raises a Refusal (a ValueError) with the reason."""
     month, dash, day = text.partition("-")
     if not (dash and text.isascii() and month.isdigit() and day.isdigit()):
-        raise ValueError(f"write a day of the year as MM-DD such as 12-31, got {text!r}")
+        raise Refusal(N_("write a day of the year as MM-DD such as 12-31, got {text!r}"), text=text)
     month_no, day_no = int(month), int(day)
     if not 1 <= month_no <= 12 or not 1 <= day_no <= calendar.monthrange(2024, month_no)[1]:
-        raise ValueError(f"{text!r} is not a day of the year")
+        raise Refusal(N_("{text!r} is not a day of the year"), text=text)
     return month_no, day_no
 
 

@@ -7,9 +7,10 @@ import hmac
 import os
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from till.core.formats import count
-from till.core.words import N_
+from till.core.words import N_, Count
+from till.errors import Reason
 
 N, R, P = 2**14, 8, 1
 NO_MANAGER_PIN = N_(
@@ -81,25 +82,41 @@ SALT_BYTES = (8, 64)
 HASH_BYTES = (16, 64)
 
 
-def hash_problem(stored: str) -> str | None:
-    """What makes ``stored`` unusable as a manager PIN hash, or None: the form
-    ``scrypt$N$r$p$salt$hash`` with N a power of two, every parameter bounded."""
+def hash_problem(stored: str) -> Reason | None:
+    """What makes ``stored`` unusable as a manager PIN hash (a reason worded where shown), or
+    None: the form ``scrypt$N$r$p$salt$hash`` with N a power of two, every parameter bounded."""
     parts = stored.split("$")
     if len(parts) != 6 or parts[0] != "scrypt":
-        return "must be the hash `till manager-pin` prints (scrypt$N$r$p$salt$hash), not a PIN"
+        return Reason(
+            N_("must be the hash `till manager-pin` prints (scrypt$N$r$p$salt$hash), not a PIN")
+        )
     n, r, p, salt, digest = parts[1:]
     if not all(value.isascii() and value.isdigit() and len(value) <= 8 for value in (n, r, p)):
-        return "N, r and p must be whole numbers"
+        return Reason(N_("N, r and p must be whole numbers"))
     if not (2 <= int(n) <= MAX_N and int(n) & (int(n) - 1) == 0):
-        return f"N must be a power of two up to {MAX_N}, got {n}"
+        return Reason(N_("N must be a power of two up to {most}, got {n}"), most=MAX_N, n=n)
     if not 1 <= int(r) <= MAX_R or not 1 <= int(p) <= MAX_P:
-        return f"r must be 1-{MAX_R} and p 1-{MAX_P}, got r={r}, p={p}"
+        return Reason(
+            N_("r must be 1-{most_r} and p 1-{most_p}, got r={r}, p={p}"),
+            most_r=MAX_R,
+            most_p=MAX_P,
+            r=r,
+            p=p,
+        )
     if 128 * int(r) * (int(n) + int(p) + 2) > MAX_MEMORY:
-        return f"N and r ask for more than {MAX_MEMORY // 2**20} MiB of memory"
+        return Reason(
+            N_("N and r ask for more than {mebibytes} MiB of memory"), mebibytes=MAX_MEMORY // 2**20
+        )
     for name, value, (low, high) in (("salt", salt, SALT_BYTES), ("hash", digest, HASH_BYTES)):
         if not re.fullmatch(r"(?:[0-9a-f]{2})+", value) or not low <= len(value) // 2 <= high:
-            return f"the {name} must be {low}-{high} bytes in lowercase hexadecimal"
+            return Reason(HEX_PROBLEMS[name], low=low, high=high)
     return None
+
+
+HEX_PROBLEMS = {
+    "salt": N_("the salt must be {low}-{high} bytes in lowercase hexadecimal"),
+    "hash": N_("the hash must be {low}-{high} bytes in lowercase hexadecimal"),
+}
 
 
 def verify_pin(pin: str, stored: str) -> bool:
@@ -133,11 +150,12 @@ class Lockout:
     seconds: float = 300
 
 
-def wrong_pin_words(tries_left: int, locked_for: float) -> str:
-    """What the person typing a wrong PIN is told."""
+def wrong_pin(tries_left: int, locked_for: float) -> tuple[str, dict[str, Any]]:
+    """What the person typing a wrong PIN is told: a message id and its values."""
     if locked_for > 0:
-        return f"Wrong PIN. Locked for {int(locked_for)} s."
-    return f"Wrong PIN ({count(tries_left, 'try', 'tries')} left)."
+        return N_("Wrong PIN. Locked for {seconds} s."), {"seconds": int(locked_for)}
+    tries = Count(tries_left, "{n} try left", "{n} tries left")
+    return N_("Wrong PIN ({tries})."), {"tries": tries}
 
 
 LOCKED_OUT = N_("Too many wrong PINs: try again in {seconds} s.")

@@ -18,11 +18,17 @@ line totals (``till.core.tax``), so lines and VAT always add up to the total.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from till.core.line_notes import (
+    PROMOTION,
+    discount_note,
+    price_list_note,
+    price_set_by_note,
+    segment_note,
+)
 from till.core.money import divide_half_up
 from till.core.tax import net_of
 
@@ -32,7 +38,6 @@ if TYPE_CHECKING:
 
 FULL_BP = 10_000
 """100 % in basis points."""
-PROMOTION = "Promotion"
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,8 @@ class PriceTerms:
     discount_bp: int = 0
     """Percentage off, in basis points (500 is 5 %)."""
     discount_reason: str = ""
-    """Shown beside the discount on screen and receipt, e.g. ``VIP 5%``."""
+    """The discount's note (till/core/line_notes.py), shown beside it on screen and receipt:
+    ``segment:500:VIP`` says *VIP 5 %*."""
     promotions: bool = True
     """False for a customer excluded from promotions."""
     tax_free: bool = False
@@ -68,16 +74,17 @@ class LinePrice:
     vat_rate_bp: int
     """The product's rate, or 0 on a tax-free sale."""
     note: str = ""
-    """Why the price differs from the shelf: ``Promotion``, ``Price list B``, ``VIP 5%``."""
+    """Why the price differs from the shelf, as a code (till/core/line_notes.py):
+    ``promotion``, ``price-list:B``, ``segment:500:VIP``; "" when it does not."""
 
 
 def price_line(item: Item, quantity: int, terms: PriceTerms = NO_TERMS) -> LinePrice:
     """The price of ``quantity`` of ``item`` for a customer with ``terms``."""
     base, note = item.unit_price, ""
     if item.price_set_by:
-        note = f"Price set by {item.price_set_by}"
+        note = price_set_by_note(item.price_set_by)
     elif terms.price_code and item.code_price is not None:
-        base, note = item.code_price, f"Price list {terms.price_code}"
+        base, note = item.code_price, price_list_note(terms.price_code)
     rate = item.vat_rate_bp
     tax_free = terms.tax_free
     charged_rate = 0 if tax_free else rate
@@ -101,14 +108,6 @@ def price_line(item: Item, quantity: int, terms: PriceTerms = NO_TERMS) -> LineP
             offers.append((full - discount, discount, terms.discount_reason))
     total, discount, why = min(offers, key=lambda offer: offer[0])
     return LinePrice(unit, discount, total, charged_rate, why)
-
-
-def reduction_label(price: LinePrice, money: Callable[[int], str]) -> str:
-    """Why a line costs what it does and what that saved, the same for every kind of
-    reduction: ``Promotion -0,40 €``, ``VIP 5% -0,33 €``, ``Price list PRO``; empty when the
-    line is at its regular price for no particular reason."""
-    reason = price.note or ("Discount" if price.discount else "")
-    return f"{reason} {money(-price.discount)}" if price.discount else reason
 
 
 def allocate(amount: int, weights: list[int]) -> list[int]:
@@ -138,10 +137,8 @@ def customer_terms(
     segment_discounts: dict[str, int],
     allow_below_cost: bool,
     today: date,
-    percent: Callable[[int], str] | None = None,
 ) -> PriceTerms:
-    """The price terms a customer file gives, on ``today``; ``percent`` writes the discount
-    in its reason (the locale's ``Formats.rate``; ``5%`` without one)."""
+    """The price terms a customer file gives, on ``today``."""
     from till.core.money import parse_rate
 
     until = date.fromisoformat(customer.discount_until) if customer.discount_until else None
@@ -152,7 +149,6 @@ def customer_terms(
         personal_bp=personal,
         personal_until=until,
         today=today,
-        percent=percent,
     )
     return PriceTerms(
         price_code=customer.price_code,
@@ -171,17 +167,15 @@ def customer_discount(
     personal_bp: int,
     personal_until: date | None,
     today: date,
-    percent: Callable[[int], str] | None = None,
 ) -> tuple[int, str]:
-    """The discount a customer gets today and its reason: the larger of their segment's and
+    """The discount a customer gets today and its note: the larger of their segment's and
     their personal discount, which counts up to and including its expiry date."""
-    percent = percent or format_percent
     offers = [(0, "")]
     segment_bp = segment_discounts.get(segment, 0)
     if segment_bp:
-        offers.append((segment_bp, f"{segment} {percent(segment_bp)}"))
+        offers.append((segment_bp, segment_note(segment, segment_bp)))
     if personal_bp and (personal_until is None or today <= personal_until):
-        offers.append((personal_bp, f"Discount {percent(personal_bp)}"))
+        offers.append((personal_bp, discount_note(personal_bp)))
     return max(offers, key=lambda offer: offer[0])
 
 

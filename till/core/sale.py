@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from till.core.barcodes import MAX_QUANTITY
+from till.core.line_notes import with_points
 from till.core.pricing import NO_TERMS, LinePrice, PriceTerms, allocate, price_line
 from till.core.tax import VatLine, vat_breakdown
 from till.core.words import N_
@@ -71,12 +72,11 @@ class CartLine:
         price = price_line(self.item, self.quantity, self.terms)
         if not self.points_off:
             return price
-        note = f"{price.note} + points" if price.note else "Points"
         return replace(
             price,
             discount=price.discount + self.points_off,
             total=price.total - self.points_off,
-            note=note,
+            note=with_points(price.note),
         )
 
     @property

@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from till.core.words import N_
+from till.errors import Refusal
+
 # Letters that Unicode does not decompose into a base letter and an accent.
 _LIGATURES = str.maketrans(
     {
@@ -69,12 +72,17 @@ def first_control(text: str, allowed: str = "") -> str | None:
     return None
 
 
+CONTROL_CHARACTER = N_("has a control character ({found}), which cannot be printed.")
+
+
 def clean_line(text: str) -> str:
     """One line of outside text as it may be stored: tabs and line breaks fold into single
     spaces, ends trimmed; any other control character is refused (ValueError naming it)."""
+    if text.isascii() and text.isprintable():  # most fields: no control, nothing invisible
+        return " ".join(text.split())
     found = first_control(text, _INPUT_WHITESPACE)
     if found:
-        raise ValueError(f"has a control character ({found}), which cannot be printed.")
+        raise Refusal(CONTROL_CHARACTER, found=found)
     return " ".join(_INVISIBLE.sub("", text).split())
 
 
@@ -83,7 +91,7 @@ def clean_block(text: str) -> str:
     other control character is refused (ValueError naming it)."""
     found = first_control(text, _INPUT_WHITESPACE)
     if found:
-        raise ValueError(f"has a control character ({found}), which cannot be printed.")
+        raise Refusal(CONTROL_CHARACTER, found=found)
     return _INVISIBLE.sub("", text).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 

@@ -26,8 +26,8 @@ from till.core.customer import (
     shown,
 )
 from till.core.text import printable
-from till.errors import TillError
-from till.i18n import _, plural
+from till.errors import Reason, TillError
+from till.i18n import N_, _, plural
 from till.screens.writes import STILL_SAVING, WritingScreen
 from till.widgets.field_error import FieldError
 from till.widgets.language import TranslatedBindings, key_hint
@@ -222,7 +222,8 @@ def _pairs(field: str, text: str) -> dict[str, str]:
         if chunk.strip():
             name, separator, value = chunk.partition("=")
             if not separator:
-                raise FieldErrors({field: f"{chunk.strip()!r} needs a name=value form."})
+                needs = N_("{text} needs a name=value form.")
+                raise FieldErrors({field: Reason(needs, text=repr(chunk.strip()))})
             pairs[name.strip()] = value.strip()
     return pairs
 

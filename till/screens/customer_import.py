@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from till.core.customer import field_label
 from till.errors import TillError
 from till.i18n import _
 from till.widgets.language import TranslatedBindings, key_hint
@@ -153,7 +154,7 @@ class CustomerImportScreen(TranslatedBindings, Screen[None]):
         self.say(message)
         problems = [
             _("Row {row}, {field}: {problem}").format(
-                row=e["row"], field=e["field"], problem=e["message"]
+                row=e["row"], field=field_label(e["field"]), problem=e["message"]
             )
             for e in report.errors
         ]

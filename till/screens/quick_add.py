@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Label, Static
 from till.core.customer import Customer, FieldErrors, format_phone
 from till.core.customer_lookup import CustomerSummary
 from till.core.sale import SaleCustomer
-from till.errors import TillError
+from till.errors import Reason, TillError
 from till.i18n import N_, _
 from till.screens.writes import STILL_SAVING, WritingScreen
 from till.widgets.field_error import FieldError
@@ -101,9 +101,9 @@ class QuickAddScreen(TranslatedBindings, WritingScreen, ModalScreen[SaleCustomer
     def action_save(self) -> None:
         values = {name: self.query_one(f"#quick-{name}", Input).value for name, _ in QUICK_FIELDS}
         changes = {name: value for name, value in values.items() if value.strip()}
-        errors: dict[str, str] = {}
+        errors: dict[str, Reason] = {}
         if not values["mobile"].strip() and not values["email"].strip():
-            errors["mobile"] = _("give a phone number or an e-mail.")
+            errors["mobile"] = Reason(N_("give a phone number or an e-mail."))
         if errors:
             self._refused(FieldErrors(errors))
             return

@@ -17,7 +17,6 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from till.core.money import parse_amount
-from till.core.pricing import reduction_label
 from till.core.sale import (
     PAYMENT_LABELS,
     WALK_IN,
@@ -40,6 +39,7 @@ from till.errors import (
 from till.i18n import N_, NC_, _, plural
 from till.logs import SHOWN
 from till.messages import Scanned
+from till.price_words import reduction_label
 from till.printing import PrinterState
 from till.screens.payment import AccountOffer, PaymentScreen, PointsOffer
 from till.screens.prompts import ConfirmScreen, QuantityScreen
@@ -147,6 +147,7 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
             yield Static(self._store_line(self.app.register.session.user.name), id="store")
             yield Line(id="printer-status")
             yield Line(id="sync-status")
+            yield Line(id="disk-status", classes="warning")
             yield Line(id="sale-customer")
         yield CartTable(self.app.register.money, id="cart")
         with Horizontal(id="totals"):
@@ -159,6 +160,7 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
     def on_mount(self) -> None:
         self.watch(self.app, "printer_state", self._show_printer)
         self.watch(self.app, "sync_status", self._show_sync)
+        self.watch(self.app, "disk_refusal", self._show_disk)
         self.cart = self._reopen()
         self.query_one("#scan", Input).focus()
 
@@ -232,6 +234,11 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
         if status is not None:
             line.set_class(not status.ok, "warning")
             line.show(status.line(self.app.register.formats.time))
+
+    def _show_disk(self, refusal: str) -> None:
+        line = self.query_one("#disk-status", Line)
+        line.display = bool(refusal)
+        line.show(_("Not saving: disk") if refusal else "")
 
     def _show_customer(self) -> None:
         customer = self.cart.customer
@@ -694,15 +701,7 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
 
     def _keep(self, cart: Cart) -> None:
         """Keep the sale on disk off the event loop; a burst of changes is one or two writes."""
-        register = self.app.register
-        if register.keep_open_sale(cart):
-            self.app.run_worker(
-                register.flush_open_sale,
-                name="keeping the open sale",
-                group="open-sale",
-                thread=True,
-                exit_on_error=False,
-            )
+        self.app.open_sale_saver.keep(cart)
 
     def _show(self, cart: Cart, selected: int | None = None, first_changed: int = 0) -> None:
         """Show the sale after any change to it, and keep that state on disk."""

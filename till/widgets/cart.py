@@ -8,10 +8,10 @@ that follows it (a DataTable scrolls only after the next refresh: a second frame
 from __future__ import annotations
 
 from till.core.money import MoneyFormat
-from till.core.pricing import reduction_label
 from till.core.sale import Cart, CartLine
 from till.core.tax import net_of
 from till.i18n import N_
+from till.price_words import reduction_label
 from till.widgets.line_table import Cells, Column, LineTable, row_width
 
 COLUMNS: tuple[Column, ...] = (

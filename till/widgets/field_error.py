@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from till.errors import Reason
+
 
 class FieldError(Static):
     """Hidden until a reason is shown; hidden again when cleared."""
@@ -13,9 +15,11 @@ class FieldError(Static):
     FieldError { display: none; height: auto; color: $error; text-style: bold; }
     """
 
-    def show_reason(self, reason: str) -> None:
-        self.update(Text(reason))
-        self.display = bool(reason)
+    def show_reason(self, reason: str | Reason) -> None:
+        """Show ``reason``: text, or a reason kept as data, worded now."""
+        said = str(reason)
+        self.update(Text(said))
+        self.display = bool(said)
 
     def clear(self) -> None:
         self.show_reason("")
