@@ -68,6 +68,9 @@ def search_then_measure(marks: dict[str, int], *, till: bool):
 def build(kind: str, database: str | None) -> App:
     if kind == "bare":
         return BareApp()
+    from till.postgres_left_out import leave_postgres_out
+
+    leave_postgres_out()  # as the register's start does (till/cli.py)
     from storage.db import open_database
     from till.app import make_app
     from till.config import Settings

@@ -56,15 +56,16 @@ def sync_figures(scale: Scale) -> list[Figure]:
     return [outcome.figure for outcome in outcomes]
 
 
-def load_figures(scale: Scale) -> list[Figure]:
-    """50 tills on the back-office server, killed and restarted once (``bench.sync_load``):
-    one figure per backend, its push p99 against the same run's pushes away from the
-    restart; the target is nothing lost or doubled and the memory bounded."""
-    backends = ("sqlite", "postgresql") if sync.default_backend() == "both" else ("sqlite",)
+def server_load(seconds: float, every_backend: bool) -> list[Figure]:
+    """50 tills on the back-office server for ``seconds``, killed and restarted once
+    (``bench.sync_load``): one figure per backend (SQLite alone unless ``every_backend``), its
+    push p99 against the same run's pushes away from the restart; the target is nothing lost
+    or doubled and the memory bounded."""
+    both = every_backend and sync.default_backend() == "both"
     figures = []
-    for backend in backends if scale is FULL else ("sqlite",):
+    for backend in ("sqlite", "postgresql") if both else ("sqlite",):
         with sync_load.workspace(backend) as (directory, url):
-            run = sync_load.measure(url, backend, directory, seconds=scale.load_seconds)
+            run = sync_load.measure(url, backend, directory, seconds=seconds)
         print(run.report(), flush=True)
         figures.append(
             Figure(
@@ -132,7 +133,11 @@ STEPS = (
         "Customer import (bench/customer_import.py)",
     ),
     Step("sync", sync_figures, "Sync"),
-    Step("sync_load", load_figures, "Sync: the server under load (bench.run)"),
+    Step(
+        "sync_load",
+        lambda s: server_load(s.load_seconds, s is FULL),
+        "Sync: the server under load (bench.run)",
+    ),
 )
 STEPS_BY_NAME = {step.name: step for step in STEPS}
 

@@ -56,6 +56,9 @@ def exit_on_first_frame(screen_type: type[Screen], marks: dict[str, float]):
 def build(kind: str, data_dir: str | None) -> tuple[App, type[Screen]]:
     if kind == "bare":
         return BareApp(), Screen
+    from till.postgres_left_out import leave_postgres_out
+
+    leave_postgres_out()  # as the register's start does (till/cli.py)
     from storage.db import open_database
     from till.app import make_app
     from till.demo import demo_settings

@@ -54,12 +54,14 @@ import httpx
 from bench.common import REPO, Stats, ms
 from bench.sync_server import (
     LOOPBACK,
+    answer,
     backends,
     database_url,
     free_port,
     load_note,
     postgres_installed,
     read_feed,
+    tell,
 )
 
 TILLS = 50
@@ -381,24 +383,9 @@ def drivers(
             cwd=REPO,
             env={**os.environ, "PYTHONPATH": str(REPO)},
         )
-        _tell(process, json.dumps(share))
+        tell(process, json.dumps(share))
         started.append(process)
     return started
-
-
-def _tell(process: subprocess.Popen[str], line: str) -> None:
-    assert process.stdin is not None
-    process.stdin.write(line + "\n")
-    process.stdin.flush()
-
-
-def _answer(process: subprocess.Popen[str]) -> Any:
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line:
-        process.wait()
-        raise RuntimeError(f"a till process ended (status {process.returncode}) without answering")
-    return json.loads(line)
 
 
 def measure(
@@ -432,10 +419,10 @@ def measure(
         server.wait_until_serving(begun)
         sampler.start()
         for process in running:
-            if not _answer(process).get("ready"):
+            if not answer(process).get("ready"):
                 raise RuntimeError("a till process did not get ready")
         for process in running:
-            _tell(process, "go")
+            tell(process, "go")
         sampler.load_begins()
         went = time.monotonic()
         time.sleep(seconds * kill_at)
@@ -444,7 +431,7 @@ def measure(
         sampler.new_life()
         restart = server.start()
         sampler.load_begins()
-        answers = [_answer(process)["tills"] for process in running]
+        answers = [answer(process)["tills"] for process in running]
         for process in running:
             process.wait()
         drained = time.monotonic() - went - seconds

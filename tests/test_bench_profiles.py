@@ -67,6 +67,7 @@ def test_quick_hands_every_benchmark_its_small_sizes(monkeypatch) -> None:
     monkeypatch.setattr(customer_import, "run", recorder("customer_import", many=True))
     monkeypatch.setattr(sync, "run", lambda *args: calls.setdefault("sync", args) and [])
     monkeypatch.setattr(sync_server, "report", lambda outcomes: 0)
+    monkeypatch.setattr(run, "server_load", recorder("sync_load", many=True))
 
     measured = run.Suite(QUICK).run()
 
@@ -86,6 +87,7 @@ def test_quick_hands_every_benchmark_its_small_sizes(monkeypatch) -> None:
         "duplicates": (QUICK.duplicate_customers,),
         "customer_import": (QUICK.customer_import_rows,),
         "sync": ("sqlite", True),
+        "sync_load": (QUICK.load_seconds, False),
     }
     for size in ("customers", "import_rows", "duplicate_customers", "scan_products"):
         assert getattr(QUICK, size) * 10 <= getattr(FULL, size)

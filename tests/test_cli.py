@@ -78,7 +78,7 @@ def test_receipt_show_prints_the_text_receipt(runner, tmp_path):
     assert missing.exit_code == 2
     assert "No sale has the receipt number 01-000099" in missing.output
     journal = runner.invoke(cli, ["--db", str(db), "journal"])
-    assert journal.exit_code == 0 and "1 sales, integrity ok, chain intact" in journal.output
+    assert journal.exit_code == 0 and "1 sale, integrity ok, chain intact" in journal.output
 
 
 def test_a_broken_config_is_one_clear_line(tmp_path):

@@ -84,7 +84,7 @@ def test_doctor(runner, printer, shop, tmp_path):
     lines = healthy.output.splitlines()
     assert any(line.startswith("ok") and "database" in line for line in lines)
     assert any(line.startswith("ok") and "printer" in line for line in lines)
-    assert any("1 sales, hash chain intact" in line for line in lines)
+    assert any("1 sale, hash chain intact" in line for line in lines)
     assert any("scanners" in line for line in lines)
     assert any("1 receipt waiting" in line for line in lines)  # the shop's queued receipt
     off = runner.invoke(

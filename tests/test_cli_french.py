@@ -130,3 +130,15 @@ def test_a_journal_problem_is_said_in_french(till, tmp_path):
     assert result.exit_code == 1, result.output
     missing = french("the protective trigger {trigger} is missing")
     assert missing.format(trigger="sale_no_delete") in result.output, result.output
+
+
+def test_a_usage_error_is_said_in_french(till):
+    """Click's own refusals, said before any command runs, follow the config's language."""
+    result = till("customers", "frob")
+    assert result.exit_code == 2
+    no_such = french("No such command {name!r}.").format(name="frob").rstrip(".")
+    see = french("{error} (see '{help}').")
+    assert result.stderr == "till: " + see.format(error=no_such, help="cli customers --help") + "\n"
+    missing = till("customers", "show")
+    assert missing.exit_code == 2
+    assert missing.stderr.startswith(f"till: {french('Missing argument')} 'CODE'"), missing.stderr

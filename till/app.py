@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from devices.scanner.simulated import SimulatedScanner
-from till import _without_postgres, journal_service, logs  # noqa: F401  # the first: before Peewee
+from till import journal_service, logs
 from till.config import Settings
 from till.core.sale import RecordedSale
 from till.core.text import printable

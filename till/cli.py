@@ -25,6 +25,7 @@ from till.cli_printer import drawer, print_test, receipt_print
 from till.cli_serve import serve, support
 from till.cli_server import server
 from till.cli_sync import sync
+from till.click_words import speak_through_the_catalog
 from till.config import Settings, load_settings
 from till.errors import ConfigError, TillError
 from till.i18n import N_, _, plural
@@ -33,6 +34,8 @@ from till.install_systemd import install_systemd
 if TYPE_CHECKING:
     from storage.imports import ImportReport
     from till.app import TillApp
+
+speak_through_the_catalog()
 
 
 class Context:
@@ -98,15 +101,17 @@ class TillGroup(click.Group):
         from till.cli_errors import run_command
 
         def invoke() -> Any:
+            from till.cli_help import config_named, translated_help
+            from till.cli_language import speak_command_language
+
             asked = sys.argv[1:] if args is None else list(args)
+            # chosen before click parses, for its usage errors and the help; a command that
+            # reads the till's config then speaks the config's language
+            speak_command_language(config_named(asked))
             if not help_requested(asked):
                 return super(TillGroup, self).main(
                     args, prog_name, complete_var, standalone_mode=False, **extra
                 )
-            from till.cli_help import config_named, translated_help
-            from till.cli_language import speak_command_language
-
-            speak_command_language(config_named(asked))  # chosen before click parses
             with translated_help(self):
                 return super(TillGroup, self).main(
                     args, prog_name, complete_var, standalone_mode=False, **extra
@@ -549,6 +554,9 @@ commits every 1,000 rows."""
 
 
 def _open(settings: Settings, *, create: bool, busy_timeout: int = 5) -> None:
+    from till.postgres_left_out import leave_postgres_out
+
+    leave_postgres_out()  # the till's commands (the register first) never need it
     from storage.db import open_database
 
     open_database(

@@ -59,8 +59,11 @@ def explain(error: BaseException) -> tuple[str, int]:
     if isinstance(error, click.Abort):  # a prompt met the end of the input
         return _("no answer given: the input ended before the prompt was answered."), EXIT_USAGE
     if isinstance(error, click.UsageError):
-        hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
-        return f"{error.format_message().rstrip('.')}{hint}.", EXIT_USAGE
+        said = error.format_message().rstrip(".")
+        if error.ctx is None:
+            return f"{said}.", EXIT_USAGE
+        help_command = f"{error.ctx.command_path} --help"
+        return _("{error} (see '{help}').").format(error=said, help=help_command), EXIT_USAGE
     if isinstance(error, click.ClickException):
         return error.format_message(), EXIT_USAGE
     storage = storage_cause(error)

@@ -73,6 +73,9 @@ def support_command(ctx: Context) -> str:
 
 
 def _open_existing(settings: Settings) -> None:
+    from till.postgres_left_out import leave_postgres_out
+
+    leave_postgres_out()
     from storage.db import open_database
 
     open_database(settings.database.path, create=False, key_dir=settings.key_dir)

@@ -111,7 +111,7 @@ def _once(service) -> None:
         synced.format(
             url=service.settings.url,
             name=service.settings.name,
-            sent=plural(result.pushed, "{n} change(s) sent", "{n} change(s) sent"),
+            sent=plural(result.pushed, "{n} change sent", "{n} changes sent"),
             pulled=result.pulled,
             waiting=waiting,
         )

@@ -81,7 +81,7 @@ def _database(settings: Settings) -> Iterator[Check]:
     else:
         intact = plural(
             sales.sale_count(),
-            "{n} sales, hash chain intact, {seals} signatures valid",
+            "{n} sale, hash chain intact, {seals} signatures valid",
             "{n} sales, hash chain intact, {seals} signatures valid",
             seals=verdict.facts["seals"],
         )

@@ -8,8 +8,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from till.core.message_data import StoredMessage, parse_message_data
+from till.core.message_data import (
+    MAX_MESSAGE_LENGTH,
+    StoredMessage,
+    parse_message_data,
+    plain_template,
+)
 from till.core.reasons import DEPOSIT, RETURN, parse_reason
+from till.core.text import printable
 from till.errors import worded
 from till.i18n import N_, _
 
@@ -47,6 +53,9 @@ def message_words(stored: str) -> str:
 
 
 def _worded(message: StoredMessage) -> str:
+    if not plain_template(message.message_id):
+        log.error("A stored message is not one the till writes: shown as it is")
+        return printable(message.message_id[:MAX_MESSAGE_LENGTH])
     values: dict[str, Any] = {
         name: _worded(value) if isinstance(value, StoredMessage) else value
         for name, value in message.params.items()

@@ -233,7 +233,7 @@ class SyncService:
         stale = not status.last_success or (
             time.time() - status.last_success > self.settings.offline_after
         )
-        waiting = plural(status.waiting, "{n} change(s) waiting", "{n} change(s) waiting")
+        waiting = plural(status.waiting, "{n} change waiting", "{n} changes waiting")
         last = (
             _("last complete sync {at}").format(at=_iso(status.last_success))
             if status.last_success

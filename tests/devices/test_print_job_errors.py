@@ -110,3 +110,14 @@ def test_values_that_are_messages_or_words_stay_so():
 class _Error(Exception):
     message_id = REFUSED
     params = {"url": "tcp://p:9100"}
+
+
+def test_a_stored_message_from_a_tampered_database_is_never_formatted():
+    """The database is not to be trusted: a stored "message" that reads an attribute, asks
+    for a huge width or nests without end is shown as text (or left alone), never formatted."""
+    for template in ("{error.__class__}", "{error:>999999999}", "{error!a}", "{0}", "{"):
+        stored = message_data(template, {"error": "x"})
+        assert message_words(stored) == template
+    nested = '{"message": ' * 100_000 + '"x"' + "}" * 100_000
+    assert message_words(nested) == nested  # not data: shown as it was
+    assert message_words(message_data("x" * 5_000)) == "x" * 1_000

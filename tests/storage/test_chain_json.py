@@ -21,14 +21,14 @@ JSON = st.recursive(
 )
 
 
-@settings(max_examples=2_000)
+@settings(max_examples=400)
 @given(JSON)
 def test_canonical_json_is_that_of_json_dumps(payload: object) -> None:
     expected = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert canonical_json(payload) == expected
 
 
-@settings(max_examples=1_000)
+@settings(max_examples=300)
 @given(JSON, st.booleans(), st.booleans(), st.booleans())
 def test_each_setting_writes_what_json_dumps_writes(
     payload: object, sort_keys: bool, ensure_ascii: bool, compact: bool

@@ -71,12 +71,12 @@ def test_once_sends_and_fetches_and_says_so_in_one_line(tmp_path, server):
     result = run(config(tmp_path, north.path, server.url, north.token), "sync", "--once")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        f"Synced with {server.url} as {NORTH}: 4 change(s) sent, 0 received from other tills, "
+        f"Synced with {server.url} as {NORTH}: 4 changes sent, 0 received from other tills, "
         "nothing waiting."
     ]
     assert [entity for entity, _, _ in feed_of(NORTH)] == ["customer", "loyalty_entry"] * 2
     again = run(config(tmp_path, north.path, server.url, north.token), "sync", "--once")
-    assert "0 change(s) sent, 0 received" in again.stdout, again.stderr
+    assert "0 changes sent, 0 received" in again.stdout, again.stderr
     assert len(feed_of(NORTH)) == 4
 
 
@@ -199,7 +199,7 @@ def test_doctor_checks_the_server_the_token_and_what_waits(tmp_path, server):
     assert lines == [
         ("ok", f"{server.url}: reachable, protocol version matches"),
         ("ok", f"till {NORTH}: token accepted"),
-        ("warn", "2 change(s) waiting, last complete sync never"),
+        ("warn", "2 changes waiting, last complete sync never"),
     ]
     assert (
         run(config(tmp_path, north.path, server.url, north.token), "sync", "--once").returncode == 0

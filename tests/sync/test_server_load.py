@@ -41,7 +41,7 @@ def assert_held(run: LoadRun) -> None:
 def test_fifty_tills_and_a_killed_server_lose_and_double_nothing(
     server_db_url: str, tmp_path: Path
 ) -> None:
-    run = run_load(server_db_url, tmp_path, seconds=12, processes=4)
+    run = run_load(server_db_url, tmp_path, seconds=8, processes=4)
     assert_held(run)
     # The checks see a sale that never reached the server, and one the server holds twice.
     reports = run.till_reports

@@ -7,6 +7,7 @@ to be shown as it is."""
 from __future__ import annotations
 
 import json
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from till.core.words import OneOf, Word
 
 MESSAGE, PARAMS = "message", "params"
+MAX_MESSAGE_LENGTH = 1000
 WORD, ONE_OF = "word", "one_of"
 
 
@@ -50,9 +52,26 @@ def parse_message_data(text: str) -> StoredMessage | None:
         return None
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # the database is not to be trusted
         return None
     return _message(document)
+
+
+def plain_template(message_id: str) -> bool:
+    """Whether ``message_id`` is a message as the code writes them: named values only, each
+    at most with a short format (``{n:,}``), no attribute or index (``{error.__class__}``)
+    and no width that would build a huge text (``{x:>999999999}``). A stored message that is
+    not is shown as it is, never formatted."""
+    if len(message_id) > MAX_MESSAGE_LENGTH:
+        return False
+    try:
+        fields = list(string.Formatter().parse(message_id))
+    except ValueError:
+        return False
+    return all(
+        name is None or (name.isidentifier() and len(spec or "") <= 3 and conversion in (None, "r"))
+        for _, name, spec, conversion in fields
+    )
 
 
 def _message(document: Any) -> StoredMessage | None:
