@@ -151,7 +151,8 @@ def section(free: ProfileRun, pi: ProfileRun, scale: Scale, command: str) -> lis
     return [
         f"Produced by {command} on {when}, at the {scale.name} sizes (bench/scale.py).",
         "",
-        f"The same suite twice: unconstrained, then on one core (`taskset -c {CORE}`) in a "
+        "The same suite (what runs on a till: not the back-office server under load) twice: "
+        f"unconstrained, then on one core (`taskset -c {CORE}`) in a "
         f"cgroup v1 memory group limited to {mb(LIMIT_BYTES)} (memory.limit_in_bytes, and "
         "memory.memsw.limit_in_bytes). Peak memory is the group's memory.max_usage_in_bytes "
         "over each benchmark (reset between them, to what the group then held): every process "
@@ -176,10 +177,13 @@ def main(scale: Scale, doc: Path, only: list[str] | None = None) -> int:
     if refused:
         print(refused, file=sys.stderr)
         return 2
+    from bench.run import STEPS  # bench.run starts this module
+
     command = "`make bench-pi-quick`" if scale.quick else "`make bench-pi`"
+    steps = only or [step.name for step in STEPS if step.on_the_till]
     with tempfile.TemporaryDirectory(prefix="till-bench-pi-") as tmp:
-        free = run_profile(UNCONSTRAINED, scale, Path(tmp), only)
-        pi = run_profile(PI, scale, Path(tmp), only)
+        free = run_profile(UNCONSTRAINED, scale, Path(tmp), steps)
+        pi = run_profile(PI, scale, Path(tmp), steps)
     print("\n".join(rows(free, pi)))
     if only:
         return 0

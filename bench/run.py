@@ -81,7 +81,6 @@ def server_load(seconds: float, every_backend: bool) -> list[Figure]:
                 met=not run.faults,
                 notes=tuple(run.report().splitlines()[1:]),
                 about=(sync_load.__doc__ or "").split("\n\n")[0],
-                p99=run.pushes.p99,
             )
         )
     return figures
@@ -111,6 +110,9 @@ class Step:
     name: str
     measure: Callable[[Scale], list[Figure]]
     section: str | None = None
+    on_the_till: bool = True
+    """False for what runs on the back office (the server under load): the Pi-class profile
+    leaves it out, a till does not carry it."""
 
 
 STEPS = (
@@ -137,6 +139,7 @@ STEPS = (
         "sync_load",
         lambda s: server_load(s.load_seconds, s is FULL),
         "Sync: the server under load (bench.run)",
+        on_the_till=False,
     ),
 )
 STEPS_BY_NAME = {step.name: step for step in STEPS}

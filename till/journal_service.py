@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storage import closure_check, events, journal_archive, journal_check, sales
+from storage import events, journal_check, sales
 from storage.db import integrity_ok
 from till.config import Settings
 from till.i18n import N_, _
@@ -100,6 +100,8 @@ def verify_database(settings: Settings) -> Verdict:
     integrity = integrity_ok()
     if not integrity:
         problems.append(words("integrity", "", {}))
+    from storage import closure_check  # not at the register's start: it journals only there
+
     problems += [str(reason) for reason in closure_check.verify_closures(settings.key_dir)]
     erased, redacted = sales.erased_names(settings.till.number)
     broken = [p.facts["receipt"] for p in report.problems if p.code == "sale_altered"]
@@ -122,6 +124,8 @@ def verify_database(settings: Settings) -> Verdict:
 
 def verify_archive(path: Path, settings: Settings) -> Verdict:
     key_dir = settings.key_dir if (settings.key_dir / "journal-public.key").exists() else None
+    from storage import journal_archive
+
     found = journal_archive.verify(path, key_dir)
     problems = [
         _("{file}: {problem}").format(file=path.name, problem=words(code, "", facts))
@@ -135,6 +139,8 @@ def verify_archive(path: Path, settings: Settings) -> Verdict:
 
 
 def archive(settings: Settings, period_text: str, target: Path) -> dict[str, int]:
+    from storage import journal_archive
+
     chosen = journal_archive.period(period_text)
     return journal_archive.export(chosen, settings.key_dir, target)
 
