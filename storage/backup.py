@@ -57,7 +57,7 @@ class Restored:
 
 
 def latest_schema() -> int:
-    return max((number for number, _ in migrations.available()), default=0)
+    return max((number for number, _ in migrations.numbered()), default=0)
 
 
 def backup(database: Path, target: Path, *, force: bool = False) -> Contents:

@@ -117,9 +117,10 @@ def migrate() -> int:
     with database.atomic():
         database.create_tables([SchemaVersion], safe=True)
     current = first = schema_version()
-    for number, module in migrations.available():
+    for number, name in migrations.numbered():
         if number <= current:
             continue
+        module = migrations.load(name)
         with database.atomic():
             module.up(database)
             SchemaVersion.create(version=number, applied_at=datetime.now(UTC).isoformat())

@@ -35,4 +35,4 @@ def objects(kind: str, version: int | None = None) -> dict[str, str]:
 
 def newest() -> int:
     """The number of the last migration shipped."""
-    return max((number for number, _ in migrations.available()), default=0)
+    return max((number for number, _ in migrations.numbered()), default=0)

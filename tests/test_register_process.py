@@ -34,3 +34,18 @@ def test_the_register_loads_no_postgresql_driver(tmp_path: Path):
 def test_the_back_office_still_has_its_driver():
     assert run("import sys, peewee\n" + DRIVERS) == "['psycopg']"  # what the till leaves out
     assert run("import sys, sync.server.app\n" + DRIVERS) == "['psycopg']"
+
+
+LOADED_MIGRATIONS = """
+import sys
+from storage.db import open_database
+open_database(sys.argv[1])
+print(sorted(name for name in sys.modules if name.startswith("storage.migrations.m")))
+"""
+
+
+def test_a_database_up_to_date_loads_no_migration_at_start(tmp_path: Path):
+    database = str(tmp_path / "till.db")
+    first = run(LOADED_MIGRATIONS, database)  # created: every migration runs
+    assert first.count("storage.migrations.m") > 20
+    assert run(LOADED_MIGRATIONS, database) == "[]"  # then the register's starts load none

@@ -38,7 +38,7 @@ def _database(settings: Settings) -> Iterator[Check]:
 
     from storage import sales
     from storage.db import integrity_ok, open_database, schema_version
-    from storage.migrations import available
+    from storage.migrations import numbered
     from till.journal_service import verify_database
 
     path = Path(settings.database.path)
@@ -54,7 +54,7 @@ def _database(settings: Settings) -> Iterator[Check]:
             _("{path}: not a database SQLite can read ({error})").format(path=path, error=error),
         )
         return
-    newest = available()[-1][0]
+    newest = numbered()[-1][0]
     version = schema_version()
     if not integrity_ok():
         yield "fail", "database", _("{path}: PRAGMA integrity_check failed").format(path=path)

@@ -7,10 +7,20 @@ import pkgutil
 from types import ModuleType
 
 
+def numbered() -> list[tuple[int, str]]:
+    """Every migration shipped, in order, by number and module name, none of them loaded: a
+    database already up to date loads none at start."""
+    return sorted(
+        (int(info.name[1:5]), info.name)
+        for info in pkgutil.iter_modules(__path__)
+        if info.name.startswith("m") and info.name[1:5].isdigit()
+    )
+
+
+def load(name: str) -> ModuleType:
+    return importlib.import_module(f"{__name__}.{name}")
+
+
 def available() -> list[tuple[int, ModuleType]]:
-    """Every migration shipped, in order."""
-    found = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("m") and info.name[1:5].isdigit():
-            found.append((int(info.name[1:5]), importlib.import_module(f"{__name__}.{info.name}")))
-    return sorted(found, key=lambda pair: pair[0])
+    """Every migration shipped, in order, loaded."""
+    return [(number, load(name)) for number, name in numbered()]

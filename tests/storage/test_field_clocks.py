@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from storage import clock, customers, field_clocks, outbox, sync_state
 from storage.db import close_database, migrate, open_database
-from storage.migrations import available
+from storage.migrations import numbered
 from storage.models import database
 from till.core.customer import Address
 from till.core.hlc import MAX_AHEAD_MS, MAX_COUNTER, MAX_WALL_MS, Hlc
@@ -96,8 +96,8 @@ def test_a_delete_leaves_a_tombstone(db_path):
 
 
 def test_m0015_stamps_the_audit_log_and_replays_the_feed(tmp_path, monkeypatch):
-    before = [(n, m) for n, m in available() if n < 15]
-    monkeypatch.setattr("storage.migrations.available", lambda: before)
+    before = [(n, name) for n, name in numbered() if n < 15]
+    monkeypatch.setattr("storage.migrations.numbered", lambda: before)
     open_database(tmp_path / "till.db")
     at = "2026-11-30T09:00:00+00:00"
     database.execute_sql(
