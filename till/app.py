@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SHOWN_REMEMBERED = 100
+"""Texts from the log kept with when they were shown, before the old ones are forgotten."""
+
 STYLES = Path(__file__).parent / "styles"
 DEFAULT_THEME = "textual-dark"
 LINUX_CONSOLE_THEME = "ansi-dark"
@@ -389,6 +392,8 @@ class TillApp(App):
         now = time.monotonic()
         if now - self._shown_at.get(message.text, -timeout) < timeout:
             return  # still on screen: a failure repeated by every key is said once
+        if len(self._shown_at) > SHOWN_REMEMBERED:  # only recent ones matter
+            self._shown_at = {t: at for t, at in self._shown_at.items() if now - at < timeout}
         self._shown_at[message.text] = now
         self.notify(message.text, severity=message.severity, timeout=timeout, markup=False)
 
