@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import settings as hypothesis_settings
 from stdnum import ean
 
@@ -88,3 +89,19 @@ def settings(stocked_db: Path, printer_file: Path) -> Settings:
         printer=PrinterSettings(url=f"file://{printer_file}", width=42),
         receipt=ReceiptSettings(footer=("Merci !",)),
     ).with_database(stocked_db)
+
+
+@pytest.fixture
+def french_till(tmp_path: Path) -> Iterator[Callable[..., Result]]:
+    """``till`` on a French shop's config (its database made by the first command)."""
+    from till.cli import cli
+
+    config = tmp_path / "till.toml"
+    config.write_text('[database]\npath = "shop.db"\n[locale]\nlanguage = "fr"\n', "utf-8")
+    runner = CliRunner()
+
+    def invoke(*args: str, stdin: str | None = None) -> Result:
+        return runner.invoke(cli, ["--config", str(config), *args], input=stdin)
+
+    yield invoke
+    close_database()

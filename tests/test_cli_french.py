@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from storage.db import close_database
@@ -29,24 +27,10 @@ def french_count(number: int, singular: str, many: str, **values: object) -> str
     return said.format(n=number, **values)
 
 
-@pytest.fixture
-def till(tmp_path: Path):
-    """``till`` on a French shop's config (its database made by the first command)."""
-    config = tmp_path / "till.toml"
-    config.write_text('[database]\npath = "shop.db"\n[locale]\nlanguage = "fr"\n', "utf-8")
-    runner = CliRunner()
-
-    def invoke(*args: str, stdin: str | None = None):
-        return runner.invoke(cli, ["--config", str(config), *args], input=stdin)
-
-    yield invoke
-    close_database()
-
-
-def test_init_says_the_database_is_ready_in_french(till, tmp_path):
+def test_init_says_the_database_is_ready_in_french(french_till, tmp_path):
     from storage.db import schema_version
 
-    result = till("init")
+    result = french_till("init")
     assert result.exit_code == 0, result.output
     ready = french("Database ready: {path} (schema version {version}).")
     assert result.output.strip() == ready.format(
@@ -54,9 +38,9 @@ def test_init_says_the_database_is_ready_in_french(till, tmp_path):
     )
 
 
-def test_the_doctor_words_its_lines_in_french_but_keeps_its_columns(till):
-    assert till("init").exit_code == 0
-    result = till("doctor", "--printer", "none")
+def test_the_doctor_words_its_lines_in_french_but_keeps_its_columns(french_till):
+    assert french_till("init").exit_code == 0
+    result = french_till("doctor", "--printer", "none")
     lines = result.output.splitlines()
     assert f"warn  printer      {french('none configured: receipts are not printed')}" in lines
     no_pin = french("none, and no manager PIN: refunds and closures cannot be approved")
@@ -66,10 +50,10 @@ def test_the_doctor_words_its_lines_in_french_but_keeps_its_columns(till):
     assert f"ok    print queue  {french('empty')}" in lines
 
 
-def test_journal_verify_sums_up_in_french(till):
-    assert till("init").exit_code == 0
-    facts = json.loads(till("journal", "verify", "--json").output)  # JSON stays as it is
-    result = till("journal", "verify")
+def test_journal_verify_sums_up_in_french(french_till):
+    assert french_till("init").exit_code == 0
+    facts = json.loads(french_till("journal", "verify", "--json").output)  # JSON stays as it is
+    result = french_till("journal", "verify")
     assert result.exit_code == 0, result.output
     summary = translations("fr").gettext(
         "{sales}, {integrity}, {chain} ({seals}, {tills}, anchored)."
@@ -85,27 +69,28 @@ def test_journal_verify_sums_up_in_french(till):
     )
 
 
-def test_adding_a_user_and_listing_nobody_overdrawn_or_closed_in_french(till):
-    assert till("init").exit_code == 0
-    added = till("user", "add", "Max", "--role", "manager", stdin="2222\n")
+def test_adding_a_user_and_listing_nobody_overdrawn_or_closed_in_french(french_till):
+    assert french_till("init").exit_code == 0
+    added = french_till("user", "add", "Max", "--role", "manager", stdin="2222\n")
     assert added.exit_code == 0, added.output
     assert added.output.strip() == french("{name} added ({role}).").format(
         name="Max", role=french("manager")
     )
-    assert till("loyalty", "overdrafts").output.strip() == french("No customer is overdrawn.")
-    assert till("closures").output.strip() == french(
+    overdrafts = french_till("loyalty", "overdrafts").output.strip()
+    assert overdrafts == french("No customer is overdrawn.")
+    assert french_till("closures").output.strip() == french(
         "No closure yet: `till close day` takes the first Z."
     )
 
 
-def test_a_customer_not_found_and_the_search_count_in_french(till):
-    assert till("init").exit_code == 0
-    missing = till("customers", "show", "C404")
+def test_a_customer_not_found_and_the_search_count_in_french(french_till):
+    assert french_till("init").exit_code == 0
+    missing = french_till("customers", "show", "C404")
     assert missing.exit_code == 2
     assert missing.output.strip() == "till: " + french(
         "No customer has the code or card {code}."
     ).format(code="C404")
-    search = till("customers", "search", "nobody")
+    search = french_till("customers", "search", "nobody")
     assert search.exit_code == 0, search.output
     assert search.stderr.strip() == french_count(0, "{n} found.", "{n} found.")
 
@@ -121,24 +106,24 @@ def test_the_same_commands_stay_in_english_by_default(tmp_path):
         close_database()
 
 
-def test_a_journal_problem_is_said_in_french(till, tmp_path):
-    assert till("init").exit_code == 0
+def test_a_journal_problem_is_said_in_french(french_till, tmp_path):
+    assert french_till("init").exit_code == 0
     close_database()
     with sqlite3.connect(tmp_path / "shop.db") as connection:
         connection.execute("DROP TRIGGER sale_no_delete")
-    result = till("journal", "verify")
+    result = french_till("journal", "verify")
     assert result.exit_code == 1, result.output
     missing = french("the protective trigger {trigger} is missing")
     assert missing.format(trigger="sale_no_delete") in result.output, result.output
 
 
-def test_a_usage_error_is_said_in_french(till):
+def test_a_usage_error_is_said_in_french(french_till):
     """Click's own refusals, said before any command runs, follow the config's language."""
-    result = till("customers", "frob")
+    result = french_till("customers", "frob")
     assert result.exit_code == 2
     no_such = french("No such command {name!r}.").format(name="frob").rstrip(".")
     see = french("{error} (see '{help}').")
     assert result.stderr == "till: " + see.format(error=no_such, help="cli customers --help") + "\n"
-    missing = till("customers", "show")
+    missing = french_till("customers", "show")
     assert missing.exit_code == 2
     assert missing.stderr.startswith(f"till: {french('Missing argument')} 'CODE'"), missing.stderr

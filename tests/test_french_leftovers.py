@@ -13,18 +13,14 @@ import gettext
 import pickle
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from devices.printer.test_page import build_test_page
 from devices.scanner.diagnosis import scanner_diagnosis
 from devices.scanner.matching import BadMatch, parse_match
 from devices.scanner.replay import ReplayDevice, ReplaySource
-from storage.db import close_database
 from till import i18n
-from till.cli import cli
 from till.config import ScannerDevice, ScannerSettings, Settings
 from till.core.closures import ClosureKind
 from till.core.line_notes import (
@@ -109,20 +105,6 @@ def french(message: str) -> str:
     return said
 
 
-@pytest.fixture
-def till(tmp_path: Path):
-    """``till`` on a French shop's config."""
-    config = tmp_path / "till.toml"
-    config.write_text('[database]\npath = "shop.db"\n[locale]\nlanguage = "fr"\n', "utf-8")
-    runner = CliRunner()
-
-    def invoke(*args: str, stdin: str | None = None):
-        return runner.invoke(cli, ["--config", str(config), *args], input=stdin)
-
-    yield invoke
-    close_database()
-
-
 # The scanners
 
 
@@ -137,9 +119,9 @@ def test_a_refused_scanner_match_is_worded_where_it_is_shown():
     assert refused.params == {"value": "/dev/input/event3"}
 
 
-def test_the_doctor_says_no_scanner_is_configured_in_french(till):
-    assert till("init").exit_code == 0
-    lines = till("doctor", "--printer", "none").output.splitlines()
+def test_the_doctor_says_no_scanner_is_configured_in_french(french_till):
+    assert french_till("init").exit_code == 0
+    lines = french_till("doctor", "--printer", "none").output.splitlines()
     none = french(
         "No evdev scanner configured: scanners type into the scan field (keyboard-wedge mode)."
     )
@@ -165,9 +147,9 @@ def test_a_scanner_s_check_is_english_as_text_and_french_where_shown():
 # Closures and lists
 
 
-def test_a_closure_kind_and_name_are_worded_where_shown(till):
-    assert till("init").exit_code == 0
-    missing = till("closures", "show", "3", "--kind", "month")
+def test_a_closure_kind_and_name_are_worded_where_shown(french_till):
+    assert french_till("init").exit_code == 0
+    missing = french_till("closures", "show", "3", "--kind", "month")
     assert missing.exit_code != 0
     said = french("Till {till} has no {closure} {number}.").format(till=1, closure="Mois", number=3)
     assert missing.output.strip() == f"till: {said}"
@@ -198,14 +180,14 @@ def test_and_n_more_is_a_plural_in_the_reader_s_language():
 # Users
 
 
-def test_till_user_list_words_roles_and_states_in_french(till):
-    assert till("init").exit_code == 0
-    assert till("user", "add", "Max", "--role", "manager", stdin="2222\n").exit_code == 0
-    listed = till("user", "list")
+def test_till_user_list_words_roles_and_states_in_french(french_till):
+    assert french_till("init").exit_code == 0
+    assert french_till("user", "add", "Max", "--role", "manager", stdin="2222\n").exit_code == 0
+    listed = french_till("user", "list")
     assert listed.exit_code == 0, listed.output
     [line] = listed.output.splitlines()
     assert line.split()[:3] == ["Max", french("manager"), "actif"]
-    as_json = till("user", "list", "--json").output  # what scripts read stays codes
+    as_json = french_till("user", "list", "--json").output  # what scripts read stays codes
     assert '"role": "manager"' in as_json
 
 
