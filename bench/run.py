@@ -12,7 +12,9 @@ Each figure also runs alone: ``python -m bench.startup``, ``python -m bench.comm
 ``python -m bench.scan``, ``python -m bench.customer_search`` (builds a 1,000,000-customer
 database in data/bench/ once), ``python -m bench.import_memory`` (imports a generated
 1,000,000-row product file three times), ``python -m bench.duplicates``,
-``python -m bench.customer_import``, ``python -m bench.sync``.
+``python -m bench.customer_import``, ``python -m bench.sync``, ``python -m bench.segments``
+(a segment's count over the customer-search database with sales added),
+``python -m bench.campaign_export`` (a campaign's export of 100,000 recipients).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench import (
+    campaign_export,
     commit,
     customer_import,
     customer_search,
@@ -36,6 +39,7 @@ from bench import (
     report,
     scan,
     scan_evdev,
+    segments,
     startup,
     sync,
     sync_load,
@@ -86,22 +90,6 @@ def server_load(seconds: float, every_backend: bool) -> list[Figure]:
     return figures
 
 
-def segments_row(_: Scale) -> list[Figure]:
-    """Issue 15's segments do not exist yet: a row saying so, never a made-up figure."""
-    return [
-        Figure(
-            title="Segments (issue 15)",
-            measured="not built yet",
-            floor="—",
-            ratio=float("nan"),
-            target="—",
-            met=False,
-            built=False,
-            about="Segments (issue 15) are not built yet: the row stays until they are.",
-        )
-    ]
-
-
 @dataclass(frozen=True)
 class Step:
     """One benchmark of the suite and, in a full run, the section of the page it goes in
@@ -127,7 +115,8 @@ STEPS = (
         ),
     ),
     Step("import_memory", lambda s: import_memory.run(s.import_rows)),
-    Step("segments", segments_row),
+    Step("segments", lambda s: segments.measure(s.customers)),
+    Step("campaign_export", lambda s: campaign_export.run(s.quick)),
     Step("duplicates", lambda s: [duplicates.measure(s.duplicate_customers)], "Duplicates"),
     Step(
         "customer_import",

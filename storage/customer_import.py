@@ -54,6 +54,7 @@ from till.core.customer import (
     not_listed,
     validate_changes,
 )
+from till.core.customer_business import vat_from_registration
 from till.core.customer_columns import (
     MAX_MAPPING_BYTES,
     Columns,
@@ -132,6 +133,9 @@ class ImportSettings:
     today: date | None = None
     find_duplicates: bool = True
     """Look for probable duplicates of each customer created (reported, never merged)."""
+    vat_from_siret: bool = False
+    """``[customers] vat_from_siret``: a SIRET or SIREN without a VAT number gives the French
+    one (never over a VAT number on file or in the row)."""
 
 
 def import_customer_file(
@@ -493,6 +497,10 @@ class _Importer:
         if before is None:
             raise TillError(N_("the customer this row matches is no longer on file."))
         changes = changed_fields(before, row, fill_only=folded)
+        if "registration_number" in changes:
+            changes = vat_from_registration(
+                changes, before.vat_number, enabled=self.settings.vat_from_siret
+            )
         self._check_lists(changes)
         if folded:  # fills only: the earlier row's card, state and addresses stand
             held = {address.kind.casefold() for address in before.addresses}
@@ -541,8 +549,14 @@ class _Importer:
             return {}
         at = datetime.now(UTC).isoformat()
         actor = self.settings.actor
+        fill = self.settings.vat_from_siret
         made = insert_customers(
-            [NewCustomer(row.changes, at, row.consents_at) for _, row in pending.values()],
+            [
+                NewCustomer(
+                    vat_from_registration(row.changes, "", enabled=fill), at, row.consents_at
+                )
+                for _, row in pending.values()
+            ],
             actor=actor,
             till_no=self.settings.till_no,
         )

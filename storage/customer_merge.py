@@ -14,7 +14,7 @@ from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from storage import accounts, audit, clock, field_clocks, loyalty, outbox
+from storage import accounts, audit, clock, customer_stats, field_clocks, loyalty, outbox
 from storage.customer_pointer import ids_counted_as
 from storage.customers import (
     CustomerNotFound,
@@ -196,6 +196,7 @@ def write_merge(
     database.execute_sql(
         "UPDATE customer SET merged_into = ? WHERE merged_into = ?", (keep.id, other.id)
     )
+    customer_stats.fold_into(database.cursor(), other.id, keep.id)
     if address is not None:
         CustomerAddress.insert(
             id=address.id, customer=keep.id, **{n: getattr(address, n) for n in _ADDRESS_VALUES}

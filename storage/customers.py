@@ -43,6 +43,7 @@ from till.core.customer import (
     shown,
     validate_changes,
 )
+from till.core.customer_business import vat_from_registration
 from till.core.merge import DELETED
 from till.core.words import N_
 from till.errors import Reason, TillError
@@ -74,9 +75,12 @@ def create_customer(
     till_no: int,
     region: str,
     now: datetime | None = None,
+    vat_from_siret: bool = False,
 ) -> Customer:
-    """Add a customer; only the last name is required. The code is generated here."""
+    """Add a customer; only the last name is required. The code is generated here. With
+    ``vat_from_siret``, a SIRET or SIREN without a VAT number gives the French one."""
     clean = validate_changes({"last_name": "", **changes}, region=region)
+    clean = vat_from_registration(clean, "", enabled=vat_from_siret)
     _check_lists(clean)
     with database.atomic():
         customer = insert_customer(clean, actor=actor, till_no=till_no, at=_now(now))
@@ -191,14 +195,21 @@ def update_customer(
     actor: str,
     region: str,
     now: datetime | None = None,
+    vat_from_siret: bool = False,
 ) -> Customer:
-    """Change some fields; unchanged values are ignored, each change is audited."""
+    """Change some fields; unchanged values are ignored, each change is audited. With
+    ``vat_from_siret``, a new SIRET or SIREN on a customer left without a VAT number gives
+    the French one."""
     clean = validate_changes(changes, region=region)
     _check_lists(clean)
     at = _now(now)
     with database.atomic():
         row = _editable_row(customer_id)
         before = _to_customer(row)
+        if clean.get("registration_number", before.registration_number) != (
+            before.registration_number
+        ):
+            clean = vat_from_registration(clean, before.vat_number, enabled=vat_from_siret)
         changed = {name: value for name, value in clean.items() if getattr(before, name) != value}
         if not changed:
             return before

@@ -1,7 +1,8 @@
 """The technical and legal event log: what happened at the till besides sales and ledger
 movements (start and stop, configuration and PIN changes, errors, migrations, restores, the
 drawer opened without a sale, receipt copies, voided lines, cancelled sales, deposits,
-closures), with who and where. Append-only, hash-chained and sealed like the sales journal.
+closures, invoices and credit notes issued), with who and where. Append-only, hash-chained
+and sealed like the sales journal.
 
 Codes, never sentences: ``kind`` is one of KINDS and ``details`` a small JSON object of
 facts; the CLI and the screens word them.
@@ -28,6 +29,7 @@ DRAWER_OPENED, RECEIPT_COPY = "drawer_opened", "receipt_copy"
 LINE_VOIDED, SALE_CANCELLED = "line_voided", "sale_cancelled"
 PRICE_SET = "price_set"
 DEPOSIT, CLOSURE = "deposit", "closure"
+INVOICE = "invoice"
 KINDS = frozenset(
     (
         START,
@@ -45,6 +47,7 @@ KINDS = frozenset(
         PRICE_SET,
         DEPOSIT,
         CLOSURE,
+        INVOICE,
     )
 )
 MAX_DETAILS = 4096

@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
+from storage import events, outbox
+from storage.customer_pointer import ids_counted_as
 from storage.ids import new_id
 from storage.models import database
 from till.core.invoice import Invoice, InvoiceKind, InvoiceRefused, invoice_code
@@ -75,10 +78,13 @@ def issue_invoice(
     actor: str,
     credits_id: str | None = None,
     now: datetime | None = None,
+    automatic: bool = False,
 ) -> tuple[StoredInvoice, bool]:
     """Number ``draft`` (the till's next number) and keep it, in one transaction: a crash
     before the commit leaves neither the number nor the invoice, so numbers have no gap.
-    The sale's invoice when it already has one (and False: nothing issued)."""
+    The sale's invoice when it already has one (and False: nothing issued). The invoice goes
+    to the back office through the outbox, and the event log says who issued it
+    (``automatic``: the till did, after the sale, for a customer invoiced automatically)."""
     issued_at = (now or datetime.now(UTC)).isoformat()
     with database.atomic():  # BEGIN IMMEDIATE: two tills or commands never take one number
         existing = for_sale(draft.sale_id)
@@ -123,7 +129,73 @@ def issue_invoice(
                 document,
             ),
         )
-    return StoredInvoice(row_id, till_no, issued_at, actor, invoice), True
+        stored = StoredInvoice(row_id, till_no, issued_at, actor, invoice)
+        payload = sync_payload(
+            stored, number=number, credits_id=credits_id, customer_id=customer_id
+        )
+        outbox.append("invoice", row_id, "create", payload, issued_at, cursor=cursor)
+        events.record_event(
+            events.INVOICE,
+            actor,
+            {
+                "number": invoice.number,
+                "kind": str(invoice.kind),
+                "receipt": invoice.receipt,
+                "total": invoice.total,
+                "due": invoice.due,
+                "automatic": automatic,
+            },
+            till_no=till_no,
+            at=issued_at,
+            cursor=cursor,
+        )
+    return stored, True
+
+
+def sync_payload(
+    stored: StoredInvoice, *, number: int, credits_id: str | None, customer_id: str | None
+) -> dict[str, Any]:
+    """The invoice as the back office keeps it (sync/payloads.py checks it): the row's
+    columns and the document as issued."""
+    invoice = stored.invoice
+    return {
+        "id": stored.id,
+        "till_no": stored.till_no,
+        "number": number,
+        "code": invoice.number,
+        "kind": str(invoice.kind),
+        "sale_id": invoice.sale_id,
+        "credits_id": credits_id,
+        "customer_id": customer_id,
+        "issued_at": stored.issued_at,
+        "actor": stored.actor,
+        "document": invoice.to_json(),
+    }
+
+
+@dataclass(frozen=True)
+class InvoiceDue:
+    """An invoice of a customer's that was left to pay: what went on their account."""
+
+    number: str
+    issue_date: str
+    due_date: str
+    due: int
+    issued_at: str
+
+
+def left_to_pay(customer_id: str, limit: int = 500) -> list[InvoiceDue]:
+    """The customer's invoices (theirs and those of customers merged into them) with an
+    amount due, oldest first."""
+    ids = ids_counted_as(customer_id)
+    marks = ", ".join("?" * len(ids))
+    rows = database.execute_sql(
+        "SELECT code, issue_date, due_date, due, issued_at FROM invoice"
+        f" WHERE customer_id IN ({marks}) AND kind = ? AND due > 0"
+        " ORDER BY issue_date, issued_at, code LIMIT ?",
+        (*ids, str(InvoiceKind.INVOICE), limit),
+    )
+    return [InvoiceDue(*row) for row in rows]
 
 
 def credit_notes_of(invoice_id: str) -> list[str]:

@@ -211,6 +211,13 @@ class Customer(BaseModel):
     """The customer this one was merged into as a duplicate (m0019); None while it stands."""
     anonymised_at = TextField(default="")
     """When the person's data was erased (m0020, storage/customer_privacy.py); "" before."""
+    gender = TextField(default="")
+    business_type = TextField(default="")
+    industry = TextField(default="")
+    payment_terms = TextField(default="")
+    """As ``[invoice] payment_terms`` writes them (m0027); "": the shop's default."""
+    preferred_channel = TextField(default="")
+    invoice_automatically = BooleanField(default=False)
 
 
 class CustomerAddress(BaseModel):
@@ -669,3 +676,128 @@ class Invoice(BaseModel):
 
 
 ALL_MODELS = (*ALL_MODELS, Invoice)
+
+
+class Campaign(BaseModel):
+    """A campaign and its offer (storage/campaigns.py, migration 31)."""
+
+    id = TextField(primary_key=True)
+    name = TextField()
+    segment = TextField()
+    channel = TextField()
+    starts = TextField()
+    ends = TextField()
+    offer_kind = TextField()
+    offer_value = IntegerField()
+    valid_until = TextField()
+    created_by = TextField()
+    created_at = TextField()
+
+
+class CampaignRecipient(BaseModel):
+    """A customer a campaign went to, with their consent's date and their coupon."""
+
+    campaign_id = TextField()
+    customer_id = TextField()
+    consent_at = TextField()
+    coupon_code = TextField(null=True)
+
+    class Meta:
+        primary_key = CompositeKey("campaign_id", "customer_id")
+
+
+class CouponRedemption(BaseModel):
+    """A coupon used on a sale, on this till or (``from_feed``) on another."""
+
+    id = TextField(primary_key=True)
+    code = TextField()
+    campaign_id = TextField()
+    customer_id = TextField()
+    sale_id = TextField()
+    till = TextField()
+    at = TextField()
+    from_feed = IntegerField()
+
+
+ALL_MODELS = (*ALL_MODELS, Campaign, CampaignRecipient, CouponRedemption)
+
+
+class SubscriptionPlan(BaseModel):
+    """A subscription plan, sold as its product (storage/subscriptions.py, migration 29)."""
+
+    product_id = TextField(primary_key=True)
+    name = TextField()
+    duration = IntegerField()
+    unit = TextField()
+    discount_bp = IntegerField()
+    categories = TextField()
+    """JSON list; empty: every category."""
+    active = BooleanField(default=True)
+    updated_at = TextField()
+
+
+class SubscriptionEntry(BaseModel):
+    """One purchase of a plan by a customer, or the cancellation of one; append-only."""
+
+    id = TextField(primary_key=True)
+    customer_id = TextField()
+    kind = TextField()
+    plan = TextField()
+    plan_name = TextField()
+    discount_bp = IntegerField()
+    categories = TextField()
+    starts = TextField()
+    ends = TextField()
+    sale_id = TextField(null=True)
+    cancels = TextField(null=True)
+    till_no = IntegerField()
+    actor = TextField()
+    created_at = TextField()
+
+    class Meta:
+        indexes = ((("customer_id", "created_at"), False), (("sale_id",), False))
+
+
+ALL_MODELS = (*ALL_MODELS, SubscriptionPlan, SubscriptionEntry)
+
+
+class CustomerStats(BaseModel):
+    """A customer's sales figures, all time, kept as the sales happen (m0030,
+    storage/customer_stats.py): a refund is no visit and comes off the spend."""
+
+    customer_id = TextField(primary_key=True)
+    first_sale_at = TextField(default="")
+    last_sale_at = TextField(default="")
+    visits = IntegerField(default=0)
+    spend = IntegerField(default=0)
+
+    class Meta:
+        without_rowid = True
+
+
+class CustomerMonth(BaseModel):
+    """A customer's visits and spend in one calendar month (UTC, ``YYYY-MM``; m0030)."""
+
+    customer_id = TextField()
+    month = TextField()
+    visits = IntegerField(default=0)
+    spend = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("customer_id", "month")
+        without_rowid = True
+
+
+class SavedSegment(BaseModel):
+    """A named filter over the customers (m0030, storage/segments.py); the name ignores case."""
+
+    name = TextField(primary_key=True, collation="NOCASE")
+    where_text = TextField()
+    money_decimals = IntegerField()
+    """The currency's decimals when it was saved: ``spend>=100`` is read with them."""
+    created_by = TextField()
+    created_at = TextField()
+    updated_at = TextField()
+
+
+ALL_MODELS = (*ALL_MODELS, CustomerStats, CustomerMonth, SavedSegment)

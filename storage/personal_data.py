@@ -50,6 +50,16 @@ def _held(customer: Customer) -> dict[str, Any]:
         ),
         "loyalty": _ledger("loyalty_entry", "points", cid),
         "account": _ledger("account_entry", "amount", cid),
+        "invoices": _rows(  # kept as issued (docs/invoices.md): `till invoice show` prints one
+            "SELECT code, kind, issue_date, due_date, total, due FROM invoice"
+            " WHERE customer_id = ? ORDER BY till_no, number",
+            cid,
+        ),
+        "subscriptions": _rows(
+            "SELECT created_at AS at, kind, plan_name, discount_bp, categories, starts, ends,"
+            " sale_id, actor FROM subscription_entry WHERE customer_id = ? ORDER BY created_at, id",
+            cid,
+        ),
         "audit": _rows(
             "SELECT at, actor, action, field, old_value, new_value FROM audit_log"
             " WHERE entity = 'customer' AND entity_id = ? ORDER BY at, id",

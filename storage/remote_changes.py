@@ -14,12 +14,14 @@ from typing import Any
 
 from storage import (
     journal_seal,
+    remote_campaigns,
     remote_catalog,
     remote_customers,
     remote_ledgers,
     remote_merges,
     remote_privacy,
     remote_sales,
+    remote_subscriptions,
     remote_users,
     sync_state,
 )
@@ -58,6 +60,10 @@ APPLIERS: dict[str, Applier] = {
     "price": remote_catalog.apply_price,
     "sale": remote_sales.apply_sale,
     "user": remote_users.apply_user,
+    "campaign": remote_campaigns.apply_campaign,
+    "campaign_recipient": remote_campaigns.apply_recipient,
+    "coupon_redemption": remote_campaigns.apply_redemption,
+    "subscription_entry": remote_subscriptions.apply_entry,
 }
 
 

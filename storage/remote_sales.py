@@ -17,6 +17,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from storage import customer_stats
 from storage.models import database
 from till.core.moments import utc_text
 
@@ -70,6 +71,13 @@ def apply_sale(
             (payload["id"], n, line["name"], line["quantity"])
             for n, line in enumerate(payload["lines"], 1)
         ],
+    )
+    customer_stats.count_sale(
+        cursor,
+        customer_id,
+        utc_text(payload["created_at"]),
+        payload["total"],
+        refund=payload.get("refund_of") is not None,
     )
     fold_older(kept_since(now), cursor)
     return True

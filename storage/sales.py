@@ -11,7 +11,7 @@ from typing import Any
 
 from peewee import fn
 
-from storage import journal_names, journal_seal, outbox, print_jobs
+from storage import customer_stats, journal_names, journal_seal, outbox, print_jobs
 from storage.ids import new_id
 from storage.journal_chains import sale_chain
 from storage.models import (
@@ -154,6 +154,8 @@ def record_sale(
             sale = _points(
                 sale, cart, cart.customer, loyalty_program, minor_per_unit, cursor, points_limit
             )
+        if cart.coupon is not None:
+            sale = _use_coupon(sale, cart, cursor)
         if print_receipt:
             cash = any(p.method is PaymentMethod.CASH for p in sale.payments)
             print_jobs.enqueue(sale.id, "receipt", cash, now=created_at, cursor=cursor)
@@ -208,6 +210,14 @@ def journal_sale(draft: RecordedSale, product_ids: list[str], cursor) -> Recorde
         _INSERT_PAYMENT,
         [(sale.id, n, *p.values()) for n, p in enumerate(payload["payments"], 1)],
     )
+    if payload["customer_id"]:
+        customer_stats.count_sale(
+            cursor,
+            payload["customer_id"],
+            sale.created_at,
+            sale.total,
+            refund=sale.refund_of_id is not None,
+        )
     outbox.append("sale", sale.id, "create", payload, sale.created_at, cursor=cursor)
     journal_seal.close(sale_chain(till_no), receipt_no, journal_hash, cursor)
     return sale
@@ -330,6 +340,36 @@ def _points(
     return replace(
         sale, points_earned=earned, points_spent=spent, points_balance=available - spent + earned
     )
+
+
+def _use_coupon(sale: RecordedSale, cart: Cart, cursor) -> RecordedSale:
+    """Mark the sale's coupon used (docs/campaigns.md) and credit its bonus points, if any."""
+    from storage.campaigns import redeem
+    from storage.loyalty import add_movement
+    from till.core.coupons import BONUS_POINTS, NO_CARD
+    from till.core.line_notes import coupon_note
+
+    coupon = cart.coupon
+    assert coupon is not None
+    if coupon.kind != BONUS_POINTS and not cart.coupon_discount:
+        return sale  # nothing was taken off (no line could take it): the coupon stays unused
+    redeem(coupon, sale.id, f"{sale.till_no:02d}", sale.created_at, cursor)
+    if coupon.kind != BONUS_POINTS:
+        return sale
+    if not (cart.customer and cart.customer.enrolled):
+        raise InvalidSale(NO_CARD, code=coupon.code)
+    add_movement(
+        cart.customer.id,
+        "earn",
+        coupon.value,
+        actor=f"till {sale.till_no} ({sale.seller})",
+        at=sale.created_at,
+        reason=coupon_note(coupon.campaign),
+        sale_id=sale.id,
+        cursor=cursor,
+    )
+    balance = None if sale.points_balance is None else sale.points_balance + coupon.value
+    return replace(sale, points_earned=sale.points_earned + coupon.value, points_balance=balance)
 
 
 def sale_payload(sale: RecordedSale, product_ids: list[str]) -> dict[str, Any]:

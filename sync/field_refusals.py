@@ -86,6 +86,9 @@ ABOVE_PRICE = N_("is above the price.")
 STORED_AS = N_("must be stored as {code}.")
 SPACES_AROUND = N_("has spaces around it.")
 NOT_HEX_TAG = N_("must be 64 lowercase hexadecimal digits.")
+NOT_COUPON = N_("must be a coupon code (CPN and 11 symbols, the last a check), got {value}.")
+NOT_DATE = N_("must be a date (YYYY-MM-DD), got {value}.")
+PERIOD_BOUNDS = N_("must be on or after starts, and at most {most:,} days later.")
 
 # A malformed journal-heads body (sync/server/journal_heads.py).
 HEADS_BODY = N_("The body must hold public_key and chains only.")

@@ -5,13 +5,16 @@ field list). A change that fails is refused whole, with the record and field nam
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 from storage.catalog import MAX_NAME_LENGTH, MAX_PRICE_CODE_LENGTH
 from storage.imports import MAX_FIELD_CHARS
+from sync import campaign_payloads, invoice_payloads
 from sync import field_refusals as ids
 from sync.fields import Fields, ProtocolError, checked_text, said_of, why
 from sync.refusals import Said, english
+from till.core import subscriptions
 from till.core.barcodes import MAX_CODE_LENGTH, normalise_code
 from till.core.bounds import MAX_AMOUNT, MAX_PERCENT_BP, MAX_POINTS_BALANCE, MAX_QUANTITY
 from till.core.customer import (
@@ -23,6 +26,7 @@ from till.core.customer import (
     CustomerKind,
     text_limit,
 )
+from till.core.customer_business import WORDED_CHOICES
 from till.core.hlc import ClockError, Hlc
 from till.core.merge import DELETED
 from till.core.pin import hash_problem
@@ -186,8 +190,28 @@ def check_customer_value(name: str, value: Any, fail: Callable[[Said], ProtocolE
         for key, item in value.items():
             checked_text(key, MAX_FIELD_TEXT, empty=False, fail=fail)
             checked_text(item, MAX_FIELD_TEXT, fail=fail)
+    elif name in WORDED_CHOICES:
+        if value not in WORDED_CHOICES[name]:
+            choices = ", ".join(repr(code) for code in WORDED_CHOICES[name])
+            raise fail(why(ids.ONE_OF, choices=choices))
+    elif name == "payment_terms":
+        _check_terms(checked_text(value, text_limit(name), fail=fail), fail)
     else:
         checked_text(value, text_limit(name), block=name == "notes", fail=fail)
+
+
+def _check_terms(value: str, fail: Callable[[Said], ProtocolError]) -> None:
+    """Payment terms as the till stores them: empty, or a code ``parse_terms`` gives back."""
+    if not value:
+        return
+    from till.core.invoice import parse_terms
+
+    try:
+        code = parse_terms(value).code
+    except ValueError:
+        raise fail(why(ids.ONE_OF, choices="receipt, eom, netN, netNeom")) from None
+    if code != value:
+        raise fail(why(ids.STORED_AS, code=code))
 
 
 ADDRESS_FIELDS = EXTRA_ADDRESS_FIELDS
@@ -366,6 +390,42 @@ def _user_upsert(f: Fields) -> None:
     f.timestamp("at")
 
 
+def _subscription_entry(f: Fields) -> None:
+    """A subscription bought, renewed or cancelled (storage/subscriptions.py): the benefit as
+    sold and the days it covers, bounded as the till's own plans are."""
+    f.identifier("id")
+    f.identifier("customer_id")
+    if f.token("kind") not in SUBSCRIPTION_KINDS:
+        raise f.error("kind", why(ids.ONE_OF, choices=", ".join(SUBSCRIPTION_KINDS)))
+    f.text("plan", MAX_TEXT, empty=False)
+    f.text("plan_name", subscriptions.MAX_NAME, empty=False)
+    f.integer("discount_bp", 0, MAX_PERCENT_BP)
+    for category in f.array("categories", subscriptions.MAX_CATEGORIES):
+        checked_text(
+            category, subscriptions.MAX_CATEGORY, empty=False, fail=f.failing("categories")
+        )
+    starts, ends = _day(f, "starts"), _day(f, "ends")
+    most = subscriptions.MAX_DAYS  # one entry, one card: its own period
+    if not 0 <= (ends - starts).days <= most:
+        raise f.error("ends", why(ids.PERIOD_BOUNDS, most=most))
+    f.identifier("sale_id", required=False)
+    f.identifier("cancels", required=(f.raw("kind") == "cancel"))
+    f.integer("till_no", 0, 99)
+    f.text("actor", MAX_TEXT)
+    f.timestamp("at")
+
+
+def _day(f: Fields, name: str) -> date:
+    value = f.raw(name)
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise f.error(name, why(ids.NOT_DATE, value=repr(value)[:40])) from None
+
+
+SUBSCRIPTION_KINDS = ("start", "renew", "cancel")
 MAX_USER_NAME = 40
 USER_ROLES = frozenset({"viewer", "cashier", "manager", "admin"})
 
@@ -386,6 +446,9 @@ CHECKERS: dict[tuple[str, str], Callable[[Fields], None]] = {
     ("product", "upsert"): _product_upsert,
     ("price", "upsert"): _price_upsert,
     ("user", "upsert"): _user_upsert,
+    **campaign_payloads.CHECKERS,
+    **invoice_payloads.CHECKERS,
+    ("subscription_entry", "create"): _subscription_entry,
 }
 """Every change the outbox writes today (storage/ledger.py, customers.py, sales.py), and the
 master data the back office imports (sync/server/catalog.py)."""

@@ -44,6 +44,10 @@ CODE_TAKEN = N_(
     " share a till number?"
 )
 ADDRESS_TAKEN = N_("Address {address} from till {till} belongs to another customer.")
+INVOICE_TAKEN = N_(
+    "Invoice {number} from till {till} is another invoice already: do two tills share a till"
+    " number?"
+)
 UPDATE_TILL = N_(
     "The till speaks sync protocol {till_version} and the server protocol {server_version}:"
     " update the till."
@@ -79,6 +83,7 @@ REFUSALS = frozenset(
         REUSED_SEQ,
         CODE_TAKEN,
         ADDRESS_TAKEN,
+        INVOICE_TAKEN,
         UPDATE_TILL,
         UPDATE_SERVER,
         NO_TILL_VERSION,

@@ -141,6 +141,7 @@ def test_every_footer_description_is_in_the_catalog():
         receipt,
         returns,
         sale,
+        segments,
     )
 
     catalog = french_catalog()

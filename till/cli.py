@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from till.cli_backup import backup, logs, restore
+from till.cli_campaigns import campaign
 from till.cli_closures import close, closures, report
 from till.cli_customer_files import export_group, import_customers
 from till.cli_customers import customers
@@ -22,8 +23,10 @@ from till.cli_invoice import invoice
 from till.cli_loyalty import loyalty, manager_pin
 from till.cli_people import user
 from till.cli_printer import drawer, print_test, receipt_print
+from till.cli_segments import segment
 from till.cli_serve import serve, support
 from till.cli_server import server
+from till.cli_subscriptions import subscriptions
 from till.cli_sync import sync
 from till.click_words import speak_through_the_catalog
 from till.config import Settings, load_settings
@@ -218,6 +221,7 @@ def demo(ctx: Context, reset: bool, seed_only: bool, as_kiosk: bool) -> None:
         demo_products_csv,
         demo_settings,
         seed_demo_customers,
+        seed_demo_subscriptions,
         seed_demo_users,
     )
 
@@ -240,6 +244,7 @@ def demo(ctx: Context, reset: bool, seed_only: bool, as_kiosk: bool) -> None:
         )
         prices, _refused = catalog.parse_price_list_csv(demo_price_list_csv())
         catalog.import_price_list(prices)
+        seed_demo_subscriptions(settings.vat.rates)
     if customers.customer_count() == 0:
         added = seed_demo_customers(settings)
         click.echo(_("Demo customers: {added}.").format(added=added))
@@ -502,6 +507,7 @@ def journal_archive(ctx: Context, period: str, output: str) -> None:
 
 
 cli.add_command(customers)
+customers.add_command(segment)
 cli.add_command(export_group)
 import_group.add_command(import_customers)
 cli.add_command(devices)
@@ -522,6 +528,8 @@ cli.add_command(closures)
 cli.add_command(support)
 cli.add_command(serve)
 cli.add_command(invoice)
+cli.add_command(subscriptions)
+cli.add_command(campaign)
 receipt.add_command(receipt_print)
 
 

@@ -49,6 +49,7 @@ def import_customers(
             region=settings.locale.locale.partition("_")[2] or "FR",
             mapping=columns,
             dry_run=dry_run,
+            vat_from_siret=settings.customers.vat_from_siret,
         ),
         strict=strict,
         on_progress=progress.committed,

@@ -80,7 +80,7 @@ def show(ctx, code: str, as_json: bool):
     for name, label in LABELS.items():
         value = getattr(customer, name, None)
         if value not in (None, "", (), {}, False) or name == "active":
-            text = ctx.formats().date(value) if name in DATE_FIELDS else _shown(value)
+            text = ctx.formats().date(value) if name in DATE_FIELDS else _shown(value, name)
             click.echo(f"  {_(label):<28} {text}")
     for address in customer.addresses:
         parts = (address.line1, address.line2, address.postcode, address.city, address.country)
@@ -107,10 +107,11 @@ def show(ctx, code: str, as_json: bool):
 @click.option("--company", default="")
 @click.option("--type", "kind", type=click.Choice(["individual", "business"]), default=None)
 @click.option("--vat-number", default="")
+@click.option("--siret", default="", help="SIRET or SIREN ([customers] vat_from_siret).")
 @click.option("--force", is_flag=True, help="Add even if the e-mail or phone is on file.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, force, as_json):
+def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, siret, force, as_json):
     """Add a customer; prints its generated code. Refuses an e-mail or phone already on file
     (the customer who has it is named) unless --force."""
     from till.core.customer import FieldErrors, refused
@@ -124,6 +125,7 @@ def add(ctx, last_name, first_name, phone, email, company, kind, vat_number, for
         ("email", email),
         ("company", company),
         ("vat_number", vat_number),
+        ("registration_number", siret),
     ):
         if value:
             changes[name] = value
@@ -352,10 +354,14 @@ def _plan_lines(plan, money) -> list[str]:
     return lines
 
 
-def _shown(value: Any) -> str:
-    """A field's value as the customer file shows it, yes and no in the till's language."""
+def _shown(value: Any, name: str = "") -> str:
+    """A field's value as the customer file shows it, yes and no and the coded choices
+    (gender, preferred channel) in the till's language."""
     from till.core.customer import shown
+    from till.core.customer_business import worded_choice
 
+    if (words := worded_choice(name, value)) is not None:
+        return _(words)
     if isinstance(value, bool):
         return pgettext("field value", "yes") if value else pgettext("field value", "no")
     return shown(value)

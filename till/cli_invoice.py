@@ -47,7 +47,10 @@ def _service(ctx) -> InvoiceService:
     type=click.Path(dir_okay=False),
     help="The PDF to write (default: NUMBER.pdf here).",
 )
-@click.option("--terms", help="Payment terms instead of [invoice] payment_terms: net30, eom…")
+@click.option(
+    "--terms",
+    help="Payment terms instead of the customer's or [invoice] payment_terms: net30, eom…",
+)
 @click.pass_obj
 def issue(ctx, receipt: str, output: str | None, terms: str | None) -> None:
     """Issue the invoice of RECEIPT (01-000042) and write its PDF, with the Factur-X XML

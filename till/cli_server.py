@@ -222,6 +222,31 @@ def revoke(url: str, name: str) -> None:
     click.echo(_("Till {name} revoked: its token is refused from now on.").format(name=name))
 
 
+@server.command(name="coupons-used-twice")
+@click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout.")
+def coupons_used_twice(url: str, as_json: bool) -> None:
+    """Coupons used on more than one sale once every till's uses met (two tills took the
+    same coupon before they synced), with each use: till, time, sale."""
+    from sync.server.coupon_uses import used_twice
+
+    _database(url)
+    found = used_twice()
+    if as_json:
+        click.echo(json.dumps([coupon.to_json() for coupon in found], ensure_ascii=False))
+        return
+    if not found:
+        click.echo(_("No coupon was used twice."))
+    for coupon in found:
+        click.echo(
+            _("{code}: used {n} times (customer {customer})").format(
+                code=coupon.code, n=len(coupon.uses), customer=coupon.customer_id
+            )
+        )
+        for use in coupon.uses:
+            click.echo("  " + _("by till {till} at {at}").format(till=use.till, at=use.at))
+
+
 @server.command()
 @click.option("--db", "url", required=True, envvar="TILL_SERVER_DB", help=DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout.")

@@ -143,12 +143,31 @@ class PricingSettings:
 
 
 @dataclass(frozen=True)
+class SubscriptionSettings:
+    """The ``[subscriptions]`` section (docs/subscriptions.md)."""
+
+    warn_days: int = 14
+    """The cashier is told when the attached customer's subscription ends within this many
+    days (or ended in the last 30)."""
+
+
+@dataclass(frozen=True)
 class AccountSettings:
     """The ``[accounts]`` section: customer accounts."""
 
     credit_limit: int = 0
     """How much a business customer may owe on account, in whole currency units; 0: a sale
     on account needs credit on the account (credit notes, deposits)."""
+
+
+@dataclass(frozen=True)
+class CustomerSettings:
+    """The ``[customers]`` section: rules of the customer file (docs/customers.md)."""
+
+    vat_from_siret: bool = False
+    """Fill an empty VAT number with the French one derived from a SIRET or SIREN as it is
+    entered. Off by default: a business exempt from VAT (franchise en base) has a SIREN but
+    no VAT number, and the derived one would then be a false mention on its invoices."""
 
 
 @dataclass(frozen=True)
@@ -238,8 +257,10 @@ class Settings:
     display: DisplaySettings = field(default_factory=DisplaySettings)
     loyalty: LoyaltySettings = field(default_factory=LoyaltySettings)
     pricing: PricingSettings = field(default_factory=PricingSettings)
+    subscriptions: SubscriptionSettings = field(default_factory=SubscriptionSettings)
     accounts: AccountSettings = field(default_factory=AccountSettings)
     invoice: InvoiceSettings = field(default_factory=InvoiceSettings)
+    customers: CustomerSettings = field(default_factory=CustomerSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     scanner: ScannerSettings = field(default_factory=ScannerSettings)
     sync: SyncSettings = field(default_factory=SyncSettings)
@@ -536,6 +557,7 @@ BOUNDS: dict[tuple[str, str], tuple[int, int]] = {
     ("loyalty", "expiry_months"): (0, 120),
     ("loyalty", "offline_cap"): (0, 10_000_000),
     ("accounts", "credit_limit"): (0, 10_000_000),
+    ("subscriptions", "warn_days"): (0, 365),
     ("invoice", "recovery_indemnity"): (0, 100_000_000),
     ("sync", "interval"): (1, 86_400),
     ("sync", "offline_after"): (10, 30 * 86_400),
@@ -650,6 +672,10 @@ def _escpos_profiles() -> frozenset[str]:
 
 
 OPERATIONS = ("goods", "services", "mixed")
+MAX_INVOICE_TEXT = 300
+"""The longest penalty, early-payment or legal-mention line: a sentence or two, as the
+invoice prints it under its totals and the Factur-X XML carries it as a note."""
+MAX_LEGAL_LINES = 6
 
 
 def _check_invoice(settings: Settings) -> None:
@@ -674,6 +700,21 @@ def _check_invoice(settings: Settings) -> None:
         raise ConfigError(
             N_("[invoice] payment_terms: {problem}"), problem=reason_of(error)
         ) from None
+    for key in ("penalty_rate", "early_payment"):
+        if len(getattr(invoice, key)) > MAX_INVOICE_TEXT:
+            raise ConfigError(
+                N_("[invoice] {key}: at most {most} characters."), key=key, most=MAX_INVOICE_TEXT
+            )
+    if len(invoice.legal_mentions) > MAX_LEGAL_LINES:
+        raise ConfigError(
+            N_("[invoice] legal_mentions: at most {most} lines."), most=MAX_LEGAL_LINES
+        )
+    if any(len(line) > MAX_INVOICE_TEXT for line in invoice.legal_mentions):
+        raise ConfigError(
+            N_("[invoice] {key}: at most {most} characters."),
+            key="legal_mentions",
+            most=MAX_INVOICE_TEXT,
+        )
     if invoice.operation not in OPERATIONS:
         raise ConfigError(
             N_("[invoice] operation: must be one of {choices}, got {operation!r}."),

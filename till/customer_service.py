@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from storage import (
     customer_privacy,
     customers,
     remote_sales,
+    subscriptions,
     sync_state,
 )
 from storage.customer_privacy import Anonymised, ErasurePlan
@@ -71,6 +73,7 @@ class CustomerService:
         self.formats = formats_for(settings.locale.locale)
         self.pricing = settings.pricing
         self.sync = settings.sync
+        self.vat_from_siret = settings.customers.vat_from_siret
 
     def search(
         self, query: str, filters: CustomerFilter = CustomerFilter(), limit: int = 50
@@ -181,7 +184,11 @@ class CustomerService:
     def create(self, changes: dict[str, Any]) -> Customer:
         self.session.authorise(Permission.EDIT_CUSTOMERS)
         return customers.create_customer(
-            changes, actor=self.actor, till_no=self.till_no, region=self.region
+            changes,
+            actor=self.actor,
+            till_no=self.till_no,
+            region=self.region,
+            vat_from_siret=self.vat_from_siret,
         )
 
     def update(
@@ -193,7 +200,13 @@ class CustomerService:
         actor = self.actor
         if PRICE_FIELDS & changes.keys():
             actor = self.session.described(Permission.EDIT_PRICE_FIELDS, approver)
-        return customers.update_customer(customer_id, changes, actor=actor, region=self.region)
+        return customers.update_customer(
+            customer_id,
+            changes,
+            actor=actor,
+            region=self.region,
+            vat_from_siret=self.vat_from_siret,
+        )
 
     def set_active(self, customer_id: str, active: bool) -> Customer:
         self.session.authorise(Permission.EDIT_CUSTOMERS)
@@ -230,7 +243,11 @@ class CustomerService:
 
         actor = self.session.described(Permission.IMPORT_CUSTOMERS, approver)
         settings = ImportSettings(
-            actor=actor, till_no=self.till_no, region=self.region, dry_run=dry_run
+            actor=actor,
+            till_no=self.till_no,
+            region=self.region,
+            dry_run=dry_run,
+            vat_from_siret=self.vat_from_siret,
         )
         try:
             return import_customer_file(path, settings, on_progress=on_progress)
@@ -325,12 +342,16 @@ class CustomerService:
 
     def for_sale(self, customer: Customer, today: date | None = None) -> SaleCustomer:
         """The customer as a sale needs them, with the prices they are entitled to today."""
+        day = today or date.today()
         terms = customer_terms(
             customer,
             segment_discounts=self.pricing.segment_discounts,
             allow_below_cost=self.pricing.allow_below_cost,
-            today=today or date.today(),
+            today=day,
         )
+        held = subscriptions.standing(customer.id).benefits(day)
+        if held:  # the cards valid today (docs/subscriptions.md)
+            terms = replace(terms, subscriptions=held)
         return SaleCustomer(
             customer.id,
             customer.code,

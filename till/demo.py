@@ -195,6 +195,39 @@ def seed_demo_customers(settings: Settings, count: int = 300) -> int:
     return count
 
 
+DEMO_PLANS = [
+    # (serial, product name, price, plan name, duration, discount %, categories)
+    (1, "Carte Gold 1 an", "30.00", "Gold", "12m", "10", ()),
+    (2, "Club des vins 3 mois", "15.00", "Club des vins", "3m", "15", ("Alcools",)),
+]
+
+
+def seed_demo_subscriptions(rates) -> int:
+    """Sell the demo's subscription cards: their products, then their plans
+    (docs/subscriptions.md). Returns how many plans."""
+    from storage import catalog, subscriptions
+    from till.core.money import parse_rate
+    from till.core.subscriptions import Plan, parse_duration
+
+    rows = ["barcode,name,price,vat,category,discountable"]
+    codes = []
+    for serial, product, price, *_plan in DEMO_PLANS:
+        body = f"200999999{serial:03d}"
+        codes.append(body + gtin_check_digit(body))
+        rows.append(f'{codes[-1]},"{product}",{price},20,Abonnements,no')
+    products, _refused = catalog.parse_product_csv("\n".join(rows) + "\n", rates)
+    catalog.import_products(products)
+    for code, (_serial, _product, _price, name, duration, percent, categories) in zip(
+        codes, DEMO_PLANS, strict=True
+    ):
+        length, unit = parse_duration(duration)
+        product_id = catalog.lookup(code).product_id
+        subscriptions.save_plan(
+            Plan(product_id, name, length, unit, parse_rate(percent), categories)
+        )
+    return len(DEMO_PLANS)
+
+
 def demo_products_csv(seed: int = 2026) -> str:
     """A product import file of a few hundred items, the same one every time."""
     rng = random.Random(seed)

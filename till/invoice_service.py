@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,8 @@ from till.core.invoice import (
     check_seller,
     parse_terms,
 )
+from till.core.invoice_account import InvoicesDue, invoices_due
+from till.core.invoice_account import Issued as DueInvoice
 from till.core.money import MoneyFormat
 from till.core.people import Actor, Permission, Session, session_of
 from till.core.returns import parse_receipt_number
@@ -48,6 +50,17 @@ class Issued:
     @property
     def invoice(self) -> Invoice:
         return self.stored.invoice
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A sale's invoice as its receipt screen tells it."""
+
+    number: str
+    """The invoice (or credit note) it has; empty: none yet."""
+    needs: Permission
+    automatic: bool
+    """No invoice yet, and the customer is one the till invoices automatically."""
 
 
 class InvoiceService:
@@ -98,6 +111,46 @@ class InvoiceService:
             return Permission.LOOK_UP
         return Permission.REFUND if sale.refund_of_id else Permission.SELL
 
+    def standing(self, sale: RecordedSale) -> Standing:
+        """The sale's invoice as the receipt screen shows it: the number it has, if any,
+        what asking for one takes, and whether its customer is invoiced automatically.
+        Reads the database: call it off the event loop."""
+        kept = invoices.for_sale(sale.id)
+        if kept is not None:
+            return Standing(kept.invoice.number, Permission.LOOK_UP, automatic=False)
+        automatic = (
+            sale.customer is not None
+            and customers.get_customer(sale.customer.id).invoice_automatically
+            and (not sale.refund_of_id or invoices.for_sale(sale.refund_of_id) is not None)
+        )
+        return Standing("", self.needs(sale), automatic)
+
+    def automatic(self, sale: RecordedSale, approver: Actor | None = None) -> Issued | None:
+        """The invoice the till issues by itself once ``sale`` is durable: for a customer
+        invoiced automatically, an invoice; for a refund of a sale that has one, the credit
+        note (the refund's approver allows it). None when the sale needs none."""
+        if sale.customer is None or invoices.for_sale(sale.id) is not None:
+            return None
+        if not customers.get_customer(sale.customer.id).invoice_automatically:
+            return None
+        if sale.refund_of_id and invoices.for_sale(sale.refund_of_id) is None:
+            return None  # the sale refunded was never invoiced: no credit note
+        return self.issue(sale.receipt_code, approver, automatic=True)
+
+    def due(self, customer_id: str, balance: int, today: date) -> InvoicesDue:
+        """The customer's invoices still unpaid given their account's balance."""
+        self.session.authorise(Permission.LOOK_UP)
+        issued = [
+            DueInvoice(
+                kept.number,
+                date.fromisoformat(kept.issue_date),
+                date.fromisoformat(kept.due_date),
+                kept.due,
+            )
+            for kept in invoices.left_to_pay(customer_id)
+        ]
+        return invoices_due(issued, balance, today)
+
     def issue(
         self,
         receipt: str,
@@ -105,17 +158,22 @@ class InvoiceService:
         *,
         terms: str | None = None,
         now: datetime | None = None,
+        automatic: bool = False,
     ) -> Issued:
         """The invoice of the sale (a credit note for a refund of an invoiced sale): the one
         it has, or a new one numbered in the till's series. Everything the law requires is
-        checked before a number is taken."""
+        checked before a number is taken. Its terms: ``terms`` (typed), else the customer's,
+        else ``[invoice] payment_terms``."""
         sale = self.sale(receipt)
         authorised = self.session.authorise(self.needs(sale), approver)
         existing = invoices.for_sale(sale.id)
         if existing is not None:
             return Issued(existing, created=False)
         moment = now or datetime.now(UTC)
-        chosen = terms or self.settings.invoice.payment_terms
+        customer = customers.get_customer(sale.customer.id) if sale.customer else None
+        chosen = (
+            terms or (customer and customer.payment_terms) or self.settings.invoice.payment_terms
+        )
         try:
             parse_terms(chosen)
         except ValueError:
@@ -129,7 +187,7 @@ class InvoiceService:
         seller = self.seller()
         check_seller(seller)
         credited, credits_id = self._credited(sale)
-        if sale.customer is None:
+        if customer is None:
             raise InvoiceRefused(
                 N_(
                     "Receipt {receipt} has no customer: an invoice is made out to the customer "
@@ -137,7 +195,6 @@ class InvoiceService:
                 ),
                 receipt=sale.receipt_code,
             )
-        customer = customers.get_customer(sale.customer.id)
         draft = build_invoice(
             sale,
             seller=seller,
@@ -159,6 +216,7 @@ class InvoiceService:
             actor=actor,
             credits_id=credits_id,
             now=moment,
+            automatic=automatic,
         )
         return Issued(stored, created)
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from till.core.formats import for_print, formats_for
 from till.core.line_notes import (
+    COUPON,
     DISCOUNT,
     PRICE_LIST,
     PRICE_SET_BY,
     PROMOTION,
     SEGMENT,
+    SUBSCRIPTION,
     parse_note,
 )
 from till.core.money import MoneyFormat
@@ -22,7 +24,9 @@ NOTES = {
     PRICE_LIST: N_("Price list {value}"),
     PRICE_SET_BY: N_("Price set by {value}"),
     DISCOUNT: N_("Discount {rate}"),
+    COUPON: N_("Coupon {value}"),
     SEGMENT: "{value} {rate}",  # the segment's name, as the shop wrote it
+    SUBSCRIPTION: N_("Subscription {value} {rate}"),
 }
 
 

@@ -65,3 +65,15 @@ def _worded(message: StoredMessage) -> str:
     except (KeyError, IndexError, ValueError, TypeError, AttributeError):
         log.error("A stored message does not fit its values: %r", message.message_id)
         return message.message_id
+
+
+def terms_words(code: str) -> str:
+    """A customer's payment terms code (``net30eom``) as words: ``30 days end of month``;
+    a value the rules would refuse (a tampered database) as it is."""
+    from till.core.invoice import parse_terms
+
+    try:
+        words, values = parse_terms(code).words
+    except ValueError:
+        return printable(code)
+    return _(words).format(**values)

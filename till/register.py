@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,7 +25,7 @@ from till.core.formats import formats_for
 from till.core.money import MoneyFormat
 from till.core.people import Actor, Permission, Session, shop_seller
 from till.core.sale import Cart, CartLine, Item, Parked, PaymentMethod, RecordedSale, SaleCustomer
-from till.errors import StorageError
+from till.errors import Reason, StorageError, TillError, reason_of
 from till.i18n import N_, use_language
 from till.printing import PrintQueue
 from till.sale_keeper import OpenSaleKeeper
@@ -35,18 +36,36 @@ log = logging.getLogger(__name__)
 BUSY_WAIT = 0.25
 BUSY_GIVE_UP_AFTER = 60.0
 BUSY_PAUSE = 0.01
+"""Between two attempts, for the rare busy answer that SQLite gives without waiting."""
 INVOICE_FOLDER = "invoices"
 """Where the register writes the PDFs of the invoices it issues, beside the database."""
-"""Between two attempts, for the rare busy answer that SQLite gives without waiting."""
+KEPT_OUTCOMES = 50
+"""The automatic invoices' outcomes kept for the receipt screen (the last sales')."""
 
 if TYPE_CHECKING:
     from till.account_service import AccountService
+    from till.campaign_service import CampaignService
     from till.closure_service import ClosureService
+    from till.core.invoice import Invoice
     from till.core.returns import Returnable
     from till.customer_service import CustomerService
     from till.invoice_service import InvoiceService, Issued
     from till.loyalty_service import LoyaltyService
     from till.people_service import PeopleService
+    from till.subscription_service import SubscriptionService
+
+
+@dataclass(frozen=True)
+class AutomaticInvoice:
+    """What became of a sale's automatic invoice: its number and PDF, or why none."""
+
+    receipt: str
+    number: str = ""
+    path: Path | None = None
+    refusal: Reason | None = None
+    """Why no invoice was issued (the sale is kept all the same)."""
+    pdf_error: Reason | None = None
+    """The invoice is issued but its PDF was not written."""
 
 
 class Register:
@@ -88,6 +107,12 @@ class Register:
         self.session = Session(shop_seller(settings.till.seller, settings.till.number))
         """Who is logged in: every service acts for them (the configured seller, as a
         cashier, on a till without users)."""
+        self.automatic_invoices: dict[str, AutomaticInvoice] = {}
+        """What became of the automatic invoices of the last sales, by sale id: the
+        receipt screen tells it."""
+        self._outcomes_lock = threading.Lock()
+        self._refund_approvers: dict[str, Actor] = {}
+        """Who approved a refund, until its credit note is issued."""
 
     @cached_property
     def invoices(self) -> InvoiceService:
@@ -100,11 +125,47 @@ class Register:
         """Issue (or find again) the invoice of a sale and write its PDF in the ``invoices``
         folder beside the database: the invoice and where its PDF is."""
         issued = self.invoices.issue(receipt, approver)
+        return issued, self._write_invoice_pdf(issued.invoice)
+
+    def invoice_automatically(self, sale: RecordedSale) -> AutomaticInvoice | None:
+        """After ``sale`` is durable: its invoice (or a refund's credit note) when its
+        customer is invoiced automatically, with its PDF; None when it needs none. Never
+        raises: an invoice that cannot be issued is told (``refusal``), the sale stays as it
+        is, and F8 on its receipt issues it later. Call from a worker."""
+        approver = self._refund_approvers.pop(sale.id, None)
+        try:
+            issued = self.in_writer(self.invoices.automatic, sale, approver)
+        except TillError as error:
+            outcome = AutomaticInvoice(sale.receipt_code, refusal=reason_of(error))
+        except Exception as error:  # a bug: the sale is kept all the same
+            log.exception("the automatic invoice of %s failed", sale.receipt_code)
+            outcome = AutomaticInvoice(
+                sale.receipt_code,
+                refusal=Reason(N_("an unexpected error ({error})"), error=type(error).__name__),
+            )
+        else:
+            if issued is None:
+                return None
+            number = issued.invoice.number
+            try:
+                path = self._write_invoice_pdf(issued.invoice)  # no database: not behind sales
+            except Exception as error:  # the invoice is issued; F8 writes its PDF again
+                log.warning("the PDF of %s was not written: %s", number, error)
+                outcome = AutomaticInvoice(sale.receipt_code, number, pdf_error=reason_of(error))
+            else:
+                outcome = AutomaticInvoice(sale.receipt_code, number, path=path)
+        with self._outcomes_lock:  # two sales' workers may finish together
+            self.automatic_invoices[sale.id] = outcome
+            while len(self.automatic_invoices) > KEPT_OUTCOMES:
+                del self.automatic_invoices[next(iter(self.automatic_invoices))]
+        return outcome
+
+    def _write_invoice_pdf(self, invoice: Invoice) -> Path:
         folder = Path(self.settings.database.path).parent / INVOICE_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{issued.invoice.number}.pdf"
-        self.invoices.write_pdf(issued.invoice, path)
-        return issued, path
+        path = folder / f"{invoice.number}.pdf"
+        self.invoices.write_pdf(invoice, path)
+        return path
 
     @cached_property
     def closures(self) -> ClosureService:
@@ -135,11 +196,24 @@ class Register:
         return AccountService(self.settings, self.session, self.money)
 
     @cached_property
+    def subscriptions(self) -> SubscriptionService:
+        """Subscription plans and cards (docs/subscriptions.md)."""
+        from till.subscription_service import SubscriptionService
+
+        return SubscriptionService(self.settings, self.session)
+
+    @cached_property
     def customers(self) -> CustomerService:
         """The customer file; loaded on first use so the register starts faster."""
         from till.customer_service import CustomerService
 
         return CustomerService(self.settings, self.session)
+
+    @cached_property
+    def campaigns(self) -> CampaignService:
+        from till.campaign_service import CampaignService
+
+        return CampaignService(self.session)
 
     @property
     def till_no(self) -> int:
@@ -167,6 +241,7 @@ class Register:
         revision = self.open_sale.next_revision()
         with database.atomic():  # the sale is saved and no longer open in one transaction
             sale = self._record_sale(cart)
+            self.subscriptions.activate(cart, sale)  # its subscriptions, with it
             open_sale.clear(self.till_no, revision)
         return sale
 
@@ -224,7 +299,7 @@ class Register:
 
         allowed_by = self.session.authorise(Permission.REFUND, approver)
 
-        return returns.record_return(
+        refund = returns.record_return(
             receipt,
             quantities,
             method,
@@ -236,6 +311,10 @@ class Register:
             loyalty_program=self.settings.loyalty.program,
             header=receipt_header(self.printer.layout),
         )
+        if approver is not None and refund.customer is not None:
+            self._refund_approvers[refund.id] = approver  # it allows the credit note too
+        self.subscriptions.cancel_refunded(refund)  # a plan given back ends with it
+        return refund
 
     def close(self) -> None:
         """Write the open sale's last state, close the writer thread's connection, stop it."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sync.protocol import Change
-from sync.server import customer_index, customers, ledgers, merges, privacy, sales
+from sync.server import customer_index, customers, invoices, ledgers, merges, privacy, sales
 
 Applier = Callable[[str, Change], None]
 """(the till that sent it, the change): called inside the push's transaction."""
@@ -18,6 +18,7 @@ APPLIERS: dict[str, Applier] = {
     "customer": customers.apply_customer,
     "customer_address": customers.apply_address,
     "sale": sales.apply_sale,
+    "invoice": invoices.apply_invoice,
 }
 
 

@@ -323,3 +323,32 @@ class ServerTillKey(ServerModel):
 
 
 SERVER_MODELS = (*SERVER_MODELS, ServerJournalHead, ServerTillKey)
+
+
+class ServerInvoice(ServerModel):
+    """An invoice or credit note from a till, as issued (sync/server/invoices.py): the columns
+    a back office looks up by, and the document whole. A number names one invoice only."""
+
+    id = TextField(primary_key=True)
+    till = TextField()
+    till_no = IntegerField()
+    number = BigIntegerField()
+    code = TextField(unique=True)
+    kind = TextField()
+    sale_id = TextField()
+    credits_id = TextField(null=True)
+    customer_id = TextField(null=True)
+    issued_at = TextField()
+    issue_date = TextField()
+    due_date = TextField()
+    currency = TextField()
+    total = BigIntegerField()
+    due = BigIntegerField()
+    actor = TextField()
+    document = TextField()
+
+    class Meta:
+        indexes = ((("customer_id", "issue_date"), False),)
+
+
+SERVER_MODELS = (*SERVER_MODELS, ServerInvoice)

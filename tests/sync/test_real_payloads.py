@@ -16,6 +16,7 @@ from till.core.pricing import NO_TERMS, PriceTerms
 from till.core.sale import Cart, PaymentMethod, ReceiptHeader, SaleCustomer
 
 from ..conftest import PRODUCTS
+from .test_invoice_sync import issue_directly
 
 PROGRAM = LoyaltyProgram(points_per_unit=1, threshold=0)
 
@@ -63,8 +64,52 @@ def _make_every_kind_of_change() -> None:
     merge_customers(record.id, twin.id, actor="Ann", approved_by="Boss")  # a duplicate
 
     _sell_every_way(record)
+    _subscribe_then_refund(record)
+    _campaign_with_a_coupon_used(record)
     # erases the payloads above that name them: they must still pass, as they are sent
     customer_privacy.anonymise(record.id, actor="Ann", approved_by="Boss")
+
+
+def _campaign_with_a_coupon_used(record: Customer) -> None:
+    """A campaign, its recipient and their coupon used on a sale (storage/campaigns.py)."""
+    from datetime import date, timedelta
+
+    from storage.models import database
+    from till.campaign_service import CampaignService
+    from till.core.coupons import Offer
+    from till.core.people import Role, Session, acting_as
+
+    today = date.today()
+    CampaignService(Session(acting_as("Boss", Role.MANAGER))).create(
+        "Noël", segment="vip", channel="email", starts=today, ends=today + timedelta(days=3),
+        offer=Offer("percent", 1000), customer_ids=[record.id],
+    )  # fmt: skip
+    code = database.execute_sql("SELECT coupon_code FROM campaign_recipient").fetchone()[0]
+    customer = SaleCustomer(record.id, record.code, "Zoé")
+    cart = Cart(customer=customer)
+    cart.add(catalog.lookup(PRODUCTS[0][0]))
+    cart.take_coupon(CampaignService(Session(acting_as("Ann"))).check(code, customer, today))
+    cart.pay(PaymentMethod.CASH, cart.total)
+    sales.record_sale(cart, till_no=1, seller="Ann", currency="EUR")
+
+
+def _subscribe_then_refund(record: Customer) -> None:
+    """A subscription card bought, renewed, then one cancelled (storage/subscriptions.py)."""
+    from datetime import date
+
+    from storage import subscriptions
+    from till.core.subscriptions import DurationUnit, Plan
+
+    plan = Plan("p-club", "Club des vins", 3, DurationUnit.MONTHS, 1_500, ("Cave", "Épicerie"))
+    made = subscriptions.activate(
+        [subscriptions.Purchase(plan, 2)],
+        customer_id=record.id,
+        sale_id=None,
+        today=date(2026, 12, 2),
+        till_no=1,
+        actor="Ann",
+    )
+    subscriptions.cancel(made[-1], record.id, None, till_no=1, actor="Ann", at=made[-1].created_at)
 
 
 def _sell_every_way(record: Customer) -> None:
@@ -127,6 +172,7 @@ def _sell_every_way(record: Customer) -> None:
             approved_by="Boss",
             loyalty_program=PROGRAM,
         )
+    issue_directly(business, record.id)
 
 
 def test_every_change_the_outbox_writes_passes_the_protocol(stocked_db):
@@ -143,6 +189,6 @@ def test_every_change_the_outbox_writes_passes_the_protocol(stocked_db):
     # the back office, never from a till's outbox: tests/sync/test_catalog_sync.py).
     assert made == {key for key in CHECKERS if key[0] not in MASTER_DATA}
     sold = [row["payload"] for row in rows if row["entity"] == "sale"]
-    assert len(sold) == 9 and sum(1 for sale in sold if sale.get("refund_of")) == 4
+    assert len(sold) == 10 and sum(1 for sale in sold if sale.get("refund_of")) == 4
     assert any(sale.get("tax_free") for sale in sold)
     assert any(sale["prices_excl_tax"] for sale in sold)

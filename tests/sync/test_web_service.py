@@ -370,6 +370,9 @@ PARITY = [
     ("last_name", ""),
     ("first_name", "Zoé\x1b[31m"),
     ("city", "Paris\u202e"),
+    ("gender", "robot"),
+    ("payment_terms", "net90"),
+    ("preferred_channel", "pigeon"),
 ]
 
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from till.core.customer_business import BUSINESS_VALIDATORS
 from till.core.text import clean_block, clean_line
 from till.core.words import N_, Word
 from till.errors import Reason, Refusal, TillError, reason_of
@@ -84,11 +85,22 @@ class Customer:
     vat_number: str = ""
     registration_number: str = ""
     activity_code: str = ""
+    business_type: str = ""
+    """The legal form, as written (SARL, SAS, EI…): free text, bounded."""
+    industry: str = ""
+    payment_terms: str = ""
+    """``receipt``, ``eom``, ``net30``, ``net30eom``; empty: the shop's ``[invoice]`` terms."""
+    invoice_automatically: bool = False
+    """A business customer gets an invoice after each sale without asking."""
     email: str = ""
     mobile: str = ""
     landline: str = ""
     birth_date: str = ""
+    gender: str = ""
+    """``female``, ``male``, ``other`` or empty (till/core/customer_business.py)."""
     language: str = ""
+    preferred_channel: str = ""
+    """``email``, ``sms``, ``post`` or empty: how the customer likes to be reached."""
     address1: str = ""
     address2: str = ""
     address3: str = ""
@@ -179,6 +191,7 @@ IDENTITY_FIELDS = (
     "landline",
     "email",
     "birth_date",
+    "gender",
     "language",
 )
 ADDRESS_FIELDS = ("address1", "address2", "address3", "postcode", "city", "country")
@@ -186,12 +199,16 @@ EXTRA_ADDRESS_FIELDS = ("kind", "line1", "line2", "line3", "postcode", "city", "
 """An extra address (delivery, billing…) as it is stored and synced, each field with its clock."""
 SAY_WHICH_ADDRESS = N_("say which address this is (delivery, billing…).")
 """Why an extra address without a kind is refused."""
-CONSENT_FIELDS = ("consent_post", "consent_email", "consent_sms", "reconfirm")
+CONSENT_FIELDS = ("preferred_channel", "consent_post", "consent_email", "consent_sms", "reconfirm")
 DETAIL_FIELDS = (
     "job_title",
     "vat_number",
     "registration_number",
     "activity_code",
+    "business_type",
+    "industry",
+    "payment_terms",
+    "invoice_automatically",
     "status",
     "family",
     "segment",
@@ -225,6 +242,12 @@ LABELS = {  # English: screens show them through till.i18n._
     "vat_number": N_("VAT number"),
     "registration_number": N_("Registration (SIRET)"),
     "activity_code": N_("Activity code (NAF)"),
+    "business_type": N_("Legal form"),
+    "industry": N_("Industry"),
+    "payment_terms": N_("Payment terms"),
+    "invoice_automatically": N_("Invoice automatically"),
+    "gender": N_("Gender"),
+    "preferred_channel": N_("Preferred channel"),
     "email": N_("E-mail"),
     "mobile": N_("Mobile"),
     "landline": N_("Landline"),
@@ -280,6 +303,8 @@ TEXT_LIMITS = {
     "segment": 40,
     "price_code": 40,
     "tax_zone": 40,
+    "business_type": 40,
+    "industry": 80,
 }
 MAX_FIELD_TEXT = 200
 """Characters of a text field with no limit of its own (an e-mail, a phone, a code), and of
@@ -298,6 +323,7 @@ BOOLEAN_FIELDS = frozenset(
     {
         "excluded_from_promotions",
         "export_sale",
+        "invoice_automatically",
         "consent_post",
         "consent_email",
         "consent_sms",
@@ -532,6 +558,7 @@ _VALIDATORS = {
     "discount_percent": _percent,
     "language": _language,
     "country": _country,
+    **BUSINESS_VALIDATORS,
 }
 
 

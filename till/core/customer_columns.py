@@ -80,6 +80,30 @@ ALIASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("registration_number", ("siret", "siren", "n siret", "no siret", "numero siret")),
     ("activity_code", ("naf", "code naf", "ape", "code ape")),
     (
+        "business_type",
+        ("legal form", "business type", "company type", "forme juridique", "statut juridique"),
+    ),
+    ("industry", ("sector", "secteur", "secteur d activite", "activite")),
+    (
+        "payment_terms",
+        (
+            "payment terms",
+            "terms",
+            "conditions de paiement",
+            "conditions de reglement",
+            "delai de paiement",
+        ),
+    ),
+    (
+        "invoice_automatically",
+        ("auto invoice", "facture automatique", "facturation automatique"),
+    ),
+    ("gender", ("sex", "sexe", "genre")),
+    (
+        "preferred_channel",
+        ("contact preference", "preferred contact", "canal prefere", "canal de contact"),
+    ),
+    (
         "email",
         (
             "email",

@@ -14,8 +14,12 @@ DISCOUNT = "discount"
 """The customer's personal discount."""
 SEGMENT = "segment"
 """The discount of the customer's segment (``VIP``)."""
+SUBSCRIPTION = "subscription"
+"""The discount of a subscription card the customer holds (``Gold``)."""
 POINTS = "points"
 """Part of the line paid for with the customer's points."""
+COUPON = "coupon"
+"""A campaign's coupon took part of the line off (``coupon:SPRING``)."""
 _WITH_POINTS = POINTS + "+"
 
 
@@ -50,6 +54,16 @@ def segment_note(segment: str, rate_bp: int) -> str:
     return f"{SEGMENT}:{rate_bp}:{segment}"
 
 
+def coupon_note(campaign: str) -> str:
+    """``coupon:SPRING``: the coupon of the campaign SPRING took part of the line off."""
+    return f"{COUPON}:{campaign}"
+
+
+def subscription_note(plan: str, rate_bp: int) -> str:
+    """``subscription:1000:Gold``: the plan Gold's discount, 10 %."""
+    return f"{SUBSCRIPTION}:{rate_bp}:{plan}"
+
+
 def with_points(note: str) -> str:
     """``note`` of a line that points also paid part of: ``points+promotion``, ``points``."""
     return f"{_WITH_POINTS}{note}" if note else POINTS
@@ -66,13 +80,13 @@ def parse_note(note: str) -> LineNote | None:
     kind, colon, value = code.partition(":")
     if not (colon and value):
         return None
-    if kind in (PRICE_LIST, PRICE_SET_BY):
+    if kind in (PRICE_LIST, PRICE_SET_BY, COUPON):
         return LineNote(kind, value, points=points)
     if kind == DISCOUNT and _is_rate(value):
         return LineNote(DISCOUNT, rate_bp=int(value), points=points)
     rate, colon, segment = value.partition(":")
-    if kind == SEGMENT and _is_rate(rate) and colon and segment:
-        return LineNote(SEGMENT, segment, int(rate), points)
+    if kind in (SEGMENT, SUBSCRIPTION) and _is_rate(rate) and colon and segment:
+        return LineNote(kind, segment, int(rate), points)
     return None
 
 

@@ -56,6 +56,7 @@ class Permission(StrEnum):
         "use the manager's functions (the palette, changes from the support view)"
     )
     MANAGE_USERS = N_("add, disable and reset users")
+    RUN_CAMPAIGNS = N_("create and export campaigns")
 
 
 _LOOKING = {Permission.LOOK_UP}

@@ -7,7 +7,8 @@ The rules, in order, for one line:
 2. The customer then gets the better (lower) of two offers, never both: the product's
    promotional price, unless the customer is excluded from promotions; or the base price
    less the customer's discount (the larger of the segment discount and an unexpired
-   personal discount). Products marked not discountable get neither.
+   personal discount, or the best subscription covering the line's category, whichever
+   takes more off). Products marked not discountable get neither.
 3. A discount never takes a line below its cost (when the cost is known), unless the shop
    allows it. A promotional price is the shop's own choice and is not held to cost.
 4. An export customer is sold tax-free: the line is charged its amount before VAT.
@@ -28,8 +29,10 @@ from till.core.line_notes import (
     price_list_note,
     price_set_by_note,
     segment_note,
+    subscription_note,
 )
 from till.core.money import divide_half_up
+from till.core.subscriptions import Benefit, line_benefit
 from till.core.tax import net_of
 
 if TYPE_CHECKING:
@@ -55,6 +58,17 @@ class PriceTerms:
     tax_free: bool = False
     """An export sale: charged before VAT."""
     allow_below_cost: bool = False
+    subscriptions: tuple[Benefit, ...] = ()
+    """The customer's subscriptions valid on the sale's day (till/core/subscriptions.py): a
+    line gets the better of its best one and the discount above, never both."""
+
+    def __post_init__(self) -> None:  # read back from a sale kept as JSON: dicts in a list
+        if not all(isinstance(b, Benefit) for b in self.subscriptions) or not isinstance(
+            self.subscriptions, tuple
+        ):
+            object.__setattr__(
+                self, "subscriptions", tuple(Benefit.from_data(b) for b in self.subscriptions)
+            )
 
 
 NO_TERMS = PriceTerms()
@@ -99,13 +113,18 @@ def price_line(item: Item, quantity: int, terms: PriceTerms = NO_TERMS) -> LineP
         promo = amount(item.promo_price * quantity)
         if promo < full:
             offers.append((promo, full - promo, PROMOTION))
-    if item.discountable and terms.discount_bp > 0:
-        discount = divide_half_up(full * min(terms.discount_bp, FULL_BP), FULL_BP)
+    discount_bp, reason = terms.discount_bp, terms.discount_reason
+    benefit = line_benefit(terms.subscriptions, item.category) if terms.subscriptions else None
+    if benefit is not None and benefit.discount_bp > discount_bp:
+        discount_bp = benefit.discount_bp
+        reason = subscription_note(benefit.name, benefit.discount_bp)
+    if item.discountable and discount_bp > 0:
+        discount = divide_half_up(full * min(discount_bp, FULL_BP), FULL_BP)
         if item.cost and not terms.allow_below_cost:
             floor = _cost_floor(item.cost * quantity, charged_rate)
             discount = max(min(discount, full - floor), 0)
         if discount:
-            offers.append((full - discount, discount, terms.discount_reason))
+            offers.append((full - discount, discount, reason))
     total, discount, why = min(offers, key=lambda offer: offer[0])
     return LinePrice(unit, discount, total, charged_rate, why)
 

@@ -6,6 +6,8 @@ payload that carries them reads once they are erased.
 Kept: the code (the anonymous key the sales and ledgers stay under), the kind, and the shop's
 own classification (status, family, segment, price list, tax zone, discount, promotions,
 export): they say nothing about who the person is, and the figures by segment still add up.
+The business fields (legal form, industry, payment terms, invoicing) go with the company they
+describe: a sole trader's are the person's, and nobody is invoiced under ``ANONYMISED``.
 """
 
 from __future__ import annotations
@@ -27,11 +29,17 @@ ERASED_FIELDS: dict[str, Any] = {
     "vat_number": "",
     "registration_number": "",
     "activity_code": "",
+    "business_type": "",
+    "industry": "",
+    "payment_terms": "",
+    "invoice_automatically": False,
     "email": "",
     "mobile": "",
     "landline": "",
     "birth_date": "",
+    "gender": "",
     "language": "",
+    "preferred_channel": "",
     "address1": "",
     "address2": "",
     "address3": "",

@@ -8,7 +8,14 @@ from enum import StrEnum
 from typing import Any
 
 from till.core.barcodes import MAX_QUANTITY
-from till.core.line_notes import with_points
+from till.core.coupons import (
+    BONUS_POINTS,
+    NOTHING_TO_TAKE_OFF,
+    AppliedCoupon,
+    Offer,
+    coupon_shares,
+)
+from till.core.line_notes import coupon_note, with_points
 from till.core.pricing import NO_TERMS, LinePrice, PriceTerms, allocate, price_line
 from till.core.tax import VatLine, vat_breakdown
 from till.core.words import N_
@@ -57,19 +64,30 @@ class CartLine:
     terms: PriceTerms = NO_TERMS
     points_off: int = 0
     """This line's share of a discount the customer paid for with points."""
+    coupon_off: int = 0
+    """This line's share of what the sale's coupon takes off."""
+    coupon_campaign: str = ""
+    """The campaign of that coupon, for the line's note."""
     _priced: tuple[tuple, LinePrice] | None = field(default=None, repr=False, compare=False)
 
     @property
     def price(self) -> LinePrice:
         """What the line costs; worked out again only when what it depends on changed (the
         screen reads every line's price several times a scan)."""
-        key = (self.item, self.quantity, self.terms, self.points_off)
+        key = (self.item, self.quantity, self.terms, self.points_off, self.coupon_off)
         if self._priced is None or self._priced[0] != key:
             self._priced = (key, self._work_out_price())
         return self._priced[1]
 
     def _work_out_price(self) -> LinePrice:
         price = price_line(self.item, self.quantity, self.terms)
+        if self.coupon_off:
+            price = replace(
+                price,
+                discount=price.discount + self.coupon_off,
+                total=price.total - self.coupon_off,
+                note=coupon_note(self.coupon_campaign),
+            )
         if not self.points_off:
             return price
         return replace(
@@ -132,6 +150,9 @@ class Cart:
     customer: SaleCustomer | None = None
     points_discount: int = 0
     """Taken off the sale for points, spread over its lines (VAT falls with it)."""
+    coupon: AppliedCoupon | None = None
+    """A campaign's coupon on this sale: what it takes off is spread over the discountable
+    lines and shared again whenever they change."""
 
     @property
     def prices_excl_tax(self) -> bool:
@@ -157,6 +178,9 @@ class Cart:
         for line in self.lines:
             line.item = replace(line.item, code_price=prices.get(line.item.product_id))
             line.terms = self.terms
+        if self.coupon and (customer is None or customer.id != self.coupon.customer_id):
+            self.coupon = None  # a personal coupon leaves with its customer
+        self.share_coupon()
 
     def add(self, item: Item, quantity: int = 1) -> int:
         """Add an item, merging with a line of the same product and price; returns the line."""
@@ -165,6 +189,7 @@ class Cart:
             if line.item == item:
                 self._check_quantity(line.quantity + quantity)
                 line.quantity += quantity
+                self.share_coupon()
                 return index
         if len(self.lines) >= MAX_LINES:
             raise InvalidSale(
@@ -172,12 +197,14 @@ class Cart:
             )
         self._check_quantity(quantity)
         self.lines.append(CartLine(item, quantity, self.terms))
+        self.share_coupon()
         return len(self.lines) - 1
 
     def set_quantity(self, index: int, quantity: int) -> None:
         self._check_open()
         self._check_quantity(quantity)
         self._line(index).quantity = quantity
+        self.share_coupon()
 
     def set_price(self, index: int, unit_price: int, by: str) -> CartLine:
         """Set a line's unit price by hand (``by``: who allowed it); returns the line as it
@@ -193,12 +220,14 @@ class Cart:
             discountable=False,
             price_set_by=by,
         )
+        self.share_coupon()
         return before
 
     def void(self, index: int) -> CartLine:
         self._check_open()
         line = self._line(index)
         del self.lines[index]
+        self.share_coupon()
         return line
 
     @property
@@ -274,6 +303,42 @@ class Cart:
         for line, share in zip(self.lines, allocate(amount, totals), strict=True):
             line.points_off = share
         self.points_discount = amount
+
+    def take_coupon(self, coupon: AppliedCoupon) -> None:
+        """Put a coupon on the sale (checked by the caller: its customer is attached, it is
+        valid and unused). One coupon a sale."""
+        self._check_open()
+        if self.coupon is not None:
+            raise InvalidSale(N_("This sale already has coupon {code}."), code=self.coupon.code)
+        if self.customer is None or self.customer.id != coupon.customer_id:
+            raise InvalidSale(N_("Attach the coupon's customer first."))
+        self.coupon = coupon
+        self.share_coupon()
+        if self.lines and coupon.kind != BONUS_POINTS and not self.coupon_discount:
+            self.coupon = None
+            self.share_coupon()
+            raise InvalidSale(NOTHING_TO_TAKE_OFF, code=coupon.code)
+
+    @property
+    def coupon_discount(self) -> int:
+        """What the coupon takes off the sale as it stands."""
+        return sum(line.coupon_off for line in self.lines)
+
+    def drop_coupon(self) -> None:
+        self._check_open()
+        self.coupon = None
+        self.share_coupon()
+
+    def share_coupon(self) -> None:
+        """Spread the coupon's reduction over the lines as they are now."""
+        shares = [0] * len(self.lines)
+        if self.coupon is not None:
+            offer = Offer(self.coupon.kind, self.coupon.value)
+            totals = [price_line(ln.item, ln.quantity, ln.terms).total for ln in self.lines]
+            shares = coupon_shares(offer, totals, [ln.item.discountable for ln in self.lines])
+        campaign = self.coupon.campaign if self.coupon else ""
+        for line, share in zip(self.lines, shares, strict=True):
+            line.coupon_off, line.coupon_campaign = share, campaign if share else ""
 
     def clear_payments(self) -> None:
         """Give back every payment and any points discount: the sale is open to pay again."""
@@ -414,6 +479,8 @@ def cart_document(cart: Cart) -> dict:
         ]
     if cart.points_discount:
         document["points_discount"] = cart.points_discount
+    if cart.coupon:
+        document["coupon"] = asdict(cart.coupon)
     return document
 
 
@@ -430,6 +497,9 @@ def cart_from_document(document: dict) -> Cart:
         quantity = fields.pop("quantity")
         points_off = fields.pop("points_off", 0)
         cart.lines.append(CartLine(Item(**fields), quantity, cart.terms, points_off))
+    if document.get("coupon"):
+        cart.coupon = AppliedCoupon(**document["coupon"])
+        cart.share_coupon()
     for payment in document.get("payments", ()):
         cart.payments.append(
             Payment(PaymentMethod(payment["method"]), payment["amount"], payment["tendered"])
@@ -441,10 +511,21 @@ def cart_snapshot(cart: Cart) -> Cart:
     """A copy of the cart that later changes to it leave alone (its items, customer and
     payments are frozen values, so only the lists and lines are copied)."""
     return Cart(
-        [CartLine(line.item, line.quantity, line.terms, line.points_off) for line in cart.lines],
+        [
+            CartLine(
+                line.item,
+                line.quantity,
+                line.terms,
+                line.points_off,
+                line.coupon_off,
+                line.coupon_campaign,
+            )
+            for line in cart.lines
+        ],
         list(cart.payments),
         cart.customer,
         cart.points_discount,
+        cart.coupon,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +17,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from till.account_words import balance_words, kind_words, local_time, overdraft_words
 from till.core.money import MoneyFormat, parse_amount
 from till.errors import TillError
-from till.i18n import N_, _
+from till.i18n import N_, _, plural
 from till.record_words import reason_words
 from till.widgets.field_error import FieldError
 from till.widgets.language import TranslatedBindings, key_hint
@@ -23,7 +25,12 @@ from till.widgets.plain import plain
 
 if TYPE_CHECKING:
     from till.account_service import AccountService
+    from till.core.formats import Formats
+    from till.core.invoice_account import InvoicesDue
+    from till.invoice_service import InvoiceService
 
+INVOICES_SHOWN = 8
+"""The oldest invoices left to pay listed on the Account tab; the totals count them all."""
 MOVEMENT_COLUMNS = (  # 68 columns and their padding: inside 80 even with a scrollbar
     (N_("When"), 16),
     (N_("What"), 15),
@@ -42,6 +49,9 @@ class AccountPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="customer-account")
+        invoices_due = Static(id="customer-invoices-due")
+        invoices_due.display = False  # shown once invoices are found left to pay
+        yield invoices_due
         yield DataTable(id="customer-account-moves", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -50,10 +60,24 @@ class AccountPanel(Vertical):
             table.add_column(Text(_(label)), width=width)
 
     def show(
-        self, accounts: AccountService, money: MoneyFormat, customer_id: str, *, business: bool
+        self,
+        accounts: AccountService,
+        money: MoneyFormat,
+        customer_id: str,
+        *,
+        business: bool,
+        invoices: InvoiceService | None = None,
+        formats: Formats | None = None,
     ) -> None:
         moves = accounts.movements(customer_id)
         balance = accounts.balance(customer_id)
+        if invoices is not None and formats is not None:
+            self.app.run_worker(
+                partial(self._read_invoices, invoices, money, formats, customer_id, balance),
+                group="account-invoices",
+                thread=True,
+                exit_on_error=False,
+            )
         limit = accounts.credit_limit(business)
         overdrawn = accounts.overdrawn(customer_id, business=business) if balance < -limit else None
         text = Text(balance_words(balance, money, any_movement=bool(moves)), style="bold")
@@ -90,6 +114,53 @@ class AccountPanel(Vertical):
                 plain(move.actor),
                 height=None,  # a long reason or actor wraps rather than leave the screen
             )
+
+    def _read_invoices(
+        self,
+        invoices: InvoiceService,
+        money: MoneyFormat,
+        formats: Formats,
+        customer_id: str,
+        balance: int,
+    ) -> None:
+        """In a worker: the invoices the account still owes, shown when read."""
+        due = invoices.due(customer_id, balance, date.today())
+        self.app.call_from_thread(self._show_invoices, due, money, formats)
+
+    def _show_invoices(self, due: InvoicesDue, money: MoneyFormat, formats: Formats) -> None:
+        if not self.is_attached:
+            return
+        shown = self.query_one("#customer-invoices-due", Static)
+        shown.update(invoices_due_text(due, money, formats))
+        shown.display = bool(due.unpaid)
+
+
+def invoices_due_text(due: InvoicesDue, money: MoneyFormat, formats: Formats) -> Text:
+    """One line per invoice left to pay (number, date, due date, amount, overdue), then the
+    totals; nothing when no invoice is due."""
+    text = Text()
+    if not due.unpaid:
+        return text
+    for invoice in due.unpaid[:INVOICES_SHOWN]:
+        text.append(
+            _("{number}  of {date}  due {due_date}  {amount}").format(
+                number=invoice.number,
+                date=formats.date(invoice.issue_date),
+                due_date=formats.date(invoice.due_date),
+                amount=money(invoice.amount),
+            )
+        )
+        if invoice.overdue:
+            text.append("  " + _("OVERDUE"), style="bold")
+        text.append("\n")
+    more = len(due.unpaid) - INVOICES_SHOWN
+    if more > 0:
+        text.append(plural(more, "and {n} more invoice", "and {n} more invoices") + "\n")
+    totals = _("Invoices due {total}").format(total=money(due.total))
+    if due.overdue:
+        totals += ", " + _("overdue {amount}").format(amount=money(due.overdue))
+    text.append(totals, style="bold")
+    return text
 
 
 Deposit = tuple[int, str]

@@ -25,6 +25,7 @@ from till.core.customer import (
     FieldErrors,
     shown,
 )
+from till.core.customer_business import WORDED_CHOICES
 from till.core.text import printable
 from till.errors import Reason, TillError
 from till.i18n import N_, _, plural
@@ -37,14 +38,17 @@ if TYPE_CHECKING:
     from till.app import TillApp
     from till.core.people import Actor
 
+_BUSINESS_END = DETAIL_FIELDS.index("status")
+"""The details before it are the business's (VAT, SIRET, legal form…): shown near the top."""
 FORM_FIELDS = (
     *IDENTITY_FIELDS,
-    *DETAIL_FIELDS[:4],
+    *DETAIL_FIELDS[:_BUSINESS_END],
     *ADDRESS_FIELDS,
     *CONSENT_FIELDS,
-    *DETAIL_FIELDS[4:],
+    *DETAIL_FIELDS[_BUSINESS_END:],
 )
 LISTED = ("status", "family", "segment", "tax_zone")
+TERMS_HINT = N_("receipt, eom, net30 or net45eom; empty: the shop's terms")
 
 
 class CustomerFormScreen(TranslatedBindings, WritingScreen, Screen[Customer | None]):
@@ -88,6 +92,19 @@ class CustomerFormScreen(TranslatedBindings, WritingScreen, Screen[Customer | No
             return Select(
                 options, value=str(value), allow_blank=False, id=f"field-{name}", compact=True
             )
+        if name in WORDED_CHOICES:
+            choices: dict[str, str | Text] = {
+                code: _(words) for code, words in WORDED_CHOICES[name].items()
+            }
+            if value not in choices:  # a code this version does not know (from a newer till)
+                choices[value] = plain(value)
+            return Select(
+                [(words, code) for code, words in choices.items()],
+                value=value,
+                allow_blank=False,
+                id=f"field-{name}",
+                compact=True,
+            )
         if name in LISTED:
             values = self.app.register.customers.list_values(name)
             if value and value not in values:
@@ -103,7 +120,8 @@ class CustomerFormScreen(TranslatedBindings, WritingScreen, Screen[Customer | No
             return Input(
                 text, placeholder="name=value; name=value", id=f"field-{name}", compact=True
             )
-        return Input(_as_typed(name, value), id=f"field-{name}", compact=True)
+        hint = _(TERMS_HINT) if name == "payment_terms" else ""
+        return Input(_as_typed(name, value), placeholder=hint, id=f"field-{name}", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#field-last_name", Input).focus()
@@ -238,6 +256,6 @@ def _as_typed(name: str, value: Any) -> Any:
         return value
     if name in ("extra", "external_codes"):
         return {printable(k): printable(v) for k, v in value.items()}
-    if name in LISTED:  # a choice in a list: given back exactly as stored
+    if name in LISTED or name in WORDED_CHOICES:  # a choice: given back exactly as stored
         return shown(value)
     return printable(shown(value))

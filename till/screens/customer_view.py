@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -24,6 +24,7 @@ from till.core.customer import (
     CustomerKind,
     shown,
 )
+from till.core.customer_business import channel_without_consent, worded_choice
 from till.core.customer_lookup import HistoryFilter, SaleSummary
 from till.core.formats import Formats
 from till.core.history_scope import HistoryPlace, HistoryScope, OlderSales, history_notice
@@ -31,10 +32,11 @@ from till.core.offline import Overdrawn
 from till.core.sale import SaleCustomer
 from till.errors import TillError
 from till.i18n import N_, _, pgettext, plural
-from till.record_words import reason_words, value_words
+from till.record_words import reason_words, terms_words, value_words
 from till.screens.account import AccountPanel, DepositScreen
 from till.screens.prompts import ConfirmScreen
 from till.screens.writes import STILL_SAVING, WritingScreen
+from till.widgets.customer_campaigns import CampaignsPanel
 from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.plain import plain
 
@@ -114,6 +116,8 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
                 yield DataTable(id="customer-sales", cursor_type="row", zebra_stripes=True)
             with TabPane(_("Account"), id="tab-account"):
                 yield AccountPanel(id="customer-account-panel")
+            with TabPane(_("Campaigns"), id="tab-campaigns"):
+                yield CampaignsPanel(id="customer-campaigns-panel")
             with TabPane(_("Changes"), id="tab-changes"):
                 yield DataTable(id="customer-audit", cursor_type="row", zebra_stripes=True)
         yield Static(id="customer-message")
@@ -198,8 +202,15 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
             self.app.register.money,
             customer.id,
             business=customer.kind is CustomerKind.BUSINESS,
+            invoices=self.app.register.invoices,
+            formats=self.app.register.formats,
         )
         self.show_history()
+        self.query_one(CampaignsPanel).show(
+            self.app.register.campaigns.received(customer.id),
+            self.app.register.formats,
+            self.app.register.money,
+        )
         self.show_changes()
 
     def _figures(self, customer: Customer) -> Text:
@@ -223,6 +234,7 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
                 _("Favourites"),
                 ", ".join(f"{name} ×{qty}" for name, qty in stats.favourite_products) or "-",
             ),
+            (_("Subscription"), self._subscription_summary(customer)),
         ]
         consent_lines = [
             (
@@ -236,7 +248,19 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
             )
             for name in ("consent_post", "consent_email", "consent_sms")
         ]
+        if customer.preferred_channel:
+            field = "preferred_channel"
+            channel = _shown(customer.preferred_channel, field)
+            if channel_without_consent(customer):
+                channel = _("{channel} (no consent)").format(channel=channel)
+            consent_lines.append((_(LABELS[field]), channel))
         return _pairs(figures + consent_lines)
+
+    def _subscription_summary(self, customer: Customer) -> str:
+        from till.subscription_words import standing_summary
+
+        standing = self.app.register.subscriptions.standing(customer.id)
+        return standing_summary(standing, self.app.register.formats, date.today())
 
     def _addresses(self, customer: Customer) -> Text:
         main = _join(
@@ -299,6 +323,7 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
                     date=self.app.register.formats.date(summary.next_expiry),
                 )
             )
+        lines += self._subscription_lines(customer)
         self.query_one("#customer-loyalty", Static).update(plain("\n".join(lines)))
         table = self.query_one("#customer-points", DataTable)
         table.clear()
@@ -311,6 +336,13 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
                 plain(reason_words(move.reason)),
                 plain(move.actor),
             )
+
+    def _subscription_lines(self, customer: Customer) -> list[str]:
+        """The card that holds today and the latest purchases (docs/subscriptions.md)."""
+        from till.subscription_words import standing_lines
+
+        standing = self.app.register.subscriptions.standing(customer.id)
+        return ["", *standing_lines(standing, self.app.register.formats, date.today())]
 
     def action_issue_card(self) -> None:
         if self.customer is None:
@@ -762,6 +794,10 @@ def _shown(value: object, name: str = "") -> str:
         return pgettext("customer kind", "individual")
     if name == "kind" and value == CustomerKind.BUSINESS:
         return pgettext("customer kind", "business")
+    if (words := worded_choice(name, value)) is not None:
+        return _(words)
+    if name == "payment_terms":
+        return terms_words(str(value))
     return shown(value)
 
 

@@ -49,6 +49,17 @@ def _duplicates(app: TillApp, approver: Actor | None) -> None:
     app.push_screen(DuplicatesScreen(approver))
 
 
+def _segments(app: TillApp, approver: Actor | None) -> None:
+    from till.core.people import Permission
+    from till.screens.segments import SegmentsScreen
+    from till.segment_service import SegmentService
+
+    register = app.register
+    actor = register.session.described(Permission.MANAGER_FUNCTIONS, approver)
+    service = SegmentService(register.money.precision, actor)
+    app.push_screen(SegmentsScreen(service, register.money, register.in_writer))
+
+
 def _test_page(app: TillApp, approver: Actor | None) -> None:
     app.print_test_page()
 
@@ -65,6 +76,11 @@ COMMANDS = (
         N_("Duplicates, merges and imports"),
         N_("The whole customer file's tools"),
         _duplicates,
+    ),
+    Command(
+        N_("Customer segments"),
+        N_("Count and save customers by sales, place, consent"),
+        _segments,
     ),
     Command(N_("Print a test page"), N_("Code pages, paper width, barcode, QR"), _test_page),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from till.core.sale import RecordedSale
 from till.errors import TillError
 from till.i18n import _
 from till.printing import PrinterState
+from till.screens.invoice_words import invoice_words
 from till.screens.writes import WritingScreen
 from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.line import Line
@@ -23,8 +25,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from till.app import TillApp
-    from till.core.people import Actor
-    from till.invoice_service import Issued
+    from till.core.people import Actor, Permission
+    from till.invoice_service import Issued, Standing
 
 
 class ReceiptScreen(TranslatedBindings, WritingScreen, Screen):
@@ -49,12 +51,44 @@ class ReceiptScreen(TranslatedBindings, WritingScreen, Screen):
     def compose(self) -> ComposeResult:
         preview = self.app.register.printer.preview(self.sale)
         yield Line(id="receipt-delivery")
+        yield Line(id="receipt-invoice")
         with VerticalScroll(id="receipt"):
             yield Static(Text(preview), id="receipt-text")
         yield Footer(compact=True)  # six keys when a receipt went out unconfirmed
 
     def on_mount(self) -> None:
         self.watch(self.app, "printer_state", self._show_delivery)
+        self.read_invoice()
+
+    def read_invoice(self, *, then_issue: bool = False) -> None:
+        """Read the sale's invoice off the event loop, show it; ``then_issue``: go on to
+        issue it (F8) with what that takes."""
+        self.app.run_worker(
+            partial(self._read_invoice, then_issue),
+            group="receipt-invoice",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def _read_invoice(self, then_issue: bool) -> None:
+        try:
+            standing = self.app.register.invoices.standing(self.sale)
+        except TillError as error:
+            self.app.call_from_thread(self._invoice_line().show, str(error))
+            return
+        self.app.call_from_thread(self._invoice_read, standing, then_issue)
+
+    def _invoice_line(self) -> Line:
+        return self.query_one("#receipt-invoice", Line)
+
+    def _invoice_read(self, standing: Standing, then_issue: bool) -> None:
+        if not self.is_attached:  # closed meanwhile
+            return
+        key = key_hint(self.app, "receipt.invoice")
+        outcome = self.app.register.automatic_invoices.get(self.sale.id)
+        self._invoice_line().show(invoice_words(standing, outcome, key))
+        if then_issue:
+            self._issue(standing.needs)
 
     def _show_delivery(self, state: PrinterState | None = None) -> None:
         """Printed, sent, not confirmed or waiting: read again whenever the printer moves.
@@ -99,7 +133,11 @@ class ReceiptScreen(TranslatedBindings, WritingScreen, Screen):
 
     def action_invoice(self) -> None:
         """The sale's invoice (a credit note for a refund of an invoiced one), its PDF
-        written beside the database; a manager's PIN where the user may not issue it."""
+        written beside the database; a manager's PIN where the user may not issue it. What
+        that takes is read first, off the event loop."""
+        self.read_invoice(then_issue=True)
+
+    def _issue(self, needed: Permission) -> None:
         from till.screens.manager import with_approval
 
         register, code = self.app.register, self.sale.receipt_code
@@ -116,15 +154,11 @@ class ReceiptScreen(TranslatedBindings, WritingScreen, Screen):
             line.show(
                 said.format(number=invoice.number, total=register.money(invoice.total), path=path)
             )
+            self.read_invoice()
 
         def approved(approver: Actor | None) -> None:
             self.start_write(register.write_invoice, code, approver, show=line.show, done=issued)
 
-        try:
-            needed = register.invoices.needs(self.sale)
-        except TillError as error:
-            line.show(str(error))
-            return
         with_approval(self.app, _("Invoice {code}").format(code=code), needed, approved)
 
     def action_reprint(self) -> None:

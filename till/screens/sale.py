@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from till.core.coupons import looks_like_coupon
 from till.core.money import parse_amount
 from till.core.sale import (
     PAYMENT_LABELS,
@@ -41,9 +43,11 @@ from till.logs import SHOWN
 from till.messages import Scanned
 from till.price_words import reduction_label
 from till.printing import PrinterState
+from till.screens.invoice_words import automatic_words
 from till.screens.payment import AccountOffer, PaymentScreen, PointsOffer
 from till.screens.prompts import ConfirmScreen, QuantityScreen
 from till.screens.receipt import ReceiptScreen
+from till.screens.sale_coupons import SaleCoupons
 from till.screens.writes import BUSY, WriteReport, WritingScreen
 from till.widgets.cart import CartTable
 from till.widgets.footer import TillFooter
@@ -53,6 +57,7 @@ from till.widgets.line import Line
 if TYPE_CHECKING:
     from till.app import TillApp
     from till.core.people import Actor
+    from till.register import AutomaticInvoice
     from till.sync_service import SyncStatus
 
 log = logging.getLogger(__name__)
@@ -71,10 +76,11 @@ CHANGES_SALE = frozenset(
         "quick_add",
         "park",
         "return_items",
+        "coupon",
     }
 )
 LOCKED_ONCE_PAID = frozenset(
-    {"quantity", "void", "demo_scan", "customer", "quick_add", "park", "return_items"}
+    {"quantity", "void", "demo_scan", "customer", "quick_add", "park", "return_items", "coupon"}
 )
 """Keys that cannot apply once payment has started: hidden from the footer until the sale ends."""
 
@@ -91,7 +97,7 @@ NOT_SAVED: dict[type[StorageError], str] = {
 ``{pay}`` is the key that pays."""
 
 
-class SaleScreen(TranslatedBindings, WritingScreen, Screen):
+class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
     """Rings up one sale after another on the same screen."""
 
     DEFERS_TYPING = False  # scans typed while the sale is parked or saved are kept as scans
@@ -119,6 +125,9 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
         Binding("f12,ctrl+y", "demo_scan", "Demo", show=False, id="demo_scan"),
         Binding("f11,ctrl+s", "switch_user", "User", show=False, id="switch_user"),
         Binding("f1,ctrl+z", "close_day", "Close day", show=False, id="close_day"),
+        # Every F-key is taken here, and the scan field's own Ctrl+K (delete to the end) gives
+        # way: the key shows only while the attached customer has a coupon waiting.
+        Binding("ctrl+k", "coupon", "Coupon", id="coupon", priority=True),
         Binding("up", "cursor(-1)", "Up", show=False, id="line_up"),
         Binding("down", "cursor(1)", "Down", show=False, id="line_down"),
         Binding("escape", "clear_entry", "Clear", show=False, id="clear_entry"),
@@ -212,10 +221,11 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
         if customer is WALK_IN:
             self.say(_("Walk-in sale: no customer attached."), "info")
             return
-        self.say(
-            _("Customer {code} {name} attached.").format(code=customer.code, name=customer.name),
-            "success",
-        )
+        said = _("Customer {code} {name} attached.").format(code=customer.code, name=customer.name)
+        ending = self._subscription_reminder(customer)
+        coupon = self.offer_coupon(customer)  # an unused coupon of theirs, told
+        ending = " ".join(part for part in (ending, coupon) if part)
+        self.say(f"{said} {ending}" if ending else said, "warning" if ending else "success")
         full = self.app.register.customers.get(customer.id)
         if full.reconfirm:
             from till.screens.customer_form import CustomerFormScreen
@@ -240,10 +250,26 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
         line.display = bool(refusal)
         line.show(_("Not saving: disk") if refusal else "")
 
+    def _subscription_reminder(self, customer: SaleCustomer) -> str:
+        """When the customer's subscription ends soon or just ended: the words the cashier
+        reads now (the status line keeps a short form while the customer stays attached)."""
+        from till.subscription_words import reminder_short, reminder_words
+
+        reminder = self.app.register.subscriptions.reminder(customer.id)
+        self._reminder = (customer.id, reminder_short(reminder)) if reminder else None
+        self._show_customer()
+        return reminder_words(reminder, self.app.register.formats) if reminder else ""
+
+    _reminder: tuple[str, str] | None = None
+    """The attached customer's id and their subscription's short reminder, if any."""
+
     def _show_customer(self) -> None:
         customer = self.cart.customer
         label = f"{customer.code} {customer.name}" if customer else _("Walk-in customer")
-        self.query_one("#sale-customer", Line).show(label)
+        line = self.query_one("#sale-customer", Line)
+        ending = self._reminder and customer and self._reminder[0] == customer.id
+        line.set_class(bool(ending), "warning")
+        line.show(f"{label} · {self._reminder[1]}" if ending and self._reminder else label)
 
     def _store_line(self, seller: str) -> Text:
         settings = self.app.register.settings
@@ -310,6 +336,8 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
             return False
         if self._payment_started and action in LOCKED_ONCE_PAID:
             return False
+        if action == "coupon" and not self.coupon_key_applies():
+            return False
         return not (self.saving and action in CHANGES_SALE)
 
     # --- the one input path -------------------------------------------------------------
@@ -332,8 +360,12 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
         if message.text.startswith(PRICE_ENTRY) and message.source == "keyboard":
             self._set_price(message.text.removeprefix(PRICE_ENTRY))
             return
+        if looks_like_coupon(message.text):  # letters first: never a product's EAN or a card
+            self.take_coupon(message.text)
+            return
         try:
             item, quantity = self.app.register.scan(message.text, self.cart.terms.price_code)
+            self.app.register.subscriptions.check_item(item, self.cart.customer)
             index = self.cart.add(item, quantity)
         except UnknownProduct as unknown:
             if message.role == "product":  # a scanner that reads only products
@@ -433,6 +465,11 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
     def action_pay(self) -> None:
         if not self.cart.lines:
             self.say(_("The sale is empty: scan an item first."), "warning")
+            return
+        try:  # a subscription card sold once its customer went: said before any payment
+            self.app.register.subscriptions.check_cart(self.cart)
+        except TillError as error:
+            self.say(str(error), "warning")
             return
         if self.cart.is_settled:
             self.save_sale()
@@ -596,6 +633,7 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
             )
             self.app.spool()
             self.app.sync_soon()
+            self._invoice_automatically(refund)
 
         self.app.push_screen(ReturnScreen(), refunded)
 
@@ -672,9 +710,38 @@ class SaleScreen(TranslatedBindings, WritingScreen, Screen):
             said += "  " + _("+{earned} points ({balance})").format(
                 earned=sale.points_earned, balance=sale.points_balance
             )
+        card = self.app.register.subscriptions.activated_by(sale.id)
+        if card is not None:  # the card it sold, for the cashier to tell
+            said += "  " + _("{plan} until {date}").format(
+                plan=card.benefit.name, date=self.app.register.formats.date(card.ends)
+            )
         self.say(said, "success")
         self.app.spool()
         self.app.sync_soon()
+        self._invoice_automatically(sale)
+
+    def _invoice_automatically(self, sale: RecordedSale) -> None:
+        """A customer invoiced automatically gets the sale's invoice (a refund's credit
+        note), off the event loop, now that the sale is durable."""
+        if sale.customer is not None:
+            self.app.run_worker(
+                partial(self._automatic_invoice, sale),
+                group="invoices",
+                thread=True,
+                exit_on_error=False,
+            )
+
+    def _automatic_invoice(self, sale: RecordedSale) -> None:
+        outcome = self.app.register.invoice_automatically(sale)
+        if outcome is not None:
+            self.app.call_from_thread(self._invoiced, outcome)
+
+    def _invoiced(self, outcome: AutomaticInvoice) -> None:
+        """Tell the cashier, whatever screen is up; the receipt screen reads it again."""
+        said, severity = automatic_words(outcome, key_hint(self.app, "receipt.invoice"))
+        self.app.notify(said, severity=severity, markup=False)  # type: ignore[arg-type]
+        if isinstance(self.app.screen, ReceiptScreen):
+            self.app.screen.read_invoice()
 
     # --- display ------------------------------------------------------------------------
 
