@@ -68,6 +68,7 @@ SCREENS: dict[str, dict[str, str]] = {
         "customer.delete": "f9,ctrl+g",
         "customer.receipt": "f7,ctrl+l",
         "customer.older_history": "f5,ctrl+b",
+        "customer.invoice": "f6,ctrl+p",
         "customer.add_address": "f3,ctrl+n",
         "customer.edit_address": "f5,ctrl+b",
         "customer.remove_address": "f6,ctrl+p",

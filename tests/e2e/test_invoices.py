@@ -1,6 +1,7 @@
 """A customer invoiced automatically, at cashier speed on the Linux console: the sale paid on
 account with the keys typed ahead, the invoice issued once the sale is saved, the receipt
-screen saying so, and the Account tab showing it due (80x24, TERM=linux)."""
+screen saying so, the Account tab showing it due, and the History tab's key (F6) giving the same
+invoice again (80x24, TERM=linux)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from till.customer_service import CustomerService
 
 from .conftest import WINE, Shop
 from .steps import scan
-from .terminal import ENTER, ESCAPE, F2, F4, F5, F7, F10, RIGHT
+from .terminal import ENTER, ESCAPE, F2, F4, F5, F6, F7, F10, LEFT, RIGHT
 
 SHOP_FOR_INVOICES = """
 [store]
@@ -77,4 +78,9 @@ def test_the_invoice_is_issued_after_a_sale_paid_on_account_at_cashier_speed(sho
     till.wait_for("Invoices due 7,90 €")
     screen = till.text()
     assert "F01-000001  of " in screen, screen
+    assert max(len(line) for line in till.display()) <= 80
+
+    till.send(LEFT, F6)  # the History tab, the sale highlighted: its invoice again
+    till.wait_for("F01-000001 issued before")
+    assert shop.rows("SELECT count(*) AS n FROM invoice")[0]["n"] == 1
     assert max(len(line) for line in till.display()) <= 80

@@ -34,6 +34,7 @@ from till.errors import TillError
 from till.i18n import N_, _, pgettext, plural
 from till.record_words import reason_words, terms_words, value_words
 from till.screens.account import AccountPanel, DepositScreen
+from till.screens.invoice_issue import InvoiceAsk, Written, issued_words
 from till.screens.prompts import ConfirmScreen
 from till.screens.writes import STILL_SAVING, WritingScreen
 from till.widgets.customer_campaigns import CampaignsPanel
@@ -53,6 +54,9 @@ HISTORY_FILTERS = (
     ("date_to", N_("To YYYY-MM-DD")),
 )
 
+FILE_TABS = ("tab-main", "tab-details")
+"""Where the keys acting on the whole file (Active, Delete) are offered."""
+
 DEPOSIT_METHODS = {"cash": N_("cash"), "card": N_("card")}
 """How a deposit's method (a code) reads in a sentence."""
 
@@ -69,6 +73,7 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
         Binding("f9,ctrl+g", "delete", "Delete", id="customer.delete"),
         Binding("f7,ctrl+l", "open_sale", "Receipt", id="customer.receipt"),
         Binding("f5,ctrl+b", "older_history", "Older", id="customer.older_history"),
+        Binding("f6,ctrl+p", "invoice", "Invoice", id="customer.invoice"),
         Binding("f3,ctrl+n", "add_address", "New addr.", id="customer.add_address"),
         Binding("f5,ctrl+b", "edit_address", "Change", id="customer.edit_address"),
         Binding("f6,ctrl+p", "remove_address", "Remove", id="customer.remove_address"),
@@ -93,6 +98,7 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
         self.fetching_older = False
         self.history_scope = HistoryScope(sync_enabled=False)
         """What the history shown covers; read again each time it is shown."""
+        self._invoices = InvoiceAsk(self, show=self.say, done=self._invoiced)
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -168,6 +174,8 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
         tab = self.query_one(TabbedContent).active
         if action == "open_sale":
             return tab == "tab-history"
+        if action == "invoice":
+            return tab == "tab-history" and bool(self.shown_sales)
         if action == "older_history":
             return tab == "tab-history" and self.history_scope.can_fetch
         if action == "add_address":
@@ -178,6 +186,8 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
             return tab == "tab-loyalty"
         if action == "deposit":
             return tab == "tab-account"
+        if action in ("toggle_active", "delete"):
+            return tab in FILE_TABS  # the other tabs' own keys need the footer's room
         return True
 
     # --- showing --------------------------------------------------------------------------
@@ -197,6 +207,16 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
             _fields(customer, DETAIL_FIELDS, formats)
         )
         self.show_loyalty(customer)
+        self.show_account(customer)
+        self.show_history()
+        self.query_one(CampaignsPanel).show(
+            self.app.register.campaigns.received(customer.id),
+            self.app.register.formats,
+            self.app.register.money,
+        )
+        self.show_changes()
+
+    def show_account(self, customer: Customer) -> None:
         self.query_one(AccountPanel).show(
             self.app.register.accounts,
             self.app.register.money,
@@ -205,13 +225,6 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
             invoices=self.app.register.invoices,
             formats=self.app.register.formats,
         )
-        self.show_history()
-        self.query_one(CampaignsPanel).show(
-            self.app.register.campaigns.received(customer.id),
-            self.app.register.formats,
-            self.app.register.money,
-        )
-        self.show_changes()
 
     def _figures(self, customer: Customer) -> Text:
         stats = self.app.register.customers.stats(customer.id)
@@ -494,6 +507,7 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
         self.history_scope = service.history_scope()
         notice = history_notice(self.history_scope, self._sync_time)
         self.query_one("#history-scope", Static).update(plain(notice))
+        self.refresh_bindings()  # the invoice key: offered when a sale is listed
 
     def _sync_time(self, epoch: int) -> str:
         """A sync time: the time alone today, else the date and time."""
@@ -721,6 +735,27 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
                 )
                 return
             self.app.push_screen(ReceiptScreen(self.app.register.sale(sale.receipt_code)))
+
+    def action_invoice(self) -> None:
+        """The highlighted sale's invoice (a credit note for a refund), issued or shown again,
+        its PDF written where the receipt screen's key writes it."""
+        table = self.query_one("#customer-sales", DataTable)
+        if not self.shown_sales:
+            return
+        sale = self.shown_sales[min(table.cursor_row, len(self.shown_sales) - 1)]
+        if not sale.on_this_till:
+            self.say(
+                _("Receipt {code} was made on till {till:02d}: it is invoiced there.").format(
+                    code=sale.receipt_code, till=sale.till_no
+                )
+            )
+            return
+        self._invoices.ask(sale.receipt_code)
+
+    def _invoiced(self, written: Written) -> None:
+        self.say(issued_words(written, self.app.register.money))
+        if self.customer is not None:  # an invoice left to pay is due on the account
+            self.show_account(self.customer)
 
     def action_back(self) -> None:
         if self.write_pending:  # a change is being saved: its outcome is told here

@@ -16,17 +16,16 @@ from till.core.sale import RecordedSale
 from till.errors import TillError
 from till.i18n import _
 from till.printing import PrinterState
+from till.screens.invoice_issue import Written, issue_invoice, issued_words
 from till.screens.invoice_words import invoice_words
 from till.screens.writes import WritingScreen
 from till.widgets.language import TranslatedBindings, key_hint
 from till.widgets.line import Line
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from till.app import TillApp
-    from till.core.people import Actor, Permission
-    from till.invoice_service import Issued, Standing
+    from till.core.people import Permission
+    from till.invoice_service import Standing
 
 
 class ReceiptScreen(TranslatedBindings, WritingScreen, Screen):
@@ -138,28 +137,13 @@ class ReceiptScreen(TranslatedBindings, WritingScreen, Screen):
         self.read_invoice(then_issue=True)
 
     def _issue(self, needed: Permission) -> None:
-        from till.screens.manager import with_approval
-
-        register, code = self.app.register, self.sale.receipt_code
         line = self.query_one("#receipt-delivery", Line)
 
-        def issued(result: tuple[Issued, Path]) -> None:
-            done, path = result
-            invoice = done.invoice
-            said = (
-                _("{number} issued: {total}, PDF in {path}")
-                if done.created
-                else _("{number} issued before, PDF written again in {path}")
-            )
-            line.show(
-                said.format(number=invoice.number, total=register.money(invoice.total), path=path)
-            )
+        def issued(written: Written) -> None:
+            line.show(issued_words(written, self.app.register.money))
             self.read_invoice()
 
-        def approved(approver: Actor | None) -> None:
-            self.start_write(register.write_invoice, code, approver, show=line.show, done=issued)
-
-        with_approval(self.app, _("Invoice {code}").format(code=code), needed, approved)
+        issue_invoice(self, self.sale.receipt_code, needed, show=line.show, done=issued)
 
     def action_reprint(self) -> None:
         self.app.reprint(self.sale)
