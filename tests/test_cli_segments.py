@@ -1,5 +1,6 @@
 """``till customers segment``: saved with its count and preview, shown again counted now,
-listed, the figures rebuilt; a bad filter or name is one ``till:`` line."""
+listed, the figures rebuilt; a bad filter or name is one ``till:`` line; saving and
+rebuilding need a manager's PIN, looking does not."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from storage import customers
 from storage.db import close_database, open_database
 from storage.models import database
 from till.cli import cli
+from till.core.pin import NO_MANAGER_PIN, hash_pin
+
+from .cli_shop import MANAGER_PIN
 
 
 @pytest.fixture
@@ -30,12 +34,17 @@ def shop(db_path: Path, tmp_path: Path) -> list[str]:
         )
     close_database()
     config = tmp_path / "till.toml"
-    config.write_text(f'[database]\npath = "{db_path.name}"\n', encoding="utf-8")
+    config.write_text(
+        f'[security]\nmanager_pin = "{hash_pin(MANAGER_PIN)}"\n'
+        f'[database]\npath = "{db_path.name}"\n',
+        encoding="utf-8",
+    )
     return ["--config", str(config)]
 
 
-def _till(shop: list[str], *args: str):
-    result = CliRunner().invoke(cli, [*shop, "customers", "segment", *args])
+def _till(shop: list[str], *args: str, pin: str = MANAGER_PIN):
+    """``till customers segment ARGS``, the PIN typed if it is asked."""
+    result = CliRunner().invoke(cli, [*shop, "customers", "segment", *args], input=f"{pin}\n")
     close_database()
     return result
 
@@ -97,3 +106,21 @@ def test_the_figures_are_rebuilt_from_the_sales(shop, db_path):
 
     assert _till(shop, "--rebuild-stats").output == "Figures rebuilt for 1 customer.\n"
     assert _till(shop, "buyers").output.endswith("1 customer.\n")
+
+
+def test_saving_and_rebuilding_need_a_managers_pin_looking_does_not(shop, db_path):
+    assert _till(shop, "vip", "--where", "city=Lyon").exit_code == 0
+    for args in (["vip", "--where", "city=Paris"], ["hacked", "--where", "visits>=0"],
+                 ["--rebuild-stats"]):  # fmt: skip
+        refused = _till(shop, *args, pin="0000")
+        assert refused.exit_code != 0 and "till: Wrong PIN" in refused.output, refused.output
+    looked = _till(shop, "vip", "--preview", "1", pin="")  # a cashier's shell may look up
+    assert looked.output.splitlines()[:2] == ["vip: city=Lyon", "2 customers."]
+    assert _till(shop, "--list", pin="").output.split() == ["vip", "city=Lyon"]
+
+
+def test_a_till_without_a_manager_pin_saves_no_segment(shop, db_path):
+    Path(shop[1]).write_text(f'[database]\npath = "{db_path.name}"\n', encoding="utf-8")
+    refused = _till(shop, "vip", "--where", "city=Lyon", pin="1234")
+    assert refused.exit_code != 0 and refused.output == f"till: {NO_MANAGER_PIN}\n"
+    assert _till(shop, "--list").output == ""

@@ -1,5 +1,6 @@
 """``till customers segment``: save a segment (a filter over the customers and their sales
-figures), show a saved one with its count now, list them, rebuild the figures."""
+figures), show a saved one with its count now, list them, rebuild the figures. Saving and
+rebuilding ask a manager's PIN."""
 
 from __future__ import annotations
 
@@ -10,12 +11,20 @@ from till.i18n import _, plural
 MAX_PREVIEW = 100
 
 
-def _service(ctx):
+def _service(ctx, changing: bool):
+    """The segments for whoever runs the command: looking is anyone's in a shell (as
+    ``till customers`` is); saving a segment or rebuilding the figures asks a manager's PIN,
+    as ``till campaign`` does (refused while the till has no manager PIN)."""
+    from till.cli_people import approval, shell_actor
+    from till.core.people import Permission, Session
     from till.segment_service import SegmentService
 
-    settings = ctx.settings()
-    ctx.open_database(settings)
-    return SegmentService(ctx.money().precision, actor=f"cli ({ctx.user})")
+    ctx.open_database(ctx.settings())
+    session = Session(shell_actor(ctx))
+    approver = None
+    if changing and not session.may(Permission.RUN_CAMPAIGNS):
+        approver = approval(ctx, Permission.RUN_CAMPAIGNS)
+    return SegmentService(ctx.money().precision, session, approver)
 
 
 @click.command()
@@ -38,8 +47,11 @@ def segment(ctx, name, where, preview, listing, rebuild_stats):
     """Save NAME with --where FILTER and print how many customers it holds, or show the
     saved NAME counted now. Fields: city, postcode, segment, family, status, tag,
     birth_month, consent_email/sms/post, recency (days), visits, spend and basket (all time,
-    or over N months: spend_12m), points. See docs/segments.md."""
-    service = _service(ctx)
+    or over N months: spend_12m), points. Saving and --rebuild-stats ask a manager's PIN.
+    See docs/segments.md."""
+    service = _service(
+        ctx, changing=rebuild_stats or bool(name and where is not None and not listing)
+    )
     if rebuild_stats:
         found = service.rebuild_figures()
         click.echo(

@@ -295,7 +295,7 @@ def customers_audit(customer_id: str):
 @pytest.mark.parametrize("hold", HOLDS)
 async def test_deactivating_while_the_database_is_busy(app, db_path, zoe, hold):
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await open_file(pilot, "tab-loyalty")
+        view = await open_file(pilot, "tab-details")
         async with LockHolder(db_path, hold) as holder:
             await pilot.press("f8")
             await busy_while_held(
@@ -317,7 +317,7 @@ async def test_deactivating_while_the_database_is_busy(app, db_path, zoe, hold):
 async def test_deleting_while_the_database_is_busy(app, db_path, zoe, hold):
     app.register.session.user = MANAGER  # deleting needs one: no PIN to check meanwhile
     async with app.run_test(size=(80, 24)) as pilot:
-        view = await open_file(pilot, "tab-loyalty")
+        view = await open_file(pilot, "tab-details")
         async with LockHolder(db_path, hold) as holder:
             await pilot.press("f9", "y")
             await busy_while_held(

@@ -19,7 +19,7 @@ from till.screens.receipt import ReceiptScreen
 from till.widgets.line import Line
 
 from ..conftest import PRODUCTS
-from .conftest import scan
+from .conftest import footer_text, scan, settle
 
 WIDTH, HEIGHT = 80, 24
 BAGUETTE, COFFEE = PRODUCTS[0][0], PRODUCTS[1][0]
@@ -154,3 +154,20 @@ async def test_the_customer_file_in_french(settings):
             assert words in text, (words, text)
         assert "Accepte les SMS : non" in text, text
         assert not overflows(app), overflows(app)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+async def test_the_sale_s_keys_fit_with_a_coupon_waiting(settings, language):
+    """The coupon's key joins a full footer: the line keys only with lines, Return only on an
+    empty sale, so every key stays inside 80 columns."""
+    from tests.ui.test_campaigns import _campaign, _customer
+
+    _campaign(_customer("Vidal"))
+    app = in_language(settings, language)
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await pilot.press("f2", *"vidal", "enter")
+        await settle(pilot)
+        assert "^k" in footer_text(app)  # the coupon's key, on an empty sale
+        assert not overflows(app), overflows(app)
+        await scan(pilot, COFFEE)
+        assert "^k" in footer_text(app) and not overflows(app), overflows(app)

@@ -3,11 +3,13 @@ typed (counted off the event loop), a bad filter says why, and the segment is sa
 
 from __future__ import annotations
 
+import threading
+
 from storage import customers, segments
 from till.app import make_app
 from till.screens import segments as segments_screen
 from till.screens.segments import SegmentsScreen
-from till.segment_service import SegmentAnswer
+from till.segment_service import SegmentAnswer, SegmentService
 
 from .conftest import as_manager, settle
 
@@ -20,6 +22,14 @@ async def test_the_count_follows_the_filter_and_the_segment_is_saved(
     settings, printer_file, monkeypatch
 ):
     monkeypatch.setattr(segments_screen, "PAUSE", 0.01)
+    counted_on: list[int] = []  # the thread of each count
+    answer = SegmentService.answer
+
+    def answer_noting_the_thread(service, *args, **kwargs):
+        counted_on.append(threading.get_ident())
+        return answer(service, *args, **kwargs)
+
+    monkeypatch.setattr(SegmentService, "answer", answer_noting_the_thread)
     for last, city in (("Lee", "Lyon"), ("Roy", "Lyon"), ("Abel", "Metz")):
         customers.create_customer(
             {"last_name": last, "city": city}, actor="t", till_no=1, region="FR"
@@ -41,6 +51,7 @@ async def test_the_count_follows_the_filter_and_the_segment_is_saved(
         await pilot.pause(0.05)  # the pause in typing that starts a count
         await settle(pilot)
         assert _count_line(app) == "2 customers"
+        assert len(counted_on) >= 2 and threading.get_ident() not in counted_on
         preview = app.screen.query_one("#segment-preview")
         assert [row[1] for row in map(preview.get_row_at, range(preview.row_count))] == [
             "LEE",

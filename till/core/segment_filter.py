@@ -86,7 +86,8 @@ _LISTED = (Kind.TEXT, Kind.POSTCODE, Kind.TAG, Kind.MONTH)
 
 _CRITERION = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|!=|=|<|>)(.*)", re.DOTALL)
 _PERIOD = re.compile(r"([a-z]+)_([0-9]{1,3})m")
-_INTEGER = re.compile(r"-?[0-9]{1,13}")
+_INTEGER = re.compile(r"-?[0-9]+")
+"""Any length: a value is at most ``MAX_VALUE`` characters, and a long one is too large."""
 _YES = frozenset({"yes", "y", "true", "1", "oui", "o"})
 _NO = frozenset({"no", "n", "false", "0", "non"})
 
@@ -219,7 +220,12 @@ def _number(name: str, raw: str) -> int:
         )
     number = int(raw)
     if abs(number) > MAX_NUMBER:
-        raise FilterRefused(N_("{field}: {value} is too large."), field=name, value=_shown(raw))
+        raise FilterRefused(
+            N_("{field}: {value} is too large: at most {most} either side of zero."),
+            field=name,
+            value=_shown(raw),
+            most=MAX_NUMBER,
+        )
     return number
 
 

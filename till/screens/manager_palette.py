@@ -50,13 +50,11 @@ def _duplicates(app: TillApp, approver: Actor | None) -> None:
 
 
 def _segments(app: TillApp, approver: Actor | None) -> None:
-    from till.core.people import Permission
     from till.screens.segments import SegmentsScreen
     from till.segment_service import SegmentService
 
     register = app.register
-    actor = register.session.described(Permission.MANAGER_FUNCTIONS, approver)
-    service = SegmentService(register.money.precision, actor)
+    service = SegmentService(register.money.precision, register.session, approver)
     app.push_screen(SegmentsScreen(service, register.money, register.in_writer))
 
 
