@@ -9,7 +9,7 @@ import csv
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,21 @@ from storage import outbox
 from storage.customer_pointer import ids_counted_as, survivor_id
 from storage.ids import new_id
 from storage.models import database
-from till.core.coupons import CONSENT_OF, AppliedCoupon, Coupon, Offer, Received, new_code
+from till.core.coupons import (
+    CONSENT_OF,
+    EXPIRED,
+    NOT_YET,
+    UNKNOWN,
+    USED,
+    AppliedCoupon,
+    Coupon,
+    Offer,
+    Received,
+    new_code,
+)
 from till.core.customer import display_name
 from till.core.words import N_
-from till.errors import TillError
+from till.errors import InvalidSale, TillError
 
 CHUNK = 900
 """Ids per ``IN (…)`` look-up: under SQLite's 999 variables of older builds."""
@@ -206,6 +217,7 @@ def recipient_rows(campaign: CampaignRow) -> Iterator[list[str]]:
         " r.consent_at, COALESCE(r.coupon_code, '')"
         " FROM campaign_recipient r JOIN customer c ON c.id = r.customer_id"
         f" WHERE r.campaign_id = ? AND c.{consent} = 1 AND c.anonymised_at = ''"
+        " AND c.merged_into IS NULL AND c.active = 1"
         " ORDER BY c.code",
         (campaign.id,),
     )
@@ -261,13 +273,24 @@ def results(campaign: CampaignRow) -> Results:
     )
 
 
+_SPENT = (
+    # sales of this till and of the others (synced), refunds netted; a customer merged since
+    # counts as the one kept (storage/customer_pointer.py)
+    "WITH people AS (SELECT DISTINCT COALESCE(c.merged_into, r.customer_id) AS id"
+    " FROM campaign_recipient r LEFT JOIN customer c ON c.id = r.customer_id"
+    " WHERE r.campaign_id = ?1),"
+    " spent AS (SELECT customer_id, total FROM sale WHERE created_at >= ?2 AND created_at < ?3"
+    " UNION ALL SELECT customer_id, total FROM remote_sale"
+    " WHERE created_at >= ?2 AND created_at < ?3)"
+    " SELECT COALESCE(SUM(s.total), 0) FROM spent s LEFT JOIN customer c ON c.id = s.customer_id"
+    " WHERE COALESCE(c.merged_into, s.customer_id) IN (SELECT id FROM people)"
+)
+
+
 def _spent(campaign_id: str, since: date, until: date) -> int:
     """What the campaign's recipients spent from ``since`` up to (not including) ``until``."""
     row = database.execute_sql(
-        "SELECT COALESCE(SUM(s.total), 0) FROM sale s JOIN campaign_recipient r"
-        " ON r.customer_id = s.customer_id WHERE r.campaign_id = ?"
-        " AND s.created_at >= ? AND s.created_at < ?",
-        (campaign_id, since.isoformat(), until.isoformat()),
+        _SPENT, (campaign_id, since.isoformat(), until.isoformat())
     ).fetchone()
     return int(row[0])
 
@@ -331,18 +354,28 @@ def unused_coupon(customer_id: str, today: date) -> Coupon | None:
 
 def redeem(applied: AppliedCoupon, sale_id: str, till: str, at: str, cursor: Any) -> str:
     """Write the coupon's use with its sale, inside the sale's transaction, and its outbox
-    row. A second use on this till breaks the unique index: TillError, the sale is not saved."""
+    row. A coupon used since it was taken (on a sale parked meanwhile: the unique index), or
+    no longer valid on the sale's day (parked overnight): InvalidSale, the sale is not saved
+    and the cashier takes the coupon off."""
     import sqlite3
 
-    campaign_id = cursor.execute(
-        "SELECT campaign_id FROM campaign_recipient WHERE coupon_code = ?", (applied.code,)
+    found = cursor.execute(
+        "SELECT r.campaign_id, c.starts, c.valid_until FROM campaign_recipient r"
+        " JOIN campaign c ON c.id = r.campaign_id WHERE r.coupon_code = ?",
+        (applied.code,),
     ).fetchone()
-    if campaign_id is None:
-        raise TillError(N_("No coupon has the code {code}."), code=applied.code)
+    if found is None:
+        raise InvalidSale(UNKNOWN, code=applied.code)
+    campaign_id, starts, valid_until = found
+    day = datetime.fromisoformat(at).astimezone().date()
+    if day < date.fromisoformat(starts):
+        raise InvalidSale(NOT_YET, code=applied.code, date=starts)
+    if day > date.fromisoformat(valid_until):
+        raise InvalidSale(EXPIRED, code=applied.code, date=valid_until)
     entry = {
         "id": new_id(),
         "code": applied.code,
-        "campaign_id": campaign_id[0],
+        "campaign_id": campaign_id,
         "customer_id": applied.customer_id,
         "sale_id": sale_id,
         "till": till,
@@ -351,7 +384,7 @@ def redeem(applied: AppliedCoupon, sale_id: str, till: str, at: str, cursor: Any
     try:
         insert_redemption(entry, cursor, from_feed=False)
     except sqlite3.IntegrityError:
-        raise TillError(N_("Coupon {code} was already used."), code=applied.code) from None
+        raise InvalidSale(USED, code=applied.code) from None
     outbox.append("coupon_redemption", entry["id"], "create", entry, at, cursor=cursor)
     return entry["id"]
 

@@ -12,9 +12,11 @@ from till.core.coupons import (
     CHANNELS,
     MAX_AMOUNT_OFF,
     MAX_BONUS_POINTS,
+    MAX_CAMPAIGN_DAYS,
     MAX_PERCENT_BP,
     OFFER_KINDS,
     coupon_code,
+    latest_valid_until,
 )
 from till.errors import TillError
 
@@ -29,13 +31,19 @@ def _campaign(f: Fields) -> None:
     f.text("segment", MAX_NAME)
     if f.token("channel") not in CHANNELS:
         raise f.error("channel", why(ids.ONE_OF, choices=", ".join(CHANNELS)))
-    _day(f, "starts")
-    _day(f, "ends")
+    starts, ends = _day(f, "starts"), _day(f, "ends")
+    if not 0 <= (ends - starts).days < MAX_CAMPAIGN_DAYS:
+        raise f.error("ends", why(ids.PERIOD_BOUNDS, most=MAX_CAMPAIGN_DAYS - 1))
     kind = f.raw("offer_kind")
     if kind not in ("", *OFFER_KINDS):
         raise f.error("offer_kind", why(ids.ONE_OF, choices=", ".join(OFFER_KINDS)))
     f.integer("offer_value", 0 if kind == "" else 1, MAX_VALUE.get(kind, 0))
-    _day(f, "valid_until")
+    if kind == "":  # no offer, no coupon: no last day
+        if f.raw("valid_until") != "":
+            raise f.error("valid_until", why(ids.NO_OFFER_NO_DAY))
+    elif not starts <= _day(f, "valid_until") <= latest_valid_until(starts):
+        last = latest_valid_until(starts).isoformat()
+        raise f.error("valid_until", why(ids.COUPON_DAYS, last=last))
     f.text("created_by", MAX_TEXT)
     f.timestamp("at")
 

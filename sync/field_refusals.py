@@ -89,6 +89,8 @@ NOT_HEX_TAG = N_("must be 64 lowercase hexadecimal digits.")
 NOT_COUPON = N_("must be a coupon code (CPN and 11 symbols, the last a check), got {value}.")
 NOT_DATE = N_("must be a date (YYYY-MM-DD), got {value}.")
 PERIOD_BOUNDS = N_("must be on or after starts, and at most {most:,} days later.")
+NO_OFFER_NO_DAY = N_("must be empty: a campaign without an offer has no coupon.")
+COUPON_DAYS = N_("must be from starts to {last} at the latest.")
 
 # A malformed journal-heads body (sync/server/journal_heads.py).
 HEADS_BODY = N_("The body must hold public_key and chains only.")

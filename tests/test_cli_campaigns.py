@@ -40,6 +40,11 @@ def test_a_campaign_from_the_shell(tmp_path):
     again = till("create", "Noel", "--segment", "lyon", "--channel", "sms", "--from", "2026-01-01",
                  "--to", "2026-01-02")  # fmt: skip
     assert again.exit_code != 0 and "already named Noel" in again.output
+    bare = till("create", "Bare", "--segment", "lyon", "--channel", "email", "--from",
+                "2026-01-01", "--to", "2026-01-02", "--valid-until", "2026-02-01")  # fmt: skip
+    assert bare.exit_code != 0
+    assert "--valid-until is the coupon's last day: give --coupon too" in bare.output
+    assert "Bare" not in till("list").output
     out = tmp_path / "noel.csv"
     exported = till("export", "Noel", str(out))
     assert exported.exit_code == 0 and "1 recipient written" in exported.output

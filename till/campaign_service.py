@@ -14,12 +14,14 @@ from storage.ids import new_id
 from till.core.coupons import (
     BONUS_POINTS,
     CHANNELS,
+    MAX_CAMPAIGN_DAYS,
     NO_CARD,
     AppliedCoupon,
     Coupon,
     Offer,
     Received,
     coupon_code,
+    latest_valid_until,
     refusal,
 )
 from till.core.people import Permission, Session, session_of
@@ -28,7 +30,7 @@ from till.core.words import N_
 from till.errors import TillError
 
 MAX_NAME = 60
-MAX_DAYS = 366
+MAX_DAYS = MAX_CAMPAIGN_DAYS
 NAME_RULE = N_("A campaign's name is 1 to {most} printable characters.")
 DATES_RULE = N_("A campaign ends on or after it starts, within {most} days.")
 
@@ -62,8 +64,12 @@ class CampaignService:
         if ends < starts or (ends - starts).days >= MAX_DAYS:
             raise TillError(DATES_RULE, most=MAX_DAYS)
         until = valid_until or ends
-        if offer is not None and not starts <= until <= date(starts.year + 2, 12, 31):
-            raise TillError(N_("A coupon is valid from the campaign's start, at most two years."))
+        last = latest_valid_until(starts)
+        if offer is not None and not starts <= until <= last:
+            raise TillError(
+                N_("A coupon is valid from the campaign's first day to {last} at the latest."),
+                last=last.isoformat(),
+            )
         if customer_ids is None:
             customer_ids = _segment_customers(segment)
         campaign = CampaignRow(
@@ -123,6 +129,7 @@ class CampaignService:
 
     def waiting(self, customer_id: str, today: date) -> Coupon | None:
         """An unused coupon of the customer's, valid today, to offer the cashier."""
+        self.session.authorise(Permission.SELL)
         return campaigns.unused_coupon(customer_id, today)
 
 

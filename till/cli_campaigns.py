@@ -68,6 +68,8 @@ def create(
     each recipient gets their own coupon code."""
     from till.core.coupons import parse_offer
 
+    if valid_until is not None and offer is None:
+        raise click.UsageError(_("--valid-until is the coupon's last day: give --coupon too."))
     parsed: Offer | None = None
     if offer is not None:
         parsed = parse_offer(offer, ctx.money().minor_per_unit)

@@ -38,6 +38,8 @@ def note_words(note: str, locale: str) -> str:
         return note
     rate = for_print(formats_for(locale).rate(parsed.rate_bp)) if parsed.rate_bp else ""
     said = _(NOTES[parsed.kind]).format(value=parsed.value, rate=rate) if parsed.kind else ""
+    if parsed.coupon:
+        said = _("{note} + coupon {campaign}").format(note=said, campaign=parsed.coupon)
     if not parsed.points:
         return said
     return _("{note} + points").format(note=said) if said else _("Points")

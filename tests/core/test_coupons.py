@@ -126,3 +126,44 @@ def test_a_coupon_with_nothing_to_take_off_is_refused():
     with pytest.raises(InvalidSale, match="no line of this sale can take a discount"):
         cart.take_coupon(AppliedCoupon("CPN", "Spring", "c1", "amount", 300))
     assert cart.coupon is None and cart.total == 300
+
+
+def test_a_coupon_never_takes_a_line_below_its_cost():
+    from till.core.pricing import PriceTerms
+    from till.core.sale import SaleCustomer
+
+    wine = Item("p1", "1", "Wine", 1000, 2000, cost=700)  # floor: 7.00 + 20 % VAT = 8.40
+    bread = Item("p2", "2", "Bread", 1000, 550)  # no cost on file: no floor
+    cart = Cart(customer=SaleCustomer("c1", "C1", "Ann"))
+    cart.add(wine)
+    cart.add(bread)
+    cart.take_coupon(AppliedCoupon("CPN", "Spring", "c1", "amount", 600))
+    assert [line.total for line in cart.lines] == [840, 560]  # wine's part goes to the bread
+    assert cart.coupon_discount == 600
+    cart.drop_coupon()
+    cart.take_coupon(AppliedCoupon("CPN", "Spring", "c1", "amount", 5000))
+    assert [line.total for line in cart.lines] == [840, 0]
+    cart.drop_coupon()
+    cart.attach(SaleCustomer("c1", "C1", "Ann", terms=PriceTerms(allow_below_cost=True)))
+    cart.take_coupon(AppliedCoupon("CPN", "Spring", "c1", "amount", 600))
+    assert [line.total for line in cart.lines] == [700, 700]  # a customer allowed below cost
+    assert coupon_shares(Offer("percent", 5000), [1000, 1000], [True, True], [100, 0]) == [
+        100,
+        0,
+    ]
+
+
+def test_a_coupon_keeps_the_lines_own_reason_and_both_are_said():
+    from till.core.sale import SaleCustomer
+    from till.price_words import note_words
+
+    bread = Item("p1", "1", "Bread", 1000, 550, promo_price=800)
+    cart = Cart(customer=SaleCustomer("c1", "C1", "Ann"))
+    cart.add(bread)
+    cart.take_coupon(AppliedCoupon("CPN", "Spring+coupon:x", "c1", "amount", 100))
+    note = cart.lines[0].price.note
+    assert note == "promotion+coupon:Spring+coupon:x" and cart.total == 700
+    assert note_words(note, "en_GB") == "Promotion + coupon Spring+coupon:x"
+    assert note_words(f"points+{note}", "en_GB") == "Promotion + coupon Spring+coupon:x + points"
+    assert note_words("segment:500:VIP+coupon:Noel", "en_GB") == "VIP 5% + coupon Noel"
+    assert note_words("coupon:Noel", "en_GB") == "Coupon Noel"

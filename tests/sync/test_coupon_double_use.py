@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from click.testing import CliRunner
 
-from storage import campaigns, catalog, sales
+from storage import campaigns, catalog, outbox, sales
 from storage.models import database as till_database
 from tests.sync.sync_till import stock
 from till.campaign_service import CampaignService
@@ -54,8 +54,13 @@ def test_a_coupon_taken_on_two_tills_offline_shows_up_after_sync(make_till, serv
         customer_ids=[zoe.id],
     )
     code = till_database.execute_sql("SELECT coupon_code FROM campaign_recipient").fetchone()[0]
+    CampaignService(Session(acting_as("Max", Role.MANAGER))).create(
+        "News", segment="vip", channel="email", starts=today, ends=today,
+        customer_ids=[zoe.id],
+    )  # fmt: skip  # no offer: no coupon, no last day
     one.sync()
-    two.sync()  # the campaign, its recipient and the customer reach till two
+    two.sync()  # the campaigns, their recipients and the customer reach till two
+    assert campaigns.campaign_named("News").offer is None
     customer = SaleCustomer(zoe.id, zoe.code, "VIDAL")
     _sell_with_coupon(two, customer, code)  # both offline from here: each takes it once
     _sell_with_coupon(one, customer, code)
@@ -65,6 +70,8 @@ def test_a_coupon_taken_on_two_tills_offline_shows_up_after_sync(make_till, serv
         till.use()
         figures = campaigns.results(campaigns.campaign_named("Noel"))
         assert (figures.coupons_used, figures.used_twice) == (1, 1), till.name
+        assert figures.spent_during == 2 * (790 - 500), till.name  # the other till's too
+        assert outbox.pending_count() == 0, till.name  # nothing refused, nothing stuck
         uses = till_database.execute_sql("SELECT till, from_feed FROM coupon_redemption")
         assert sorted(uses.fetchall()) == sorted(
             [("01", int(till is two)), ("02", int(till is one))]

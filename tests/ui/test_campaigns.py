@@ -76,14 +76,53 @@ async def test_the_attached_customers_coupon_is_offered_and_taken_once(settings)
         assert f"Coupon {codes[zoe]} was already used." in message(app)
 
 
-async def test_the_campaigns_tab_at_80_columns(settings):
+async def test_a_coupon_used_meanwhile_refuses_the_sale_and_lets_the_cashier_go_on(settings):
+    zoe = _customer("Vidal")
+    code = _campaign(zoe)[zoe]
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scan(pilot, VIN)
+        await pilot.press("f2", *"vidal", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+k")
+        assert app.screen.cart.total == 290
+        database.execute_sql(  # used on a sale paid while this one was parked
+            "INSERT INTO coupon_redemption (id, code, campaign_id, customer_id, sale_id, till,"
+            " at, from_feed) SELECT 'u1', coupon_code, campaign_id, customer_id, 's1', '01',"
+            " '2026-12-01T10:00:00+00:00', 0 FROM campaign_recipient"
+        )
+        await pilot.press("f10", "f3")  # by card
+        await settle(pilot)
+        said = message(app)
+        assert f"The sale is NOT saved: Coupon {code} was already used. Take the payment" in said
+        assert "used.." not in said and not app.screen.cart.payments
+        await pilot.press("ctrl+k")  # the coupon off, paid again at the full price
+        assert app.screen.cart.total == 790
+        await pilot.press("f10", "f3")
+        await settle(pilot)
+        assert "saved" in message(app) and "NOT" not in message(app)
+
+
+async def test_the_campaigns_tab_at_80_columns(settings, monkeypatch):
+    import threading
+
+    from storage import campaigns
+
     zoe = _customer("Vidal")
     _campaign(zoe, name="Spring sale 2026")
     _campaign(zoe, offer=None, name="Newsletter")
+    read_on, read = [], campaigns.received
+
+    def received(customer_id):
+        read_on.append(threading.current_thread() is threading.main_thread())
+        return read(customer_id)
+
+    monkeypatch.setattr(campaigns, "received", received)
     app = make_app(settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.push_screen(CustomerViewScreen(zoe))
-        await pilot.pause()
+        await settle(pilot)
+        assert read_on == [False]  # read off the event loop
         app.screen.query_one(TabbedContent).active = "tab-campaigns"
         await pilot.pause()
         table = app.screen.query_one("#customer-campaigns", DataTable)

@@ -31,6 +31,8 @@ MAX_AMOUNT_OFF = 100_000_00
 """A coupon takes at most 100,000.00 off (minor units): a typo of a few zeros is refused."""
 MAX_PERCENT_BP = 10_000
 MAX_BONUS_POINTS = 1_000_000
+MAX_CAMPAIGN_DAYS = 366
+"""A campaign ends on or after it starts, within this many days."""
 
 _NUMBER = re.compile(r"[0-9]{1,9}(\.[0-9]{1,4})?")
 """An amount or a rate as typed: no sign, no exponent, no digits of other scripts."""
@@ -97,6 +99,12 @@ class Received:
     coupon_code: str
     used_at: str
     """When the coupon was first used ("" if not, or no coupon)."""
+
+
+def latest_valid_until(starts: date) -> date:
+    """The last day a coupon of a campaign starting on ``starts`` may be valid: the end of
+    the second year after it starts."""
+    return date(starts.year + 2, 12, 31)
 
 
 def new_code() -> str:
@@ -188,20 +196,41 @@ def refusal(
     return None
 
 
-def coupon_shares(offer: Offer, totals: list[int], discountable: list[bool]) -> list[int]:
+def coupon_shares(
+    offer: Offer, totals: list[int], discountable: list[bool], rooms: list[int] | None = None
+) -> list[int]:
     """What the coupon takes off each line (line totals after their own reductions): an
     amount or a percentage of the discountable lines, spread in proportion to them, never
-    more than they come to. Bonus points take nothing off."""
+    more than a line's room (``rooms``: what may come off it before it is sold below cost;
+    its total when not given). Bonus points take nothing off."""
     from till.core.money import divide_half_up
-    from till.core.pricing import allocate
 
     pairs = zip(totals, discountable, strict=True)
     weights = [total if ok and total > 0 else 0 for total, ok in pairs]
+    caps = [min(w, max(r, 0)) for w, r in zip(weights, rooms or weights, strict=True)]
     base = sum(weights)
     if offer.kind == AMOUNT_OFF:
-        off = min(offer.value, base)
+        off = offer.value
     elif offer.kind == PERCENT_OFF:
         off = divide_half_up(base * min(offer.value, MAX_PERCENT_BP), MAX_PERCENT_BP)
     else:
         return [0] * len(totals)
-    return allocate(off, weights)
+    return _spread_within(min(off, sum(caps)), weights, caps)
+
+
+def _spread_within(amount: int, weights: list[int], caps: list[int]) -> list[int]:
+    """``amount`` (at most the caps' sum) shared in proportion to ``weights``, no share above
+    its cap: what a capped line cannot take goes to the others, in the same proportion."""
+    from till.core.pricing import allocate
+
+    shares = [0] * len(weights)
+    left = amount
+    open_lines = [i for i, cap in enumerate(caps) if cap > 0]
+    while left > 0 and open_lines:
+        parts = allocate(left, [weights[i] for i in open_lines])
+        for i, part in zip(open_lines, parts, strict=True):
+            taken = min(part, caps[i] - shares[i])
+            shares[i] += taken
+            left -= taken
+        open_lines = [i for i in open_lines if shares[i] < caps[i]]
+    return shares

@@ -5,7 +5,7 @@ language) and the invoice word it (till/price_words.py). Notes written before co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 PROMOTION = "promotion"
 PRICE_LIST = "price-list"
@@ -21,6 +21,7 @@ POINTS = "points"
 COUPON = "coupon"
 """A campaign's coupon took part of the line off (``coupon:SPRING``)."""
 _WITH_POINTS = POINTS + "+"
+_AND_COUPON = f"+{COUPON}:"
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class LineNote:
     value: str = ""
     rate_bp: int = 0
     points: bool = False
+    coupon: str = ""
+    """The campaign whose coupon also took part of the line off ("" if none)."""
 
 
 def price_list_note(price_code: str) -> str:
@@ -59,6 +62,12 @@ def coupon_note(campaign: str) -> str:
     return f"{COUPON}:{campaign}"
 
 
+def with_coupon(note: str, campaign: str) -> str:
+    """``note`` of a line a coupon also took part off: ``promotion+coupon:SPRING``, or
+    ``coupon:SPRING`` alone (the campaign's name last: it may hold any character)."""
+    return f"{note}{_AND_COUPON}{campaign}" if note else coupon_note(campaign)
+
+
 def subscription_note(plan: str, rate_bp: int) -> str:
     """``subscription:1000:Gold``: the plan Gold's discount, 10 %."""
     return f"{SUBSCRIPTION}:{rate_bp}:{plan}"
@@ -75,6 +84,10 @@ def parse_note(note: str) -> LineNote | None:
         return LineNote("", points=True)
     points = note.startswith(_WITH_POINTS)
     code = note.removeprefix(_WITH_POINTS) if points else note
+    own, joined, campaign = code.partition(_AND_COUPON)
+    if joined and campaign and own:
+        parsed = parse_note(own)
+        return replace(parsed, points=points, coupon=campaign) if parsed else None
     if code == PROMOTION:
         return LineNote(PROMOTION, points=points)
     kind, colon, value = code.partition(":")

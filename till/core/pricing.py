@@ -145,6 +145,15 @@ def allocate(amount: int, weights: list[int]) -> list[int]:
     return shares
 
 
+def room_above_cost(item: Item, quantity: int, terms: PriceTerms, price: LinePrice) -> int:
+    """How much more may come off a line priced ``price`` before it is charged below cost
+    (README pricing rule 3): all of it when the item has no cost or the customer may buy
+    below cost."""
+    if not item.cost or terms.allow_below_cost:
+        return max(price.total, 0)
+    return max(price.total - _cost_floor(item.cost * quantity, price.vat_rate_bp), 0)
+
+
 def _cost_floor(cost_excl_vat: int, rate_bp: int) -> int:
     """The least a line may be charged: its cost plus the VAT on it, rounded up."""
     return -(-cost_excl_vat * (FULL_BP + rate_bp) // FULL_BP)

@@ -15,8 +15,15 @@ from till.core.coupons import (
     Offer,
     coupon_shares,
 )
-from till.core.line_notes import coupon_note, with_points
-from till.core.pricing import NO_TERMS, LinePrice, PriceTerms, allocate, price_line
+from till.core.line_notes import with_coupon, with_points
+from till.core.pricing import (
+    NO_TERMS,
+    LinePrice,
+    PriceTerms,
+    allocate,
+    price_line,
+    room_above_cost,
+)
 from till.core.tax import VatLine, vat_breakdown
 from till.core.words import N_
 from till.errors import InvalidSale
@@ -86,7 +93,7 @@ class CartLine:
                 price,
                 discount=price.discount + self.coupon_off,
                 total=price.total - self.coupon_off,
-                note=coupon_note(self.coupon_campaign),
+                note=with_coupon(price.note, self.coupon_campaign),
             )
         if not self.points_off:
             return price
@@ -334,8 +341,13 @@ class Cart:
         shares = [0] * len(self.lines)
         if self.coupon is not None:
             offer = Offer(self.coupon.kind, self.coupon.value)
-            totals = [price_line(ln.item, ln.quantity, ln.terms).total for ln in self.lines]
-            shares = coupon_shares(offer, totals, [ln.item.discountable for ln in self.lines])
+            prices = [price_line(ln.item, ln.quantity, ln.terms) for ln in self.lines]
+            rooms = [
+                room_above_cost(ln.item, ln.quantity, ln.terms, price)
+                for ln, price in zip(self.lines, prices, strict=True)
+            ]
+            discountable = [ln.item.discountable for ln in self.lines]
+            shares = coupon_shares(offer, [p.total for p in prices], discountable, rooms)
         campaign = self.coupon.campaign if self.coupon else ""
         for line, share in zip(self.lines, shares, strict=True):
             line.coupon_off, line.coupon_campaign = share, campaign if share else ""

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
 
 from till.account_words import balance_words
+from till.core.coupons import Received
 from till.core.customer import (
     DATE_FIELDS,
     DETAIL_FIELDS,
@@ -209,12 +210,23 @@ class CustomerViewScreen(TranslatedBindings, WritingScreen, Screen[SaleCustomer 
         self.show_loyalty(customer)
         self.show_account(customer)
         self.show_history()
-        self.query_one(CampaignsPanel).show(
-            self.app.register.campaigns.received(customer.id),
-            self.app.register.formats,
-            self.app.register.money,
-        )
+        self._read_campaigns(customer.id)
         self.show_changes()
+
+    @work(thread=True, exclusive=True, group="campaigns", exit_on_error=False)
+    def _read_campaigns(self, customer_id: str) -> None:
+        """The Campaigns tab, read off the event loop."""
+        try:
+            received = self.app.register.campaigns.received(customer_id)
+        except TillError as error:
+            self.app.call_from_thread(self.say, str(error))
+        else:
+            self.app.call_from_thread(self._show_campaigns, received)
+
+    def _show_campaigns(self, received: list[Received]) -> None:
+        if self.is_mounted:  # not left meanwhile
+            register = self.app.register
+            self.query_one(CampaignsPanel).show(received, register.formats, register.money)
 
     def show_account(self, customer: Customer) -> None:
         self.query_one(AccountPanel).show(
