@@ -110,21 +110,15 @@ def test_processes_guessing_at_once_get_five_guesses(tmp_path, processes):
     config.write_text('[database]\npath = "shop.db"\n', encoding="utf-8")
     env = {**os.environ, "TILL_CONFIG": str(config)}
     till = [sys.executable, "-m", "till"]
-    subprocess.run([*till, "init"], env=env, check=True, capture_output=True)
-    subprocess.run(
-        [*till, "user", "add", "Max", "--role", "manager"],
-        env=env,
-        input=f"{MANAGER_PIN}\n",
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        [*till, "customers", "add", "--last-name", "Martin"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    setup = CliRunner(env={"TILL_CONFIG": str(config)})  # the shop set up in this process
+    for args, stdin in [
+        (["init"], None),
+        (["user", "add", "Max", "--role", "manager"], f"{MANAGER_PIN}\n"),
+        (["customers", "add", "--last-name", "Martin"], None),
+    ]:
+        done = setup.invoke(cli, args, input=stdin)
+        assert done.exit_code == 0, done.output
+    close_database()
     code = _first_customer_code(tmp_path / "shop.db")
     guesses = [
         subprocess.Popen(

@@ -420,6 +420,13 @@ class TillApp(App):
         super()._handle_exception(error)
         self._exit_renderables.clear()  # Textual 8.2.8 prints these once the app has stopped
 
+    def _fatal_error(self) -> None:
+        """Textual's, without drawing the traceback and its locals that _handle_exception
+        throws away: seconds of syntax highlighting for a deep one (6 s for a toast's markup
+        error here) before the register could stop."""
+        self.bell()
+        self._close_messages_no_wait()
+
     # --- printing -------------------------------------------------------------------------
 
     @work(thread=True, group="printer", exit_on_error=False)

@@ -262,6 +262,8 @@ async def test_each_customer_file_each_tab_and_dialog(shop, people):
                     await look(pilot, "f7", ReceiptScreen)
                 if tab == "tab-account":
                     await look(pilot, "f3", DepositScreen)
+            view.query_one(TabbedContent).active = "tab-main"  # where Delete is offered
+            await pilot.pause()
             await look(pilot, "f9", ConfirmScreen)  # delete? the question names the customer
             await pilot.press("f4")  # the form, every field filled with the hostile name
             assert isinstance(app.screen, CustomerFormScreen)

@@ -158,8 +158,8 @@ async def test_the_customer_file_in_french(settings):
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 async def test_the_sale_s_keys_fit_with_a_coupon_waiting(settings, language):
-    """The coupon's key joins a full footer: the line keys only with lines, Return only on an
-    empty sale, so every key stays inside 80 columns."""
+    """The coupon's key joins a full footer: Return gives it its room, so every key stays
+    inside 80 columns, on an empty sale and with lines."""
     from tests.ui.test_campaigns import _campaign, _customer
 
     _campaign(_customer("Vidal"))

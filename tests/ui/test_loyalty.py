@@ -15,7 +15,7 @@ from till.screens.manager import AdjustPointsScreen, ManagerPinScreen
 from till.screens.payment import PaymentScreen
 
 from ..escpos_decoder import decode
-from .conftest import message, scan
+from .conftest import message, scan, settle
 
 
 @pytest.fixture
@@ -72,6 +72,7 @@ async def test_adjusting_points_needs_the_manager_pin(app, zoe):
         await pilot.press(*"250", "enter", *"birthday gift", "enter")
         assert isinstance(app.screen, ManagerPinScreen)
         await pilot.press(*"1111", "enter")
+        await settle(pilot)  # the PIN is checked off the event loop
         error = app.screen.query_one("#manager-error")
         assert error.display and "Wrong PIN" in str(error.render())
         assert loyalty.balance(zoe.id) == 0  # refused: nothing written

@@ -83,9 +83,6 @@ LOCKED_ONCE_PAID = frozenset(
     {"quantity", "void", "demo_scan", "customer", "quick_add", "park", "return_items", "coupon"}
 )
 """Keys that cannot apply once payment has started: hidden from the footer until the sale ends."""
-NEEDS_LINES = frozenset({"quantity", "void"})
-"""Keys for the selected line: offered once the sale has one (the footer has room for a coupon's
-key only without them, or without Return, which starts from an empty sale)."""
 
 NOT_SAVED: dict[type[StorageError], str] = {
     DiskFull: N_("The disk is full: this sale is kept on screen, NOT saved. Call for help."),
@@ -153,8 +150,6 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
 
     _payment_started = False
     """Whether the footer now shows the keys of a sale whose payment has started."""
-    _had_lines = False
-    """Whether the footer now shows the keys of a sale with lines (Qty, Void; not Return)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="status"):
@@ -343,9 +338,7 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
             return False
         if action == "coupon" and not self.coupon_key_applies():
             return False
-        if action in NEEDS_LINES and not self.cart.lines:
-            return False
-        if action == "return_items" and self.cart.lines:  # a return starts from an empty sale
+        if action == "return_items" and self.coupon_key_applies():  # the footer's room for it
             return False
         return not (self.saving and action in CHANGES_SALE)
 
@@ -782,9 +775,8 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
     def _show(self, cart: Cart, selected: int | None = None, first_changed: int = 0) -> None:
         """Show the sale after any change to it, and keep that state on disk."""
         started = bool(cart.payments or cart.points_discount)
-        has_lines = bool(cart.lines)
-        if (started, has_lines) != (self._payment_started, self._had_lines):  # rare: the footer
-            self._payment_started, self._had_lines = started, has_lines  # is rebuilt only then
+        if started != self._payment_started:  # rare: the footer is rebuilt only then
+            self._payment_started = started
             self.refresh_bindings()
         self._keep(cart)
         self._show_customer()
