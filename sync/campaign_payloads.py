@@ -4,7 +4,6 @@ one coupon used. Bounded as the till's own rules bound them (till/core/coupons.p
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from sync import field_refusals as ids
 from sync.fields import Fields, why
@@ -31,7 +30,7 @@ def _campaign(f: Fields) -> None:
     f.text("segment", MAX_NAME)
     if f.token("channel") not in CHANNELS:
         raise f.error("channel", why(ids.ONE_OF, choices=", ".join(CHANNELS)))
-    starts, ends = _day(f, "starts"), _day(f, "ends")
+    starts, ends = f.day("starts"), f.day("ends")
     if not 0 <= (ends - starts).days < MAX_CAMPAIGN_DAYS:
         raise f.error("ends", why(ids.PERIOD_BOUNDS, most=MAX_CAMPAIGN_DAYS - 1))
     kind = f.raw("offer_kind")
@@ -41,7 +40,7 @@ def _campaign(f: Fields) -> None:
     if kind == "":  # no offer, no coupon: no last day
         if f.raw("valid_until") != "":
             raise f.error("valid_until", why(ids.NO_OFFER_NO_DAY))
-    elif not starts <= _day(f, "valid_until") <= latest_valid_until(starts):
+    elif not starts <= f.day("valid_until") <= latest_valid_until(starts):
         last = latest_valid_until(starts).isoformat()
         raise f.error("valid_until", why(ids.COUPON_DAYS, last=last))
     f.text("created_by", MAX_TEXT)
@@ -76,16 +75,6 @@ def _code(f: Fields, name: str = "coupon_code") -> None:
             raise TillError()
     except TillError:
         raise f.error(name, why(ids.NOT_COUPON, value=repr(value)[:40])) from None
-
-
-def _day(f: Fields, name: str) -> date:
-    value = f.raw(name)
-    try:
-        if not isinstance(value, str) or len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise f.error(name, why(ids.NOT_DATE, value=repr(value)[:40])) from None
 
 
 CHECKERS: dict[tuple[str, str], Callable[[Fields], None]] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sync import field_refusals as ids
@@ -138,6 +138,16 @@ class Fields:
         if moment.tzinfo is None:
             raise self.error(name, why(ids.NO_ZONE))
         return value
+
+    def day(self, name: str) -> date:
+        """A day written ``YYYY-MM-DD``, nothing longer."""
+        value = self.raw(name)
+        try:
+            if not isinstance(value, str) or len(value) != 10:
+                raise ValueError
+            return date.fromisoformat(value)
+        except ValueError:
+            raise self.error(name, why(ids.NOT_DATE, value=_shown(value))) from None
 
     def array(self, name: str, max_items: int) -> list[Any]:
         value = self.raw(name)

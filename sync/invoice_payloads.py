@@ -5,7 +5,6 @@ sums an invoice holds by construction (its lines add up to its VAT bases)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from sync import field_refusals as ids
 from sync.fields import Fields, checked_text, why
@@ -51,9 +50,9 @@ def _document(f: Fields, code: str, kind: str, sale_id: str) -> None:
     if f.identifier("sale_id") != sale_id:
         raise f.error("sale_id", why(ids.ONE_OF, choices=sale_id))
     for name in ("issue_date", "due_date", "sale_date"):
-        _day(f, name)
+        f.day(name)
     if f.raw("credits_date", required=False) is not None:
-        _day(f, "credits_date")
+        f.day("credits_date")
     f.text("terms", 20, empty=False)
     f.text("currency", 3, empty=False)
     f.text("receipt", 40, empty=False)
@@ -116,16 +115,6 @@ def _band(f: Fields) -> None:
     f.integer("net", *_SIGNED)
     f.integer("vat", *_SIGNED)
     f.done()
-
-
-def _day(f: Fields, name: str) -> date:
-    value = f.raw(name)
-    try:
-        if not isinstance(value, str) or len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise f.error(name, why(ids.NOT_DATE, value=repr(value)[:40])) from None
 
 
 CHECKERS: dict[tuple[str, str], Callable[[Fields], None]] = {

@@ -5,7 +5,6 @@ field list). A change that fails is refused whole, with the record and field nam
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any
 
 from storage.catalog import MAX_NAME_LENGTH, MAX_PRICE_CODE_LENGTH
@@ -404,7 +403,7 @@ def _subscription_entry(f: Fields) -> None:
         checked_text(
             category, subscriptions.MAX_CATEGORY, empty=False, fail=f.failing("categories")
         )
-    starts, ends = _day(f, "starts"), _day(f, "ends")
+    starts, ends = f.day("starts"), f.day("ends")
     most = subscriptions.MAX_DAYS  # one entry, one card: its own period
     if not 0 <= (ends - starts).days <= most:
         raise f.error("ends", why(ids.PERIOD_BOUNDS, most=most))
@@ -413,16 +412,6 @@ def _subscription_entry(f: Fields) -> None:
     f.integer("till_no", 0, 99)
     f.text("actor", MAX_TEXT)
     f.timestamp("at")
-
-
-def _day(f: Fields, name: str) -> date:
-    value = f.raw(name)
-    try:
-        if not isinstance(value, str) or len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise f.error(name, why(ids.NOT_DATE, value=repr(value)[:40])) from None
 
 
 SUBSCRIPTION_KINDS = ("start", "renew", "cancel")
