@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/till demo
 
 test: $(STAMP)
-	$(BIN)/pytest -q -n 2
+	$(BIN)/pytest -q -n 3
 
 soak: $(STAMP)
 	$(BIN)/pytest -q -m soak
