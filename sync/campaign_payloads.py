@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sync import field_refusals as ids
-from sync.fields import Fields, why
+from sync.fields import MAX_TEXT, Fields, why
 from till.core.coupons import (
     CHANNELS,
     MAX_AMOUNT_OFF,
@@ -20,7 +20,6 @@ from till.core.coupons import (
 from till.errors import TillError
 
 MAX_NAME = 60
-MAX_TEXT = 200
 MAX_VALUE = {"amount": MAX_AMOUNT_OFF, "percent": MAX_PERCENT_BP, "points": MAX_BONUS_POINTS}
 
 

@@ -13,8 +13,17 @@ from typing import Any
 
 from sync import field_refusals as ids
 from sync.refusals import Said, english
+from till.core.bounds import MAX_AMOUNT, MAX_QUANTITY
 from till.core.text import clean_block, clean_line
 from till.errors import SyncError, reason_of
+
+MAX_LINES = 1_000
+"""Lines on one sale or invoice (and VAT bands, payments): far beyond a real basket."""
+MAX_TEXT = 200
+"""Any short text the protocol carries that has no limit of its own."""
+SIGNED_AMOUNT = (-MAX_AMOUNT * MAX_QUANTITY, MAX_AMOUNT * MAX_QUANTITY)
+"""A sale, invoice or line total: a line may hold MAX_QUANTITY units of MAX_AMOUNT (refunds
+and credit notes are negative)."""
 
 _ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _TOKEN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

@@ -7,18 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sync import field_refusals as ids
-from sync.fields import Fields, checked_text, why
+from sync.fields import MAX_LINES, MAX_TEXT, SIGNED_AMOUNT, Fields, checked_text, why
 from till.core.bounds import MAX_AMOUNT, MAX_PERCENT_BP, MAX_QUANTITY
 from till.core.invoice import InvoiceKind, invoice_code
 
-MAX_LINES = 1_000
-MAX_TEXT = 200
 MAX_MENTION = 1_000
 """A penalty, early-payment, tax-free or legal line: the config's own bound, with room."""
 MAX_PARTY_LINES = 20
 MAX_NUMBER = 10**9
 """A till's series: far beyond a shop's invoices (``F01-000001``)."""
-_SIGNED = (-MAX_AMOUNT * MAX_QUANTITY, MAX_AMOUNT * MAX_QUANTITY)
 KINDS = tuple(str(kind) for kind in InvoiceKind)
 
 
@@ -58,7 +55,7 @@ def _document(f: Fields, code: str, kind: str, sale_id: str) -> None:
     f.text("receipt", 40, empty=False)
     f.text("credits", 40, required=False)
     f.text("tax_free_mention", MAX_MENTION, required=False)
-    f.integer("paid", *_SIGNED)
+    f.integer("paid", *SIGNED_AMOUNT)
     for name in ("seller", "buyer"):
         _party(Fields(f.obj(name), f.inner(name)))
     _mentions(Fields(f.obj("mentions"), f.inner("mentions")))
@@ -104,16 +101,16 @@ def _line(f: Fields) -> None:
     f.integer("quantity", -MAX_QUANTITY, MAX_QUANTITY)
     f.integer("unit_price", -MAX_AMOUNT, MAX_AMOUNT)
     f.integer("vat_rate_bp", 0, MAX_PERCENT_BP)
-    f.integer("net", *_SIGNED)
-    f.integer("discount", *_SIGNED)
+    f.integer("net", *SIGNED_AMOUNT)
+    f.integer("discount", *SIGNED_AMOUNT)
     f.text("note", MAX_TEXT)
     f.done()
 
 
 def _band(f: Fields) -> None:
     f.integer("rate_bp", 0, MAX_PERCENT_BP)
-    f.integer("net", *_SIGNED)
-    f.integer("vat", *_SIGNED)
+    f.integer("net", *SIGNED_AMOUNT)
+    f.integer("vat", *SIGNED_AMOUNT)
     f.done()
 
 

@@ -11,7 +11,16 @@ from storage.catalog import MAX_NAME_LENGTH, MAX_PRICE_CODE_LENGTH
 from storage.imports import MAX_FIELD_CHARS
 from sync import campaign_payloads, invoice_payloads
 from sync import field_refusals as ids
-from sync.fields import Fields, ProtocolError, checked_text, said_of, why
+from sync.fields import (
+    MAX_LINES,
+    MAX_TEXT,
+    SIGNED_AMOUNT,
+    Fields,
+    ProtocolError,
+    checked_text,
+    said_of,
+    why,
+)
 from sync.refusals import Said, english
 from till.core import subscriptions
 from till.core.barcodes import MAX_CODE_LENGTH, normalise_code
@@ -31,17 +40,10 @@ from till.core.merge import DELETED
 from till.core.pin import hash_problem
 from till.errors import BarcodeError
 
-MAX_LINES = 1_000
-"""Lines on one sale (and VAT bands, payments): far beyond a real basket."""
-MAX_TEXT = 200
-"""Any short text the protocol carries that has no limit of its own."""
 MAX_HEADER_TEXT = 1_000
 """A receipt header line, a QR payload."""
 MAX_HEADER_LINES = 20
 _SALE_NUMBER = 10**9
-_SIGNED_AMOUNT = (-MAX_AMOUNT * MAX_QUANTITY, MAX_AMOUNT * MAX_QUANTITY)
-"""A sale total or line total: a line may hold MAX_QUANTITY units of MAX_AMOUNT (refunds
-are negative)."""
 
 CUSTOMER_FIELDS = frozenset(EDITABLE) | {"card_number", "active"}
 """The customer fields a change may carry: those a person edits, plus the card and the flag
@@ -243,7 +245,7 @@ def _sale_create(f: Fields) -> None:
     f.timestamp("created_at")
     f.text("seller", MAX_TEXT)
     f.text("currency", 3, empty=False)
-    f.integer("total", *_SIGNED_AMOUNT)
+    f.integer("total", *SIGNED_AMOUNT)
     f.integer("item_count", -MAX_QUANTITY * MAX_LINES, MAX_QUANTITY * MAX_LINES)
     f.integer("change_given", 0, MAX_AMOUNT)
     f.text("store", MAX_TEXT)
@@ -297,8 +299,8 @@ def _sale_line(f: Fields) -> None:
     f.integer("quantity", -MAX_QUANTITY, MAX_QUANTITY)
     f.integer("unit_price", -MAX_AMOUNT, MAX_AMOUNT)
     f.integer("vat_rate_bp", 0, MAX_PERCENT_BP)
-    f.integer("total", *_SIGNED_AMOUNT)
-    f.integer("discount", *_SIGNED_AMOUNT, required=False)
+    f.integer("total", *SIGNED_AMOUNT)
+    f.integer("discount", *SIGNED_AMOUNT, required=False)
     f.text("note", MAX_TEXT, required=False)
     f.done()
 
@@ -306,14 +308,14 @@ def _sale_line(f: Fields) -> None:
 def _sale_vat(f: Fields) -> None:
     f.integer("rate_bp", 0, MAX_PERCENT_BP)
     for name in ("gross", "net", "vat"):
-        f.integer(name, *_SIGNED_AMOUNT)
+        f.integer(name, *SIGNED_AMOUNT)
     f.done()
 
 
 def _sale_payment(f: Fields) -> None:
     f.token("method")
-    f.integer("amount", *_SIGNED_AMOUNT)
-    f.integer("tendered", *_SIGNED_AMOUNT)
+    f.integer("amount", *SIGNED_AMOUNT)
+    f.integer("tendered", *SIGNED_AMOUNT)
     f.done()
 
 

@@ -22,14 +22,19 @@ WINE = PRODUCTS[3][0]  # Vin rouge 7.90, category "" in the test catalog
 BOSS = acting_as("boss", Role.MANAGER)
 
 
-@pytest.fixture
-def register(settings):
+def stock_gold_card() -> None:
+    """The card the tests sell: 30.00, never discounted itself."""
     rows, errors = catalog.parse_product_csv(
         f"barcode,name,price,vat,discountable\n{GOLD_CODE},Carte Gold,30.00,20,no\n",
         Settings().vat.rates,
     )
     assert errors == []
     catalog.import_products(rows)
+
+
+@pytest.fixture
+def register(settings):
+    stock_gold_card()
     register = Register(settings)
     register.subscriptions.add_plan(
         Plan(GOLD_CODE, "Gold", 12, DurationUnit.MONTHS, 1000), approver=BOSS

@@ -9,24 +9,19 @@ import pytest
 from storage import catalog, customers, subscriptions
 from storage.models import database
 from till.app import make_app
-from till.config import Settings
 from till.core.subscriptions import DurationUnit, Plan
 
-from ..conftest import PRODUCTS, ean13
+from ..conftest import PRODUCTS
+from ..test_subscriptions import GOLD_CODE as GOLD
+from ..test_subscriptions import stock_gold_card
 from .conftest import message
 
-GOLD = ean13(900)
 VIN = PRODUCTS[3][0]
 
 
 @pytest.fixture
 def shop(settings):
-    rows, errors = catalog.parse_product_csv(
-        f"barcode,name,price,vat,discountable\n{GOLD},Carte Gold,30.00,20,no\n",
-        Settings().vat.rates,
-    )
-    assert errors == []
-    catalog.import_products(rows)
+    stock_gold_card()
     subscriptions.save_plan(
         Plan(catalog.lookup(GOLD).product_id, "Gold", 12, DurationUnit.MONTHS, 1000)
     )
