@@ -114,7 +114,8 @@ def _campaign(row: tuple) -> CampaignRow:
 
 def campaign_named(name: str) -> CampaignRow | None:
     row = database.execute_sql(
-        f"SELECT {_CAMPAIGN_COLUMNS} FROM campaign WHERE name = ?", (name,)
+        f"SELECT {_CAMPAIGN_COLUMNS} FROM campaign WHERE name = ? ORDER BY created_at, id LIMIT 1",
+        (name,),
     ).fetchone()
     return _campaign(row) if row else None
 

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from storage.customers import create_customer
 from storage.db import close_database, open_database
+from storage.models import database
 from storage.segments import save_segment
 from till.cli import cli
 from till.core.segment_filter import parse_filter
@@ -37,6 +38,12 @@ def test_a_campaign_from_the_shell(tmp_path):
                 "--coupon", "10%")  # fmt: skip
     assert made.exit_code == 0, made.output
     assert "Campaign Noel: 1 recipient; 1 without consent to email." in made.output
+    open_database(tmp_path / "shop.db")
+    try:  # who ran the command, and the manager who allowed it
+        [(created_by,)] = database.execute_sql("SELECT created_by FROM campaign").fetchall()
+    finally:
+        close_database()
+    assert ", approved by " in created_by and not created_by.startswith(", approved")
     again = till("create", "Noel", "--segment", "lyon", "--channel", "sms", "--from", "2026-01-01",
                  "--to", "2026-01-02")  # fmt: skip
     assert again.exit_code != 0 and "already named Noel" in again.output

@@ -24,8 +24,9 @@ from till.core.coupons import (
     latest_valid_until,
     refusal,
 )
-from till.core.people import Permission, Session, session_of
+from till.core.people import Actor, Permission, Session, session_of
 from till.core.sale import SaleCustomer
+from till.core.text import printable
 from till.core.words import N_
 from till.errors import TillError
 
@@ -38,8 +39,10 @@ DATES_RULE = N_("A campaign ends on or after it starts, within {most} days.")
 class CampaignService:
     """One till's campaigns and coupons."""
 
-    def __init__(self, actor: str | Session) -> None:
+    def __init__(self, actor: str | Session, approver: Actor | None = None) -> None:
         self.session = session_of(actor)
+        self.approver = approver
+        """A manager who gave their PIN for this service's guarded calls (a shell's)."""
 
     def create(
         self,
@@ -55,7 +58,7 @@ class CampaignService:
     ) -> Made:
         """Make campaign ``name`` for the customers of saved segment ``segment`` who consented
         to ``channel``. ``customer_ids``: the segment's customers, when the caller has them."""
-        actor = self.session.authorise(Permission.RUN_CAMPAIGNS)
+        created_by = self.session.described(Permission.RUN_CAMPAIGNS, self.approver)
         name = name.strip()
         if not name or len(name) > MAX_NAME or not name.isprintable():
             raise TillError(NAME_RULE, most=MAX_NAME)
@@ -81,20 +84,22 @@ class CampaignService:
             ends=ends.isoformat(),
             offer=offer,
             valid_until=until.isoformat() if offer else "",
-            created_by=actor.name,
+            created_by=created_by,
             created_at=datetime.now(UTC).isoformat(),
         )
         return campaigns.create_campaign(campaign, customer_ids)
 
     def named(self, name: str) -> CampaignRow:
-        self.session.authorise(Permission.RUN_CAMPAIGNS)
+        self.session.authorise(Permission.RUN_CAMPAIGNS, self.approver)
         found = campaigns.campaign_named(name.strip())
         if found is None:
-            raise TillError(N_("No campaign is named {name}."), name=name.strip()[:60])
+            raise TillError(
+                N_("No campaign is named {name}."), name=printable(name.strip())[:MAX_NAME]
+            )
         return found
 
     def all(self) -> list[CampaignRow]:
-        self.session.authorise(Permission.RUN_CAMPAIGNS)
+        self.session.authorise(Permission.RUN_CAMPAIGNS, self.approver)
         return campaigns.campaigns()
 
     def export(self, name: str, path: Path) -> int:
@@ -144,5 +149,5 @@ def _segment_customers(segment: str) -> Iterator[str]:
     from storage import segments
 
     if not segments.segment_exists(segment):
-        raise TillError(N_("No saved segment is named {name}."), name=segment[:60])
+        raise TillError(N_("No saved segment is named {name}."), name=printable(segment)[:MAX_NAME])
     return iter(segments.segment_customer_ids(segment))

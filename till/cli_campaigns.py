@@ -23,9 +23,9 @@ def _service(ctx) -> CampaignService:
 
     ctx.open_database(ctx.settings())
     session = Session(shell_actor(ctx))
-    if not session.may(Permission.RUN_CAMPAIGNS):
-        session = Session(approval(ctx, Permission.RUN_CAMPAIGNS))
-    return CampaignService(session)
+    if session.may(Permission.RUN_CAMPAIGNS):
+        return CampaignService(session)
+    return CampaignService(session, approval(ctx, Permission.RUN_CAMPAIGNS))
 
 
 def _day(text: str, option: str) -> date:

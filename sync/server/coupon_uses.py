@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 
 from sync.server.models import FeedEntry
+from till.core.moments import utc_text
 
 COUPON_USE = "coupon_redemption"
 
@@ -49,7 +50,7 @@ def used_twice(limit: int = 500) -> list[UsedTwice]:
     for till, payload in query.tuples().iterator():
         use = json.loads(payload)  # checked by sync/campaign_payloads.py when it came
         uses.setdefault(use["code"], []).append(
-            (use["customer_id"], Use(till, use["at"], use["sale_id"]))
+            (use["customer_id"], Use(till, utc_text(use["at"]), use["sale_id"]))
         )
     found = [
         UsedTwice(code, entries[0][0], tuple(sorted((u for _, u in entries), key=lambda u: u.at)))

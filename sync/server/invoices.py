@@ -10,6 +10,7 @@ from sync.protocol import Change
 from sync.refusals import INVOICE_TAKEN
 from sync.server.errors import Conflict
 from sync.server.models import ServerInvoice
+from till.core.moments import utc_text
 
 
 def apply_invoice(till: str, change: Change) -> None:
@@ -31,7 +32,7 @@ def apply_invoice(till: str, change: Change) -> None:
         sale_id=payload["sale_id"],
         credits_id=payload.get("credits_id"),
         customer_id=payload.get("customer_id"),
-        issued_at=payload["issued_at"],
+        issued_at=utc_text(payload["issued_at"]),
         issue_date=document["issue_date"],
         due_date=document["due_date"],
         currency=document["currency"],

@@ -90,3 +90,9 @@ def test_any_text_is_read_or_refused_never_a_crash(text):
         parse_filter(text)
     except FilterRefused as refused:
         assert str(refused) and "\x1b" not in str(refused)
+
+
+def test_a_filter_is_kept_on_one_line():
+    """Tabs and line breaks typed or pasted between criteria are kept as spaces: a saved
+    filter prints on one line."""
+    assert parse_filter("city=Lyon\n\tconsent_email=yes").text == "city=Lyon  consent_email=yes"

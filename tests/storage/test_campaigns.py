@@ -232,3 +232,36 @@ def test_a_coupon_follows_its_customer_into_a_merge(stocked_db):
     assert till.waiting(kept, TODAY).code == code
     assert till.check(code, SaleCustomer(kept, "K", "ANN"), TODAY).customer_id == kept
     assert [r.campaign for r in till.received(kept)] == ["Noel"]
+
+
+def test_another_till_s_campaign_under_the_same_name_is_kept_and_its_coupon_works(stocked_db):
+    from storage import remote_campaigns
+    from till.core.coupons import new_code
+
+    ann, bob = _customer("ANN", consent_email=True), _customer("BOB", consent_email=True)
+    _campaign([ann])
+    ours = campaigns.campaign_named("Noel").id
+    theirs, code = "0f0f0f0f-0000-4000-8000-000000000002", new_code()
+    entry = {
+        "id": theirs,
+        "name": "Noel",
+        "segment": "vip",
+        "channel": "email",
+        "starts": "2026-12-01",
+        "ends": "2026-12-24",
+        "offer_kind": "amount",
+        "offer_value": 300,
+        "valid_until": "2026-12-31",
+        "created_by": "till 2 (Zoe)",
+        "at": "2099-01-01T00:00:00+00:00",  # made after ours
+    }
+    recipient = {"campaign_id": theirs, "customer_id": bob, "consent_at": "x", "coupon_code": code}
+    with database.atomic():
+        cursor = database.cursor()
+        assert remote_campaigns.apply_campaign("campaign", "create", entry, cursor)
+        assert remote_campaigns.apply_recipient("campaign_recipient", "create", recipient, cursor)
+    assert campaigns.campaign_named("Noel").id == ours  # the name names the first made
+    taken = CampaignService(Session(acting_as("Ann"))).check(
+        code, SaleCustomer(bob, "B", "BOB"), TODAY
+    )
+    assert taken.code == code

@@ -129,7 +129,7 @@ def parse_filter(text: str, precision: int = 2) -> SegmentFilter:
         raise FilterRefused(N_("A quote of the filter is not closed.")) from None
     if len(words) > MAX_CRITERIA:
         raise FilterRefused(N_("A filter holds at most {most} criteria."), most=MAX_CRITERIA)
-    return SegmentFilter(text.strip(), tuple(_criterion(word, precision) for word in words))
+    return SegmentFilter(spaced.strip(), tuple(_criterion(word, precision) for word in words))
 
 
 def field_names() -> str:
