@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from storage import outbox
+from storage.customer_export import spreadsheet_text
 from storage.customer_pointer import ids_counted_as, survivor_id
 from storage.ids import new_id
 from storage.models import database
@@ -36,9 +37,6 @@ from till.errors import InvalidSale, TillError
 CHUNK = 900
 """Ids per ``IN (…)`` look-up: under SQLite's 999 variables of older builds."""
 
-_FORMULA_STARTS = frozenset("=+-@\t\r'")
-"""What a spreadsheet would take for a formula (as storage/customer_export.py's pattern), and
-the apostrophe itself: a set, not a pattern, as this runs for every cell of the export."""
 
 EXPORT_HEADER = [
     "customer_code",
@@ -237,17 +235,12 @@ def export_recipients(campaign: CampaignRow, path: Path) -> int:
             writer = csv.writer(file)
             writer.writerow(EXPORT_HEADER)
             for row in recipient_rows(campaign):
-                writer.writerow([safe_cell(cell) for cell in row])
+                writer.writerow([spreadsheet_text(cell) for cell in row])
                 count += 1
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
     return count
-
-
-def safe_cell(cell: str) -> str:
-    """A cell a spreadsheet keeps as text: an apostrophe before what it would run."""
-    return f"'{cell}" if cell[:1] in _FORMULA_STARTS else cell
 
 
 def results(campaign: CampaignRow) -> Results:
@@ -355,19 +348,24 @@ def unused_coupon(customer_id: str, today: date) -> Coupon | None:
 
 def redeem(applied: AppliedCoupon, sale_id: str, till: str, at: str, cursor: Any) -> str:
     """Write the coupon's use with its sale, inside the sale's transaction, and its outbox
-    row. A coupon used since it was taken (on a sale parked meanwhile: the unique index), or
+    row. A coupon used since it was taken (on a sale parked meanwhile, or on another till and
+    pulled since), or
     no longer valid on the sale's day (parked overnight): InvalidSale, the sale is not saved
     and the cashier takes the coupon off."""
     import sqlite3
 
     found = cursor.execute(
-        "SELECT r.campaign_id, c.starts, c.valid_until FROM campaign_recipient r"
-        " JOIN campaign c ON c.id = r.campaign_id WHERE r.coupon_code = ?",
+        "SELECT r.campaign_id, c.starts, c.valid_until,"
+        " EXISTS (SELECT 1 FROM coupon_redemption u WHERE u.code = r.coupon_code)"
+        " FROM campaign_recipient r JOIN campaign c ON c.id = r.campaign_id"
+        " WHERE r.coupon_code = ?",
         (applied.code,),
     ).fetchone()
     if found is None:
         raise InvalidSale(UNKNOWN, code=applied.code)
-    campaign_id, starts, valid_until = found
+    campaign_id, starts, valid_until, used = found
+    if used:  # here, or on another till and pulled since the coupon was taken
+        raise InvalidSale(USED, code=applied.code)
     day = datetime.fromisoformat(at).astimezone().date()
     if day < date.fromisoformat(starts):
         raise InvalidSale(NOT_YET, code=applied.code, date=starts)

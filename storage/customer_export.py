@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from till.errors import TillError
 BATCH = 1_000
 """Customers read at a time: memory stays bounded whatever the file's size."""
 
-_FORMULA = re.compile(r"^[=+\-@\t\r']")
+_FORMULA_STARTS = frozenset("=+-@\t\r'")
 """What a spreadsheet would take for a formula, and the apostrophe itself (so that a value
 that truly starts with one keeps it through the importer)."""
 
@@ -134,15 +133,15 @@ def _write_csv(path: Path, header: list[str]) -> int:
         writer = csv.writer(file)
         writer.writerow(header)
         for customer in all_customers():
-            writer.writerow([_quoted(cell) for cell in customer_values(customer, header)])
+            writer.writerow([spreadsheet_text(cell) for cell in customer_values(customer, header)])
             count += 1
     return count
 
 
-def _quoted(cell: str) -> str:
+def spreadsheet_text(cell: str) -> str:
     """A cell a spreadsheet keeps as text: an apostrophe before what it would take for a
-    formula or a number (the importer takes it off)."""
-    return f"'{cell}" if _FORMULA.match(cell) else cell
+    formula (the importer takes it off)."""
+    return f"'{cell}" if cell[:1] in _FORMULA_STARTS else cell
 
 
 def _write_xlsx(path: Path, header: list[str]) -> int:

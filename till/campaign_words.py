@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from till.core.coupons import AMOUNT_OFF, PERCENT_OFF, Offer
+from till.core.customer_business import CHANNELS
 from till.core.money import MoneyFormat
 from till.core.pricing import format_percent
-from till.i18n import N_, _, plural
-
-CHANNEL_WORDS = {"email": N_("E-mail"), "sms": N_("SMS"), "post": N_("Post")}
+from till.i18n import _, plural
 
 
 def offer_words(offer: Offer | None, money: MoneyFormat) -> str:
@@ -22,4 +21,4 @@ def offer_words(offer: Offer | None, money: MoneyFormat) -> str:
 
 
 def channel_words(channel: str) -> str:
-    return _(CHANNEL_WORDS[channel]) if channel in CHANNEL_WORDS else channel
+    return _(CHANNELS[channel]) if channel in CHANNELS else channel

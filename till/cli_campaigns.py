@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from till.core.coupons import CHANNELS
 from till.i18n import _, plural
 
 if TYPE_CHECKING:
@@ -46,9 +47,7 @@ def campaign() -> None:
 @campaign.command(name="create")
 @click.argument("name")
 @click.option("--segment", required=True, help="The saved segment it goes to.")
-@click.option(
-    "--channel", required=True, type=click.Choice(["email", "sms", "post"]), help="email, sms, post"
-)
+@click.option("--channel", required=True, type=click.Choice(CHANNELS), help="email, sms, post")
 @click.option("--from", "starts", required=True, help="First day (2026-12-01).")
 @click.option("--to", "ends", required=True, help="Last day (2026-12-24).")
 @click.option("--coupon", "offer", help="The offer: 5.00 off, 10% off or 200pts.")

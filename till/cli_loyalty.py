@@ -9,7 +9,8 @@ from till.core.people import Permission
 from till.i18n import _, plural
 
 
-def _service(ctx):
+def shell_register(ctx):
+    """The register as the shell's user acts on it."""
     from till.register import Register
 
     settings = ctx.settings()
@@ -19,7 +20,7 @@ def _service(ctx):
     return register
 
 
-def _customer(register, code: str):
+def customer_by_code_or_card(register, code: str):
     customer = register.customers.by_code(code) or register.customers.by_card(code)
     if customer is None:
         raise click.ClickException(_("No customer has the code or card {code}.").format(code=code))
@@ -38,8 +39,8 @@ def balance(ctx, code: str) -> None:
     """The points of customer CODE (or card number) and their history."""
     from till.record_words import reason_words
 
-    register = _service(ctx)
-    customer = _customer(register, code)
+    register = shell_register(ctx)
+    customer = customer_by_code_or_card(register, code)
     summary = register.loyalty.summary(customer.id)
     card = _("card {card}").format(card=customer.card_number or "-")
     click.echo(f"{customer.code}  {customer.display_name}  {card}")
@@ -66,7 +67,7 @@ def balance(ctx, code: str) -> None:
 @click.pass_obj
 def overdrafts(ctx, as_json: bool) -> None:
     """Customers whose points balance is below zero, most overdrawn first."""
-    register = _service(ctx)
+    register = shell_register(ctx)
     found = register.loyalty.overdrafts()
     if as_json:
         import json
@@ -85,8 +86,8 @@ def overdrafts(ctx, as_json: bool) -> None:
 @click.pass_obj
 def issue_card(ctx, code: str) -> None:
     """Give customer CODE a new card; a card they had is blocked."""
-    register = _service(ctx)
-    customer = _customer(register, code)
+    register = shell_register(ctx)
+    customer = customer_by_code_or_card(register, code)
     click.echo(register.loyalty.issue_card(customer.id))
 
 
@@ -100,8 +101,8 @@ def adjust(ctx, code: str, points: str, reason: str) -> None:
     from till.core.bounds import MAX_POINTS, POINTS, check_points_adjustment, parse_whole
 
     change = check_points_adjustment(parse_whole(points, POINTS, -MAX_POINTS, MAX_POINTS))
-    register = _service(ctx)
-    customer = _customer(register, code)
+    register = shell_register(ctx)
+    customer = customer_by_code_or_card(register, code)
     approver = register.people.approve(read_pin(_("Manager PIN")), Permission.ADJUST_POINTS)
     balance = register.loyalty.adjust(customer.id, change, reason, approver)
     click.echo(plural(balance, "Balance: {n} point", "Balance: {n} points"))

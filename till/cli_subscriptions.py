@@ -5,18 +5,8 @@ from __future__ import annotations
 
 import click
 
+from till.cli_loyalty import customer_by_code_or_card, shell_register
 from till.i18n import _, plural
-
-
-def _register(ctx):
-    from till.cli_people import shell_actor
-    from till.register import Register
-
-    settings = ctx.settings()
-    ctx.open_database(settings)
-    register = Register(settings)
-    register.session.user = shell_actor(ctx)
-    return register
 
 
 @click.group()
@@ -50,7 +40,7 @@ def plan_add(ctx, product: str, name: str, duration: str, discount: str, categor
 
     length, unit = parse_duration(duration)
     wanted = Plan(product, name, length, unit, parse_rate(discount), tuple(categories))
-    register = _register(ctx)
+    register = shell_register(ctx)
     approver = approval(ctx, Permission.MANAGER_FUNCTIONS)
     saved = register.subscriptions.add_plan(wanted, approver)
     click.echo(_plan_line(ctx, saved))
@@ -60,7 +50,7 @@ def plan_add(ctx, product: str, name: str, duration: str, discount: str, categor
 @click.pass_obj
 def plan_list(ctx) -> None:
     """The plans on sale."""
-    plans = _register(ctx).subscriptions.plans()
+    plans = shell_register(ctx).subscriptions.plans()
     if not plans:
         click.echo(_("No subscription plan is on sale."))
     for each in plans:
@@ -75,7 +65,7 @@ def plan_withdraw(ctx, product: str) -> None:
     from till.cli_people import approval
     from till.core.people import Permission
 
-    register = _register(ctx)
+    register = shell_register(ctx)
     approver = approval(ctx, Permission.MANAGER_FUNCTIONS)
     if not register.subscriptions.withdraw_plan(product, approver):
         raise click.ClickException(_("No plan is sold under {product}.").format(product=product))
@@ -89,10 +79,8 @@ def show(ctx, code: str) -> None:
     """The subscription cards of customer CODE (or card number), newest first."""
     from till.subscription_words import period_words
 
-    register = _register(ctx)
-    customer = register.customers.by_code(code) or register.customers.by_card(code)
-    if customer is None:
-        raise click.ClickException(_("No customer has the code or card {code}.").format(code=code))
+    register = shell_register(ctx)
+    customer = customer_by_code_or_card(register, code)
     click.echo(f"{customer.code}  {customer.display_name}")
     periods = register.subscriptions.standing(customer.id).periods
     if not periods:

@@ -361,4 +361,5 @@ class CustomerService:
             business=customer.kind is CustomerKind.BUSINESS,
             terms=terms,
             language=customer.language,
+            invoice_automatically=customer.invoice_automatically,
         )

@@ -57,10 +57,10 @@ class SubscriptionService:
 
     def check_item(self, item: Item, customer: SaleCustomer | None) -> None:
         """InvalidSale when ``item`` sells a plan and no customer is attached: said as it
-        is scanned, so the sale goes on."""
-        subscriptions.check_purchases(
-            subscriptions.purchases([(item.product_id, 1)]), customer.id if customer else None
-        )
+        is scanned, so the sale goes on. With a customer attached nothing can be refused: no
+        look-up on the scan."""
+        if customer is None:
+            subscriptions.check_purchases(subscriptions.purchases([(item.product_id, 1)]), None)
 
     def check_cart(self, cart: Cart) -> None:
         """InvalidSale when the cart's plans cannot be activated (no customer, too many)."""

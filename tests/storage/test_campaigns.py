@@ -265,3 +265,28 @@ def test_another_till_s_campaign_under_the_same_name_is_kept_and_its_coupon_work
         code, SaleCustomer(bob, "B", "BOB"), TODAY
     )
     assert taken.code == code
+
+
+def test_a_coupon_another_till_used_and_this_one_pulled_since_refuses_the_sale(stocked_db):
+    ann = _customer("ANN", consent_email=True)
+    _campaign([ann])
+    [(code, campaign_id)] = database.execute_sql(
+        "SELECT coupon_code, campaign_id FROM campaign_recipient"
+    ).fetchall()
+    applied = CampaignService(Session(acting_as("Ann"))).check(
+        code, SaleCustomer(ann, "C", "ANN Ann"), TODAY
+    )
+    elsewhere = {
+        "id": "0f0f0f0f-0000-4000-8000-000000000003",
+        "code": code,
+        "campaign_id": campaign_id,
+        "customer_id": ann,
+        "sale_id": "0f0f0f0f-0000-4000-8000-000000000004",
+        "till": "02",
+        "at": "2026-12-10T09:00:00+00:00",
+    }
+    with database.atomic():  # pulled while the sale was open
+        assert campaigns.insert_redemption(elsewhere, database.cursor(), from_feed=True)
+    with pytest.raises(InvalidSale, match=r"^Coupon \S+ was already used\.$"):
+        _sell(ann, "ANN", applied)
+    assert database.execute_sql("SELECT COUNT(*) FROM sale").fetchone()[0] == 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from till.core.customer_business import CHANNEL_CONSENTS
 from till.core.words import N_
 from till.errors import TillError
 
@@ -37,9 +38,9 @@ MAX_CAMPAIGN_DAYS = 366
 _NUMBER = re.compile(r"[0-9]{1,9}(\.[0-9]{1,4})?")
 """An amount or a rate as typed: no sign, no exponent, no digits of other scripts."""
 
-CHANNELS = ("email", "sms", "post")
-CONSENT_OF = {"email": "consent_email", "sms": "consent_sms", "post": "consent_post"}
+CONSENT_OF = CHANNEL_CONSENTS
 """The customer field that holds each channel's consent (its date in ``<field>_at``)."""
+CHANNELS = tuple(CONSENT_OF)
 
 UNKNOWN = N_("No coupon has the code {code}.")
 MISTYPED = N_("{code} is not a coupon code: a symbol is mistyped.")

@@ -142,6 +142,9 @@ class SaleCustomer:
     """Their price list, discount, promotions and export status, as of when attached."""
     language: str = ""
     """The language of what is printed for them (``fr``, ``en``); "": the till's."""
+    invoice_automatically: bool = False
+    """Their sales are invoiced once saved (docs/invoices.md), as their file said when
+    attached; a refund's customer, read back from storage, leaves it to the invoice service."""
 
 
 WALK_IN = SaleCustomer("", "", "Walk-in customer")

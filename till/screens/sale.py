@@ -122,6 +122,7 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
         Binding("f9,ctrl+g", "cancel_sale", "Cancel", id="cancel"),
         Binding("f7,ctrl+l", "last_receipt", "Receipt", id="receipt"),
         Binding("f6,ctrl+p", "return_items", "Return", id="return"),
+        Binding("f6,ctrl+p", "return_items('unshown')", "Return", show=False, id="return"),
         Binding("f12,ctrl+y", "demo_scan", "Demo", show=False, id="demo_scan"),
         Binding("f11,ctrl+s", "switch_user", "User", show=False, id="switch_user"),
         Binding("f1,ctrl+z", "close_day", "Close day", show=False, id="close_day"),
@@ -338,8 +339,8 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
             return False
         if action == "coupon" and not self.coupon_key_applies():
             return False
-        if action == "return_items" and self.coupon_key_applies():  # the footer's room for it
-            return False
+        if action == "return_items" and self.coupon_key_applies():
+            return bool(parameters)  # the coupon's key takes Return's room; F6 still works
         return not (self.saving and action in CHANGES_SALE)
 
     # --- the one input path -------------------------------------------------------------
@@ -613,7 +614,7 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
             return
         self.app.push_screen(ReceiptScreen(sale))
 
-    def action_return_items(self) -> None:
+    def action_return_items(self, _unshown: str = "") -> None:
         if self.cart.lines:
             self.say(
                 _("Finish or park this sale first: a return starts from an empty sale."), "warning"
@@ -725,13 +726,15 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
     def _invoice_automatically(self, sale: RecordedSale) -> None:
         """A customer invoiced automatically gets the sale's invoice (a refund's credit
         note), off the event loop, now that the sale is durable."""
-        if sale.customer is not None:
-            self.app.run_worker(
-                partial(self._automatic_invoice, sale),
-                group="invoices",
-                thread=True,
-                exit_on_error=False,
-            )
+        customer = sale.customer
+        if customer is None or not (customer.invoice_automatically or sale.refund_of_id):
+            return  # most sales: no write transaction only to learn that
+        self.app.run_worker(
+            partial(self._automatic_invoice, sale),
+            group="invoices",
+            thread=True,
+            exit_on_error=False,
+        )
 
     def _automatic_invoice(self, sale: RecordedSale) -> None:
         outcome = self.app.register.invoice_automatically(sale)
