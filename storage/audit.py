@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storage import journal_seal
 from storage.ids import new_ids
 from storage.journal_chains import AUDIT, audit_payload, chain_hash, value_digest
 from storage.models import AuditLog, database
 from storage.rows import tuples
-from till.core.customer_lookup import AuditEntry
+
+if TYPE_CHECKING:
+    from till.core.customer_lookup import AuditEntry
 
 
 def record(
@@ -111,6 +113,8 @@ def _insert(entries: Iterable[tuple[str, str, str, str, str, str, str, str, str,
 
 def history(entity: str, entity_id: str) -> list[AuditEntry]:
     """Every change to one record, newest first."""
+    from till.core.customer_lookup import AuditEntry  # the customer screens' type, not the sale's
+
     query = (
         AuditLog.select(
             AuditLog.at,

@@ -11,12 +11,16 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from till.core.words import N_
 from till.errors import StorageError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 PEPPER = "pin-pepper"
 BUSINESS_PEPPER = "business-pin-pepper"
@@ -88,6 +92,10 @@ def keep_business_pepper(directory: Path, secret: bytes) -> bool:
 
 def signing_key(directory: Path, *, create: bool = False) -> Ed25519PrivateKey:
     """The private key the journal is signed with (its public half is written beside it)."""
+    # cryptography is imported where a key is used, not with the module: it is a tenth of
+    # the register's start-up, and the first seal is written after the first frame.
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = directory / SIGNING
     if create and not path.exists():
         key = Ed25519PrivateKey.generate()
@@ -101,6 +109,9 @@ def signing_key(directory: Path, *, create: bool = False) -> Ed25519PrivateKey:
 
 def public_key(directory: Path) -> Ed25519PublicKey:
     """The journal's public key: enough to verify, never to sign."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     path = directory / PUBLIC
     raw = _read(path)
     try:
@@ -113,6 +124,8 @@ def public_key(directory: Path) -> Ed25519PublicKey:
 
 
 def public_pem(key: Ed25519PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )

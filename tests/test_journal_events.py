@@ -7,20 +7,20 @@ import time
 from dataclasses import replace
 
 from storage import events
-from till import journal_service
+from till import register_journal
 from till.register import Register
 
 
 def test_a_changed_configuration_is_journaled_by_its_digest_only(settings):
-    journal_service.started(settings)
-    journal_service.started(settings)
+    register_journal.started(settings)
+    register_journal.started(settings)
     assert events.recent(kind=events.CONFIG_CHANGE) == []  # the same config twice
     changed = replace(settings, till=replace(settings.till, seller="Someone else"))
-    journal_service.started(changed)
+    register_journal.started(changed)
     (change,) = events.recent(kind=events.CONFIG_CHANGE)
     assert change.details == {
-        "from": journal_service.config_digest(settings),
-        "to": journal_service.config_digest(changed),
+        "from": register_journal.config_digest(settings),
+        "to": register_journal.config_digest(changed),
     }
     assert "Someone else" not in str(change.details)
 

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from devices.scanner.simulated import SimulatedScanner
-from till import journal_service, logs
+from till import logs, register_journal
 from till.config import Settings
 from till.core.sale import RecordedSale
 from till.core.text import printable
@@ -27,7 +27,6 @@ from till.messages import DeviceNotice, DeviceScanned, Logged, Scanned, SyncChan
 from till.printing import PrinterState
 from till.register import Register
 from till.screens.open_sale_saver import OpenSaleSaver
-from till.screens.prompts import ConfirmScreen
 from till.screens.sale import SaleScreen
 from till.typeahead import KeyGate
 from till.widgets.console_glyphs import key_word, use_whole_cell_scrollbars
@@ -170,7 +169,8 @@ class TillApp(App):
         self.call_after_refresh(self.warm_up)
         if self.kiosk_timeout is None:  # the kiosk leaves the queue to the register (one lock)
             self.set_interval(PRINTER_RETRY_SECONDS, self._retry_printing)
-            self.spool()  # receipts left queued before a restart or a power cut print now
+            # receipts left queued before a restart or a power cut print once the screen is up
+            self.call_after_refresh(self.spool)
             self.start_sync()  # the kiosk leaves sync to the register too
 
     def on_unmount(self) -> None:
@@ -182,7 +182,7 @@ class TillApp(App):
             self.sync_worker.stop(timeout=SYNC_STOP_WAIT)
         if not self.register.closed and not self.support:  # closed: its stop was journaled
             try:
-                self.register.in_writer(journal_service.stopped, self.register.settings)
+                self.register.in_writer(register_journal.stopped, self.register.settings)
             except TillError:  # closing goes on; the journal shows a start without its stop
                 log.exception("The register's stop could not be journaled")
         self.register.close()
@@ -192,7 +192,7 @@ class TillApp(App):
         """Load what the first scan needs (the money format) once the screen is up, then
         freeze the start-up objects so full garbage collections stay short during sales."""
         try:
-            self.register.in_writer(journal_service.started, self.register.settings)
+            self.register.in_writer(register_journal.started, self.register.settings)
         except StorageError as error:  # a full or read-only disk: told when a sale needs it
             log.error("The register's start could not be journaled: %s", error, extra=logs.SHOWN)
         self.register.money(0)
@@ -227,6 +227,8 @@ class TillApp(App):
         def answer(yes: bool | None) -> None:
             if yes:
                 self.exit()
+
+        from till.screens.prompts import ConfirmScreen
 
         self.push_screen(ConfirmScreen(_("Close the register?")), answer)
 

@@ -1,15 +1,14 @@
 """The journal as the CLI, the doctor and the screens use it: checking it and wording what is
-wrong, archiving a period, and journaling the events the register sees (start and stop, a
-voided line, a cancelled sale)."""
+wrong, archiving a period. The register's own start and stop are journaled by
+till/register_journal.py, which the register imports without the checker."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storage import events, journal_check, sales
+from storage import journal_check, sales
 from storage.db import integrity_ok
 from till.config import Settings
 from till.i18n import N_, _
@@ -143,34 +142,3 @@ def archive(settings: Settings, period_text: str, target: Path) -> dict[str, int
 
     chosen = journal_archive.period(period_text)
     return journal_archive.export(chosen, settings.key_dir, target)
-
-
-def started(settings: Settings, actor: str = "till") -> int:
-    """The register started (run on the writer thread); a configuration other than the one
-    it last started with is journaled as a change, by its digest (the config holds secrets)."""
-    digest = config_digest(settings)
-    last = events.recent(limit=1, kind=events.START)
-    before = last[0].details.get("config") if last else None
-    if before and before != digest:
-        events.record_event(
-            events.CONFIG_CHANGE,
-            actor,
-            {"from": before, "to": digest},
-            till_no=settings.till.number,
-        )
-    return events.record_event(
-        events.START,
-        actor,
-        {"database": Path(settings.database.path).name, "config": digest},
-        till_no=settings.till.number,
-    )
-
-
-def config_digest(settings: Settings) -> str:
-    """A short fingerprint of every setting: equal for equal configurations."""
-    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
-
-
-def stopped(settings: Settings, actor: str = "till") -> int:
-    """The register is stopping (run on the writer thread, before it closes)."""
-    return events.record_event(events.STOP, actor, {}, till_no=settings.till.number)

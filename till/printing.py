@@ -9,9 +9,8 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from devices.printer.service import ReceiptPrinter
 from devices.printer.transport import Delivery, DeliveryUncertain
 from storage import print_jobs, sales
 from till.core.message_data import error_data, message_data
@@ -20,6 +19,9 @@ from till.i18n import N_, _
 from till.keymap import key_names
 from till.logs import SHOWN
 from till.record_words import message_words
+
+if TYPE_CHECKING:
+    from devices.printer.service import ReceiptPrinter
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from devices.printer.receipt import ReceiptLayout, receipt_header
-from devices.printer.service import ReceiptPrinter
-from devices.printer.transport import open_transport
 from storage import catalog, events, open_sale, parked, sales
 from storage.errors import DatabaseBusy, ReadOnlyDatabase, storage_errors
 from storage.models import database
@@ -24,10 +21,18 @@ from till.core.barcodes import parse_scan_entry
 from till.core.formats import formats_for
 from till.core.money import MoneyFormat
 from till.core.people import Actor, Permission, Session, shop_seller
-from till.core.sale import Cart, CartLine, Item, Parked, PaymentMethod, RecordedSale, SaleCustomer
+from till.core.sale import (
+    Cart,
+    CartLine,
+    Item,
+    Parked,
+    PaymentMethod,
+    ReceiptHeader,
+    RecordedSale,
+    SaleCustomer,
+)
 from till.errors import Reason, StorageError, TillError, reason_of
 from till.i18n import N_, use_language
-from till.printing import PrintQueue
 from till.sale_keeper import OpenSaleKeeper
 
 T = TypeVar("T")
@@ -43,6 +48,7 @@ KEPT_OUTCOMES = 50
 """The automatic invoices' outcomes kept for the receipt screen (the last sales')."""
 
 if TYPE_CHECKING:
+    from devices.printer.service import ReceiptPrinter
     from till.account_service import AccountService
     from till.campaign_service import CampaignService
     from till.closure_service import ClosureService
@@ -52,6 +58,7 @@ if TYPE_CHECKING:
     from till.invoice_service import InvoiceService, Issued
     from till.loyalty_service import LoyaltyService
     from till.people_service import PeopleService
+    from till.printing import PrintQueue
     from till.subscription_service import SubscriptionService
 
 
@@ -77,18 +84,6 @@ class Register:
         self.money = MoneyFormat(settings.locale.currency, settings.locale.locale)
         self.formats = formats_for(settings.locale.locale)
         """Dates, times, percentages and counts as the configured locale writes them."""
-        layout = ReceiptLayout(
-            store_name=settings.store.name,
-            address=settings.store.address,
-            vat_number=settings.store.vat_number,
-            footer=settings.receipt.footer,
-            qr=settings.receipt.qr,
-            export_mention=settings.pricing.export_mention,
-            width=settings.printer.width,
-            money=self.money,
-        )
-        transport = open_transport(settings.printer.url, settings.printer.timeout)
-        self.printer = ReceiptPrinter(transport, layout, settings.printer.profile)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="till-writer")
         """Sales are written by one long-lived thread with one connection, in order."""
         self._writer_thread: int | None = None
@@ -103,7 +98,6 @@ class Register:
         """Seconds one attempt waits for another program's write lock before saying busy."""
         self.busy_give_up_after = BUSY_GIVE_UP_AFTER
         """Seconds of a busy database after which a write fails (nothing saved)."""
-        self.printing = PrintQueue(self.printer, self.in_writer, settings.keymap)
         self.session = Session(shop_seller(settings.till.seller, settings.till.number))
         """Who is logged in: every service acts for them (the configured seller, as a
         cashier, on a till without users)."""
@@ -113,6 +107,35 @@ class Register:
         self._outcomes_lock = threading.Lock()
         self._refund_approvers: dict[str, Actor] = {}
         """Who approved a refund, until its credit note is issued."""
+
+    @cached_property
+    def printer(self) -> ReceiptPrinter:
+        """The configured receipt printer, built on first use: its modules are left out of
+        the start-up (the queue left by a restart is printed once the first frame is up)."""
+        from devices.printer.receipt import ReceiptLayout
+        from devices.printer.service import ReceiptPrinter
+        from devices.printer.transport import open_transport
+
+        settings = self.settings
+        layout = ReceiptLayout(
+            store_name=settings.store.name,
+            address=settings.store.address,
+            vat_number=settings.store.vat_number,
+            footer=settings.receipt.footer,
+            qr=settings.receipt.qr,
+            export_mention=settings.pricing.export_mention,
+            width=settings.printer.width,
+            money=self.money,
+        )
+        transport = open_transport(settings.printer.url, settings.printer.timeout)
+        return ReceiptPrinter(transport, layout, settings.printer.profile)
+
+    @cached_property
+    def printing(self) -> PrintQueue:
+        """The print queue: receipts are printed from it, in order, after their sale."""
+        from till.printing import PrintQueue
+
+        return PrintQueue(self.printer, self.in_writer, self.settings.keymap)
 
     @cached_property
     def invoices(self) -> InvoiceService:
@@ -255,9 +278,14 @@ class Register:
             loyalty_program=self.settings.loyalty.program,
             account_credit=self.account_credit(cart.customer),
             minor_per_unit=self.money.minor_per_unit,
-            header=receipt_header(self.printer.layout),
+            header=self._receipt_header(),
             points_limit=self._points_limit,
         )
+
+    def _receipt_header(self) -> ReceiptHeader:
+        from devices.printer.receipt import receipt_header
+
+        return receipt_header(self.printer.layout)
 
     def _points_limit(self, customer_id: str) -> tuple[int, str]:
         """What the customer may spend now, read again in the sale's transaction: the till
@@ -309,7 +337,7 @@ class Register:
             store=self.settings.store.name,
             approved_by=allowed_by.name,
             loyalty_program=self.settings.loyalty.program,
-            header=receipt_header(self.printer.layout),
+            header=self._receipt_header(),
         )
         if approver is not None and refund.customer is not None:
             self._refund_approvers[refund.id] = approver  # it allows the credit note too

@@ -44,9 +44,6 @@ from till.messages import Scanned
 from till.price_words import reduction_label
 from till.printing import PrinterState
 from till.screens.invoice_words import automatic_words
-from till.screens.payment import AccountOffer, PaymentScreen, PointsOffer
-from till.screens.prompts import ConfirmScreen, QuantityScreen
-from till.screens.receipt import ReceiptScreen
 from till.screens.sale_coupons import SaleCoupons
 from till.screens.writes import BUSY, WriteReport, WritingScreen
 from till.widgets.cart import CartTable
@@ -58,6 +55,7 @@ if TYPE_CHECKING:
     from till.app import TillApp
     from till.core.people import Actor
     from till.register import AutomaticInvoice
+    from till.screens.payment import AccountOffer, PointsOffer
     from till.sync_service import SyncStatus
 
 log = logging.getLogger(__name__)
@@ -433,6 +431,8 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
             if quantity is not None:
                 self._change(lambda: self.cart.set_quantity(index, quantity), index, index)
 
+        from till.screens.prompts import QuantityScreen
+
         self.app.push_screen(QuantityScreen(line.item.name, line.quantity), apply)
 
     def action_void(self) -> None:
@@ -463,6 +463,8 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
             question = _("Payment taken: {taken}. Give it back, then cancel this sale?").format(
                 taken=taken
             )
+        from till.screens.prompts import ConfirmScreen
+
         self.app.push_screen(ConfirmScreen(question), answer)
 
     def action_pay(self) -> None:
@@ -483,6 +485,8 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
             if settled:
                 self.save_sale()
 
+        from till.screens.payment import PaymentScreen
+
         self.app.push_screen(
             PaymentScreen(
                 self.cart,
@@ -502,6 +506,8 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
         limit = loyalty.spend_limit(self.cart.customer.id)
         points_paid = sum(p.amount for p in self.cart.payments if p.method is PaymentMethod.POINTS)
         already = (points_paid + self.cart.points_discount) // loyalty.program.point_value
+        from till.screens.payment import PointsOffer
+
         return PointsOffer(
             spendable=max(limit.amount - already, 0),
             point_value=loyalty.program.point_value,
@@ -517,6 +523,8 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
         accounts = self.app.register.accounts
         already = sum(p.amount for p in self.cart.payments if p.method is PaymentMethod.ACCOUNT)
         limit = accounts.spend_limit(customer)
+        from till.screens.payment import AccountOffer
+
         return AccountOffer(
             available=max(limit.amount - already, 0),
             balance=accounts.balance(customer.id) - already,
@@ -612,6 +620,8 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
         if sale is None:
             self.say(_("No sale yet on this till."), "info")
             return
+        from till.screens.receipt import ReceiptScreen
+
         self.app.push_screen(ReceiptScreen(sale))
 
     def action_return_items(self, _unshown: str = "") -> None:
@@ -745,6 +755,8 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
         """Tell the cashier, whatever screen is up; the receipt screen reads it again."""
         said, severity = automatic_words(outcome, key_hint(self.app, "receipt.invoice"))
         self.app.notify(said, severity=severity, markup=False)  # type: ignore[arg-type]
+        from till.screens.receipt import ReceiptScreen
+
         if isinstance(self.app.screen, ReceiptScreen):
             self.app.screen.read_invoice()
 
