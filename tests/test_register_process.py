@@ -1,5 +1,6 @@
 """What a till's own process loads: not PostgreSQL's driver, which Peewee would load whenever
-it is installed (13 MB resident and 0.1 s at every start of the register, for nothing)."""
+it is installed (13 MB resident and 0.1 s at every start of the register, for nothing), and,
+before its first frame, nothing the sale screen does not show (bench/startup.py)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,30 @@ def test_a_database_up_to_date_loads_no_migration_at_start(tmp_path: Path):
     first = run(LOADED_MIGRATIONS, database)  # created: every migration runs
     assert first.count("storage.migrations.m") > 20
     assert run(LOADED_MIGRATIONS, database) == "[]"  # then the register's starts load none
+
+
+LATER = (
+    "cryptography",  # the journal's key: the first seal is written after the first frame
+    "devices.printer.service",  # the printer: built when a receipt or a sale needs it
+    "storage.journal_check",  # the journal's checker: the CLI and the doctor
+    "till.screens.payment",
+    "till.screens.receipt",
+    "till.screens.prompts",
+)
+BUILT_AS_THE_REGISTER_STARTS = f"""
+import sys
+from pathlib import Path
+from till.cli import _open
+from till.app import make_app
+from till.demo import demo_settings
+from till.screens.sale import SaleScreen
+settings = demo_settings(Path(sys.argv[1]))
+_open(settings, create=True)
+make_app(settings)
+print(sorted(name for name in {LATER!r} if name in sys.modules))
+"""
+
+
+def test_the_register_builds_its_first_screen_without_what_comes_later(tmp_path: Path):
+    run(BUILT_AS_THE_REGISTER_STARTS, str(tmp_path))  # the shop is made: its first seal
+    assert run(BUILT_AS_THE_REGISTER_STARTS, str(tmp_path)) == "[]"  # then every start
