@@ -28,8 +28,8 @@ from pathlib import Path
 from bench import report
 from bench.cgroup import VARIABLE, MemoryGroup, refusal
 from bench.common import REPO, Figure, ms
-from bench.run import Measured, load_note
-from bench.scale import Scale
+from bench.run import Measured, load_note, write_full
+from bench.scale import FULL, PI_FULL, Scale
 
 LIMIT_BYTES = 512 * 1024 * 1024
 CORE = "0"
@@ -68,8 +68,7 @@ def run_profile(
 ) -> ProfileRun:
     results = folder / f"{profile.name}.json"
     command = [*profile.prefix, sys.executable, "-m", "bench.run", "--results", str(results)]
-    if scale.quick:
-        command.append("--quick")
+    command.append(f"--scale={scale.name}")
     if only:
         command.append("--only=" + ",".join(only))
     print(f"--- {profile.title}: {' '.join(command)}", flush=True)
@@ -180,6 +179,7 @@ def main(scale: Scale, doc: Path, only: list[str] | None = None) -> int:
     from bench.run import STEPS  # bench.run starts this module
 
     command = "`make bench-pi-quick`" if scale.quick else "`make bench-pi`"
+    scale = PI_FULL if scale is FULL else scale
     steps = only or [step.name for step in STEPS if step.on_the_till]
     with tempfile.TemporaryDirectory(prefix="till-bench-pi-") as tmp:
         free = run_profile(UNCONSTRAINED, scale, Path(tmp), steps)
@@ -190,4 +190,7 @@ def main(scale: Scale, doc: Path, only: list[str] | None = None) -> int:
     title = f"{SECTION} (quick sizes)" if scale.quick else SECTION
     path = report.replace_section(title, section(free, pi, scale, command), doc)
     print(f"Wrote the {title} section of {path}")
+    if scale is PI_FULL:  # its unconstrained run is the page's main table too
+        at_full_size = [m for m in free.measured if m.step != "sync"]
+        write_full(at_full_size, free.seconds, doc, f"the unconstrained run of {command}")
     return 0

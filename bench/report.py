@@ -62,7 +62,7 @@ def table(figures: list[Figure]) -> list[str]:
     return rows
 
 
-def render(figures: list[Figure], elapsed: float) -> str:
+def render(figures: list[Figure], elapsed: float, command: str = COMMAND) -> str:
     rows = table(figures)
     notes = [f"- {figure.title}: {note}" for figure in figures for note in figure.notes]
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -74,7 +74,7 @@ def render(figures: list[Figure], elapsed: float) -> str:
             "machine, so the ratio means more than the absolute time. These are measurements,",
             "never timed assertions in the test suite.",
             "",
-            f"Produced by {COMMAND} on {when}, in {elapsed:.0f} s.",
+            f"Produced by {command} on {when}, in {elapsed:.0f} s.",
             "",
             *rows,
             "",
@@ -111,11 +111,11 @@ def other_sections(doc: Path) -> list[str]:
     return kept
 
 
-def write(figures: list[Figure], elapsed: float, doc: Path = DOC) -> Path:
+def write(figures: list[Figure], elapsed: float, doc: Path = DOC, command: str = COMMAND) -> Path:
     """The page's head, table, notes and machine, keeping the sections other runs wrote."""
     doc.parent.mkdir(parents=True, exist_ok=True)
     kept = other_sections(doc)
-    text = render(figures, elapsed).rstrip("\n") + "\n"
+    text = render(figures, elapsed, command).rstrip("\n") + "\n"
     tail = "\n" + "\n".join(kept).rstrip("\n") + "\n" if kept else ""
     doc.write_text(text + tail, encoding="utf-8")
     return doc

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -65,4 +65,10 @@ QUICK = Scale(
     sync_quick=True,
     load_seconds=10,
 )
-SCALES = {scale.name: scale for scale in (FULL, QUICK)}
+PI_FULL = replace(FULL, name="full, the sync suite at its quick sizes", sync_quick=True)
+"""``make bench-pi``: the issues' sizes on the till (1,000,000 customers, 100,000 products,
+1,000,000 product rows), the sync suite at its quick sizes. At its own sizes the sync suite
+seeds 100,000 customers through the back-office server over HTTP, into SQLite and into
+PostgreSQL: most of an hour on two cores, more on one, twice; its full figures are the Sync
+section's (``python -m bench.sync --write``)."""
+SCALES = {scale.name: scale for scale in (FULL, QUICK, PI_FULL)}

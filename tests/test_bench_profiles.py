@@ -247,3 +247,34 @@ def test_a_pi_child_runs_in_its_limited_group_and_reports_its_peak(tmp_path: Pat
     assert measured.peak_bytes is not None and 0 < measured.peak_bytes <= pi.LIMIT_BYTES
     assert not list(cgroup.ROOT.glob("till-bench-*-pi"))
     assert pi.PI.prefix == ("taskset", "-c", "0")
+
+
+def test_the_full_pi_run_writes_the_main_table_from_its_unconstrained_run(
+    tmp_path: Path, monkeypatch
+) -> None:
+    page = tmp_path / "performance.md"
+    page.write_text("# Performance\n\n## Sync\n\nThe full sync figures, from their own run.\n")
+    scales = []
+
+    def profile(profile, scale, folder, steps) -> pi.ProfileRun:
+        scales.append(scale)
+        return profile_run(
+            profile,
+            run.Measured("startup", [figure("Start to first frame", ratio=1.2)], 1, 2**20),
+            run.Measured("duplicates", [figure("Duplicate detection")], 1, 2**20),
+            run.Measured("sync", [figure("Initial sync of 600 customers")], 1, 2**20),
+        )
+
+    monkeypatch.setattr(pi, "refusal", lambda: None)
+    monkeypatch.setattr(pi, "run_profile", profile)
+    assert pi.main(FULL, page) == 0
+
+    assert [scale.sync_quick for scale in scales] == [True, True]  # seeding 100,000: an hour
+    assert all(scale.customers == FULL.customers for scale in scales)
+    text = page.read_text()
+    head = text[: text.index("## Notes")]
+    assert "Produced by the unconstrained run of `make bench-pi`" in head
+    assert "| Start to first frame |" in head
+    assert "| Duplicate detection |" in text[text.index("## Duplicates") :]
+    assert "The full sync figures, from their own run." in text  # not the quick sizes'
+    assert "Initial sync of 600 customers" not in text[: text.index("## Pi-class budget")]
