@@ -18,8 +18,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
 from storage import events, keys
 from storage.ids import new_id
 from storage.models import database
@@ -395,7 +393,7 @@ def _summed(
 def _seal(
     cursor,
     draft: Closure,
-    key: Ed25519PrivateKey,
+    key: keys.JournalKey,
     *,
     actor: str | None = None,
     approved_by: str | None = None,
@@ -447,7 +445,7 @@ def _seal(
             closure.approved_by,
             closure.previous_hash,
             closure.hash,
-            key_id(key),
+            key.key_id,
             closure.signature,
         ),
     )
@@ -470,16 +468,11 @@ def _seal(
     return closure
 
 
-def _signing_key(key_dir: Path) -> Ed25519PrivateKey:
+def _signing_key(key_dir: Path) -> keys.JournalKey:
     """The journal's key, made here only for a till that has never closed: a key gone
     missing after closures were signed is an error naming its file, never a new key."""
     (closed,) = database.execute_sql("SELECT EXISTS (SELECT 1 FROM closure)").fetchone()
     return keys.signing_key(key_dir, create=not closed)
-
-
-def key_id(key: Ed25519PrivateKey) -> str:
-    """A short name for the signing key, kept with each closure (to tell keys apart)."""
-    return keys.fingerprint(key.public_key().public_bytes_raw())
 
 
 def closures(till_no: int, kind: ClosureKind | None = None) -> list[Closure]:

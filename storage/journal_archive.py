@@ -81,8 +81,8 @@ def export(chosen: Period, key_dir: Path, target: Path) -> dict[str, int]:
         "from": chosen.start,
         "to": chosen.end,
         "created_at": datetime.now(UTC).isoformat(),
-        "key_id": keys.fingerprint(key.public_key().public_bytes_raw()),
-        "public_key": keys.public_pem(key.public_key()).decode(),
+        "key_id": key.key_id,
+        "public_key": keys.public_pem(key.public_raw).decode(),
         "content": content,
     }
     document["signature"] = key.sign(_canonical(document)).hex()

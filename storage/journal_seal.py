@@ -38,7 +38,7 @@ from till.core.words import N_
 from till.errors import StorageError
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from storage.keys import JournalKey
 
 log = logging.getLogger(__name__)
 
@@ -117,14 +117,13 @@ def _write_seal(chain: str, seq: int, head: str, cursor: Any) -> None:
     key = _signing_key(cursor)
     sealed_at = datetime.now(UTC).isoformat()
     signature = key.sign(seal_message(chain, seq, head, sealed_at)).hex()
-    key_id = keys.fingerprint(key.public_key().public_bytes_raw())
-    cursor.execute(_INSERT_SEAL, (chain, seq, head, sealed_at, key_id, signature))
+    cursor.execute(_INSERT_SEAL, (chain, seq, head, sealed_at, key.key_id, signature))
     _anchor_after_commit(
         chain, {"seq": seq, "head": head, "sealed_at": sealed_at, "signature": signature}
     )
 
 
-def _signing_key(cursor: Any) -> Ed25519PrivateKey:
+def _signing_key(cursor: Any) -> JournalKey:
     """The key, made on the first seal of a database that has never been signed; once a seal
     is signed, a missing key is an error naming its file, never a new key."""
     directory = key_directory()

@@ -1,6 +1,12 @@
 """The till's secrets, in files outside the database: the pepper that makes a short PIN
 useless to someone who copied the database, and the Ed25519 key that signs the journal.
 
+The register signs with PyNaCl (libsodium): 2 MB resident in its process, where the
+cryptography package's binding, with OpenSSL linked in, holds 11 MB (docs/performance.md,
+"Memory"). Reading and writing the public key's PEM file, and verifying, stay with
+cryptography: the CLI, the doctor and the back office do that. Ed25519 signatures are
+deterministic (RFC 8032): both libraries give the same bytes for a key and a message.
+
 Each file is created once, on first use, readable by its owner only. A secret that goes
 missing is never made anew behind the technician's back: every PIN and signature made with
 the old one would silently stop working, so its absence is an error naming the file."""
@@ -17,10 +23,8 @@ from till.core.words import N_
 from till.errors import StorageError
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-        Ed25519PrivateKey,
-        Ed25519PublicKey,
-    )
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from nacl.signing import SigningKey
 
 PEPPER = "pin-pepper"
 BUSINESS_PEPPER = "business-pin-pepper"
@@ -90,21 +94,34 @@ def keep_business_pepper(directory: Path, secret: bytes) -> bool:
     return False
 
 
-def signing_key(directory: Path, *, create: bool = False) -> Ed25519PrivateKey:
+class JournalKey:
+    """The till's private Ed25519 key: it signs seals, closures and archives."""
+
+    def __init__(self, key: SigningKey) -> None:
+        self._key = key
+        self.public_raw = bytes(key.verify_key)
+        self.key_id = fingerprint(self.public_raw)
+        """A short name for the key, kept with what it signs (to tell keys apart)."""
+
+    def sign(self, message: bytes) -> bytes:
+        return self._key.sign(message).signature
+
+
+def signing_key(directory: Path, *, create: bool = False) -> JournalKey:
     """The private key the journal is signed with (its public half is written beside it)."""
-    # cryptography is imported where a key is used, not with the module: it is a tenth of
-    # the register's start-up, and the first seal is written after the first frame.
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    # imported where a key is used, not with the module: the first seal is written after
+    # the register's first frame
+    from nacl.signing import SigningKey
 
     path = directory / SIGNING
     if create and not path.exists():
-        key = Ed25519PrivateKey.generate()
-        _write_new(path, key.private_bytes_raw())
-        _write_public(directory / PUBLIC, key.public_key())
+        made = SigningKey.generate()
+        _write_new(path, bytes(made))
+        _write_public(directory / PUBLIC, bytes(made.verify_key))
     raw = _read(path)
     if len(raw) != SECRET_BYTES:
         raise StorageError(N_("{file}: not an Ed25519 private key."), file=path)
-    return Ed25519PrivateKey.from_private_bytes(raw)
+    return JournalKey(SigningKey(raw))
 
 
 def public_key(directory: Path) -> Ed25519PublicKey:
@@ -123,17 +140,21 @@ def public_key(directory: Path) -> Ed25519PublicKey:
     return key
 
 
-def public_pem(key: Ed25519PublicKey) -> bytes:
+def public_pem(key: Ed25519PublicKey | bytes) -> bytes:
+    """The public key (or its 32 raw bytes) as a PEM file holds it."""
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+    if isinstance(key, bytes):
+        key = Ed25519PublicKey.from_public_bytes(key)
     return key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
 
 
-def _write_public(path: Path, key: Ed25519PublicKey) -> None:
+def _write_public(path: Path, raw: bytes) -> None:
     path.unlink(missing_ok=True)
-    _write_new(path, public_pem(key), mode=0o644)
+    _write_new(path, public_pem(raw), mode=0o644)
 
 
 def _write_new(path: Path, content: bytes, mode: int = 0o600) -> None:

@@ -237,6 +237,15 @@ class _PowerCutDatabase(APSWDatabase):
         self._add_conn_hooks(connection)
         return _ConnectionAdapter(connection)
 
+    def _load_functions(self, conn: apsw.Connection) -> None:
+        # playhouse's apsw_ext hands ``deterministic`` over positionally, which apsw refuses:
+        # the duplicate finder's function (storage/customer_duplicates.py), registered on the
+        # database once a test in this process has looked for duplicates, broke every cut
+        for name, (function, arguments, deterministic) in self._functions.items():
+            conn.create_scalar_function(
+                name, function, arguments, deterministic=bool(deterministic)
+            )
+
 
 @contextmanager
 def run_storage_through(vfs: PowerCutVFS, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
