@@ -148,7 +148,7 @@ def section(free: ProfileRun, pi: ProfileRun, scale: Scale, command: str) -> lis
         for run in (free, pi)
     ]
     return [
-        f"Produced by {command} on {when}, at the {scale.name} sizes (bench/scale.py).",
+        f"Produced by {command} on {when}; sizes: {scale.name} (bench/scale.py).",
         "",
         "The same suite (what runs on a till: not the back-office server under load) twice: "
         f"unconstrained, then on one core (`taskset -c {CORE}`) in a "
