@@ -19,9 +19,21 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q -n 3
 
+FUZZ_SECONDS ?= 120
+FUZZ_TARGETS = scan scanner csv config push pull search
+
 soak: $(STAMP)
 	$(BIN)/pytest -q -m soak
 	TILL_FUZZ=soak $(BIN)/pytest -q -n 2 tests/fuzz
+	@mkdir -p data/fuzz
+	@if $(BIN)/python -m pip install -q atheris; then \
+		for target in $(FUZZ_TARGETS); do \
+			echo "atheris: $$target, $(FUZZ_SECONDS) s"; \
+			timeout --kill-after=10 $$(( $(FUZZ_SECONDS) + 60 )) \
+				$(BIN)/python -m tests.fuzz.atheris_harness $$target \
+				-max_total_time=$(FUZZ_SECONDS) -artifact_prefix=data/fuzz/$$target- || exit 1; \
+		done; \
+	else echo "atheris does not install here: the coverage-guided fuzzing is left out"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -1,5 +1,6 @@
-"""Coverage-guided fuzzing of the six hostile-input targets with atheris (libFuzzer), run by
-hand, never by pytest (docs/testing.md, "Fuzzing"):
+"""Coverage-guided fuzzing of the hostile-input targets with atheris (libFuzzer), run by
+``make soak`` (each target for ``FUZZ_SECONDS``) and by hand, never by pytest
+(docs/testing.md, "Fuzzing"):
 
     .venv/bin/pip install atheris
     .venv/bin/python -m tests.fuzz.atheris_harness scan -max_total_time=300
