@@ -69,6 +69,6 @@ PI_FULL = replace(FULL, name="full, the sync suite at its quick sizes", sync_qui
 """``make bench-pi``: the issues' sizes on the till (1,000,000 customers, 100,000 products,
 1,000,000 product rows), the sync suite at its quick sizes. At its own sizes the sync suite
 seeds 100,000 customers through the back-office server over HTTP, into SQLite and into
-PostgreSQL: most of an hour on two cores, more on one, twice; its full figures are the Sync
-section's (``python -m bench.sync --write``)."""
+PostgreSQL (4 and 11 minutes on a quiet machine here, more on one core), for each profile;
+its full figures are the Sync section's (``python -m bench.sync --write``)."""
 SCALES = {scale.name: scale for scale in (FULL, QUICK, PI_FULL)}
