@@ -9,6 +9,7 @@ from till.core.coupons import (
     PREFIX,
     Coupon,
     Offer,
+    check_symbol,
     coupon_code,
     coupon_shares,
     looks_like_coupon,
@@ -38,6 +39,23 @@ def test_a_code_is_unguessable_and_its_check_catches_typos():
             with pytest.raises(TillError, match="mistyped"):
                 coupon_code(swapped)
     assert looks_like_coupon(code) and not looks_like_coupon("2000000000015")
+
+
+def test_no_code_is_issued_with_a_swap_its_check_cannot_see(monkeypatch):
+    """Luhn mod 32 cannot tell ``0Z`` from ``Z0``: a body drawn with them side by side is
+    drawn again, and the code issued catches every swap of neighbours."""
+    blind, then = "0Z12345678", "123456789A"
+    swapped = PREFIX + "Z0" + blind[2:] + check_symbol(PREFIX + blind)
+    assert coupon_code(swapped) == swapped  # the blindness the rule avoids
+    symbols = iter(blind + then)
+    monkeypatch.setattr("till.core.coupons.secrets.choice", lambda _alphabet: next(symbols))
+    code = new_code()
+    assert code == PREFIX + then + check_symbol(PREFIX + then)
+    body = code[len(PREFIX) :]
+    for at in range(len(body) - 1):
+        if body[at] != body[at + 1]:
+            with pytest.raises(TillError, match="mistyped"):
+                coupon_code(PREFIX + body[:at] + body[at + 1] + body[at] + body[at + 2 :])
 
 
 def test_offers_are_read_and_bounded():

@@ -3,8 +3,9 @@ a coupon may be used on a sale, and what it takes off the lines. Plain functions
 
 A code is ``CPN`` then ten random symbols and one check symbol, from Crockford's base-32
 alphabet (no I, L, O, U): ``CPN7K3M9QX2HF4T``. Letters first, so it never reads as a product's
-EAN or a loyalty card (all digits); fifty random bits, so nobody guesses one; a Luhn mod 32
-check, so a mistyped symbol or two swapped neighbours are caught before any look-up."""
+EAN or a loyalty card (all digits); about fifty random bits, so nobody guesses one; a Luhn
+mod 32 check, so a mistyped symbol or two swapped neighbours are caught before any look-up.
+Luhn cannot see ``0`` and ``Z`` swapped, so no code is issued with those two side by side."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ MAX_CAMPAIGN_DAYS = 366
 
 _NUMBER = re.compile(r"[0-9]{1,9}(\.[0-9]{1,4})?")
 """An amount or a rate as typed: no sign, no exponent, no digits of other scripts."""
+_LUHN_BLIND_SWAP = re.compile(f"{ALPHABET[0]}{ALPHABET[-1]}|{ALPHABET[-1]}{ALPHABET[0]}")
 
 CONSENT_OF = CHANNEL_CONSENTS
 """The customer field that holds each channel's consent (its date in ``<field>_at``)."""
@@ -109,9 +111,12 @@ def latest_valid_until(starts: date) -> date:
 
 
 def new_code() -> str:
-    """A fresh, unguessable coupon code."""
-    body = PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_SYMBOLS))
-    return body + check_symbol(body)
+    """A fresh, unguessable coupon code whose every swap of neighbours its check catches."""
+    while True:
+        body = PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_SYMBOLS))
+        code = body + check_symbol(body)
+        if not _LUHN_BLIND_SWAP.search(code[len(PREFIX) :]):
+            return code
 
 
 def check_symbol(body: str) -> str:
