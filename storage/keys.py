@@ -3,9 +3,11 @@ useless to someone who copied the database, and the Ed25519 key that signs the j
 
 The register signs with PyNaCl (libsodium): 2 MB resident in its process, where the
 cryptography package's binding, with OpenSSL linked in, holds 11 MB (docs/performance.md,
-"Memory"). Reading and writing the public key's PEM file, and verifying, stay with
-cryptography: the CLI, the doctor and the back office do that. Ed25519 signatures are
-deterministic (RFC 8032): both libraries give the same bytes for a key and a message.
+"Memory"). Verifying stays with cryptography: the CLI, the doctor and the back office do
+that. The public key's PEM file is an Ed25519 SubjectPublicKeyInfo, a fixed 12-byte DER
+prefix before the key's 32 bytes (RFC 8410), read and written here with base64 alone, so
+the register sends it to the back office without loading cryptography. Ed25519 signatures
+are deterministic (RFC 8032): both libraries give the same bytes for a key and a message.
 
 Each file is created once, on first use, readable by its owner only. A secret that goes
 missing is never made anew behind the technician's back: every PIN and signature made with
@@ -13,6 +15,8 @@ the old one would silently stop working, so its absence is an error naming the f
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import hashlib
 import os
 import stat
@@ -34,6 +38,9 @@ SIGNING = "journal-signing.key"
 PUBLIC = "journal-public.key"
 SECRET_BYTES = 32
 MAX_KEY_FILE = 4096
+ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+"""The DER of an Ed25519 public key before its 32 bytes (RFC 8410, section 4)."""
+PEM_BEGIN, PEM_END = b"-----BEGIN PUBLIC KEY-----", b"-----END PUBLIC KEY-----"
 
 
 def fingerprint(secret: bytes) -> str:
@@ -126,30 +133,30 @@ def signing_key(directory: Path, *, create: bool = False) -> JournalKey:
 
 def public_key(directory: Path) -> Ed25519PublicKey:
     """The journal's public key: enough to verify, never to sign."""
-    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+    return Ed25519PublicKey.from_public_bytes(public_raw(directory))
+
+
+def public_raw(directory: Path) -> bytes:
+    """The journal's public key's 32 bytes, read from its PEM file."""
     path = directory / PUBLIC
-    raw = _read(path)
-    try:
-        key = serialization.load_pem_public_key(raw)
-    except ValueError:
-        raise StorageError(N_("{file}: not a PEM public key."), file=path) from None
-    if not isinstance(key, Ed25519PublicKey):
+    lines = [line.strip() for line in _read(path).strip().splitlines()]
+    der = b""
+    if len(lines) > 2 and lines[0] == PEM_BEGIN and lines[-1] == PEM_END:
+        with contextlib.suppress(ValueError):  # binascii.Error: not base64
+            der = base64.b64decode(b"".join(lines[1:-1]), validate=True)
+    if not der:
+        raise StorageError(N_("{file}: not a PEM public key."), file=path)
+    raw = der.removeprefix(ED25519_SPKI_PREFIX)
+    if raw == der or len(raw) != SECRET_BYTES:
         raise StorageError(N_("{file}: not an Ed25519 public key."), file=path)
-    return key
+    return raw
 
 
-def public_pem(key: Ed25519PublicKey | bytes) -> bytes:
-    """The public key (or its 32 raw bytes) as a PEM file holds it."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    if isinstance(key, bytes):
-        key = Ed25519PublicKey.from_public_bytes(key)
-    return key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
+def public_pem(raw: bytes) -> bytes:
+    """The public key's 32 raw bytes as its PEM file holds them."""
+    return b"\n".join((PEM_BEGIN, base64.b64encode(ED25519_SPKI_PREFIX + raw), PEM_END, b""))
 
 
 def _write_public(path: Path, raw: bytes) -> None:

@@ -315,7 +315,7 @@ class SyncClient:
         if not heads:
             return {}
         body = {
-            "public_key": keys.public_pem(keys.public_key(directory)).decode(),
+            "public_key": keys.public_pem(keys.public_raw(directory)).decode(),
             "chains": heads,
         }
         document = self._request("POST", "/v1/journal-heads", json=body)

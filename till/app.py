@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 import os
 import time
@@ -49,9 +50,11 @@ DEFAULT_THEME = "textual-dark"
 LINUX_CONSOLE_THEME = "ansi-dark"
 PRINTER_RETRY_SECONDS = 10
 SYNC_STOP_WAIT = 2.0
-IDLE_CHECK_SECONDS = 5
 """Seconds closing waits for a sync in flight; after that its thread dies with the process
 (its local transaction, if any, rolls back: the next sync does it again)."""
+IDLE_CHECK_SECONDS = 5
+FIRST_SALE_SCREENS = ("till.screens.prompts", "till.screens.payment", "till.screens.receipt")
+"""Left out of the first frame, loaded by the warm-up so the first payment does not wait."""
 
 
 class TillApp(App):
@@ -189,14 +192,17 @@ class TillApp(App):
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def warm_up(self) -> None:
-        """Load what the first scan needs (the money format) once the screen is up, then
-        freeze the start-up objects so full garbage collections stay short during sales."""
+        """Load what the first scan and the first payment need (the money format, the
+        payment and receipt screens) once the screen is up, then freeze the start-up objects
+        so full garbage collections stay short during sales."""
         try:
             self.register.in_writer(register_journal.started, self.register.settings)
         except StorageError as error:  # a full or read-only disk: told when a sale needs it
             log.error("The register's start could not be journaled: %s", error, extra=logs.SHOWN)
         self.register.money(0)
         self.register.formats.rate(0)  # and the locale's patterns: the sale line shows a rate
+        for module in FIRST_SALE_SCREENS:
+            importlib.import_module(module)
         # The garbage of building the screens goes first: frozen, it would never be freed.
         # From this thread: call_from_thread(gc.freeze) would have Textual read the builtin's
         # signature, which compiles the tokenize module's regex on the event loop.

@@ -499,6 +499,8 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
         )
 
     def _points_offer(self) -> PointsOffer | None:
+        from till.screens.payment import PointsOffer
+
         if self.cart.customer is None or not self.cart.customer.enrolled:
             return None
         loyalty = self.app.register.loyalty
@@ -506,8 +508,6 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
         limit = loyalty.spend_limit(self.cart.customer.id)
         points_paid = sum(p.amount for p in self.cart.payments if p.method is PaymentMethod.POINTS)
         already = (points_paid + self.cart.points_discount) // loyalty.program.point_value
-        from till.screens.payment import PointsOffer
-
         return PointsOffer(
             spendable=max(limit.amount - already, 0),
             point_value=loyalty.program.point_value,
@@ -517,14 +517,14 @@ class SaleScreen(SaleCoupons, TranslatedBindings, WritingScreen, Screen):
         )
 
     def _account_offer(self) -> AccountOffer | None:
+        from till.screens.payment import AccountOffer
+
         customer = self.cart.customer
         if customer is None:
             return None
         accounts = self.app.register.accounts
         already = sum(p.amount for p in self.cart.payments if p.method is PaymentMethod.ACCOUNT)
         limit = accounts.spend_limit(customer)
-        from till.screens.payment import AccountOffer
-
         return AccountOffer(
             available=max(limit.amount - already, 0),
             balance=accounts.balance(customer.id) - already,
